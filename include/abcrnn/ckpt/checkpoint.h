@@ -1,0 +1,71 @@
+// The checkpoint: one self-describing file per saved model (layout in doc/checkpoint-format.md).
+// It holds the model shape, the vocabulary, metadata as JSON text (training and cleaning options,
+// data fingerprint, seed, step, epoch, loss history, abcrnn version), float32 weights by PyTorch
+// name, and optionally the optimiser state and trainer position for --resume.
+// Read and written without LibTorch: the sampler links only this. Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "abcrnn/util/status.h"
+#include "abcrnn/vocab/vocab.h"
+
+namespace abcrnn {
+
+// A row-major float32 tensor with its PyTorch parameter name.
+struct NamedTensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  std::vector<float> data;  // product(shape) values
+};
+
+// The network's shape. Parameter names and layouts follow PyTorch's CharLSTM
+// (../shared/bench/torch_reference.py): embed.weight (V,E); lstm.weight_ih_l{k} (4H, E or H),
+// lstm.weight_hh_l{k} (4H,H), lstm.bias_ih_l{k} (4H), lstm.bias_hh_l{k} (4H), gates in PyTorch's
+// order i, f, g, o; head.weight (V,H), head.bias (V).
+struct ModelConfig {
+  int vocab_size = 0;  // V
+  int embed = 64;      // E
+  int hidden = 256;    // H
+  int layers = 2;      // L
+  float dropout = 0.0f;
+};
+
+struct Checkpoint {
+  ModelConfig model;
+  Vocab vocab;
+  // JSON object text: every other fact about the run (see doc/checkpoint-format.md).
+  std::string metadata_json = "{}";
+  std::vector<NamedTensor> weights;
+  // Optional, for --resume: Adam moments etc., by name ("adam.exp_avg.<param>", ...).
+  std::vector<NamedTensor> optimizer;
+  // Optional opaque trainer state (data position, RNG state), as JSON text; "" when absent.
+  std::string trainer_state_json;
+
+  // The weight called `name`, or nullptr.
+  const NamedTensor* Find(const std::string& name) const;
+};
+
+// The names and shapes a ModelConfig requires, in file order.
+std::vector<std::pair<std::string, std::vector<int64_t>>> ExpectedWeights(const ModelConfig& config);
+
+// Checks that `ckpt` has every expected weight with the right shape, no extras, finite values,
+// and that vocab.size() == model.vocab_size. Corruption naming the first bad item otherwise.
+Status ValidateCheckpoint(const Checkpoint& ckpt);
+
+// Serialises to the file format (magic, version, sections, checksums).
+std::string SerializeCheckpoint(const Checkpoint& ckpt);
+// Parses and validates; `source` names the file in messages. Bad magic, unknown version,
+// truncated or damaged data: a Corruption/Unsupported status with what was expected and a hint.
+Result<Checkpoint> ParseCheckpoint(std::string_view bytes, const std::string& source);
+
+// File variants. WriteCheckpoint is atomic (temporary file, fsync, rename).
+Status WriteCheckpoint(const std::string& path, const Checkpoint& ckpt);
+Result<Checkpoint> ReadCheckpoint(const std::string& path);
+
+// A short stable fingerprint of the weights and vocabulary (hex), recorded in generated tunes.
+std::string CheckpointFingerprint(const Checkpoint& ckpt);
+
+}  // namespace abcrnn

@@ -1,0 +1,26 @@
+// Whole-file reading and atomic writing. Every file abcrnn writes goes through
+// WriteFileAtomically: a temporary file beside the target, flushed (fsync), then renamed, so a
+// crash or a kill never leaves a half-written file under the target's name.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "abcrnn/util/status.h"
+
+namespace abcrnn {
+
+// Reads the whole file as bytes. "-" reads standard input.
+Result<std::string> ReadFile(const std::string& path);
+
+// Writes `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the folder).
+Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+
+// The files named by `paths`: a file stands for itself; a folder stands for every file below it
+// whose name ends in one of `extensions` (e.g. ".abc"), sorted by path so runs are reproducible.
+// "-" is kept as is (standard input).
+Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& paths,
+                                             const std::vector<std::string>& extensions);
+
+}  // namespace abcrnn

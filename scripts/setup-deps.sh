@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of abcrnn from Debian's packages.
+set -euo pipefail
+pkgs=(build-essential cmake ninja-build pkg-config
+      libtorch-dev libopenblas0-pthread libopenblas-dev
+      libcli11-dev libspdlog-dev nlohmann-json3-dev libgtest-dev googletest libbenchmark-dev
+      abcmidi abcm2ps fluidsynth libfluidsynth-dev fluid-soundfont-gm
+      python3-torch python3-numpy clang libclang-rt-14-dev hyperfine)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

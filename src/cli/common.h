@@ -1,0 +1,36 @@
+// Shared by the three programs (abcrnn, abcrnn-sample, abcrnn-train): exit codes, logging set-up,
+// running a sibling program, and the registry shape of a subcommand (CLI11's subcom_in_files:
+// one options struct and one Setup/Run pair per subcommand, in its own cmd_*.cc file).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace abcrnn::cli {
+
+// Exit codes every subcommand uses.
+constexpr int kExitOk = 0;        // success; every tune valid
+constexpr int kExitFindings = 1;  // ran, but found problems (invalid tunes, failed checks)
+constexpr int kExitUsage = 2;     // bad options, unreadable files, nothing to do
+
+// After parsing, the chosen subcommand's work; returns the exit code.
+using RunFn = std::function<int()>;
+
+// Sends spdlog's default logger to standard error ("abcrnn: message"); verbosity 0 = warnings,
+// 1 = info, 2 = debug.
+void SetupLogging(const std::string& program, int verbosity);
+
+// Path of a program installed beside the running one (same folder), else found on PATH;
+// empty when neither exists.
+std::string SiblingProgram(const std::string& name);
+
+// Replaces this process with `program` (a sibling) run with `args`. Returns only on failure,
+// with kExitUsage after printing why.
+int ExecSibling(const std::string& program, const std::vector<std::string>& args);
+
+}  // namespace abcrnn::cli

@@ -1,0 +1,25 @@
+// abcrnn: the entry point. Parses the subcommand and runs it; generate/score and train are
+// forwarded to the sibling programs abcrnn-sample (no LibTorch) and abcrnn-train.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace abcrnn::cli;
+  CLI::App app{"abcrnn: learn folk tunes in ABC notation and write new ones"};
+  app.set_version_flag("--version", std::string("abcrnn ") + ABCRNN_VERSION);
+  app.require_subcommand(1);
+  int verbosity = 0;
+  app.add_flag("-v,--verbose", verbosity, "More log output (repeat for debug)");
+  RunFn run;
+  RegisterForwarded(app, run);
+  // Each subcommand registers itself here; see commands.h.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  SetupLogging("abcrnn", verbosity);
+  return run ? run() : kExitUsage;
+}

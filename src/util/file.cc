@@ -1,0 +1,120 @@
+// ReadFile, WriteFileAtomically and ExpandPaths on POSIX; the callers format no messages of
+// their own for I/O failures, these do (path and errno text).
+#include "abcrnn/util/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+namespace abcrnn {
+namespace fs = std::filesystem;
+
+namespace {
+std::string Errno() { return std::strerror(errno); }
+
+bool EndsWithAny(const std::string& name, const std::vector<std::string>& exts) {
+  for (const auto& e : exts) {
+    if (name.size() >= e.size()) {
+      bool same = std::equal(e.rbegin(), e.rend(), name.rbegin(),
+                             [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+      if (same) return true;
+    }
+  }
+  return exts.empty();
+}
+}  // namespace
+
+Result<std::string> ReadFile(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError(path + ": cannot open for reading: " + Errno());
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::IOError(path + ": read failed: " + Errno());
+  return data;
+}
+
+Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0) return Status::IOError(path + ": cannot create a temporary file in " + dir.string() + ": " + Errno());
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status s = Status::IOError(path + ": write failed: " + Errno());
+      ::close(fd);
+      ::unlink(tmpl.c_str());
+      return s;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
+    Status s = Status::IOError(path + ": flush failed: " + Errno());
+    ::close(fd);
+    ::unlink(tmpl.c_str());
+    return s;
+  }
+  if (::close(fd) != 0) {
+    ::unlink(tmpl.c_str());
+    return Status::IOError(path + ": close failed: " + Errno());
+  }
+  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+    Status s = Status::IOError(path + ": rename from temporary file failed: " + Errno());
+    ::unlink(tmpl.c_str());
+    return s;
+  }
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::OK();
+}
+
+Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& paths,
+                                             const std::vector<std::string>& extensions) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    if (p == "-") {
+      out.push_back(p);
+      continue;
+    }
+    std::error_code ec;
+    auto st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) return Status::NotFound(p + ": no such file or folder");
+    if (fs::is_directory(st)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
+        if (it->is_regular_file() && EndsWithAny(it->path().filename().string(), extensions))
+          found.push_back(it->path().string());
+      }
+      if (ec) return Status::IOError(p + ": cannot list folder: " + ec.message());
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+}  // namespace abcrnn

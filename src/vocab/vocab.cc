@@ -1,0 +1,131 @@
+// Vocab: building from texts, checking stored symbol lists, encoding and decoding.
+#include "abcrnn/vocab/vocab.h"
+
+#include <algorithm>
+#include <set>
+
+namespace abcrnn {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
+size_t Utf8Length(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  if (n == 2 && c < 0xC2) return 0;  // overlong
+  return n;
+}
+
+// Code point of one UTF-8 character (already split).
+uint32_t CodePoint(const std::string& ch) {
+  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(ch[k])); };
+  switch (ch.size()) {
+    case 1: return b(0);
+    case 2: return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+    case 3: return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+    default: return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  }
+}
+
+std::string Printable(const std::string& ch) {
+  if (ch.size() == 1 && (static_cast<unsigned char>(ch[0]) < 0x20 || ch[0] == 0x7F)) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned char>(ch[0]));
+    return buf;
+  }
+  return ch;
+}
+
+}  // namespace
+
+std::vector<std::string> SplitCharacters(std::string_view text) {
+  std::vector<std::string> out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    size_t n = Utf8Length(text, i);
+    if (n == 0) {  // Latin-1 fallback: the byte's value as a code point
+      unsigned char c = static_cast<unsigned char>(text[i]);
+      out.push_back(std::string{static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))});
+      i += 1;
+    } else {
+      out.emplace_back(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+Vocab::Vocab() : symbols_{kBosSymbol, kEosSymbol} {
+  ids_[kBosSymbol] = kBos;
+  ids_[kEosSymbol] = kEos;
+}
+
+Vocab Vocab::Build(const std::vector<std::string>& texts) {
+  std::set<std::string> seen;
+  for (const auto& t : texts)
+    for (auto& ch : SplitCharacters(t)) seen.insert(std::move(ch));
+  std::vector<std::string> chars(seen.begin(), seen.end());
+  std::sort(chars.begin(), chars.end(),
+            [](const std::string& a, const std::string& b) { return CodePoint(a) < CodePoint(b); });
+  Vocab v;
+  for (auto& ch : chars) {
+    v.ids_[ch] = v.size();
+    v.symbols_.push_back(std::move(ch));
+  }
+  return v;
+}
+
+Result<Vocab> Vocab::FromSymbols(std::vector<std::string> symbols) {
+  if (symbols.size() < 2 || symbols[0] != kBosSymbol || symbols[1] != kEosSymbol)
+    return Status::Corruption("vocabulary: expected <bos> and <eos> as symbols 0 and 1");
+  Vocab v;
+  for (size_t i = 2; i < symbols.size(); ++i) {
+    const std::string& s = symbols[i];
+    if (s.empty() || Utf8Length(s, 0) != s.size())
+      return Status::Corruption("vocabulary: symbol " + std::to_string(i) +
+                                " is not a single UTF-8 character");
+    if (!v.ids_.emplace(s, static_cast<int>(i)).second)
+      return Status::Corruption("vocabulary: symbol " + std::to_string(i) + " ('" + Printable(s) +
+                                "') appears twice");
+    v.symbols_.push_back(s);
+  }
+  return v;
+}
+
+int Vocab::Id(std::string_view character) const {
+  auto it = ids_.find(std::string(character));
+  return it == ids_.end() || it->second < 2 ? -1 : it->second;
+}
+
+Result<std::vector<int>> Vocab::Encode(std::string_view text) const {
+  std::vector<int> ids;
+  ids.reserve(text.size());
+  size_t line = 1, column = 1;
+  for (const auto& ch : SplitCharacters(text)) {
+    int id = Id(ch);
+    if (id < 0)
+      return Status::InvalidArgument("character '" + Printable(ch) + "' at line " + std::to_string(line) +
+                                     ", column " + std::to_string(column) +
+                                     " is not in the model's vocabulary; remove it or use a model "
+                                     "trained on text that has it");
+    ids.push_back(id);
+    if (ch == "\n") {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return ids;
+}
+
+std::string Vocab::Decode(const std::vector<int>& ids) const {
+  std::string out;
+  for (int id : ids)
+    if (id >= 2 && id < size()) out += symbols_[id];
+  return out;
+}
+
+}  // namespace abcrnn

@@ -1,0 +1,62 @@
+// Specification of util/file: atomic writes leave either the old or the new file, never a part.
+#include "abcrnn/util/file.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <unistd.h>
+
+namespace abcrnn {
+namespace {
+namespace fs = std::filesystem;
+
+class FileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("abcrnn_file_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(FileTest, AtomicWriteReplacesContentAndLeavesNoTemporaryFile) {
+  std::string path = (dir_ / "out.txt").string();
+  ASSERT_TRUE(WriteFileAtomically(path, "first").ok());
+  ASSERT_TRUE(WriteFileAtomically(path, "second version").ok());
+  auto read = ReadFile(path);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(*read, "second version");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir_)) ++entries;
+  EXPECT_EQ(entries, 1);
+}
+
+TEST_F(FileTest, WriteIntoMissingFolderIsAnIOErrorNamingThePath) {
+  std::string path = (dir_ / "no" / "such" / "out.txt").string();
+  Status s = WriteFileAtomically(path, "x");
+  EXPECT_EQ(s.code(), Status::Code::kIOError);
+  EXPECT_NE(s.message().find(path), std::string::npos);
+}
+
+TEST_F(FileTest, ReadMissingFileIsAnIOError) {
+  auto r = ReadFile((dir_ / "missing.abc").string());
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kIOError);
+}
+
+TEST_F(FileTest, ExpandPathsListsFolderFilesSortedByExtension) {
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "b.abc").string(), "X:1").ok());
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "a.ABC").string(), "X:1").ok());
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "notes.txt").string(), "").ok());
+  auto r = ExpandPaths({dir_.string()}, {".abc"});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ(fs::path((*r)[0]).filename(), "a.ABC");
+  EXPECT_EQ(fs::path((*r)[1]).filename(), "b.abc");
+  EXPECT_FALSE(ExpandPaths({(dir_ / "nope").string()}, {".abc"}).ok());
+}
+
+}  // namespace
+}  // namespace abcrnn
