@@ -1,0 +1,64 @@
+// Cleaning ABC into the training form: the contract between `abcrnn clean`, `abcrnn train` and
+// generation. The training form of a tune is canonical ABC text: the header lines M:, L:, K:
+// (normalised) then the music, with normalised spacing and line breaks, ending in "\n"; no X:
+// and no other fields unless kept by an option. Implemented in src/abc/clean*.cc.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "abcrnn/util/status.h"
+
+namespace abcrnn {
+
+struct CleanOptions {
+  // What to keep (all dropped by default).
+  bool keep_fields = false;         // header/text fields other than M: L: K: (T:, R:, ...)
+  bool keep_comments = false;       // % comments and %% directives
+  bool keep_lyrics = false;         // w: and W:
+  bool keep_chord_symbols = false;  // "Am" and annotations
+  bool keep_decorations = false;    // ~ . H ... !name! +name+
+  bool keep_grace_notes = false;    // {...}
+  bool keep_slurs = false;          // ( )
+  // Drop tunes whose music equals an earlier one after normalisation (also when transposed).
+  bool drop_duplicates = true;
+  // Transpose every tune so its tonic is this note ("C", "D", ...), keeping its mode; "" keeps
+  // each tune in its own key.
+  std::string transpose_to;
+
+  // Keep everything (fields, comments, lyrics, chords, decorations, graces, slurs), drop nothing
+  // for duplication: the formatter's settings.
+  static CleanOptions KeepAll();
+};
+
+struct CleanedTune {
+  std::string source;  // file the tune came from
+  int line = 0;        // line of its X: field in that file
+  std::string x;       // its X: value
+  std::string title;   // its first T: ("" when none)
+  std::string text;    // the training form (see the file comment)
+};
+
+struct CleanReport {
+  int read = 0;
+  int kept = 0;
+  std::map<std::string, int> dropped;  // reason ("errors", "overfull-bar", "several-voices", "duplicate", ...) -> tunes
+};
+
+struct CleanResult {
+  std::vector<CleanedTune> tunes;
+  CleanReport report;
+};
+
+// Cleans every tune of one file's text; `source` names it in the result.
+CleanResult CleanText(std::string_view text, const std::string& source, const CleanOptions& options);
+// Cleans every tune of the files and folders (*.abc below a folder; "-" = standard input), with
+// duplicates detected across all of them. IOError/NotFound when a path cannot be read.
+Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const CleanOptions& options);
+
+// "kept 980 of 1034 tunes; dropped 54: 30 overfull-bar, 20 duplicate, 4 errors" style text.
+std::string FormatCleanReport(const CleanReport& report);
+
+}  // namespace abcrnn
