@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbosity, "More log output (repeat for debug)");
   RunFn run;
   RegisterForwarded(app, run);
+  RegisterCheck(app, run);
+  RegisterClean(app, run);
+  RegisterTranspose(app, run);
   // Each subcommand registers itself here; see commands.h.
   try {
     app.parse(argc, argv);

@@ -56,6 +56,8 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> ExpectedWeights(const 
 Status ValidateCheckpoint(const Checkpoint& ckpt);
 
 // Serialises to the file format (magic, version, sections, checksums).
+// REQUIRES: metadata_json and trainer_state_json are JSON text ("" for none); may throw otherwise
+// (WriteCheckpoint checks and returns InvalidArgument instead).
 std::string SerializeCheckpoint(const Checkpoint& ckpt);
 // Parses and validates; `source` names the file in messages. Bad magic, unknown version,
 // truncated or damaged data: a Corruption/Unsupported status with what was expected and a hint.

@@ -1,0 +1,275 @@
+// The checkpoint file format, version 1 (doc/checkpoint-format.md): a fixed 24-byte preamble
+// (magic, version, header CRC, header length), a JSON header describing everything, then float32
+// tensors, each 64-byte aligned with its own CRC. Readers check every field and refuse the rest.
+#include "abcrnn/ckpt/checkpoint.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "abcrnn/util/file.h"
+#include "ckpt/crc32.h"
+
+namespace abcrnn {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr char kMagic[8] = {'A', 'B', 'C', 'R', 'N', 'N', 'C', 'K'};
+constexpr uint32_t kVersion = 1;
+constexpr size_t kPreamble = 24;  // magic 8, version 4, header crc 4, header length 8
+constexpr size_t kAlign = 64;
+constexpr uint64_t kMaxHeader = 64ull << 20;
+
+size_t AlignUp(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
+
+void PutU32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+uint64_t GetLE(std::string_view b, size_t at, int bytes) {
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
+  return v;
+}
+
+int64_t Product(const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+std::string ShapeText(const std::vector<int64_t>& shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + ")";
+}
+
+bool HostIsLittleEndian() {
+  uint32_t one = 1;
+  unsigned char b;
+  std::memcpy(&b, &one, 1);
+  return b == 1;
+}
+
+json TensorEntry(const NamedTensor& t, const char* section, size_t offset) {
+  return json{{"name", t.name},
+              {"section", section},
+              {"shape", t.shape},
+              {"offset", offset},
+              {"crc32", Crc32(t.data.data(), t.data.size() * sizeof(float))}};
+}
+
+}  // namespace
+
+const NamedTensor* Checkpoint::Find(const std::string& name) const {
+  for (const auto& t : weights)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::vector<std::pair<std::string, std::vector<int64_t>>> ExpectedWeights(const ModelConfig& c) {
+  std::vector<std::pair<std::string, std::vector<int64_t>>> w;
+  const int64_t V = c.vocab_size, E = c.embed, H = c.hidden;
+  w.push_back({"embed.weight", {V, E}});
+  for (int k = 0; k < c.layers; ++k) {
+    std::string s = std::to_string(k);
+    w.push_back({"lstm.weight_ih_l" + s, {4 * H, k == 0 ? E : H}});
+    w.push_back({"lstm.weight_hh_l" + s, {4 * H, H}});
+    w.push_back({"lstm.bias_ih_l" + s, {4 * H}});
+    w.push_back({"lstm.bias_hh_l" + s, {4 * H}});
+  }
+  w.push_back({"head.weight", {V, H}});
+  w.push_back({"head.bias", {V}});
+  return w;
+}
+
+Status ValidateCheckpoint(const Checkpoint& ckpt) {
+  const ModelConfig& c = ckpt.model;
+  if (c.vocab_size < 3 || c.embed < 1 || c.hidden < 1 || c.layers < 1 || c.layers > 64 ||
+      c.embed > 65536 || c.hidden > 65536 || c.vocab_size > 1 << 20 || !(c.dropout >= 0 && c.dropout < 1))
+    return Status::Corruption("model shape: expected vocab >= 3, 1 <= layers <= 64, embed and hidden "
+                              "in 1..65536, dropout in [0,1); got vocab " + std::to_string(c.vocab_size) +
+                              ", layers " + std::to_string(c.layers) + ", embed " + std::to_string(c.embed) +
+                              ", hidden " + std::to_string(c.hidden));
+  if (ckpt.vocab.size() != c.vocab_size)
+    return Status::Corruption("vocabulary: the model expects " + std::to_string(c.vocab_size) +
+                              " symbols, the vocabulary has " + std::to_string(ckpt.vocab.size()));
+  auto expected = ExpectedWeights(c);
+  if (ckpt.weights.size() != expected.size())
+    return Status::Corruption("weights: expected " + std::to_string(expected.size()) + " tensors for " +
+                              std::to_string(c.layers) + " layers, got " + std::to_string(ckpt.weights.size()));
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const NamedTensor* t = ckpt.Find(expected[i].first);
+    if (!t) return Status::Corruption("weights: tensor '" + expected[i].first + "' is missing");
+    if (t->shape != expected[i].second)
+      return Status::Corruption("weights: tensor '" + t->name + "' expected shape " +
+                                ShapeText(expected[i].second) + ", got " + ShapeText(t->shape));
+    if (static_cast<int64_t>(t->data.size()) != Product(t->shape))
+      return Status::Corruption("weights: tensor '" + t->name + "' has " + std::to_string(t->data.size()) +
+                                " values for shape " + ShapeText(t->shape));
+    for (float v : t->data)
+      if (!std::isfinite(v)) return Status::Corruption("weights: tensor '" + t->name + "' holds NaN or infinity");
+  }
+  return Status::OK();
+}
+
+std::string SerializeCheckpoint(const Checkpoint& ckpt) {
+  json header;
+  header["format"] = "abcrnn-checkpoint";
+  header["version"] = kVersion;
+  header["model"] = {{"vocab_size", ckpt.model.vocab_size}, {"embed", ckpt.model.embed},
+                     {"hidden", ckpt.model.hidden},         {"layers", ckpt.model.layers},
+                     {"dropout", ckpt.model.dropout}};
+  header["vocab"] = ckpt.vocab.symbols();
+  header["metadata"] = json::parse(ckpt.metadata_json.empty() ? "{}" : ckpt.metadata_json);
+  header["trainer_state"] =
+      ckpt.trainer_state_json.empty() ? json(nullptr) : json::parse(ckpt.trainer_state_json);
+  json tensors = json::array();
+  size_t offset = 0;
+  auto add = [&](const std::vector<NamedTensor>& list, const char* section) {
+    for (const auto& t : list) {
+      tensors.push_back(TensorEntry(t, section, offset));
+      offset += AlignUp(t.data.size() * sizeof(float));
+    }
+  };
+  add(ckpt.weights, "weights");
+  add(ckpt.optimizer, "optimizer");
+  header["tensors"] = tensors;
+  header["data_bytes"] = offset;
+  std::string text = header.dump(1);
+
+  std::string out(kMagic, sizeof kMagic);
+  PutU32(out, kVersion);
+  PutU32(out, Crc32(text.data(), text.size()));
+  PutU64(out, text.size());
+  out += text;
+  out.resize(AlignUp(out.size()), '\0');
+  size_t data_start = out.size();
+  out.reserve(data_start + offset);
+  auto write = [&](const std::vector<NamedTensor>& list) {
+    for (const auto& t : list) {
+      size_t bytes = t.data.size() * sizeof(float);
+      out.append(reinterpret_cast<const char*>(t.data.data()), bytes);
+      out.resize(AlignUp(out.size() - data_start) + data_start, '\0');
+    }
+  };
+  write(ckpt.weights);
+  write(ckpt.optimizer);
+  return out;
+}
+
+Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source) {
+  auto bad = [&](const std::string& what) { return Status::Corruption(source + ": " + what); };
+  if (!HostIsLittleEndian()) return Status::Unsupported(source + ": checkpoints need a little-endian machine");
+  if (b.size() < kPreamble || std::memcmp(b.data(), kMagic, sizeof kMagic) != 0)
+    return bad("not an abcrnn checkpoint: expected the magic bytes 'ABCRNNCK' at the start (is it a "
+               "checkpoint written by 'abcrnn train'?)");
+  uint32_t version = static_cast<uint32_t>(GetLE(b, 8, 4));
+  if (version != kVersion)
+    return Status::Unsupported(source + ": checkpoint format version " + std::to_string(version) +
+                               ", this abcrnn reads version " + std::to_string(kVersion) +
+                               "; use the abcrnn that wrote it, or retrain");
+  uint32_t header_crc = static_cast<uint32_t>(GetLE(b, 12, 4));
+  uint64_t header_len = GetLE(b, 16, 8);
+  if (header_len > kMaxHeader || kPreamble + header_len > b.size())
+    return bad("truncated or damaged: the header claims " + std::to_string(header_len) + " bytes, the file has " +
+               std::to_string(b.size()));
+  std::string_view text = b.substr(kPreamble, header_len);
+  if (Crc32(text.data(), text.size()) != header_crc) return bad("damaged: header checksum mismatch");
+  Checkpoint ckpt;
+  try {
+    json h = json::parse(text);
+    if (h.value("format", "") != "abcrnn-checkpoint" || h.value("version", 0u) != kVersion)
+      return bad("header: expected format 'abcrnn-checkpoint' version 1");
+    const json& m = h.at("model");
+    ckpt.model.vocab_size = m.at("vocab_size").get<int>();
+    ckpt.model.embed = m.at("embed").get<int>();
+    ckpt.model.hidden = m.at("hidden").get<int>();
+    ckpt.model.layers = m.at("layers").get<int>();
+    ckpt.model.dropout = m.at("dropout").get<float>();
+    auto vocab = Vocab::FromSymbols(h.at("vocab").get<std::vector<std::string>>());
+    if (!vocab.ok()) return bad(vocab.status().message());
+    ckpt.vocab = std::move(vocab.value());
+    ckpt.metadata_json = h.at("metadata").dump();
+    const json& ts = h.at("trainer_state");
+    ckpt.trainer_state_json = ts.is_null() ? "" : ts.dump();
+
+    size_t data_start = AlignUp(kPreamble + header_len);
+    uint64_t data_bytes = h.at("data_bytes").get<uint64_t>();
+    if (data_start > b.size() || b.size() - data_start != data_bytes)
+      return bad("truncated or damaged: expected " + std::to_string(data_start + data_bytes) +
+                 " bytes in all, got " + std::to_string(b.size()));
+    for (const json& e : h.at("tensors")) {
+      NamedTensor t;
+      t.name = e.at("name").get<std::string>();
+      t.shape = e.at("shape").get<std::vector<int64_t>>();
+      uint64_t count = 1;
+      for (int64_t d : t.shape) {
+        if (d < 0 || d > (1 << 30)) return bad("tensor '" + t.name + "': invalid shape " + ShapeText(t.shape));
+        count *= static_cast<uint64_t>(d);
+        if (count > data_bytes) return bad("tensor '" + t.name + "': shape larger than the data");
+      }
+      uint64_t offset = e.at("offset").get<uint64_t>();
+      uint64_t bytes = count * sizeof(float);
+      if (offset % kAlign != 0 || offset > data_bytes || bytes > data_bytes - offset)
+        return bad("tensor '" + t.name + "': data at offset " + std::to_string(offset) + " lies outside the file");
+      const char* p = b.data() + data_start + offset;
+      if (Crc32(p, bytes) != e.at("crc32").get<uint32_t>())
+        return bad("damaged: tensor '" + t.name + "' checksum mismatch");
+      t.data.resize(count);
+      std::memcpy(t.data.data(), p, bytes);
+      std::string section = e.at("section").get<std::string>();
+      if (section == "weights") {
+        ckpt.weights.push_back(std::move(t));
+      } else if (section == "optimizer") {
+        ckpt.optimizer.push_back(std::move(t));
+      } else {
+        return bad("tensor '" + t.name + "': unknown section '" + section + "'");
+      }
+    }
+  } catch (const json::exception& e) {
+    return bad(std::string("header: malformed (") + e.what() + ")");
+  }
+  Status s = ValidateCheckpoint(ckpt);
+  if (!s.ok()) return bad(s.message());
+  return ckpt;
+}
+
+Status WriteCheckpoint(const std::string& path, const Checkpoint& ckpt) {
+  Status s = ValidateCheckpoint(ckpt);
+  if (!s.ok()) return Status::InvalidArgument("refusing to write " + path + ": " + s.message());
+  try {
+    return WriteFileAtomically(path, SerializeCheckpoint(ckpt));
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument("refusing to write " + path + ": metadata is not valid JSON (" + e.what() + ")");
+  }
+}
+
+Result<Checkpoint> ReadCheckpoint(const std::string& path) {
+  auto bytes = ReadFile(path);
+  if (!bytes.ok()) return bytes.status();
+  return ParseCheckpoint(*bytes, path);
+}
+
+std::string CheckpointFingerprint(const Checkpoint& ckpt) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a 64
+  auto mix = [&h](const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  };
+  for (const auto& s : ckpt.vocab.symbols()) mix(s.data(), s.size() + 1);
+  for (const auto& t : ckpt.weights) {
+    mix(t.name.data(), t.name.size() + 1);
+    mix(t.data.data(), t.data.size() * sizeof(float));
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace abcrnn

@@ -1,0 +1,142 @@
+// Specification of the checkpoint format: round trips exactly; every kind of damage (bad magic,
+// future version, truncation anywhere, flipped bytes, wrong shapes) is a clean error, never a crash.
+#include "abcrnn/ckpt/checkpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+#include <unistd.h>
+
+#include "abcrnn/util/file.h"
+
+namespace abcrnn {
+namespace {
+
+Checkpoint MakeCheckpoint(int layers = 2, int hidden = 8, int embed = 5) {
+  Checkpoint c;
+  c.vocab = Vocab::Build({"ABCabc|:\n"});
+  c.model = {c.vocab.size(), embed, hidden, layers, 0.1f};
+  std::mt19937 gen(42);
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (auto& [name, shape] : ExpectedWeights(c.model)) {
+    NamedTensor t{name, shape, {}};
+    int64_t n = 1;
+    for (auto d : shape) n *= d;
+    for (int64_t i = 0; i < n; ++i) t.data.push_back(u(gen));
+    c.weights.push_back(std::move(t));
+  }
+  c.optimizer.push_back({"adam.exp_avg.head.bias", {c.vocab.size()}, std::vector<float>(c.vocab.size(), 0.5f)});
+  c.metadata_json = R"({"step":12,"note":"é"})";
+  c.trainer_state_json = R"({"position":3})";
+  return c;
+}
+
+TEST(CheckpointTest, RoundTripKeepsEverythingBitForBit) {
+  Checkpoint c = MakeCheckpoint();
+  std::string bytes = SerializeCheckpoint(c);
+  auto back = ParseCheckpoint(bytes, "mem");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->model.layers, 2);
+  EXPECT_EQ(back->model.hidden, 8);
+  EXPECT_FLOAT_EQ(back->model.dropout, 0.1f);
+  EXPECT_TRUE(back->vocab == c.vocab);
+  ASSERT_EQ(back->weights.size(), c.weights.size());
+  for (size_t i = 0; i < c.weights.size(); ++i) {
+    EXPECT_EQ(back->weights[i].name, c.weights[i].name);
+    EXPECT_EQ(back->weights[i].shape, c.weights[i].shape);
+    EXPECT_EQ(back->weights[i].data, c.weights[i].data);
+  }
+  ASSERT_EQ(back->optimizer.size(), 1u);
+  EXPECT_EQ(back->optimizer[0].data, c.optimizer[0].data);
+  EXPECT_EQ(back->metadata_json, R"({"note":"é","step":12})");
+  EXPECT_EQ(back->trainer_state_json, R"({"position":3})");
+  EXPECT_EQ(CheckpointFingerprint(*back), CheckpointFingerprint(c));
+}
+
+TEST(CheckpointTest, FileRoundTripIsAtomicAndReadable) {
+  std::string path = std::filesystem::temp_directory_path() / ("abcrnn_ckpt_" + std::to_string(getpid()) + ".ckpt");
+  ASSERT_TRUE(WriteCheckpoint(path, MakeCheckpoint()).ok());
+  auto back = ReadCheckpoint(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+}
+
+TEST(CheckpointTest, ForeignFileIsRejectedWithAHint) {
+  auto r = ParseCheckpoint("X:1\nT:Not a model\nK:D\n", "tune.abc");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(r.status().message().find("tune.abc"), std::string::npos);
+  EXPECT_NE(r.status().message().find("magic"), std::string::npos);
+}
+
+TEST(CheckpointTest, FutureVersionIsUnsupported) {
+  std::string bytes = SerializeCheckpoint(MakeCheckpoint());
+  bytes[8] = 2;
+  auto r = ParseCheckpoint(bytes, "new.ckpt");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnsupported);
+  EXPECT_NE(r.status().message().find("version 2"), std::string::npos);
+}
+
+TEST(CheckpointTest, TruncationAtAnyLengthIsAnError) {
+  std::string bytes = SerializeCheckpoint(MakeCheckpoint());
+  for (size_t n = 0; n < bytes.size(); n += std::max<size_t>(1, n / 7)) {
+    auto r = ParseCheckpoint(std::string_view(bytes).substr(0, n), "cut.ckpt");
+    EXPECT_FALSE(r.ok()) << "accepted a file cut at " << n << " of " << bytes.size() << " bytes";
+  }
+  auto extra = ParseCheckpoint(bytes + "junk", "long.ckpt");
+  EXPECT_FALSE(extra.ok());
+}
+
+TEST(CheckpointTest, EveryFlippedByteIsDetected) {
+  std::string bytes = SerializeCheckpoint(MakeCheckpoint());
+  std::mt19937 gen(7);
+  int accepted = 0;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    std::string damaged = bytes;
+    damaged[i] = static_cast<char>(damaged[i] ^ (1 + gen() % 255));
+    auto r = ParseCheckpoint(damaged, "flip.ckpt");
+    // Padding bytes between tensors carry no meaning; a flip there may be accepted, but then the
+    // contents must be the original ones.
+    if (r.ok()) {
+      ++accepted;
+      EXPECT_EQ(CheckpointFingerprint(*r), CheckpointFingerprint(MakeCheckpoint())) << "byte " << i;
+    }
+  }
+  EXPECT_LT(accepted, static_cast<int>(bytes.size() / 3 / 4));
+}
+
+TEST(CheckpointTest, WrongShapeMissingTensorAndNaNAreNamed) {
+  Checkpoint c = MakeCheckpoint();
+  c.weights[1].shape = {3, 3};
+  Status s = WriteCheckpoint("/tmp/never-written.ckpt", c);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("lstm.weight_ih_l0"), std::string::npos);
+
+  Checkpoint missing = MakeCheckpoint();
+  missing.weights.pop_back();
+  EXPECT_NE(ValidateCheckpoint(missing).message().find("expected"), std::string::npos);
+
+  Checkpoint nan = MakeCheckpoint();
+  nan.weights[0].data[3] = std::nanf("");
+  EXPECT_NE(ValidateCheckpoint(nan).message().find("NaN"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists("/tmp/never-written.ckpt"));
+}
+
+TEST(CheckpointTest, ExpectedWeightsFollowPyTorchNamesAndShapes) {
+  ModelConfig m{40, 16, 32, 3, 0};
+  auto w = ExpectedWeights(m);
+  ASSERT_EQ(w.size(), 2u + 4u * 3u + 1u);
+  EXPECT_EQ(w[0].first, "embed.weight");
+  EXPECT_EQ(w[1].first, "lstm.weight_ih_l0");
+  EXPECT_EQ(w[1].second, (std::vector<int64_t>{128, 16}));
+  EXPECT_EQ(w[5].first, "lstm.weight_ih_l1");
+  EXPECT_EQ(w[5].second, (std::vector<int64_t>{128, 32}));
+  EXPECT_EQ(w.back().first, "head.bias");
+}
+
+}  // namespace
+}  // namespace abcrnn
