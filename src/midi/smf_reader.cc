@@ -182,4 +182,28 @@ int FirstTempo(const Smf& smf) {
   return tempo;
 }
 
+double DurationSeconds(const Smf& smf) {
+  std::vector<std::pair<int64_t, int>> tempi;  // tick, microseconds per quarter
+  int64_t last = 0;
+  for (const auto& track : smf.tracks)
+    for (const auto& e : track.events) {
+      last = std::max(last, e.tick);
+      if (e.status == 0xFF && e.meta_type == 0x51 && e.data.size() == 3)
+        tempi.push_back({e.tick, (static_cast<uint8_t>(e.data[0]) << 16) |
+                                     (static_cast<uint8_t>(e.data[1]) << 8) | static_cast<uint8_t>(e.data[2])});
+    }
+  std::stable_sort(tempi.begin(), tempi.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  double seconds = 0.0;
+  int64_t at = 0;
+  int tempo = 500000;
+  for (const auto& [tick, us] : tempi) {
+    if (tick >= last) break;
+    seconds += double(tick - at) * tempo / (1e6 * smf.division);
+    at = tick;
+    tempo = us;
+  }
+  return seconds + double(last - at) * tempo / (1e6 * smf.division);
+}
+
 }  // namespace abcrnn::midi

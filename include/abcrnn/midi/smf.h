@@ -94,4 +94,8 @@ std::vector<SmfNote> CollectNotes(const Smf& smf);
 // Microseconds per quarter of the first tempo event, or 500000 (the SMF default) when none.
 int FirstTempo(const Smf& smf);
 
+// Seconds from the start to the last event of any track, under the file's tempo map (tempo events
+// of every track; 500000 us per quarter until the first).
+double DurationSeconds(const Smf& smf);
+
 }  // namespace abcrnn::midi
