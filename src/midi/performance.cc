@@ -1,0 +1,346 @@
+// Plays a parsed tune into timed notes, following abc2midi: repeats (repeats.cc), ties merged in
+// written order, grace notes taking 1/4 of L: each from the next note, rolls and trills as its
+// note figures, staccato at half length, fermatas doubling, beat accents for velocity.
+// Times are exact fractions of a whole note; tune_midi.cc turns them into ticks.
+#include "abcrnn/midi/performance.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "repeats.h"
+
+namespace abcrnn::midi {
+namespace {
+
+using abc::Fraction;
+
+// (element index, pitch index) of a note in a voice.
+using NoteRef = std::pair<size_t, size_t>;
+
+// Ties merged in written order, as abc2midi's tiefix: the first note of a chain sounds for the
+// whole chain; the notes tied into are silent (their time still passes).
+struct Ties {
+  std::map<NoteRef, Fraction> extra;  // added to the first note's duration
+  std::set<NoteRef> silent;
+};
+
+Ties MergeTies(const abc::Voice& voice) {
+  Ties ties;
+  const auto& els = voice.elements;
+  for (size_t i = 0; i < els.size(); ++i) {
+    const auto* n = els[i].get_if<abc::Note>();
+    if (!n) continue;
+    for (size_t k = 0; k < n->pitches.size(); ++k) {
+      if (ties.silent.count({i, k})) continue;
+      size_t at = i, pk = k;
+      Fraction extra;
+      for (int guard = 0; guard < 1000; ++guard) {
+        const auto& cur = *els[at].get_if<abc::Note>();
+        if (!cur.pitches[pk].tie) break;
+        Fraction end = cur.onset + cur.duration;
+        bool found = false;
+        for (size_t j = at + 1; j < els.size() && !found; ++j) {
+          const auto* next = els[j].get_if<abc::Note>();
+          if (!next) continue;
+          if (next->onset > end || !next->onset.valid()) break;
+          if (next->onset != end) continue;
+          for (size_t q = 0; q < next->pitches.size(); ++q) {
+            if (next->pitches[q].midi == cur.pitches[pk].midi && !ties.silent.count({j, q})) {
+              ties.silent.insert({j, q});
+              extra += next->duration;
+              at = j;
+              pk = q;
+              found = true;
+              break;
+            }
+          }
+        }
+        if (!found) break;
+      }
+      if (!extra.is_zero()) ties.extra[{i, k}] = extra;
+    }
+  }
+  return ties;
+}
+
+int DiatonicNeighbour(const abc::Pitch& p, int step, const abc::KeySignature& key) {
+  static const char kLetters[] = "CDEFGAB";
+  int index = abc::LetterIndex(p.letter);
+  int octave = p.octave;
+  index += step;
+  if (index > 6) index -= 7, ++octave;
+  if (index < 0) index += 7, --octave;
+  char letter = kLetters[index];
+  return 12 * (octave + 5) + abc::LetterSemitones(letter) + key.alter[index];
+}
+
+// Strong-beat spacing for velocity accents: 3/8 in compound meters, 1/2 in 4/4, else one beat.
+Fraction StrongBeat(const abc::Meter& m) {
+  if (!m.has_bars() || m.denominator <= 0) return Fraction(1, 4);
+  int num = 0;
+  for (int n : m.numerators) num += n;
+  if (m.denominator == 8 && num % 3 == 0 && num > 3) return Fraction(3, 8);
+  if (num == 4 && m.denominator == 4) return Fraction(1, 2);
+  return Fraction(1, m.denominator);
+}
+
+bool IsMultiple(const Fraction& a, const Fraction& b) {
+  Fraction q = a / b;
+  return q.valid() && q.den() == 1;
+}
+
+class VoicePlayer {
+ public:
+  VoicePlayer(const abc::Voice& voice, int voice_index, const PerformOptions& options, Performance* out)
+      : voice_(voice), index_(voice_index), options_(options), out_(out) {}
+
+  Status Play() {
+    ties_ = MergeTies(voice_);
+    state_ = voice_.initial;
+    for (size_t e : PlayOrder(voice_)) {
+      Status s = Step(e);
+      if (!s.ok()) return s;
+    }
+    if (t_ > out_->end) out_->end = t_;
+    return Status::OK();
+  }
+
+ private:
+  Status Step(size_t e) {
+    const abc::Element& el = voice_.elements[e];
+    switch (el.kind()) {
+      case abc::ElementKind::kFieldChange:
+        FieldChange(*el.get_if<abc::FieldChange>());
+        break;
+      case abc::ElementKind::kBarLine:
+        bar_start_ = t_;
+        break;
+      case abc::ElementKind::kTuplet: {
+        const auto& tp = *el.get_if<abc::Tuplet>();
+        if (tp.p > 0 && tp.q > 0 && tp.r > 0) tuplets_.push_back({Fraction(tp.q, tp.p), tp.r});
+        break;
+      }
+      case abc::ElementKind::kDecoration:
+        decorations_.insert(el.get_if<abc::Decoration>()->name);
+        break;
+      case abc::ElementKind::kGraceGroup:
+        grace_ = el.get_if<abc::GraceGroup>();
+        break;
+      case abc::ElementKind::kRest: {
+        Fraction d = el.get_if<abc::Rest>()->duration;
+        if (options_.fermata && decorations_.count("fermata")) d *= 2;
+        return Advance(d);
+      }
+      case abc::ElementKind::kNote:
+        return PlayNote(e, *el.get_if<abc::Note>());
+      default:
+        break;
+    }
+    return Status::OK();
+  }
+
+  void FieldChange(const abc::FieldChange& fc) {
+    state_ = fc.state;
+    if (index_ != 0) return;  // tempo, meter and key events come from the first voice
+    switch (fc.field.letter) {
+      case 'Q':
+        if (int us = MicrosecondsPerQuarter(state_.tempo); us > 0) out_->tempi.push_back({t_, us});
+        break;
+      case 'M':
+        AddMeter(out_, t_, state_.meter);
+        break;
+      case 'K':
+        out_->keys.push_back({t_, state_.key.none ? 0 : state_.key.SharpsOrFlats(), state_.key.mode == abc::Mode::kMinor});
+        break;
+      default:
+        break;
+    }
+  }
+
+  Fraction TupletFactor() const {
+    Fraction f(1);
+    for (const auto& t : tuplets_) f *= t.first;
+    return f;
+  }
+
+  Status Advance(const Fraction& d) {
+    if (!d.valid() || d < Fraction(0))
+      return Status::InvalidArgument("expected note and rest lengths >= 0, got " + d.ToString());
+    t_ += d;
+    if (!t_.valid()) return Status::InvalidArgument("expected a tune shorter than 2^62 whole notes");
+    for (auto& t : tuplets_) --t.second;
+    tuplets_.erase(std::remove_if(tuplets_.begin(), tuplets_.end(), [](const auto& t) { return t.second <= 0; }),
+                   tuplets_.end());
+    decorations_.clear();
+    grace_ = nullptr;
+    return Status::OK();
+  }
+
+  int Velocity(const Fraction& at) const {
+    Fraction pos = at - bar_start_;
+    if (pos.is_zero()) return 105;
+    return IsMultiple(pos, StrongBeat(state_.meter)) ? 95 : 80;
+  }
+
+  Status Emit(const Fraction& onset, const Fraction& duration, int key, int chord_index, bool ornament) {
+    if (!duration.is_positive()) return Status::OK();
+    int k = key + options_.transpose;
+    if (k < 0 || k > 127)
+      return Status::InvalidArgument("expected MIDI keys 0..127 after transposing by " +
+                                     std::to_string(options_.transpose) + ", got " + std::to_string(k));
+    out_->notes.push_back({onset, duration, k, Velocity(onset), index_, chord_index, ornament});
+    return Status::OK();
+  }
+
+  Status PlayNote(size_t e, const abc::Note& n) {
+    Fraction advance = n.duration;
+    if (options_.fermata && decorations_.count("fermata")) advance *= 2;
+    Fraction start = t_;
+    const Fraction unit = state_.unit_length;
+    // Grace notes: 1/4 of L: each (scaled by an enclosing tuplet), taken from this note; dropped
+    // when they would take all of it.
+    if (grace_ && options_.grace_notes && !grace_->pitches.empty()) {
+      Fraction g = unit / 4 * TupletFactor();
+      Fraction total = g * int64_t(grace_->pitches.size());
+      Fraction first = advance + FirstExtra(e, n);
+      if (total < first) {
+        for (size_t i = 0; i < grace_->pitches.size(); ++i) {
+          Status s = Emit(t_ + g * int64_t(i), g, grace_->pitches[i].midi, 0, true);
+          if (!s.ok()) return s;
+        }
+        start = t_ + total;
+      }
+    }
+    Fraction lost = start - t_;
+    int chord_index = 0;
+    for (size_t k = 0; k < n.pitches.size(); ++k) {
+      if (ties_.silent.count({e, k})) continue;
+      auto it = ties_.extra.find({e, k});
+      Fraction sounding = advance - lost + (it == ties_.extra.end() ? Fraction(0) : it->second);
+      const abc::Pitch& p = n.pitches[k];
+      Status s;
+      if (!n.chord && options_.ornaments && decorations_.count("roll")) {
+        s = Roll(start, sounding, p, unit);
+      } else if (!n.chord && options_.ornaments && decorations_.count("trill")) {
+        s = Trill(start, sounding, p);
+      } else {
+        if (!n.chord && options_.staccato && (decorations_.count("staccato") || decorations_.count("breath")))
+          sounding /= 2;
+        s = Emit(start, sounding, p.midi, n.chord ? chord_index : 0, false);
+      }
+      if (!s.ok()) return s;
+      ++chord_index;
+    }
+    return Advance(advance);
+  }
+
+  Fraction FirstExtra(size_t e, const abc::Note& n) const {
+    for (size_t k = 0; k < n.pitches.size(); ++k) {
+      if (ties_.silent.count({e, k})) continue;
+      auto it = ties_.extra.find({e, k});
+      return it == ties_.extra.end() ? Fraction(0) : it->second;
+    }
+    return Fraction(0);
+  }
+
+  // abc2midi's roll: a note of exactly 3 units plays main, upper, main, lower, main
+  // (1, 1/4, 3/4, 1/4, 3/4 units); any other length plays the upper neighbour for 1/4 unit first.
+  Status Roll(const Fraction& at, const Fraction& d, const abc::Pitch& p, const Fraction& unit) {
+    int up = DiatonicNeighbour(p, 1, state_.key), down = DiatonicNeighbour(p, -1, state_.key);
+    Fraction q = unit / 4;
+    if (d == unit * 3) {
+      const std::pair<int, Fraction> figure[] = {{p.midi, unit}, {up, q}, {p.midi, q * 3}, {down, q}, {p.midi, q * 3}};
+      Fraction t = at;
+      for (const auto& [key, len] : figure) {
+        Status s = Emit(t, len, key, 0, key != p.midi || t != at);
+        if (!s.ok()) return s;
+        t += len;
+      }
+      return Status::OK();
+    }
+    if (d <= q) return Emit(at, d, p.midi, 0, false);
+    Status s = Emit(at, q, up, 0, true);
+    return s.ok() ? Emit(at + q, d - q, p.midi, 0, true) : s;
+  }
+
+  // abc2midi's trill: upper and main note alternating, starting above, in as many equal parts
+  // as thirty-second notes fit (at least one).
+  Status Trill(const Fraction& at, const Fraction& d, const abc::Pitch& p) {
+    int up = DiatonicNeighbour(p, 1, state_.key);
+    Fraction parts = d * 32;
+    int64_t n = parts.valid() ? std::max<int64_t>(1, parts.num() / parts.den()) : 1;
+    n = std::min<int64_t>(n, 4096);
+    Fraction piece = d / n;
+    for (int64_t i = 0; i < n; ++i) {
+      Status s = Emit(at + piece * i, piece, i % 2 == 0 ? up : p.midi, 0, true);
+      if (!s.ok()) return s;
+    }
+    return Status::OK();
+  }
+
+ public:
+  static void AddMeter(Performance* out, const Fraction& at, const abc::Meter& m) {
+    if (!m.has_bars() || m.denominator <= 0 || (m.denominator & (m.denominator - 1)) != 0) return;
+    int num = 0;
+    for (int n : m.numerators) num += n;
+    if (num <= 0 || num > 255) return;
+    out->meters.push_back({at, num, m.denominator});
+  }
+
+ private:
+  const abc::Voice& voice_;
+  int index_;
+  const PerformOptions& options_;
+  Performance* out_;
+  Ties ties_;
+  abc::MusicState state_;
+  Fraction t_;
+  Fraction bar_start_;
+  std::vector<std::pair<Fraction, int>> tuplets_;  // factor q/p, notes left
+  std::set<std::string> decorations_;              // pending for the next note or rest
+  const abc::GraceGroup* grace_ = nullptr;          // pending for the next note
+};
+
+}  // namespace
+
+int MicrosecondsPerQuarter(const abc::Tempo& tempo) {
+  if (!tempo.present || tempo.bpm <= 0) return 0;
+  // A bare number ("Q:120") counts quarter notes in abc2midi, whatever L: is.
+  Fraction beat = tempo.text.find('=') == std::string::npos ? Fraction(1, 4) : tempo.beat;
+  if (!beat.is_positive()) return 0;
+  Fraction us = Fraction(60000000) / (beat * 4 * tempo.bpm);
+  if (!us.valid()) return 0;
+  int64_t v = us.num() / us.den();
+  return v >= 1 && v <= 0xFFFFFF ? static_cast<int>(v) : 0;
+}
+
+Result<Performance> Perform(const abc::Tune& tune, const PerformOptions& options) {
+  if (options.transpose < -48 || options.transpose > 48)
+    return Status::InvalidArgument("expected a transposition of -48..48 semitones, got " +
+                                   std::to_string(options.transpose));
+  Performance out;
+  out.title = tune.title();
+  if (tune.voices.empty())
+    return Status::InvalidArgument("tune X:" + std::to_string(tune.x) + ": expected music after K:, got none");
+  int us = MicrosecondsPerQuarter(tune.initial.tempo);
+  if (us == 0) us = 60000000 / std::max(1, options.default_quarters_per_minute);
+  out.tempi.push_back({Fraction(0), us});
+  VoicePlayer::AddMeter(&out, Fraction(0), tune.initial.meter);
+  const auto& key = tune.initial.key;
+  out.keys.push_back({Fraction(0), key.none ? 0 : key.SharpsOrFlats(), key.mode == abc::Mode::kMinor});
+  for (size_t v = 0; v < tune.voices.size(); ++v) {
+    VoicePlayer player(tune.voices[v], static_cast<int>(v), options, &out);
+    Status s = player.Play();
+    if (!s.ok()) return Status::InvalidArgument("tune X:" + std::to_string(tune.x) + ": " + s.message());
+  }
+  if (out.notes.empty())
+    return Status::InvalidArgument("tune X:" + std::to_string(tune.x) + ": expected notes, got none");
+  std::stable_sort(out.notes.begin(), out.notes.end(), [](const PerformedNote& a, const PerformedNote& b) {
+    return std::tie(a.onset, a.voice, a.chord_index) < std::tie(b.onset, b.voice, b.chord_index);
+  });
+  return out;
+}
+
+}  // namespace abcrnn::midi
