@@ -5,6 +5,8 @@
 #include "abcrnn/midi/performance.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <tuple>
@@ -65,6 +67,87 @@ Ties MergeTies(const abc::Voice& voice) {
   return ties;
 }
 
+bool IsMultiple(const Fraction& a, const Fraction& b) {
+  Fraction q = a / b;
+  return q.valid() && q.den() == 1;
+}
+
+// abc2midi plays tunes with "hornpipe" in R: in M:4/4 or C with swing: two notes of one unit
+// (L:1/8) that start on a crotchet beat of the bar become 2/3 and 1/3 of it, and a broken
+// rhythm (>) becomes 2:1 instead of 3:1. Returns the changed durations by element index.
+std::map<size_t, Fraction> HornpipeSwing(const abc::Voice& voice) {
+  std::map<size_t, Fraction> swung;
+  const auto& els = voice.elements;
+  abc::MusicState state = voice.initial;
+  Fraction bar_pos;
+  auto in_common_time = [&] {
+    const abc::Meter& m = state.meter;
+    return m.kind == abc::Meter::Kind::kCommon ||
+           (m.kind == abc::Meter::Kind::kNumeric && m.denominator == 4 && m.numerators.size() == 1 &&
+            m.numerators[0] == 4);
+  };
+  auto plain_unit = [&](const abc::Note* n) {
+    return n && !n->chord && n->pitches.size() == 1 && !n->pitches[0].tie && n->written_length == Fraction(1) &&
+           state.unit_length == Fraction(1, 8) && n->duration == Fraction(1, 8);
+  };
+  // The next note or rest after element i, skipping what takes no time (decorations, graces,
+  // slurs, spaces, annotations); SIZE_MAX when a bar line, tuplet or field comes first.
+  auto next_music = [&](size_t i) -> size_t {
+    for (size_t j = i + 1; j < els.size(); ++j) {
+      switch (els[j].kind()) {
+        case abc::ElementKind::kNote:
+        case abc::ElementKind::kRest:
+          return j;
+        case abc::ElementKind::kDecoration:
+        case abc::ElementKind::kGraceGroup:
+        case abc::ElementKind::kSlur:
+        case abc::ElementKind::kSpace:
+        case abc::ElementKind::kAnnotation:
+        case abc::ElementKind::kLineBreak:
+        case abc::ElementKind::kComment:
+          continue;
+        default:
+          return SIZE_MAX;
+      }
+    }
+    return SIZE_MAX;
+  };
+  for (size_t i = 0; i < els.size(); ++i) {
+    const abc::Element& e = els[i];
+    if (const auto* fc = e.get_if<abc::FieldChange>()) state = fc->state;
+    if (e.get_if<abc::BarLine>()) bar_pos = Fraction(0);
+    if (const auto* r = e.get_if<abc::Rest>()) bar_pos += r->duration;
+    const auto* n = e.get_if<abc::Note>();
+    if (!n) continue;
+    if (swung.count(i)) {
+      bar_pos += n->duration;
+      continue;
+    }
+    if (in_common_time()) {
+      // A broken rhythm after this note: 2:1 instead of the parser's 3:1.
+      size_t j = i + 1;
+      while (j < els.size() && els[j].kind() == abc::ElementKind::kSpace) ++j;
+      const auto* br = j < els.size() ? els[j].get_if<abc::BrokenRhythm>() : nullptr;
+      size_t k = br ? next_music(j) : SIZE_MAX;
+      const auto* n2 = k != SIZE_MAX ? els[k].get_if<abc::Note>() : nullptr;
+      if (br && br->count == 1 && n2) {
+        Fraction total = n->duration + n2->duration;
+        swung[i] = br->first_longer ? total * Fraction(2, 3) : total / 3;
+        swung[k] = total - swung[i];
+      } else if (plain_unit(n) && IsMultiple(bar_pos, Fraction(1, 4))) {
+        size_t k2 = next_music(i);
+        const auto* m = k2 != SIZE_MAX ? els[k2].get_if<abc::Note>() : nullptr;
+        if (plain_unit(m)) {
+          swung[i] = Fraction(1, 6);
+          swung[k2] = Fraction(1, 12);
+        }
+      }
+    }
+    bar_pos += n->duration;
+  }
+  return swung;
+}
+
 int DiatonicNeighbour(const abc::Pitch& p, int step, const abc::KeySignature& key) {
   static const char kLetters[] = "CDEFGAB";
   int index = abc::LetterIndex(p.letter);
@@ -86,20 +169,18 @@ Fraction StrongBeat(const abc::Meter& m) {
   return Fraction(1, m.denominator);
 }
 
-bool IsMultiple(const Fraction& a, const Fraction& b) {
-  Fraction q = a / b;
-  return q.valid() && q.den() == 1;
-}
-
 class VoicePlayer {
  public:
-  VoicePlayer(const abc::Voice& voice, int voice_index, const PerformOptions& options, Performance* out)
-      : voice_(voice), index_(voice_index), options_(options), out_(out) {}
+  VoicePlayer(const abc::Voice& voice, int voice_index, int tempo_us, bool hornpipe, std::string parts,
+              const PerformOptions& options, Performance* out)
+      : voice_(voice), index_(voice_index), options_(options), out_(out), tempo_us_(tempo_us),
+        hornpipe_(hornpipe), parts_(std::move(parts)) {}
 
   Status Play() {
     ties_ = MergeTies(voice_);
+    if (hornpipe_) swing_ = HornpipeSwing(voice_);
     state_ = voice_.initial;
-    for (size_t e : PlayOrder(voice_)) {
+    for (size_t e : PlayOrder(voice_, parts_)) {
       Status s = Step(e);
       if (!s.ok()) return s;
     }
@@ -143,10 +224,14 @@ class VoicePlayer {
 
   void FieldChange(const abc::FieldChange& fc) {
     state_ = fc.state;
+    if (fc.field.letter == 'Q') {
+      int us = MicrosecondsPerQuarter(state_.tempo);
+      tempo_us_ = us > 0 ? us : tempo_us_;
+    }
     if (index_ != 0) return;  // tempo, meter and key events come from the first voice
     switch (fc.field.letter) {
       case 'Q':
-        if (int us = MicrosecondsPerQuarter(state_.tempo); us > 0) out_->tempi.push_back({t_, us});
+        if (tempo_us_ > 0) out_->tempi.push_back({t_, tempo_us_});
         break;
       case 'M':
         AddMeter(out_, t_, state_.meter);
@@ -195,7 +280,8 @@ class VoicePlayer {
   }
 
   Status PlayNote(size_t e, const abc::Note& n) {
-    Fraction advance = n.duration;
+    auto sw = swing_.find(e);
+    Fraction advance = sw == swing_.end() ? n.duration : sw->second;
     if (options_.fermata && decorations_.count("fermata")) advance *= 2;
     Fraction start = t_;
     const Fraction unit = state_.unit_length;
@@ -203,12 +289,15 @@ class VoicePlayer {
     // when they would take all of it.
     if (grace_ && options_.grace_notes && !grace_->pitches.empty()) {
       Fraction g = unit / 4 * TupletFactor();
-      Fraction total = g * int64_t(grace_->pitches.size());
+      Fraction total;
+      for (const auto& gp : grace_->pitches) total += g * gp.written_length;
       Fraction first = advance + FirstExtra(e, n);
       if (total < first) {
-        for (size_t i = 0; i < grace_->pitches.size(); ++i) {
-          Status s = Emit(t_ + g * int64_t(i), g, grace_->pitches[i].midi, 0, true);
+        Fraction at = t_;
+        for (const auto& gp : grace_->pitches) {
+          Status s = Emit(at, g * gp.written_length, gp.midi, 0, true);
           if (!s.ok()) return s;
+          at += g * gp.written_length;
         }
         start = t_ + total;
       }
@@ -224,7 +313,7 @@ class VoicePlayer {
       if (!n.chord && options_.ornaments && decorations_.count("roll")) {
         s = Roll(start, sounding, p, unit);
       } else if (!n.chord && options_.ornaments && decorations_.count("trill")) {
-        s = Trill(start, sounding, p);
+        s = Trill(start, sounding, p, unit);
       } else {
         if (!n.chord && options_.staccato && (decorations_.count("staccato") || decorations_.count("breath")))
           sounding /= 2;
@@ -265,15 +354,22 @@ class VoicePlayer {
     return s.ok() ? Emit(at + q, d - q, p.midi, 0, true) : s;
   }
 
-  // abc2midi's trill: upper and main note alternating, starting above, in as many equal parts
-  // as thirty-second notes fit (at least one).
-  Status Trill(const Fraction& at, const Fraction& d, const abc::Pitch& p) {
+  // abc2midi's trill: upper and main note alternating, starting above. The note of n/m units
+  // (reduced) starts as n parts of 1/m unit; parts are halved (and doubled in number) while one
+  // lasts more than 100 ms at the current tempo.
+  Status Trill(const Fraction& at, const Fraction& d, const abc::Pitch& p, const Fraction& unit) {
     int up = DiatonicNeighbour(p, 1, state_.key);
-    Fraction parts = d * 32;
-    int64_t n = parts.valid() ? std::max<int64_t>(1, parts.num() / parts.den()) : 1;
-    n = std::min<int64_t>(n, 4096);
-    Fraction piece = d / n;
-    for (int64_t i = 0; i < n; ++i) {
+    Fraction units = d / unit;
+    if (!units.is_positive()) return Emit(at, d, p.midi, 0, false);
+    Fraction piece = unit / units.den();
+    int64_t count = units.num();
+    for (int guard = 0; guard < 20 && count < 4096; ++guard) {
+      Fraction us = piece * 4 * int64_t{tempo_us_};
+      if (!us.valid() || us.num() / us.den() <= 100000) break;
+      piece /= 2;
+      count *= 2;
+    }
+    for (int64_t i = 0; i < count; ++i) {
       Status s = Emit(at + piece * i, piece, i % 2 == 0 ? up : p.midi, 0, true);
       if (!s.ok()) return s;
     }
@@ -294,7 +390,11 @@ class VoicePlayer {
   int index_;
   const PerformOptions& options_;
   Performance* out_;
+  int tempo_us_;  // microseconds per quarter now (trills depend on it)
+  bool hornpipe_;
+  std::string parts_;  // the header's P: sequence, "" when none
   Ties ties_;
+  std::map<size_t, Fraction> swing_;  // hornpipe durations by element
   abc::MusicState state_;
   Fraction t_;
   Fraction bar_start_;
@@ -330,8 +430,16 @@ Result<Performance> Perform(const abc::Tune& tune, const PerformOptions& options
   VoicePlayer::AddMeter(&out, Fraction(0), tune.initial.meter);
   const auto& key = tune.initial.key;
   out.keys.push_back({Fraction(0), key.none ? 0 : key.SharpsOrFlats(), key.mode == abc::Mode::kMinor});
+  bool hornpipe = false;
+  std::string parts;
+  for (const auto& f : tune.header) {
+    if (f.letter == 'P') parts = f.value;
+    std::string r = f.value;
+    for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if ((f.letter == 'R' || f.letter == 'r') && r.find("hornpipe") != std::string::npos) hornpipe = true;
+  }
   for (size_t v = 0; v < tune.voices.size(); ++v) {
-    VoicePlayer player(tune.voices[v], static_cast<int>(v), options, &out);
+    VoicePlayer player(tune.voices[v], static_cast<int>(v), us, hornpipe, parts, options, &out);
     Status s = player.Play();
     if (!s.ok()) return Status::InvalidArgument("tune X:" + std::to_string(tune.x) + ": " + s.message());
   }

@@ -4,6 +4,9 @@
 #include "repeats.h"
 
 #include <algorithm>
+#include <cctype>
+#include <functional>
+#include <map>
 
 namespace abcrnn::midi {
 namespace {
@@ -29,10 +32,10 @@ Bar BarOf(const abc::BarLine& b) {
   }
 }
 
-std::vector<Item> Items(const abc::Voice& voice) {
+std::vector<Item> Items(const abc::Voice& voice, size_t begin, size_t end) {
   std::vector<Item> items;
-  items.push_back({Bar::kDouble, 0, true});  // abc2midi puts a || before the music
-  for (size_t i = 0; i < voice.elements.size(); ++i) {
+  items.push_back({Bar::kDouble, begin, true});  // abc2midi puts a || before the music
+  for (size_t i = begin; i < end; ++i) {
     const abc::Element& e = voice.elements[i];
     Bar bar = Bar::kNone;
     if (const auto* b = e.get_if<abc::BarLine>()) bar = BarOf(*b);
@@ -42,8 +45,8 @@ std::vector<Item> Items(const abc::Voice& voice) {
   return items;
 }
 
-// abc2midi's scan_for_missing_repeats and fixreps.
-void FixRepeats(std::vector<Item>& items) {
+// abc2midi's scan_for_missing_repeats (per part) and, for tunes without parts, fixreps.
+void FixRepeats(std::vector<Item>& items, bool in_part) {
   for (const Item& it : items) {
     if (it.bar == Bar::kBarRep) break;
     if (it.bar == Bar::kRepBar || it.bar == Bar::kDoubleRep) {
@@ -51,6 +54,7 @@ void FixRepeats(std::vector<Item>& items) {
       break;
     }
   }
+  if (in_part) return;
   auto place_start = [&](size_t at) {
     Bar& b = items[at].bar;
     if (b == Bar::kDouble || b == Bar::kSingle) b = Bar::kBarRep;
@@ -92,17 +96,15 @@ bool EndingPlays(const abc::Voice& voice, size_t element, int pass) {
   return e && std::find(e->numbers.begin(), e->numbers.end(), pass) != e->numbers.end();
 }
 
-}  // namespace
-
-std::vector<size_t> PlayOrder(const abc::Voice& voice) {
-  std::vector<Item> items = Items(voice);
-  FixRepeats(items);
-  std::vector<size_t> order;
+// Plays elements [begin, end) and appends their indices to `order`.
+void PlayRange(const abc::Voice& voice, size_t begin, size_t end, bool in_part, std::vector<size_t>& order) {
+  std::vector<Item> items = Items(voice, begin, end);
+  FixRepeats(items, in_part);
   int pass = 1, maxpass = 2;
   bool expect_repeat = false;
   size_t saved = 0;  // item index of the repeat start
   // A generous bound against pathological input (each :| can replay the tune a few times).
-  const size_t limit = 16 * items.size() + 64;
+  const size_t limit = order.size() + 16 * items.size() + 64;
   for (size_t j = 0; j < items.size() && order.size() < limit; ++j) {
     const Item& it = items[j];
     if (!it.is_virtual) order.push_back(it.element);
@@ -156,6 +158,67 @@ std::vector<size_t> PlayOrder(const abc::Voice& voice) {
       default:
         break;
     }
+  }
+}
+
+}  // namespace
+
+std::string ExpandParts(const std::string& written) {
+  std::string sequence = written.substr(0, written.find('%'));  // a comment may follow
+  // Recursive descent over letters, (groups) and repeat counts; anything else is ignored.
+  size_t i = 0;
+  std::function<std::string(int)> group = [&](int depth) -> std::string {
+    std::string out;
+    while (i < sequence.size()) {
+      char c = sequence[i];
+      std::string unit;
+      if (c == '(') {
+        ++i;
+        unit = depth < 8 ? group(depth + 1) : std::string();
+      } else if (c == ')') {
+        ++i;
+        return out;
+      } else if (c >= 'A' && c <= 'Z') {
+        unit = std::string(1, c);
+        ++i;
+      } else {
+        ++i;
+        continue;
+      }
+      int count = 0;
+      while (i < sequence.size() && std::isdigit(static_cast<unsigned char>(sequence[i])) && count < 100)
+        count = count * 10 + (sequence[i++] - '0');
+      for (int k = 0; k < std::max(1, count) && out.size() < 4096; ++k) out += unit;
+    }
+    return out;
+  };
+  return group(0);
+}
+
+std::vector<size_t> PlayOrder(const abc::Voice& voice, const std::string& parts) {
+  std::vector<size_t> order;
+  // Where each part starts (its P: field) and ends (the next P: field).
+  std::map<char, std::pair<size_t, size_t>> spans;
+  size_t first_part = voice.elements.size();
+  char open = 0;
+  for (size_t i = 0; i < voice.elements.size(); ++i) {
+    const auto* fc = voice.elements[i].get_if<abc::FieldChange>();
+    if (!fc || fc->field.letter != 'P') continue;
+    if (open) spans[open].second = i;
+    open = fc->field.value.empty() ? 0 : fc->field.value[0];
+    first_part = std::min(first_part, i);
+    if (open && !spans.count(open)) spans[open] = {i, voice.elements.size()};
+    else open = 0;  // a part written twice: abc2midi plays the first
+  }
+  std::string sequence = ExpandParts(parts);
+  if (sequence.empty() || spans.empty()) {
+    PlayRange(voice, 0, voice.elements.size(), false, order);
+    return order;
+  }
+  if (first_part > 0) PlayRange(voice, 0, first_part, true, order);
+  for (char part : sequence) {
+    auto it = spans.find(part);
+    if (it != spans.end()) PlayRange(voice, it->second.first, it->second.second, true, order);
   }
   return order;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "abcrnn/abc/tune.h"
@@ -13,6 +14,11 @@ namespace abcrnn::midi {
 
 // Indices into voice.elements, in played order. Elements that are not music (bar lines,
 // endings, fields ...) are included where they are passed, so callers can follow state changes.
-std::vector<size_t> PlayOrder(const abc::Voice& voice);
+// With a P: sequence in the header (`parts`, e.g. "AABBC", "(AB)2C"), each part (from its P:
+// field to the next) is played in that order, with repeats resolved within the part.
+std::vector<size_t> PlayOrder(const abc::Voice& voice, const std::string& parts = "");
+
+// "(AB)2C.D" -> "ABABCD": abc2midi's reading of a P: sequence (letters, counts, groups).
+std::string ExpandParts(const std::string& sequence);
 
 }  // namespace abcrnn::midi
