@@ -72,23 +72,47 @@ bool IsMultiple(const Fraction& a, const Fraction& b) {
   return q.valid() && q.den() == 1;
 }
 
-// abc2midi plays tunes with "hornpipe" in R: in M:4/4 or C with swing: two notes of one unit
-// (L:1/8) that start on a crotchet beat of the bar become 2/3 and 1/3 of it, and a broken
-// rhythm (>) becomes 2:1 instead of 3:1. Returns the changed durations by element index.
-std::map<size_t, Fraction> HornpipeSwing(const abc::Voice& voice) {
-  std::map<size_t, Fraction> swung;
+// Durations abc2midi plays differently from the standard, by element index:
+// - a broken rhythm (> <) between notes or rests of different written lengths is ignored;
+// - with "hornpipe" in R:, a broken rhythm is 2:1 instead of 3:1, and in a meter of 8 units a
+//   bar (4/4 or C with L:1/8, 2/4 with L:1/16) two notes of one unit that start on an even unit
+//   of the bar swing to 4/3 and 2/3 of a unit.
+std::map<size_t, Fraction> DurationOverrides(const abc::Voice& voice, bool hornpipe, bool fermata) {
+  std::map<size_t, Fraction> changed;
   const auto& els = voice.elements;
+  // Notes and rests under a fermata: abc2midi doubles their written length before it looks at
+  // broken rhythm.
+  std::set<size_t> doubled;
+  bool pending = false;
+  for (size_t i = 0; i < els.size(); ++i) {
+    if (const auto* d = els[i].get_if<abc::Decoration>(); d && d->name == "fermata") pending = fermata;
+    if (els[i].get_if<abc::Note>() || els[i].get_if<abc::Rest>()) {
+      if (pending) doubled.insert(i);
+      pending = false;
+    }
+  }
   abc::MusicState state = voice.initial;
   Fraction bar_pos;
-  auto in_common_time = [&] {
+  // Swung pairs: in a meter of 8 units a bar (4/4 or C with L:1/8, 2/4 with L:1/16), two notes of
+  // one unit starting on an even unit of the bar.
+  auto swings = [&] {
     const abc::Meter& m = state.meter;
-    return m.kind == abc::Meter::Kind::kCommon ||
-           (m.kind == abc::Meter::Kind::kNumeric && m.denominator == 4 && m.numerators.size() == 1 &&
-            m.numerators[0] == 4);
+    return hornpipe && m.kind != abc::Meter::Kind::kCut && m.has_bars() &&
+           m.BarLength() == state.unit_length * 8;
   };
   auto plain_unit = [&](const abc::Note* n) {
     return n && !n->chord && n->pitches.size() == 1 && !n->pitches[0].tie && n->written_length == Fraction(1) &&
-           state.unit_length == Fraction(1, 8) && n->duration == Fraction(1, 8);
+           n->duration == state.unit_length;
+  };
+  auto duration = [&](size_t i) {
+    if (const auto* n = els[i].get_if<abc::Note>()) return n->duration;
+    return els[i].get_if<abc::Rest>()->duration;
+  };
+  auto written = [&](size_t i) {
+    Fraction w = els[i].get_if<abc::Rest>() ? els[i].get_if<abc::Rest>()->written_length : Fraction(1);
+    if (const auto* n = els[i].get_if<abc::Note>())
+      w = n->chord && !n->pitches.empty() ? n->written_length * n->pitches[0].written_length : n->written_length;
+    return doubled.count(i) ? w * 2 : w;
   };
   // The next note or rest after element i, skipping what takes no time (decorations, graces,
   // slurs, spaces, annotations); SIZE_MAX when a bar line, tuplet or field comes first.
@@ -116,36 +140,37 @@ std::map<size_t, Fraction> HornpipeSwing(const abc::Voice& voice) {
     const abc::Element& e = els[i];
     if (const auto* fc = e.get_if<abc::FieldChange>()) state = fc->state;
     if (e.get_if<abc::BarLine>()) bar_pos = Fraction(0);
-    if (const auto* r = e.get_if<abc::Rest>()) bar_pos += r->duration;
     const auto* n = e.get_if<abc::Note>();
-    if (!n) continue;
-    if (swung.count(i)) {
-      bar_pos += n->duration;
-      continue;
-    }
-    if (in_common_time()) {
-      // A broken rhythm after this note: 2:1 instead of the parser's 3:1.
+    if (!n && !e.get_if<abc::Rest>()) continue;
+    if (!changed.count(i)) {
       size_t j = i + 1;
       while (j < els.size() && els[j].kind() == abc::ElementKind::kSpace) ++j;
       const auto* br = j < els.size() ? els[j].get_if<abc::BrokenRhythm>() : nullptr;
       size_t k = br ? next_music(j) : SIZE_MAX;
-      const auto* n2 = k != SIZE_MAX ? els[k].get_if<abc::Note>() : nullptr;
-      if (br && br->count == 1 && n2) {
-        Fraction total = n->duration + n2->duration;
-        swung[i] = br->first_longer ? total * Fraction(2, 3) : total / 3;
-        swung[k] = total - swung[i];
-      } else if (plain_unit(n) && IsMultiple(bar_pos, Fraction(1, 4))) {
+      if (br && k != SIZE_MAX && br->count >= 1 && br->count <= 3) {
+        // The parser's factors: longer (2^(c+1)-1)/2^c, shorter 1/2^c.
+        Fraction shorter(1, int64_t{1} << br->count), longer = Fraction(2) - shorter;
+        Fraction f1 = br->first_longer ? longer : shorter, f2 = br->first_longer ? shorter : longer;
+        if (written(i) != written(k)) {
+          changed[i] = duration(i) / f1;
+          changed[k] = duration(k) / f2;
+        } else if (br->count == 1 && hornpipe) {
+          Fraction total = duration(i) + duration(k);
+          changed[i] = br->first_longer ? total * Fraction(2, 3) : total / 3;
+          changed[k] = total - changed[i];
+        }
+      } else if (n && swings() && plain_unit(n) && IsMultiple(bar_pos, state.unit_length * 2)) {
         size_t k2 = next_music(i);
         const auto* m = k2 != SIZE_MAX ? els[k2].get_if<abc::Note>() : nullptr;
         if (plain_unit(m)) {
-          swung[i] = Fraction(1, 6);
-          swung[k2] = Fraction(1, 12);
+          changed[i] = state.unit_length * Fraction(4, 3);
+          changed[k2] = state.unit_length * Fraction(2, 3);
         }
       }
     }
-    bar_pos += n->duration;
+    bar_pos += duration(i);
   }
-  return swung;
+  return changed;
 }
 
 int DiatonicNeighbour(const abc::Pitch& p, int step, const abc::KeySignature& key) {
@@ -178,9 +203,9 @@ class VoicePlayer {
 
   Status Play() {
     ties_ = MergeTies(voice_);
-    if (hornpipe_) swing_ = HornpipeSwing(voice_);
+    changed_ = DurationOverrides(voice_, hornpipe_, options_.fermata);
     state_ = voice_.initial;
-    for (size_t e : PlayOrder(voice_, parts_)) {
+    for (size_t e : PlayOrder(voice_, parts_, several_voices_)) {
       Status s = Step(e);
       if (!s.ok()) return s;
     }
@@ -197,6 +222,7 @@ class VoicePlayer {
         break;
       case abc::ElementKind::kBarLine:
         bar_start_ = t_;
+        grace_ = nullptr;  // grace notes do not reach over a bar line (abc2midi drops them)
         break;
       case abc::ElementKind::kTuplet: {
         const auto& tp = *el.get_if<abc::Tuplet>();
@@ -210,7 +236,8 @@ class VoicePlayer {
         grace_ = el.get_if<abc::GraceGroup>();
         break;
       case abc::ElementKind::kRest: {
-        Fraction d = el.get_if<abc::Rest>()->duration;
+        auto ch = changed_.find(e);
+        Fraction d = ch == changed_.end() ? el.get_if<abc::Rest>()->duration : ch->second;
         if (options_.fermata && decorations_.count("fermata")) d *= 2;
         return Advance(d);
       }
@@ -280,8 +307,8 @@ class VoicePlayer {
   }
 
   Status PlayNote(size_t e, const abc::Note& n) {
-    auto sw = swing_.find(e);
-    Fraction advance = sw == swing_.end() ? n.duration : sw->second;
+    auto ch = changed_.find(e);
+    Fraction advance = ch == changed_.end() ? n.duration : ch->second;
     if (options_.fermata && decorations_.count("fermata")) advance *= 2;
     Fraction start = t_;
     const Fraction unit = state_.unit_length;
@@ -377,6 +404,8 @@ class VoicePlayer {
   }
 
  public:
+  void set_several_voices(bool several) { several_voices_ = several; }
+
   static void AddMeter(Performance* out, const Fraction& at, const abc::Meter& m) {
     if (!m.has_bars() || m.denominator <= 0 || (m.denominator & (m.denominator - 1)) != 0) return;
     int num = 0;
@@ -393,8 +422,9 @@ class VoicePlayer {
   int tempo_us_;  // microseconds per quarter now (trills depend on it)
   bool hornpipe_;
   std::string parts_;  // the header's P: sequence, "" when none
+  bool several_voices_ = false;
   Ties ties_;
-  std::map<size_t, Fraction> swing_;  // hornpipe durations by element
+  std::map<size_t, Fraction> changed_;  // durations abc2midi plays otherwise, by element
   abc::MusicState state_;
   Fraction t_;
   Fraction bar_start_;
@@ -440,6 +470,7 @@ Result<Performance> Perform(const abc::Tune& tune, const PerformOptions& options
   }
   for (size_t v = 0; v < tune.voices.size(); ++v) {
     VoicePlayer player(tune.voices[v], static_cast<int>(v), us, hornpipe, parts, options, &out);
+    player.set_several_voices(tune.voices.size() > 1);
     Status s = player.Play();
     if (!s.ok()) return Status::InvalidArgument("tune X:" + std::to_string(tune.x) + ": " + s.message());
   }

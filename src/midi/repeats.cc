@@ -195,7 +195,7 @@ std::string ExpandParts(const std::string& written) {
   return group(0);
 }
 
-std::vector<size_t> PlayOrder(const abc::Voice& voice, const std::string& parts) {
+std::vector<size_t> PlayOrder(const abc::Voice& voice, const std::string& parts, bool several_voices) {
   std::vector<size_t> order;
   // Where each part starts (its P: field) and ends (the next P: field).
   std::map<char, std::pair<size_t, size_t>> spans;
@@ -212,7 +212,7 @@ std::vector<size_t> PlayOrder(const abc::Voice& voice, const std::string& parts)
   }
   std::string sequence = ExpandParts(parts);
   if (sequence.empty() || spans.empty()) {
-    PlayRange(voice, 0, voice.elements.size(), false, order);
+    PlayRange(voice, 0, voice.elements.size(), several_voices, order);
     return order;
   }
   if (first_part > 0) PlayRange(voice, 0, first_part, true, order);

@@ -16,7 +16,9 @@ namespace abcrnn::midi {
 // endings, fields ...) are included where they are passed, so callers can follow state changes.
 // With a P: sequence in the header (`parts`, e.g. "AABBC", "(AB)2C"), each part (from its P:
 // field to the next) is played in that order, with repeats resolved within the part.
-std::vector<size_t> PlayOrder(const abc::Voice& voice, const std::string& parts = "");
+// abc2midi runs its repeat clean-up (fixreps) only on single-voice tunes: `several_voices` skips it.
+std::vector<size_t> PlayOrder(const abc::Voice& voice, const std::string& parts = "",
+                              bool several_voices = false);
 
 // "(AB)2C.D" -> "ABABCD": abc2midi's reading of a P: sequence (letters, counts, groups).
 std::string ExpandParts(const std::string& sequence);
