@@ -73,22 +73,28 @@ bool IsMultiple(const Fraction& a, const Fraction& b) {
 }
 
 // Durations abc2midi plays differently from the standard, by element index:
-// - a broken rhythm (> <) between notes or rests of different written lengths is ignored;
+// - a broken rhythm (> <) between notes or rests of different written lengths (a fermata
+//   doubling one), or with a staccato note, is ignored;
 // - with "hornpipe" in R:, a broken rhythm is 2:1 instead of 3:1, and in a meter of 8 units a
 //   bar (4/4 or C with L:1/8, 2/4 with L:1/16) two notes of one unit that start on an even unit
 //   of the bar swing to 4/3 and 2/3 of a unit.
-std::map<size_t, Fraction> DurationOverrides(const abc::Voice& voice, bool hornpipe, bool fermata) {
+std::map<size_t, Fraction> DurationOverrides(const abc::Voice& voice, bool hornpipe, bool fermata,
+                                             bool staccato) {
   std::map<size_t, Fraction> changed;
   const auto& els = voice.elements;
   // Notes and rests under a fermata: abc2midi doubles their written length before it looks at
-  // broken rhythm.
-  std::set<size_t> doubled;
-  bool pending = false;
+  // broken rhythm; a staccato note (played half length) never pairs in a broken rhythm.
+  std::set<size_t> doubled, shortened;
+  bool pending_fermata = false, pending_staccato = false;
   for (size_t i = 0; i < els.size(); ++i) {
-    if (const auto* d = els[i].get_if<abc::Decoration>(); d && d->name == "fermata") pending = fermata;
+    if (const auto* d = els[i].get_if<abc::Decoration>()) {
+      if (d->name == "fermata") pending_fermata = fermata;
+      if (d->name == "staccato") pending_staccato = staccato;
+    }
     if (els[i].get_if<abc::Note>() || els[i].get_if<abc::Rest>()) {
-      if (pending) doubled.insert(i);
-      pending = false;
+      if (pending_fermata) doubled.insert(i);
+      if (pending_staccato && els[i].get_if<abc::Note>()) shortened.insert(i);
+      pending_fermata = pending_staccato = false;
     }
   }
   abc::MusicState state = voice.initial;
@@ -151,7 +157,7 @@ std::map<size_t, Fraction> DurationOverrides(const abc::Voice& voice, bool hornp
         // The parser's factors: longer (2^(c+1)-1)/2^c, shorter 1/2^c.
         Fraction shorter(1, int64_t{1} << br->count), longer = Fraction(2) - shorter;
         Fraction f1 = br->first_longer ? longer : shorter, f2 = br->first_longer ? shorter : longer;
-        if (written(i) != written(k)) {
+        if (written(i) != written(k) || shortened.count(i) || shortened.count(k)) {
           changed[i] = duration(i) / f1;
           changed[k] = duration(k) / f2;
         } else if (br->count == 1 && hornpipe) {
@@ -203,7 +209,7 @@ class VoicePlayer {
 
   Status Play() {
     ties_ = MergeTies(voice_);
-    changed_ = DurationOverrides(voice_, hornpipe_, options_.fermata);
+    changed_ = DurationOverrides(voice_, hornpipe_, options_.fermata, options_.staccato);
     state_ = voice_.initial;
     for (size_t e : PlayOrder(voice_, parts_, several_voices_)) {
       Status s = Step(e);
@@ -231,6 +237,9 @@ class VoicePlayer {
       }
       case abc::ElementKind::kDecoration:
         decorations_.insert(el.get_if<abc::Decoration>()->name);
+        break;
+      case abc::ElementKind::kSlur:
+        if (el.get_if<abc::Slur>()->open) decorations_.clear();  // "T(G": abc2midi loses the T
         break;
       case abc::ElementKind::kGraceGroup:
         grace_ = el.get_if<abc::GraceGroup>();
