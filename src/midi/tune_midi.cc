@@ -61,7 +61,8 @@ Result<std::string> AbcToMidi(std::string_view abc_text, const PerformOptions& o
   abc::AbcFile file = abc::ParseAbcFile(abc_text, parse);
   if (file.tunes.empty()) {
     abc::Tune tune = abc::ParseTune(abc_text, parse);
-    if (tune.voices.empty()) return Status::InvalidArgument("expected an ABC tune (X:, K: and music), got none");
+    if (!tune.has_key || tune.voices.empty())
+      return Status::InvalidArgument("expected an ABC tune (K: and music), got none");
     return TuneToMidi(tune, options);
   }
   return TuneToMidi(file.tunes.front(), options);
