@@ -74,7 +74,7 @@ bool IsMultiple(const Fraction& a, const Fraction& b) {
 
 // Durations abc2midi plays differently from the standard, by element index:
 // - a broken rhythm (> <) between notes or rests of different written lengths (a fermata
-//   doubling one), or with a staccato note, is ignored;
+//   doubling one), or with one staccato note, is ignored;
 // - with "hornpipe" in R:, a broken rhythm is 2:1 instead of 3:1, and in a meter of 8 units a
 //   bar (4/4 or C with L:1/8, 2/4 with L:1/16) two notes of one unit that start on an even unit
 //   of the bar swing to 4/3 and 2/3 of a unit.
@@ -83,7 +83,7 @@ std::map<size_t, Fraction> DurationOverrides(const abc::Voice& voice, bool hornp
   std::map<size_t, Fraction> changed;
   const auto& els = voice.elements;
   // Notes and rests under a fermata: abc2midi doubles their written length before it looks at
-  // broken rhythm; a staccato note (played half length) never pairs in a broken rhythm.
+  // broken rhythm; a staccato note (played half length) pairs in a broken rhythm only with another.
   std::set<size_t> doubled, shortened;
   bool pending_fermata = false, pending_staccato = false;
   for (size_t i = 0; i < els.size(); ++i) {
@@ -157,7 +157,7 @@ std::map<size_t, Fraction> DurationOverrides(const abc::Voice& voice, bool hornp
         // The parser's factors: longer (2^(c+1)-1)/2^c, shorter 1/2^c.
         Fraction shorter(1, int64_t{1} << br->count), longer = Fraction(2) - shorter;
         Fraction f1 = br->first_longer ? longer : shorter, f2 = br->first_longer ? shorter : longer;
-        if (written(i) != written(k) || shortened.count(i) || shortened.count(k)) {
+        if (written(i) != written(k) || shortened.count(i) != shortened.count(k)) {
           changed[i] = duration(i) / f1;
           changed[k] = duration(k) / f2;
         } else if (br->count == 1 && hornpipe) {
