@@ -243,6 +243,7 @@ class VoicePlayer {
         break;
       case abc::ElementKind::kGraceGroup:
         grace_ = el.get_if<abc::GraceGroup>();
+        grace_factor_ = TupletFactor();  // a tuplet that starts after the graces does not scale them
         break;
       case abc::ElementKind::kRest: {
         auto ch = changed_.find(e);
@@ -324,7 +325,7 @@ class VoicePlayer {
     // Grace notes: 1/4 of L: each (scaled by an enclosing tuplet), taken from this note; dropped
     // when they would take all of it.
     if (grace_ && options_.grace_notes && !grace_->pitches.empty()) {
-      Fraction g = unit / 4 * TupletFactor();
+      Fraction g = unit / 4 * grace_factor_;
       Fraction total;
       for (const auto& gp : grace_->pitches) total += g * gp.written_length;
       Fraction first = advance + FirstExtra(e, n);
@@ -440,6 +441,7 @@ class VoicePlayer {
   std::vector<std::pair<Fraction, int>> tuplets_;  // factor q/p, notes left
   std::set<std::string> decorations_;              // pending for the next note or rest
   const abc::GraceGroup* grace_ = nullptr;          // pending for the next note
+  Fraction grace_factor_{1};                         // the tuplet factor where the graces stand
 };
 
 }  // namespace
