@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 
@@ -17,6 +18,11 @@ namespace abcrnn::midi {
 namespace {
 
 using abc::Fraction;
+
+// A FieldChange's music state, whether the tune model holds it by value or shares it
+// (std::shared_ptr<const MusicState>, branch abc after b272f77): compiles against both.
+[[maybe_unused]] const abc::MusicState& StateOf(const abc::MusicState& s) { return s; }
+[[maybe_unused]] const abc::MusicState& StateOf(const std::shared_ptr<const abc::MusicState>& s) { return *s; }
 
 // (element index, pitch index) of a note in a voice.
 using NoteRef = std::pair<size_t, size_t>;
@@ -144,7 +150,7 @@ std::map<size_t, Fraction> DurationOverrides(const abc::Voice& voice, bool hornp
   };
   for (size_t i = 0; i < els.size(); ++i) {
     const abc::Element& e = els[i];
-    if (const auto* fc = e.get_if<abc::FieldChange>()) state = fc->state;
+    if (const auto* fc = e.get_if<abc::FieldChange>()) state = StateOf(fc->state);
     if (e.get_if<abc::BarLine>()) bar_pos = Fraction(0);
     const auto* n = e.get_if<abc::Note>();
     if (!n && !e.get_if<abc::Rest>()) continue;
@@ -260,7 +266,7 @@ class VoicePlayer {
   }
 
   void FieldChange(const abc::FieldChange& fc) {
-    state_ = fc.state;
+    state_ = StateOf(fc.state);
     if (fc.field.letter == 'Q') {
       int us = MicrosecondsPerQuarter(state_.tempo);
       tempo_us_ = us > 0 ? us : tempo_us_;
