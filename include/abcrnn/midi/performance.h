@@ -30,7 +30,7 @@ struct PerformedNote {
   abc::Fraction onset;
   abc::Fraction duration;  // > 0
   int key = 60;            // MIDI key after transposition, 0..127
-  int velocity = 80;       // abc2midi's beat accents: 105 bar start, 95 strong beat, 80 other
+  int velocity = 80;       // beat accents as abc2midi: 105 bar start, 95 strong beat, 80 other
   int voice = 0;           // index in Tune::voices
   int chord_index = 0;     // k for the k-th written pitch of a chord, 0 for single notes
   bool ornament = false;   // produced by a grace note, roll or trill
