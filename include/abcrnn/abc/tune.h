@@ -120,7 +120,7 @@ struct Slur {
 };
 
 // {gag}, {/g} (acciaccatura). Grace notes take no time; their pitches use the key and the bar's
-// accidentals like other notes (and carry them on, as abc2midi does not: see doc/abc-dialect.md).
+// accidentals like other notes, and their accidentals carry on through the bar (as abc2midi does).
 struct GraceGroup {
   bool acciaccatura = false;
   std::vector<Pitch> pitches;  // written_length as written
