@@ -128,8 +128,8 @@ class BarIndexFileTest : public ::testing::Test {
 };
 
 TEST_F(BarIndexFileTest, SaveAndLoadGiveTheSameAnswers) {
-  BarIndex built = BarIndex::Build({Other(), Reel()});
-  ASSERT_TRUE(built.Save(path_, 0x1234567890ABCDEFull).ok());
+  BarIndex built = BarIndex::Build({Other(), Reel()}, 0x1234567890ABCDEFull);
+  ASSERT_TRUE(built.Save(path_).ok());
   auto loaded = BarIndex::Load(path_);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->source_fingerprint(), 0x1234567890ABCDEFull);
@@ -143,7 +143,7 @@ TEST_F(BarIndexFileTest, SaveAndLoadGiveTheSameAnswers) {
 }
 
 TEST_F(BarIndexFileTest, DamagedForeignAndFutureFilesAreRefused) {
-  ASSERT_TRUE(BarIndex::Build({Other(), Reel()}).Save(path_, 7).ok());
+  ASSERT_TRUE(BarIndex::Build({Other(), Reel()}, 7).Save(path_).ok());
   std::string good = *ReadFile(path_);
 
   std::string flipped = good;

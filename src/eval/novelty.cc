@@ -169,8 +169,9 @@ BarIndex::BarIndex(BarIndex&&) noexcept = default;
 BarIndex& BarIndex::operator=(BarIndex&&) noexcept = default;
 BarIndex::~BarIndex() = default;
 
-BarIndex BarIndex::Build(const std::vector<Melody>& tunes) {
+BarIndex BarIndex::Build(const std::vector<Melody>& tunes, uint64_t source_fingerprint) {
   BarIndex index;
+  index.impl_->fingerprint = source_fingerprint;
   for (const auto& m : tunes) index.impl_->tunes.push_back(TuneEntry{m.name, BarKeys(m), NoteTokens(m)});
   index.impl_->BuildOccurrences();
   return index;
@@ -248,10 +249,10 @@ NearestTune BarIndex::Nearest(const Melody& melody, int candidates) const {
   return best;
 }
 
-Status BarIndex::Save(const std::string& path, uint64_t source_fingerprint) const {
+Status BarIndex::Save(const std::string& path) const {
   std::string out(kMagic, sizeof kMagic);
   PutU32(&out, kVersion);
-  PutU64(&out, source_fingerprint);
+  PutU64(&out, impl_->fingerprint);
   PutU32(&out, static_cast<uint32_t>(impl_->tunes.size()));
   for (const auto& t : impl_->tunes) {
     PutU32(&out, static_cast<uint32_t>(t.name.size()));

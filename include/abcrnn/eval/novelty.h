@@ -54,7 +54,8 @@ struct NearestTune {
 class BarIndex {
  public:
   // Indexes every bar and the note tokens of `tunes` (their names are kept for reports).
-  static BarIndex Build(const std::vector<Melody>& tunes);
+  // `source_fingerprint` identifies the data it came from (FingerprintFiles; 0 = unknown).
+  static BarIndex Build(const std::vector<Melody>& tunes, uint64_t source_fingerprint = 0);
 
   BarIndex();
   BarIndex(BarIndex&&) noexcept;
@@ -69,11 +70,11 @@ class BarIndex {
   CopiedRun LongestCopiedRun(const Melody& melody) const;
   NearestTune Nearest(const Melody& melody, int candidates = 16) const;
 
-  // Writes the index (magic ABCRNNBI, version 1, `source_fingerprint`, CRC-32) atomically.
-  Status Save(const std::string& path, uint64_t source_fingerprint) const;
+  // Writes the index (magic ABCRNNBI, version 1, source fingerprint, CRC-32) atomically.
+  Status Save(const std::string& path) const;
   // Reads a saved index. Corruption naming what is wrong (magic, version, sizes, checksum).
   static Result<BarIndex> Load(const std::string& path);
-  // The fingerprint given to Save (0 for an index built in memory).
+  // The fingerprint given to Build (and stored by Save).
   uint64_t source_fingerprint() const;
 
  private:
