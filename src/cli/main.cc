@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   RunFn run;
   RegisterForwarded(app, run);
   RegisterCheck(app, run);
+  RegisterEval(app, run);
   // Each subcommand registers itself here; see commands.h.
   try {
     app.parse(argc, argv);
