@@ -214,10 +214,13 @@ int RunEval(const EvalArgs& args) {
   Row(&out, "pitch range (mean, semitones)", Number(gf.mean_pitch_range, 1), Number(rf.mean_pitch_range, 1));
   if (!style.empty()) {
     out += "\nStyle against the reference (Yang & Lerch)   overlap     KL (nats)\n";
+    Row(&out, "tunes compared (parse, have notes)", std::to_string(generated->melodies.size()),
+        std::to_string(reference->melodies.size()));
     for (const auto& c : style) Row(&out, c.feature, Number(c.overlap, 3), Number(c.kl, 3));
   }
   if (gn) {
     out += "\nNovelty against " + std::to_string(train_tunes) + " training tunes    generated    reference\n";
+    Row(&out, "tunes compared (parse, have notes)", std::to_string(gn->tunes), std::to_string(rn->tunes));
     Row(&out, "copy 2 bars or more", Percent(gn->copy2), Percent(rn->copy2));
     Row(&out, "copy 4 bars or more", Percent(gn->copy4), Percent(rn->copy4));
     Row(&out, "copy 8 bars or more", Percent(gn->copy8), Percent(rn->copy8));

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   RegisterForwarded(app, run);
   RegisterCheck(app, run);
   RegisterEval(app, run);
+  RegisterBaseline(app, run);
   // Each subcommand registers itself here; see commands.h.
   try {
     app.parse(argc, argv);

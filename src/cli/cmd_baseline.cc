@@ -1,0 +1,164 @@
+// `abcrnn baseline TRAIN... [--valid FILE...] [--order N | --orders 3,4,...] [--sample N -o OUT]`:
+// the Kneser-Ney character n-gram baseline on the training form of tunes (the text the LSTM
+// learns): trains, reports bits per character on validation tunes (choosing the order when
+// several are given), and samples tunes for `abcrnn eval`. Model: include/abcrnn/eval/ngram.h.
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/eval/ngram.h"
+#include "abcrnn/util/file.h"
+#include "cli/commands.h"
+
+namespace abcrnn::cli {
+namespace {
+
+struct BaselineArgs {
+  std::vector<std::string> train;
+  std::vector<std::string> valid;
+  int order = 6;
+  std::vector<int> orders;
+  int samples = 0;
+  uint64_t seed = 1;
+  int max_chars = 2000;
+  std::string out;
+  bool json = false;
+};
+
+// The training form of each tune of the files: its text without the X: line, ending in one
+// newline. The files are expected to hold cleaned tunes (`abcrnn clean` output), as training uses.
+Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths) {
+  auto files = ExpandPaths(paths, {".abc"});
+  if (!files.ok()) return files.status();
+  std::vector<std::string> texts;
+  for (const auto& path : *files) {
+    auto parsed = abc::ReadAbcFile(path);
+    if (!parsed.ok()) return parsed.status();
+    for (const auto& tune : parsed->tunes) {
+      std::string text;
+      size_t start = 0;
+      while (start < tune.text.size()) {
+        size_t end = tune.text.find('\n', start);
+        if (end == std::string::npos) end = tune.text.size();
+        std::string line = tune.text.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.rfind("X:", 0) != 0) text += line + "\n";
+        start = end + 1;
+      }
+      while (text.size() >= 2 && text[text.size() - 1] == '\n' && text[text.size() - 2] == '\n') text.pop_back();
+      if (text.find_first_not_of(" \t\n") != std::string::npos) texts.push_back(std::move(text));
+    }
+  }
+  if (texts.empty()) return Status::InvalidArgument("expected ABC tunes (X: lines) in the given files, got none");
+  return texts;
+}
+
+int RunBaseline(const BaselineArgs& args) {
+  auto train = LoadTexts(args.train);
+  if (!train.ok()) return spdlog::error("training tunes: {}", train.status().ToString()), kExitUsage;
+  std::vector<std::string> valid;
+  if (!args.valid.empty()) {
+    auto v = LoadTexts(args.valid);
+    if (!v.ok()) return spdlog::error("validation tunes: {}", v.status().ToString()), kExitUsage;
+    valid = std::move(v).value();
+  }
+  std::vector<int> orders = args.orders.empty() ? std::vector<int>{args.order} : args.orders;
+  if (orders.size() > 1 && valid.empty()) {
+    spdlog::error("--orders: expected --valid tunes to choose the order by, got none");
+    return kExitUsage;
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  std::unique_ptr<eval::NgramModel> best;
+  double best_bpc = 0;
+  std::string table = "order    n-grams   train (s)   valid bits/char   unknown chars\n";
+  for (int order : orders) {
+    eval::NgramOptions options;
+    options.order = order;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto model = eval::NgramModel::Train(*train, options);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!model.ok()) return spdlog::error("{}", model.status().ToString()), kExitUsage;
+    nlohmann::json row = {{"order", order}, {"ngrams", model->nodes()}, {"train_seconds", seconds}};
+    char line[160];
+    if (!valid.empty()) {
+      const eval::NgramScore s = model->Score(valid);
+      row["valid_bits_per_char"] = s.bits_per_char();
+      row["valid_symbols"] = s.symbols;
+      row["valid_unknown"] = s.unknown;
+      std::snprintf(line, sizeof line, "%5d %10lld %11.2f %17.4f %15lld\n", order,
+                    static_cast<long long>(model->nodes()), seconds, s.bits_per_char(),
+                    static_cast<long long>(s.unknown));
+      if (!best || s.bits_per_char() < best_bpc) {
+        best_bpc = s.bits_per_char();
+        best = std::make_unique<eval::NgramModel>(std::move(model).value());
+      }
+    } else {
+      std::snprintf(line, sizeof line, "%5d %10lld %11.2f %17s %15s\n", order, static_cast<long long>(model->nodes()),
+                    seconds, "-", "-");
+      best = std::make_unique<eval::NgramModel>(std::move(model).value());
+    }
+    table += line;
+    rows.push_back(row);
+  }
+  nlohmann::json j = {{"train_tunes", train->size()}, {"valid_tunes", valid.size()}, {"orders", rows},
+                      {"chosen_order", best->order()}};
+  if (args.samples > 0) {
+    eval::Rng rng(args.seed);
+    std::string abc;
+    for (int k = 1; k <= args.samples; ++k) {
+      std::string tune = best->Sample(&rng, args.max_chars);
+      if (tune.empty() || tune.back() != '\n') tune += '\n';
+      abc += "X:" + std::to_string(k) + "\n% abcrnn baseline: Kneser-Ney " + std::to_string(best->order()) +
+             "-gram, seed " + std::to_string(args.seed) + ", tune " + std::to_string(k) + "\n" + tune + "\n";
+    }
+    if (args.out.empty() || args.out == "-") {
+      std::fwrite(abc.data(), 1, abc.size(), stdout);
+    } else {
+      Status s = WriteFileAtomically(args.out, abc);
+      if (!s.ok()) return spdlog::error("{}", s.ToString()), kExitUsage;
+    }
+    j["samples"] = args.samples;
+    j["seed"] = args.seed;
+  }
+  const bool report_to_stdout = args.samples == 0 || (!args.out.empty() && args.out != "-");
+  std::string report = args.json ? j.dump(2) + "\n"
+                                 : "Kneser-Ney n-gram baseline: " + std::to_string(train->size()) +
+                                       " training tunes, " + std::to_string(valid.size()) + " validation tunes\n" +
+                                       table + "chosen order: " + std::to_string(best->order()) + "\n";
+  std::fwrite(report.data(), 1, report.size(), report_to_stdout ? stdout : stderr);
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterBaseline(CLI::App& app, RunFn& run) {
+  auto args = std::make_shared<BaselineArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "baseline", "Kneser-Ney character n-gram baseline: bits per character and sampled tunes");
+  sub->add_option("train", args->train, "ABC files or folders with the cleaned training tunes")->required();
+  sub->add_option("--valid", args->valid, "ABC files or folders with the cleaned validation tunes");
+  sub->add_option("--order", args->order, "n-gram order (the model sees n-1 characters)")
+      ->check(CLI::Range(1, 8))
+      ->capture_default_str();
+  sub->add_option("--orders", args->orders, "Several orders: the best on --valid is used")
+      ->check(CLI::Range(1, 8))
+      ->delimiter(',');
+  sub->add_option("--sample", args->samples, "Tunes to sample")->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", args->seed, "Random seed for sampling")->capture_default_str();
+  sub->add_option("--max-chars", args->max_chars, "Most characters per sampled tune")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub->add_option("-o,--out", args->out, "File for the sampled tunes (default: standard output; the report "
+                                         "then goes to standard error)");
+  sub->add_flag("--json", args->json, "Report as JSON");
+  sub->callback([args, &run] { run = [args] { return RunBaseline(*args); }; });
+}
+
+}  // namespace abcrnn::cli
