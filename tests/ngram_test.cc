@@ -131,7 +131,7 @@ TEST(NgramTest, RejectsBadOptions) {
   NgramOptions options;
   options.order = 0;
   EXPECT_FALSE(NgramModel::Train({"a"}, options).ok());
-  options.order = 9;
+  options.order = 17;
   EXPECT_FALSE(NgramModel::Train({"a"}, options).ok());
   options.order = 3;
   EXPECT_FALSE(NgramModel::Train({}, options).ok());

@@ -10,7 +10,7 @@ namespace abcrnn::eval {
 namespace {
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;
-constexpr int kMaxOrder = 8;
+constexpr int kMaxOrder = 16;
 constexpr int kMaxSymbols = 1024;  // ids fit in 10 bits of a child key
 
 // (parent node, symbol) → child node. Keys are stored + 1 so that 0 marks an empty slot.

@@ -18,7 +18,7 @@
 namespace abcrnn::eval {
 
 struct NgramOptions {
-  int order = 6;  // n: the model looks at the last n-1 symbols; 1..8
+  int order = 10;  // n: the model looks at the last n-1 symbols; 1..16 (10: doc/eval.md)
   // Discounts D1, D2, D3+ used for every order instead of the ones estimated from the counts
   // of counts (for tests and experiments). Each Dk must lie in [0, k].
   std::optional<std::array<double, 3>> fixed_discounts;
