@@ -114,22 +114,32 @@ Result<Tune> TransposeWith(const Tune& tune, const Interval& iv) {
     if (f.letter == 'K') f.value = KeyText(t.initial.key);
   for (auto& v : t.voices) {
     v.initial.key = TransposeKey(v.initial.key, iv);
+    // Notes follow the interval of the key they are in: a key change that had to be respelled
+    // (K:F moved down a semitone is E, not Fb) spells its notes by its own interval.
+    Interval here = iv;
     for (auto& e : v.elements) {
       if (auto* n = e.get_if<Note>()) {
         for (auto& p : n->pitches) {
-          Status s = TransposePitch(&p, iv);
+          Status s = TransposePitch(&p, here);
           if (!s.ok()) return s;
         }
       } else if (auto* g = e.get_if<GraceGroup>()) {
         for (auto& p : g->pitches) {
-          Status s = TransposePitch(&p, iv);
+          Status s = TransposePitch(&p, here);
           if (!s.ok()) return s;
         }
       } else if (auto* a = e.get_if<Annotation>()) {
-        if (a->place == Annotation::Place::kChordSymbol) a->text = TransposeChordSymbol(a->text, iv);
+        if (a->place == Annotation::Place::kChordSymbol) a->text = TransposeChordSymbol(a->text, here);
       } else if (auto* fc = e.get_if<FieldChange>()) {
-        fc->state.key = TransposeKey(fc->state.key, iv);
-        if (fc->field.letter == 'K') fc->field.value = KeyText(fc->state.key);
+        KeySignature old = fc->state.key;
+        fc->state.key = TransposeKey(old, iv);
+        if (fc->field.letter == 'K') {
+          fc->field.value = KeyText(fc->state.key);
+          if (!old.none && !fc->state.key.none) {
+            int steps = Mod(LetterIndex(fc->state.key.tonic) - LetterIndex(TonicOf(old).letter), 7);
+            here = {iv.semitones, SignedSteps(steps, iv.semitones)};
+          }
+        }
       }
     }
   }
@@ -172,7 +182,7 @@ KeySignature TransposeKey(const KeySignature& key, const Interval& iv) {
   k.mode = ModeOf(key);
   if (!key.none) {
     SpelledNote tonic = MoveSpelled(TonicOf(key), iv);
-    if (std::abs(tonic.alter) > 1)
+    if (std::abs(tonic.alter) > 1 || std::abs(KeySharps(tonic, k.mode)) > 7)
       tonic = ConventionalTonic(PitchClass(tonic), k.mode, tonic.alter > 0);
     k.tonic = tonic.letter;
     k.tonic_accidental = tonic.alter > 0 ? Accidental::kSharp : tonic.alter < 0 ? Accidental::kFlat : Accidental::kNone;

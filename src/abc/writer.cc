@@ -3,7 +3,9 @@
 // is needed so that the text parses back to the same pitches.
 #include "abcrnn/abc/writer.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -143,10 +145,16 @@ std::string BarText(const BarLine& b) {
   return "|";
 }
 
-std::string TupletText(const Tuplet& t) {
-  // "(3" when q and r are the standard's defaults that hold in every meter; else "(p:q:r".
-  int q_default = (t.p == 3 || t.p == 6) ? 2 : (t.p == 2 || t.p == 4 || t.p == 8) ? 3 : 0;
-  if (q_default && t.q == q_default && t.r == t.p) return "(" + std::to_string(t.p);
+// "(p" when q and r are what a parser infers for p in `meter` (the standard's defaults: q is 3
+// for p = 2, 4, 8; 2 for p = 3, 6; for other p 3 in compound meters, else 2), so that
+// abc2midi, whose defaults differ for (5 (7 (9, reads it as it read the source; else "(p:q:r".
+std::string TupletText(const Tuplet& t, const Meter& meter) {
+  int beats = 0;
+  for (int k : meter.numerators) beats += k;
+  bool compound = meter.kind == Meter::Kind::kNumeric && beats % 3 == 0 && beats > 3;
+  int q_default = (t.p == 3 || t.p == 6) ? 2 : (t.p == 2 || t.p == 4 || t.p == 8) ? 3 : compound ? 3 : 2;
+  if (t.q == q_default && t.r == t.p) return "(" + std::to_string(t.p);
+  if (t.q == q_default) return "(" + std::to_string(t.p) + "::" + std::to_string(t.r);
   return "(" + std::to_string(t.p) + ":" + std::to_string(t.q) + ":" + std::to_string(t.r);
 }
 
@@ -175,10 +183,66 @@ class TuneWriter {
 
   std::string Write() {
     WriteHeader();
-    bool several = tune_.voices.size() > 1;
-    for (const auto& v : tune_.voices) {
-      if (several || !v.id.empty()) out_.Line("V:" + v.id + (v.properties.empty() ? "" : " " + v.properties));
-      WriteVoice(v);
+    if (tune_.voices.size() == 1 && tune_.voices[0].id.empty()) {
+      VoiceState st;
+      Start(tune_.voices[0], &st);
+      WriteElements(tune_.voices[0], 0, tune_.voices[0].elements.size(), &st);
+      return out_.Finish();
+    }
+    // Several voices: their lines interleaved as the source wrote them (each voice's elements
+    // cut into lines, lines ordered by source position), a V: line wherever the voice changes.
+    struct Segment {
+      SourcePos pos;
+      size_t voice, begin, end;
+    };
+    std::vector<Segment> segments;
+    for (size_t v = 0; v < tune_.voices.size(); ++v) {
+      const auto& els = tune_.voices[v].elements;
+      // A line of its own: a comment or a field line; other lines end at a line break.
+      auto own_line = [&](size_t i) {
+        const auto* fc = els[i].get_if<FieldChange>();
+        return els[i].kind() == ElementKind::kComment || (fc && !fc->is_inline);
+      };
+      size_t begin = 0;
+      for (size_t i = 0; i <= els.size(); ++i) {
+        size_t end;
+        if (i == els.size()) end = i;
+        else if (els[i].kind() == ElementKind::kLineBreak) end = i + 1;
+        else if (own_line(i)) end = i > begin ? i : i + 1;
+        else continue;
+        if (end > begin) segments.push_back({els[begin].pos, v, begin, end});
+        begin = end;
+        if (i < els.size() && own_line(i) && end == i) {
+          segments.push_back({els[i].pos, v, i, i + 1});
+          begin = i + 1;
+        }
+      }
+      if (segments.empty() || segments.back().voice != v) segments.push_back({SourcePos{}, v, 0, 0});
+    }
+    std::stable_sort(segments.begin(), segments.end(), [](const Segment& a, const Segment& b) {
+      return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.column < b.pos.column;
+    });
+    std::vector<VoiceState> states(tune_.voices.size());
+    std::vector<bool> started(tune_.voices.size(), false);
+    size_t current = SIZE_MAX;
+    for (const auto& seg : segments) {
+      const Voice& v = tune_.voices[seg.voice];
+      // The voice changes where its music starts (field and comment lines stay before it, as
+      // sources write "P:B" then "[V:1] ...").
+      bool music = false;
+      for (size_t i = seg.begin; i < seg.end && !music; ++i) {
+        const auto* fc = v.elements[i].get_if<FieldChange>();
+        music = v.elements[i].kind() != ElementKind::kComment && !(fc && !fc->is_inline);
+      }
+      if (seg.voice != current && music) {
+        out_.Line("V:" + v.id + (v.properties.empty() ? "" : " " + v.properties));
+        current = seg.voice;
+      }
+      if (!started[seg.voice]) {
+        Start(v, &states[seg.voice]);
+        started[seg.voice] = true;
+      }
+      WriteElements(v, seg.begin, seg.end, &states[seg.voice]);
     }
     return out_.Finish();
   }
@@ -208,12 +272,23 @@ class TuneWriter {
     out_.Line("K:" + KeyText(tune_.initial.key));
   }
 
-  void WriteVoice(const Voice& v) {
+  struct VoiceState {
     AccidentalTracker acc;
-    acc.SetKey(v.initial.key, false);
-    acc.NewBar();
     bool mid_bar = false;
-    for (const auto& e : v.elements) {
+    Meter meter;  // for the tuplet defaults
+  };
+  void Start(const Voice& v, VoiceState* st) {
+    st->acc.SetKey(v.initial.key, false);
+    st->meter = v.initial.meter;
+    st->acc.NewBar();
+  }
+
+  // Writes v.elements[begin, end).
+  void WriteElements(const Voice& v, size_t begin, size_t end, VoiceState* st) {
+    AccidentalTracker& acc = st->acc;
+    bool& mid_bar = st->mid_bar;
+    for (size_t i = begin; i < end; ++i) {
+      const Element& e = v.elements[i];
       switch (e.kind()) {
         case ElementKind::kNote: {
           const Note& n = *e.get_if<Note>();
@@ -257,7 +332,7 @@ class TuneWriter {
           break;
         }
         case ElementKind::kTuplet:
-          out_.Put(TupletText(*e.get_if<Tuplet>()), Tok::kPrefix);
+          out_.Put(TupletText(*e.get_if<Tuplet>(), st->meter), Tok::kPrefix);
           break;
         case ElementKind::kBrokenRhythm: {
           const BrokenRhythm& b = *e.get_if<BrokenRhythm>();
@@ -295,6 +370,7 @@ class TuneWriter {
           bool keep = IsMusicField(c) || (IsLyricsField(c) ? o_.lyrics : o_.fields);
           if (c == 'V') keep = false;  // voices are written per Voice
           if (c == 'K') acc.SetKey(fc.state.key, mid_bar);
+          st->meter = fc.state.meter;
           if (!keep) break;
           std::string text = std::string(1, c) + ":" + FieldValue(fc);
           if (fc.is_inline) out_.Put("[" + text + "]", Tok::kOther);
