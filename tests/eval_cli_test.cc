@@ -46,6 +46,10 @@ TEST_F(EvalCliTest, ASetAgainstItselfOverlapsFullyAndCopiesEveryBar) {
   EXPECT_DOUBLE_EQ(j["generated"]["form"]["ends_on_tonic"].get<double>(), 0.75);  // Four ends on E
   EXPECT_DOUBLE_EQ(j["generated"]["form"]["repeats"].get<double>(), 0.5);
   EXPECT_DOUBLE_EQ(j["generated"]["form"]["bars_ok"].get<double>(), 1.0);
+  ASSERT_EQ(j["generated"]["per_tune"].size(), 4u);
+  EXPECT_EQ(j["generated"]["per_tune"][3]["name"], "Four");
+  EXPECT_EQ(j["generated"]["per_tune"][3]["ends_on_tonic"], 0);
+  EXPECT_EQ(j["generated"]["per_tune"][0]["equal_parts"], true);
   ASSERT_EQ(j["style"].size(), 5u);
   for (const auto& row : j["style"]) {
     EXPECT_NEAR(row["overlap"].get<double>(), 1.0, 1e-9) << row["feature"];
@@ -61,12 +65,15 @@ TEST_F(EvalCliTest, ASetAgainstItselfOverlapsFullyAndCopiesEveryBar) {
   }
 }
 
-TEST_F(EvalCliTest, TablePrintsTheThreeSectionsAndMissingFilesAreUsageErrors) {
+TEST_F(EvalCliTest, TablePrintsTheThreeSectionsReadsStandardInputAndMissingFilesAreUsageErrors) {
   CommandResult r = RunCommand(Program("abcrnn") + " eval " + tunes_ + " --reference " + tunes_ + " --train " + tunes_);
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("end on the tonic"), std::string::npos);
   EXPECT_NE(r.out.find("Style against the reference"), std::string::npos);
   EXPECT_NE(r.out.find("copy 8 bars or more"), std::string::npos);
+  CommandResult piped = RunCommand("cat " + tunes_ + " | " + Program("abcrnn") + " eval - --reference " + tunes_);
+  EXPECT_EQ(piped.exit_code, 0);
+  EXPECT_NE(piped.out.find("tunes                                         4"), std::string::npos) << piped.out;
   CommandResult missing = RunCommand(Program("abcrnn") + " eval /nonexistent.abc --reference " + tunes_, true);
   EXPECT_EQ(missing.exit_code, 2);
 }

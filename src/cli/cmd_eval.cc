@@ -37,6 +37,7 @@ struct EvalArgs {
 struct TuneSet {
   std::string label;
   std::vector<eval::TuneForm> forms;
+  std::vector<std::string> names;      // title, else X:n; parallel to forms
   std::vector<eval::Melody> melodies;  // tunes that parse and have notes
 };
 
@@ -52,6 +53,7 @@ Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>
     if (!parsed.ok()) return parsed.status();
     for (const auto& tune : parsed->tunes) {
       set.forms.push_back(eval::AnalyzeForm(tune));
+      set.names.push_back(!tune.title().empty() ? tune.title() : "X:" + std::to_string(tune.x));
       if (set.forms.back().parses) {
         eval::Melody m = eval::MelodyFromTune(tune);
         if (m.note_count() > 0) set.melodies.push_back(std::move(m));
@@ -91,6 +93,18 @@ FormSummary Summarise(const std::vector<eval::TuneForm>& forms) {
     *v /= n;
   s.tonic = s.tonic_applicable ? static_cast<double>(tonic_yes) / s.tonic_applicable : 0.0;
   return s;
+}
+
+nlohmann::json PerTuneForms(const TuneSet& set) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (size_t i = 0; i < set.forms.size(); ++i) {
+    const eval::TuneForm& f = set.forms[i];
+    rows.push_back({{"name", set.names[i]},       {"parses", f.parses},           {"valid", f.valid},
+                    {"bars_ok", f.bars_ok},       {"header", f.has_header},       {"ends_on_tonic", f.ends_on_tonic},
+                    {"repeats", f.has_repeats},   {"equal_parts", f.equal_parts}, {"bars", f.bars},
+                    {"pitch_range", f.pitch_range}});
+  }
+  return rows;
 }
 
 nlohmann::json FormJson(const FormSummary& s) {
@@ -182,7 +196,7 @@ int RunEval(const EvalArgs& args) {
 
   if (args.json) {
     nlohmann::json j;
-    j["generated"] = {{"files", args.generated}, {"form", FormJson(gf)}};
+    j["generated"] = {{"files", args.generated}, {"form", FormJson(gf)}, {"per_tune", PerTuneForms(*generated)}};
     j["reference"] = {{"files", args.reference}, {"form", FormJson(rf)}};
     j["style"] = nlohmann::json::array();
     for (const auto& c : style) {
