@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "abcrnn/abc/clean.h"
+#include "abcrnn/data/corpus.h"
 #include "abcrnn/util/file.h"
 #include "support/paths.h"
 
@@ -93,6 +95,34 @@ TEST_F(EvalCliTest, BaselineChoosesAnOrderOnValidationAndSamplesReproducibly) {
   EXPECT_NE(ReadFile(a)->find("X:5\n"), std::string::npos);
   CommandResult judged = RunCommand(Program("abcrnn") + " eval " + a + " --reference " + tunes_ + " --json");
   EXPECT_EQ(judged.exit_code, 0);
+}
+
+TEST_F(EvalCliTest, BaselineHoldsOutTheSameTunesAsTraining) {
+  // 40 different one-line tunes over the same few characters.
+  std::string many;
+  for (int k = 0; k < 40; ++k) {
+    many += "X:" + std::to_string(k + 1) + "\nM:4/4\nL:1/8\nK:D\n";
+    for (int i = 0; i < 16; ++i) {
+      many += "DEFGABcd"[(k * 7 + i * 3 + (k >> (i % 6)) + i * i * k) % 8];
+      if (i % 8 == 7) many += "|";
+    }
+    many += "]\n\n";
+  }
+  ASSERT_TRUE(WriteFileAtomically(tunes_, many).ok());
+  auto cleaned = CleanFiles({tunes_}, CleanOptions{});
+  ASSERT_TRUE(cleaned.ok());
+  std::vector<std::string> texts;
+  for (const auto& t : cleaned->tunes) texts.push_back(t.text);
+  auto corpus = BuildCorpus(texts, 0.5);
+  ASSERT_TRUE(corpus.ok());
+  CommandResult r = RunCommand(Program("abcrnn") + " baseline " + tunes_ + " --valid-fraction 0.5 --order 2 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["train_tunes"].get<size_t>(), corpus->train.size());
+  EXPECT_EQ(j["valid_tunes"].get<size_t>(), corpus->valid.size());
+  EXPECT_EQ(j["train_tunes"].get<size_t>() + j["valid_tunes"].get<size_t>() + corpus->valid_dropped, texts.size());
+  EXPECT_GT(corpus->valid.size(), 5u);
+  EXPECT_GT(corpus->train.size(), 5u);
 }
 
 TEST(EvalCorpusTest, RealJigsAgainstRealReelsOverlapWellAndRarelyCopyFourBars) {

@@ -1,7 +1,8 @@
-// `abcrnn baseline TRAIN... [--valid FILE...] [--order N | --orders 3,4,...] [--sample N -o OUT]`:
-// the Kneser-Ney character n-gram baseline on the training form of tunes (the text the LSTM
-// learns): trains, reports bits per character on validation tunes (choosing the order when
-// several are given), and samples tunes for `abcrnn eval`. Model: include/abcrnn/eval/ngram.h.
+// `abcrnn baseline DATA... [--valid-fraction F | --valid FILE...] [--order N | --orders 3,4,...]
+// [--sample N -o OUT]`: the Kneser-Ney character n-gram baseline on the training form of tunes
+// (the text the LSTM learns), split into training and validation tunes exactly as `abcrnn train`
+// splits them (BuildCorpus), or against explicit validation files. Reports bits per character
+// (choosing the order when several are given) and samples tunes for `abcrnn eval`.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "abcrnn/abc/clean.h"
+#include "abcrnn/data/corpus.h"
 #include "abcrnn/eval/ngram.h"
 #include "abcrnn/util/file.h"
 #include "cli/commands.h"
@@ -23,6 +25,7 @@ namespace {
 struct BaselineArgs {
   std::vector<std::string> train;
   std::vector<std::string> valid;
+  double valid_fraction = 0.05;  // abcrnn train's default (TrainOptions::valid_fraction)
   int order = 10;  // chosen on validation tunes: doc/eval.md
   std::vector<int> orders;
   int samples = 0;
@@ -47,13 +50,22 @@ Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths
 }
 
 int RunBaseline(const BaselineArgs& args) {
-  auto train = LoadTexts(args.train, "training tunes");
-  if (!train.ok()) return spdlog::error("training tunes: {}", train.status().ToString()), kExitUsage;
-  std::vector<std::string> valid;
+  auto data = LoadTexts(args.train, "tunes");
+  if (!data.ok()) return spdlog::error("{}", data.status().ToString()), kExitUsage;
+  std::vector<std::string> train, valid;
   if (!args.valid.empty()) {
     auto v = LoadTexts(args.valid, "validation tunes");
     if (!v.ok()) return spdlog::error("validation tunes: {}", v.status().ToString()), kExitUsage;
+    train = std::move(data).value();
     valid = std::move(v).value();
+  } else {
+    // The trainer's split, vocabulary and dropped validation tunes, decoded back to text.
+    auto corpus = BuildCorpus(*data, args.valid_fraction);
+    if (!corpus.ok()) return spdlog::error("{}", corpus.status().ToString()), kExitUsage;
+    for (const auto& ids : corpus->train) train.push_back(corpus->vocab.Decode(ids));
+    for (const auto& ids : corpus->valid) valid.push_back(corpus->vocab.Decode(ids));
+    spdlog::info("split as abcrnn train --valid-fraction {}: {} training, {} validation tunes ({} left out)",
+                 args.valid_fraction, train.size(), valid.size(), corpus->valid_dropped);
   }
   std::vector<int> orders = args.orders.empty() ? std::vector<int>{args.order} : args.orders;
   if (orders.size() > 1 && valid.empty()) {
@@ -68,7 +80,7 @@ int RunBaseline(const BaselineArgs& args) {
     eval::NgramOptions options;
     options.order = order;
     const auto t0 = std::chrono::steady_clock::now();
-    auto model = eval::NgramModel::Train(*train, options);
+    auto model = eval::NgramModel::Train(train, options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!model.ok()) return spdlog::error("{}", model.status().ToString()), kExitUsage;
     nlohmann::json row = {{"order", order}, {"ngrams", model->nodes()}, {"train_seconds", seconds}};
@@ -93,7 +105,7 @@ int RunBaseline(const BaselineArgs& args) {
     table += line;
     rows.push_back(row);
   }
-  nlohmann::json j = {{"train_tunes", train->size()}, {"valid_tunes", valid.size()}, {"orders", rows},
+  nlohmann::json j = {{"train_tunes", train.size()}, {"valid_tunes", valid.size()}, {"orders", rows},
                       {"chosen_order", best->order()}};
   if (args.samples > 0) {
     eval::Rng rng(args.seed);
@@ -115,7 +127,7 @@ int RunBaseline(const BaselineArgs& args) {
   }
   const bool report_to_stdout = args.samples == 0 || (!args.out.empty() && args.out != "-");
   std::string report = args.json ? j.dump(2) + "\n"
-                                 : "Kneser-Ney n-gram baseline: " + std::to_string(train->size()) +
+                                 : "Kneser-Ney n-gram baseline: " + std::to_string(train.size()) +
                                        " training tunes, " + std::to_string(valid.size()) + " validation tunes\n" +
                                        table + "chosen order: " + std::to_string(best->order()) + "\n";
   std::fwrite(report.data(), 1, report.size(), report_to_stdout ? stdout : stderr);
@@ -128,8 +140,14 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
   auto args = std::make_shared<BaselineArgs>();
   CLI::App* sub = app.add_subcommand(
       "baseline", "Kneser-Ney character n-gram baseline: bits per character and sampled tunes");
-  sub->add_option("train", args->train, "ABC files or folders with the training tunes (cleaned as abcrnn clean does)")->required();
-  sub->add_option("--valid", args->valid, "ABC files or folders with the validation tunes (cleaned likewise)");
+  sub->add_option("data", args->train, "ABC files or folders with the tunes (cleaned as abcrnn clean does)")
+      ->required();
+  sub->add_option("--valid-fraction", args->valid_fraction,
+                  "Share of tunes held out for validation, split as abcrnn train splits them")
+      ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str();
+  sub->add_option("--valid", args->valid,
+                  "Explicit validation tunes instead (then every DATA tune is for training)");
   sub->add_option("--order", args->order, "n-gram order (the model sees n-1 characters)")
       ->check(CLI::Range(1, 16))
       ->capture_default_str();
