@@ -115,7 +115,9 @@ TEST_F(EvalCliTest, BaselineHoldsOutTheSameTunesAsTraining) {
   for (const auto& t : cleaned->tunes) texts.push_back(t.text);
   auto corpus = BuildCorpus(texts, 0.5);
   ASSERT_TRUE(corpus.ok());
-  CommandResult r = RunCommand(Program("abcrnn") + " baseline " + tunes_ + " --valid-fraction 0.5 --order 2 --json");
+  const std::string prefix = (dir_ / "split").string();
+  CommandResult r = RunCommand(Program("abcrnn") + " baseline " + tunes_ +
+                               " --valid-fraction 0.5 --order 2 --json --split-out " + prefix);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["train_tunes"].get<size_t>(), corpus->train.size());
@@ -123,6 +125,12 @@ TEST_F(EvalCliTest, BaselineHoldsOutTheSameTunesAsTraining) {
   EXPECT_EQ(j["train_tunes"].get<size_t>() + j["valid_tunes"].get<size_t>() + corpus->valid_dropped, texts.size());
   EXPECT_GT(corpus->valid.size(), 5u);
   EXPECT_GT(corpus->train.size(), 5u);
+  // The written split holds the same tunes, as valid ABC, in the training form.
+  auto valid_file = CleanFiles({prefix + "-valid.abc"}, CleanOptions{});
+  ASSERT_TRUE(valid_file.ok());
+  ASSERT_EQ(valid_file->tunes.size(), corpus->valid.size());
+  for (size_t i = 0; i < corpus->valid.size(); ++i)
+    EXPECT_EQ(valid_file->tunes[i].text, corpus->vocab.Decode(corpus->valid[i]));
 }
 
 TEST(EvalCorpusTest, RealJigsAgainstRealReelsOverlapWellAndRarelyCopyFourBars) {

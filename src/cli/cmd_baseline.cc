@@ -32,8 +32,20 @@ struct BaselineArgs {
   uint64_t seed = 1;
   int max_chars = 2000;
   std::string out;
+  std::string split_out;  // prefix: writes PREFIX-train.abc and PREFIX-valid.abc
   bool json = false;
 };
+
+// Tunes in the training form as an ABC file (X: 1, 2, ... before each).
+std::string AsAbcFile(const std::vector<std::string>& texts) {
+  std::string abc;
+  for (size_t k = 0; k < texts.size(); ++k) {
+    abc += "X:" + std::to_string(k + 1) + "\n" + texts[k];
+    if (abc.back() != '\n') abc += '\n';
+    abc += '\n';
+  }
+  return abc;
+}
 
 // The training form of each usable tune of the files (CleanFiles with the default options, as
 // `abcrnn clean` and training use; already cleaned files pass through unchanged).
@@ -66,6 +78,12 @@ int RunBaseline(const BaselineArgs& args) {
     for (const auto& ids : corpus->valid) valid.push_back(corpus->vocab.Decode(ids));
     spdlog::info("split as abcrnn train --valid-fraction {}: {} training, {} validation tunes ({} left out)",
                  args.valid_fraction, train.size(), valid.size(), corpus->valid_dropped);
+  }
+  if (!args.split_out.empty()) {
+    for (const auto& [side, texts] : {std::pair{"train", &train}, std::pair{"valid", &valid}}) {
+      Status st = WriteFileAtomically(args.split_out + "-" + side + ".abc", AsAbcFile(*texts));
+      if (!st.ok()) return spdlog::error("{}", st.ToString()), kExitUsage;
+    }
   }
   std::vector<int> orders = args.orders.empty() ? std::vector<int>{args.order} : args.orders;
   if (orders.size() > 1 && valid.empty()) {
@@ -161,6 +179,9 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
       ->capture_default_str();
   sub->add_option("-o,--out", args->out, "File for the sampled tunes (default: standard output; the report "
                                          "then goes to standard error)");
+  sub->add_option("--split-out", args->split_out,
+                  "Also write the training and validation tunes to PREFIX-train.abc and PREFIX-valid.abc "
+                  "(for abcrnn eval --reference/--train)");
   sub->add_flag("--json", args->json, "Report as JSON");
   sub->callback([args, &run] { run = [args] { return RunBaseline(*args); }; });
 }
