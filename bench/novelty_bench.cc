@@ -53,10 +53,13 @@ int main(int argc, char** argv) {
   double dist = 0;
   for (const auto& m : sample) dist += loaded->Nearest(m).distance;
   const double near_s = Since(t0);
-  std::printf("index: %d tunes, %lld bars; build (parse + index + save) %.3f s; cached load %.3f s\n",
-              loaded->tune_count(), static_cast<long long>(loaded->bar_count()), build_s, load_s);
-  std::printf("longest copied run: %.3f ms per tune; nearest tune: %.3f ms per tune (%zu tunes; checksum %lld %.3f)\n",
-              1e3 * run_s / sample.size(), 1e3 * near_s / sample.size(), sample.size(), bars, dist);
+  std::printf(
+      "index: %d tunes, %lld bars; build (parse + index + save) %.3f s; cached load %.3f s\n",
+      loaded->tune_count(), static_cast<long long>(loaded->bar_count()), build_s, load_s);
+  std::printf(
+      "longest copied run: %.3f ms per tune; nearest tune: %.3f ms per tune (%zu tunes; checksum "
+      "%lld %.3f)\n",
+      1e3 * run_s / sample.size(), 1e3 * near_s / sample.size(), sample.size(), bars, dist);
   std::remove(cache.c_str());
   return 0;
 }

@@ -16,9 +16,9 @@
 namespace abcrnn {
 namespace {
 
+using testing::CommandResult;
 using testing::Program;
 using testing::RunCommand;
-using testing::CommandResult;
 
 const char kTunes[] =
     "X:1\nT:One\nM:4/4\nL:1/8\nK:D\n|:DFAF DFAF|GBdB AFD2:|\n|:fdfa gfed|cABc d4:|\n\n"
@@ -29,7 +29,8 @@ const char kTunes[] =
 class EvalCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("abcrnn_evalcli_" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("abcrnn_evalcli_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
     tunes_ = (dir_ / "tunes.abc").string();
     ASSERT_TRUE(WriteFileAtomically(tunes_, kTunes).ok());
@@ -40,8 +41,8 @@ class EvalCliTest : public ::testing::Test {
 };
 
 TEST_F(EvalCliTest, ASetAgainstItselfOverlapsFullyAndCopiesEveryBar) {
-  CommandResult r = RunCommand(Program("abcrnn") + " eval " + tunes_ + " --reference " + tunes_ + " --train " +
-                               tunes_ + " --json");
+  CommandResult r = RunCommand(Program("abcrnn") + " eval " + tunes_ + " --reference " + tunes_ +
+                               " --train " + tunes_ + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["generated"]["form"]["tunes"], 4);
@@ -68,15 +69,19 @@ TEST_F(EvalCliTest, ASetAgainstItselfOverlapsFullyAndCopiesEveryBar) {
 }
 
 TEST_F(EvalCliTest, TablePrintsTheThreeSectionsReadsStandardInputAndMissingFilesAreUsageErrors) {
-  CommandResult r = RunCommand(Program("abcrnn") + " eval " + tunes_ + " --reference " + tunes_ + " --train " + tunes_);
+  CommandResult r = RunCommand(Program("abcrnn") + " eval " + tunes_ + " --reference " + tunes_ +
+                               " --train " + tunes_);
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("end on the tonic"), std::string::npos);
   EXPECT_NE(r.out.find("Style against the reference"), std::string::npos);
   EXPECT_NE(r.out.find("copy 8 bars or more"), std::string::npos);
-  CommandResult piped = RunCommand("cat " + tunes_ + " | " + Program("abcrnn") + " eval - --reference " + tunes_);
+  CommandResult piped =
+      RunCommand("cat " + tunes_ + " | " + Program("abcrnn") + " eval - --reference " + tunes_);
   EXPECT_EQ(piped.exit_code, 0);
-  EXPECT_NE(piped.out.find("tunes                                         4"), std::string::npos) << piped.out;
-  CommandResult missing = RunCommand(Program("abcrnn") + " eval /nonexistent.abc --reference " + tunes_, true);
+  EXPECT_NE(piped.out.find("tunes                                         4"), std::string::npos)
+      << piped.out;
+  CommandResult missing =
+      RunCommand(Program("abcrnn") + " eval /nonexistent.abc --reference " + tunes_, true);
   EXPECT_EQ(missing.exit_code, 2);
 }
 
@@ -86,14 +91,16 @@ TEST_F(EvalCliTest, BaselineChoosesAnOrderOnValidationAndSamplesReproducibly) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["orders"].size(), 2u);
-  EXPECT_LT(j["orders"][1]["valid_bits_per_char"].get<double>(), j["orders"][0]["valid_bits_per_char"].get<double>());
+  EXPECT_LT(j["orders"][1]["valid_bits_per_char"].get<double>(),
+            j["orders"][0]["valid_bits_per_char"].get<double>());
   EXPECT_EQ(j["chosen_order"], 3);
   const std::string a = (dir_ / "a.abc").string(), b = (dir_ / "b.abc").string();
   ASSERT_EQ(RunCommand(base + " --order 3 --sample 5 --seed 9 -o " + a).exit_code, 0);
   ASSERT_EQ(RunCommand(base + " --order 3 --sample 5 --seed 9 -o " + b).exit_code, 0);
   EXPECT_EQ(*ReadFile(a), *ReadFile(b));
   EXPECT_NE(ReadFile(a)->find("X:5\n"), std::string::npos);
-  CommandResult judged = RunCommand(Program("abcrnn") + " eval " + a + " --reference " + tunes_ + " --json");
+  CommandResult judged =
+      RunCommand(Program("abcrnn") + " eval " + a + " --reference " + tunes_ + " --json");
   EXPECT_EQ(judged.exit_code, 0);
 }
 
@@ -122,7 +129,8 @@ TEST_F(EvalCliTest, BaselineHoldsOutTheSameTunesAsTraining) {
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["train_tunes"].get<size_t>(), corpus->train.size());
   EXPECT_EQ(j["valid_tunes"].get<size_t>(), corpus->valid.size());
-  EXPECT_EQ(j["train_tunes"].get<size_t>() + j["valid_tunes"].get<size_t>() + corpus->valid_dropped, texts.size());
+  EXPECT_EQ(j["train_tunes"].get<size_t>() + j["valid_tunes"].get<size_t>() + corpus->valid_dropped,
+            texts.size());
   EXPECT_GT(corpus->valid.size(), 5u);
   EXPECT_GT(corpus->train.size(), 5u);
   // The written split holds the same tunes, as valid ABC, in the training form.
@@ -136,9 +144,9 @@ TEST_F(EvalCliTest, BaselineHoldsOutTheSameTunesAsTraining) {
 TEST(EvalCorpusTest, RealJigsAgainstRealReelsOverlapWellAndRarelyCopyFourBars) {
   ABCRNN_REQUIRE_CORPUS();
   const std::string n = testing::CorpusDir() + "/nottingham/";
-  CommandResult r = RunCommand(Program("abcrnn") + " eval " + n + "jigs.abc --reference " + n + "reelsa-c.abc " +
-                               n + "reelsd-g.abc --train " + n + "hpps.abc " + n + "reelsh-l.abc " + n +
-                               "reelsm-q.abc --json");
+  CommandResult r = RunCommand(Program("abcrnn") + " eval " + n + "jigs.abc --reference " + n +
+                               "reelsa-c.abc " + n + "reelsd-g.abc --train " + n + "hpps.abc " + n +
+                               "reelsh-l.abc " + n + "reelsm-q.abc --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_GT(j["generated"]["form"]["tunes"].get<int>(), 300);

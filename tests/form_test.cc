@@ -43,7 +43,7 @@ TEST(FormTest, EndingOnAnotherNoteIsNotATonicEnding) {
 
 TEST(FormTest, TheTonicIsTheModesTonicAndTheLastKeyCounts) {
   EXPECT_EQ(Form("X:1\nM:3/4\nL:1/4\nK:Ador\nA B c|d e c|B G A|]\n").ends_on_tonic, 1);
-  EXPECT_EQ(Form("X:1\nM:3/4\nL:1/4\nK:Bb\nB d f|B3|]\n").ends_on_tonic, 1);   // B is flat in Bb
+  EXPECT_EQ(Form("X:1\nM:3/4\nL:1/4\nK:Bb\nB d f|B3|]\n").ends_on_tonic, 1);  // B is flat in Bb
   EXPECT_EQ(Form("X:1\nM:3/4\nL:1/4\nK:G\nG B d|\nK:D\nd B A|D3|]\n").ends_on_tonic, 1);
   EXPECT_EQ(Form("X:1\nM:3/4\nL:1/4\nK:none\nC D E|C3|]\n").ends_on_tonic, -1);
 }
@@ -58,13 +58,15 @@ TEST(FormTest, PickupAndClosingBarMakeWholePartsTogether) {
 
 TEST(FormTest, SecondEndingsAreNotCountedInThePartLength) {
   TuneForm f = Form(
-      "X:1\nM:4/4\nL:1/8\nK:D\n|:ABcd efga|1 bagf e4:|2 bagf d4||\n|:d2fd a2fd|1 gfed e4:|2 gfed d4|]\n");
+      "X:1\nM:4/4\nL:1/8\nK:D\n|:ABcd efga|1 bagf e4:|2 bagf d4||\n|:d2fd a2fd|1 gfed e4:|2 gfed "
+      "d4|]\n");
   EXPECT_TRUE(f.has_repeats);
   EXPECT_TRUE(f.equal_parts);
 }
 
 TEST(FormTest, PartsOfDifferentLengthAreNotEqualAndThroughComposedHasNoRepeats) {
-  TuneForm f = Form("X:1\nM:4/4\nL:1/8\nK:D\n|:DFAF DFAF|GBdB AFD2:|\n|:fdfa gfed|fdfa gfed|cABc d4:|\n");
+  TuneForm f =
+      Form("X:1\nM:4/4\nL:1/8\nK:D\n|:DFAF DFAF|GBdB AFD2:|\n|:fdfa gfed|fdfa gfed|cABc d4:|\n");
   EXPECT_TRUE(f.has_repeats);
   EXPECT_FALSE(f.equal_parts);
   TuneForm g = Form("X:1\nM:4/4\nL:1/8\nK:D\nDFAF DFAF|GBdB AFD2|fdfa gfed|cABc d4|]\n");
@@ -120,7 +122,9 @@ TEST(BarIndexCacheTest, BuildsOnceThenLoadsAndRebuildsWhenTheDataChanges) {
   fs::path dir = fs::temp_directory_path() / ("abcrnn_cache_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string data = (dir / "train.abc").string(), cache = (dir / "train.barindex").string();
-  ASSERT_TRUE(WriteFileAtomically(data, std::string(kAabb) + "\nX:2\nM:3/4\nL:1/4\nK:G\nG B d|g3|]\n").ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(data, std::string(kAabb) + "\nX:2\nM:3/4\nL:1/4\nK:G\nG B d|g3|]\n")
+          .ok());
   auto first = LoadOrBuildBarIndex({data}, cache);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->tune_count(), 2);

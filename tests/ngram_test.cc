@@ -73,17 +73,21 @@ TEST(NgramTest, DiscountsFollowChenGoodmanFromCountsOfCounts) {
 }
 
 TEST(NgramTest, DistributionSumsToOneOverTheVocabularyForSeenAndUnseenContexts) {
-  std::vector<std::string> tunes = {"M:6/8\nL:1/8\nK:D\n|:dAF DFA|dAF d2e|fdf ece|dBA A3:|\n",
-                                    "M:4/4\nL:1/8\nK:G\n|:GABc dedB|dedB dedB|c2ec B2dB|A2AG FGAB:|\n",
-                                    "M:3/4\nL:1/4\nK:Ador\nA B c|d2 e|c A B|A3|]\n"};
+  std::vector<std::string> tunes = {
+      "M:6/8\nL:1/8\nK:D\n|:dAF DFA|dAF d2e|fdf ece|dBA A3:|\n",
+      "M:4/4\nL:1/8\nK:G\n|:GABc dedB|dedB dedB|c2ec B2dB|A2AG FGAB:|\n",
+      "M:3/4\nL:1/4\nK:Ador\nA B c|d2 e|c A B|A3|]\n"};
   for (int order : {1, 3, 5, 7}) {
     NgramOptions options;
     options.order = order;
     auto m = NgramModel::Train(tunes, options);
     ASSERT_TRUE(m.ok());
     const Vocab& v = m->vocab();
-    std::vector<std::vector<int>> histories = {{}, *v.Encode("M:6/8\nL:1/8\nK:D\n|:dA"), *v.Encode("3:3:3:"),
-                                               *v.Encode("GABc"), *v.Encode("K:G\n|:dAF")};
+    std::vector<std::vector<int>> histories = {{},
+                                               *v.Encode("M:6/8\nL:1/8\nK:D\n|:dA"),
+                                               *v.Encode("3:3:3:"),
+                                               *v.Encode("GABc"),
+                                               *v.Encode("K:G\n|:dAF")};
     for (const auto& h : histories) {
       auto p = m->Distribution(h);
       double sum = 0;

@@ -21,8 +21,10 @@ using abcrnn::testing::Transpose;
 // Eight bars of a reel-like tune in D (pitches MIDI, quavers and crotchets).
 Melody Reel() {
   return MakeMelody(
-      "62:1/8 69:1/8 66:1/8 69:1/8 | 62:1/8 69:1/8 66:1/4 | 67:1/8 71:1/8 74:1/8 71:1/8 | 69:1/8 67:1/8 66:1/4 | "
-      "64:1/8 66:1/8 67:1/8 69:1/8 | 71:1/8 69:1/8 67:1/8 66:1/8 | 64:1/8 62:1/8 64:1/8 66:1/8 | 62:1/2",
+      "62:1/8 69:1/8 66:1/8 69:1/8 | 62:1/8 69:1/8 66:1/4 | 67:1/8 71:1/8 74:1/8 71:1/8 | 69:1/8 "
+      "67:1/8 66:1/4 | "
+      "64:1/8 66:1/8 67:1/8 69:1/8 | 71:1/8 69:1/8 67:1/8 66:1/8 | 64:1/8 62:1/8 64:1/8 66:1/8 | "
+      "62:1/2",
       2, 1, 2, "reel");
 }
 Melody Other() {
@@ -87,7 +89,7 @@ TEST(NoveltyTest, NearestPicksTheCloserOfTwoVariants) {
   BarIndex index = BarIndex::Build({v1, Other(), v2});
   NearestTune near = index.Nearest(Reel());
   EXPECT_EQ(index.name(near.tune), "one change");
-  EXPECT_EQ(near.edits, 2);                    // one pitch: two intervals
+  EXPECT_EQ(near.edits, 2);                   // one pitch: two intervals
   EXPECT_DOUBLE_EQ(near.distance, 2.0 / 27);  // 27 notes
 }
 
@@ -97,7 +99,8 @@ int FullEditDistance(const std::vector<uint32_t>& a, const std::vector<uint32_t>
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
   for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j)
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
   return d[a.size()][b.size()];
 }
 
@@ -118,7 +121,8 @@ TEST(NoveltyTest, BandedEditDistanceEqualsTheFullTable) {
 class BarIndexFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("abcrnn_novelty_" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("abcrnn_novelty_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "index.bin").string();
   }

@@ -18,7 +18,9 @@ using abcrnn::testing::MakeMelody;
 using abcrnn::testing::Transpose;
 
 // D major arpeggio D F# A d as quavers in one bar, then a crotchet rest and a crotchet A.
-Melody Arpeggio() { return MakeMelody("62:1/8 66:1/8 69:1/8 74:1/8 | r:1/4 69:1/4", /*tonic=*/2, 1, 2); }
+Melody Arpeggio() {
+  return MakeMelody("62:1/8 66:1/8 69:1/8 74:1/8 | r:1/4 69:1/4", /*tonic=*/2, 1, 2);
+}
 
 TEST(StatsTest, FeaturesOfAHandMadeTune) {
   TuneFeatures f = ExtractFeatures(Arpeggio());
@@ -40,8 +42,8 @@ TEST(StatsTest, FeaturesOfAHandMadeTune) {
 
 TEST(StatsTest, LeapsBeyondAnOctaveAndOddLengthsGoToEndBins) {
   TuneFeatures f = ExtractFeatures(MakeMelody("60:1/8 80:1/5 50:3/4"));
-  EXPECT_DOUBLE_EQ(f.interval[24], 0.5);  // +20 clamped to +12
-  EXPECT_DOUBLE_EQ(f.interval[0], 0.5);   // -30 clamped to -12
+  EXPECT_DOUBLE_EQ(f.interval[24], 0.5);         // +20 clamped to +12
+  EXPECT_DOUBLE_EQ(f.interval[0], 0.5);          // -30 clamped to -12
   EXPECT_DOUBLE_EQ(f.note_length[12], 1.0 / 3);  // 1/5 is no class
   EXPECT_DOUBLE_EQ(f.note_length[5], 1.0 / 3);   // dotted minim
 }
@@ -72,7 +74,8 @@ TEST(StatsTest, OverlapAndKlOfTwoUnitGaussiansOneApartMatchTheory) {
   EXPECT_NEAR(OverlapArea(p, q), 0.6171, 0.02);
   EXPECT_NEAR(KlDivergence(p, q), 0.5, 0.03);
   double area = 0;
-  for (size_t i = 0; i + 1 < p.values.size(); ++i) area += 0.5 * (p.values[i] + p.values[i + 1]) * p.step;
+  for (size_t i = 0; i + 1 < p.values.size(); ++i)
+    area += 0.5 * (p.values[i] + p.values[i + 1]) * p.step;
   EXPECT_NEAR(area, 1.0, 1e-9);
 }
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "abcrnn/abc/clean.h"
 #include "abcrnn/data/corpus.h"
@@ -26,7 +26,7 @@ struct BaselineArgs {
   std::vector<std::string> train;
   std::vector<std::string> valid;
   double valid_fraction = 0.05;  // abcrnn train's default (TrainOptions::valid_fraction)
-  int order = 10;  // chosen on validation tunes: doc/eval.md
+  int order = 10;                // chosen on validation tunes: doc/eval.md
   std::vector<int> orders;
   int samples = 0;
   uint64_t seed = 1;
@@ -49,7 +49,8 @@ std::string AsAbcFile(const std::vector<std::string>& texts) {
 
 // The training form of each usable tune of the files (CleanFiles with the default options, as
 // `abcrnn clean` and training use; already cleaned files pass through unchanged).
-Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths, const std::string& what) {
+Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths,
+                                           const std::string& what) {
   auto cleaned = CleanFiles(paths, CleanOptions{});
   if (!cleaned.ok()) return cleaned.status();
   spdlog::info("{}: {}", what, FormatCleanReport(cleaned->report));
@@ -76,8 +77,9 @@ int RunBaseline(const BaselineArgs& args) {
     if (!corpus.ok()) return spdlog::error("{}", corpus.status().ToString()), kExitUsage;
     for (const auto& ids : corpus->train) train.push_back(corpus->vocab.Decode(ids));
     for (const auto& ids : corpus->valid) valid.push_back(corpus->vocab.Decode(ids));
-    spdlog::info("split as abcrnn train --valid-fraction {}: {} training, {} validation tunes ({} left out)",
-                 args.valid_fraction, train.size(), valid.size(), corpus->valid_dropped);
+    spdlog::info(
+        "split as abcrnn train --valid-fraction {}: {} training, {} validation tunes ({} left out)",
+        args.valid_fraction, train.size(), valid.size(), corpus->valid_dropped);
   }
   if (!args.split_out.empty()) {
     for (const auto& [side, texts] : {std::pair{"train", &train}, std::pair{"valid", &valid}}) {
@@ -99,7 +101,8 @@ int RunBaseline(const BaselineArgs& args) {
     options.order = order;
     const auto t0 = std::chrono::steady_clock::now();
     auto model = eval::NgramModel::Train(train, options);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!model.ok()) return spdlog::error("{}", model.status().ToString()), kExitUsage;
     nlohmann::json row = {{"order", order}, {"ngrams", model->nodes()}, {"train_seconds", seconds}};
     char line[160];
@@ -116,14 +119,16 @@ int RunBaseline(const BaselineArgs& args) {
         best = std::make_unique<eval::NgramModel>(std::move(model).value());
       }
     } else {
-      std::snprintf(line, sizeof line, "%5d %10lld %11.2f %17s %15s\n", order, static_cast<long long>(model->nodes()),
-                    seconds, "-", "-");
+      std::snprintf(line, sizeof line, "%5d %10lld %11.2f %17s %15s\n", order,
+                    static_cast<long long>(model->nodes()), seconds, "-", "-");
       best = std::make_unique<eval::NgramModel>(std::move(model).value());
     }
     table += line;
     rows.push_back(row);
   }
-  nlohmann::json j = {{"train_tunes", train.size()}, {"valid_tunes", valid.size()}, {"orders", rows},
+  nlohmann::json j = {{"train_tunes", train.size()},
+                      {"valid_tunes", valid.size()},
+                      {"orders", rows},
                       {"chosen_order", best->order()}};
   if (args.samples > 0) {
     eval::Rng rng(args.seed);
@@ -131,8 +136,9 @@ int RunBaseline(const BaselineArgs& args) {
     for (int k = 1; k <= args.samples; ++k) {
       std::string tune = best->Sample(&rng, args.max_chars);
       if (tune.empty() || tune.back() != '\n') tune += '\n';
-      abc += "X:" + std::to_string(k) + "\n% abcrnn baseline: Kneser-Ney " + std::to_string(best->order()) +
-             "-gram, seed " + std::to_string(args.seed) + ", tune " + std::to_string(k) + "\n" + tune + "\n";
+      abc += "X:" + std::to_string(k) + "\n% abcrnn baseline: Kneser-Ney " +
+             std::to_string(best->order()) + "-gram, seed " + std::to_string(args.seed) +
+             ", tune " + std::to_string(k) + "\n" + tune + "\n";
     }
     if (args.out.empty() || args.out == "-") {
       std::fwrite(abc.data(), 1, abc.size(), stdout);
@@ -146,8 +152,9 @@ int RunBaseline(const BaselineArgs& args) {
   const bool report_to_stdout = args.samples == 0 || (!args.out.empty() && args.out != "-");
   std::string report = args.json ? j.dump(2) + "\n"
                                  : "Kneser-Ney n-gram baseline: " + std::to_string(train.size()) +
-                                       " training tunes, " + std::to_string(valid.size()) + " validation tunes\n" +
-                                       table + "chosen order: " + std::to_string(best->order()) + "\n";
+                                       " training tunes, " + std::to_string(valid.size()) +
+                                       " validation tunes\n" + table +
+                                       "chosen order: " + std::to_string(best->order()) + "\n";
   std::fwrite(report.data(), 1, report.size(), report_to_stdout ? stdout : stderr);
   return kExitOk;
 }
@@ -158,7 +165,8 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
   auto args = std::make_shared<BaselineArgs>();
   CLI::App* sub = app.add_subcommand(
       "baseline", "Kneser-Ney character n-gram baseline: bits per character and sampled tunes");
-  sub->add_option("data", args->train, "ABC files or folders with the tunes (cleaned as abcrnn clean does)")
+  sub->add_option("data", args->train,
+                  "ABC files or folders with the tunes (cleaned as abcrnn clean does)")
       ->required();
   sub->add_option("--valid-fraction", args->valid_fraction,
                   "Share of tunes held out for validation, split as abcrnn train splits them")
@@ -177,11 +185,13 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
   sub->add_option("--max-chars", args->max_chars, "Most characters per sampled tune")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  sub->add_option("-o,--out", args->out, "File for the sampled tunes (default: standard output; the report "
-                                         "then goes to standard error)");
-  sub->add_option("--split-out", args->split_out,
-                  "Also write the training and validation tunes to PREFIX-train.abc and PREFIX-valid.abc "
-                  "(for abcrnn eval --reference/--train)");
+  sub->add_option("-o,--out", args->out,
+                  "File for the sampled tunes (default: standard output; the report "
+                  "then goes to standard error)");
+  sub->add_option(
+      "--split-out", args->split_out,
+      "Also write the training and validation tunes to PREFIX-train.abc and PREFIX-valid.abc "
+      "(for abcrnn eval --reference/--train)");
   sub->add_flag("--json", args->json, "Report as JSON");
   sub->callback([args, &run] { run = [args] { return RunBaseline(*args); }; });
 }

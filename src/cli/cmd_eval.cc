@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/eval/form.h"
@@ -61,7 +61,8 @@ Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>
     }
   }
   if (set.forms.empty())
-    return Status::InvalidArgument(label + ": expected ABC tunes (X: lines), got none in the given files");
+    return Status::InvalidArgument(label +
+                                   ": expected ABC tunes (X: lines), got none in the given files");
   return set;
 }
 
@@ -88,8 +89,8 @@ FormSummary Summarise(const std::vector<eval::TuneForm>& forms) {
     if (f.ends_on_tonic >= 0) ++s.tonic_applicable, tonic_yes += f.ends_on_tonic;
   }
   const double n = s.tunes;
-  for (double* v : {&s.parses, &s.valid, &s.bars_ok, &s.header, &s.repeats, &s.equal_parts, &s.mean_bars,
-                    &s.mean_pitch_range})
+  for (double* v : {&s.parses, &s.valid, &s.bars_ok, &s.header, &s.repeats, &s.equal_parts,
+                    &s.mean_bars, &s.mean_pitch_range})
     *v /= n;
   s.tonic = s.tonic_applicable ? static_cast<double>(tonic_yes) / s.tonic_applicable : 0.0;
   return s;
@@ -99,19 +100,32 @@ nlohmann::json PerTuneForms(const TuneSet& set) {
   nlohmann::json rows = nlohmann::json::array();
   for (size_t i = 0; i < set.forms.size(); ++i) {
     const eval::TuneForm& f = set.forms[i];
-    rows.push_back({{"name", set.names[i]},       {"parses", f.parses},           {"valid", f.valid},
-                    {"bars_ok", f.bars_ok},       {"header", f.has_header},       {"ends_on_tonic", f.ends_on_tonic},
-                    {"repeats", f.has_repeats},   {"equal_parts", f.equal_parts}, {"bars", f.bars},
+    rows.push_back({{"name", set.names[i]},
+                    {"parses", f.parses},
+                    {"valid", f.valid},
+                    {"bars_ok", f.bars_ok},
+                    {"header", f.has_header},
+                    {"ends_on_tonic", f.ends_on_tonic},
+                    {"repeats", f.has_repeats},
+                    {"equal_parts", f.equal_parts},
+                    {"bars", f.bars},
                     {"pitch_range", f.pitch_range}});
   }
   return rows;
 }
 
 nlohmann::json FormJson(const FormSummary& s) {
-  return {{"tunes", s.tunes},           {"parses", s.parses},         {"valid", s.valid},
-          {"bars_ok", s.bars_ok},       {"header", s.header},         {"ends_on_tonic", s.tonic},
-          {"tonic_applicable", s.tonic_applicable},                   {"repeats", s.repeats},
-          {"equal_parts", s.equal_parts}, {"mean_bars", s.mean_bars}, {"mean_pitch_range", s.mean_pitch_range}};
+  return {{"tunes", s.tunes},
+          {"parses", s.parses},
+          {"valid", s.valid},
+          {"bars_ok", s.bars_ok},
+          {"header", s.header},
+          {"ends_on_tonic", s.tonic},
+          {"tonic_applicable", s.tonic_applicable},
+          {"repeats", s.repeats},
+          {"equal_parts", s.equal_parts},
+          {"mean_bars", s.mean_bars},
+          {"mean_pitch_range", s.mean_pitch_range}};
 }
 
 struct NoveltySummary {
@@ -120,7 +134,8 @@ struct NoveltySummary {
   nlohmann::json per_tune = nlohmann::json::array();
 };
 
-NoveltySummary Novelty(const eval::BarIndex& index, const std::vector<eval::Melody>& melodies, int candidates) {
+NoveltySummary Novelty(const eval::BarIndex& index, const std::vector<eval::Melody>& melodies,
+                       int candidates) {
   NoveltySummary s;
   s.tunes = static_cast<int>(melodies.size());
   for (const auto& m : melodies) {
@@ -147,9 +162,13 @@ NoveltySummary Novelty(const eval::BarIndex& index, const std::vector<eval::Melo
 }
 
 nlohmann::json NoveltyJson(const NoveltySummary& s) {
-  return {{"tunes", s.tunes},       {"copy_2_bars", s.copy2},  {"copy_4_bars", s.copy4},
-          {"copy_8_bars", s.copy8}, {"mean_longest_copied_bars", s.mean_run},
-          {"mean_nearest_distance", s.mean_distance},          {"per_tune", s.per_tune}};
+  return {{"tunes", s.tunes},
+          {"copy_2_bars", s.copy2},
+          {"copy_4_bars", s.copy4},
+          {"copy_8_bars", s.copy8},
+          {"mean_longest_copied_bars", s.mean_run},
+          {"mean_nearest_distance", s.mean_distance},
+          {"per_tune", s.per_tune}};
 }
 
 std::string Percent(double v) {
@@ -196,7 +215,8 @@ int RunEval(const EvalArgs& args) {
 
   if (args.json) {
     nlohmann::json j;
-    j["generated"] = {{"files", args.generated}, {"form", FormJson(gf)}, {"per_tune", PerTuneForms(*generated)}};
+    j["generated"] = {
+        {"files", args.generated}, {"form", FormJson(gf)}, {"per_tune", PerTuneForms(*generated)}};
     j["reference"] = {{"files", args.reference}, {"form", FormJson(rf)}};
     j["style"] = nlohmann::json::array();
     for (const auto& c : style) {
@@ -225,7 +245,8 @@ int RunEval(const EvalArgs& args) {
   Row(&out, "repeats", Percent(gf.repeats), Percent(rf.repeats));
   Row(&out, "parts of equal length", Percent(gf.equal_parts), Percent(rf.equal_parts));
   Row(&out, "bars (mean)", Number(gf.mean_bars, 1), Number(rf.mean_bars, 1));
-  Row(&out, "pitch range (mean, semitones)", Number(gf.mean_pitch_range, 1), Number(rf.mean_pitch_range, 1));
+  Row(&out, "pitch range (mean, semitones)", Number(gf.mean_pitch_range, 1),
+      Number(rf.mean_pitch_range, 1));
   if (!style.empty()) {
     out += "\nStyle against the reference (Yang & Lerch)   overlap     KL (nats)\n";
     Row(&out, "tunes compared (parse, have notes)", std::to_string(generated->melodies.size()),
@@ -233,13 +254,16 @@ int RunEval(const EvalArgs& args) {
     for (const auto& c : style) Row(&out, c.feature, Number(c.overlap, 3), Number(c.kl, 3));
   }
   if (gn) {
-    out += "\nNovelty against " + std::to_string(train_tunes) + " training tunes    generated    reference\n";
-    Row(&out, "tunes compared (parse, have notes)", std::to_string(gn->tunes), std::to_string(rn->tunes));
+    out += "\nNovelty against " + std::to_string(train_tunes) +
+           " training tunes    generated    reference\n";
+    Row(&out, "tunes compared (parse, have notes)", std::to_string(gn->tunes),
+        std::to_string(rn->tunes));
     Row(&out, "copy 2 bars or more", Percent(gn->copy2), Percent(rn->copy2));
     Row(&out, "copy 4 bars or more", Percent(gn->copy4), Percent(rn->copy4));
     Row(&out, "copy 8 bars or more", Percent(gn->copy8), Percent(rn->copy8));
     Row(&out, "longest copied run (mean bars)", Number(gn->mean_run), Number(rn->mean_run));
-    Row(&out, "nearest tune distance (mean)", Number(gn->mean_distance, 3), Number(rn->mean_distance, 3));
+    Row(&out, "nearest tune distance (mean)", Number(gn->mean_distance, 3),
+        Number(rn->mean_distance, 3));
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
@@ -249,18 +273,23 @@ int RunEval(const EvalArgs& args) {
 
 void RegisterEval(CLI::App& app, RunFn& run) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* sub = app.add_subcommand("eval", "Judge tunes: form, style against real tunes, novelty against training tunes");
-  sub->add_option("generated", args->generated, "ABC files or folders with the tunes to judge")->required();
-  sub->add_option("--reference", args->reference, "ABC files or folders with real tunes to compare the style with")
+  CLI::App* sub = app.add_subcommand(
+      "eval", "Judge tunes: form, style against real tunes, novelty against training tunes");
+  sub->add_option("generated", args->generated, "ABC files or folders with the tunes to judge")
+      ->required();
+  sub->add_option("--reference", args->reference,
+                  "ABC files or folders with real tunes to compare the style with")
       ->required();
   sub->add_option("--train", args->train, "ABC files or folders with the training tunes (novelty)");
   sub->add_option("--train-cache", args->train_cache,
                   "Bar index cache of the training tunes (built when missing or out of date)");
   sub->add_flag("--json", args->json, "Print JSON for machines, with per-tune novelty");
-  sub->add_option("--max-tunes", args->max_tunes, "Tunes per set used for the style distances (evenly spaced)")
+  sub->add_option("--max-tunes", args->max_tunes,
+                  "Tunes per set used for the style distances (evenly spaced)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  sub->add_option("--candidates", args->candidates, "Training tunes checked by edit distance per tune")
+  sub->add_option("--candidates", args->candidates,
+                  "Training tunes checked by edit distance per tune")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   sub->callback([args, &run] { run = [args] { return RunEval(*args); }; });

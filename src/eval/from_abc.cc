@@ -14,18 +14,24 @@
 namespace abcrnn::eval {
 namespace {
 
-Duration ToDuration(const abc::Fraction& f) { return f.valid() ? Duration::Of(f.num(), f.den()) : Duration{}; }
+Duration ToDuration(const abc::Fraction& f) {
+  return f.valid() ? Duration::Of(f.num(), f.den()) : Duration{};
+}
 
-Duration Add(Duration a, Duration b) { return Duration::Of(a.num * b.den + b.num * a.den, a.den * b.den); }
+Duration Add(Duration a, Duration b) {
+  return Duration::Of(a.num * b.den + b.num * a.den, a.den * b.den);
+}
 
 int TonicPitchClass(const abc::KeySignature& key) {
   if (key.none) return -1;
-  return ((abc::LetterSemitones(key.tonic) + abc::AccidentalSemitones(key.tonic_accidental)) % 12 + 12) % 12;
+  return ((abc::LetterSemitones(key.tonic) + abc::AccidentalSemitones(key.tonic_accidental)) % 12 +
+          12) %
+         12;
 }
 
 bool IsSectionEnd(const abc::BarLine& b) {
-  return b.repeat_end || b.repeat_start || b.kind == abc::BarKind::kDouble || b.kind == abc::BarKind::kFinal ||
-         b.kind == abc::BarKind::kStart;
+  return b.repeat_end || b.repeat_start || b.kind == abc::BarKind::kDouble ||
+         b.kind == abc::BarKind::kFinal || b.kind == abc::BarKind::kStart;
 }
 
 }  // namespace
@@ -102,7 +108,8 @@ TuneForm AnalyzeForm(const abc::Tune& tune) {
     if (const auto* fc = e.get_if<abc::FieldChange>())
       if (fc->field.letter == 'K') end_key = fc->state.key, keyed = true;
   const int tonic = keyed ? TonicPitchClass(end_key) : -1;
-  if (tonic >= 0 && !pitches.empty()) f.ends_on_tonic = (pitches.back() % 12 + 12) % 12 == tonic ? 1 : 0;
+  if (tonic >= 0 && !pitches.empty())
+    f.ends_on_tonic = (pitches.back() % 12 + 12) % 12 == tonic ? 1 : 0;
 
   // Parts: bar durations summed between section boundaries, bars under ending 2+ left out.
   std::vector<abc::Fraction> parts;
@@ -115,7 +122,8 @@ TuneForm AnalyzeForm(const abc::Tune& tune) {
       if (!in_later_ending) part += r->duration;
     } else if (const auto* ending = e.get_if<abc::Ending>()) {
       f.has_repeats = true;
-      in_later_ending = std::none_of(ending->numbers.begin(), ending->numbers.end(), [](int k) { return k == 1; });
+      in_later_ending = std::none_of(ending->numbers.begin(), ending->numbers.end(),
+                                     [](int k) { return k == 1; });
     } else if (const auto* b = e.get_if<abc::BarLine>()) {
       if (b->repeat_end) f.has_repeats = true;
       if (IsSectionEnd(*b)) {
@@ -142,7 +150,8 @@ TuneForm AnalyzeForm(const abc::Tune& tune) {
   return f;
 }
 
-Result<BarIndex> LoadOrBuildBarIndex(const std::vector<std::string>& paths, const std::string& cache_path) {
+Result<BarIndex> LoadOrBuildBarIndex(const std::vector<std::string>& paths,
+                                     const std::string& cache_path) {
   auto files = ExpandPaths(paths, {".abc"});
   if (!files.ok()) return files.status();
   auto fingerprint = FingerprintFiles(*files);

@@ -137,7 +137,8 @@ struct NgramModel::Impl {
 
   uint32_t AddChild(uint32_t parent, int symbol, uint32_t suffix) {
     bool inserted = false;
-    const uint32_t id = children.FindOrInsert(parent, symbol, static_cast<uint32_t>(nodes.size()), &inserted);
+    const uint32_t id =
+        children.FindOrInsert(parent, symbol, static_cast<uint32_t>(nodes.size()), &inserted);
     if (inserted) {
       Node n;
       n.parent = parent;
@@ -156,7 +157,8 @@ namespace {
 std::array<double, 3> EstimateDiscounts(const std::array<double, 5>& nk) {
   if (nk[1] == 0 || nk[2] == 0 || nk[3] == 0 || nk[4] == 0) return {0.5, 1.0, 1.5};
   const double y = nk[1] / (nk[1] + 2 * nk[2]);
-  std::array<double, 3> d = {1 - 2 * y * nk[2] / nk[1], 2 - 3 * y * nk[3] / nk[2], 3 - 4 * y * nk[4] / nk[3]};
+  std::array<double, 3> d = {1 - 2 * y * nk[2] / nk[1], 2 - 3 * y * nk[3] / nk[2],
+                             3 - 4 * y * nk[4] / nk[3]};
   for (int k = 0; k < 3; ++k) d[k] = std::clamp(d[k], 0.0, static_cast<double>(k + 1));
   return d;
 }
@@ -168,17 +170,20 @@ NgramModel::NgramModel(NgramModel&&) noexcept = default;
 NgramModel& NgramModel::operator=(NgramModel&&) noexcept = default;
 NgramModel::~NgramModel() = default;
 
-Result<NgramModel> NgramModel::Train(const std::vector<std::string>& texts, const NgramOptions& options) {
+Result<NgramModel> NgramModel::Train(const std::vector<std::string>& texts,
+                                     const NgramOptions& options) {
   if (options.order < 1 || options.order > kMaxOrder)
-    return Status::InvalidArgument("n-gram order: expected 1.." + std::to_string(kMaxOrder) + ", got " +
-                                   std::to_string(options.order));
-  if (texts.empty()) return Status::InvalidArgument("n-gram training: expected at least one tune, got none");
+    return Status::InvalidArgument("n-gram order: expected 1.." + std::to_string(kMaxOrder) +
+                                   ", got " + std::to_string(options.order));
+  if (texts.empty())
+    return Status::InvalidArgument("n-gram training: expected at least one tune, got none");
   if (options.fixed_discounts) {
     for (int k = 0; k < 3; ++k) {
       double d = (*options.fixed_discounts)[k];
       if (!(d >= 0 && d <= k + 1))
-        return Status::InvalidArgument("n-gram discount D" + std::to_string(k + 1) + ": expected 0.." +
-                                       std::to_string(k + 1) + ", got " + std::to_string(d));
+        return Status::InvalidArgument("n-gram discount D" + std::to_string(k + 1) +
+                                       ": expected 0.." + std::to_string(k + 1) + ", got " +
+                                       std::to_string(d));
     }
   }
   auto impl = std::make_unique<Impl>();
@@ -187,11 +192,13 @@ Result<NgramModel> NgramModel::Train(const std::vector<std::string>& texts, cons
   m.order = n_max;
   m.vocab = Vocab::Build(texts);
   if (m.vocab.size() > kMaxSymbols)
-    return Status::InvalidArgument("n-gram vocabulary: expected at most " + std::to_string(kMaxSymbols) +
-                                   " symbols, got " + std::to_string(m.vocab.size()));
+    return Status::InvalidArgument("n-gram vocabulary: expected at most " +
+                                   std::to_string(kMaxSymbols) + " symbols, got " +
+                                   std::to_string(m.vocab.size()));
   m.nodes.emplace_back();  // the empty sequence
   m.bos_chain.push_back(0);
-  for (int k = 1; k < n_max; ++k) m.bos_chain.push_back(m.AddChild(m.bos_chain.back(), Vocab::kBos, kNone));
+  for (int k = 1; k < n_max; ++k)
+    m.bos_chain.push_back(m.AddChild(m.bos_chain.back(), Vocab::kBos, kNone));
 
   // Raw counts of every n-gram (n = 1..order) that ends in a predicted symbol.
   std::vector<uint32_t> prev(n_max), cur(n_max + 1);
@@ -224,7 +231,8 @@ Result<NgramModel> NgramModel::Train(const std::vector<std::string>& texts, cons
     if (node.count <= 4) count_of_counts[node.length][node.count] += 1;
   }
   for (int n = 1; n <= n_max; ++n)
-    m.discounts.push_back(options.fixed_discounts ? *options.fixed_discounts : EstimateDiscounts(count_of_counts[n]));
+    m.discounts.push_back(options.fixed_discounts ? *options.fixed_discounts
+                                                  : EstimateDiscounts(count_of_counts[n]));
   return NgramModel(std::move(impl));
 }
 

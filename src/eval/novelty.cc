@@ -50,7 +50,8 @@ class Reader {
   bool U32(uint32_t* v) {
     if (pos_ + 4 > end_) return false;
     *v = 0;
-    for (int i = 0; i < 4; ++i) *v |= static_cast<uint32_t>(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      *v |= static_cast<uint32_t>(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
     pos_ += 4;
     return true;
   }
@@ -103,7 +104,9 @@ std::vector<uint32_t> NoteTokens(const Melody& melody) {
   for (const auto& bar : melody.bars) {
     for (const auto& n : bar.notes) {
       uint64_t h = 0x13198A2E03707344ull;
-      h = Mix(h, static_cast<uint64_t>(n.is_rest() ? kRestMark : previous < 0 ? 0 : n.pitch - previous));
+      h = Mix(h, static_cast<uint64_t>(n.is_rest()    ? kRestMark
+                                       : previous < 0 ? 0
+                                                      : n.pitch - previous));
       h = Mix(h, static_cast<uint64_t>(n.duration.num));
       h = Mix(h, static_cast<uint64_t>(n.duration.den));
       tokens.push_back(static_cast<uint32_t>(h >> 32));
@@ -172,7 +175,8 @@ BarIndex::~BarIndex() = default;
 BarIndex BarIndex::Build(const std::vector<Melody>& tunes, uint64_t source_fingerprint) {
   BarIndex index;
   index.impl_->fingerprint = source_fingerprint;
-  for (const auto& m : tunes) index.impl_->tunes.push_back(TuneEntry{m.name, BarKeys(m), NoteTokens(m)});
+  for (const auto& m : tunes)
+    index.impl_->tunes.push_back(TuneEntry{m.name, BarKeys(m), NoteTokens(m)});
   index.impl_->BuildOccurrences();
   return index;
 }
@@ -240,7 +244,8 @@ NearestTune BarIndex::Nearest(const Melody& melody, int candidates) const {
     if (longest == 0) continue;
     const int edits = EditDistance(tokens, other);
     const double d = static_cast<double>(edits) / static_cast<double>(longest);
-    if (best.tune < 0 || d < best.distance || (d == best.distance && static_cast<int>(t) < best.tune)) {
+    if (best.tune < 0 || d < best.distance ||
+        (d == best.distance && static_cast<int>(t) < best.tune)) {
       best.tune = static_cast<int>(t);
       best.edits = edits;
       best.distance = d;
@@ -274,7 +279,8 @@ Result<BarIndex> BarIndex::Load(const std::string& path) {
   if (!bytes.ok()) return bytes.status();
   const std::string& s = *bytes;
   auto corrupt = [&](const std::string& what) {
-    return Status::Corruption(path + ": " + what + "; hint: delete the file and it is rebuilt from the tunes");
+    return Status::Corruption(path + ": " + what +
+                              "; hint: delete the file and it is rebuilt from the tunes");
   };
   if (s.size() < sizeof kMagic + 4 + 8 + 4 + 4 || std::memcmp(s.data(), kMagic, sizeof kMagic) != 0)
     return corrupt("expected a bar index starting with magic ABCRNNBI, got " +
@@ -285,24 +291,29 @@ Result<BarIndex> BarIndex::Load(const std::string& path) {
   header.Bytes(sizeof kMagic, &magic);
   header.U32(&version);
   if (version != kVersion)
-    return corrupt("expected bar index version " + std::to_string(kVersion) + ", got " + std::to_string(version));
+    return corrupt("expected bar index version " + std::to_string(kVersion) + ", got " +
+                   std::to_string(version));
   Reader tail(s, s.size());
   std::string skip;
   tail.Bytes(s.size() - 4, &skip);
   uint32_t stored_crc = 0;
   tail.U32(&stored_crc);
-  if (Crc32(s.data(), s.size() - 4) != stored_crc) return corrupt("expected a matching CRC-32, got a different one");
+  if (Crc32(s.data(), s.size() - 4) != stored_crc)
+    return corrupt("expected a matching CRC-32, got a different one");
 
   Reader r(s, s.size() - 4);
   r.Bytes(sizeof kMagic + 4, &skip);
   BarIndex index;
   uint32_t count = 0;
-  if (!r.U64(&index.impl_->fingerprint) || !r.U32(&count)) return corrupt("expected a header, got a short file");
+  if (!r.U64(&index.impl_->fingerprint) || !r.U32(&count))
+    return corrupt("expected a header, got a short file");
   for (uint32_t i = 0; i < count; ++i) {
     TuneEntry t;
     uint32_t n = 0;
-    if (!r.U32(&n) || !r.Bytes(n, &t.name) || !r.U32(&n) || static_cast<uint64_t>(n) * 12 > r.remaining())
-      return corrupt("expected tune " + std::to_string(i) + " of " + std::to_string(count) + ", got a short file");
+    if (!r.U32(&n) || !r.Bytes(n, &t.name) || !r.U32(&n) ||
+        static_cast<uint64_t>(n) * 12 > r.remaining())
+      return corrupt("expected tune " + std::to_string(i) + " of " + std::to_string(count) +
+                     ", got a short file");
     t.bars.resize(n);
     for (auto& b : t.bars) {
       uint32_t link = 0;

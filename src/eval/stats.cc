@@ -8,8 +8,8 @@
 
 namespace abcrnn::eval {
 
-const double kNoteLengthClasses[12] = {1.0,      0.5,       0.25,      0.125,     0.0625,     0.75,
-                                       0.375,    0.1875,    0.09375,   1.0 / 3.0, 1.0 / 6.0,  1.0 / 12.0};
+const double kNoteLengthClasses[12] = {1.0,   0.5,    0.25,    0.125,     0.0625,    0.75,
+                                       0.375, 0.1875, 0.09375, 1.0 / 3.0, 1.0 / 6.0, 1.0 / 12.0};
 
 namespace {
 
@@ -49,7 +49,8 @@ double Trapezoid(const std::vector<double>& y, double step) {
 }
 
 // Linear binning of `x` onto the grid, then convolution with a Gaussian of bandwidth h.
-std::vector<double> Smooth(const std::vector<double>& x, double h, double lo, double step, int points) {
+std::vector<double> Smooth(const std::vector<double>& x, double h, double lo, double step,
+                           int points) {
   std::vector<double> bins(points, 0.0);
   for (double v : x) {
     double t = (v - lo) / step;
@@ -74,8 +75,8 @@ std::vector<double> Smooth(const std::vector<double>& x, double h, double lo, do
   return out;
 }
 
-std::vector<std::vector<double>> Column(const std::vector<TuneFeatures>& set, const std::string& name,
-                                        int max_tunes) {
+std::vector<std::vector<double>> Column(const std::vector<TuneFeatures>& set,
+                                        const std::string& name, int max_tunes) {
   std::vector<std::vector<double>> out;
   const size_t n = set.size();
   const size_t keep = std::min(n, static_cast<size_t>(std::max(1, max_tunes)));
@@ -119,8 +120,8 @@ TuneFeatures ExtractFeatures(const Melody& melody) {
 }
 
 const std::vector<std::string>& FeatureNames() {
-  static const std::vector<std::string> kNames = {"pitch_class", "interval", "note_length", "pitch_range",
-                                                  "notes_per_bar"};
+  static const std::vector<std::string> kNames = {"pitch_class", "interval", "note_length",
+                                                  "pitch_range", "notes_per_bar"};
   return kNames;
 }
 
@@ -132,8 +133,8 @@ std::vector<double> FeatureVector(const TuneFeatures& f, const std::string& name
   return {f.notes_per_bar};
 }
 
-void EstimateDensities(const std::vector<double>& a, const std::vector<double>& b, int points, Density* pa,
-                       Density* pb) {
+void EstimateDensities(const std::vector<double>& a, const std::vector<double>& b, int points,
+                       Density* pa, Density* pb) {
   const auto [amin, amax] = std::minmax_element(a.begin(), a.end());
   const auto [bmin, bmax] = std::minmax_element(b.begin(), b.end());
   const double lo_data = std::min(*amin, *bmin), hi_data = std::max(*amax, *bmax);
@@ -182,7 +183,8 @@ std::vector<double> InterSetDistances(const std::vector<std::vector<double>>& a,
 }
 
 std::vector<FeatureComparison> CompareSets(const std::vector<TuneFeatures>& set,
-                                           const std::vector<TuneFeatures>& reference, int max_tunes) {
+                                           const std::vector<TuneFeatures>& reference,
+                                           int max_tunes) {
   std::vector<FeatureComparison> out;
   for (const auto& name : FeatureNames()) {
     auto s = Column(set, name, max_tunes);

@@ -25,11 +25,13 @@ inline eval::Melody MakeMelody(const std::string& text, int tonic = 0, int64_t b
     const size_t colon = tok.find(':'), slash = tok.find('/');
     eval::MelodyNote n;
     n.pitch = tok[0] == 'r' ? -1 : std::stoi(tok.substr(0, colon));
-    n.duration = eval::Duration::Of(std::stoll(tok.substr(colon + 1, slash - colon - 1)), std::stoll(tok.substr(slash + 1)));
+    n.duration = eval::Duration::Of(std::stoll(tok.substr(colon + 1, slash - colon - 1)),
+                                    std::stoll(tok.substr(slash + 1)));
     auto& bar = m.bars.back();
     bar.notes.push_back(n);
-    bar.duration = eval::Duration::Of(bar.duration.num * n.duration.den + n.duration.num * bar.duration.den,
-                                      bar.duration.den * n.duration.den);
+    bar.duration =
+        eval::Duration::Of(bar.duration.num * n.duration.den + n.duration.num * bar.duration.den,
+                           bar.duration.den * n.duration.den);
   }
   for (auto& bar : m.bars) bar.expected = eval::Duration::Of(bar_num, bar_den);
   return m;

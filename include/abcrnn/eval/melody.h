@@ -37,8 +37,8 @@ struct MelodyBar {
 };
 
 struct Melody {
-  std::string name;  // title, else "X:n", for reports
-  int tonic = -1;    // pitch class of the key's tonic (C = 0 .. B = 11); -1 for K:none
+  std::string name;             // title, else "X:n", for reports
+  int tonic = -1;               // pitch class of the key's tonic (C = 0 .. B = 11); -1 for K:none
   std::vector<MelodyBar> bars;  // written order, repeats not expanded
 
   // Pitched notes of all bars in order (rests skipped).

@@ -26,9 +26,9 @@ struct NgramOptions {
 
 // Bits per character of a set of texts; every character and each tune's <eos> is predicted.
 struct NgramScore {
-  double bits = 0;             // total -log2 P over the predicted symbols
-  int64_t symbols = 0;         // characters + one <eos> per text
-  int64_t unknown = 0;         // characters not in the model's vocabulary (skipped, not scored)
+  double bits = 0;      // total -log2 P over the predicted symbols
+  int64_t symbols = 0;  // characters + one <eos> per text
+  int64_t unknown = 0;  // characters not in the model's vocabulary (skipped, not scored)
   double bits_per_char() const { return symbols ? bits / static_cast<double>(symbols) : 0.0; }
 };
 
@@ -36,7 +36,8 @@ class NgramModel {
  public:
   // Counts every n-gram of `texts` (each one tune's training form). InvalidArgument when the
   // order is outside 1..8, texts is empty, or a fixed discount is out of range.
-  static Result<NgramModel> Train(const std::vector<std::string>& texts, const NgramOptions& options);
+  static Result<NgramModel> Train(const std::vector<std::string>& texts,
+                                  const NgramOptions& options);
 
   NgramModel(NgramModel&&) noexcept;
   NgramModel& operator=(NgramModel&&) noexcept;

@@ -89,6 +89,7 @@ Result<uint64_t> FingerprintFiles(const std::vector<std::string>& paths);
 // The index of the tunes in `paths` (files or folders of *.abc; tunes with errors included as
 // far as they parse), read from `cache_path` when that file exists and was built from the same
 // files, else built and written there ("" = no cache).
-Result<BarIndex> LoadOrBuildBarIndex(const std::vector<std::string>& paths, const std::string& cache_path);
+Result<BarIndex> LoadOrBuildBarIndex(const std::vector<std::string>& paths,
+                                     const std::string& cache_path);
 
 }  // namespace abcrnn::eval

@@ -2,7 +2,8 @@
 // per-tune features (pitch-class histogram relative to the tonic, interval histogram, note-length
 // histogram, pitch range, notes per bar), and for two sets of tunes the overlap area and
 // Kullback-Leibler divergence between the PDF of intra-set distances of the reference set and the
-// PDF of inter-set distances (Gaussian kernel density estimates). Variants chosen are in doc/eval.md.
+// PDF of inter-set distances (Gaussian kernel density estimates). Variants chosen are in
+// doc/eval.md.
 #pragma once
 
 #include <string>
@@ -59,11 +60,11 @@ std::vector<double> InterSetDistances(const std::vector<std::vector<double>>& a,
 // Comparison of one feature between a generated (or any) set and a reference set.
 struct FeatureComparison {
   std::string feature;
-  double overlap = 0;        // OA(intra(reference), inter(set, reference)); 1 = same spread
-  double kl = 0;             // KL(intra(reference) || inter(set, reference)), nats; 0 = same
-  bool scalar = false;       // pitch_range, notes_per_bar: the means below are meaningful
-  double set_mean = 0;       // mean of a scalar feature over the set (0 for histograms)
-  double reference_mean = 0; // the same over the reference
+  double overlap = 0;         // OA(intra(reference), inter(set, reference)); 1 = same spread
+  double kl = 0;              // KL(intra(reference) || inter(set, reference)), nats; 0 = same
+  bool scalar = false;        // pitch_range, notes_per_bar: the means below are meaningful
+  double set_mean = 0;        // mean of a scalar feature over the set (0 for histograms)
+  double reference_mean = 0;  // the same over the reference
 };
 
 // Every feature of FeatureNames(). Sets larger than `max_tunes` are thinned to an evenly spaced
