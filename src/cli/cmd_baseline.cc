@@ -1,8 +1,7 @@
-// `abcrnn baseline DATA... [--valid-fraction F | --valid FILE...] [--order N | --orders 3,4,...]
-// [--sample N -o OUT]`: the Kneser-Ney character n-gram baseline on the training form of tunes
-// (the text the LSTM learns), split into training and validation tunes exactly as `abcrnn train`
-// splits them (BuildCorpus), or against explicit validation files. Reports bits per character
-// (choosing the order when several are given) and samples tunes for `abcrnn eval`.
+// `abcrnn baseline DATA... [--valid-fraction F | --valid FILE...] [--orders 3,4,.. | --order N]
+// [--sample N -o OUT] [--split-out PREFIX]`: the Kneser-Ney n-gram baseline on the cleaned
+// training form, split exactly as `abcrnn train` splits (BuildCorpus): validation bits per
+// character (choosing the order) and sampled tunes for `abcrnn eval`. See doc/eval.md.
 #include <chrono>
 #include <cstdio>
 #include <memory>

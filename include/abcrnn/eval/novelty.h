@@ -1,9 +1,7 @@
-// Novelty against training tunes: how many consecutive bars a tune shares with a training tune,
-// compared as pitch and duration in any key, and the training tune nearest by edit distance on
-// notes. A BarIndex (hash of each bar's transposition-invariant content → (tune, bar)) is built
-// once from the training tunes and can be cached in a file (format: doc/bar-index-format.md).
-// Used by `abcrnn eval` and by the novelty guard of `abcrnn generate`. Immutable after
-// construction: queries are const and thread-safe.
+// Novelty against training tunes: the longest run of consecutive bars a tune shares with one
+// (pitch and duration, any key) and the nearest one by edit distance on notes, via a BarIndex
+// built once and cacheable in a file (doc/bar-index-format.md). Used by `abcrnn eval` and the
+// `abcrnn generate` novelty guard. Immutable after construction: queries are thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -1,9 +1,7 @@
 // Style statistics after Yang & Lerch, "On the evaluation of generative models in music" (2018):
-// per-tune features (pitch-class histogram relative to the tonic, interval histogram, note-length
-// histogram, pitch range, notes per bar), and for two sets of tunes the overlap area and
-// Kullback-Leibler divergence between the PDF of intra-set distances of the reference set and the
-// PDF of inter-set distances (Gaussian kernel density estimates). Variants chosen are in
-// doc/eval.md.
+// per-tune features (pitch-class, interval and note-length histograms, pitch range, notes per
+// bar) and, for two sets, overlap area and KL divergence between the kernel density estimates of
+// intra-set (reference) and inter-set distances. Our variants of their method: doc/eval.md.
 #pragma once
 
 #include <string>
