@@ -242,8 +242,8 @@ TEST(AbcFields, InlineAndBodyFieldsChangeKeyMeterAndUnitLength) {
   ASSERT_EQ(f.size(), 4u);
   EXPECT_TRUE(f[0]->is_inline);
   EXPECT_EQ(f[0]->field.letter, 'K');
-  EXPECT_EQ(f[0]->state.key.tonic, 'D');
-  EXPECT_EQ(f[2]->state.meter.BarLength(), Fraction(3, 4));
+  EXPECT_EQ(f[0]->state->key.tonic, 'D');
+  EXPECT_EQ(f[2]->state->meter.BarLength(), Fraction(3, 4));
   EXPECT_FALSE(f[2]->is_inline);
 }
 

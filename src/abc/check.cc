@@ -46,7 +46,7 @@ std::vector<BarSpan> SplitBars(const Voice& voice) {
     switch (e.kind()) {
       case ElementKind::kFieldChange: {
         const FieldChange& fc = std::get<FieldChange>(e.value);
-        meter = &fc.state.meter;
+        if (fc.state) meter = &fc.state->meter;
         break;
       }
       case ElementKind::kNote:

@@ -80,8 +80,10 @@ std::string Quote(std::string_view s, size_t i, size_t n = 1) {
 
 Element& TuneParser::Add(SourcePos pos, ElementValue value) {
   std::vector<Element>& els = voice().elements;
-  els.push_back(Element{pos, std::move(value)});
-  return els.back();
+  Element& e = els.emplace_back();
+  e.pos = pos;
+  e.value = std::move(value);
+  return e;
 }
 
 void TuneParser::ResetBarAccidentals() { vs().bar_set.fill(false); }

@@ -192,6 +192,8 @@ void TuneParser::StartBody(SourcePos pos) {
     states_[v].state = st;
   }
   current_ = 0;
+  // About one element per two characters of music: one allocation instead of many.
+  tune_->voices[0].elements.reserve(tune_->text.size() / 2 + 16);
 }
 
 void TuneParser::SelectVoice(std::string_view value, SourcePos pos, bool create_only) {
@@ -263,7 +265,7 @@ void TuneParser::BodyLine(std::string_view line, int32_t line_no) {
     f.value = DecodeText(Trim(StripComment(t.substr(2))), pos);
     FieldChange fc;
     fc.field = std::move(f);
-    fc.state = vs().state;
+    fc.state = std::make_shared<const MusicState>(vs().state);
     Add(pos, std::move(fc));
     return;
   }
@@ -320,7 +322,7 @@ void TuneParser::BodyField(Field field, bool is_inline) {
   FieldChange fc;
   fc.field = std::move(field);
   fc.is_inline = is_inline;
-  fc.state = vs().state;
+  fc.state = std::make_shared<const MusicState>(vs().state);
   Add(pos, std::move(fc));
 }
 

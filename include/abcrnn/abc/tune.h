@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -141,11 +142,12 @@ struct Annotation {
 };
 
 // A field in the body: on its own line ("K:D") or inline ("[K:D]"). `state` is the music state
-// that holds after it (the voice's state before the next FieldChange).
+// that holds after it (the voice's state until the next FieldChange); shared and immutable so
+// that elements stay small. Never null in parser output.
 struct FieldChange {
   Field field;
   bool is_inline = false;
-  MusicState state;
+  std::shared_ptr<const MusicState> state;
 };
 
 // The end of a line of music as the tune wrote it. kEndOfLine is a newline (a `\` continuation
