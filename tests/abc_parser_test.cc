@@ -264,6 +264,15 @@ TEST(AbcHeader, FieldsInOrderTitlesAndState) {
   EXPECT_TRUE(t.valid());
 }
 
+TEST(AbcHeader, BackslashContinuesAHeaderLineOrDirective) {
+  Tune t = ParseTune("X:1\nT:Long \\\ntitle\n%%Bfly 0 300 \\\n 0 0 3 2\nM:2/4\nK:G\nGA|\n");
+  EXPECT_EQ(t.title(), "Long title");
+  ASSERT_GE(t.header.size(), 2u);
+  EXPECT_EQ(t.header[1].value, "Long title");
+  EXPECT_EQ(t.initial.meter.BarLength(), Fraction(1, 2));
+  EXPECT_EQ(Kinds(t), "");
+}
+
 TEST(AbcLines, LineBreaksContinuationsDollarAndComments) {
   Tune t = ParseBody("AB|\\\ncd|$ef| % a comment\ngf|\n");
   std::vector<const LineBreak*> lb = All<LineBreak>(t);

@@ -75,26 +75,34 @@ void TuneParser::Line(std::string_view line, int32_t line_no) {
   }
 }
 
+void TuneParser::AppendToLastField(std::string_view raw, SourcePos pos) {
+  if (last_field_ == nullptr) return;
+  last_field_->value += " ";
+  last_field_->value += DecodeText(raw, pos);
+  if (last_field_->letter == 'T' && !tune_->titles.empty()) {
+    tune_->titles.back() = last_field_->value;
+  }
+}
+
 void TuneParser::HeaderLine(std::string_view line, int32_t line_no) {
   std::string_view t = Trim(line);
-  bool continued_from_before = header_continued_;
-  header_continued_ = !t.empty() && t.back() == '\\';
-  if (header_continued_) t = Trim(t.substr(0, t.size() - 1));
-  if (t.empty() || t[0] == '%') return;  // comments and %%directives in the header
+  HeaderContinuation from_before = header_continued_;
+  bool continues = !t.empty() && t.back() == '\\';
+  if (continues) t = Trim(t.substr(0, t.size() - 1));
   SourcePos pos{line_no, static_cast<int32_t>(t.data() - line.data()) + 1};
-  if (continued_from_before) {
+  if (from_before != HeaderContinuation::kNone) {
     // The previous header line ended with a backslash: this line continues it.
-    if (last_field_ != nullptr) {
-      last_field_->value += " ";
-      last_field_->value += DecodeText(Trim(StripComment(t)), pos);
-    }
+    if (from_before == HeaderContinuation::kField) AppendToLastField(Trim(StripComment(t)), pos);
+    if (!continues) header_continued_ = HeaderContinuation::kNone;
     return;
   }
+  bool comment = t.empty() || t[0] == '%';
+  header_continued_ = !continues  ? HeaderContinuation::kNone
+                      : comment   ? HeaderContinuation::kComment
+                                  : HeaderContinuation::kField;
+  if (comment) return;  // comments and %%directives in the header
   if (t.size() >= 2 && t[0] == '+' && t[1] == ':') {
-    if (last_field_ != nullptr) {
-      last_field_->value += " ";
-      last_field_->value += DecodeText(Trim(StripComment(t.substr(2))), pos);
-    }
+    AppendToLastField(Trim(StripComment(t.substr(2))), pos);
     return;
   }
   if (t.size() < 2 || t[1] != ':' || !IsFieldLetter(t[0])) {

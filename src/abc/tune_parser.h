@@ -56,6 +56,7 @@ class TuneParser {
   void HeaderLine(std::string_view line, int32_t line_no);
   void BodyLine(std::string_view line, int32_t line_no);
   void StartBody(SourcePos pos);
+  void AppendToLastField(std::string_view raw, SourcePos pos);
   // Applies a body or inline field to the current voice; returns false for unknown letters.
   void BodyField(Field field, bool is_inline);
   void SelectVoice(std::string_view value, SourcePos pos, bool create_only);
@@ -91,7 +92,9 @@ class TuneParser {
   Tune* tune_;
   int32_t last_line_;
   bool in_body_ = false;
-  bool header_continued_ = false;  // the last header line ended with a backslash
+  // Whether the last header line ended with a backslash, and what it was.
+  enum class HeaderContinuation { kNone, kField, kComment };
+  HeaderContinuation header_continued_ = HeaderContinuation::kNone;
   bool overlay_reported_ = false;
   bool header_voices_ = false;    // V: fields in the header declared voices
   bool body_started_music_ = false;
