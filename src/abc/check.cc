@@ -18,6 +18,7 @@ std::string Describe(const Fraction& f) { return f.ToString(); }
 
 std::vector<BarSpan> SplitBars(const Voice& voice) {
   std::vector<BarSpan> bars;
+  bars.reserve(voice.elements.size() / 8 + 4);
   const Meter* meter = &voice.initial.meter;
   BarSpan cur;
   bool have_timed = false;

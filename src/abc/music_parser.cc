@@ -78,14 +78,6 @@ std::string Quote(std::string_view s, size_t i, size_t n = 1) {
 
 }  // namespace
 
-Element& TuneParser::Add(SourcePos pos, ElementValue value) {
-  std::vector<Element>& els = voice().elements;
-  Element& e = els.emplace_back();
-  e.pos = pos;
-  e.value = std::move(value);
-  return e;
-}
-
 void TuneParser::ResetBarAccidentals() { vs().bar_set.fill(false); }
 
 bool TuneParser::ParsePitch(std::string_view s, size_t* i, Pitch* p) {
@@ -131,18 +123,20 @@ Fraction TuneParser::ParseLength(std::string_view s, size_t* i, SourcePos pos) {
     if (den < (int64_t{1} << 30)) den *= d;
     else overflow = true;
   }
-  std::string written(s.substr(*i, j - *i));
+  std::string_view written = s.substr(*i, j - *i);
   *i = j;
   if (!have_num && slashes == 0) return Fraction(1);
   if (overflow || num == 0 || den == 0) {
     Report(DiagnosticKind::kBadLength, pos,
-           "expected a non-zero note length of reasonable size, got '" + written + "'");
+           "expected a non-zero note length of reasonable size, got '" + std::string(written) +
+               "'");
     return Fraction(1);
   }
   Fraction f(num, den);
   if (f > Fraction(64) || f < Fraction(1, 64)) {
     Report(DiagnosticKind::kBadLength, pos,
-           "expected a note length between 1/64 and 64 units, got '" + written + "'");
+           "expected a note length between 1/64 and 64 units, got '" + std::string(written) +
+               "'");
     return Fraction(1);
   }
   return f;

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "abcrnn/abc/parser.h"
@@ -83,7 +85,15 @@ class TuneParser {
   void Timed(size_t index, Fraction base_length, SourcePos pos);
   void CheckTie(Note* note, SourcePos pos);
   void ResetBarAccidentals();
-  Element& Add(SourcePos pos, ElementValue value);
+  // Appends an element of alternative T, built in place (no variant-to-variant move).
+  template <typename T>
+  Element& Add(SourcePos pos, T&& value) {
+    std::vector<Element>& els = voice().elements;
+    Element& e = els.emplace_back();
+    e.pos = pos;
+    e.value.template emplace<std::decay_t<T>>(std::forward<T>(value));
+    return e;
+  }
 
   Voice& voice() { return tune_->voices[current_]; }
   VoiceState& vs() { return states_[current_]; }
