@@ -247,6 +247,18 @@ TEST(AbcFields, InlineAndBodyFieldsChangeKeyMeterAndUnitLength) {
   EXPECT_FALSE(f[2]->is_inline);
 }
 
+TEST(AbcFields, StateAtGivesTheKeyMeterAndUnitInForceAtAnElement) {
+  Tune t = ParseBody("F [K:D] F|\nM:3/4\nB|\n", "M:4/4\nL:1/8\nK:C\n");
+  const Voice& v = t.voices[0];
+  EXPECT_EQ(StateAt(v, 0).key.tonic, 'C');
+  size_t second_f = 0;
+  for (size_t i = 0, notes = 0; i < v.elements.size(); ++i)
+    if (v.elements[i].kind() == ElementKind::kNote && ++notes == 2) second_f = i;
+  EXPECT_EQ(StateAt(v, second_f).key.tonic, 'D');
+  EXPECT_EQ(StateAt(v, second_f).meter.BarLength(), Fraction(1));
+  EXPECT_EQ(StateAt(v, v.elements.size()).meter.BarLength(), Fraction(3, 4));
+}
+
 TEST(AbcHeader, FieldsInOrderTitlesAndState) {
   Tune t = ParseTune(
       "X:7\nT:First\nT:Second\nC:Trad.\nM:6/8\nL:1/8\nQ:3/8=100\nR:jig\nY:odd\nK:Ador\nA|\n");

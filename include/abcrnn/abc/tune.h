@@ -199,6 +199,10 @@ struct Voice {
   Fraction end;            // onset after the last note/rest (total written duration)
 };
 
+// The music state in force at element `index` of `voice` (after every FieldChange before it):
+// the voice's initial state when none precedes. REQUIRES: index <= voice.elements.size().
+const MusicState& StateAt(const Voice& voice, size_t index);
+
 struct Tune {
   int x = -1;                  // X: number; -1 when missing
   std::vector<std::string> titles;  // every T: of the header, in order
