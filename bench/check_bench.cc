@@ -43,15 +43,14 @@ int main(int argc, char** argv) {
         for (const auto& v : tune.voices) notes += v.elements.size();
       }
     }
-    ms.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count());
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
   }
   std::sort(ms.begin(), ms.end());
   double best = ms.front(), median = ms[ms.size() / 2];
   std::printf("parse+check %zu files, %.2f MB, %zu tunes, %zu elements, %zu problems\n",
               texts.size(), bytes / 1e6, tunes, notes, problems);
-  std::printf("best %.1f ms, median %.1f ms over %d runs (%.1f MB/s at the median)\n", best,
-              median, runs, bytes / 1e6 / (median / 1e3));
+  std::printf("best %.1f ms, median %.1f ms over %d runs (%.1f MB/s at the median)\n", best, median,
+              runs, bytes / 1e6 / (median / 1e3));
   return 0;
 }

@@ -333,8 +333,9 @@ TEST(AbcFiles, TextFieldsAreUtf8WithALatin1Fallback) {
 }
 
 TEST(AbcVoices, EachVoiceHasItsOwnElementsAndTime) {
-  Tune t = ParseTune("X:1\nT:Two\nM:2/4\nL:1/8\nV:1 clef=treble\nV:2 clef=bass\nK:C\n"
-                     "V:1\nABcd|\nV:2\nA,4|\nV:1\nef|\n");
+  Tune t = ParseTune(
+      "X:1\nT:Two\nM:2/4\nL:1/8\nV:1 clef=treble\nV:2 clef=bass\nK:C\n"
+      "V:1\nABcd|\nV:2\nA,4|\nV:1\nef|\n");
   ASSERT_EQ(t.voices.size(), 2u);
   EXPECT_EQ(t.voices[0].id, "1");
   EXPECT_EQ(t.voices[1].properties, "clef=bass");

@@ -1,8 +1,9 @@
 // MIDI pitches, onsets and durations of the parser against abc2midi as a peer: a sample of corpus
 // tunes that abc2midi plays as written (one voice, no repeats, endings, grace notes, chords,
-// fermatas, staccato or ornaments) is rendered with `abc2midi` and read back with `midi2abc -midigram`; every note
-// must have the same pitch, onset and length (480 ticks a crotchet, tied notes merged, +-2 ticks;
-// the melody channel only: abc2midi plays chord symbols as accompaniment on other channels).
+// fermatas, staccato or ornaments) is rendered with `abc2midi` and read back with `midi2abc
+// -midigram`; every note must have the same pitch, onset and length (480 ticks a crotchet, tied
+// notes merged, +-2 ticks; the melody channel only: abc2midi plays chord symbols as accompaniment
+// on other channels).
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -53,9 +54,9 @@ bool Eligible(const Tune& tune, std::vector<PlayedNote>* out) {
         // abc2midi lengthens fermata notes, shortens staccato ones and plays ornaments (rolls,
         // trills, mordents) as several notes; other decorations it plays as written.
         const std::string& name = std::get<Decoration>(e.value).name;
-        for (const char* played : {"fermata", "staccato", "tenuto", "roll", "trill",
-                                   "lowermordent", "uppermordent", "mordent", "pralltriller",
-                                   "turn", "invertedturn"})
+        for (const char* played :
+             {"fermata", "staccato", "tenuto", "roll", "trill", "lowermordent", "uppermordent",
+              "mordent", "pralltriller", "turn", "invertedturn"})
           if (name == played) return false;
         break;
       }
@@ -142,22 +143,30 @@ TEST(AbcPitchPeer, PitchesOnsetsAndLengthsAgreeWithAbc2midiOnCorpusTunes) {
         const PlayedNote& a = ours[i];
         const PlayedNote& b = theirs[i];
         bool bad = false;
-        if (a.pitch != b.pitch) { ++pitch_diff; bad = true; }
-        else if (std::llabs(a.start - b.start) > 2) { ++onset_diff; bad = true; }
-        else if (std::llabs(a.end - b.end) > 2) { ++length_diff; bad = true; }
+        if (a.pitch != b.pitch) {
+          ++pitch_diff;
+          bad = true;
+        } else if (std::llabs(a.start - b.start) > 2) {
+          ++onset_diff;
+          bad = true;
+        } else if (std::llabs(a.end - b.end) > 2) {
+          ++length_diff;
+          bad = true;
+        }
         if (bad && examples.size() < 10) {
           examples.push_back(where + " note " + std::to_string(i) + ": ours " +
                              std::to_string(a.pitch) + "@" + std::to_string(a.start) + "-" +
-                             std::to_string(a.end) + ", abc2midi " + std::to_string(b.pitch) +
-                             "@" + std::to_string(b.start) + "-" + std::to_string(b.end));
+                             std::to_string(a.end) + ", abc2midi " + std::to_string(b.pitch) + "@" +
+                             std::to_string(b.start) + "-" + std::to_string(b.end));
         }
       }
     }
   }
   fs::remove_all(dir);
-  std::printf("abc2midi peer: %d tunes (every 25th of %zu eligible), %d notes compared; "
-              "pitch differs %d, onset %d, length %d; tunes with another note count %d\n",
-              tunes, seen, notes, pitch_diff, onset_diff, length_diff, count_diff);
+  std::printf(
+      "abc2midi peer: %d tunes (every 25th of %zu eligible), %d notes compared; "
+      "pitch differs %d, onset %d, length %d; tunes with another note count %d\n",
+      tunes, seen, notes, pitch_diff, onset_diff, length_diff, count_diff);
   for (const std::string& e : examples) std::printf("  example: %s\n", e.c_str());
   EXPECT_GT(tunes, 100);
   EXPECT_EQ(pitch_diff, 0);

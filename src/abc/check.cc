@@ -141,8 +141,7 @@ void CheckBars(Tune* tune, const CheckOptions& options) {
       d.severity = DefaultSeverity(d.kind);
       d.pos = bar.pos;
       d.message = "expected a bar of " + Describe(bar.expected) + " (whole notes), got " +
-                  Describe(bar.duration) + " (" + Describe(bar.expected - bar.duration) +
-                  " short)";
+                  Describe(bar.duration) + " (" + Describe(bar.expected - bar.duration) + " short)";
       tune->diagnostics.push_back(std::move(d));
     }
   }

@@ -16,9 +16,33 @@ bool IsFieldLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 
 // Letters ABC 2.1 defines as fields (anything else is kept with an unknown-field warning).
 bool IsKnownField(char c) {
   switch (c) {
-    case 'A': case 'B': case 'C': case 'D': case 'F': case 'G': case 'H': case 'I': case 'K':
-    case 'L': case 'M': case 'N': case 'O': case 'P': case 'Q': case 'R': case 'S': case 'T':
-    case 'U': case 'V': case 'W': case 'X': case 'Z': case 'm': case 'r': case 's': case 'w':
+    case 'A':
+    case 'B':
+    case 'C':
+    case 'D':
+    case 'F':
+    case 'G':
+    case 'H':
+    case 'I':
+    case 'K':
+    case 'L':
+    case 'M':
+    case 'N':
+    case 'O':
+    case 'P':
+    case 'Q':
+    case 'R':
+    case 'S':
+    case 'T':
+    case 'U':
+    case 'V':
+    case 'W':
+    case 'X':
+    case 'Z':
+    case 'm':
+    case 'r':
+    case 's':
+    case 'w':
       return true;
     default:
       return false;
@@ -62,8 +86,7 @@ bool TuneParser::AtOpenEnd(SourcePos pos) const {
 
 std::string TuneParser::DecodeText(std::string_view raw, SourcePos pos) {
   if (IsValidUtf8(raw)) return std::string(raw);
-  Report(DiagnosticKind::kEncoding, pos,
-         "expected UTF-8 text, got invalid bytes: read as Latin-1");
+  Report(DiagnosticKind::kEncoding, pos, "expected UTF-8 text, got invalid bytes: read as Latin-1");
   return Latin1ToUtf8(raw);
 }
 
@@ -97,9 +120,9 @@ void TuneParser::HeaderLine(std::string_view line, int32_t line_no) {
     return;
   }
   bool comment = t.empty() || t[0] == '%';
-  header_continued_ = !continues  ? HeaderContinuation::kNone
-                      : comment   ? HeaderContinuation::kComment
-                                  : HeaderContinuation::kField;
+  header_continued_ = !continues ? HeaderContinuation::kNone
+                      : comment  ? HeaderContinuation::kComment
+                                 : HeaderContinuation::kField;
   if (comment) return;  // comments and %%directives in the header
   if (t.size() >= 2 && t[0] == '+' && t[1] == ':') {
     AppendToLastField(Trim(StripComment(t.substr(2))), pos);
@@ -143,8 +166,10 @@ void TuneParser::HeaderLine(std::string_view line, int32_t line_no) {
       break;
     case 'M': {
       Result<Meter> m = ParseMeter(raw);
-      if (m.ok()) st.meter = *m;
-      else Report(DiagnosticKind::kInvalidMeter, pos, m.status().message());
+      if (m.ok())
+        st.meter = *m;
+      else
+        Report(DiagnosticKind::kInvalidMeter, pos, m.status().message());
       break;
     }
     case 'L': {
@@ -160,8 +185,10 @@ void TuneParser::HeaderLine(std::string_view line, int32_t line_no) {
     case 'Q': {
       Fraction unit = st.unit_length_explicit ? st.unit_length : DefaultUnitLength(st.meter);
       Result<Tempo> q = ParseTempo(raw, unit);
-      if (q.ok()) st.tempo = *q;
-      else Report(DiagnosticKind::kInvalidTempo, pos, q.status().message());
+      if (q.ok())
+        st.tempo = *q;
+      else
+        Report(DiagnosticKind::kInvalidTempo, pos, q.status().message());
       break;
     }
     case 'V': {
@@ -179,8 +206,10 @@ void TuneParser::HeaderLine(std::string_view line, int32_t line_no) {
   if (letter == 'K') {
     Result<KeySignature> k = ParseKey(raw);
     tune_->has_key = true;
-    if (k.ok()) st.key = *k;
-    else Report(DiagnosticKind::kInvalidKey, pos, k.status().message());
+    if (k.ok())
+      st.key = *k;
+    else
+      Report(DiagnosticKind::kInvalidKey, pos, k.status().message());
     StartBody(pos);
   }
 }
@@ -299,8 +328,10 @@ void TuneParser::BodyField(Field field, bool is_inline) {
     }
     case 'M': {
       Result<Meter> m = ParseMeter(value);
-      if (m.ok()) vs().state.meter = *m;
-      else Report(DiagnosticKind::kInvalidMeter, pos, m.status().message());
+      if (m.ok())
+        vs().state.meter = *m;
+      else
+        Report(DiagnosticKind::kInvalidMeter, pos, m.status().message());
       break;
     }
     case 'L': {
@@ -315,15 +346,17 @@ void TuneParser::BodyField(Field field, bool is_inline) {
     }
     case 'Q': {
       Result<Tempo> q = ParseTempo(value, vs().state.unit_length);
-      if (q.ok()) vs().state.tempo = *q;
-      else Report(DiagnosticKind::kInvalidTempo, pos, q.status().message());
+      if (q.ok())
+        vs().state.tempo = *q;
+      else
+        Report(DiagnosticKind::kInvalidTempo, pos, q.status().message());
       break;
     }
     default:
       if (!IsKnownField(field.letter)) {
-        Report(DiagnosticKind::kUnknownField, pos,
-               std::string("expected a known field letter, got '") + field.letter +
-                   ":': kept as is");
+        Report(
+            DiagnosticKind::kUnknownField, pos,
+            std::string("expected a known field letter, got '") + field.letter + ":': kept as is");
       }
       break;
   }

@@ -37,20 +37,20 @@ class TuneParser {
   };
   struct VoiceState {
     MusicState state;
-    Fraction time;                    // onset of the next note, whole notes
+    Fraction time;                      // onset of the next note, whole notes
     std::array<int8_t, 7> bar_alter{};  // accidentals written in this bar, per letter (C..B)
     std::array<bool, 7> bar_set{};
     std::vector<ActiveTuplet> tuplets;
-    int64_t last_timed = -1;          // element index of the last Note/Rest
-    bool last_timed_adjacent = false; // no note-breaking element since it (for > <)
-    int broken_count = 0;             // pending broken rhythm for the next note (0: none)
+    int64_t last_timed = -1;           // element index of the last Note/Rest
+    bool last_timed_adjacent = false;  // no note-breaking element since it (for > <)
+    int broken_count = 0;              // pending broken rhythm for the next note (0: none)
     bool broken_first_longer = false;
     SourcePos broken_pos;
-    int64_t tie_from = -1;            // Note element waiting for its tied-to note
+    int64_t tie_from = -1;  // Note element waiting for its tied-to note
     bool repeat_since_tie = false;
-    std::vector<SourcePos> slurs;     // open slurs
+    std::vector<SourcePos> slurs;  // open slurs
     bool repeat_end_since_ending = false;
-    bool first_ending_open = false;   // [1 seen, no :| yet
+    bool first_ending_open = false;  // [1 seen, no :| yet
     SourcePos first_ending_pos;
   };
 
@@ -106,11 +106,11 @@ class TuneParser {
   enum class HeaderContinuation { kNone, kField, kComment };
   HeaderContinuation header_continued_ = HeaderContinuation::kNone;
   bool overlay_reported_ = false;
-  bool header_voices_ = false;    // V: fields in the header declared voices
+  bool header_voices_ = false;  // V: fields in the header declared voices
   bool body_started_music_ = false;
-  size_t current_ = 0;           // index into tune_->voices
+  size_t current_ = 0;  // index into tune_->voices
   std::vector<VoiceState> states_;
-  Field* last_field_ = nullptr;   // for "+:" continuation in the header
+  Field* last_field_ = nullptr;  // for "+:" continuation in the header
 };
 
 }  // namespace abcrnn::abc

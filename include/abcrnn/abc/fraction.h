@@ -19,7 +19,12 @@ class Fraction {
     if (den != 1 || num >= kLimit || num <= -kLimit) Set(num, den);
   }
   // The invalid value (overflow, division by zero).
-  static Fraction Invalid() { Fraction f; f.num_ = 0; f.den_ = 0; return f; }
+  static Fraction Invalid() {
+    Fraction f;
+    f.num_ = 0;
+    f.den_ = 0;
+    return f;
+  }
 
   int64_t num() const { return num_; }
   int64_t den() const { return den_; }
