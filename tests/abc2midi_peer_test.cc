@@ -83,7 +83,7 @@ TEST(Abc2midiPeer, PlaysWrittenAndTransposedTunesAsTheOriginals) {
   if (!testing::HaveTool("abc2midi")) GTEST_SKIP() << "abc2midi absent: peer test skipped (apt-get install abcmidi)";
   auto files = ExpandPaths({testing::CorpusDir()}, {".abc"});
   ASSERT_TRUE(files.ok());
-  fs::path dir = fs::temp_directory_path() / ("abcrnn_peer_" + std::to_string(::getpid()));
+  fs::path dir = fs::path(testing::ScratchRoot()) / ("abcrnn_peer_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   auto t0 = std::chrono::steady_clock::now();
   Tally written, transposed;

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 TEST(SmfReader, AgreesWithMidi2abcMidigramOnEveryNoteOfACollection) {
   ABCRNN_REQUIRE_CORPUS();
   if (!HaveTool("abc2midi") || !HaveTool("midi2abc")) GTEST_SKIP() << "abc2midi/midi2abc absent";
-  fs::path dir = fs::temp_directory_path() / ("abcrnn_smf_" + std::to_string(::getpid()));
+  fs::path dir = fs::path(ScratchRoot()) / ("abcrnn_smf_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   fs::copy_file(CorpusDir() + "/nottingham/jigs.abc", dir / "jigs.abc");
   auto t0 = std::chrono::steady_clock::now();
