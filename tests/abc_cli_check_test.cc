@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "abcrnn/util/file.h"
 #include "support/paths.h"
@@ -24,11 +24,12 @@ class CheckCommandTest : public ::testing::Test {
     good_ = (dir_ / "good.abc").string();
     bad_ = (dir_ / "bad.abc").string();
     ASSERT_TRUE(WriteFileAtomically(good_, "X:1\nT:Fine\nM:4/4\nL:1/8\nK:G\nABcd efga|]\n").ok());
-    ASSERT_TRUE(WriteFileAtomically(bad_,
-                                    "X:1\nT:Fine\nM:4/4\nL:1/8\nK:G\nABcd efga|]\n\n"
-                                    "X:2\nT:Long bar\nM:4/4\nL:1/8\nK:G\nABcd efgab|]\n\n"
-                                    "X:3\nT:Short bar\nM:4/4\nL:1/8\nK:G\nABcd efga|bag|fedc BAGF|]\n")
-                    .ok());
+    ASSERT_TRUE(
+        WriteFileAtomically(bad_,
+                            "X:1\nT:Fine\nM:4/4\nL:1/8\nK:G\nABcd efga|]\n\n"
+                            "X:2\nT:Long bar\nM:4/4\nL:1/8\nK:G\nABcd efgab|]\n\n"
+                            "X:3\nT:Short bar\nM:4/4\nL:1/8\nK:G\nABcd efga|bag|fedc BAGF|]\n")
+            .ok());
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::string Check(const std::string& args) { return Program("abcrnn") + " check " + args; }

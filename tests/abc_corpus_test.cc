@@ -19,8 +19,8 @@ struct Stats {
   int tunes = 0;
   int syntax_clean = 0;
   int valid = 0;
-  int overfull = 0;   // tunes with at least one overfull bar
-  int underfull = 0;  // tunes with at least one underfull-bar warning
+  int overfull = 0;                         // tunes with at least one overfull bar
+  int underfull = 0;                        // tunes with at least one underfull-bar warning
   std::map<std::string, int> syntax_kinds;  // tunes per syntax kind
 };
 
@@ -73,8 +73,7 @@ TEST(AbcCorpus, EveryTuneParsesAndNinetyNinePercentOutsideEssenHaveNoSyntaxError
       }
     }
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   int outside = 0, outside_clean = 0, total = 0;
   std::printf("%-12s %6s %12s %7s %9s %10s\n", "collection", "tunes", "no-syntax-%", "valid",
               "overfull", "underfull");

@@ -27,14 +27,32 @@ std::string Mutate(std::string s, std::mt19937_64& rng) {
     size_t at = pick(s.size() + 1);
     char c = kAlphabet[pick(sizeof(kAlphabet) - 1)];
     switch (rng() % 8) {
-      case 0: if (at < s.size()) s[at] = c; break;
-      case 1: s.insert(at, 1, c); break;
-      case 2: s.erase(at, pick(16)); break;
-      case 3: { size_t len = pick(64); s.insert(at, s.substr(at, len)); break; }
-      case 4: s.insert(at, "999999999999999999"); break;
-      case 5: s.insert(at, std::string(pick(40), rng() % 2 ? ',' : '\'')); break;
-      case 6: s.resize(at); break;
-      default: s.insert(at, rng() % 2 ? "[K:" : "(9:1:99"); break;
+      case 0:
+        if (at < s.size()) s[at] = c;
+        break;
+      case 1:
+        s.insert(at, 1, c);
+        break;
+      case 2:
+        s.erase(at, pick(16));
+        break;
+      case 3: {
+        size_t len = pick(64);
+        s.insert(at, s.substr(at, len));
+        break;
+      }
+      case 4:
+        s.insert(at, "999999999999999999");
+        break;
+      case 5:
+        s.insert(at, std::string(pick(40), rng() % 2 ? ',' : '\''));
+        break;
+      case 6:
+        s.resize(at);
+        break;
+      default:
+        s.insert(at, rng() % 2 ? "[K:" : "(9:1:99");
+        break;
     }
   }
   return s;

@@ -120,7 +120,8 @@ TEST(AbcOverfullPeer, OverfullBarsAgreeWithAbc2midiCheckModeOnTheCorpus) {
         ++agree;
         theirs.erase(it);
       } else if (!b.closed) {
-        ++causes["ours only: last bar has no closing bar line (abc2midi checks a bar at its bar line)"];
+        ++causes
+            ["ours only: last bar has no closing bar line (abc2midi checks a bar at its bar line)"];
       } else if (b.first) {
         ++causes["ours only: first bar (abc2midi never checks it: it may be a pickup)"];
       } else if (b.multi_voice) {
@@ -129,7 +130,8 @@ TEST(AbcOverfullPeer, OverfullBarsAgreeWithAbc2midiCheckModeOnTheCorpus) {
         ++causes["ours only: tune with syntax errors (the parsers recover differently)"];
       } else {
         ++causes["ours only: other"];
-        if (examples.size() < 10) examples.push_back(path + ":" + std::to_string(b.line) + " ours only");
+        if (examples.size() < 10)
+          examples.push_back(path + ":" + std::to_string(b.line) + " ours only");
       }
     }
     for (int line : theirs) {
@@ -144,14 +146,17 @@ TEST(AbcOverfullPeer, OverfullBarsAgreeWithAbc2midiCheckModeOnTheCorpus) {
         first = first || b->first;
       }
       if (bad_meter) {
-        ++causes["abc2midi only: invalid M: (we report it and check no bars; abc2midi assumes 4/4)"];
+        ++causes
+            ["abc2midi only: invalid M: (we report it and check no bars; abc2midi assumes 4/4)"];
       } else if (fermata) {
-        ++causes["abc2midi only: fermata (abc2midi lengthens the note, we keep its written length)"];
+        ++causes
+            ["abc2midi only: fermata (abc2midi lengthens the note, we keep its written length)"];
       } else if (first) {
         ++causes["abc2midi only: first bar, replayed in a repeat after the short bar before :|"];
       } else if (carried) {
-        ++causes["abc2midi only: the bar before is short (before ||, :| or an ending) and abc2midi "
-                 "adds it to this bar"];
+        ++causes
+            ["abc2midi only: the bar before is short (before ||, :| or an ending) and abc2midi "
+             "adds it to this bar"];
       } else if (multi) {
         ++causes["abc2midi only: tune with several voices"];
       } else if (syntax) {

@@ -242,9 +242,21 @@ TEST(AbcFields, InlineAndBodyFieldsChangeKeyMeterAndUnitLength) {
   ASSERT_EQ(f.size(), 4u);
   EXPECT_TRUE(f[0]->is_inline);
   EXPECT_EQ(f[0]->field.letter, 'K');
-  EXPECT_EQ(f[0]->state.key.tonic, 'D');
-  EXPECT_EQ(f[2]->state.meter.BarLength(), Fraction(3, 4));
+  EXPECT_EQ(f[0]->state->key.tonic, 'D');
+  EXPECT_EQ(f[2]->state->meter.BarLength(), Fraction(3, 4));
   EXPECT_FALSE(f[2]->is_inline);
+}
+
+TEST(AbcFields, StateAtGivesTheKeyMeterAndUnitInForceAtAnElement) {
+  Tune t = ParseBody("F [K:D] F|\nM:3/4\nB|\n", "M:4/4\nL:1/8\nK:C\n");
+  const Voice& v = t.voices[0];
+  EXPECT_EQ(StateAt(v, 0).key.tonic, 'C');
+  size_t second_f = 0;
+  for (size_t i = 0, notes = 0; i < v.elements.size(); ++i)
+    if (v.elements[i].kind() == ElementKind::kNote && ++notes == 2) second_f = i;
+  EXPECT_EQ(StateAt(v, second_f).key.tonic, 'D');
+  EXPECT_EQ(StateAt(v, second_f).meter.BarLength(), Fraction(1));
+  EXPECT_EQ(StateAt(v, v.elements.size()).meter.BarLength(), Fraction(3, 4));
 }
 
 TEST(AbcHeader, FieldsInOrderTitlesAndState) {
@@ -262,6 +274,15 @@ TEST(AbcHeader, FieldsInOrderTitlesAndState) {
   EXPECT_EQ(t.initial.key.mode, Mode::kDorian);
   EXPECT_TRUE(t.has_key);
   EXPECT_TRUE(t.valid());
+}
+
+TEST(AbcHeader, BackslashContinuesAHeaderLineOrDirective) {
+  Tune t = ParseTune("X:1\nT:Long \\\ntitle\n%%Bfly 0 300 \\\n 0 0 3 2\nM:2/4\nK:G\nGA|\n");
+  EXPECT_EQ(t.title(), "Long title");
+  ASSERT_GE(t.header.size(), 2u);
+  EXPECT_EQ(t.header[1].value, "Long title");
+  EXPECT_EQ(t.initial.meter.BarLength(), Fraction(1, 2));
+  EXPECT_EQ(Kinds(t), "");
 }
 
 TEST(AbcLines, LineBreaksContinuationsDollarAndComments) {
@@ -312,8 +333,9 @@ TEST(AbcFiles, TextFieldsAreUtf8WithALatin1Fallback) {
 }
 
 TEST(AbcVoices, EachVoiceHasItsOwnElementsAndTime) {
-  Tune t = ParseTune("X:1\nT:Two\nM:2/4\nL:1/8\nV:1 clef=treble\nV:2 clef=bass\nK:C\n"
-                     "V:1\nABcd|\nV:2\nA,4|\nV:1\nef|\n");
+  Tune t = ParseTune(
+      "X:1\nT:Two\nM:2/4\nL:1/8\nV:1 clef=treble\nV:2 clef=bass\nK:C\n"
+      "V:1\nABcd|\nV:2\nA,4|\nV:1\nef|\n");
   ASSERT_EQ(t.voices.size(), 2u);
   EXPECT_EQ(t.voices[0].id, "1");
   EXPECT_EQ(t.voices[1].properties, "clef=bass");

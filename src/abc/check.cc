@@ -18,6 +18,7 @@ std::string Describe(const Fraction& f) { return f.ToString(); }
 
 std::vector<BarSpan> SplitBars(const Voice& voice) {
   std::vector<BarSpan> bars;
+  bars.reserve(voice.elements.size() / 8 + 4);
   const Meter* meter = &voice.initial.meter;
   BarSpan cur;
   bool have_timed = false;
@@ -46,7 +47,7 @@ std::vector<BarSpan> SplitBars(const Voice& voice) {
     switch (e.kind()) {
       case ElementKind::kFieldChange: {
         const FieldChange& fc = std::get<FieldChange>(e.value);
-        meter = &fc.state.meter;
+        if (fc.state) meter = &fc.state->meter;
         break;
       }
       case ElementKind::kNote:
@@ -140,8 +141,7 @@ void CheckBars(Tune* tune, const CheckOptions& options) {
       d.severity = DefaultSeverity(d.kind);
       d.pos = bar.pos;
       d.message = "expected a bar of " + Describe(bar.expected) + " (whole notes), got " +
-                  Describe(bar.duration) + " (" + Describe(bar.expected - bar.duration) +
-                  " short)";
+                  Describe(bar.duration) + " (" + Describe(bar.expected - bar.duration) + " short)";
       tune->diagnostics.push_back(std::move(d));
     }
   }

@@ -2,6 +2,8 @@
 // result outside +-2^62 becomes the invalid value (see fraction.h).
 #include "abcrnn/abc/fraction.h"
 
+#include <utility>
+
 namespace abcrnn::abc {
 namespace {
 
@@ -20,6 +22,34 @@ __int128 Gcd(__int128 a, __int128 b) {
 
 Fraction Fraction::Make(__int128 num, __int128 den) {
   if (den == 0) return Invalid();
+  // Fast path: both parts fit in 64 bits (almost always), so the gcd runs on int64.
+  constexpr __int128 k64 = __int128(1) << 62;
+  if (num > -k64 && num < k64 && den > -k64 && den < k64) {
+    int64_t n = static_cast<int64_t>(num), d = static_cast<int64_t>(den);
+    if (d < 0) {
+      n = -n;
+      d = -d;
+    }
+    Fraction f;
+    if (d == 1 || n == 0) {
+      f.num_ = n;
+      f.den_ = n == 0 ? 1 : d;
+      return f;
+    }
+    // Binary gcd: no divisions in the loop.
+    uint64_t a = static_cast<uint64_t>(n < 0 ? -n : n), b = static_cast<uint64_t>(d);
+    int shift = __builtin_ctzll(a | b);
+    a >>= __builtin_ctzll(a);
+    while (b != 0) {
+      b >>= __builtin_ctzll(b);
+      if (a > b) std::swap(a, b);
+      b -= a;
+    }
+    int64_t g = static_cast<int64_t>(a << shift);
+    f.num_ = g > 1 ? n / g : n;
+    f.den_ = g > 1 ? d / g : d;
+    return f;
+  }
   if (den < 0) {
     num = -num;
     den = -den;

@@ -12,27 +12,42 @@ namespace {
 // Position of each natural letter on the circle of fifths relative to C (F=-1 ... B=5).
 int LetterFifths(char upper) {
   switch (upper) {
-    case 'F': return -1;
-    case 'C': return 0;
-    case 'G': return 1;
-    case 'D': return 2;
-    case 'A': return 3;
-    case 'E': return 4;
-    case 'B': return 5;
-    default: return 0;
+    case 'F':
+      return -1;
+    case 'C':
+      return 0;
+    case 'G':
+      return 1;
+    case 'D':
+      return 2;
+    case 'A':
+      return 3;
+    case 'E':
+      return 4;
+    case 'B':
+      return 5;
+    default:
+      return 0;
   }
 }
 
 // Fifths offset of a mode from its relative major (D dorian = C major: -2).
 int ModeFifths(Mode m) {
   switch (m) {
-    case Mode::kMajor: return 0;
-    case Mode::kMinor: return -3;
-    case Mode::kDorian: return -2;
-    case Mode::kPhrygian: return -4;
-    case Mode::kLydian: return 1;
-    case Mode::kMixolydian: return -1;
-    case Mode::kLocrian: return -5;
+    case Mode::kMajor:
+      return 0;
+    case Mode::kMinor:
+      return -3;
+    case Mode::kDorian:
+      return -2;
+    case Mode::kPhrygian:
+      return -4;
+    case Mode::kLydian:
+      return 1;
+    case Mode::kMixolydian:
+      return -1;
+    case Mode::kLocrian:
+      return -5;
   }
   return 0;
 }
@@ -46,12 +61,16 @@ bool ParseModeWord(std::string_view word, Mode* mode) {
   if (w.size() < 3) return false;
   std::string_view p(w.data(), 3);
   // Longer words must still be a prefix-compatible spelling ("minor", "mixolydian", "dorian").
-  struct Entry { const char* prefix; const char* full; Mode mode; };
+  struct Entry {
+    const char* prefix;
+    const char* full;
+    Mode mode;
+  };
   static constexpr Entry kModes[] = {
-      {"maj", "major", Mode::kMajor},       {"ion", "ionian", Mode::kMajor},
-      {"min", "minor", Mode::kMinor},       {"aeo", "aeolian", Mode::kMinor},
-      {"dor", "dorian", Mode::kDorian},     {"phr", "phrygian", Mode::kPhrygian},
-      {"lyd", "lydian", Mode::kLydian},     {"mix", "mixolydian", Mode::kMixolydian},
+      {"maj", "major", Mode::kMajor},     {"ion", "ionian", Mode::kMajor},
+      {"min", "minor", Mode::kMinor},     {"aeo", "aeolian", Mode::kMinor},
+      {"dor", "dorian", Mode::kDorian},   {"phr", "phrygian", Mode::kPhrygian},
+      {"lyd", "lydian", Mode::kLydian},   {"mix", "mixolydian", Mode::kMixolydian},
       {"loc", "locrian", Mode::kLocrian},
   };
   for (const Entry& e : kModes) {
@@ -74,12 +93,23 @@ bool IsClefWord(std::string_view w) {
 bool ParseKeyAccidental(std::string_view w, KeyAccidental* out) {
   size_t i = 0;
   Accidental a = Accidental::kNone;
-  if (w.substr(0, 2) == "^^") { a = Accidental::kDoubleSharp; i = 2; }
-  else if (w.substr(0, 2) == "__") { a = Accidental::kDoubleFlat; i = 2; }
-  else if (!w.empty() && w[0] == '^') { a = Accidental::kSharp; i = 1; }
-  else if (!w.empty() && w[0] == '_') { a = Accidental::kFlat; i = 1; }
-  else if (!w.empty() && w[0] == '=') { a = Accidental::kNatural; i = 1; }
-  else return false;
+  if (w.substr(0, 2) == "^^") {
+    a = Accidental::kDoubleSharp;
+    i = 2;
+  } else if (w.substr(0, 2) == "__") {
+    a = Accidental::kDoubleFlat;
+    i = 2;
+  } else if (!w.empty() && w[0] == '^') {
+    a = Accidental::kSharp;
+    i = 1;
+  } else if (!w.empty() && w[0] == '_') {
+    a = Accidental::kFlat;
+    i = 1;
+  } else if (!w.empty() && w[0] == '=') {
+    a = Accidental::kNatural;
+    i = 1;
+  } else
+    return false;
   if (w.size() != i + 1) return false;
   char c = static_cast<char>(std::toupper(static_cast<unsigned char>(w[i])));
   if (LetterIndex(c) < 0) return false;
@@ -92,45 +122,69 @@ bool ParseKeyAccidental(std::string_view w, KeyAccidental* out) {
 
 int AccidentalSemitones(Accidental a) {
   switch (a) {
-    case Accidental::kDoubleFlat: return -2;
-    case Accidental::kFlat: return -1;
-    case Accidental::kSharp: return 1;
-    case Accidental::kDoubleSharp: return 2;
-    default: return 0;
+    case Accidental::kDoubleFlat:
+      return -2;
+    case Accidental::kFlat:
+      return -1;
+    case Accidental::kSharp:
+      return 1;
+    case Accidental::kDoubleSharp:
+      return 2;
+    default:
+      return 0;
   }
 }
 
 std::string_view AccidentalText(Accidental a) {
   switch (a) {
-    case Accidental::kDoubleFlat: return "__";
-    case Accidental::kFlat: return "_";
-    case Accidental::kNatural: return "=";
-    case Accidental::kSharp: return "^";
-    case Accidental::kDoubleSharp: return "^^";
-    default: return "";
+    case Accidental::kDoubleFlat:
+      return "__";
+    case Accidental::kFlat:
+      return "_";
+    case Accidental::kNatural:
+      return "=";
+    case Accidental::kSharp:
+      return "^";
+    case Accidental::kDoubleSharp:
+      return "^^";
+    default:
+      return "";
   }
 }
 
 Accidental AccidentalForSemitones(int semitones) {
   switch (semitones) {
-    case -2: return Accidental::kDoubleFlat;
-    case -1: return Accidental::kFlat;
-    case 1: return Accidental::kSharp;
-    case 2: return Accidental::kDoubleSharp;
-    default: return Accidental::kNatural;
+    case -2:
+      return Accidental::kDoubleFlat;
+    case -1:
+      return Accidental::kFlat;
+    case 1:
+      return Accidental::kSharp;
+    case 2:
+      return Accidental::kDoubleSharp;
+    default:
+      return Accidental::kNatural;
   }
 }
 
 int LetterIndex(char c) {
   switch (c) {
-    case 'C': return 0;
-    case 'D': return 1;
-    case 'E': return 2;
-    case 'F': return 3;
-    case 'G': return 4;
-    case 'A': return 5;
-    case 'B': return 6;
-    default: return -1;
+    case 'C':
+      return 0;
+    case 'D':
+      return 1;
+    case 'E':
+      return 2;
+    case 'F':
+      return 3;
+    case 'G':
+      return 4;
+    case 'A':
+      return 5;
+    case 'B':
+      return 6;
+    default:
+      return -1;
   }
 }
 
@@ -142,13 +196,20 @@ int LetterSemitones(char c) {
 
 std::string_view ModeName(Mode m) {
   switch (m) {
-    case Mode::kMajor: return "maj";
-    case Mode::kMinor: return "min";
-    case Mode::kDorian: return "dor";
-    case Mode::kPhrygian: return "phr";
-    case Mode::kLydian: return "lyd";
-    case Mode::kMixolydian: return "mix";
-    case Mode::kLocrian: return "loc";
+    case Mode::kMajor:
+      return "maj";
+    case Mode::kMinor:
+      return "min";
+    case Mode::kDorian:
+      return "dor";
+    case Mode::kPhrygian:
+      return "phr";
+    case Mode::kLydian:
+      return "lyd";
+    case Mode::kMixolydian:
+      return "mix";
+    case Mode::kLocrian:
+      return "loc";
   }
   return "maj";
 }
@@ -164,8 +225,9 @@ Result<KeySignature> ParseKey(std::string_view value) {
   std::string_view v = Trim(value);
   k.text = std::string(v);
   auto bad = [&](std::string_view why) {
-    return Status::InvalidArgument("expected a key such as G, Ador, Bb minor, D =c, Hp or none, got '" +
-                                   std::string(v) + "'" + std::string(why));
+    return Status::InvalidArgument(
+        "expected a key such as G, Ador, Bb minor, D =c, Hp or none, got '" + std::string(v) + "'" +
+        std::string(why));
   };
   std::vector<std::string_view> words = SplitWords(v);
   size_t w = 0;
@@ -180,16 +242,21 @@ Result<KeySignature> ParseKey(std::string_view value) {
       k.tonic = 'A';
       k.mode = Mode::kMixolydian;
       ++w;
-    } else if (first.find('=') != std::string_view::npos || IsClefWord(first) ||
-               first[0] == '^' || first[0] == '_' || (first[0] == '=' )) {
+    } else if (first.find('=') != std::string_view::npos || IsClefWord(first) || first[0] == '^' ||
+               first[0] == '_' || (first[0] == '=')) {
       // no tonic: clef or accidentals only (C major base)
     } else {
       char t = first[0];
       if (LetterIndex(t) < 0) return bad(": the tonic must be a letter A-G");
       k.tonic = t;
       size_t i = 1;
-      if (i < first.size() && first[i] == '#') { k.tonic_accidental = Accidental::kSharp; ++i; }
-      else if (i < first.size() && first[i] == 'b') { k.tonic_accidental = Accidental::kFlat; ++i; }
+      if (i < first.size() && first[i] == '#') {
+        k.tonic_accidental = Accidental::kSharp;
+        ++i;
+      } else if (i < first.size() && first[i] == 'b') {
+        k.tonic_accidental = Accidental::kFlat;
+        ++i;
+      }
       std::string_view rest = first.substr(i);
       ++w;
       if (rest.empty() && w < words.size()) {

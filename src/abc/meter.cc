@@ -92,8 +92,7 @@ Result<Meter> ParseMeter(std::string_view value) {
 Result<Fraction> ParseUnitLength(std::string_view value) {
   Fraction f;
   std::string_view v = Trim(value);
-  if (!ParseFractionText(v, &f) || !f.is_positive() || f > Fraction(16) ||
-      f < Fraction(1, 1024)) {
+  if (!ParseFractionText(v, &f) || !f.is_positive() || f > Fraction(16) || f < Fraction(1, 1024)) {
     return Status::InvalidArgument("expected a unit length such as 1/8 or 1/16, got '" +
                                    std::string(v) + "'");
   }
@@ -111,8 +110,8 @@ Result<Tempo> ParseTempo(std::string_view value, Fraction unit_length) {
   t.text = std::string(v);
   t.present = true;
   auto bad = [&] {
-    return Status::InvalidArgument("expected a tempo such as 1/4=120 or \"Allegro\" 1/4=120, got '" +
-                                   std::string(v) + "'");
+    return Status::InvalidArgument(
+        "expected a tempo such as 1/4=120 or \"Allegro\" 1/4=120, got '" + std::string(v) + "'");
   };
   // Drop quoted text.
   std::string rest;

@@ -17,18 +17,30 @@ bool IsAccidentalChar(char c) { return c == '^' || c == '_' || c == '='; }
 // Single-character decorations of ABC 2.1 and their names.
 const char* DecorationLetterName(char c) {
   switch (c) {
-    case '~': return "roll";
-    case '.': return "staccato";
-    case 'H': return "fermata";
-    case 'L': return "accent";
-    case 'M': return "lowermordent";
-    case 'O': return "coda";
-    case 'P': return "uppermordent";
-    case 'S': return "segno";
-    case 'T': return "trill";
-    case 'u': return "upbow";
-    case 'v': return "downbow";
-    default: return nullptr;
+    case '~':
+      return "roll";
+    case '.':
+      return "staccato";
+    case 'H':
+      return "fermata";
+    case 'L':
+      return "accent";
+    case 'M':
+      return "lowermordent";
+    case 'O':
+      return "coda";
+    case 'P':
+      return "uppermordent";
+    case 'S':
+      return "segno";
+    case 'T':
+      return "trill";
+    case 'u':
+      return "upbow";
+    case 'v':
+      return "downbow";
+    default:
+      return nullptr;
   }
 }
 
@@ -46,15 +58,66 @@ bool IsDecorationName(std::string_view s) {
 
 // The decorations ABC 2.1 names (for telling an unterminated !trill from a `!` line break).
 bool IsKnownDecoration(std::string_view w) {
-  static constexpr const char* kNames[] = {
-      "trill", "trill(", "trill)", "lowermordent", "uppermordent", "mordent", "pralltriller",
-      "roll", "turn", "turnx", "invertedturn", "invertedturnx", "arpeggio", "accent",
-      "emphasis", "fermata", "invertedfermata", "tenuto", "plus", "snap", "slide", "wedge",
-      "upbow", "downbow", "open", "thumb", "breath", "pppp", "ppp", "pp", "p", "mp", "mf", "f",
-      "ff", "fff", "ffff", "sfz", "crescendo(", "crescendo)", "diminuendo(", "diminuendo)",
-      "segno", "coda", "D.S.", "D.C.", "dacoda", "dacapo", "fine", "shortphrase",
-      "mediumphrase", "longphrase", "marcato", "staccato", "ped", "ped-up", "<(", "<)", ">(",
-      ">)"};
+  static constexpr const char* kNames[] = {"trill",
+                                           "trill(",
+                                           "trill)",
+                                           "lowermordent",
+                                           "uppermordent",
+                                           "mordent",
+                                           "pralltriller",
+                                           "roll",
+                                           "turn",
+                                           "turnx",
+                                           "invertedturn",
+                                           "invertedturnx",
+                                           "arpeggio",
+                                           "accent",
+                                           "emphasis",
+                                           "fermata",
+                                           "invertedfermata",
+                                           "tenuto",
+                                           "plus",
+                                           "snap",
+                                           "slide",
+                                           "wedge",
+                                           "upbow",
+                                           "downbow",
+                                           "open",
+                                           "thumb",
+                                           "breath",
+                                           "pppp",
+                                           "ppp",
+                                           "pp",
+                                           "p",
+                                           "mp",
+                                           "mf",
+                                           "f",
+                                           "ff",
+                                           "fff",
+                                           "ffff",
+                                           "sfz",
+                                           "crescendo(",
+                                           "crescendo)",
+                                           "diminuendo(",
+                                           "diminuendo)",
+                                           "segno",
+                                           "coda",
+                                           "D.S.",
+                                           "D.C.",
+                                           "dacoda",
+                                           "dacapo",
+                                           "fine",
+                                           "shortphrase",
+                                           "mediumphrase",
+                                           "longphrase",
+                                           "marcato",
+                                           "staccato",
+                                           "ped",
+                                           "ped-up",
+                                           "<(",
+                                           "<)",
+                                           ">(",
+                                           ">)"};
   for (const char* n : kNames)
     if (w == n) return true;
   return false;
@@ -78,22 +141,27 @@ std::string Quote(std::string_view s, size_t i, size_t n = 1) {
 
 }  // namespace
 
-Element& TuneParser::Add(SourcePos pos, ElementValue value) {
-  std::vector<Element>& els = voice().elements;
-  els.push_back(Element{pos, std::move(value)});
-  return els.back();
-}
-
 void TuneParser::ResetBarAccidentals() { vs().bar_set.fill(false); }
 
 bool TuneParser::ParsePitch(std::string_view s, size_t* i, Pitch* p) {
   size_t j = *i;
   Accidental a = Accidental::kNone;
-  if (j + 1 < s.size() && s[j] == '^' && s[j + 1] == '^') { a = Accidental::kDoubleSharp; j += 2; }
-  else if (j + 1 < s.size() && s[j] == '_' && s[j + 1] == '_') { a = Accidental::kDoubleFlat; j += 2; }
-  else if (j < s.size() && s[j] == '^') { a = Accidental::kSharp; ++j; }
-  else if (j < s.size() && s[j] == '_') { a = Accidental::kFlat; ++j; }
-  else if (j < s.size() && s[j] == '=') { a = Accidental::kNatural; ++j; }
+  if (j + 1 < s.size() && s[j] == '^' && s[j + 1] == '^') {
+    a = Accidental::kDoubleSharp;
+    j += 2;
+  } else if (j + 1 < s.size() && s[j] == '_' && s[j + 1] == '_') {
+    a = Accidental::kDoubleFlat;
+    j += 2;
+  } else if (j < s.size() && s[j] == '^') {
+    a = Accidental::kSharp;
+    ++j;
+  } else if (j < s.size() && s[j] == '_') {
+    a = Accidental::kFlat;
+    ++j;
+  } else if (j < s.size() && s[j] == '=') {
+    a = Accidental::kNatural;
+    ++j;
+  }
   if (j >= s.size() || !IsNoteLetter(s[j])) return false;
   char c = s[j++];
   int octave = 0;
@@ -126,21 +194,24 @@ Fraction TuneParser::ParseLength(std::string_view s, size_t* i, SourcePos pos) {
     int64_t d = 2;
     if (ParseSmallInt(s, &j, &d, &overflow)) {
     }
-    if (den < (int64_t{1} << 30)) den *= d;
-    else overflow = true;
+    if (den < (int64_t{1} << 30))
+      den *= d;
+    else
+      overflow = true;
   }
-  std::string written(s.substr(*i, j - *i));
+  std::string_view written = s.substr(*i, j - *i);
   *i = j;
   if (!have_num && slashes == 0) return Fraction(1);
   if (overflow || num == 0 || den == 0) {
-    Report(DiagnosticKind::kBadLength, pos,
-           "expected a non-zero note length of reasonable size, got '" + written + "'");
+    Report(
+        DiagnosticKind::kBadLength, pos,
+        "expected a non-zero note length of reasonable size, got '" + std::string(written) + "'");
     return Fraction(1);
   }
   Fraction f(num, den);
   if (f > Fraction(64) || f < Fraction(1, 64)) {
     Report(DiagnosticKind::kBadLength, pos,
-           "expected a note length between 1/64 and 64 units, got '" + written + "'");
+           "expected a note length between 1/64 and 64 units, got '" + std::string(written) + "'");
     return Fraction(1);
   }
   return f;
@@ -216,8 +287,10 @@ void TuneParser::Timed(size_t index, Fraction base_length, SourcePos pos) {
   }
   while (!v.tuplets.empty() && v.tuplets.back().remaining <= 0) v.tuplets.pop_back();
   for (size_t k = 0; k < v.tuplets.size();) {
-    if (v.tuplets[k].remaining <= 0) v.tuplets.erase(v.tuplets.begin() + k);
-    else ++k;
+    if (v.tuplets[k].remaining <= 0)
+      v.tuplets.erase(v.tuplets.begin() + k);
+    else
+      ++k;
   }
   if (v.broken_count > 0) {
     Fraction shortf(1, int64_t{1} << v.broken_count);
@@ -499,12 +572,24 @@ size_t TuneParser::ParseTuplet(std::string_view s, size_t i, SourcePos pos) {
     bool compound = m.kind == Meter::Kind::kNumeric && beats % 3 == 0 && beats > 3;
     (void)bar;
     switch (p) {
-      case 2: q = 3; break;
-      case 3: q = 2; break;
-      case 4: q = 3; break;
-      case 6: q = 2; break;
-      case 8: q = 3; break;
-      default: q = compound ? 3 : 2; break;
+      case 2:
+        q = 3;
+        break;
+      case 3:
+        q = 2;
+        break;
+      case 4:
+        q = 3;
+        break;
+      case 6:
+        q = 2;
+        break;
+      case 8:
+        q = 3;
+        break;
+      default:
+        q = compound ? 3 : 2;
+        break;
     }
   }
   if (!r_given) r = p;
@@ -623,16 +708,26 @@ size_t TuneParser::ParseBar(std::string_view s, size_t i, int32_t line_no) {
     b.repeat_end = b.repeat_start = true;
     b.repeat_count = 1;
   }
-  if (b.repeat_end && b.repeat_start) b.kind = BarKind::kRepeatBoth;
-  else if (b.repeat_end) b.kind = BarKind::kRepeatEnd;
-  else if (b.repeat_start) b.kind = BarKind::kRepeatStart;
-  else if (core == "|") b.kind = BarKind::kSingle;
-  else if (core == "||") b.kind = BarKind::kDouble;
-  else if (core == "[|]") b.kind = BarKind::kInvisible;
-  else if (core.front() == '[') b.kind = BarKind::kStart;
-  else if (core.front() == '.') b.kind = BarKind::kDotted;
-  else if (core.back() == ']') b.kind = BarKind::kFinal;
-  else b.kind = BarKind::kDouble;
+  if (b.repeat_end && b.repeat_start)
+    b.kind = BarKind::kRepeatBoth;
+  else if (b.repeat_end)
+    b.kind = BarKind::kRepeatEnd;
+  else if (b.repeat_start)
+    b.kind = BarKind::kRepeatStart;
+  else if (core == "|")
+    b.kind = BarKind::kSingle;
+  else if (core == "||")
+    b.kind = BarKind::kDouble;
+  else if (core == "[|]")
+    b.kind = BarKind::kInvisible;
+  else if (core.front() == '[')
+    b.kind = BarKind::kStart;
+  else if (core.front() == '.')
+    b.kind = BarKind::kDotted;
+  else if (core.back() == ']')
+    b.kind = BarKind::kFinal;
+  else
+    b.kind = BarKind::kDouble;
   VoiceState& v = vs();
   if (b.repeat_end) {
     v.repeat_end_since_ending = true;
@@ -655,7 +750,8 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
   bool in_quote = false;
   for (size_t k = 0; k < line.size(); ++k) {
     char c = line[k];
-    if (c == '"') in_quote = !in_quote;
+    if (c == '"')
+      in_quote = !in_quote;
     else if (c == '%' && !in_quote && (k == 0 || line[k - 1] != '\\')) {
       end = k;
       break;
@@ -751,12 +847,23 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
         Annotation a;
         if (!body.empty()) {
           switch (body[0]) {
-            case '^': a.place = Annotation::Place::kAbove; break;
-            case '_': a.place = Annotation::Place::kBelow; break;
-            case '<': a.place = Annotation::Place::kLeft; break;
-            case '>': a.place = Annotation::Place::kRight; break;
-            case '@': a.place = Annotation::Place::kAnywhere; break;
-            default: break;
+            case '^':
+              a.place = Annotation::Place::kAbove;
+              break;
+            case '_':
+              a.place = Annotation::Place::kBelow;
+              break;
+            case '<':
+              a.place = Annotation::Place::kLeft;
+              break;
+            case '>':
+              a.place = Annotation::Place::kRight;
+              break;
+            case '@':
+              a.place = Annotation::Place::kAnywhere;
+              break;
+            default:
+              break;
           }
         }
         if (a.place != Annotation::Place::kChordSymbol) body.remove_prefix(1);
@@ -831,8 +938,13 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
         Fraction factor = c == '>' ? Fraction(2) - shortf : shortf;
         Fraction* dur = nullptr;
         Fraction onset;
-        if (Note* n = prev.get_if<Note>()) { dur = &n->duration; onset = n->onset; }
-        else if (Rest* r = prev.get_if<Rest>()) { dur = &r->duration; onset = r->onset; }
+        if (Note* n = prev.get_if<Note>()) {
+          dur = &n->duration;
+          onset = n->onset;
+        } else if (Rest* r = prev.get_if<Rest>()) {
+          dur = &r->duration;
+          onset = r->onset;
+        }
         if (dur) {
           *dur *= factor;
           v.time = onset + *dur;

@@ -80,7 +80,8 @@ AbcFile ParseAbcFile(std::string_view text, const ParseOptions& options) {
     }
     if (!seen_tune) {
       std::string_view t = Trim(line);
-      if (t.size() >= 2 && t[1] == ':' && ((t[0] >= 'A' && t[0] <= 'Z') || (t[0] >= 'a' && t[0] <= 'z'))) {
+      if (t.size() >= 2 && t[1] == ':' &&
+          ((t[0] >= 'A' && t[0] <= 'Z') || (t[0] >= 'a' && t[0] <= 'z'))) {
         Field f;
         f.letter = t[0];
         f.pos = SourcePos{static_cast<int32_t>(i) + 1, 1};

@@ -9,7 +9,9 @@
 
 namespace abcrnn::abc {
 
-inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+inline bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 inline std::string_view Trim(std::string_view s) {

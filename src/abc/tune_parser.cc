@@ -16,9 +16,33 @@ bool IsFieldLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 
 // Letters ABC 2.1 defines as fields (anything else is kept with an unknown-field warning).
 bool IsKnownField(char c) {
   switch (c) {
-    case 'A': case 'B': case 'C': case 'D': case 'F': case 'G': case 'H': case 'I': case 'K':
-    case 'L': case 'M': case 'N': case 'O': case 'P': case 'Q': case 'R': case 'S': case 'T':
-    case 'U': case 'V': case 'W': case 'X': case 'Z': case 'm': case 'r': case 's': case 'w':
+    case 'A':
+    case 'B':
+    case 'C':
+    case 'D':
+    case 'F':
+    case 'G':
+    case 'H':
+    case 'I':
+    case 'K':
+    case 'L':
+    case 'M':
+    case 'N':
+    case 'O':
+    case 'P':
+    case 'Q':
+    case 'R':
+    case 'S':
+    case 'T':
+    case 'U':
+    case 'V':
+    case 'W':
+    case 'X':
+    case 'Z':
+    case 'm':
+    case 'r':
+    case 's':
+    case 'w':
       return true;
     default:
       return false;
@@ -62,8 +86,7 @@ bool TuneParser::AtOpenEnd(SourcePos pos) const {
 
 std::string TuneParser::DecodeText(std::string_view raw, SourcePos pos) {
   if (IsValidUtf8(raw)) return std::string(raw);
-  Report(DiagnosticKind::kEncoding, pos,
-         "expected UTF-8 text, got invalid bytes: read as Latin-1");
+  Report(DiagnosticKind::kEncoding, pos, "expected UTF-8 text, got invalid bytes: read as Latin-1");
   return Latin1ToUtf8(raw);
 }
 
@@ -75,26 +98,34 @@ void TuneParser::Line(std::string_view line, int32_t line_no) {
   }
 }
 
+void TuneParser::AppendToLastField(std::string_view raw, SourcePos pos) {
+  if (last_field_ == nullptr) return;
+  last_field_->value += " ";
+  last_field_->value += DecodeText(raw, pos);
+  if (last_field_->letter == 'T' && !tune_->titles.empty()) {
+    tune_->titles.back() = last_field_->value;
+  }
+}
+
 void TuneParser::HeaderLine(std::string_view line, int32_t line_no) {
   std::string_view t = Trim(line);
-  bool continued_from_before = header_continued_;
-  header_continued_ = !t.empty() && t.back() == '\\';
-  if (header_continued_) t = Trim(t.substr(0, t.size() - 1));
-  if (t.empty() || t[0] == '%') return;  // comments and %%directives in the header
+  HeaderContinuation from_before = header_continued_;
+  bool continues = !t.empty() && t.back() == '\\';
+  if (continues) t = Trim(t.substr(0, t.size() - 1));
   SourcePos pos{line_no, static_cast<int32_t>(t.data() - line.data()) + 1};
-  if (continued_from_before) {
+  if (from_before != HeaderContinuation::kNone) {
     // The previous header line ended with a backslash: this line continues it.
-    if (last_field_ != nullptr) {
-      last_field_->value += " ";
-      last_field_->value += DecodeText(Trim(StripComment(t)), pos);
-    }
+    if (from_before == HeaderContinuation::kField) AppendToLastField(Trim(StripComment(t)), pos);
+    if (!continues) header_continued_ = HeaderContinuation::kNone;
     return;
   }
+  bool comment = t.empty() || t[0] == '%';
+  header_continued_ = !continues ? HeaderContinuation::kNone
+                      : comment  ? HeaderContinuation::kComment
+                                 : HeaderContinuation::kField;
+  if (comment) return;  // comments and %%directives in the header
   if (t.size() >= 2 && t[0] == '+' && t[1] == ':') {
-    if (last_field_ != nullptr) {
-      last_field_->value += " ";
-      last_field_->value += DecodeText(Trim(StripComment(t.substr(2))), pos);
-    }
+    AppendToLastField(Trim(StripComment(t.substr(2))), pos);
     return;
   }
   if (t.size() < 2 || t[1] != ':' || !IsFieldLetter(t[0])) {
@@ -135,8 +166,10 @@ void TuneParser::HeaderLine(std::string_view line, int32_t line_no) {
       break;
     case 'M': {
       Result<Meter> m = ParseMeter(raw);
-      if (m.ok()) st.meter = *m;
-      else Report(DiagnosticKind::kInvalidMeter, pos, m.status().message());
+      if (m.ok())
+        st.meter = *m;
+      else
+        Report(DiagnosticKind::kInvalidMeter, pos, m.status().message());
       break;
     }
     case 'L': {
@@ -152,8 +185,10 @@ void TuneParser::HeaderLine(std::string_view line, int32_t line_no) {
     case 'Q': {
       Fraction unit = st.unit_length_explicit ? st.unit_length : DefaultUnitLength(st.meter);
       Result<Tempo> q = ParseTempo(raw, unit);
-      if (q.ok()) st.tempo = *q;
-      else Report(DiagnosticKind::kInvalidTempo, pos, q.status().message());
+      if (q.ok())
+        st.tempo = *q;
+      else
+        Report(DiagnosticKind::kInvalidTempo, pos, q.status().message());
       break;
     }
     case 'V': {
@@ -171,8 +206,10 @@ void TuneParser::HeaderLine(std::string_view line, int32_t line_no) {
   if (letter == 'K') {
     Result<KeySignature> k = ParseKey(raw);
     tune_->has_key = true;
-    if (k.ok()) st.key = *k;
-    else Report(DiagnosticKind::kInvalidKey, pos, k.status().message());
+    if (k.ok())
+      st.key = *k;
+    else
+      Report(DiagnosticKind::kInvalidKey, pos, k.status().message());
     StartBody(pos);
   }
 }
@@ -192,6 +229,8 @@ void TuneParser::StartBody(SourcePos pos) {
     states_[v].state = st;
   }
   current_ = 0;
+  // About one element per two characters of music: one allocation instead of many.
+  tune_->voices[0].elements.reserve(tune_->text.size() / 2 + 16);
 }
 
 void TuneParser::SelectVoice(std::string_view value, SourcePos pos, bool create_only) {
@@ -263,7 +302,7 @@ void TuneParser::BodyLine(std::string_view line, int32_t line_no) {
     f.value = DecodeText(Trim(StripComment(t.substr(2))), pos);
     FieldChange fc;
     fc.field = std::move(f);
-    fc.state = vs().state;
+    fc.state = std::make_shared<const MusicState>(vs().state);
     Add(pos, std::move(fc));
     return;
   }
@@ -289,8 +328,10 @@ void TuneParser::BodyField(Field field, bool is_inline) {
     }
     case 'M': {
       Result<Meter> m = ParseMeter(value);
-      if (m.ok()) vs().state.meter = *m;
-      else Report(DiagnosticKind::kInvalidMeter, pos, m.status().message());
+      if (m.ok())
+        vs().state.meter = *m;
+      else
+        Report(DiagnosticKind::kInvalidMeter, pos, m.status().message());
       break;
     }
     case 'L': {
@@ -305,22 +346,24 @@ void TuneParser::BodyField(Field field, bool is_inline) {
     }
     case 'Q': {
       Result<Tempo> q = ParseTempo(value, vs().state.unit_length);
-      if (q.ok()) vs().state.tempo = *q;
-      else Report(DiagnosticKind::kInvalidTempo, pos, q.status().message());
+      if (q.ok())
+        vs().state.tempo = *q;
+      else
+        Report(DiagnosticKind::kInvalidTempo, pos, q.status().message());
       break;
     }
     default:
       if (!IsKnownField(field.letter)) {
-        Report(DiagnosticKind::kUnknownField, pos,
-               std::string("expected a known field letter, got '") + field.letter +
-                   ":': kept as is");
+        Report(
+            DiagnosticKind::kUnknownField, pos,
+            std::string("expected a known field letter, got '") + field.letter + ":': kept as is");
       }
       break;
   }
   FieldChange fc;
   fc.field = std::move(field);
   fc.is_inline = is_inline;
-  fc.state = vs().state;
+  fc.state = std::make_shared<const MusicState>(vs().state);
   Add(pos, std::move(fc));
 }
 

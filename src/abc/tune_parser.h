@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "abcrnn/abc/parser.h"
@@ -35,20 +37,20 @@ class TuneParser {
   };
   struct VoiceState {
     MusicState state;
-    Fraction time;                    // onset of the next note, whole notes
+    Fraction time;                      // onset of the next note, whole notes
     std::array<int8_t, 7> bar_alter{};  // accidentals written in this bar, per letter (C..B)
     std::array<bool, 7> bar_set{};
     std::vector<ActiveTuplet> tuplets;
-    int64_t last_timed = -1;          // element index of the last Note/Rest
-    bool last_timed_adjacent = false; // no note-breaking element since it (for > <)
-    int broken_count = 0;             // pending broken rhythm for the next note (0: none)
+    int64_t last_timed = -1;           // element index of the last Note/Rest
+    bool last_timed_adjacent = false;  // no note-breaking element since it (for > <)
+    int broken_count = 0;              // pending broken rhythm for the next note (0: none)
     bool broken_first_longer = false;
     SourcePos broken_pos;
-    int64_t tie_from = -1;            // Note element waiting for its tied-to note
+    int64_t tie_from = -1;  // Note element waiting for its tied-to note
     bool repeat_since_tie = false;
-    std::vector<SourcePos> slurs;     // open slurs
+    std::vector<SourcePos> slurs;  // open slurs
     bool repeat_end_since_ending = false;
-    bool first_ending_open = false;   // [1 seen, no :| yet
+    bool first_ending_open = false;  // [1 seen, no :| yet
     SourcePos first_ending_pos;
   };
 
@@ -56,6 +58,7 @@ class TuneParser {
   void HeaderLine(std::string_view line, int32_t line_no);
   void BodyLine(std::string_view line, int32_t line_no);
   void StartBody(SourcePos pos);
+  void AppendToLastField(std::string_view raw, SourcePos pos);
   // Applies a body or inline field to the current voice; returns false for unknown letters.
   void BodyField(Field field, bool is_inline);
   void SelectVoice(std::string_view value, SourcePos pos, bool create_only);
@@ -82,7 +85,15 @@ class TuneParser {
   void Timed(size_t index, Fraction base_length, SourcePos pos);
   void CheckTie(Note* note, SourcePos pos);
   void ResetBarAccidentals();
-  Element& Add(SourcePos pos, ElementValue value);
+  // Appends an element of alternative T, built in place (no variant-to-variant move).
+  template <typename T>
+  Element& Add(SourcePos pos, T&& value) {
+    std::vector<Element>& els = voice().elements;
+    Element& e = els.emplace_back();
+    e.pos = pos;
+    e.value.template emplace<std::decay_t<T>>(std::forward<T>(value));
+    return e;
+  }
 
   Voice& voice() { return tune_->voices[current_]; }
   VoiceState& vs() { return states_[current_]; }
@@ -91,13 +102,15 @@ class TuneParser {
   Tune* tune_;
   int32_t last_line_;
   bool in_body_ = false;
-  bool header_continued_ = false;  // the last header line ended with a backslash
+  // Whether the last header line ended with a backslash, and what it was.
+  enum class HeaderContinuation { kNone, kField, kComment };
+  HeaderContinuation header_continued_ = HeaderContinuation::kNone;
   bool overlay_reported_ = false;
-  bool header_voices_ = false;    // V: fields in the header declared voices
+  bool header_voices_ = false;  // V: fields in the header declared voices
   bool body_started_music_ = false;
-  size_t current_ = 0;           // index into tune_->voices
+  size_t current_ = 0;  // index into tune_->voices
   std::vector<VoiceState> states_;
-  Field* last_field_ = nullptr;   // for "+:" continuation in the header
+  Field* last_field_ = nullptr;  // for "+:" continuation in the header
 };
 
 }  // namespace abcrnn::abc

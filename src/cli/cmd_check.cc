@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/util/file.h"
@@ -72,8 +72,10 @@ int RunCheck(const CheckArgs& args) {
       ++tunes;
       bool errors = !tune.valid();
       bool warnings = tune.has_warnings();
-      if (errors) ++with_errors;
-      else ++valid;
+      if (errors)
+        ++with_errors;
+      else
+        ++valid;
       if (warnings) ++with_warnings;
       std::map<std::string, bool> seen;
       for (const abc::Diagnostic& d : tune.diagnostics) {

@@ -21,36 +21,36 @@ enum class Severity : int8_t { kWarning, kError };
 
 // Stable names (KindName) never change once released; add new kinds at the end.
 enum class DiagnosticKind : int8_t {
-  kSyntax,                    // "syntax": a character that starts nothing in music
-  kMissingKey,                // "missing-key": no K: field before the music
-  kInvalidKey,                // "invalid-key"
-  kInvalidMeter,              // "invalid-meter"
-  kInvalidUnitLength,         // "invalid-unit-length"
-  kInvalidTempo,              // "invalid-tempo" (warning)
-  kUnterminatedChord,         // "unterminated-chord": [CEG without ]
-  kUnterminatedString,        // "unterminated-string": "Am without closing quote
-  kUnterminatedGrace,         // "unterminated-grace": {ab without }
-  kUnterminatedDecoration,    // "unterminated-decoration": !trill or +trill without the end
-  kUnterminatedSlur,          // "unterminated-slur": ( never closed
-  kUnmatchedSlur,             // "unmatched-slur": ) without (
-  kUnterminatedInlineField,   // "unterminated-inline-field": [K:G without ]
-  kBadLength,                 // "bad-length": zero, malformed or absurd note length
-  kPitchOutOfRange,           // "pitch-out-of-range": MIDI outside 0..127
-  kNestedChord,               // "nested-chord": [ inside [ ]
-  kTieMismatch,               // "tie-mismatch": tie to a note of another pitch
-  kDanglingTie,               // "dangling-tie" (warning): tie with no following note
-  kEndingWithoutRepeat,       // "ending-without-repeat": [2 with no :| before it
-  kOverfullBar,               // "overfull-bar" (error)
-  kUnderfullBar,              // "underfull-bar" (warning)
-  kUnknownField,              // "unknown-field" (warning)
-  kBadTuplet,                 // "bad-tuplet": (p:q:r malformed or fewer notes than r
-  kBadBrokenRhythm,           // "bad-broken-rhythm": > or < not between two notes
-  kEncoding,                  // "encoding" (warning): not UTF-8, read as Latin-1
-  kEmptyChord,                // "empty-chord": [] or a chord with only rests/spaces
-  kUnsupported,               // "unsupported" (warning): microtones, voice overlay ...
-  kEmptyTune,                 // "empty-tune" (warning): no music after the header
-  kInvalidField,              // "invalid-field": malformed field line (e.g. X:abc)
-  kUnexpectedBarInChord,      // "bar-in-chord": a bar line inside [ ] or { }
+  kSyntax,                   // "syntax": a character that starts nothing in music
+  kMissingKey,               // "missing-key": no K: field before the music
+  kInvalidKey,               // "invalid-key"
+  kInvalidMeter,             // "invalid-meter"
+  kInvalidUnitLength,        // "invalid-unit-length"
+  kInvalidTempo,             // "invalid-tempo" (warning)
+  kUnterminatedChord,        // "unterminated-chord": [CEG without ]
+  kUnterminatedString,       // "unterminated-string": "Am without closing quote
+  kUnterminatedGrace,        // "unterminated-grace": {ab without }
+  kUnterminatedDecoration,   // "unterminated-decoration": !trill or +trill without the end
+  kUnterminatedSlur,         // "unterminated-slur": ( never closed
+  kUnmatchedSlur,            // "unmatched-slur": ) without (
+  kUnterminatedInlineField,  // "unterminated-inline-field": [K:G without ]
+  kBadLength,                // "bad-length": zero, malformed or absurd note length
+  kPitchOutOfRange,          // "pitch-out-of-range": MIDI outside 0..127
+  kNestedChord,              // "nested-chord": [ inside [ ]
+  kTieMismatch,              // "tie-mismatch": tie to a note of another pitch
+  kDanglingTie,              // "dangling-tie" (warning): tie with no following note
+  kEndingWithoutRepeat,      // "ending-without-repeat": [2 with no :| before it
+  kOverfullBar,              // "overfull-bar" (error)
+  kUnderfullBar,             // "underfull-bar" (warning)
+  kUnknownField,             // "unknown-field" (warning)
+  kBadTuplet,                // "bad-tuplet": (p:q:r malformed or fewer notes than r
+  kBadBrokenRhythm,          // "bad-broken-rhythm": > or < not between two notes
+  kEncoding,                 // "encoding" (warning): not UTF-8, read as Latin-1
+  kEmptyChord,               // "empty-chord": [] or a chord with only rests/spaces
+  kUnsupported,              // "unsupported" (warning): microtones, voice overlay ...
+  kEmptyTune,                // "empty-tune" (warning): no music after the header
+  kInvalidField,             // "invalid-field": malformed field line (e.g. X:abc)
+  kUnexpectedBarInChord,     // "bar-in-chord": a bar line inside [ ] or { }
 };
 
 // "overfull-bar", "missing-key", ... (see the enum).

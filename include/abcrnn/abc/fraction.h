@@ -14,9 +14,17 @@ class Fraction {
   static constexpr int64_t kLimit = int64_t{1} << 62;  // |num|, den stay below this
 
   constexpr Fraction() = default;  // 0
-  Fraction(int64_t num, int64_t den = 1) { Set(num, den); }  // NOLINT: implicit from integers
+  // NOLINTNEXTLINE: implicit from integers. Integers take the inline path (no gcd).
+  constexpr Fraction(int64_t num, int64_t den = 1) : num_(num), den_(den) {
+    if (den != 1 || num >= kLimit || num <= -kLimit) Set(num, den);
+  }
   // The invalid value (overflow, division by zero).
-  static Fraction Invalid() { Fraction f; f.num_ = 0; f.den_ = 0; return f; }
+  static Fraction Invalid() {
+    Fraction f;
+    f.num_ = 0;
+    f.den_ = 0;
+    return f;
+  }
 
   int64_t num() const { return num_; }
   int64_t den() const { return den_; }

@@ -39,11 +39,11 @@ struct KeyAccidental {
 };
 
 struct KeySignature {
-  char tonic = 'C';                          // 'A'..'G'
+  char tonic = 'C';                                 // 'A'..'G'
   Accidental tonic_accidental = Accidental::kNone;  // kSharp for F#, kFlat for Bb
   Mode mode = Mode::kMajor;
-  bool none = false;            // K:none: no signature, no tonic
-  bool highland_pipes = false;  // K:Hp or K:HP: F# and C# (G natural); tonic A mixolydian
+  bool none = false;                 // K:none: no signature, no tonic
+  bool highland_pipes = false;       // K:Hp or K:HP: F# and C# (G natural); tonic A mixolydian
   std::vector<KeyAccidental> extra;  // explicit accidentals after the tonic, in written order
   // Semitone alteration per letter, index LetterIndex (C..B), after mode and extras.
   std::array<int8_t, 7> alter{};

@@ -20,7 +20,7 @@ struct ParseOptions {
   // (unterminated slur/chord/string at the very end, a short last bar, no music yet) are not
   // reported.
   bool prefix = false;
-  bool keep_text = true;   // fill Tune::text with each tune's source text
+  bool keep_text = true;  // fill Tune::text with each tune's source text
 };
 
 struct AbcFile {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -19,9 +20,9 @@ namespace abcrnn::abc {
 
 // A field line ("T:Title") or inline field ("[K:G]"): letter and value as written (trimmed).
 struct Field {
-  char letter = 0;   // 'A'..'Z', 'a'..'z' (w: lyrics, m: macro, ...)
+  char letter = 0;  // 'A'..'Z', 'a'..'z' (w: lyrics, m: macro, ...)
   std::string value;
-  SourcePos pos;     // of the field letter
+  SourcePos pos;  // of the field letter
 };
 
 // What governs the music at a point: key, meter, unit length, tempo. Changed by K: M: L: Q:
@@ -38,12 +39,12 @@ struct MusicState {
 // (so c' = 2, C, = -1). A writer prints octave >= 1 as lowercase + (octave-1) apostrophes and
 // octave <= 0 as uppercase + (-octave) commas.
 struct Pitch {
-  char letter = 'C';                       // 'A'..'G'
+  char letter = 'C';  // 'A'..'G'
   int8_t octave = 0;
   Accidental written = Accidental::kNone;  // as written before the note
-  int8_t alter = 0;    // effective semitones after key signature, bar carry and ties (-2..2)
-  int16_t midi = 60;   // 12 * (octave + 5) + LetterSemitones(letter) + alter; may leave 0..127
-                       // (then a pitch-out-of-range error is reported)
+  int8_t alter = 0;   // effective semitones after key signature, bar carry and ties (-2..2)
+  int16_t midi = 60;  // 12 * (octave + 5) + LetterSemitones(letter) + alter; may leave 0..127
+                      // (then a pitch-out-of-range error is reported)
   Fraction written_length{1};  // inside a chord: this note's own length as written ([C2E2]);
                                // 1 outside chords (the Note holds the length)
   bool tie = false;            // tied to the same pitch in the next note ("C-", "[C-E]")
@@ -52,8 +53,8 @@ struct Pitch {
 // A note or a chord ([CEG]); single notes have one pitch and chord == false.
 struct Note {
   std::vector<Pitch> pitches;
-  bool chord = false;        // written in [ ]
-  bool chord_tie = false;    // "[CE]-": a tie after the ] (every pitch's tie is set too)
+  bool chord = false;      // written in [ ]
+  bool chord_tie = false;  // "[CE]-": a tie after the ] (every pitch's tie is set too)
   // As written: the length multiplier of the unit length ("3/2" for C3/2, 1 for C); for a chord
   // the multiplier after ] ("[CE]2" → 2). The chord's own duration uses its first pitch's
   // written_length times this (the standard's rule).
@@ -65,7 +66,7 @@ struct Note {
 // z (visible), x (invisible), Z / X (multi-bar rests: `Z4` = 4 bars of the current meter).
 struct Rest {
   bool invisible = false;
-  int32_t bars = 0;           // > 0 only for Z/X: number of whole bars
+  int32_t bars = 0;            // > 0 only for Z/X: number of whole bars
   Fraction written_length{1};  // for z/x: multiplier of L:; for Z/X: 1
   Fraction duration;           // whole notes (Z4 in 3/4: 3)
   Fraction onset;
@@ -141,11 +142,12 @@ struct Annotation {
 };
 
 // A field in the body: on its own line ("K:D") or inline ("[K:D]"). `state` is the music state
-// that holds after it (the voice's state before the next FieldChange).
+// that holds after it (the voice's state until the next FieldChange); shared and immutable so
+// that elements stay small. Never null in parser output.
 struct FieldChange {
   Field field;
   bool is_inline = false;
-  MusicState state;
+  std::shared_ptr<const MusicState> state;
 };
 
 // The end of a line of music as the tune wrote it. kEndOfLine is a newline (a `\` continuation
@@ -167,14 +169,27 @@ struct Comment {
 // "&": voice overlay (parsed, not modelled further; reported as unsupported).
 struct Overlay {};
 
-using ElementValue = std::variant<Note, Rest, BarLine, Ending, Tuplet, BrokenRhythm, Slur,
-                                  GraceGroup, Decoration, Annotation, FieldChange, LineBreak,
-                                  Space, Comment, Overlay>;
+using ElementValue =
+    std::variant<Note, Rest, BarLine, Ending, Tuplet, BrokenRhythm, Slur, GraceGroup, Decoration,
+                 Annotation, FieldChange, LineBreak, Space, Comment, Overlay>;
 
 // Index order of ElementValue's alternatives.
 enum class ElementKind : int8_t {
-  kNote, kRest, kBarLine, kEnding, kTuplet, kBrokenRhythm, kSlur, kGraceGroup, kDecoration,
-  kAnnotation, kFieldChange, kLineBreak, kSpace, kComment, kOverlay
+  kNote,
+  kRest,
+  kBarLine,
+  kEnding,
+  kTuplet,
+  kBrokenRhythm,
+  kSlur,
+  kGraceGroup,
+  kDecoration,
+  kAnnotation,
+  kFieldChange,
+  kLineBreak,
+  kSpace,
+  kComment,
+  kOverlay
 };
 
 struct Element {
@@ -183,9 +198,13 @@ struct Element {
 
   ElementKind kind() const { return static_cast<ElementKind>(value.index()); }
   template <typename T>
-  const T* get_if() const { return std::get_if<T>(&value); }
+  const T* get_if() const {
+    return std::get_if<T>(&value);
+  }
   template <typename T>
-  T* get_if() { return std::get_if<T>(&value); }
+  T* get_if() {
+    return std::get_if<T>(&value);
+  }
 };
 
 // One voice: V:id (empty id for the implicit single voice). Elements are in written order.
@@ -194,21 +213,25 @@ struct Voice {
   std::string properties;  // the rest of the V: line ("clef=bass name=...")
   MusicState initial;      // state at the voice's start (the tune header's, then V: changes)
   std::vector<Element> elements;
-  Fraction end;            // onset after the last note/rest (total written duration)
+  Fraction end;  // onset after the last note/rest (total written duration)
 };
 
+// The music state in force at element `index` of `voice` (after every FieldChange before it):
+// the voice's initial state when none precedes. REQUIRES: index <= voice.elements.size().
+const MusicState& StateAt(const Voice& voice, size_t index);
+
 struct Tune {
-  int x = -1;                  // X: number; -1 when missing
+  int x = -1;                       // X: number; -1 when missing
   std::vector<std::string> titles;  // every T: of the header, in order
-  std::vector<Field> header;   // every header field in order (X: first ... K: last), unknown
-                               // letters kept; text fields decoded to UTF-8
-  MusicState initial;          // after the header's K:
-  bool has_key = false;        // a K: field ended the header
-  std::vector<Voice> voices;   // at least one when the tune has music
+  std::vector<Field> header;        // every header field in order (X: first ... K: last), unknown
+                                    // letters kept; text fields decoded to UTF-8
+  MusicState initial;               // after the header's K:
+  bool has_key = false;             // a K: field ended the header
+  std::vector<Voice> voices;        // at least one when the tune has music
   std::vector<Diagnostic> diagnostics;  // syntax and semantic problems, then bar checks
-  SourcePos start;             // the X: line (or the first line of the tune)
-  int32_t end_line = 0;        // last line of the tune (inclusive)
-  std::string text;            // the tune's source text as read (UTF-8 or raw bytes)
+  SourcePos start;                      // the X: line (or the first line of the tune)
+  int32_t end_line = 0;                 // last line of the tune (inclusive)
+  std::string text;                     // the tune's source text as read (UTF-8 or raw bytes)
 
   const std::string& title() const {
     static const std::string kEmpty;
