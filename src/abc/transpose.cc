@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <memory>
 
 #include "abcrnn/abc/writer.h"
 
@@ -112,6 +114,7 @@ Result<Tune> TransposeWith(const Tune& tune, const Interval& iv) {
   t.initial.key = TransposeKey(t.initial.key, iv);
   for (auto& f : t.header)
     if (f.letter == 'K') f.value = KeyText(t.initial.key);
+  std::map<const MusicState*, std::shared_ptr<const MusicState>> moved_states;
   for (auto& v : t.voices) {
     v.initial.key = TransposeKey(v.initial.key, iv);
     // Notes follow the interval of the key they are in: a key change that had to be respelled
@@ -131,15 +134,23 @@ Result<Tune> TransposeWith(const Tune& tune, const Interval& iv) {
       } else if (auto* a = e.get_if<Annotation>()) {
         if (a->place == Annotation::Place::kChordSymbol) a->text = TransposeChordSymbol(a->text, here);
       } else if (auto* fc = e.get_if<FieldChange>()) {
-        KeySignature old = fc->state.key;
-        fc->state.key = TransposeKey(old, iv);
+        if (!fc->state) continue;
+        // States are shared between elements and immutable: each one is replaced once.
+        auto& moved = moved_states[fc->state.get()];
+        if (!moved) {
+          auto copy = std::make_shared<MusicState>(*fc->state);
+          copy->key = TransposeKey(fc->state->key, iv);
+          moved = std::move(copy);
+        }
+        const KeySignature& old = fc->state->key;
         if (fc->field.letter == 'K') {
-          fc->field.value = KeyText(fc->state.key);
-          if (!old.none && !fc->state.key.none) {
-            int steps = Mod(LetterIndex(fc->state.key.tonic) - LetterIndex(TonicOf(old).letter), 7);
+          fc->field.value = KeyText(moved->key);
+          if (!old.none && !moved->key.none) {
+            int steps = Mod(LetterIndex(moved->key.tonic) - LetterIndex(TonicOf(old).letter), 7);
             here = {iv.semitones, SignedSteps(steps, iv.semitones)};
           }
         }
+        fc->state = moved;
       }
     }
   }

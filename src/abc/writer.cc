@@ -169,10 +169,11 @@ std::string DecorationText(const Decoration& d) {
 }
 
 std::string FieldValue(const FieldChange& fc) {
+  if (!fc.state) return fc.field.value;
   switch (fc.field.letter) {
-    case 'K': return KeyText(fc.state.key);
-    case 'M': return MeterText(fc.state.meter);
-    case 'L': return UnitLengthText(fc.state.unit_length);
+    case 'K': return KeyText(fc.state->key);
+    case 'M': return MeterText(fc.state->meter);
+    case 'L': return UnitLengthText(fc.state->unit_length);
     default: return fc.field.value;
   }
 }
@@ -369,8 +370,10 @@ class TuneWriter {
           char c = fc.field.letter;
           bool keep = IsMusicField(c) || (IsLyricsField(c) ? o_.lyrics : o_.fields);
           if (c == 'V') keep = false;  // voices are written per Voice
-          if (c == 'K') acc.SetKey(fc.state.key, mid_bar);
-          st->meter = fc.state.meter;
+          if (fc.state) {
+            if (c == 'K') acc.SetKey(fc.state->key, mid_bar);
+            st->meter = fc.state->meter;
+          }
           if (!keep) break;
           std::string text = std::string(1, c) + ":" + FieldValue(fc);
           if (fc.is_inline) out_.Put("[" + text + "]", Tok::kOther);
