@@ -16,7 +16,8 @@ namespace abcrnn {
 namespace {
 namespace fs = std::filesystem;
 
-const char kJigD[] = "X:1\nT:Jig in D\nR:jig\nM:6/8\nL:1/8\nK:D\n\"D\"~d2A {g}(FAd)|\"A\"c2e !fermata!a3|\nw:la\n";
+const char kJigD[] =
+    "X:1\nT:Jig in D\nR:jig\nM:6/8\nL:1/8\nK:D\n\"D\"~d2A {g}(FAd)|\"A\"c2e !fermata!a3|\nw:la\n";
 // The same melody a fourth higher, with other decorations: a duplicate after transposition.
 const char kJigG[] = "X:2\nT:Jig in G\nM:6/8\nL:1/8\nK:G\ng2d Bdg|f2a d'3|\n";
 const char kOverfull[] = "X:3\nT:Overfull\nM:2/4\nL:1/8\nK:C\nCDEFG|CDEF|\n";
@@ -39,15 +40,23 @@ TEST(CleanText, KeepsEachCategoryWhenItsOptionSaysSo) {
     set(&o);
     return CleanText(kJigD, "f", o).tunes.at(0).text;
   };
-  EXPECT_NE(with([](CleanOptions* o) { o->keep_fields = true; }).find("T:Jig in D\nR:jig\n"), std::string::npos);
-  EXPECT_NE(with([](CleanOptions* o) { o->keep_lyrics = true; }).find("\nw:la\n"), std::string::npos);
-  EXPECT_NE(with([](CleanOptions* o) { o->keep_chord_symbols = true; }).find("\"D\"d2A"), std::string::npos);
-  EXPECT_NE(with([](CleanOptions* o) { o->keep_decorations = true; }).find("~d2A"), std::string::npos);
-  EXPECT_NE(with([](CleanOptions* o) { o->keep_decorations = true; }).find("!fermata!a3"), std::string::npos);
-  EXPECT_NE(with([](CleanOptions* o) { o->keep_grace_notes = true; }).find("{g}FAd"), std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_fields = true; }).find("T:Jig in D\nR:jig\n"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_lyrics = true; }).find("\nw:la\n"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_chord_symbols = true; }).find("\"D\"d2A"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_decorations = true; }).find("~d2A"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_decorations = true; }).find("!fermata!a3"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_grace_notes = true; }).find("{g}FAd"),
+            std::string::npos);
   EXPECT_NE(with([](CleanOptions* o) { o->keep_slurs = true; }).find("(FAd)"), std::string::npos);
   std::string all = CleanText(kJigD, "f", CleanOptions::KeepAll()).tunes.at(0).text;
-  EXPECT_EQ(all, "T:Jig in D\nR:jig\nM:6/8\nL:1/8\nK:D\n\"D\"~d2A {g}(FAd)|\"A\"c2e !fermata!a3|\nw:la\n");
+  EXPECT_EQ(
+      all,
+      "T:Jig in D\nR:jig\nM:6/8\nL:1/8\nK:D\n\"D\"~d2A {g}(FAd)|\"A\"c2e !fermata!a3|\nw:la\n");
 }
 
 TEST(CleanText, DropsATransposedDuplicate) {
@@ -68,7 +77,8 @@ TEST(CleanText, DropsTunesWithErrorsOverfullBarsOrSeveralVoicesAndSaysWhy) {
   EXPECT_EQ(r.report.dropped["overfull-bar"], 1);
   EXPECT_EQ(r.report.dropped["several-voices"], 1);
   EXPECT_EQ(r.report.dropped["errors"], 1);
-  EXPECT_EQ(FormatCleanReport(r.report), "kept 1 of 4 tunes; dropped 3: 1 errors, 1 overfull-bar, 1 several-voices");
+  EXPECT_EQ(FormatCleanReport(r.report),
+            "kept 1 of 4 tunes; dropped 3: 1 errors, 1 overfull-bar, 1 several-voices");
 }
 
 TEST(CleanText, MovesEveryTuneToTheCommonTonicKeepingItsMode) {
@@ -90,7 +100,8 @@ class CleanCommand : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("abcrnn_clean_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     in_ = (dir_ / "in.abc").string();
-    ASSERT_TRUE(WriteFileAtomically(in_, std::string(kJigD) + "\n" + kJigG + "\n" + kOverfull).ok());
+    ASSERT_TRUE(
+        WriteFileAtomically(in_, std::string(kJigD) + "\n" + kJigG + "\n" + kOverfull).ok());
   }
   void TearDown() override { fs::remove_all(dir_); }
   fs::path dir_;
@@ -99,12 +110,15 @@ class CleanCommand : public ::testing::Test {
 
 TEST_F(CleanCommand, WritesValidMultiTuneAbcNumberedFromOneAndReportsDrops) {
   std::string out = (dir_ / "out.abc").string();
-  auto r = testing::RunCommand(testing::Program("abcrnn") + " clean --keep-duplicates " + in_ + " -o " + out, true);
+  auto r = testing::RunCommand(
+      testing::Program("abcrnn") + " clean --keep-duplicates " + in_ + " -o " + out, true);
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("kept 2 of 3 tunes; dropped 1: 1 overfull-bar"), std::string::npos) << r.out;
   auto text = ReadFile(out);
   ASSERT_TRUE(text.ok());
-  EXPECT_EQ(*text, "X:1\nM:6/8\nL:1/8\nK:D\nd2A FAd|c2e a3|\n\nX:2\nM:6/8\nL:1/8\nK:G\ng2d Bdg|f2a d'3|\n");
+  EXPECT_EQ(
+      *text,
+      "X:1\nM:6/8\nL:1/8\nK:D\nd2A FAd|c2e a3|\n\nX:2\nM:6/8\nL:1/8\nK:G\ng2d Bdg|f2a d'3|\n");
   abc::AbcFile parsed = abc::ParseAbcFile(*text);
   ASSERT_EQ(parsed.tunes.size(), 2u);
   EXPECT_TRUE(parsed.tunes[1].valid());
@@ -112,17 +126,24 @@ TEST_F(CleanCommand, WritesValidMultiTuneAbcNumberedFromOneAndReportsDrops) {
 
 TEST_F(CleanCommand, ExitsWithTwoForABadTonicAMissingFileOrNothingLeft) {
   std::string abcrnn = testing::Program("abcrnn");
-  EXPECT_EQ(testing::RunCommand(abcrnn + " clean --transpose-to Q " + in_ + " 2>/dev/null").exit_code, 2);
-  EXPECT_EQ(testing::RunCommand(abcrnn + " clean " + (dir_ / "absent.abc").string() + " 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(
+      testing::RunCommand(abcrnn + " clean --transpose-to Q " + in_ + " 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(
+      testing::RunCommand(abcrnn + " clean " + (dir_ / "absent.abc").string() + " 2>/dev/null")
+          .exit_code,
+      2);
   std::string only_bad = (dir_ / "bad.abc").string();
   ASSERT_TRUE(WriteFileAtomically(only_bad, kOverfull).ok());
   EXPECT_EQ(testing::RunCommand(abcrnn + " clean " + only_bad + " 2>/dev/null").exit_code, 2);
 }
 
 TEST_F(CleanCommand, TransposeCommandRespellsTheKeyAndChordSymbols) {
-  auto r = testing::RunCommand(testing::Program("abcrnn") + " transpose --semitones 1 " + in_ + " 2>/dev/null");
-  EXPECT_EQ(r.exit_code, 0);  // the overfull tune is transposed too: bar lengths are not errors here
-  EXPECT_NE(r.out.find("K:Eb\n\"Eb\"~e2B {a}(GBe)|\"Bb\"d2f !fermata!b3|\n"), std::string::npos) << r.out;
+  auto r = testing::RunCommand(testing::Program("abcrnn") + " transpose --semitones 1 " + in_ +
+                               " 2>/dev/null");
+  EXPECT_EQ(r.exit_code,
+            0);  // the overfull tune is transposed too: bar lengths are not errors here
+  EXPECT_NE(r.out.find("K:Eb\n\"Eb\"~e2B {a}(GBe)|\"Bb\"d2f !fermata!b3|\n"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("X:2\nT:Jig in G\nM:6/8\nL:1/8\nK:Ab\n"), std::string::npos) << r.out;
   auto bad = testing::RunCommand(testing::Program("abcrnn") + " transpose " + in_ + " 2>/dev/null");
   EXPECT_EQ(bad.exit_code, 2);  // --semitones is required

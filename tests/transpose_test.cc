@@ -10,7 +10,9 @@
 namespace abcrnn::abc {
 namespace {
 
-std::string Name(SpelledNote n) { return std::string(1, n.letter) + (n.alter > 0 ? "#" : n.alter < 0 ? "b" : ""); }
+std::string Name(SpelledNote n) {
+  return std::string(1, n.letter) + (n.alter > 0 ? "#" : n.alter < 0 ? "b" : "");
+}
 
 // The music lines (after K:) of `abc` transposed by `semitones`.
 std::string MovedMusic(const std::string& abc, int semitones) {
@@ -33,7 +35,8 @@ std::vector<int> Midi(const Tune& t) {
 
 TEST(KeyRespelling, ChoosesTheTonicWithFewestSharpsOrFlatsForEveryPitchClass) {
   const char* major[] = {"C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"};
-  const char* minor[] = {"C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "Bb", "B"};  // D#m: 6 sharps
+  const char* minor[] = {"C",  "C#", "D",  "D#", "E",  "F",
+                         "F#", "G",  "G#", "A",  "Bb", "B"};  // D#m: 6 sharps
   const char* dorian[] = {"C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B"};
   for (int pc = 0; pc < 12; ++pc) {
     EXPECT_EQ(Name(ConventionalTonic(pc, Mode::kMajor, true)), major[pc]) << pc;
@@ -88,7 +91,8 @@ TEST(TransposeChordSymbols, MoveRootAndBassByTheInterval) {
   EXPECT_EQ(TransposeChordSymbol("G/b", {2, 1}), "A/c#");
   EXPECT_EQ(TransposeChordSymbol("Dm7b5", {-2, -1}), "Cm7b5");
   EXPECT_EQ(TransposeChordSymbol("N.C.", {2, 1}), "N.C.");
-  EXPECT_EQ(MovedMusic("X:1\nM:2/4\nL:1/4\nK:C\n\"Am/C\"A \"^text\"c|\n", 2), "K:D\n\"Bm/D\"B \"^text\"d|\n");
+  EXPECT_EQ(MovedMusic("X:1\nM:2/4\nL:1/4\nK:C\n\"Am/C\"A \"^text\"c|\n", 2),
+            "K:D\n\"Bm/D\"B \"^text\"d|\n");
 }
 
 TEST(TransposeToTonic, MovesToTheNearestKeyOnThatTonicKeepingTheMode) {
@@ -108,7 +112,8 @@ TEST(TransposeTune, RefusesToLeaveTheMidiRange) {
   ASSERT_EQ(Midi(t), std::vector<int>{127});
   auto moved = TransposeTune(t, 1);
   ASSERT_FALSE(moved.ok());
-  EXPECT_NE(moved.status().message().find("expected every pitch within MIDI 0..127"), std::string::npos);
+  EXPECT_NE(moved.status().message().find("expected every pitch within MIDI 0..127"),
+            std::string::npos);
   EXPECT_TRUE(TransposeTune(t, -1).ok());
 }
 

@@ -72,8 +72,10 @@ TEST(WriterCorpus, WritingAndParsingAgainKeepsEveryNotesPitchAndDuration) {
           ++mismatched[name];
           if (++failures <= 5)
             ADD_FAILURE() << path << " X:" << tune.x << " (" << name << "): "
-                          << (at < 0 ? "new errors" : "first difference at note " + std::to_string(at))
-                          << "\n" << text;
+                          << (at < 0 ? "new errors"
+                                     : "first difference at note " + std::to_string(at))
+                          << "\n"
+                          << text;
         }
       }
     }
@@ -127,7 +129,9 @@ TEST(TransposeCorpus, TransposedTunesParseBackToEveryNoteShiftedBySemitones) {
       if (at >= 0 || !Rewritable(again)) {
         if (++failures <= 5)
           ADD_FAILURE() << path << " X:" << tune.x << " by " << n << ": "
-                        << (at < 0 ? "new errors" : "first difference at note " + std::to_string(at)) << "\n"
+                        << (at < 0 ? "new errors"
+                                   : "first difference at note " + std::to_string(at))
+                        << "\n"
                         << text;
       }
     }
@@ -157,7 +161,8 @@ TEST(WriterMutations, DamagedTunesThatStillParseRoundTripAndNothingCrashes) {
     size_t pos = 0;
     while ((pos = text->find("\nX:", pos)) != std::string::npos) {
       size_t end = text->find("\nX:", pos + 1);
-      seeds.push_back(text->substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos));
+      seeds.push_back(
+          text->substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos));
       pos += 1;
     }
   }
@@ -171,9 +176,15 @@ TEST(WriterMutations, DamagedTunesThatStillParseRoundTripAndNothingCrashes) {
     for (int k = 0; k < edits && !t.empty(); ++k) {
       size_t at = rng() % t.size();
       switch (rng() % 3) {
-        case 0: t[at] = alphabet[rng() % alphabet.size()]; break;
-        case 1: t.erase(at, 1 + rng() % 3); break;
-        default: t.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+        case 0:
+          t[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          t.erase(at, 1 + rng() % 3);
+          break;
+        default:
+          t.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
       }
     }
     ++tried;
@@ -192,7 +203,8 @@ TEST(WriterMutations, DamagedTunesThatStillParseRoundTripAndNothingCrashes) {
       ADD_FAILURE() << "mutated input:\n" << t << "\ntransposed by " << n << ":\n" << moved_text;
   }
   std::cout << "writer mutations: " << tried << " damaged tunes, " << rewritten
-            << " still without errors, rewritten and transposed, " << failures << " with another melody\n";
+            << " still without errors, rewritten and transposed, " << failures
+            << " with another melody\n";
   EXPECT_EQ(failures, 0);
 }
 

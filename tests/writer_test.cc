@@ -57,7 +57,8 @@ TEST(Writer, TurnsDollarLineBreaksIntoNewlinesAndJoinsContinuations) {
 }
 
 TEST(WriterTrainingForm, KeepsOnlyMeterUnitLengthKeyAndTheMusic) {
-  std::string abc = "X:1\nT:T\nR:jig\nM:6/8\nK:D\n% a comment\n\"D\"~A2{g}A (Bcd)|!fermata!e3 e3|\nw:la la\n";
+  std::string abc =
+      "X:1\nT:T\nR:jig\nM:6/8\nK:D\n% a comment\n\"D\"~A2{g}A (Bcd)|!fermata!e3 e3|\nw:la la\n";
   EXPECT_EQ(Rewrite(abc, WriteOptions::Training()), "M:6/8\nL:1/8\nK:D\nA2A Bcd|e3 e3|\n");
 }
 

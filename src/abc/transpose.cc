@@ -28,13 +28,20 @@ int Fifths(SpelledNote n) {
 // How many fifths the mode's signature lies below the major key on the same tonic.
 int ModeFifths(Mode m) {
   switch (m) {
-    case Mode::kLydian: return -1;
-    case Mode::kMajor: return 0;
-    case Mode::kMixolydian: return 1;
-    case Mode::kDorian: return 2;
-    case Mode::kMinor: return 3;
-    case Mode::kPhrygian: return 4;
-    case Mode::kLocrian: return 5;
+    case Mode::kLydian:
+      return -1;
+    case Mode::kMajor:
+      return 0;
+    case Mode::kMixolydian:
+      return 1;
+    case Mode::kDorian:
+      return 2;
+    case Mode::kMinor:
+      return 3;
+    case Mode::kPhrygian:
+      return 4;
+    case Mode::kLocrian:
+      return 5;
   }
   return 0;
 }
@@ -81,7 +88,8 @@ Status TransposePitch(Pitch* p, const Interval& iv) {
   int midi = p->midi + iv.semitones;
   if (midi < 0 || midi > 127)
     return Status::InvalidArgument("expected every pitch within MIDI 0..127 after transposing by " +
-                                   std::to_string(iv.semitones) + " semitones, got " + std::to_string(midi));
+                                   std::to_string(iv.semitones) + " semitones, got " +
+                                   std::to_string(midi));
   auto spell = [&](int idx) {
     int octave = idx >= 0 ? idx / 7 : -((-idx + 6) / 7);
     int natural = 12 * (octave + 5) + LetterSemitones(LetterAt(idx));
@@ -132,7 +140,8 @@ Result<Tune> TransposeWith(const Tune& tune, const Interval& iv) {
           if (!s.ok()) return s;
         }
       } else if (auto* a = e.get_if<Annotation>()) {
-        if (a->place == Annotation::Place::kChordSymbol) a->text = TransposeChordSymbol(a->text, here);
+        if (a->place == Annotation::Place::kChordSymbol)
+          a->text = TransposeChordSymbol(a->text, here);
       } else if (auto* fc = e.get_if<FieldChange>()) {
         if (!fc->state) continue;
         // States are shared between elements and immutable: each one is replaced once.
@@ -196,7 +205,9 @@ KeySignature TransposeKey(const KeySignature& key, const Interval& iv) {
     if (std::abs(tonic.alter) > 1 || std::abs(KeySharps(tonic, k.mode)) > 7)
       tonic = ConventionalTonic(PitchClass(tonic), k.mode, tonic.alter > 0);
     k.tonic = tonic.letter;
-    k.tonic_accidental = tonic.alter > 0 ? Accidental::kSharp : tonic.alter < 0 ? Accidental::kFlat : Accidental::kNone;
+    k.tonic_accidental = tonic.alter > 0   ? Accidental::kSharp
+                         : tonic.alter < 0 ? Accidental::kFlat
+                                           : Accidental::kNone;
   }
   for (const auto& x : key.extra) {
     SpelledNote moved = MoveSpelled({x.letter, AccidentalSemitones(x.accidental)}, iv);
@@ -242,7 +253,8 @@ std::string TransposeChordSymbol(std::string_view s, const Interval& iv) {
   if (!note_at(0, false, &root, &len)) return std::string(s);
   std::string out = text_of(root, false);
   size_t slash = s.find('/', len);
-  std::string_view quality = s.substr(len, slash == std::string_view::npos ? std::string_view::npos : slash - len);
+  std::string_view quality =
+      s.substr(len, slash == std::string_view::npos ? std::string_view::npos : slash - len);
   out += quality;
   if (slash == std::string_view::npos) return out;
   SpelledNote bass;
@@ -254,7 +266,8 @@ std::string TransposeChordSymbol(std::string_view s, const Interval& iv) {
 
 Result<Tune> TransposeTune(const Tune& tune, int semitones) {
   if (std::abs(semitones) > 127)
-    return Status::InvalidArgument("expected a transposition within -127..127 semitones, got " + std::to_string(semitones));
+    return Status::InvalidArgument("expected a transposition within -127..127 semitones, got " +
+                                   std::to_string(semitones));
   return TransposeWith(tune, IntervalForKey(tune.initial.key, semitones));
 }
 
@@ -270,7 +283,8 @@ Result<Tune> TransposeToTonic(const Tune& tune, SpelledNote tonic) {
 
 Result<SpelledNote> ParseTonic(std::string_view text) {
   auto bad = [&] {
-    return Status::InvalidArgument("expected a tonic such as C, F#, Bb, got '" + std::string(text) + "'");
+    return Status::InvalidArgument("expected a tonic such as C, F#, Bb, got '" + std::string(text) +
+                                   "'");
   };
   if (text.empty() || text.size() > 2) return bad();
   SpelledNote n;

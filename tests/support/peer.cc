@@ -48,7 +48,7 @@ MelodyDiff CompareMelodies(const std::vector<SmfNote>& expected, const std::vect
   for (size_t i = 0; i < n; ++i) {
     const SmfNote& e = expected[i];
     const SmfNote& a = actual[i];
-    const char* cause = e.onset != a.onset              ? "onset"
+    const char* cause = e.onset != a.onset               ? "onset"
                         : e.pitch != a.pitch - semitones ? "pitch"
                         : e.duration != a.duration       ? "duration"
                                                          : nullptr;
