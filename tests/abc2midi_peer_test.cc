@@ -48,8 +48,8 @@ const std::map<std::string, std::string>& KnownDifferences() {
 struct Tally {
   int compared = 0;
   int equal = 0;
-  std::map<std::string, int> causes;  // unexplained differences by cause
-  std::map<std::string, int> known;   // documented differences by reason
+  std::map<std::string, int> causes;                         // unexplained differences by cause
+  std::map<std::string, int> known;                          // documented differences by reason
   std::map<std::string, std::vector<std::string>> examples;  // cause -> a few "file X:n: detail"
   void Add(const std::string& tune, const std::string& where, const testing::MelodyDiff& d) {
     ++compared;
@@ -59,7 +59,8 @@ struct Tally {
     }
     auto k = KnownDifferences().find(tune);
     std::string key = k != KnownDifferences().end() ? "documented: " + k->second : d.cause;
-    ++(k != KnownDifferences().end() ? known : causes)[k != KnownDifferences().end() ? k->second : d.cause];
+    ++(k != KnownDifferences().end() ? known
+                                     : causes)[k != KnownDifferences().end() ? k->second : d.cause];
     if (examples[key].size() < 3) examples[key].push_back(where + ": " + d.detail);
   }
   int unexplained() const { return compared - equal - Sum(known); }
@@ -71,7 +72,8 @@ struct Tally {
   void Print(const std::string& name) const {
     std::cout << name << ": " << equal << " of " << compared << " tunes play the same";
     for (const auto& [c, n] : known) std::cout << "; " << n << " differ, documented: " << c;
-    for (const auto& [c, n] : causes) std::cout << "; " << n << " differ by " << c << " (unexplained)";
+    for (const auto& [c, n] : causes)
+      std::cout << "; " << n << " differ by " << c << " (unexplained)";
     std::cout << "\n";
     for (const auto& [c, ex] : examples)
       for (const auto& e : ex) std::cout << "  [" << c << "] " << e << "\n";
@@ -80,10 +82,11 @@ struct Tally {
 
 TEST(Abc2midiPeer, PlaysWrittenAndTransposedTunesAsTheOriginals) {
   ABCRNN_REQUIRE_CORPUS();
-  if (!testing::HaveTool("abc2midi")) GTEST_SKIP() << "abc2midi absent: peer test skipped (apt-get install abcmidi)";
+  if (!testing::HaveTool("abc2midi"))
+    GTEST_SKIP() << "abc2midi absent: peer test skipped (apt-get install abcmidi)";
   auto files = ExpandPaths({testing::CorpusDir()}, {".abc"});
   ASSERT_TRUE(files.ok());
-  fs::path dir = fs::temp_directory_path() / ("abcrnn_peer_" + std::to_string(::getpid()));
+  fs::path dir = fs::path(testing::ScratchRoot()) / ("abcrnn_peer_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   auto t0 = std::chrono::steady_clock::now();
   Tally written, transposed;
@@ -104,7 +107,8 @@ TEST(Abc2midiPeer, PlaysWrittenAndTransposedTunesAsTheOriginals) {
       out_moved += WriteTune(*moved) + "\n";
     }
     // Three folders, one abc2midi run each; the .mid files are named by X:.
-    std::string rel = fs::path(path).parent_path().filename().string() + "_" + fs::path(path).stem().string();
+    std::string rel =
+        fs::path(path).parent_path().filename().string() + "_" + fs::path(path).stem().string();
     std::map<std::string, std::map<int, testing::SmfFile>> midi;
     for (const auto& [kind, content] : {std::make_pair("orig", std::string_view(*text)),
                                         std::make_pair("written", std::string_view(out_written)),
@@ -129,14 +133,18 @@ TEST(Abc2midiPeer, PlaysWrittenAndTransposedTunesAsTheOriginals) {
       const std::string& name = where;
       auto melody = testing::ChannelNotes(o->second, 0);
       auto w = midi["written"].find(tune.x);
-      written.Add(name, where, w == midi["written"].end() ? testing::MelodyDiff{"not-played", "no MIDI file"}
-                                                     : testing::CompareMelodies(melody, testing::ChannelNotes(w->second, 0)));
+      written.Add(name, where,
+                  w == midi["written"].end()
+                      ? testing::MelodyDiff{"not-played", "no MIDI file"}
+                      : testing::CompareMelodies(melody, testing::ChannelNotes(w->second, 0)));
       auto s = shift.find(tune.x);
       if (s == shift.end()) continue;
       auto m = midi["moved"].find(tune.x);
-      transposed.Add(name, where + " by " + std::to_string(s->second),
-                     m == midi["moved"].end() ? testing::MelodyDiff{"not-played", "no MIDI file"}
-                                              : testing::CompareMelodies(melody, testing::ChannelNotes(m->second, 0), s->second));
+      transposed.Add(
+          name, where + " by " + std::to_string(s->second),
+          m == midi["moved"].end()
+              ? testing::MelodyDiff{"not-played", "no MIDI file"}
+              : testing::CompareMelodies(melody, testing::ChannelNotes(m->second, 0), s->second));
     }
   }
   fs::remove_all(dir);

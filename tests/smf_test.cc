@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <map>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "support/paths.h"
@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 TEST(SmfReader, AgreesWithMidi2abcMidigramOnEveryNoteOfACollection) {
   ABCRNN_REQUIRE_CORPUS();
   if (!HaveTool("abc2midi") || !HaveTool("midi2abc")) GTEST_SKIP() << "abc2midi/midi2abc absent";
-  fs::path dir = fs::temp_directory_path() / ("abcrnn_smf_" + std::to_string(::getpid()));
+  fs::path dir = fs::path(ScratchRoot()) / ("abcrnn_smf_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   fs::copy_file(CorpusDir() + "/nottingham/jigs.abc", dir / "jigs.abc");
   auto t0 = std::chrono::steady_clock::now();
@@ -59,7 +59,8 @@ TEST(SmfReader, AgreesWithMidi2abcMidigramOnEveryNoteOfACollection) {
     while (std::getline(in, line)) {
       std::istringstream ls(line);
       int64_t on, off, track, ch, pitch, vel;
-      if (ls >> on >> off >> track >> ch >> pitch >> vel) peer.push_back({on, off, track, ch, pitch});
+      if (ls >> on >> off >> track >> ch >> pitch >> vel)
+        peer.push_back({on, off, track, ch, pitch});
     }
     ASSERT_EQ(peer.size(), smf.notes.size()) << "X:" << x;
     std::vector<std::array<int64_t, 5>> ours;
@@ -91,7 +92,12 @@ TEST(SmfReader, RejectsTruncatedAndForeignBytesWithAClearError) {
 TEST(SmfReader, PairsNoteOnWithVelocityZeroAsNoteOffAndKeepsRunningStatus) {
   // One track: C4 on at 0, (running status) velocity 0 at 480; E4 on at 480, off (0x80) at 720.
   std::string header("MThd\0\0\0\6\0\0\0\1\1\xe0", 14);
-  const char kEvents[] = "\0\x90\x3c\x40" "\x83\x60\x3c\0" "\0\x40\x40" "\x81\x70\x80\x40\0" "\0\xff\x2f\0";
+  const char kEvents[] =
+      "\0\x90\x3c\x40"
+      "\x83\x60\x3c\0"
+      "\0\x40\x40"
+      "\x81\x70\x80\x40\0"
+      "\0\xff\x2f\0";
   std::string ev(kEvents, sizeof(kEvents) - 1);
   std::string trk = std::string("MTrk\0\0\0", 7) + static_cast<char>(ev.size()) + ev;
   auto f = ParseSmf(header + trk);

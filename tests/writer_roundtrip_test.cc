@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <random>
 
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/abc/transpose.h"
@@ -71,8 +72,10 @@ TEST(WriterCorpus, WritingAndParsingAgainKeepsEveryNotesPitchAndDuration) {
           ++mismatched[name];
           if (++failures <= 5)
             ADD_FAILURE() << path << " X:" << tune.x << " (" << name << "): "
-                          << (at < 0 ? "new errors" : "first difference at note " + std::to_string(at))
-                          << "\n" << text;
+                          << (at < 0 ? "new errors"
+                                     : "first difference at note " + std::to_string(at))
+                          << "\n"
+                          << text;
         }
       }
     }
@@ -126,7 +129,9 @@ TEST(TransposeCorpus, TransposedTunesParseBackToEveryNoteShiftedBySemitones) {
       if (at >= 0 || !Rewritable(again)) {
         if (++failures <= 5)
           ADD_FAILURE() << path << " X:" << tune.x << " by " << n << ": "
-                        << (at < 0 ? "new errors" : "first difference at note " + std::to_string(at)) << "\n"
+                        << (at < 0 ? "new errors"
+                                   : "first difference at note " + std::to_string(at))
+                        << "\n"
                         << text;
       }
     }
@@ -134,6 +139,72 @@ TEST(TransposeCorpus, TransposedTunesParseBackToEveryNoteShiftedBySemitones) {
   std::cout << "transposition round trip: " << compared << " tunes moved by -6..6 semitones, "
             << failures << " with a different melody, " << out_of_range << " out of MIDI range\n";
   EXPECT_GT(compared, 12000);
+  EXPECT_EQ(failures, 0);
+}
+
+}  // namespace
+}  // namespace abcrnn::abc
+
+namespace abcrnn::abc {
+namespace {
+
+// Damaged text (bytes replaced, deleted, duplicated by a seeded generator) must never crash the
+// writer or the transposer, and whatever still parses without errors must round-trip.
+TEST(WriterMutations, DamagedTunesThatStillParseRoundTripAndNothingCrashes) {
+  ABCRNN_REQUIRE_CORPUS();
+  std::vector<std::string> seeds;
+  for (const char* f : {"/nottingham/jigs.abc", "/oneills1850/0001-0050.abc", "/aird/book1.abc",
+                        "/essen/han1.abc", "/miscfolk/americanfifeopus.abc"}) {
+    auto text = ReadFile(testing::CorpusDir() + f);
+    ASSERT_TRUE(text.ok());
+    // Split into tunes at "X:" lines.
+    size_t pos = 0;
+    while ((pos = text->find("\nX:", pos)) != std::string::npos) {
+      size_t end = text->find("\nX:", pos + 1);
+      seeds.push_back(
+          text->substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos));
+      pos += 1;
+    }
+  }
+  ASSERT_GT(seeds.size(), 500u);
+  std::mt19937 rng(20261125);
+  const std::string alphabet = "abcdefgABCDEFGz|:[]()^_=,'/<>-{}\"!~.0123456789 \nKMLT";
+  int tried = 0, rewritten = 0, failures = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string t = seeds[rng() % seeds.size()];
+    int edits = 1 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < edits && !t.empty(); ++k) {
+      size_t at = rng() % t.size();
+      switch (rng() % 3) {
+        case 0:
+          t[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          t.erase(at, 1 + rng() % 3);
+          break;
+        default:
+          t.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+      }
+    }
+    ++tried;
+    Tune tune = ParseTune(t);
+    if (!Rewritable(tune)) continue;
+    ++rewritten;
+    std::string text = WriteTune(tune);
+    if (FirstDifference(Melody(tune), Melody(ParseTune(text))) >= 0 && ++failures <= 3)
+      ADD_FAILURE() << "mutated input:\n" << t << "\nwritten:\n" << text;
+    int n = static_cast<int>(rng() % 13) - 6;
+    auto moved = TransposeTune(tune, n);
+    if (!moved.ok()) continue;
+    // The transposed tune's own model and its text agree (its pitches are the originals + n).
+    std::string moved_text = WriteTune(*moved);
+    if (FirstDifference(Melody(*moved), Melody(ParseTune(moved_text))) >= 0 && ++failures <= 3)
+      ADD_FAILURE() << "mutated input:\n" << t << "\ntransposed by " << n << ":\n" << moved_text;
+  }
+  std::cout << "writer mutations: " << tried << " damaged tunes, " << rewritten
+            << " still without errors, rewritten and transposed, " << failures
+            << " with another melody\n";
   EXPECT_EQ(failures, 0);
 }
 

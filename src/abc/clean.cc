@@ -72,7 +72,8 @@ abc::WriteOptions WriteOptionsFor(const CleanOptions& o) {
 
 class Cleaner {
  public:
-  explicit Cleaner(const CleanOptions& options) : options_(options), write_(WriteOptionsFor(options)) {}
+  explicit Cleaner(const CleanOptions& options)
+      : options_(options), write_(WriteOptionsFor(options)) {}
 
   Status Init() {
     if (options_.transpose_to.empty()) return Status::OK();
@@ -146,7 +147,8 @@ CleanOptions CleanOptions::KeepAll() {
   return o;
 }
 
-CleanResult CleanText(std::string_view text, const std::string& source, const CleanOptions& options) {
+CleanResult CleanText(std::string_view text, const std::string& source,
+                      const CleanOptions& options) {
   Cleaner cleaner(options);
   (void)cleaner.Init();  // an invalid tonic drops every tune as "invalid-transpose-to"
   cleaner.Add(text, source);
@@ -169,10 +171,12 @@ Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const Clea
 
 std::string FormatCleanReport(const CleanReport& report) {
   std::vector<std::pair<std::string, int>> reasons(report.dropped.begin(), report.dropped.end());
-  std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(reasons.begin(), reasons.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   int dropped = 0;
   for (const auto& r : reasons) dropped += r.second;
-  std::string s = "kept " + std::to_string(report.kept) + " of " + std::to_string(report.read) + " tunes";
+  std::string s =
+      "kept " + std::to_string(report.kept) + " of " + std::to_string(report.read) + " tunes";
   if (dropped == 0) return s;
   s += "; dropped " + std::to_string(dropped) + ":";
   for (size_t i = 0; i < reasons.size(); ++i)

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <memory>
 
 #include "abcrnn/abc/writer.h"
 
@@ -26,13 +28,20 @@ int Fifths(SpelledNote n) {
 // How many fifths the mode's signature lies below the major key on the same tonic.
 int ModeFifths(Mode m) {
   switch (m) {
-    case Mode::kLydian: return -1;
-    case Mode::kMajor: return 0;
-    case Mode::kMixolydian: return 1;
-    case Mode::kDorian: return 2;
-    case Mode::kMinor: return 3;
-    case Mode::kPhrygian: return 4;
-    case Mode::kLocrian: return 5;
+    case Mode::kLydian:
+      return -1;
+    case Mode::kMajor:
+      return 0;
+    case Mode::kMixolydian:
+      return 1;
+    case Mode::kDorian:
+      return 2;
+    case Mode::kMinor:
+      return 3;
+    case Mode::kPhrygian:
+      return 4;
+    case Mode::kLocrian:
+      return 5;
   }
   return 0;
 }
@@ -79,7 +88,8 @@ Status TransposePitch(Pitch* p, const Interval& iv) {
   int midi = p->midi + iv.semitones;
   if (midi < 0 || midi > 127)
     return Status::InvalidArgument("expected every pitch within MIDI 0..127 after transposing by " +
-                                   std::to_string(iv.semitones) + " semitones, got " + std::to_string(midi));
+                                   std::to_string(iv.semitones) + " semitones, got " +
+                                   std::to_string(midi));
   auto spell = [&](int idx) {
     int octave = idx >= 0 ? idx / 7 : -((-idx + 6) / 7);
     int natural = 12 * (octave + 5) + LetterSemitones(LetterAt(idx));
@@ -112,6 +122,7 @@ Result<Tune> TransposeWith(const Tune& tune, const Interval& iv) {
   t.initial.key = TransposeKey(t.initial.key, iv);
   for (auto& f : t.header)
     if (f.letter == 'K') f.value = KeyText(t.initial.key);
+  std::map<const MusicState*, std::shared_ptr<const MusicState>> moved_states;
   for (auto& v : t.voices) {
     v.initial.key = TransposeKey(v.initial.key, iv);
     // Notes follow the interval of the key they are in: a key change that had to be respelled
@@ -129,17 +140,26 @@ Result<Tune> TransposeWith(const Tune& tune, const Interval& iv) {
           if (!s.ok()) return s;
         }
       } else if (auto* a = e.get_if<Annotation>()) {
-        if (a->place == Annotation::Place::kChordSymbol) a->text = TransposeChordSymbol(a->text, here);
+        if (a->place == Annotation::Place::kChordSymbol)
+          a->text = TransposeChordSymbol(a->text, here);
       } else if (auto* fc = e.get_if<FieldChange>()) {
-        KeySignature old = fc->state.key;
-        fc->state.key = TransposeKey(old, iv);
+        if (!fc->state) continue;
+        // States are shared between elements and immutable: each one is replaced once.
+        auto& moved = moved_states[fc->state.get()];
+        if (!moved) {
+          auto copy = std::make_shared<MusicState>(*fc->state);
+          copy->key = TransposeKey(fc->state->key, iv);
+          moved = std::move(copy);
+        }
+        const KeySignature& old = fc->state->key;
         if (fc->field.letter == 'K') {
-          fc->field.value = KeyText(fc->state.key);
-          if (!old.none && !fc->state.key.none) {
-            int steps = Mod(LetterIndex(fc->state.key.tonic) - LetterIndex(TonicOf(old).letter), 7);
+          fc->field.value = KeyText(moved->key);
+          if (!old.none && !moved->key.none) {
+            int steps = Mod(LetterIndex(moved->key.tonic) - LetterIndex(TonicOf(old).letter), 7);
             here = {iv.semitones, SignedSteps(steps, iv.semitones)};
           }
         }
+        fc->state = moved;
       }
     }
   }
@@ -185,7 +205,9 @@ KeySignature TransposeKey(const KeySignature& key, const Interval& iv) {
     if (std::abs(tonic.alter) > 1 || std::abs(KeySharps(tonic, k.mode)) > 7)
       tonic = ConventionalTonic(PitchClass(tonic), k.mode, tonic.alter > 0);
     k.tonic = tonic.letter;
-    k.tonic_accidental = tonic.alter > 0 ? Accidental::kSharp : tonic.alter < 0 ? Accidental::kFlat : Accidental::kNone;
+    k.tonic_accidental = tonic.alter > 0   ? Accidental::kSharp
+                         : tonic.alter < 0 ? Accidental::kFlat
+                                           : Accidental::kNone;
   }
   for (const auto& x : key.extra) {
     SpelledNote moved = MoveSpelled({x.letter, AccidentalSemitones(x.accidental)}, iv);
@@ -231,7 +253,8 @@ std::string TransposeChordSymbol(std::string_view s, const Interval& iv) {
   if (!note_at(0, false, &root, &len)) return std::string(s);
   std::string out = text_of(root, false);
   size_t slash = s.find('/', len);
-  std::string_view quality = s.substr(len, slash == std::string_view::npos ? std::string_view::npos : slash - len);
+  std::string_view quality =
+      s.substr(len, slash == std::string_view::npos ? std::string_view::npos : slash - len);
   out += quality;
   if (slash == std::string_view::npos) return out;
   SpelledNote bass;
@@ -243,7 +266,8 @@ std::string TransposeChordSymbol(std::string_view s, const Interval& iv) {
 
 Result<Tune> TransposeTune(const Tune& tune, int semitones) {
   if (std::abs(semitones) > 127)
-    return Status::InvalidArgument("expected a transposition within -127..127 semitones, got " + std::to_string(semitones));
+    return Status::InvalidArgument("expected a transposition within -127..127 semitones, got " +
+                                   std::to_string(semitones));
   return TransposeWith(tune, IntervalForKey(tune.initial.key, semitones));
 }
 
@@ -259,7 +283,8 @@ Result<Tune> TransposeToTonic(const Tune& tune, SpelledNote tonic) {
 
 Result<SpelledNote> ParseTonic(std::string_view text) {
   auto bad = [&] {
-    return Status::InvalidArgument("expected a tonic such as C, F#, Bb, got '" + std::string(text) + "'");
+    return Status::InvalidArgument("expected a tonic such as C, F#, Bb, got '" + std::string(text) +
+                                   "'");
   };
   if (text.empty() || text.size() > 2) return bad();
   SpelledNote n;

@@ -132,15 +132,24 @@ class Out {
 
 std::string BarText(const BarLine& b) {
   switch (b.kind) {
-    case BarKind::kSingle: return "|";
-    case BarKind::kDouble: return "||";
-    case BarKind::kFinal: return "|]";
-    case BarKind::kStart: return "[|";
-    case BarKind::kRepeatStart: return "|:";
-    case BarKind::kRepeatEnd: return std::string(b.repeat_count > 1 ? b.repeat_count : 1, ':') + "|";
-    case BarKind::kRepeatBoth: return "::";
-    case BarKind::kDotted: return ".|";
-    case BarKind::kInvisible: return "[|]";
+    case BarKind::kSingle:
+      return "|";
+    case BarKind::kDouble:
+      return "||";
+    case BarKind::kFinal:
+      return "|]";
+    case BarKind::kStart:
+      return "[|";
+    case BarKind::kRepeatStart:
+      return "|:";
+    case BarKind::kRepeatEnd:
+      return std::string(b.repeat_count > 1 ? b.repeat_count : 1, ':') + "|";
+    case BarKind::kRepeatBoth:
+      return "::";
+    case BarKind::kDotted:
+      return ".|";
+    case BarKind::kInvisible:
+      return "[|]";
   }
   return "|";
 }
@@ -152,7 +161,10 @@ std::string TupletText(const Tuplet& t, const Meter& meter) {
   int beats = 0;
   for (int k : meter.numerators) beats += k;
   bool compound = meter.kind == Meter::Kind::kNumeric && beats % 3 == 0 && beats > 3;
-  int q_default = (t.p == 3 || t.p == 6) ? 2 : (t.p == 2 || t.p == 4 || t.p == 8) ? 3 : compound ? 3 : 2;
+  int q_default = (t.p == 3 || t.p == 6)               ? 2
+                  : (t.p == 2 || t.p == 4 || t.p == 8) ? 3
+                  : compound                           ? 3
+                                                       : 2;
   if (t.q == q_default && t.r == t.p) return "(" + std::to_string(t.p);
   if (t.q == q_default) return "(" + std::to_string(t.p) + "::" + std::to_string(t.r);
   return "(" + std::to_string(t.p) + ":" + std::to_string(t.q) + ":" + std::to_string(t.r);
@@ -169,11 +181,16 @@ std::string DecorationText(const Decoration& d) {
 }
 
 std::string FieldValue(const FieldChange& fc) {
+  if (!fc.state) return fc.field.value;
   switch (fc.field.letter) {
-    case 'K': return KeyText(fc.state.key);
-    case 'M': return MeterText(fc.state.meter);
-    case 'L': return UnitLengthText(fc.state.unit_length);
-    default: return fc.field.value;
+    case 'K':
+      return KeyText(fc.state->key);
+    case 'M':
+      return MeterText(fc.state->meter);
+    case 'L':
+      return UnitLengthText(fc.state->unit_length);
+    default:
+      return fc.field.value;
   }
 }
 
@@ -206,10 +223,14 @@ class TuneWriter {
       size_t begin = 0;
       for (size_t i = 0; i <= els.size(); ++i) {
         size_t end;
-        if (i == els.size()) end = i;
-        else if (els[i].kind() == ElementKind::kLineBreak) end = i + 1;
-        else if (own_line(i)) end = i > begin ? i : i + 1;
-        else continue;
+        if (i == els.size())
+          end = i;
+        else if (els[i].kind() == ElementKind::kLineBreak)
+          end = i + 1;
+        else if (own_line(i))
+          end = i > begin ? i : i + 1;
+        else
+          continue;
         if (end > begin) segments.push_back({els[begin].pos, v, begin, end});
         begin = end;
         if (i < els.size() && own_line(i) && end == i) {
@@ -217,7 +238,8 @@ class TuneWriter {
           begin = i + 1;
         }
       }
-      if (segments.empty() || segments.back().voice != v) segments.push_back({SourcePos{}, v, 0, 0});
+      if (segments.empty() || segments.back().voice != v)
+        segments.push_back({SourcePos{}, v, 0, 0});
     }
     std::stable_sort(segments.begin(), segments.end(), [](const Segment& a, const Segment& b) {
       return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.column < b.pos.column;
@@ -256,7 +278,8 @@ class TuneWriter {
         if (f.letter == 'T') out_.Line("T:" + f.value);
       for (const auto& f : h) {
         char c = f.letter;
-        if (c == 'X' || c == 'T' || IsMusicField(c) || c == 'Q' || c == 'V' || IsLyricsField(c)) continue;
+        if (c == 'X' || c == 'T' || IsMusicField(c) || c == 'Q' || c == 'V' || IsLyricsField(c))
+          continue;
         out_.Line(std::string(1, c) + ":" + f.value);
       }
     }
@@ -267,7 +290,8 @@ class TuneWriter {
     out_.Line("L:" + UnitLengthText(tune_.initial.unit_length));
     if (o_.fields) {
       for (const auto& f : h)
-        if (f.letter == 'Q' || (f.letter == 'V' && tune_.voices.size() > 1)) out_.Line(std::string(1, f.letter) + ":" + f.value);
+        if (f.letter == 'Q' || (f.letter == 'V' && tune_.voices.size() > 1))
+          out_.Line(std::string(1, f.letter) + ":" + f.value);
     }
     out_.Line("K:" + KeyText(tune_.initial.key));
   }
@@ -313,9 +337,12 @@ class TuneWriter {
         case ElementKind::kRest: {
           const Rest& r = *e.get_if<Rest>();
           if (r.bars > 0) {
-            out_.Put(std::string(r.invisible ? "X" : "Z") + (r.bars != 1 ? std::to_string(r.bars) : ""), Tok::kNote);
+            out_.Put(
+                std::string(r.invisible ? "X" : "Z") + (r.bars != 1 ? std::to_string(r.bars) : ""),
+                Tok::kNote);
           } else {
-            out_.Put(std::string(r.invisible ? "x" : "z") + LengthText(r.written_length), Tok::kNote);
+            out_.Put(std::string(r.invisible ? "x" : "z") + LengthText(r.written_length),
+                     Tok::kNote);
           }
           acc.EndRest();
           mid_bar = true;
@@ -342,8 +369,10 @@ class TuneWriter {
         case ElementKind::kSlur:
           if (o_.slurs) {
             const Slur& s = *e.get_if<Slur>();
-            if (s.open) out_.Put(s.dotted ? ".(" : "(", Tok::kPrefix);
-            else out_.Put(")", Tok::kOther);
+            if (s.open)
+              out_.Put(s.dotted ? ".(" : "(", Tok::kPrefix);
+            else
+              out_.Put(")", Tok::kOther);
           }
           break;
         case ElementKind::kGraceGroup: {
@@ -369,12 +398,16 @@ class TuneWriter {
           char c = fc.field.letter;
           bool keep = IsMusicField(c) || (IsLyricsField(c) ? o_.lyrics : o_.fields);
           if (c == 'V') keep = false;  // voices are written per Voice
-          if (c == 'K') acc.SetKey(fc.state.key, mid_bar);
-          st->meter = fc.state.meter;
+          if (fc.state) {
+            if (c == 'K') acc.SetKey(fc.state->key, mid_bar);
+            st->meter = fc.state->meter;
+          }
           if (!keep) break;
           std::string text = std::string(1, c) + ":" + FieldValue(fc);
-          if (fc.is_inline) out_.Put("[" + text + "]", Tok::kOther);
-          else out_.Line(text);
+          if (fc.is_inline)
+            out_.Put("[" + text + "]", Tok::kOther);
+          else
+            out_.Line(text);
           break;
         }
         case ElementKind::kLineBreak:
@@ -407,7 +440,8 @@ class TuneWriter {
 WriteOptions WriteOptions::Training() {
   WriteOptions o;
   o.write_x = false;
-  o.fields = o.comments = o.lyrics = o.chord_symbols = o.decorations = o.grace_notes = o.slurs = false;
+  o.fields = o.comments = o.lyrics = o.chord_symbols = o.decorations = o.grace_notes = o.slurs =
+      false;
   return o;
 }
 
@@ -421,8 +455,10 @@ std::string KeyText(const KeySignature& key) {
     s += key.tonic;
     if (key.tonic_accidental == Accidental::kSharp) s += '#';
     if (key.tonic_accidental == Accidental::kFlat) s += 'b';
-    if (key.mode == Mode::kMinor) s += 'm';
-    else if (key.mode != Mode::kMajor) s += ModeName(key.mode);
+    if (key.mode == Mode::kMinor)
+      s += 'm';
+    else if (key.mode != Mode::kMajor)
+      s += ModeName(key.mode);
   }
   for (const auto& x : key.extra) {
     s += ' ';
@@ -434,13 +470,18 @@ std::string KeyText(const KeySignature& key) {
 
 std::string MeterText(const Meter& m) {
   switch (m.kind) {
-    case Meter::Kind::kNone: return "none";
-    case Meter::Kind::kCommon: return "C";
-    case Meter::Kind::kCut: return "C|";
-    case Meter::Kind::kNumeric: break;
+    case Meter::Kind::kNone:
+      return "none";
+    case Meter::Kind::kCommon:
+      return "C";
+    case Meter::Kind::kCut:
+      return "C|";
+    case Meter::Kind::kNumeric:
+      break;
   }
   std::string s;
-  for (size_t i = 0; i < m.numerators.size(); ++i) s += (i ? "+" : "") + std::to_string(m.numerators[i]);
+  for (size_t i = 0; i < m.numerators.size(); ++i)
+    s += (i ? "+" : "") + std::to_string(m.numerators[i]);
   return s + "/" + std::to_string(m.denominator);
 }
 

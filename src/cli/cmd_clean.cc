@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "abcrnn/abc/clean.h"
 #include "abcrnn/util/file.h"
@@ -70,19 +70,26 @@ int RunClean(CleanArgs args) {
 
 void RegisterClean(CLI::App& app, RunFn& run) {
   auto args = std::make_shared<CleanArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "clean", "Write the training form of every usable tune (M:, L:, K: and the music), without duplicates");
-  sub->add_option("files", args->inputs, "ABC files or folders (*.abc), '-' for standard input")->required();
+  CLI::App* sub = app.add_subcommand("clean",
+                                     "Write the training form of every usable tune (M:, L:, K: and "
+                                     "the music), without duplicates");
+  sub->add_option("files", args->inputs, "ABC files or folders (*.abc), '-' for standard input")
+      ->required();
   sub->add_option("-o,--output", args->output, "Output ABC file ('-': standard output)");
-  sub->add_flag("--keep-fields", args->options.keep_fields, "Keep the other fields (T:, R:, Q:, P: ...)");
-  sub->add_flag("--keep-comments", args->options.keep_comments, "Keep % comments and %% directives");
+  sub->add_flag("--keep-fields", args->options.keep_fields,
+                "Keep the other fields (T:, R:, Q:, P: ...)");
+  sub->add_flag("--keep-comments", args->options.keep_comments,
+                "Keep % comments and %% directives");
   sub->add_flag("--keep-lyrics", args->options.keep_lyrics, "Keep w: and W: lyrics");
-  sub->add_flag("--keep-chords", args->options.keep_chord_symbols, "Keep chord symbols and annotations");
-  sub->add_flag("--keep-decorations", args->options.keep_decorations, "Keep decorations (~ . !trill! ...)");
+  sub->add_flag("--keep-chords", args->options.keep_chord_symbols,
+                "Keep chord symbols and annotations");
+  sub->add_flag("--keep-decorations", args->options.keep_decorations,
+                "Keep decorations (~ . !trill! ...)");
   sub->add_flag("--keep-graces", args->options.keep_grace_notes, "Keep grace notes {...}");
   sub->add_flag("--keep-slurs", args->options.keep_slurs, "Keep slurs ( )");
   sub->add_flag("--keep-all", args->keep_all, "Keep every category above and every duplicate");
-  sub->add_flag("--keep-duplicates", args->keep_duplicates, "Do not drop tunes whose melody repeats an earlier one");
+  sub->add_flag("--keep-duplicates", args->keep_duplicates,
+                "Do not drop tunes whose melody repeats an earlier one");
   sub->add_option("--transpose-to", args->options.transpose_to,
                   "Move every tune to this tonic (C, D, F#, Bb ...) keeping its mode");
   sub->callback([args, &run] { run = [args] { return RunClean(*args); }; });

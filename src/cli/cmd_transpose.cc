@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/abc/transpose.h"
@@ -28,7 +28,8 @@ struct TransposeArgs {
 // Errors that make a tune unsafe to rewrite (bar-length findings are not among them).
 bool Rewritable(const abc::Tune& tune) {
   for (const auto& d : tune.diagnostics)
-    if (d.severity == abc::Severity::kError && d.kind != abc::DiagnosticKind::kOverfullBar) return false;
+    if (d.severity == abc::Severity::kError && d.kind != abc::DiagnosticKind::kOverfullBar)
+      return false;
   return !tune.voices.empty();
 }
 
@@ -91,9 +92,13 @@ int RunTranspose(const TransposeArgs& args) {
 
 void RegisterTranspose(CLI::App& app, RunFn& run) {
   auto args = std::make_shared<TransposeArgs>();
-  CLI::App* sub = app.add_subcommand("transpose", "Transpose tunes by semitones, respelling keys and chord symbols");
-  sub->add_option("--semitones", args->semitones, "Semitones up (negative: down)")->required()->check(CLI::Range(-48, 48));
-  sub->add_option("files", args->inputs, "ABC files or folders (*.abc), '-' for standard input")->required();
+  CLI::App* sub = app.add_subcommand(
+      "transpose", "Transpose tunes by semitones, respelling keys and chord symbols");
+  sub->add_option("--semitones", args->semitones, "Semitones up (negative: down)")
+      ->required()
+      ->check(CLI::Range(-48, 48));
+  sub->add_option("files", args->inputs, "ABC files or folders (*.abc), '-' for standard input")
+      ->required();
   sub->add_option("-o,--output", args->output, "Output ABC file ('-': standard output)");
   sub->callback([args, &run] { run = [args] { return RunTranspose(*args); }; });
 }

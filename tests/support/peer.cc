@@ -1,12 +1,20 @@
 // Running abc2midi over a batch of tunes and comparing the melodies it plays.
 #include "support/peer.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "support/paths.h"
 
 namespace abcrnn::testing {
 namespace fs = std::filesystem;
+
+std::string ScratchRoot() {
+  std::error_code ec;
+  if (fs::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0) return "/dev/shm";
+  return fs::temp_directory_path(ec).string();
+}
 
 Result<std::map<int, SmfFile>> RunAbc2Midi(const std::string& abc_path) {
   fs::path p(abc_path);
@@ -40,7 +48,7 @@ MelodyDiff CompareMelodies(const std::vector<SmfNote>& expected, const std::vect
   for (size_t i = 0; i < n; ++i) {
     const SmfNote& e = expected[i];
     const SmfNote& a = actual[i];
-    const char* cause = e.onset != a.onset              ? "onset"
+    const char* cause = e.onset != a.onset               ? "onset"
                         : e.pitch != a.pitch - semitones ? "pitch"
                         : e.duration != a.duration       ? "duration"
                                                          : nullptr;

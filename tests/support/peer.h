@@ -12,6 +12,10 @@
 
 namespace abcrnn::testing {
 
+// A folder for scratch files of the peer tests: /dev/shm (memory) when writable, since abc2midi
+// writes one small file per tune and a busy disk makes that slow; else the system's temp folder.
+std::string ScratchRoot();
+
 // Runs `abc2midi ABC_PATH -quiet -silent` (the .mid files land beside ABC_PATH, named
 // <stem><X>.mid) and reads every file back: X number -> file. Tunes abc2midi did not render are
 // absent. REQUIRES: the folder of ABC_PATH holds no other <stem>*.mid files.

@@ -20,8 +20,14 @@ class Reader {
   bool Has(size_t n) const { return pos_ + n <= b_.size(); }
   size_t pos() const { return pos_; }
   uint8_t U8() { return static_cast<uint8_t>(b_[pos_++]); }
-  uint32_t U16() { uint32_t v = U8(); return (v << 8) | U8(); }
-  uint32_t U32() { uint32_t v = U16(); return (v << 16) | U16(); }
+  uint32_t U16() {
+    uint32_t v = U8();
+    return (v << 8) | U8();
+  }
+  uint32_t U32() {
+    uint32_t v = U16();
+    return (v << 16) | U16();
+  }
   void Skip(size_t n) { pos_ += n; }
   // Variable-length quantity (at most 4 bytes); false when truncated.
   bool Vlq(uint32_t* out) {
@@ -30,7 +36,10 @@ class Reader {
       if (!Has(1)) return false;
       uint8_t c = U8();
       v = (v << 7) | (c & 0x7f);
-      if (!(c & 0x80)) { *out = v; return true; }
+      if (!(c & 0x80)) {
+        *out = v;
+        return true;
+      }
     }
     return false;
   }
@@ -54,9 +63,11 @@ Status ParseTrack(std::string_view data, int track, std::vector<SmfNote>* notes)
   };
   while (r.Has(1)) {
     uint32_t delta;
-    if (!r.Vlq(&delta)) return Status::Corruption("track " + std::to_string(track) + ": truncated delta time");
+    if (!r.Vlq(&delta))
+      return Status::Corruption("track " + std::to_string(track) + ": truncated delta time");
     time += delta;
-    if (!r.Has(1)) return Status::Corruption("track " + std::to_string(track) + ": truncated event");
+    if (!r.Has(1))
+      return Status::Corruption("track " + std::to_string(track) + ": truncated event");
     uint8_t c = r.U8();
     if (c == 0xff) {  // meta: type, length, data
       if (!r.Has(1)) return Status::Corruption("truncated meta event");
@@ -79,7 +90,8 @@ Status ParseTrack(std::string_view data, int track, std::vector<SmfNote>* notes)
       if (!r.Has(1)) return Status::Corruption("truncated channel event");
       d1 = r.U8();
     } else {
-      if (!status) return Status::Corruption("expected a status byte, got running status at the start");
+      if (!status)
+        return Status::Corruption("expected a status byte, got running status at the start");
       d1 = c;
     }
     int kind = status & 0xf0, ch = status & 0x0f;
@@ -117,10 +129,13 @@ Result<SmfFile> ParseSmf(std::string_view bytes) {
   f.format = static_cast<int>(r.U16());
   uint32_t ntracks = r.U16();
   f.division = static_cast<int>(r.U16());
-  if (hlen < 6 || !r.Has(hlen - 6)) return Status::Corruption("expected a 6-byte MThd, got a truncated one");
+  if (hlen < 6 || !r.Has(hlen - 6))
+    return Status::Corruption("expected a 6-byte MThd, got a truncated one");
   r.Skip(hlen - 6);
   for (uint32_t t = 0; t < ntracks; ++t) {
-    if (!r.Has(8)) return Status::Corruption("expected " + std::to_string(ntracks) + " tracks, got " + std::to_string(t));
+    if (!r.Has(8))
+      return Status::Corruption("expected " + std::to_string(ntracks) + " tracks, got " +
+                                std::to_string(t));
     size_t at = r.pos();
     if (bytes.substr(at, 4) != "MTrk")
       return Status::Corruption("expected MTrk, got '" + std::string(bytes.substr(at, 4)) + "'");

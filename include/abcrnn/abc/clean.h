@@ -44,7 +44,8 @@ struct CleanedTune {
 struct CleanReport {
   int read = 0;
   int kept = 0;
-  std::map<std::string, int> dropped;  // reason ("errors", "overfull-bar", "several-voices", "duplicate", ...) -> tunes
+  std::map<std::string, int>
+      dropped;  // reason ("errors", "overfull-bar", "several-voices", "duplicate", ...) -> tunes
 };
 
 struct CleanResult {
@@ -57,7 +58,8 @@ struct CleanResult {
 // Drop reasons: "errors" (any error but overfull bars), "overfull-bar", "several-voices",
 // "no-music", "transpose-out-of-range", "duplicate" (same melody as an earlier tune, compared
 // with pitches relative to the first note, so transposed copies count).
-CleanResult CleanText(std::string_view text, const std::string& source, const CleanOptions& options);
+CleanResult CleanText(std::string_view text, const std::string& source,
+                      const CleanOptions& options);
 // Cleans every tune of the files and folders (*.abc below a folder; "-" = standard input), with
 // duplicates detected across all of them. IOError/NotFound when a path cannot be read,
 // InvalidArgument for a transpose_to that is not a tonic ("C", "F#", "Bb").

@@ -1,0 +1,153 @@
+// The cleaner and `abcrnn clean` / `abcrnn transpose`: the training form, each category kept by
+// its option, the tunes dropped and why (errors, overfull bars, several voices, duplicates, also
+// transposed ones), moving to a common tonic, the output file and the exit codes.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "abcrnn/abc/clean.h"
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/util/file.h"
+#include "support/paths.h"
+
+namespace abcrnn {
+namespace {
+namespace fs = std::filesystem;
+
+const char kJigD[] =
+    "X:1\nT:Jig in D\nR:jig\nM:6/8\nL:1/8\nK:D\n\"D\"~d2A {g}(FAd)|\"A\"c2e !fermata!a3|\nw:la\n";
+// The same melody a fourth higher, with other decorations: a duplicate after transposition.
+const char kJigG[] = "X:2\nT:Jig in G\nM:6/8\nL:1/8\nK:G\ng2d Bdg|f2a d'3|\n";
+const char kOverfull[] = "X:3\nT:Overfull\nM:2/4\nL:1/8\nK:C\nCDEFG|CDEF|\n";
+const char kVoices[] = "X:4\nT:Two voices\nM:2/4\nL:1/8\nK:C\nV:1\nCDEF|\nV:2\nEFGA|\n";
+const char kBroken[] = "X:5\nT:Broken\nM:2/4\nL:1/8\nK:C\n[CEG|\n";
+
+TEST(CleanText, WritesTheTrainingFormWithOnlyMeterUnitLengthKeyAndMusic) {
+  CleanResult r = CleanText(kJigD, "jigs.abc", CleanOptions());
+  ASSERT_EQ(r.tunes.size(), 1u);
+  EXPECT_EQ(r.tunes[0].text, "M:6/8\nL:1/8\nK:D\nd2A FAd|c2e a3|\n");
+  EXPECT_EQ(r.tunes[0].x, "1");
+  EXPECT_EQ(r.tunes[0].title, "Jig in D");
+  EXPECT_EQ(r.tunes[0].source, "jigs.abc");
+  EXPECT_EQ(r.tunes[0].line, 1);
+}
+
+TEST(CleanText, KeepsEachCategoryWhenItsOptionSaysSo) {
+  auto with = [](void (*set)(CleanOptions*)) {
+    CleanOptions o;
+    set(&o);
+    return CleanText(kJigD, "f", o).tunes.at(0).text;
+  };
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_fields = true; }).find("T:Jig in D\nR:jig\n"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_lyrics = true; }).find("\nw:la\n"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_chord_symbols = true; }).find("\"D\"d2A"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_decorations = true; }).find("~d2A"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_decorations = true; }).find("!fermata!a3"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_grace_notes = true; }).find("{g}FAd"),
+            std::string::npos);
+  EXPECT_NE(with([](CleanOptions* o) { o->keep_slurs = true; }).find("(FAd)"), std::string::npos);
+  std::string all = CleanText(kJigD, "f", CleanOptions::KeepAll()).tunes.at(0).text;
+  EXPECT_EQ(
+      all,
+      "T:Jig in D\nR:jig\nM:6/8\nL:1/8\nK:D\n\"D\"~d2A {g}(FAd)|\"A\"c2e !fermata!a3|\nw:la\n");
+}
+
+TEST(CleanText, DropsATransposedDuplicate) {
+  CleanResult r = CleanText(std::string(kJigD) + "\n" + kJigG, "f", CleanOptions());
+  EXPECT_EQ(r.report.read, 2);
+  EXPECT_EQ(r.report.kept, 1);
+  EXPECT_EQ(r.report.dropped["duplicate"], 1);
+  CleanOptions keep;
+  keep.drop_duplicates = false;
+  EXPECT_EQ(CleanText(std::string(kJigD) + "\n" + kJigG, "f", keep).report.kept, 2);
+}
+
+TEST(CleanText, DropsTunesWithErrorsOverfullBarsOrSeveralVoicesAndSaysWhy) {
+  std::string text = std::string(kOverfull) + "\n" + kVoices + "\n" + kBroken + "\n" + kJigD;
+  CleanResult r = CleanText(text, "f", CleanOptions());
+  EXPECT_EQ(r.report.read, 4);
+  EXPECT_EQ(r.report.kept, 1);
+  EXPECT_EQ(r.report.dropped["overfull-bar"], 1);
+  EXPECT_EQ(r.report.dropped["several-voices"], 1);
+  EXPECT_EQ(r.report.dropped["errors"], 1);
+  EXPECT_EQ(FormatCleanReport(r.report),
+            "kept 1 of 4 tunes; dropped 3: 1 errors, 1 overfull-bar, 1 several-voices");
+}
+
+TEST(CleanText, MovesEveryTuneToTheCommonTonicKeepingItsMode) {
+  CleanOptions o;
+  o.transpose_to = "C";
+  o.drop_duplicates = false;
+  CleanResult r = CleanText(std::string(kJigD) + "\n" + kJigG, "f", o);
+  ASSERT_EQ(r.tunes.size(), 2u);
+  EXPECT_EQ(r.tunes[0].text, "M:6/8\nL:1/8\nK:C\nc2G EGc|B2d g3|\n");
+  // G to C: up a fourth (the nearer way), so an octave above the D tune moved down a tone.
+  EXPECT_EQ(r.tunes[1].text, "M:6/8\nL:1/8\nK:C\nc'2g egc'|b2d' g'3|\n");
+  o.transpose_to = "H";
+  EXPECT_EQ(CleanText(kJigD, "f", o).report.dropped["invalid-transpose-to"], 1);
+}
+
+class CleanCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("abcrnn_clean_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    in_ = (dir_ / "in.abc").string();
+    ASSERT_TRUE(
+        WriteFileAtomically(in_, std::string(kJigD) + "\n" + kJigG + "\n" + kOverfull).ok());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+  std::string in_;
+};
+
+TEST_F(CleanCommand, WritesValidMultiTuneAbcNumberedFromOneAndReportsDrops) {
+  std::string out = (dir_ / "out.abc").string();
+  auto r = testing::RunCommand(
+      testing::Program("abcrnn") + " clean --keep-duplicates " + in_ + " -o " + out, true);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("kept 2 of 3 tunes; dropped 1: 1 overfull-bar"), std::string::npos) << r.out;
+  auto text = ReadFile(out);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(
+      *text,
+      "X:1\nM:6/8\nL:1/8\nK:D\nd2A FAd|c2e a3|\n\nX:2\nM:6/8\nL:1/8\nK:G\ng2d Bdg|f2a d'3|\n");
+  abc::AbcFile parsed = abc::ParseAbcFile(*text);
+  ASSERT_EQ(parsed.tunes.size(), 2u);
+  EXPECT_TRUE(parsed.tunes[1].valid());
+}
+
+TEST_F(CleanCommand, ExitsWithTwoForABadTonicAMissingFileOrNothingLeft) {
+  std::string abcrnn = testing::Program("abcrnn");
+  EXPECT_EQ(
+      testing::RunCommand(abcrnn + " clean --transpose-to Q " + in_ + " 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(
+      testing::RunCommand(abcrnn + " clean " + (dir_ / "absent.abc").string() + " 2>/dev/null")
+          .exit_code,
+      2);
+  std::string only_bad = (dir_ / "bad.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(only_bad, kOverfull).ok());
+  EXPECT_EQ(testing::RunCommand(abcrnn + " clean " + only_bad + " 2>/dev/null").exit_code, 2);
+}
+
+TEST_F(CleanCommand, TransposeCommandRespellsTheKeyAndChordSymbols) {
+  auto r = testing::RunCommand(testing::Program("abcrnn") + " transpose --semitones 1 " + in_ +
+                               " 2>/dev/null");
+  EXPECT_EQ(r.exit_code,
+            0);  // the overfull tune is transposed too: bar lengths are not errors here
+  EXPECT_NE(r.out.find("K:Eb\n\"Eb\"~e2B {a}(GBe)|\"Bb\"d2f !fermata!b3|\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("X:2\nT:Jig in G\nM:6/8\nL:1/8\nK:Ab\n"), std::string::npos) << r.out;
+  auto bad = testing::RunCommand(testing::Program("abcrnn") + " transpose " + in_ + " 2>/dev/null");
+  EXPECT_EQ(bad.exit_code, 2);  // --semitones is required
+}
+
+}  // namespace
+}  // namespace abcrnn

@@ -1,0 +1,83 @@
+// The ABC writer, construct by construct: canonical lengths and field values, header order,
+// normalised spacing and line breaks, categories dropped, accidentals added where dropping a
+// grace note would change a pitch.
+#include <gtest/gtest.h>
+
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/abc/writer.h"
+
+namespace abcrnn::abc {
+namespace {
+
+std::string Rewrite(const std::string& abc, const WriteOptions& o = {}) {
+  Tune t = ParseTune(abc);
+  EXPECT_TRUE(t.valid()) << (t.diagnostics.empty() ? "" : t.diagnostics[0].ToString());
+  return WriteTune(t, o);
+}
+
+TEST(WriterLengths, AreWrittenInCanonicalForm) {
+  EXPECT_EQ(LengthText(Fraction(1)), "");
+  EXPECT_EQ(LengthText(Fraction(2)), "2");
+  EXPECT_EQ(LengthText(Fraction(1, 2)), "/");
+  EXPECT_EQ(LengthText(Fraction(3, 2)), "3/");
+  EXPECT_EQ(LengthText(Fraction(1, 4)), "/4");
+  EXPECT_EQ(LengthText(Fraction(3, 4)), "3/4");
+}
+
+TEST(WriterFieldValues, AreNormalised) {
+  EXPECT_EQ(KeyText(*ParseKey("E minor")), "Em");
+  EXPECT_EQ(KeyText(*ParseKey("ADor")), "Ador");
+  EXPECT_EQ(KeyText(*ParseKey("Bb mix")), "Bbmix");
+  EXPECT_EQ(KeyText(*ParseKey("D =c")), "D =c");
+  EXPECT_EQ(KeyText(*ParseKey("F#m")), "F#m");
+  EXPECT_EQ(KeyText(*ParseKey("none")), "none");
+  EXPECT_EQ(MeterText(*ParseMeter("C|")), "C|");
+  EXPECT_EQ(MeterText(*ParseMeter("6/8")), "6/8");
+  EXPECT_EQ(UnitLengthText(Fraction(1, 16)), "1/16");
+}
+
+TEST(Writer, PutsHeaderFieldsInCanonicalOrderWithTheDefaultUnitLengthMadeExplicit) {
+  EXPECT_EQ(Rewrite("X:7\nR:reel\nM:C|\nT:Title\nQ:1/2=90\nC:Trad\nK:G\nGABc|\n"),
+            "X:7\nT:Title\nR:reel\nC:Trad\nM:C|\nL:1/8\nQ:1/2=90\nK:G\nGABc|\n");
+}
+
+TEST(Writer, NormalisesSpacingAroundBarsAndKeepsBeamBreaks) {
+  EXPECT_EQ(Rewrite("X:1\nM:6/8\nL:1/8\nK:D\n  A/2B3/2  c  d>e f |  [1 f2 e :|[2 f3 |]\n"),
+            "X:1\nM:6/8\nL:1/8\nK:D\nA/B3/ c d>e f|[1f2 e:|[2f3|]\n");
+}
+
+TEST(Writer, KeepsTupletsChordsTiesSlursGracesDecorationsAndChordSymbols) {
+  std::string music = "(3abc \"Am\"[CEG]2 A-A|{g}(AB) ~c!trill!d .e|\n";
+  EXPECT_EQ(Rewrite("X:1\nM:4/4\nL:1/8\nK:C\n" + music), "X:1\nM:4/4\nL:1/8\nK:C\n" + music);
+}
+
+TEST(Writer, TurnsDollarLineBreaksIntoNewlinesAndJoinsContinuations) {
+  EXPECT_EQ(Rewrite("X:1\nM:2/4\nL:1/8\nK:C\nCDEF|$GABc|\\\ncBAG|\n"),
+            "X:1\nM:2/4\nL:1/8\nK:C\nCDEF|\nGABc|cBAG|\n");
+}
+
+TEST(WriterTrainingForm, KeepsOnlyMeterUnitLengthKeyAndTheMusic) {
+  std::string abc =
+      "X:1\nT:T\nR:jig\nM:6/8\nK:D\n% a comment\n\"D\"~A2{g}A (Bcd)|!fermata!e3 e3|\nw:la la\n";
+  EXPECT_EQ(Rewrite(abc, WriteOptions::Training()), "M:6/8\nL:1/8\nK:D\nA2A Bcd|e3 e3|\n");
+}
+
+TEST(WriterTrainingForm, KeepsTheSharpAGraceNoteCarriedWhenDroppingIt) {
+  // The grace's ^f sharpens the later F of the bar (any octave); without the grace the first F
+  // must say so itself.
+  EXPECT_EQ(Rewrite("X:1\nM:2/4\nL:1/8\nK:C\n{^f}f2 F2|F4|\n", WriteOptions::Training()),
+            "M:2/4\nL:1/8\nK:C\n^f2 F2|F4|\n");
+}
+
+TEST(Writer, KeepsInlineFieldsAndBodyKeyChanges) {
+  EXPECT_EQ(Rewrite("X:1\nM:3/4\nL:1/4\nK:G\nGAB|[M:2/4]cd|\nK:Dm\nDE|\n"),
+            "X:1\nM:3/4\nL:1/4\nK:G\nGAB|[M:2/4]cd|\nK:Dm\nDE|\n");
+}
+
+TEST(Writer, WritesATupletWithNonDefaultRatioInFull) {
+  EXPECT_EQ(Rewrite("X:1\nM:4/4\nL:1/8\nK:C\n(3:2:2a2b (5cdefg z3|\n"),
+            "X:1\nM:4/4\nL:1/8\nK:C\n(3::2a2b (5cdefg z3|\n");
+}
+
+}  // namespace
+}  // namespace abcrnn::abc
