@@ -1,6 +1,8 @@
 // abcrnn-train: the only program that links LibTorch. Parses the options, checks everything that
 // can fail cheaply (options, --out, --resume, the data) before training, then trains with a
 // progress display; SIGINT/SIGTERM save last.ckpt and exit cleanly.
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -64,6 +66,17 @@ CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions c) {
   c.drop_duplicates = j.value("drop_duplicates", c.drop_duplicates);
   c.transpose_to = j.value("transpose_to", c.transpose_to);
   return c;
+}
+
+// LibTorch's OpenMP threads spin while they wait (GOMP's default), which on a 2-core machine
+// fights OpenBLAS's own threads and slows training several times (bench/README.md, "Threads").
+// libgomp reads OMP_WAIT_POLICY once, when it is loaded, before main: so when the variable is
+// unset we set it to PASSIVE and re-execute this program. Setting it yourself (even to ACTIVE)
+// skips this.
+void EnsurePassiveOpenMp(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  ::execv("/proc/self/exe", argv);  // returns only on failure: then train with the default policy
 }
 
 }  // namespace
@@ -133,6 +146,7 @@ int RunTrain(TrainCliOptions& o) {
 
 int main(int argc, char** argv) {
   using namespace abcrnn::cli;
+  EnsurePassiveOpenMp(argv);
   CLI::App app{"abcrnn-train: train a stacked LSTM on ABC tunes"};
   app.set_version_flag("--version", std::string("abcrnn-train ") + ABCRNN_VERSION);
   TrainCliOptions o;

@@ -95,7 +95,7 @@ Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, Cha
               {"unigram_bits", corpus.unigram_bits}}},
             {"seed", options.seed},
             {"step", state.step},
-            {"epoch", static_cast<double>(state.epoch)},
+            {"epoch", state.epoch},
             {"best_valid_loss", Number(state.best_valid_loss)},
             {"best_valid_bits", Number(state.best_valid_loss / std::log(2.0))},
             {"best_step", state.best_step},

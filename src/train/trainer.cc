@@ -148,6 +148,7 @@ Result<bool> Trainer::Validate(double train_loss) {
             {"valid_bits", have_valid ? json(e.valid_bits) : json(nullptr)},
             {"lr", LearningRate(o_, std::max<int64_t>(0, st_.step - 1), st_.total_steps)},
             {"train_seconds", st_.train_seconds},
+            {"train_chars", st_.train_chars},
             {"chars_per_s", cps},
             {"best", e.best}};
   st_.history.push_back(line);
