@@ -116,11 +116,14 @@ int RunTrain(TrainCliOptions& o) {
   texts.reserve(cleaned->tunes.size());
   for (auto& t : cleaned->tunes) texts.push_back(std::move(t.text));
   o.train.data_tunes_read = cleaned->report.read;
-  auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr);
+  auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr,
+                            o.train.augment_transpose, o.clean);
   if (!corpus.ok()) return Fail(corpus.status());
   if (corpus->valid_dropped > 0)
     progress.Line(std::to_string(corpus->valid_dropped) +
                   " validation tunes left out: they use characters no training tune has");
+  if (corpus->augmented > 0)
+    progress.Line("augmentation: " + std::to_string(corpus->augmented) + " transposed copies of training tunes added");
   char buf[200];
   std::snprintf(buf, sizeof buf, "data %s: %zu training tunes (%lld chars), %zu validation tunes (%lld chars); "
                 "unigram entropy %.3f bits/char", corpus->fingerprint.c_str(), corpus->train.size(),

@@ -57,7 +57,8 @@ json OptionsToJson(const TrainOptions& o) {
               {"valid_fraction", o.valid_fraction},
               {"eval_every", o.eval_every},
               {"patience", o.patience},
-              {"threads", o.threads}};
+              {"threads", o.threads},
+              {"augment_transpose", o.augment_transpose}};
 }
 
 Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, CharLSTM& model,
@@ -88,6 +89,7 @@ Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, Cha
              {{"fingerprint", corpus.fingerprint},
               {"tunes_read", options.data_tunes_read},
               {"train_tunes", corpus.train.size()},
+              {"augmented", corpus.augmented},
               {"valid_tunes", corpus.valid.size()},
               {"valid_dropped", corpus.valid_dropped},
               {"train_chars", corpus.train_chars},

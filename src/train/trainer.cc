@@ -376,6 +376,7 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     o.batching = *b;
     o.seed = t.at("seed").get<uint64_t>();
     o.valid_fraction = t.at("valid_fraction").get<double>();
+    o.augment_transpose = t.value("augment_transpose", std::vector<int>{});
     if (meta.contains("cleaning")) o.cleaning_json = meta["cleaning"].dump();
   } catch (const json::exception& e) {
     return Status::Corruption(std::string("resume: training options in the metadata: ") + e.what());
