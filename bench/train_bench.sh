@@ -11,6 +11,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$here/build}
 shared=${SHARED_DIR:-$here/../shared}
 steps=${1:-6}
+IFS=, read -r -a SHAPES <<< "${SHAPES:-2 256,3 512}"  # e.g. SHAPES="2 256" for one shape
 data=$shared/data/nottingham
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -38,7 +39,7 @@ ref() {  # layers hidden threads
 }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); steps $steps"
-for shape in "2 256" "3 512"; do
+for shape in "${SHAPES[@]}"; do
   set -- $shape
   for rep in 1 2; do
     ref "$1" "$2" 1
