@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "abcrnn/data/augment.h"
 #include "abcrnn/data/batches.h"
 #include "abcrnn/data/corpus.h"
 #include "abcrnn/data/split.h"
@@ -186,6 +187,16 @@ TEST(EpochPlanTest, PermutationIsFixedAcrossPlatforms) {
   std::vector<int> p = Permutation(8, 1, 0);
   EXPECT_EQ(p, (std::vector<int>{2, 5, 4, 6, 7, 3, 1, 0}));
   EXPECT_NE(p, Permutation(8, 2, 0));
+}
+
+TEST(AugmentTest, TransposedCopiesRespellKeyAndAccidentals) {
+  auto r = AugmentByTransposition({"M:4/4\nL:1/8\nK:D\nDEFG ABcd|^c2 d6|]\n"}, {2, -2}, CleanOptions{});
+  ASSERT_EQ(r.added, 2) << r.skipped;
+  ASSERT_EQ(r.tunes.size(), 3u);
+  EXPECT_NE(r.tunes[1].find("K:E\n"), std::string::npos) << r.tunes[1];
+  EXPECT_NE(r.tunes[1].find("EFGA Bcde"), std::string::npos) << r.tunes[1];
+  EXPECT_NE(r.tunes[2].find("K:C\n"), std::string::npos) << r.tunes[2];
+  EXPECT_NE(r.tunes[2].find("B2 c6"), std::string::npos) << r.tunes[2];  // ^c in D is B in C
 }
 
 }  // namespace

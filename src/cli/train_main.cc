@@ -1,6 +1,8 @@
 // abcrnn-train: the only program that links LibTorch. Parses the options, checks everything that
 // can fail cheaply (options, --out, --resume, the data) before training, then trains with a
 // progress display; SIGINT/SIGTERM save last.ckpt and exit cleanly.
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -66,6 +68,17 @@ CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions c) {
   return c;
 }
 
+// LibTorch's OpenMP threads spin while they wait (GOMP's default), which on a 2-core machine
+// fights OpenBLAS's own threads and slows training several times (bench/README.md, "Threads").
+// libgomp reads OMP_WAIT_POLICY once, when it is loaded, before main: so when the variable is
+// unset we set it to PASSIVE and re-execute this program. Setting it yourself (even to ACTIVE)
+// skips this.
+void EnsurePassiveOpenMp(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  ::execv("/proc/self/exe", argv);  // returns only on failure: then train with the default policy
+}
+
 }  // namespace
 
 int RunTrain(TrainCliOptions& o) {
@@ -103,11 +116,14 @@ int RunTrain(TrainCliOptions& o) {
   texts.reserve(cleaned->tunes.size());
   for (auto& t : cleaned->tunes) texts.push_back(std::move(t.text));
   o.train.data_tunes_read = cleaned->report.read;
-  auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr);
+  auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr,
+                            o.train.augment_transpose, o.clean);
   if (!corpus.ok()) return Fail(corpus.status());
   if (corpus->valid_dropped > 0)
     progress.Line(std::to_string(corpus->valid_dropped) +
                   " validation tunes left out: they use characters no training tune has");
+  if (corpus->augmented > 0)
+    progress.Line("augmentation: " + std::to_string(corpus->augmented) + " transposed copies of training tunes added");
   char buf[200];
   std::snprintf(buf, sizeof buf, "data %s: %zu training tunes (%lld chars), %zu validation tunes (%lld chars); "
                 "unigram entropy %.3f bits/char", corpus->fingerprint.c_str(), corpus->train.size(),
@@ -133,6 +149,7 @@ int RunTrain(TrainCliOptions& o) {
 
 int main(int argc, char** argv) {
   using namespace abcrnn::cli;
+  EnsurePassiveOpenMp(argv);
   CLI::App app{"abcrnn-train: train a stacked LSTM on ABC tunes"};
   app.set_version_flag("--version", std::string("abcrnn-train ") + ABCRNN_VERSION);
   TrainCliOptions o;

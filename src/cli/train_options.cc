@@ -16,6 +16,8 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
   app.add_option("--batching", o.batching, "pack: tunes end to end in --batch lanes, state carried; bucket: tunes "
                  "of similar length side by side, padded and masked")->check(CLI::IsMember({"pack", "bucket"}))
       ->capture_default_str()->group(data);
+  app.add_option("--augment-transpose", t.augment_transpose, "Also train on every training tune transposed by "
+                 "these semitones, e.g. -2,2,5 (validation tunes are never augmented)")->delimiter(',')->group(data);
   app.add_flag("--keep-fields", o.clean.keep_fields, "Cleaning: keep T:, R: and other fields")->group(data);
   app.add_flag("--keep-comments", o.clean.keep_comments, "Cleaning: keep % comments and %% directives")->group(data);
   app.add_flag("--keep-lyrics", o.clean.keep_lyrics, "Cleaning: keep w: and W: lyrics")->group(data);

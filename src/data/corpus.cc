@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "abcrnn/data/augment.h"
 #include "abcrnn/data/split.h"
 
 namespace abcrnn {
@@ -18,7 +19,8 @@ Result<std::vector<int>> EncodeTune(const Vocab& vocab, const std::string& text)
   return out;
 }
 
-Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_fraction, const Vocab* vocab) {
+Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_fraction, const Vocab* vocab,
+                           const std::vector<int>& augment_transpose, const CleanOptions& clean) {
   if (!(valid_fraction >= 0 && valid_fraction < 1))
     return Status::InvalidArgument("valid fraction: expected a number in [0, 1), got " +
                                    std::to_string(valid_fraction));
@@ -29,6 +31,11 @@ Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_f
                                    " went to validation; give more tunes or a smaller --valid-fraction");
   Corpus c;
   c.fingerprint = DataFingerprint(tunes);
+  if (!augment_transpose.empty()) {
+    AugmentResult a = AugmentByTransposition(split.train, augment_transpose, clean);
+    c.augmented = a.added;
+    split.train = std::move(a.tunes);
+  }
   c.vocab = vocab ? *vocab : Vocab::Build(split.train);
   for (size_t i = 0; i < split.train.size(); ++i) {
     auto ids = EncodeTune(c.vocab, split.train[i]);

@@ -57,7 +57,8 @@ json OptionsToJson(const TrainOptions& o) {
               {"valid_fraction", o.valid_fraction},
               {"eval_every", o.eval_every},
               {"patience", o.patience},
-              {"threads", o.threads}};
+              {"threads", o.threads},
+              {"augment_transpose", o.augment_transpose}};
 }
 
 Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, CharLSTM& model,
@@ -88,6 +89,7 @@ Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, Cha
              {{"fingerprint", corpus.fingerprint},
               {"tunes_read", options.data_tunes_read},
               {"train_tunes", corpus.train.size()},
+              {"augmented", corpus.augmented},
               {"valid_tunes", corpus.valid.size()},
               {"valid_dropped", corpus.valid_dropped},
               {"train_chars", corpus.train_chars},
@@ -95,7 +97,7 @@ Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, Cha
               {"unigram_bits", corpus.unigram_bits}}},
             {"seed", options.seed},
             {"step", state.step},
-            {"epoch", static_cast<double>(state.epoch)},
+            {"epoch", state.epoch},
             {"best_valid_loss", Number(state.best_valid_loss)},
             {"best_valid_bits", Number(state.best_valid_loss / std::log(2.0))},
             {"best_step", state.best_step},

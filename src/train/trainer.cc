@@ -148,6 +148,7 @@ Result<bool> Trainer::Validate(double train_loss) {
             {"valid_bits", have_valid ? json(e.valid_bits) : json(nullptr)},
             {"lr", LearningRate(o_, std::max<int64_t>(0, st_.step - 1), st_.total_steps)},
             {"train_seconds", st_.train_seconds},
+            {"train_chars", st_.train_chars},
             {"chars_per_s", cps},
             {"best", e.best}};
   st_.history.push_back(line);
@@ -375,6 +376,7 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     o.batching = *b;
     o.seed = t.at("seed").get<uint64_t>();
     o.valid_fraction = t.at("valid_fraction").get<double>();
+    o.augment_transpose = t.value("augment_transpose", std::vector<int>{});
     if (meta.contains("cleaning")) o.cleaning_json = meta["cleaning"].dump();
   } catch (const json::exception& e) {
     return Status::Corruption(std::string("resume: training options in the metadata: ") + e.what());

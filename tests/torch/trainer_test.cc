@@ -210,6 +210,22 @@ TEST(TrainerTest, DivergingLossStopsWithAClearMessage) {
   EXPECT_NE(r.status().message().find("lower --lr"), std::string::npos);
 }
 
+TEST(TrainerTest, EarlyStoppingEndsTheRunAfterPatienceValidationsWithoutImprovement) {
+  TrainOptions o = Tiny(FreshDir("patience"));
+  o.lr = 1e-30;  // updates far below float32 resolution: the validation loss cannot improve
+  o.steps = 100;
+  o.eval_every = 1;
+  o.patience = 2;
+  Corpus c = TinyCorpus(20, o.valid_fraction);
+  auto r = Train(o, c, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->early_stopped);
+  EXPECT_EQ(r->steps, 3);  // step 1 is the best; steps 2 and 3 do not improve on it
+  auto best = ReadCheckpoint(r->best_checkpoint);
+  ASSERT_TRUE(best.ok());
+  EXPECT_EQ(json::parse(best->metadata_json)["best_step"], 1);
+}
+
 TEST(TrainerTest, BadOptionsAreRefusedNamingTheOption) {
   TrainOptions o = Tiny(FreshDir("bad"));
   o.hidden = 0;

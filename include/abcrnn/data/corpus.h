@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "abcrnn/abc/clean.h"
 #include "abcrnn/util/status.h"
 #include "abcrnn/vocab/vocab.h"
 
@@ -20,13 +21,18 @@ struct Corpus {
   int valid_dropped = 0;        // validation tunes with a character the training side lacks
   std::string fingerprint;      // DataFingerprint of all tunes given, in order
   double unigram_bits = 0;      // entropy of the training targets' frequencies, bits per char
+  int augmented = 0;            // transposed copies added to the training side
 };
 
 // Splits `tunes` (cleaned texts) by IsValidationTune, builds the vocabulary from the training
-// side (or uses `vocab` when given, e.g. on --resume) and encodes both sides. InvalidArgument
-// when no training tune is left, or when a training tune has a character outside a given vocab.
+// side (or uses `vocab` when given, e.g. on --resume) and encodes both sides. With
+// `augment_transpose` shifts (semitones), the training side also gets each tune transposed by
+// each shift (AugmentByTransposition, written with `clean`'s settings) before the vocabulary is
+// built. InvalidArgument when no training tune is left, or when a training tune has a character
+// outside a given vocab.
 Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_fraction,
-                           const Vocab* vocab = nullptr);
+                           const Vocab* vocab = nullptr, const std::vector<int>& augment_transpose = {},
+                           const CleanOptions& clean = {});
 
 // <bos>, the ids of `text`, <eos>.
 Result<std::vector<int>> EncodeTune(const Vocab& vocab, const std::string& text);

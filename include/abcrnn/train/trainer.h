@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/data/batches.h"
@@ -44,6 +45,7 @@ struct TrainOptions {
   int threads = 0;       // LibTorch intra-op threads; 0 = the measured default (see bench/README.md)
   std::string out_dir;   // best.ckpt, last.ckpt, metrics.jsonl, train.log
   std::string cleaning_json = "{}";  // the cleaning options, recorded in the checkpoint
+  std::vector<int> augment_transpose;  // transposition shifts added to the training side (recorded)
   int64_t data_tunes_read = 0;       // tunes read before cleaning, recorded
 };
 

@@ -1,0 +1,98 @@
+// Specification of the abcrnn-train program: clear errors and exit code 2 before any long work,
+// a run that writes checkpoints, metrics and log, --resume that continues it, SIGTERM that saves
+// and exits cleanly, and `abcrnn train` forwarding to it.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/util/file.h"
+#include "support/paths.h"
+#include "torch/tiny_tunes.h"
+
+namespace abcrnn {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Program;
+using testing::RunCommand;
+
+class TrainCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/abcrnn_train_cli_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    data_ = dir_ + "/tunes.abc";
+    ASSERT_TRUE(WriteFileAtomically(data_, testing::TinyTunesFile(24)).ok());
+  }
+  std::string Train(const std::string& args) {
+    return Program("abcrnn-train") + " --data " + data_ + " --layers 1 --hidden 16 --embed 8 --batch 4 --seq 32 "
+           "--sample-chars 40 --threads 1 " + args;
+  }
+  std::string dir_, data_;
+};
+
+TEST_F(TrainCliTest, BadOptionsExitWithCode2AndNameTheOption) {
+  auto r = RunCommand(Program("abcrnn-train") + " --data " + data_ + " --out " + dir_ + "/o --layers 0", true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--layers: expected 1 to 16, got 0"), std::string::npos) << r.out;
+  r = RunCommand(Train("--out " + dir_ + "/o --batching zigzag"), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  r = RunCommand(Program("abcrnn-train") + " --data " + data_, true);  // no --out
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  r = RunCommand(Program("abcrnn-train") + " --out " + dir_ + "/o", true);  // no --data
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--data: expected"), std::string::npos) << r.out;
+}
+
+TEST_F(TrainCliTest, UnreadableDataNoTunesAndUnwritableOutExitWithCode2) {
+  auto r = RunCommand(Program("abcrnn-train") + " --data " + dir_ + "/absent.abc --out " + dir_ + "/o", true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  ASSERT_TRUE(WriteFileAtomically(dir_ + "/empty.abc", "% nothing here\n").ok());
+  r = RunCommand(Program("abcrnn-train") + " --data " + dir_ + "/empty.abc --out " + dir_ + "/o", true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("expected at least one tune"), std::string::npos) << r.out;
+  r = RunCommand(Train("--out /proc/abcrnn-not-writable"), true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--out"), std::string::npos) << r.out;
+}
+
+TEST_F(TrainCliTest, RunWritesCheckpointsMetricsAndLogAndResumeContinues) {
+  std::string out = dir_ + "/run";
+  auto r = RunCommand(Train("--out " + out + " --steps 6 --eval-every 3"), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("kept 24 of 24 tunes"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bits/char"), std::string::npos) << r.out;
+  for (const char* f : {"best.ckpt", "last.ckpt", "metrics.jsonl", "train.log"})
+    EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+  r = RunCommand(Program("abcrnn") + " train --data " + data_ + " --out " + out + " --resume " + out + " --steps 9 -q", true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("resumed at step 6"), std::string::npos) << r.out;
+  auto ck = ReadCheckpoint(out + "/last.ckpt");
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(ck->metadata_json)["step"], 9);
+  EXPECT_EQ(ck->model.hidden, 16);  // the shape comes from the checkpoint
+}
+
+TEST_F(TrainCliTest, SigtermSavesTheLastCheckpointAndExitsCleanly) {
+  std::string out = dir_ + "/sig";
+  std::string log = dir_ + "/stderr.txt";
+  // Start a long run; once it reports training, send SIGTERM; it must save and exit 0.
+  std::string script = Train("--out " + out + " --steps 1000000 --eval-every 1000000") + " 2>" + log +
+                       " & pid=$!\nfor i in $(seq 1 600); do grep -q planned " + log +
+                       " && break; sleep 0.1; done\nsleep 0.5\nkill -TERM $pid\nwait $pid\n";
+  ASSERT_TRUE(WriteFileAtomically(dir_ + "/sigterm.sh", script).ok());
+  auto r = RunCommand("bash " + dir_ + "/sigterm.sh", true);
+  auto err = ReadFile(log);
+  ASSERT_TRUE(err.ok());
+  EXPECT_EQ(r.exit_code, 0) << *err;
+  EXPECT_NE(err->find("interrupted at step"), std::string::npos) << *err;
+  auto ck = ReadCheckpoint(out + "/last.ckpt");
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  EXPECT_GT(nlohmann::json::parse(ck->metadata_json)["step"].get<int>(), 0);
+}
+
+}  // namespace
+}  // namespace abcrnn
