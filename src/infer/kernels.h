@@ -5,6 +5,9 @@
 // batch size, the tile a row falls in, the code path or the thread that computes it.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace abcrnn::infer {
@@ -30,8 +33,28 @@ bool CpuHasAvx2Fma();
 void GemmAccumulate(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy,
                     int p0, int p1, bool avx2);
 
-// exp(x) to about 2 ulp (Cephes' polynomial), x clamped to [-87.3, 88.3]; plain float + - * only.
-float ExpApprox(float x);
+// exp(x) to about 2 ulp (Cephes' polynomial), x clamped to [-87.3, 88.3]; plain float + - * only,
+// inline so that the cell loop vectorises.
+inline float ExpApprox(float x) {
+  x = x < -87.3f ? -87.3f : x;
+  x = x > 88.3f ? 88.3f : x;
+  const float fx = x * 1.44269504088896341f;
+  const float n = (fx + 12582912.0f) - 12582912.0f;  // round to nearest (|fx| < 2^22)
+  float r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float e = p * (r * r) + r + 1.0f;
+  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return e * scale;
+}
+
 
 // The LSTM cell for one sequence: gates (4H: i, f, g, o pre-activations) and c (H) in, c updated in
 // place, h' written to h (H). i, f, o = sigmoid, g = tanh; c' = f*c + i*g; h' = o*tanh(c').
