@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbosity, "More log output (repeat for debug)");
   RunFn run;
   RegisterForwarded(app, run);
+  RegisterCheck(app, run);
   // Each subcommand registers itself here; see commands.h.
   try {
     app.parse(argc, argv);

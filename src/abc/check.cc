@@ -1,0 +1,150 @@
+// Bar checks: every bar's duration against the meter. Overfull bars are errors. Underfull bars
+// are warnings unless they are the first bar (pickup), the last bar, or touch a section boundary
+// (a bar line other than a single one, or an ending) where a short bar complements a pickup.
+#include "abcrnn/abc/check.h"
+
+namespace abcrnn::abc {
+namespace {
+
+bool IsPlainBar(const BarLine& b) {
+  return !b.repeat_start && !b.repeat_end &&
+         (b.kind == BarKind::kSingle || b.kind == BarKind::kDotted ||
+          b.kind == BarKind::kInvisible);
+}
+
+std::string Describe(const Fraction& f) { return f.ToString(); }
+
+}  // namespace
+
+std::vector<BarSpan> SplitBars(const Voice& voice) {
+  std::vector<BarSpan> bars;
+  const Meter* meter = &voice.initial.meter;
+  BarSpan cur;
+  bool have_timed = false;
+  bool started = false;
+  Fraction extra_bars(0);  // multi-bar rests: bars beyond the first
+  const std::vector<Element>& els = voice.elements;
+  auto close = [&](size_t end, SourcePos bar_pos) {
+    if (!started) return;
+    cur.end_element = end;
+    cur.bar_pos = bar_pos;
+    if (!have_timed) cur.expected = meter->BarLength();
+    cur.expected += cur.expected * extra_bars;
+    bars.push_back(cur);
+    cur = BarSpan();
+    have_timed = false;
+    started = false;
+    extra_bars = Fraction(0);
+  };
+  for (size_t i = 0; i < els.size(); ++i) {
+    const Element& e = els[i];
+    if (!started) {
+      started = true;
+      cur.first_element = i;
+      cur.pos = e.pos;
+    }
+    switch (e.kind()) {
+      case ElementKind::kFieldChange: {
+        const FieldChange& fc = std::get<FieldChange>(e.value);
+        meter = &fc.state.meter;
+        break;
+      }
+      case ElementKind::kNote:
+      case ElementKind::kRest: {
+        Fraction d, onset;
+        if (const Note* n = e.get_if<Note>()) {
+          d = n->duration;
+          onset = n->onset;
+        } else {
+          const Rest& r = std::get<Rest>(e.value);
+          d = r.duration;
+          onset = r.onset;
+          if (r.bars > 1) extra_bars += Fraction(r.bars - 1);
+        }
+        if (!have_timed) {
+          have_timed = true;
+          cur.start = onset;
+          cur.expected = meter->BarLength();
+        }
+        cur.duration += d;
+        break;
+      }
+      case ElementKind::kBarLine:
+        close(i + 1, e.pos);
+        break;
+      default:
+        break;
+    }
+  }
+  if (started) close(els.size(), els.empty() ? SourcePos{} : els.back().pos);
+  return bars;
+}
+
+void CheckBars(Tune* tune, const CheckOptions& options) {
+  for (const Voice& voice : tune->voices) {
+    std::vector<BarSpan> all = SplitBars(voice);
+    const std::vector<Element>& els = voice.elements;
+    // Only bars with notes or rests count; remember each one's neighbours.
+    std::vector<size_t> timed;
+    for (size_t b = 0; b < all.size(); ++b)
+      if (all[b].duration.is_positive()) timed.push_back(b);
+    for (size_t t = 0; t < timed.size(); ++t) {
+      const BarSpan& bar = all[timed[t]];
+      if (!bar.expected.is_positive()) continue;  // M:none
+      bool last = t + 1 == timed.size();
+      bool closed = bar.end_element > 0 && bar.end_element <= els.size() &&
+                    els[bar.end_element - 1].kind() == ElementKind::kBarLine;
+      if (bar.duration > bar.expected) {
+        Diagnostic d;
+        d.kind = DiagnosticKind::kOverfullBar;
+        d.severity = DefaultSeverity(d.kind);
+        d.pos = bar.pos;
+        d.message = "expected a bar of " + Describe(bar.expected) + " (whole notes), got " +
+                    Describe(bar.duration) + " (" + Describe(bar.duration - bar.expected) +
+                    " too long)";
+        tune->diagnostics.push_back(std::move(d));
+        continue;
+      }
+      if (bar.duration == bar.expected) continue;
+      if (t == 0 || last) continue;  // pickup, closing bar
+      if (options.prefix && last && !closed) continue;
+      // Section boundaries: the closing bar line is not a single one, an ending follows it or
+      // begins the bar, or the bar before ended at such a boundary.
+      bool boundary = false;
+      if (closed) {
+        const BarLine& b = std::get<BarLine>(els[bar.end_element - 1].value);
+        if (!IsPlainBar(b)) boundary = true;
+      }
+      for (size_t k = bar.end_element; k < els.size() && !boundary; ++k) {
+        ElementKind kind = els[k].kind();
+        if (kind == ElementKind::kEnding) boundary = true;
+        if (kind == ElementKind::kNote || kind == ElementKind::kRest ||
+            kind == ElementKind::kBarLine)
+          break;
+        if (kind == ElementKind::kFieldChange) boundary = true;  // e.g. a new part P: or M:
+      }
+      for (size_t k = bar.first_element; k < bar.end_element && !boundary; ++k) {
+        ElementKind kind = els[k].kind();
+        if (kind == ElementKind::kEnding || kind == ElementKind::kFieldChange) boundary = true;
+        if (kind == ElementKind::kNote || kind == ElementKind::kRest) break;
+      }
+      if (!boundary && bar.first_element > 0) {
+        const Element& before = els[bar.first_element - 1];
+        if (const BarLine* b = before.get_if<BarLine>()) {
+          if (!IsPlainBar(*b)) boundary = true;
+        }
+      }
+      if (boundary) continue;
+      Diagnostic d;
+      d.kind = DiagnosticKind::kUnderfullBar;
+      d.severity = DefaultSeverity(d.kind);
+      d.pos = bar.pos;
+      d.message = "expected a bar of " + Describe(bar.expected) + " (whole notes), got " +
+                  Describe(bar.duration) + " (" + Describe(bar.expected - bar.duration) +
+                  " short)";
+      tune->diagnostics.push_back(std::move(d));
+    }
+  }
+}
+
+}  // namespace abcrnn::abc

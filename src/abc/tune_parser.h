@@ -1,0 +1,102 @@
+// The single-pass parser of one tune, fed line by line by parser.cc: header fields until K:, then
+// body lines (fields, comments, music). music_parser.cc holds the music-line lexer/parser;
+// tune_parser.cc the fields, voices and the end-of-tune checks. Internal to src/abc.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/abc/tune.h"
+
+namespace abcrnn::abc {
+
+class TuneParser {
+ public:
+  // `tune` receives everything; it must outlive the parser. `last_line` is the number of the
+  // tune's last physical line (for prefix mode: problems on it that more text could fix are
+  // not reported).
+  TuneParser(const ParseOptions& options, Tune* tune, int32_t last_line);
+
+  // One physical line (without its line ending) numbered `line_no` (1-based, in the file).
+  void Line(std::string_view line, int32_t line_no);
+  // End of the tune: unterminated slurs, dangling ties, bar checks, tune info in diagnostics.
+  void Finish();
+
+ private:
+  // Per-voice parsing state beside Tune::voices.
+  struct ActiveTuplet {
+    Fraction factor;  // q/p
+    int remaining = 0;
+    SourcePos pos;
+  };
+  struct VoiceState {
+    MusicState state;
+    Fraction time;                    // onset of the next note, whole notes
+    std::array<int8_t, 7> bar_alter{};  // accidentals written in this bar, per letter (C..B)
+    std::array<bool, 7> bar_set{};
+    std::vector<ActiveTuplet> tuplets;
+    int64_t last_timed = -1;          // element index of the last Note/Rest
+    bool last_timed_adjacent = false; // no note-breaking element since it (for > <)
+    int broken_count = 0;             // pending broken rhythm for the next note (0: none)
+    bool broken_first_longer = false;
+    SourcePos broken_pos;
+    int64_t tie_from = -1;            // Note element waiting for its tied-to note
+    bool repeat_since_tie = false;
+    std::vector<SourcePos> slurs;     // open slurs
+    bool repeat_end_since_ending = false;
+    bool first_ending_open = false;   // [1 seen, no :| yet
+    SourcePos first_ending_pos;
+  };
+
+  // ---- tune_parser.cc
+  void HeaderLine(std::string_view line, int32_t line_no);
+  void BodyLine(std::string_view line, int32_t line_no);
+  void StartBody(SourcePos pos);
+  // Applies a body or inline field to the current voice; returns false for unknown letters.
+  void BodyField(Field field, bool is_inline);
+  void SelectVoice(std::string_view value, SourcePos pos, bool create_only);
+  std::string DecodeText(std::string_view raw, SourcePos pos);
+  void Report(DiagnosticKind kind, SourcePos pos, std::string message);
+  // Prefix mode: a problem at the end of the text that more text could resolve.
+  bool AtOpenEnd(SourcePos pos) const;
+
+  // ---- music_parser.cc
+  void MusicLine(std::string_view line, int32_t line_no);
+  // Parses a note (with accidentals, octave marks) at line[*i]; false when none is there.
+  bool ParsePitch(std::string_view s, size_t* i, Pitch* p);
+  Fraction ParseLength(std::string_view s, size_t* i, SourcePos pos);
+  void ResolvePitch(Pitch* p, SourcePos pos, bool grace);
+  size_t ParseBar(std::string_view s, size_t i, int32_t line_no);
+  size_t ParseEnding(std::string_view s, size_t i, SourcePos pos, bool attached);
+  size_t ParseChord(std::string_view s, size_t i, int32_t line_no);
+  size_t ParseNoteOrRest(std::string_view s, size_t i, int32_t line_no);
+  size_t ParseGrace(std::string_view s, size_t i, int32_t line_no);
+  size_t ParseTuplet(std::string_view s, size_t i, SourcePos pos);
+  size_t ParseInlineField(std::string_view s, size_t i, int32_t line_no);
+  // Fills duration and onset of the timed element `index` (a Note or Rest) from its written
+  // length, advancing the voice's time; handles tuplets, broken rhythm and ties.
+  void Timed(size_t index, Fraction base_length, SourcePos pos);
+  void CheckTie(Note* note, SourcePos pos);
+  void ResetBarAccidentals();
+  Element& Add(SourcePos pos, ElementValue value);
+
+  Voice& voice() { return tune_->voices[current_]; }
+  VoiceState& vs() { return states_[current_]; }
+
+  const ParseOptions& options_;
+  Tune* tune_;
+  int32_t last_line_;
+  bool in_body_ = false;
+  bool overlay_reported_ = false;
+  bool header_voices_ = false;    // V: fields in the header declared voices
+  bool body_started_music_ = false;
+  size_t current_ = 0;           // index into tune_->voices
+  std::vector<VoiceState> states_;
+  Field* last_field_ = nullptr;   // for "+:" continuation in the header
+};
+
+}  // namespace abcrnn::abc
