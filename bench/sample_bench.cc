@@ -1,7 +1,8 @@
 // Sampling speed of the fast LSTM engine, shaped like ../shared/bench/torch_reference.py's
 // `sample`: random weights, B sequences, each step = LSTM step + softmax + one draw per sequence.
-// Prints one JSON line (chars_per_s is the figure). bench/sample_bench.sh runs it beside the
-// reference; results in bench/README.md.
+// Prints one JSON line (chars_per_s is the figure). `--write-model FILE` instead writes a checkpoint
+// of that shape with random weights and a 96-symbol vocabulary (for timing abcrnn-sample itself).
+// bench/sample_bench.sh runs it beside the reference; results in bench/README.md.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,12 @@
 #include "abcrnn/infer/sampler.h"
 
 namespace {
+
+std::string StrArg(int argc, char** argv, const char* name) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  return "";
+}
 
 int Arg(int argc, char** argv, const char* name, int fallback) {
   for (int i = 1; i + 1 < argc; ++i)
@@ -35,6 +42,18 @@ int main(int argc, char** argv) {
   const int threads = Arg(argc, argv, "--threads", 1);
   const int warmup = Arg(argc, argv, "--warmup", 20);
 
+  if (std::string path = StrArg(argc, argv, "--write-model"); !path.empty()) {
+    std::string chars = "\n";
+    for (char ch = ' '; static_cast<int>(chars.size()) + 2 < c.vocab_size && ch < 127; ++ch) chars += ch;
+    Checkpoint ckpt;
+    ckpt.vocab = Vocab::Build({chars});
+    c.vocab_size = ckpt.vocab.size();
+    ckpt.model = c;
+    ckpt.weights = LstmWeightsToTensors(RandomLstmWeights(c, 0));
+    Status st = WriteCheckpoint(path, ckpt);
+    if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
+    return st.ok() ? 0 : 1;
+  }
   auto t_load = std::chrono::steady_clock::now();
   FastLstm engine(RandomLstmWeights(c, 0), {threads});
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
