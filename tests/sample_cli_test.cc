@@ -26,7 +26,7 @@ class SampleCliTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("abcrnn_sample_cli_" + std::to_string(getpid()));
     fs::create_directories(dir_);
     Checkpoint c;
-    c.vocab = Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\n"});
+    c.vocab = Vocab::Build({"M:6/8 2/4 4/4\nL:1/8\nK:Dmix GA\n|:ABCDEFG abcdefg z2345/ []:|\n"});
     c.model = {c.vocab.size(), 8, 24, 2, 0.0f};
     LstmWeights w = RandomLstmWeights(c.model, 5, 2.0f);
     w.head_b[Vocab::kEos] -= 1.0f;
@@ -52,9 +52,9 @@ class SampleCliTest : public ::testing::Test {
 };
 
 TEST_F(SampleCliTest, SameSeedGivesIdenticalOutputAndDifferentSeedsDiffer) {
-  auto a = Generate("--seed 7 --num 5 --length 120");
-  auto b = Generate("--seed 7 --num 5 --length 120");
-  auto c = Generate("--seed 8 --num 5 --length 120");
+  auto a = Generate("--seed 7 --num 5 --length 120 --rhythm jig --key D");
+  auto b = Generate("--seed 7 --num 5 --length 120 --rhythm jig --key D");
+  auto c = Generate("--seed 8 --num 5 --length 120 --rhythm jig --key D");
   ASSERT_EQ(a.exit_code, 0);
   EXPECT_EQ(a.out, b.out);
   EXPECT_NE(a.out, c.out);
@@ -62,18 +62,20 @@ TEST_F(SampleCliTest, SameSeedGivesIdenticalOutputAndDifferentSeedsDiffer) {
 }
 
 TEST_F(SampleCliTest, BatchSizeAndThreadsDoNotChangeTheTunesAndFirstRemakesOneTune) {
-  auto batched = Generate("--seed 3 --num 9 --length 150 --batch 64 --threads 1");
-  auto single = Generate("--seed 3 --num 9 --length 150 --batch 1 --threads 2");
-  ASSERT_EQ(batched.exit_code, 0);
-  EXPECT_EQ(batched.out, single.out);
-  // The % line of tune 6 says how to make it again; doing so gives the same tune.
-  auto remade = Generate("--seed 3 --first 5 --num 1 --length 150");
-  ASSERT_EQ(remade.exit_code, 0);
-  EXPECT_NE(batched.out.find(remade.out), std::string::npos) << remade.out;
+  for (const std::string strict : {"--strict --rhythm reel --key G", "--no-strict"}) {
+    auto batched = Generate("--seed 3 --num 9 --length 150 --batch 64 --threads 1 " + strict);
+    auto single = Generate("--seed 3 --num 9 --length 150 --batch 2 --threads 2 " + strict);
+    ASSERT_EQ(batched.exit_code, 0);
+    EXPECT_EQ(batched.out, single.out);
+    // The % line of tune 6 says how to make it again; doing so gives the same tune.
+    auto remade = Generate("--seed 3 --first 5 --num 1 --length 150 " + strict);
+    ASSERT_EQ(remade.exit_code, 0);
+    EXPECT_NE(batched.out.find(remade.out), std::string::npos) << remade.out;
+  }
 }
 
 TEST_F(SampleCliTest, JsonLinesCarryTheTuneAndHowItWasMade) {
-  auto r = Generate("--seed 1 --num 3 --length 90 --format jsonl --rhythm jig --key Dmix --temperature 0.8 --top-k 5");
+  auto r = Generate("--seed 1 --num 3 --length 90 --no-strict --format jsonl --rhythm jig --key Dmix --temperature 0.8 --top-k 5");
   ASSERT_EQ(r.exit_code, 0);
   std::istringstream lines(r.out);
   std::string line;
@@ -93,17 +95,17 @@ TEST_F(SampleCliTest, JsonLinesCarryTheTuneAndHowItWasMade) {
 }
 
 TEST_F(SampleCliTest, OutFileHoldsExactlyWhatStandardOutputWouldShow) {
-  auto r = Generate("--seed 2 --num 4 --length 100");
+  auto r = Generate("--seed 2 --num 4 --length 100 --no-strict");
   const std::string out = (dir_ / "tunes.abc").string();
-  auto w = Generate("--seed 2 --num 4 --length 100 --out " + out);
+  auto w = Generate("--seed 2 --num 4 --length 100 --no-strict --out " + out);
   ASSERT_EQ(w.exit_code, 0);
   EXPECT_EQ(w.out, "");
   EXPECT_EQ(ReadText(out), r.out);
 }
 
 TEST_F(SampleCliTest, AbcrnnGenerateRunsTheSampler) {
-  auto direct = Generate("--seed 4 --num 2 --length 80");
-  auto via = RunCommand(Program("abcrnn") + " generate --model " + model_ + " --seed 4 --num 2 --length 80");
+  auto direct = Generate("--seed 4 --num 2 --length 80 --rhythm polka --key A");
+  auto via = RunCommand(Program("abcrnn") + " generate --model " + model_ + " --seed 4 --num 2 --length 80 --rhythm polka --key A");
   ASSERT_EQ(via.exit_code, 0);
   EXPECT_EQ(via.out, direct.out);
 }
@@ -135,9 +137,34 @@ TEST_F(SampleCliTest, UnknownPrimeCharactersAreNamedWithExitCode2) {
 TEST_F(SampleCliTest, ClosedPipeEndsQuietlyWithExitCode0) {
   const std::string err = (dir_ / "err.txt").string();
   auto r = RunCommand("bash -c '" + Program("abcrnn-sample") + " generate --model " + model_ +
-                      " --num 3000 --length 200 2>" + err + " | head -n 2 >/dev/null; echo ${PIPESTATUS[0]}'");
+                      " --num 3000 --length 200 --no-strict 2>" + err + " | head -n 2 >/dev/null; echo ${PIPESTATUS[0]}'");
   EXPECT_EQ(r.out, "0\n");
   EXPECT_EQ(ReadText(err), "");
+}
+
+TEST_F(SampleCliTest, StrictTunesAllPassAbcrnnCheck) {
+  // A random-weight model writes noise; strict mode must still print only valid tunes.
+  const std::string out = (dir_ / "strict.abc").string();
+  const std::string err = (dir_ / "err.txt").string();
+  auto r = Generate("--seed 11 --num 1000 --length 120 --rhythm jig --key D --stats --out " + out, err);
+  ASSERT_EQ(r.exit_code, 0) << ReadText(err);
+  EXPECT_NE(ReadText(err).find("strict: 1000 tunes"), std::string::npos) << ReadText(err);
+  EXPECT_NE(ReadText(err).find(", 0 failed"), std::string::npos) << ReadText(err);
+  auto check = RunCommand(Program("abcrnn") + " check " + out + " 2>&1");
+  EXPECT_EQ(check.exit_code, 0) << check.out.substr(0, 2000);
+  EXPECT_NE(check.out.find("tunes read: 1000, valid: 1000"), std::string::npos) << check.out.substr(check.out.size() - 500);
+  // Without strict mode the same model's tunes mostly fail the check.
+  const std::string raw = (dir_ / "raw.abc").string();
+  ASSERT_EQ(Generate("--seed 11 --num 50 --length 120 --rhythm jig --key D --no-strict --out " + raw).exit_code, 0);
+  auto raw_check = RunCommand(Program("abcrnn") + " check " + raw + " 2>&1");
+  EXPECT_NE(raw_check.exit_code, 0);
+}
+
+TEST_F(SampleCliTest, StrictModeRefusesAnInvalidPrime) {
+  const std::string err = (dir_ / "err.txt").string();
+  auto r = Generate("--prime 'M:6/8\\nL:1/8\\nK:D\\nabc def g|'", err);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(ReadText(err).find("--no-strict"), std::string::npos) << ReadText(err);
 }
 
 TEST(SampleProgramTest, LinksNoLibTorch) {

@@ -31,6 +31,8 @@ struct GenerateCliOptions {
   std::string out;
   int batch = 64;
   int threads = 1;
+  bool strict = true;
+  bool stats = false;
 };
 
 struct RhythmDefaults {
@@ -110,6 +112,7 @@ std::string RemakeLine(const GenerateCliOptions& o, const std::string& prime, co
   s << "% abcrnn generate --seed " << o.seed << " --first " << index << " --num 1 --length " << o.length
     << " --temperature " << o.temperature << " --top-k " << o.top_k << " --top-p " << o.top_p;
   if (!prime.empty()) s << " --prime \"" << Escape(prime) << "\"";
+  if (!o.strict) s << " --no-strict";
   s << " (model " << fingerprint << ", abcrnn " << ABCRNN_VERSION << ")";
   return s.str();
 }
@@ -135,10 +138,23 @@ int Run(const GenerateCliOptions& o) {
   g.sampler.top_p = o.top_p;
   g.prime = *prime;
   g.batch = o.batch;
+  g.strict = o.strict;
+  int64_t draws = 0, first_rejected = 0;
+  int tunes = 0, retried = 0, failed = 0, cut = 0;
 
   std::string file_text;  // for --out: written at the end, atomically
   bool reader_gone = false;
   auto sink = [&](const GeneratedTune& t) {
+    ++tunes;
+    draws += t.draws;
+    first_rejected += t.first_rejected;
+    retried += t.attempts > 1;
+    cut += !t.ended;
+    if (t.failed) {
+      ++failed;
+      spdlog::warn("tune {} (seed {}): no valid ending found in {} attempts; printed as is, not valid ABC",
+                   t.index + 1, o.seed, t.attempts);
+    }
     const int x = t.index + 1;
     const std::string title = "Generated " + std::to_string(x);
     const std::string remake = RemakeLine(o, g.prime, model->fingerprint, t.index);
@@ -158,6 +174,11 @@ int Run(const GenerateCliOptions& o) {
                           {"top_k", o.top_k},
                           {"top_p", o.top_p},
                           {"prime", g.prime},
+                          {"strict", o.strict},
+                          {"valid", o.strict ? nlohmann::json(!t.failed) : nlohmann::json()},
+                          {"attempts", t.attempts},
+                          {"draws", t.draws},
+                          {"first_rejected", t.first_rejected},
                           {"model", model->fingerprint}};
       record = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     } else {
@@ -178,6 +199,12 @@ int Run(const GenerateCliOptions& o) {
     spdlog::error("{}", st.message());
     return kExitUsage;
   }
+  if (o.stats && o.strict)
+    std::fprintf(stderr,
+                 "strict: %d tunes, %lld draws, %lld first draws masked out (%.3f%% of draws: the model's "
+                 "mass on invalid characters), %d restarted, %d cut at the length limit, %d failed\n",
+                 tunes, static_cast<long long>(draws), static_cast<long long>(first_rejected),
+                 draws ? 100.0 * first_rejected / draws : 0.0, retried, cut, failed);
   if (reader_gone) return kExitOk;
   if (!o.out.empty()) {
     Status w = WriteFileAtomically(o.out, file_text);
@@ -186,7 +213,7 @@ int Run(const GenerateCliOptions& o) {
       return kExitUsage;
     }
   }
-  return kExitOk;
+  return failed > 0 ? kExitFindings : kExitOk;
 }
 
 }  // namespace
@@ -221,6 +248,9 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
       ->check(CLI::PositiveNumber);
   sub->add_option("--threads", o->threads, "Threads for the matrix products (the tunes do not change)")
       ->check(CLI::Range(1, 64));
+  sub->add_flag("--strict,!--no-strict", o->strict,
+                "Only valid ABC: mask characters that would make the tune invalid (default on)");
+  sub->add_flag("--stats", o->stats, "Print strict-mode statistics to standard error at the end");
   sub->callback([o, &run] { run = [o] { return Run(*o); }; });
 }
 

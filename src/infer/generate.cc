@@ -16,8 +16,40 @@ struct Row {
   Rng rng{0};
   size_t fed = 0;         // prime ids fed so far (the prime is fed after <bos>)
   std::vector<int> ids;   // sampled ids
+  std::string text;       // prime + sampled characters (strict mode)
+  size_t last_complete = 0;  // strict: text length at the last complete point, 0 = none
   int next_input = Vocab::kBos;
+  int64_t draws = 0, first_rejected = 0;
+  int attempts = 1;
 };
+
+constexpr int kMaxAttempts = 8;
+
+// Strict draw: the sampled id if it keeps the tune valid, else masked out and drawn again.
+// -1 when no character is left (a dead end).
+int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab& vocab,
+               const StrictChecker& checker, std::vector<uint8_t>* mask, Row* r) {
+  int allowed = 0;
+  for (uint8_t m : *mask) allowed += m;
+  bool first = true;
+  ++r->draws;
+  while (allowed > 0) {
+    const int id = SampleNext(logits, V, o.sampler, r->rng, mask->data());
+    const bool ok = id == Vocab::kEos ? r->last_complete == r->text.size() && r->last_complete > 0
+                                      : checker.AllowsNext(r->text, vocab.symbol(id));
+    if (ok) return id;
+    if (first) ++r->first_rejected;
+    first = false;
+    (*mask)[id] = 0;
+    --allowed;
+  }
+  return -1;
+}
+
+bool EndsWithBarLineChar(const std::string& text) {
+  size_t i = text.find_last_not_of(" \n");
+  return i != std::string::npos && (text[i] == '|' || text[i] == ']');
+}
 
 }  // namespace
 
@@ -40,8 +72,20 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     return Status::InvalidArgument("expected a prime shorter than the length limit (" + std::to_string(o.length) +
                                    " characters), got " + std::to_string(prime_chars) + " characters");
 
-  std::vector<uint8_t> mask(V, 1);
-  mask[Vocab::kBos] = 0;  // a tune never restarts
+  std::vector<uint8_t> base_mask(V, 1), mask;
+  base_mask[Vocab::kBos] = 0;  // a tune never restarts
+  StrictChecker checker;
+  if (o.strict) {  // the prime must itself be a valid beginning
+    std::string so_far;
+    for (const auto& ch : SplitCharacters(o.prime)) {
+      if (!checker.AllowsNext(so_far, ch))
+        return Status::InvalidArgument("prime: expected the beginning of a valid tune in training form (M:, L:, K: "
+                                       "lines, then music), got an error at character " +
+                                       std::to_string(SplitCharacters(so_far).size() + 1) + " ('" + ch +
+                                       "'); fix the prime or use --no-strict");
+      so_far += ch;
+    }
+  }
   const int capacity = std::min(o.batch, std::max(o.num, 1));
   FastLstm::Batch batch = engine.NewBatch(capacity);
   std::vector<Row> rows;
@@ -54,6 +98,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     Row r;
     r.index = o.first + next_tune++;
     r.rng = Rng::ForStream(o.seed, static_cast<uint64_t>(r.index));
+    r.text = o.prime;
     engine.ResetRow(&batch, slot);
     if (slot == static_cast<int>(rows.size()))
       rows.push_back(std::move(r));
@@ -74,15 +119,48 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         r.next_input = (*prime)[r.fed++];
         continue;
       }
-      const int id = SampleNext(&logits[static_cast<size_t>(b) * V], V, o.sampler, r.rng, mask.data());
+      const float* row_logits = &logits[static_cast<size_t>(b) * V];
+      int id;
+      if (o.strict) {
+        mask = base_mask;
+        id = DrawStrict(row_logits, V, o, vocab, checker, &mask, &r);
+      } else {
+        id = SampleNext(row_logits, V, o.sampler, r.rng, base_mask.data());
+      }
       const bool eos = id == Vocab::kEos;
-      if (!eos) r.ids.push_back(id);
-      if (eos || prime_chars + static_cast<int>(r.ids.size()) >= o.length) {
+      if (id >= 0 && !eos) {
+        r.ids.push_back(id);
+        if (o.strict) {
+          r.text += vocab.symbol(id);
+          if (EndsWithBarLineChar(r.text) && checker.IsComplete(r.text)) r.last_complete = r.text.size();
+        }
+      }
+      const bool at_limit = prime_chars + static_cast<int>(r.ids.size()) >= o.length;
+      if (o.strict && (id < 0 || (at_limit && r.last_complete == 0)) && r.attempts < kMaxAttempts) {
+        // A dead end: start this tune again from the prime, same random stream.
+        ++r.attempts;
+        r.fed = 0;
+        r.ids.clear();
+        r.text = o.prime;
+        r.last_complete = 0;
+        r.next_input = Vocab::kBos;
+        engine.ResetRow(&batch, b);
+        continue;
+      }
+      if (eos || id < 0 || at_limit) {
         GeneratedTune t;
         t.index = r.index;
-        t.text = o.prime + vocab.Decode(r.ids);
         t.ended = eos;
-        t.sampled = static_cast<int>(r.ids.size());
+        if (o.strict) {
+          t.failed = r.last_complete == 0;
+          t.text = t.failed ? r.text : r.text.substr(0, r.last_complete);
+        } else {
+          t.text = o.prime + vocab.Decode(r.ids);
+        }
+        t.sampled = static_cast<int>(SplitCharacters(t.text).size()) - prime_chars;
+        t.draws = r.draws;
+        t.first_rejected = r.first_rejected;
+        t.attempts = r.attempts;
         done.emplace(t.index, std::move(t));
         finished.push_back(b);
       } else {

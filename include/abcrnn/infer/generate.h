@@ -11,6 +11,7 @@
 
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/infer/sampler.h"
+#include "abcrnn/infer/strict.h"
 #include "abcrnn/util/status.h"
 #include "abcrnn/vocab/vocab.h"
 
@@ -24,13 +25,26 @@ struct GenerateOptions {
   SamplerOptions sampler;
   std::string prime;    // the tune's beginning in training form (header lines and/or music)
   int batch = 64;       // tunes stepped together (memory and speed only; the tunes are the same)
+  // Only valid ABC (infer/strict.h): a drawn character that would make the tune invalid is
+  // masked out and the draw repeated from the renormalised rest (rejection, with the same random
+  // stream); <eos> only where the tune is complete; at the length limit the tune is cut back to
+  // its last complete point (a bar line). A tune that cannot be completed starts again from the
+  // prime (up to 8 attempts) on the same stream.
+  bool strict = false;
 };
 
 struct GeneratedTune {
   int index = 0;         // stream index: first + k for the k-th tune
   std::string text;      // training form: the prime then the sampled characters (no <eos>)
   bool ended = false;    // true when the model chose <eos>; false when cut at options.length
-  int sampled = 0;       // characters sampled after the prime
+  int sampled = 0;       // characters sampled after the prime (kept ones)
+  // Strict mode: draws made, and draws whose first choice was masked out (their ratio estimates
+  // the model's probability mass on invalid characters); attempts (1 = first try); failed when no
+  // attempt gave a complete tune (the text is then the last attempt's, not valid).
+  int64_t draws = 0;
+  int64_t first_rejected = 0;
+  int attempts = 1;
+  bool failed = false;
 };
 
 // Called with each tune in index order, as soon as it and all before it are done. Returning false
