@@ -69,6 +69,32 @@ Severity DefaultSeverity(DiagnosticKind kind) {
   return k ? k->severity : Severity::kError;
 }
 
+bool IsSyntaxKind(DiagnosticKind kind) {
+  switch (kind) {
+    case DiagnosticKind::kSyntax:
+    case DiagnosticKind::kMissingKey:
+    case DiagnosticKind::kInvalidKey:
+    case DiagnosticKind::kInvalidMeter:
+    case DiagnosticKind::kInvalidUnitLength:
+    case DiagnosticKind::kUnterminatedChord:
+    case DiagnosticKind::kUnterminatedString:
+    case DiagnosticKind::kUnterminatedGrace:
+    case DiagnosticKind::kUnterminatedDecoration:
+    case DiagnosticKind::kUnterminatedInlineField:
+    case DiagnosticKind::kBadLength:
+    case DiagnosticKind::kPitchOutOfRange:
+    case DiagnosticKind::kNestedChord:
+    case DiagnosticKind::kBadTuplet:
+    case DiagnosticKind::kBadBrokenRhythm:
+    case DiagnosticKind::kEmptyChord:
+    case DiagnosticKind::kInvalidField:
+    case DiagnosticKind::kUnexpectedBarInChord:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string_view SeverityName(Severity s) { return s == Severity::kError ? "error" : "warning"; }
 
 std::string Diagnostic::ToString() const {

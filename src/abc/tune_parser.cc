@@ -77,8 +77,19 @@ void TuneParser::Line(std::string_view line, int32_t line_no) {
 
 void TuneParser::HeaderLine(std::string_view line, int32_t line_no) {
   std::string_view t = Trim(line);
+  bool continued_from_before = header_continued_;
+  header_continued_ = !t.empty() && t.back() == '\\';
+  if (header_continued_) t = Trim(t.substr(0, t.size() - 1));
   if (t.empty() || t[0] == '%') return;  // comments and %%directives in the header
   SourcePos pos{line_no, static_cast<int32_t>(t.data() - line.data()) + 1};
+  if (continued_from_before) {
+    // The previous header line ended with a backslash: this line continues it.
+    if (last_field_ != nullptr) {
+      last_field_->value += " ";
+      last_field_->value += DecodeText(Trim(StripComment(t)), pos);
+    }
+    return;
+  }
   if (t.size() >= 2 && t[0] == '+' && t[1] == ':') {
     if (last_field_ != nullptr) {
       last_field_->value += " ";

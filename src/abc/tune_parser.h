@@ -91,6 +91,7 @@ class TuneParser {
   Tune* tune_;
   int32_t last_line_;
   bool in_body_ = false;
+  bool header_continued_ = false;  // the last header line ended with a backslash
   bool overlay_reported_ = false;
   bool header_voices_ = false;    // V: fields in the header declared voices
   bool body_started_music_ = false;

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   RunFn run;
   RegisterForwarded(app, run);
   RegisterCheck(app, run);
+  RegisterClean(app, run);
+  RegisterTranspose(app, run);
   // Each subcommand registers itself here; see commands.h.
   try {
     app.parse(argc, argv);

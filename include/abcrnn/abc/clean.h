@@ -52,10 +52,15 @@ struct CleanResult {
   CleanReport report;
 };
 
-// Cleans every tune of one file's text; `source` names it in the result.
+// Cleans every tune of one file's text; `source` names it in the result. An invalid
+// options.transpose_to drops every tune as "invalid-transpose-to" (CleanFiles refuses it).
+// Drop reasons: "errors" (any error but overfull bars), "overfull-bar", "several-voices",
+// "no-music", "transpose-out-of-range", "duplicate" (same melody as an earlier tune, compared
+// with pitches relative to the first note, so transposed copies count).
 CleanResult CleanText(std::string_view text, const std::string& source, const CleanOptions& options);
 // Cleans every tune of the files and folders (*.abc below a folder; "-" = standard input), with
-// duplicates detected across all of them. IOError/NotFound when a path cannot be read.
+// duplicates detected across all of them. IOError/NotFound when a path cannot be read,
+// InvalidArgument for a transpose_to that is not a tonic ("C", "F#", "Bb").
 Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const CleanOptions& options);
 
 // "kept 980 of 1034 tunes; dropped 54: 30 overfull-bar, 20 duplicate, 4 errors" style text.

@@ -60,6 +60,11 @@ std::optional<DiagnosticKind> KindFromName(std::string_view name);
 // The severity a kind has by default (what the parser and checks use).
 Severity DefaultSeverity(DiagnosticKind kind);
 std::string_view SeverityName(Severity s);  // "error", "warning"
+// True for the kinds that mean the text could not be read as written (unexpected characters,
+// unterminated or nested constructs, missing or invalid K:/M:/L:, bad lengths, tuplets or broken
+// rhythm, pitches outside MIDI): a "syntax error" in corpus statistics. Bar-length findings,
+// slurs, ties, endings and warnings are not.
+bool IsSyntaxKind(DiagnosticKind kind);
 
 struct Diagnostic {
   Severity severity = Severity::kError;

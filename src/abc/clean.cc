@@ -1,0 +1,183 @@
+// The cleaner: parses every tune, drops those with errors, overfull bars, several voices or no
+// music, optionally moves each to a common tonic, writes the training form and drops duplicates
+// by a transposition-invariant fingerprint of the melody (pitches relative to the first note,
+// exact durations).
+#include "abcrnn/abc/clean.h"
+
+#include <algorithm>
+#include <unordered_set>
+#include <utility>
+
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/abc/transpose.h"
+#include "abcrnn/abc/writer.h"
+#include "abcrnn/util/file.h"
+
+namespace abcrnn {
+namespace {
+
+// The melody as text that ignores key, spelling and transposition: per note or rest its pitches
+// relative to the tune's first pitch (chords sorted) and its duration in whole notes.
+std::string MelodyFingerprint(const abc::Tune& tune) {
+  std::string key;
+  int base = -1000;
+  if (tune.voices.empty()) return key;
+  for (const auto& e : tune.voices.front().elements) {
+    if (const auto* n = e.get_if<abc::Note>()) {
+      std::vector<int> ps;
+      for (const auto& p : n->pitches) ps.push_back(p.midi);
+      std::sort(ps.begin(), ps.end());
+      if (base == -1000 && !ps.empty()) base = ps.front();
+      for (int p : ps) key += std::to_string(p - base) + ",";
+      key += ":" + n->duration.ToString() + ";";
+    } else if (const auto* r = e.get_if<abc::Rest>()) {
+      key += "z:" + r->duration.ToString() + ";";
+    }
+  }
+  return key;
+}
+
+bool HasMusic(const abc::Tune& tune) {
+  for (const auto& v : tune.voices)
+    for (const auto& e : v.elements)
+      if (e.kind() == abc::ElementKind::kNote) return true;
+  return false;
+}
+
+// Why a parsed tune cannot be used, or "" when it can.
+std::string DropReason(const abc::Tune& tune) {
+  bool overfull = false, other = false;
+  for (const auto& d : tune.diagnostics) {
+    if (d.severity != abc::Severity::kError) continue;
+    (d.kind == abc::DiagnosticKind::kOverfullBar ? overfull : other) = true;
+  }
+  if (other) return "errors";
+  if (overfull) return "overfull-bar";
+  if (tune.voices.size() > 1) return "several-voices";
+  if (!HasMusic(tune)) return "no-music";
+  return "";
+}
+
+abc::WriteOptions WriteOptionsFor(const CleanOptions& o) {
+  abc::WriteOptions w = abc::WriteOptions::Training();
+  w.fields = o.keep_fields;
+  w.comments = o.keep_comments;
+  w.lyrics = o.keep_lyrics;
+  w.chord_symbols = o.keep_chord_symbols;
+  w.decorations = o.keep_decorations;
+  w.grace_notes = o.keep_grace_notes;
+  w.slurs = o.keep_slurs;
+  return w;
+}
+
+class Cleaner {
+ public:
+  explicit Cleaner(const CleanOptions& options) : options_(options), write_(WriteOptionsFor(options)) {}
+
+  Status Init() {
+    if (options_.transpose_to.empty()) return Status::OK();
+    auto t = abc::ParseTonic(options_.transpose_to);
+    if (!t.ok()) {
+      bad_tonic_ = true;
+      return t.status();
+    }
+    tonic_ = *t;
+    transpose_ = true;
+    return Status::OK();
+  }
+
+  void Add(std::string_view text, const std::string& source) {
+    abc::ParseOptions po;
+    po.file_name = source;
+    po.keep_text = false;
+    abc::AbcFile file = abc::ParseAbcFile(text, po);
+    for (auto& tune : file.tunes) {
+      ++result_.report.read;
+      std::string reason = bad_tonic_ ? "invalid-transpose-to" : DropReason(tune);
+      if (!reason.empty()) {
+        ++result_.report.dropped[reason];
+        continue;
+      }
+      const abc::Tune* use = &tune;
+      abc::Tune moved;
+      if (transpose_) {
+        auto r = abc::TransposeToTonic(tune, tonic_);
+        if (!r.ok()) {
+          ++result_.report.dropped["transpose-out-of-range"];
+          continue;
+        }
+        moved = std::move(r).value();
+        use = &moved;
+      }
+      if (options_.drop_duplicates && !seen_.insert(MelodyFingerprint(*use)).second) {
+        ++result_.report.dropped["duplicate"];
+        continue;
+      }
+      CleanedTune c;
+      c.source = source;
+      c.line = tune.start.line;
+      c.x = tune.x >= 0 ? std::to_string(tune.x) : "";
+      c.title = tune.title();
+      c.text = abc::WriteTune(*use, write_);
+      result_.tunes.push_back(std::move(c));
+      ++result_.report.kept;
+    }
+  }
+
+  CleanResult Take() { return std::move(result_); }
+
+ private:
+  const CleanOptions& options_;
+  abc::WriteOptions write_;
+  bool transpose_ = false;
+  bool bad_tonic_ = false;
+  abc::SpelledNote tonic_;
+  std::unordered_set<std::string> seen_;
+  CleanResult result_;
+};
+
+}  // namespace
+
+CleanOptions CleanOptions::KeepAll() {
+  CleanOptions o;
+  o.keep_fields = o.keep_comments = o.keep_lyrics = o.keep_chord_symbols = true;
+  o.keep_decorations = o.keep_grace_notes = o.keep_slurs = true;
+  o.drop_duplicates = false;
+  return o;
+}
+
+CleanResult CleanText(std::string_view text, const std::string& source, const CleanOptions& options) {
+  Cleaner cleaner(options);
+  (void)cleaner.Init();  // an invalid tonic drops every tune as "invalid-transpose-to"
+  cleaner.Add(text, source);
+  return cleaner.Take();
+}
+
+Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const CleanOptions& options) {
+  Cleaner cleaner(options);
+  Status s = cleaner.Init();
+  if (!s.ok()) return s;
+  auto files = ExpandPaths(paths, {".abc"});
+  if (!files.ok()) return files.status();
+  for (const auto& path : *files) {
+    auto text = ReadFile(path);
+    if (!text.ok()) return text.status();
+    cleaner.Add(*text, path);
+  }
+  return cleaner.Take();
+}
+
+std::string FormatCleanReport(const CleanReport& report) {
+  std::vector<std::pair<std::string, int>> reasons(report.dropped.begin(), report.dropped.end());
+  std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  int dropped = 0;
+  for (const auto& r : reasons) dropped += r.second;
+  std::string s = "kept " + std::to_string(report.kept) + " of " + std::to_string(report.read) + " tunes";
+  if (dropped == 0) return s;
+  s += "; dropped " + std::to_string(dropped) + ":";
+  for (size_t i = 0; i < reasons.size(); ++i)
+    s += (i ? ", " : " ") + std::to_string(reasons[i].second) + " " + reasons[i].first;
+  return s;
+}
+
+}  // namespace abcrnn

@@ -1,0 +1,91 @@
+// `abcrnn clean FILE... -o OUT.abc`: the training form of every usable tune (see
+// include/abcrnn/abc/clean.h), written as one multi-tune ABC file (each tune numbered X:1, X:2 ...
+// so abc2midi and other tools read it), and a report of kept and dropped tunes on standard error.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "abcrnn/abc/clean.h"
+#include "abcrnn/util/file.h"
+#include "cli/commands.h"
+
+namespace abcrnn::cli {
+namespace {
+
+struct CleanArgs {
+  std::vector<std::string> inputs;
+  std::string output = "-";
+  CleanOptions options;
+  bool keep_all = false;
+  bool keep_duplicates = false;
+};
+
+// The output file: "X:n" before each tune's training form, a blank line between tunes.
+std::string FormatOutput(const CleanResult& result) {
+  std::string out;
+  int x = 0;
+  for (const auto& t : result.tunes) {
+    if (x) out += '\n';
+    out += "X:" + std::to_string(++x) + "\n" + t.text;
+  }
+  return out;
+}
+
+int RunClean(CleanArgs args) {
+  if (args.keep_all) {
+    std::string to = args.options.transpose_to;
+    args.options = CleanOptions::KeepAll();
+    args.options.transpose_to = to;
+  }
+  if (args.keep_duplicates) args.options.drop_duplicates = false;
+  Result<CleanResult> r = CleanFiles(args.inputs, args.options);
+  if (!r.ok()) {
+    spdlog::error("{}", r.status().ToString());
+    return kExitUsage;
+  }
+  std::cerr << FormatCleanReport(r->report) << "\n";
+  if (r->tunes.empty()) {
+    spdlog::error("no tunes left after cleaning: nothing written");
+    return kExitUsage;
+  }
+  std::string text = FormatOutput(*r);
+  if (args.output == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return kExitOk;
+  }
+  Status s = WriteFileAtomically(args.output, text);
+  if (!s.ok()) {
+    spdlog::error("{}", s.ToString());
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterClean(CLI::App& app, RunFn& run) {
+  auto args = std::make_shared<CleanArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "clean", "Write the training form of every usable tune (M:, L:, K: and the music), without duplicates");
+  sub->add_option("files", args->inputs, "ABC files or folders (*.abc), '-' for standard input")->required();
+  sub->add_option("-o,--output", args->output, "Output ABC file ('-': standard output)");
+  sub->add_flag("--keep-fields", args->options.keep_fields, "Keep the other fields (T:, R:, Q:, P: ...)");
+  sub->add_flag("--keep-comments", args->options.keep_comments, "Keep % comments and %% directives");
+  sub->add_flag("--keep-lyrics", args->options.keep_lyrics, "Keep w: and W: lyrics");
+  sub->add_flag("--keep-chords", args->options.keep_chord_symbols, "Keep chord symbols and annotations");
+  sub->add_flag("--keep-decorations", args->options.keep_decorations, "Keep decorations (~ . !trill! ...)");
+  sub->add_flag("--keep-graces", args->options.keep_grace_notes, "Keep grace notes {...}");
+  sub->add_flag("--keep-slurs", args->options.keep_slurs, "Keep slurs ( )");
+  sub->add_flag("--keep-all", args->keep_all, "Keep every category above and every duplicate");
+  sub->add_flag("--keep-duplicates", args->keep_duplicates, "Do not drop tunes whose melody repeats an earlier one");
+  sub->add_option("--transpose-to", args->options.transpose_to,
+                  "Move every tune to this tonic (C, D, F#, Bb ...) keeping its mode");
+  sub->callback([args, &run] { run = [args] { return RunClean(*args); }; });
+}
+
+}  // namespace abcrnn::cli

@@ -1,0 +1,173 @@
+// Specification of the problems the parser and the bar check report: each with its kind,
+// severity, position and an "expected ..., got ..." message; bar lengths with pickups, closing
+// bars, repeats and endings; prefix mode for unfinished tunes.
+#include <gtest/gtest.h>
+
+#include "abc_test_util.h"
+#include "abcrnn/abc/check.h"
+
+namespace abcrnn::abc {
+namespace {
+
+using test::Count;
+using test::Kinds;
+using test::ParseBody;
+using K = DiagnosticKind;
+
+const Diagnostic* First(const Tune& t, K kind) {
+  for (const Diagnostic& d : t.diagnostics)
+    if (d.kind == kind) return &d;
+  return nullptr;
+}
+
+TEST(AbcProblems, MissingKeyIsAnError) {
+  Tune t = ParseTune("X:1\nT:No key\nM:4/4\nABcd|\n");
+  ASSERT_NE(First(t, K::kMissingKey), nullptr);
+  EXPECT_EQ(First(t, K::kMissingKey)->pos.line, 4);
+  EXPECT_FALSE(t.valid());
+  Tune header_only = ParseTune("X:1\nT:Only a header\n");
+  EXPECT_EQ(Count(header_only, K::kMissingKey), 1);
+}
+
+TEST(AbcProblems, InvalidKeyMeterAndUnitLength) {
+  EXPECT_EQ(Count(ParseBody("A|\n", "K: Es\n"), K::kInvalidKey), 1);
+  EXPECT_EQ(Count(ParseBody("A|\n", "M:FREI4/4\nK:C\n"), K::kInvalidMeter), 1);
+  EXPECT_EQ(Count(ParseBody("A|\n", "L:0\nK:C\n"), K::kInvalidUnitLength), 1);
+  Tune t = ParseBody("A|\n", "K:Bn\n");
+  const Diagnostic* d = First(t, K::kInvalidKey);
+  ASSERT_NE(d, nullptr);
+  EXPECT_NE(d->message.find("expected a key"), std::string::npos);
+  EXPECT_NE(d->message.find("got 'Bn'"), std::string::npos);
+}
+
+TEST(AbcProblems, UnterminatedConstructs) {
+  EXPECT_EQ(Count(ParseBody("[CEG A|\n"), K::kUnterminatedChord), 1);
+  EXPECT_EQ(Count(ParseBody("\"Am A|\n"), K::kUnterminatedString), 1);
+  EXPECT_EQ(Count(ParseBody("{ga A|\n"), K::kUnterminatedGrace), 1);
+  EXPECT_EQ(Count(ParseBody("!trill A|\n"), K::kUnterminatedDecoration), 1);
+  EXPECT_EQ(Count(ParseBody("(AB c|\n"), K::kUnterminatedSlur), 1);
+  EXPECT_EQ(Count(ParseBody("AB) c|\n"), K::kUnmatchedSlur), 1);
+  EXPECT_EQ(Count(ParseBody("[K:D A|\n"), K::kUnterminatedInlineField), 1);
+}
+
+TEST(AbcProblems, BadLengthsPitchesChordsAndTuplets) {
+  EXPECT_EQ(Count(ParseBody("A0 B|\n"), K::kBadLength), 1);
+  EXPECT_EQ(Count(ParseBody("A/0 B|\n"), K::kBadLength), 1);
+  EXPECT_EQ(Count(ParseBody("A100 B|\n"), K::kBadLength), 1);
+  EXPECT_EQ(Count(ParseBody("c'''''' B|\n"), K::kPitchOutOfRange), 1);
+  EXPECT_EQ(Count(ParseBody("C,,,,,,|\n"), K::kPitchOutOfRange), 1);
+  EXPECT_EQ(Count(ParseBody("[C[E]G]|\n"), K::kNestedChord), 1);
+  EXPECT_EQ(Count(ParseBody("[]A|\n"), K::kEmptyChord), 1);
+  EXPECT_EQ(Count(ParseBody("(3AB|\n"), K::kBadTuplet), 1);
+  EXPECT_EQ(Count(ParseBody("(1AB|\n"), K::kBadTuplet), 1);
+  EXPECT_EQ(Count(ParseBody("|>A B|\n"), K::kBadBrokenRhythm), 1);
+  EXPECT_EQ(Count(ParseBody("A B R c|\n"), K::kSyntax), 1);
+}
+
+TEST(AbcProblems, EndingsNeedARepeat) {
+  EXPECT_EQ(Count(ParseBody("A4|[1 B4|[2 c4|]\n"), K::kEndingWithoutRepeat), 1);
+  EXPECT_EQ(Count(ParseBody("A4|2 c4|]\n"), K::kEndingWithoutRepeat), 1);
+  EXPECT_EQ(Count(ParseBody("|:A4|1 B4:|2 c4|]\n"), K::kEndingWithoutRepeat), 0);
+  // A first ending never closed by :| is reported at the end.
+  EXPECT_EQ(Count(ParseBody("|:A4|[1 B4||\n"), K::kEndingWithoutRepeat), 1);
+}
+
+TEST(AbcProblems, DiagnosticsCarryFileTunePositionAndReadableText) {
+  ParseOptions o;
+  o.file_name = "song.abc";
+  Tune t = ParseTune("X:3\nT:Title\nM:4/4\nL:1/4\nK:C\nABCDE|\n", o);
+  const Diagnostic* d = First(t, K::kOverfullBar);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->file, "song.abc");
+  EXPECT_EQ(d->x, 3);
+  EXPECT_EQ(d->title, "Title");
+  EXPECT_EQ(d->pos.line, 6);
+  EXPECT_EQ(d->pos.column, 1);
+  EXPECT_EQ(d->severity, Severity::kError);
+  EXPECT_EQ(d->ToString(),
+            "song.abc:6:1: error: [overfull-bar] expected a bar of 1 (whole notes), got 5/4 "
+            "(1/4 too long) (X:3 \"Title\")");
+}
+
+TEST(AbcProblems, KindNamesAreStableAndRoundTrip) {
+  EXPECT_EQ(KindName(K::kOverfullBar), "overfull-bar");
+  EXPECT_EQ(KindName(K::kMissingKey), "missing-key");
+  EXPECT_EQ(KindName(K::kUnterminatedChord), "unterminated-chord");
+  for (int k = 0; k <= static_cast<int>(K::kUnexpectedBarInChord); ++k) {
+    K kind = static_cast<K>(k);
+    EXPECT_NE(KindName(kind), "unknown");
+    EXPECT_EQ(KindFromName(KindName(kind)), kind);
+  }
+  EXPECT_FALSE(KindFromName("no-such-kind").has_value());
+}
+
+constexpr const char* kReel = "M:4/4\nL:1/8\nK:D\n";
+
+TEST(AbcBarCheck, FullBarsArePerfect) {
+  EXPECT_EQ(Kinds(ParseBody("ABcd efga|bagf edcB|]\n", kReel)), "");
+}
+
+TEST(AbcBarCheck, OverfullBarsAreErrorsEvenInTheFirstBar) {
+  Tune t = ParseBody("ABcd efgab|bagf edcB|]\n", kReel);
+  EXPECT_EQ(Count(t, K::kOverfullBar), 1);
+  EXPECT_FALSE(t.valid());
+}
+
+TEST(AbcBarCheck, PickupAndClosingBarMayBeShort) {
+  EXPECT_EQ(Kinds(ParseBody("A|dcBA defg|fedc BAG|]\n", kReel)), "");
+}
+
+TEST(AbcBarCheck, ShortBarInTheMiddleIsAWarning) {
+  Tune t = ParseBody("ABcd efga|bag|fedc BAGF|]\n", kReel);
+  EXPECT_EQ(Count(t, K::kUnderfullBar), 1);
+  EXPECT_TRUE(t.valid());
+  EXPECT_EQ(First(t, K::kUnderfullBar)->severity, Severity::kWarning);
+}
+
+TEST(AbcBarCheck, ShortBarsAtRepeatsAndEndingsComplementPickups) {
+  // A two-part tune with pickups: the short bars before :| and || are fine, as are the endings.
+  const char* body =
+      "A|:dcBA defg|fedc BAG:|\n"
+      "|:g|fedc BAGF|[1 ABcd efg:|[2 ABcd e3||\n"
+      "f|gfed cBAG|FGAB c3|]\n";
+  Tune t = ParseBody(body, kReel);
+  EXPECT_EQ(Kinds(t), "");
+}
+
+TEST(AbcBarCheck, MeterChangesAndFreeMeter) {
+  EXPECT_EQ(Kinds(ParseBody("ABcd efga|[M:3/4]bag fed|[M:6/8] cde fga|]\n", kReel)), "");
+  EXPECT_EQ(Kinds(ParseBody("ABcdefgabc|de|]\n", "M:none\nL:1/8\nK:C\n")), "");
+  EXPECT_EQ(Count(ParseBody("ABcd efga|bagf edc|[M:3/4]bag fed|]\n", kReel), K::kUnderfullBar),
+            0);  // a meter change is a section boundary
+}
+
+TEST(AbcBarCheck, TupletsAndBrokenRhythmFillBarsExactly) {
+  EXPECT_EQ(Kinds(ParseBody("(3ABc (3def g>a b<c|(3:2:6ABcdef g2 a2|]\n", kReel)), "");
+}
+
+TEST(AbcBarCheck, SplitBarsGivesDurationsAndExpectedLengths) {
+  Tune t = ParseBody("A|dcBA defg|fedc BAG|]\n", kReel);
+  std::vector<BarSpan> bars = SplitBars(t.voices[0]);
+  ASSERT_GE(bars.size(), 3u);
+  EXPECT_EQ(bars[0].duration, Fraction(1, 8));
+  EXPECT_EQ(bars[1].duration, Fraction(1));
+  EXPECT_EQ(bars[1].expected, Fraction(1));
+  EXPECT_EQ(bars[1].start, Fraction(1, 8));
+  EXPECT_EQ(bars[2].duration, Fraction(7, 8));
+}
+
+TEST(AbcPrefix, AnUnfinishedTuneReportsOnlyWhatMoreTextCannotFix) {
+  ParseOptions o;
+  o.prefix = true;
+  Tune t = ParseTune("X:1\nT:Growing\nM:4/4\nL:1/8\nK:G\nABcd efga|(bag \"Am", o);
+  EXPECT_EQ(Kinds(t), "");
+  Tune chord = ParseTune("X:1\nM:4/4\nL:1/8\nK:G\nABcd efga|[GB", o);
+  EXPECT_EQ(Kinds(chord), "");
+  Tune bad = ParseTune("X:1\nM:4/4\nL:1/8\nK:G\nABcd efgab|[GB", o);
+  EXPECT_EQ(Kinds(bad), "overfull-bar");
+  Tune header = ParseTune("X:1\nT:Just started\nM:6/8\n", o);
+  EXPECT_EQ(Kinds(header), "");
+}
+
+}  // namespace
+}  // namespace abcrnn::abc

@@ -1,0 +1,87 @@
+// Specification of `abcrnn check`: one line per problem, a summary, --json, standard input, and
+// the exit codes 0 (all valid), 1 (some invalid) and 2 (usage or file errors).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "abcrnn/util/file.h"
+#include "support/paths.h"
+
+namespace abcrnn {
+namespace {
+namespace fs = std::filesystem;
+using ::abcrnn::testing::Program;
+using ::abcrnn::testing::RunCommand;
+
+class CheckCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("abcrnn_check_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    good_ = (dir_ / "good.abc").string();
+    bad_ = (dir_ / "bad.abc").string();
+    ASSERT_TRUE(WriteFileAtomically(good_, "X:1\nT:Fine\nM:4/4\nL:1/8\nK:G\nABcd efga|]\n").ok());
+    ASSERT_TRUE(WriteFileAtomically(bad_,
+                                    "X:1\nT:Fine\nM:4/4\nL:1/8\nK:G\nABcd efga|]\n\n"
+                                    "X:2\nT:Long bar\nM:4/4\nL:1/8\nK:G\nABcd efgab|]\n\n"
+                                    "X:3\nT:Short bar\nM:4/4\nL:1/8\nK:G\nABcd efga|bag|fedc BAGF|]\n")
+                    .ok());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Check(const std::string& args) { return Program("abcrnn") + " check " + args; }
+  fs::path dir_;
+  std::string good_, bad_;
+};
+
+TEST_F(CheckCommandTest, ValidFileExitsZeroWithASummary) {
+  auto r = RunCommand(Check(good_));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("tunes read: 1, valid: 1, with warnings: 0, with errors: 0"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(CheckCommandTest, ProblemsArePrintedOnePerLineAndExitIsOne) {
+  auto r = RunCommand(Check(bad_));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find(bad_ + ":13:1: error: [overfull-bar] expected a bar of 1 (whole notes), "
+                              "got 9/8 (1/8 too long) (X:2 \"Long bar\")"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(bad_ + ":20:11: warning: [underfull-bar]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tunes read: 3, valid: 2, with warnings: 1, with errors: 1"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("overfull-bar: 1 in 1 tune(s)"), std::string::npos);
+}
+
+TEST_F(CheckCommandTest, JsonReportHasTheSummaryAndEveryProblem) {
+  auto r = RunCommand(Check("--json " + bad_));
+  EXPECT_EQ(r.exit_code, 1);
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["tunes"], 3);
+  EXPECT_EQ(j["valid"], 2);
+  EXPECT_EQ(j["with_errors"], 1);
+  EXPECT_EQ(j["by_kind"]["overfull-bar"]["problems"], 1);
+  ASSERT_EQ(j["problems"].size(), 2u);
+  EXPECT_EQ(j["problems"][0]["kind"], "overfull-bar");
+  EXPECT_EQ(j["problems"][0]["line"], 13);
+  EXPECT_EQ(j["problems"][0]["x"], 2);
+  EXPECT_EQ(j["problems"][0]["title"], "Long bar");
+}
+
+TEST_F(CheckCommandTest, StandardInputIsReadForDash) {
+  auto r = RunCommand("cat " + good_ + " | " + Check("-"));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("tunes read: 1"), std::string::npos);
+}
+
+TEST_F(CheckCommandTest, MissingFileAndMissingArgumentsExitTwo) {
+  EXPECT_EQ(RunCommand(Check((dir_ / "absent.abc").string()), true).exit_code, 2);
+  EXPECT_EQ(RunCommand(Check(""), true).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace abcrnn
