@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "abcrnn/abc/clean.h"
 #include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/infer/generate.h"
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/file.h"
 #include "support/paths.h"
@@ -165,6 +167,36 @@ TEST_F(SampleCliTest, StrictModeRefusesAnInvalidPrime) {
   auto r = Generate("--prime 'M:6/8\\nL:1/8\\nK:D\\nabc def g|'", err);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(ReadText(err).find("--no-strict"), std::string::npos) << ReadText(err);
+}
+
+TEST_F(SampleCliTest, ScoreGivesBitsPerCharacterOfTheCleanedTunes) {
+  const std::string tunes = (dir_ / "tunes.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(tunes, "X:1\nT:One\nM:6/8\nL:1/8\nK:D\n|:ABc dBG|A2B c3:|\n\n"
+                                         "X:2\nT:Two\nM:2/4\nL:1/8\nK:G\nABcd|edcB|]\n").ok());
+  auto r = RunCommand(Program("abcrnn") + " score --json --model " + model_ + " " + tunes);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["tunes"].size(), 2u);
+  // Same numbers as the library on the cleaner's training form.
+  Result<Checkpoint> ckpt = ReadCheckpoint(model_);
+  ASSERT_TRUE(ckpt.ok());
+  FastLstm engine(*LstmWeightsFromCheckpoint(*ckpt));
+  CleanOptions co;
+  co.drop_duplicates = false;
+  CleanResult cleaned = CleanText(ReadText(tunes), tunes, co);
+  ASSERT_EQ(cleaned.tunes.size(), 2u);
+  double bits = 0;
+  int64_t symbols = 0;
+  for (int i = 0; i < 2; ++i) {
+    auto s = ScoreTexts(engine, ckpt->vocab, {cleaned.tunes[i].text});
+    EXPECT_NEAR(j["tunes"][i]["bits"].get<double>(), s[0].bits, 1e-9);
+    EXPECT_EQ(j["tunes"][i]["chars"].get<int64_t>(), s[0].predicted - 1);
+    bits += s[0].bits;
+    symbols += s[0].predicted;
+  }
+  EXPECT_NEAR(j["overall"]["bits_per_char"].get<double>(), bits / symbols, 1e-12);
+  auto text = RunCommand(Program("abcrnn-sample") + " score --model " + model_ + " " + tunes);
+  EXPECT_NE(text.out.find("overall: 2 tunes"), std::string::npos) << text.out;
 }
 
 TEST(SampleProgramTest, LinksNoLibTorch) {

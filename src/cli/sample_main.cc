@@ -1,5 +1,5 @@
 // abcrnn-sample: generation and scoring with a trained checkpoint, without LibTorch.
-// Subcommands: generate (sample_generate.cc); score comes with the cleaner (abc/clean.h).
+// Subcommands: generate (sample_generate.cc), score (sample_score.cc).
 #include <csignal>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   RunFn run;
   RegisterGenerate(app, run);
+  RegisterScore(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
