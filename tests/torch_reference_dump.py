@@ -3,7 +3,7 @@
 doc/checkpoint-format.md (json, struct, zlib), loads its weights into torch.nn.Embedding, LSTM and
 Linear (strict state dict), feeds a sequence of token ids and writes the logits of every step.
 
-  /usr/bin/python3 tests/torch_reference_dump.py MODEL.ckpt IDS.txt LOGITS.f32
+  /usr/bin/python3 tests/torch_reference_dump.py MODEL.ckpt IDS.txt LOGITS.f32 [MODEL IDS LOGITS ...]
 
 IDS.txt: whitespace-separated token ids. LOGITS.f32: float32 little-endian, (steps, V) row-major.
 Needs Debian's python3-torch; exits 3 with a message when torch is missing.
@@ -59,10 +59,15 @@ class CharLSTM(torch.nn.Module):
 
 
 def main():
-    if len(sys.argv) != 4:
+    args = sys.argv[1:]
+    if not args or len(args) % 3:
         raise SystemExit(__doc__)
-    model_path, ids_path, out_path = sys.argv[1:]
     torch.set_num_threads(1)
+    for i in range(0, len(args), 3):
+        dump(*args[i : i + 3])
+
+
+def dump(model_path, ids_path, out_path):
     shape, weights = read_checkpoint(model_path)
     model = CharLSTM(shape["vocab_size"], shape["embed"], shape["hidden"], shape["layers"]).eval()
     model.load_state_dict(weights, strict=True)
