@@ -1,8 +1,11 @@
 // Sampling speed of the fast LSTM engine, shaped like ../shared/bench/torch_reference.py's
 // `sample`: random weights, B sequences, each step = LSTM step + softmax + one draw per sequence.
 // Prints one JSON line (chars_per_s is the figure). `--write-model FILE` instead writes a checkpoint
-// of that shape with random weights and a 96-symbol vocabulary (for timing abcrnn-sample itself).
+// of that shape with random weights and a 96-symbol vocabulary (for timing abcrnn-sample itself);
+// `--ceiling 1` times a large OpenBLAS sgemm (2048^3, its default threads): the machine's ceiling.
 // bench/sample_bench.sh runs it beside the reference; results in bench/README.md.
+#include <cblas.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -53,6 +56,18 @@ int main(int argc, char** argv) {
     Status st = WriteCheckpoint(path, ckpt);
     if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
     return st.ok() ? 0 : 1;
+  }
+  if (Arg(argc, argv, "--ceiling", 0)) {
+    const int n = 2048;
+    std::vector<float> a(size_t(n) * n, 0.5f), b(size_t(n) * n, 0.25f), y(size_t(n) * n);
+    double best = 1e9;
+    for (int rep = 0; rep < 5; ++rep) {
+      auto t0 = std::chrono::steady_clock::now();
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, y.data(), n);
+      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::printf("{\"what\": \"sgemm-ceiling\", \"n\": %d, \"gflops\": %.1f}\n", n, 2.0 * n * n * n / best * 1e-9);
+    return 0;
   }
   auto t_load = std::chrono::steady_clock::now();
   FastLstm engine(RandomLstmWeights(c, 0), {threads});
