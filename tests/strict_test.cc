@@ -40,6 +40,16 @@ TEST(StrictCheckerTest, OverfullBarsAreMaskedAndBarLinesCompleteTokens) {
   EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|[2", "a")); // ... an ending without a repeat is not
 }
 
+TEST(StrictCheckerTest, ShortBarsOnlyWhereTheParserAllowsThem) {
+  StrictChecker c;
+  EXPECT_TRUE(c.AllowsNext(kHeader + "A", "|"));                 // a pickup
+  // A short bar may close (it could be the last), but the tune cannot go on after it.
+  EXPECT_TRUE(c.AllowsNext(kHeader + "abc def|fed cba|ab", "|"));
+  EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|fed cba|ab|", "a"));
+  EXPECT_TRUE(c.IsComplete(kHeader + "abc def|fed cba|ab|"));
+  EXPECT_TRUE(c.AllowsNext(kHeader + "abc def|fed cba|ab", "c"));
+}
+
 TEST(StrictCheckerTest, ATuneIsCompleteOnlyAtAClosingBarLine) {
   StrictChecker c;
   EXPECT_TRUE(c.IsComplete(kHeader + "abc def|fed cba|\n"));

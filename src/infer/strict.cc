@@ -42,6 +42,15 @@ bool HeaderDone(std::string_view text) {
   return false;
 }
 
+// Valid, and no bar shorter than the meter except where the parser lets it be (pickups, bars
+// beside repeats and endings that complement each other, the last bar).
+bool ValidWithFullBars(const abc::Tune& tune) {
+  if (!tune.valid()) return false;
+  for (const auto& d : tune.diagnostics)
+    if (d.kind == DiagnosticKind::kUnderfullBar) return false;
+  return true;
+}
+
 bool HasErrorsOtherThan(const abc::Tune& tune, DiagnosticKind allowed) {
   for (const auto& d : tune.diagnostics)
     if (d.severity == Severity::kError && d.kind != allowed) return true;
@@ -63,14 +72,14 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
     return !HasErrorsOtherThan(Parse(s, true), DiagnosticKind::kMissingKey);
   }
   if (IsFieldLine(line) && next != "\n") return true;  // a field in the music: judged at its end
-  if (Parse(s, true).valid()) return true;
+  if (ValidWithFullBars(Parse(s, true))) return true;
   // A last token that a bar line completes (":" of ":|", "|" of "||" ...).
-  return Parse(s + "|", true).valid();
+  return ValidWithFullBars(Parse(s + "|", true));
 }
 
 bool StrictChecker::IsComplete(const std::string& text) const {
   abc::Tune tune = Parse(text, false);
-  if (!tune.valid() || !tune.has_key || tune.voices.empty()) return false;
+  if (!ValidWithFullBars(tune) || !tune.has_key || tune.voices.empty()) return false;
   for (const abc::Voice& voice : tune.voices) {
     bool has_note = false, open_repeat = false;
     const abc::BarLine* last_bar = nullptr;
