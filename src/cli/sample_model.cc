@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 namespace abcrnn::cli {
 namespace fs = std::filesystem;
@@ -44,11 +45,15 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads) {
   if (!ckpt.ok()) return ckpt.status();
   m.checkpoint = std::move(ckpt).value();
   m.fingerprint = CheckpointFingerprint(m.checkpoint);
-  Result<LstmWeights> w = LstmWeightsFromCheckpoint(m.checkpoint);
-  if (!w.ok()) return w.status();
-  m.engine = std::make_unique<FastLstm>(*w, FastLstm::Options{threads});
-  m.checkpoint.weights.clear();
   m.checkpoint.optimizer.clear();
+  std::optional<LstmWeights> weights;
+  {
+    Result<LstmWeights> w = LstmWeightsFromCheckpoint(std::move(m.checkpoint));  // moves the weights
+    if (!w.ok()) return w.status();
+    weights = std::move(w).value();
+  }
+  m.checkpoint.weights.clear();
+  m.engine = std::make_unique<FastLstm>(*weights, FastLstm::Options{threads});
   return m;
 }
 

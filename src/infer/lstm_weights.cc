@@ -8,11 +8,18 @@
 namespace abcrnn {
 
 Result<LstmWeights> LstmWeightsFromCheckpoint(const Checkpoint& ckpt) {
+  Checkpoint copy = ckpt;
+  return LstmWeightsFromCheckpoint(std::move(copy));
+}
+
+Result<LstmWeights> LstmWeightsFromCheckpoint(Checkpoint&& ckpt) {
   Status st = ValidateCheckpoint(ckpt);
   if (!st.ok()) return st;
   LstmWeights w;
   w.config = ckpt.model;
-  auto get = [&ckpt](const std::string& name) { return ckpt.Find(name)->data; };
+  auto get = [&ckpt](const std::string& name) {
+    return std::move(const_cast<NamedTensor*>(ckpt.Find(name))->data);
+  };
   w.embed = get("embed.weight");
   for (int k = 0; k < w.config.layers; ++k) {
     const std::string s = std::to_string(k);

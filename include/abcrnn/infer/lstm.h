@@ -28,6 +28,8 @@ struct LstmWeights {
 // The weights of `ckpt` (names embed.weight, lstm.weight_ih_l{k}, ..., head.bias). Corruption
 // naming the first missing or misshapen tensor.
 Result<LstmWeights> LstmWeightsFromCheckpoint(const Checkpoint& ckpt);
+// The same, moving the weights out of `ckpt` (its weight tensors are left empty): no copy.
+Result<LstmWeights> LstmWeightsFromCheckpoint(Checkpoint&& ckpt);
 // The weights as checkpoint tensors in ExpectedWeights order (for writing test models).
 std::vector<NamedTensor> LstmWeightsToTensors(const LstmWeights& weights);
 // Random weights like PyTorch's initialisation: embedding N(0,1), everything else
