@@ -2,7 +2,6 @@
 // --prime and the header shortcuts, runs GenerateTunes, and prints each tune (ABC or JSON lines)
 // with X:, T: and a % line that says how to make it again.
 #include <cstdio>
-#include <map>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -36,20 +35,18 @@ struct GenerateCliOptions {
 };
 
 struct RhythmDefaults {
+  const char* name;
   const char* meter;
   const char* unit;
 };
 
 // Common dance and tune types and the header they usually have.
-const std::map<std::string, RhythmDefaults>& Rhythms() {
-  static const auto* table = new std::map<std::string, RhythmDefaults>{
-      {"jig", {"6/8", "1/8"}},        {"reel", {"4/4", "1/8"}},       {"hornpipe", {"4/4", "1/8"}},
-      {"polka", {"2/4", "1/8"}},      {"slip jig", {"9/8", "1/8"}},   {"slipjig", {"9/8", "1/8"}},
-      {"slide", {"12/8", "1/8"}},     {"waltz", {"3/4", "1/8"}},      {"mazurka", {"3/4", "1/8"}},
-      {"march", {"4/4", "1/8"}},      {"strathspey", {"4/4", "1/8"}}, {"barndance", {"4/4", "1/8"}},
-      {"schottische", {"4/4", "1/8"}}, {"polska", {"3/4", "1/8"}},    {"air", {"4/4", "1/8"}}};
-  return *table;
-}
+constexpr RhythmDefaults kRhythms[] = {
+    {"air", "4/4", "1/8"},         {"barndance", "4/4", "1/8"}, {"hornpipe", "4/4", "1/8"},
+    {"jig", "6/8", "1/8"},         {"march", "4/4", "1/8"},     {"mazurka", "3/4", "1/8"},
+    {"polka", "2/4", "1/8"},       {"polska", "3/4", "1/8"},    {"reel", "4/4", "1/8"},
+    {"schottische", "4/4", "1/8"}, {"slide", "12/8", "1/8"},    {"slip jig", "9/8", "1/8"},
+    {"slipjig", "9/8", "1/8"},     {"strathspey", "4/4", "1/8"}, {"waltz", "3/4", "1/8"}};
 
 // "\n", "\t" and "\\" in --prime become a newline, a tab and a backslash.
 std::string Unescape(const std::string& s) {
@@ -87,14 +84,15 @@ Result<std::string> BuildPrime(const GenerateCliOptions& o) {
   if (o.meter.empty() && o.key.empty() && o.rhythm.empty() && o.unit.empty()) return prime;
   std::string meter = o.meter, unit = o.unit;
   if (!o.rhythm.empty()) {
-    auto it = Rhythms().find(o.rhythm);
-    if (it == Rhythms().end()) {
-      std::string known;
-      for (const auto& [name, d] : Rhythms()) known += (known.empty() ? "" : ", ") + name;
-      return Status::InvalidArgument("--rhythm: expected one of " + known + "; got '" + o.rhythm + "'");
+    const RhythmDefaults* found = nullptr;
+    std::string known;
+    for (const RhythmDefaults& r : kRhythms) {
+      if (o.rhythm == r.name) found = &r;
+      known += std::string(known.empty() ? "" : ", ") + r.name;
     }
-    if (meter.empty()) meter = it->second.meter;
-    if (unit.empty()) unit = it->second.unit;
+    if (!found) return Status::InvalidArgument("--rhythm: expected one of " + known + "; got '" + o.rhythm + "'");
+    if (meter.empty()) meter = found->meter;
+    if (unit.empty()) unit = found->unit;
   }
   if (meter.empty()) meter = "4/4";
   if (unit.empty()) unit = DefaultUnit(meter);
@@ -221,6 +219,7 @@ int Run(const GenerateCliOptions& o) {
 void RegisterGenerate(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<GenerateCliOptions>();
   CLI::App* sub = app.add_subcommand("generate", "Write new tunes with a trained model");
+  sub->option_defaults()->always_capture_default();
   sub->add_option("--model", o->model,
                   "Checkpoint (.ckpt); default: $ABCRNN_MODEL, else models/default.ckpt in the installed "
                   "share/abcrnn or the source tree");

@@ -112,6 +112,7 @@ int Run(const ScoreCliOptions& o) {
 void RegisterScore(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<ScoreCliOptions>();
   CLI::App* sub = app.add_subcommand("score", "Bits per character of tunes under a model");
+  sub->option_defaults()->always_capture_default();
   sub->add_option("--model", o->model, "Checkpoint (.ckpt); default as for generate");
   sub->add_option("files", o->files, "ABC files or folders (*.abc), '-' for standard input")->required();
   sub->add_flag("--json", o->json, "Print a JSON report");
