@@ -1,5 +1,5 @@
 // Specification: the LSTM engines agree with PyTorch (Debian's python3-torch running
-// tests/torch_reference_dump.py on the same checkpoint file) within 1e-4 over 1,200 steps.
+// tests/torch_logits_dump.py on the same checkpoint file) within 1e-4 over 1,200 steps.
 // Skips, saying so, when python3-torch is absent.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -36,7 +36,7 @@ void CompareWithTorch(const std::vector<Case>& cases) {
   std::vector<Checkpoint> models;
   std::vector<LstmWeights> weights;
   std::vector<std::vector<int>> sequences;
-  std::string command = "/usr/bin/python3 " + testing::SourceDir() + "/tests/torch_reference_dump.py";
+  std::string command = "/usr/bin/python3 " + testing::SourceDir() + "/tests/torch_logits_dump.py";
   for (size_t k = 0; k < cases.size(); ++k) {
     const Case& cs = cases[k];
     Checkpoint c;

@@ -1,53 +1,22 @@
 #!/usr/bin/python3
-"""PyTorch reference for abcrnn's LSTM engines: reads an abcrnn checkpoint using only the layout in
-doc/checkpoint-format.md (json, struct, zlib), loads its weights into torch.nn.Embedding, LSTM and
-Linear (strict state dict), feeds a sequence of token ids and writes the logits of every step.
+"""PyTorch reference for abcrnn's CharLSTM: dumps weights, inputs, logits, loss, gradients and the
+weights after one clipped Adam step, as JSON, for tests/torch/model_reference_test.cc.
 
-  /usr/bin/python3 tests/torch_reference_dump.py MODEL.ckpt IDS.txt LOGITS.f32 [MODEL IDS LOGITS ...]
-
-IDS.txt: whitespace-separated token ids. LOGITS.f32: float32 little-endian, (steps, V) row-major.
-Needs Debian's python3-torch; exits 3 with a message when torch is missing.
+Run with Debian's python3-torch: /usr/bin/python3 tests/torch_reference_dump.py OUT.json
+The model is the one of ../shared/bench/torch_reference.py (Embedding "embed", LSTM "lstm" with
+batch_first, Linear "head"); targets of -1 are ignored as abcrnn's padding is. Exit 3 without torch.
 """
-import json, struct, sys, zlib
+import json
+import sys
 
 try:
     import torch
 except ImportError:
-    sys.stderr.write("python3-torch is not installed (apt-get install python3-torch)\n")
     sys.exit(3)
 
 
-def read_checkpoint(path):
-    data = open(path, "rb").read()
-    if data[:8] != b"ABCRNNCK":
-        raise SystemExit(f"{path}: expected magic ABCRNNCK, got {data[:8]!r}")
-    version, header_crc, n = struct.unpack_from("<IIQ", data, 8)
-    if version != 1:
-        raise SystemExit(f"{path}: expected format version 1, got {version}")
-    header = data[24 : 24 + n]
-    if zlib.crc32(header) != header_crc:
-        raise SystemExit(f"{path}: header checksum mismatch")
-    h = json.loads(header.decode("utf-8"))
-    base = (24 + n + 63) // 64 * 64
-    if len(data) != base + h["data_bytes"]:
-        raise SystemExit(f"{path}: expected {base + h['data_bytes']} bytes, got {len(data)}")
-    weights = {}
-    for t in h["tensors"]:
-        if t["section"] != "weights":
-            continue
-        count = 1
-        for d in t["shape"]:
-            count *= d
-        raw = data[base + t["offset"] : base + t["offset"] + 4 * count]
-        if zlib.crc32(raw) != t["crc32"]:
-            raise SystemExit(f"{path}: checksum mismatch in {t['name']}")
-        weights[t["name"]] = torch.frombuffer(bytearray(raw), dtype=torch.float32).reshape(t["shape"])
-    return h["model"], weights
-
-
 class CharLSTM(torch.nn.Module):
-    # As ../shared/bench/torch_reference.py: embed, lstm (batch_first), head.
-    def __init__(self, vocab, embed, hidden, layers):
+    def __init__(self, vocab, hidden, layers, embed):
         super().__init__()
         self.embed = torch.nn.Embedding(vocab, embed)
         self.lstm = torch.nn.LSTM(embed, hidden, layers, batch_first=True)
@@ -58,23 +27,42 @@ class CharLSTM(torch.nn.Module):
         return self.head(y), state
 
 
+def flat(t):
+    return {"shape": list(t.shape), "data": t.detach().double().reshape(-1).tolist()}
+
+
 def main():
-    args = sys.argv[1:]
-    if not args or len(args) % 3:
-        raise SystemExit(__doc__)
+    torch.manual_seed(0)
     torch.set_num_threads(1)
-    for i in range(0, len(args), 3):
-        dump(*args[i : i + 3])
-
-
-def dump(model_path, ids_path, out_path):
-    shape, weights = read_checkpoint(model_path)
-    model = CharLSTM(shape["vocab_size"], shape["embed"], shape["hidden"], shape["layers"]).eval()
-    model.load_state_dict(weights, strict=True)
-    ids = torch.tensor([[int(t) for t in open(ids_path).read().split()]], dtype=torch.long)
-    with torch.no_grad():
-        logits, _ = model(ids)  # the whole sequence in one call: (1, T, V)
-    open(out_path, "wb").write(logits[0].contiguous().numpy().astype("<f4").tobytes())
+    V, E, H, L, B, T = 13, 6, 8, 2, 3, 5
+    model = CharLSTM(V, H, L, E)
+    g = torch.Generator().manual_seed(1)
+    x = torch.randint(0, V, (B, T), generator=g)
+    y = torch.randint(0, V, (B, T), generator=g)
+    y[1, 3] = -1  # padding: not scored
+    x2 = torch.randint(0, V, (B, T), generator=g)
+    out = {"config": {"vocab": V, "embed": E, "hidden": H, "layers": L, "batch": B, "seq": T},
+           "weights": {n: flat(p) for n, p in model.named_parameters()},
+           "order": [n for n, _ in model.named_parameters()],
+           "x": x.reshape(-1).tolist(), "y": y.reshape(-1).tolist(), "x2": x2.reshape(-1).tolist()}
+    logits, state = model(x)
+    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, V), y.reshape(-1), ignore_index=-1)
+    logits2, _ = model(x2, state)  # the state carried into a second window
+    loss.backward()
+    out["logits"] = flat(logits)
+    out["logits2"] = flat(logits2)
+    out["h"] = flat(state[0])
+    out["c"] = flat(state[1])
+    out["loss"] = loss.item()
+    out["grads"] = {n: flat(p.grad) for n, p in model.named_parameters()}
+    clip, lr = 0.1, 0.01  # the norm is about 0.26: clipping acts
+    out["grad_norm"] = torch.nn.utils.clip_grad_norm_(model.parameters(), clip).item()
+    out["clip"], out["lr"] = clip, lr
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt.step()
+    out["after_step"] = {n: flat(p) for n, p in model.named_parameters()}
+    with open(sys.argv[1], "w") as f:
+        json.dump(out, f)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   RegisterCheck(app, run);
   RegisterClean(app, run);
   RegisterTranspose(app, run);
+  RegisterMidi(app, run);
+  RegisterRender(app, run);
   // Each subcommand registers itself here; see commands.h.
   try {
     app.parse(argc, argv);

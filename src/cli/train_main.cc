@@ -1,18 +1,148 @@
-// abcrnn-train: the only program that links LibTorch. Filled in by the training work (issue 3).
-#include <CLI/CLI.hpp>
+// abcrnn-train: the only program that links LibTorch. Parses the options, checks everything that
+// can fail cheaply (options, --out, --resume, the data) before training, then trains with a
+// progress display; SIGINT/SIGTERM save last.ckpt and exit cleanly.
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/data/corpus.h"
 #include "cli/common.h"
+#include "cli/train_cli.h"
+
+namespace abcrnn::cli {
+namespace {
+
+// The stop request from SIGINT/SIGTERM. A signal handler can reach only static storage, so this
+// one flag is the exception to "no globals"; the trainer sees it through TrainHooks::stop.
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnSignal(int) { g_stop.store(true); }
+
+void InstallSignalHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C kills at once
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+int ExitFor(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kNotFound:
+    case Status::Code::kIOError:
+    case Status::Code::kCorruption:
+    case Status::Code::kUnsupported:
+      return kExitUsage;
+    default:
+      return kExitFindings;
+  }
+}
+
+int Fail(const Status& s) {
+  std::cerr << "abcrnn-train: " << s.ToString() << "\n";
+  return ExitFor(s);
+}
+
+// The cleaning options recorded in a checkpoint, for --resume.
+CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions c) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return c;
+  c.keep_fields = j.value("keep_fields", c.keep_fields);
+  c.keep_comments = j.value("keep_comments", c.keep_comments);
+  c.keep_lyrics = j.value("keep_lyrics", c.keep_lyrics);
+  c.keep_chord_symbols = j.value("keep_chord_symbols", c.keep_chord_symbols);
+  c.keep_decorations = j.value("keep_decorations", c.keep_decorations);
+  c.keep_grace_notes = j.value("keep_grace_notes", c.keep_grace_notes);
+  c.keep_slurs = j.value("keep_slurs", c.keep_slurs);
+  c.drop_duplicates = j.value("drop_duplicates", c.drop_duplicates);
+  c.transpose_to = j.value("transpose_to", c.transpose_to);
+  return c;
+}
+
+}  // namespace
+
+int RunTrain(TrainCliOptions& o) {
+  auto batching = ParseBatching(o.batching);
+  if (!batching.ok()) return Fail(batching.status());
+  o.train.batching = *batching;
+  if (o.data.empty())
+    return Fail(Status::InvalidArgument("--data: expected ABC files or folders, got none"));
+  if (Status s = CheckTrainOptions(o.train); !s.ok()) return Fail(s);
+  Progress progress(!o.quiet);
+
+  // --resume: the run's own options, cleaning and vocabulary come from the checkpoint.
+  std::unique_ptr<Checkpoint> resume;
+  if (!o.resume.empty()) {
+    std::string path = o.resume;
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) path += "/last.ckpt";
+    auto ck = ReadCheckpoint(path);
+    if (!ck.ok()) return Fail(ck.status());
+    resume = std::make_unique<Checkpoint>(std::move(ck).value());
+    auto opts = OptionsFromCheckpoint(*resume, o.train);
+    if (!opts.ok()) return Fail(opts.status());
+    o.train = *opts;
+    o.clean = CleanOptionsFromJson(o.train.cleaning_json, o.clean);
+  }
+  o.train.cleaning_json = CleanOptionsJson(o.clean);
+
+  auto cleaned = CleanFiles(o.data, o.clean);
+  if (!cleaned.ok()) return Fail(cleaned.status());
+  progress.Line(FormatCleanReport(cleaned->report));
+  if (cleaned->tunes.empty())
+    return Fail(Status::InvalidArgument("--data: expected at least one tune left after cleaning, got none; check "
+                                        "the files hold ABC tunes (X: fields)"));
+  std::vector<std::string> texts;
+  texts.reserve(cleaned->tunes.size());
+  for (auto& t : cleaned->tunes) texts.push_back(std::move(t.text));
+  o.train.data_tunes_read = cleaned->report.read;
+  auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr);
+  if (!corpus.ok()) return Fail(corpus.status());
+  if (corpus->valid_dropped > 0)
+    progress.Line(std::to_string(corpus->valid_dropped) +
+                  " validation tunes left out: they use characters no training tune has");
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "data %s: %zu training tunes (%lld chars), %zu validation tunes (%lld chars); "
+                "unigram entropy %.3f bits/char", corpus->fingerprint.c_str(), corpus->train.size(),
+                static_cast<long long>(corpus->train_chars), corpus->valid.size(),
+                static_cast<long long>(corpus->valid_chars), corpus->unigram_bits);
+  progress.Line(buf);
+
+  InstallSignalHandlers();
+  TrainHooks hooks;
+  hooks.stop = &g_stop;
+  hooks.on_step = [&](const StepInfo& s) { progress.Step(s); };
+  hooks.log = [&](const std::string& line) { progress.Line(line); };
+  auto r = Train(o.train, *corpus, hooks, resume.get());
+  progress.Finish();
+  if (!r.ok()) return Fail(r.status());
+  if (r->interrupted)
+    std::cerr << "abcrnn-train: stopped; continue with: abcrnn train --data ... --resume " << r->last_checkpoint
+              << "\n";
+  return kExitOk;
+}
+
+}  // namespace abcrnn::cli
 
 int main(int argc, char** argv) {
   using namespace abcrnn::cli;
   CLI::App app{"abcrnn-train: train a stacked LSTM on ABC tunes"};
   app.set_version_flag("--version", std::string("abcrnn-train ") + ABCRNN_VERSION);
+  TrainCliOptions o;
+  AddTrainOptions(app, o);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  SetupLogging("abcrnn", 0);
-  return kExitUsage;
+  SetupLogging("abcrnn-train", o.verbosity);
+  return RunTrain(o);
 }

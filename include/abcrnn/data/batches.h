@@ -1,0 +1,68 @@
+// Batches for training and evaluation: tunes (ids with <bos> first and <eos> last) cut into
+// windows of B rows x T steps. Two layouts: packing (every tune of the epoch laid end to end in
+// B lanes, hidden state carried from window to window) and bucketing (B tunes of similar length
+// side by side, padded and masked, state carried only within the group). No LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "abcrnn/util/status.h"
+
+namespace abcrnn {
+
+enum class Batching { kPack, kBucket };
+// "pack" / "bucket".
+const char* BatchingName(Batching b);
+Result<Batching> ParseBatching(const std::string& name);
+
+// A target that contributes no loss (padding, and the <eos> -> <bos> seam between packed tunes).
+constexpr int kIgnoreTarget = -1;
+
+// One step's data. inputs and targets are (B,T) row-major ids; targets[b][t] is the id that
+// follows inputs[b][t], or kIgnoreTarget.
+struct Window {
+  int batch = 0;  // B
+  int seq = 0;    // T
+  std::vector<int> inputs;
+  std::vector<int> targets;
+  bool reset_state = false;  // zero the carried LSTM state (h, c) before this window
+  int64_t counted = 0;       // targets that are not kIgnoreTarget
+};
+
+// The windows of one pass over `tunes`, in a deterministic order given by (seed, epoch).
+// Windows are computed on demand (At) so an epoch over the whole corpus costs no extra memory.
+class EpochPlan {
+ public:
+  // `tunes`: each tune's ids, <bos> first and <eos> last (EncodeTunes). `shuffle` false keeps the
+  // input order (evaluation). REQUIRES: batch >= 1, seq >= 1, `tunes` outlives the plan.
+  EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, int batch, int seq, uint64_t seed,
+            int64_t epoch, bool shuffle);
+
+  int64_t size() const { return static_cast<int64_t>(starts_.size()); }
+  // REQUIRES: 0 <= i < size().
+  Window At(int64_t i) const;
+  // Targets counted over the whole plan.
+  int64_t counted() const { return counted_; }
+
+ private:
+  Batching mode_;
+  int batch_, seq_;
+  // kPack: the stream of every tune end to end; lane b is stream_[b*lane_ .. (b+1)*lane_] (the
+  // extra last id is the final target). seam_[k] is true when stream_[k] is a <bos> that follows
+  // an <eos>, i.e. the target at k-1 is the seam and is ignored.
+  std::vector<int> stream_;
+  int64_t lane_ = 0;
+  // kBucket: groups_[g] holds up to B tune indices; a window is (group, offset in steps).
+  std::vector<std::vector<int>> groups_;
+  const std::vector<std::vector<int>>* tunes_ = nullptr;
+  std::vector<std::pair<int, int64_t>> starts_;  // kBucket: (group, offset); kPack: (0, offset)
+  int64_t counted_ = 0;
+};
+
+// The Fisher-Yates permutation of 0..n-1 for (seed, epoch), with splitmix64: identical on every
+// platform (std::shuffle is not).
+std::vector<int> Permutation(int n, uint64_t seed, int64_t epoch);
+
+}  // namespace abcrnn

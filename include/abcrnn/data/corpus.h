@@ -1,0 +1,34 @@
+// From cleaned tune texts to what the trainer consumes: the split, the vocabulary (from the
+// training side), the encoded tunes (<bos> ids... <eos>), the unigram entropy and the fingerprint.
+// No LibTorch.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "abcrnn/util/status.h"
+#include "abcrnn/vocab/vocab.h"
+
+namespace abcrnn {
+
+struct Corpus {
+  Vocab vocab;
+  std::vector<std::vector<int>> train;  // ids, <bos> first, <eos> last
+  std::vector<std::vector<int>> valid;
+  int64_t train_chars = 0;      // predictions per training epoch (characters + <eos>)
+  int64_t valid_chars = 0;
+  int valid_dropped = 0;        // validation tunes with a character the training side lacks
+  std::string fingerprint;      // DataFingerprint of all tunes given, in order
+  double unigram_bits = 0;      // entropy of the training targets' frequencies, bits per char
+};
+
+// Splits `tunes` (cleaned texts) by IsValidationTune, builds the vocabulary from the training
+// side (or uses `vocab` when given, e.g. on --resume) and encodes both sides. InvalidArgument
+// when no training tune is left, or when a training tune has a character outside a given vocab.
+Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_fraction,
+                           const Vocab* vocab = nullptr);
+
+// <bos>, the ids of `text`, <eos>.
+Result<std::vector<int>> EncodeTune(const Vocab& vocab, const std::string& text);
+
+}  // namespace abcrnn

@@ -1,0 +1,33 @@
+// The training/validation split and the data fingerprint. Whole tunes go to one side or the other
+// by a hash of their cleaned text, so adding tunes never moves an old tune across the split and
+// duplicates always land together. No LibTorch; pure functions, thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace abcrnn {
+
+// FNV-1a 64 of the text's bytes: stable across machines and versions (the split depends on it).
+uint64_t TuneHash(std::string_view text);
+
+// True when the tune belongs to the validation side: its hash, mapped to [0, 1), is below
+// `valid_fraction`. REQUIRES: 0 <= valid_fraction < 1.
+bool IsValidationTune(std::string_view text, double valid_fraction);
+
+struct DataSplit {
+  std::vector<std::string> train;  // in input order
+  std::vector<std::string> valid;  // in input order
+};
+
+// Splits cleaned tune texts (IsValidationTune), keeping their order on each side.
+DataSplit SplitTunes(const std::vector<std::string>& tunes, double valid_fraction);
+
+// A short hex fingerprint (16 digits) of the tune texts in order: two runs see the same data in
+// the same order exactly when their fingerprints match (recorded in checkpoints, checked on
+// --resume).
+std::string DataFingerprint(const std::vector<std::string>& tunes);
+
+}  // namespace abcrnn

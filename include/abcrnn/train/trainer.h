@@ -1,0 +1,108 @@
+// Training a CharLSTM on an encoded Corpus: Adam with gradient-norm clipping, warm-up then cosine
+// learning rate, validation in nats and bits per character, early stopping, best and last
+// checkpoints, metrics (JSON lines) and a log in the output folder, exact --resume.
+// This header is LibTorch-free; the work happens in src/train (the only LibTorch user besides
+// src/model). Not thread-safe: one Train call at a time per process (LibTorch's global state).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/data/batches.h"
+#include "abcrnn/data/corpus.h"
+#include "abcrnn/util/status.h"
+
+namespace abcrnn {
+
+struct TrainOptions {
+  // Model shape (vocab_size is taken from the corpus).
+  int layers = 2;
+  int hidden = 512;
+  int embed = 64;
+  float dropout = 0.1f;
+  // Optimisation.
+  double lr = 2e-3;               // peak learning rate (Adam)
+  double min_lr_fraction = 0.1;   // the cosine ends at lr * this
+  int64_t warmup_steps = 100;     // linear warm-up from lr / warmup_steps
+  double clip = 1.0;              // gradient-norm clipping threshold (0 = off)
+  int batch = 64;                 // B, tunes or lanes per step
+  int seq = 128;                  // T, steps of back-propagation through time
+  Batching batching = Batching::kPack;
+  // Length: --steps wins when > 0, else --epochs.
+  int64_t epochs = 10;
+  int64_t steps = 0;
+  uint64_t seed = 1;
+  // Evaluation.
+  double valid_fraction = 0.05;
+  int64_t eval_every = 0;  // also validate every this many steps (0: at the end of each epoch only)
+  int patience = 3;        // stop after this many validations without improvement (0: never)
+  int sample_chars = 400;  // characters of the sample tune shown at each validation (0: none)
+  // Machine and files.
+  int threads = 0;       // LibTorch intra-op threads; 0 = the measured default (see bench/README.md)
+  std::string out_dir;   // best.ckpt, last.ckpt, metrics.jsonl, train.log
+  std::string cleaning_json = "{}";  // the cleaning options, recorded in the checkpoint
+  int64_t data_tunes_read = 0;       // tunes read before cleaning, recorded
+};
+
+// Progress after each training step.
+struct StepInfo {
+  int64_t step = 0;         // steps done
+  int64_t total_steps = 0;  // planned
+  int64_t epoch = 0;        // 0-based epoch of the step
+  double epoch_fraction = 0;
+  double loss = 0;          // this step's training loss, nats per character
+  double lr = 0;
+  double chars_per_s = 0;   // training characters per second over the recent steps
+  double eta_s = 0;         // estimated seconds left
+};
+
+struct EvalInfo {
+  int64_t step = 0;
+  int64_t epoch = 0;
+  double train_loss = 0;   // mean over the steps since the previous validation, nats per char
+  double valid_loss = 0;   // nats per character (NaN when there is no validation tune)
+  double valid_bits = 0;   // bits per character
+  bool best = false;       // the best so far (best.ckpt written)
+  std::string sample;      // a short sample tune from the model
+};
+
+struct TrainHooks {
+  std::function<void(const StepInfo&)> on_step;  // may be empty
+  std::function<void(const EvalInfo&)> on_eval;  // may be empty
+  std::function<void(const std::string&)> log;   // one line of log text (also written to train.log)
+  const std::atomic<bool>* stop = nullptr;       // when set to true: save last.ckpt and return
+};
+
+struct TrainSummary {
+  int64_t steps = 0;
+  int64_t epochs_done = 0;
+  double best_valid_loss = 0;  // nats per char (NaN without validation)
+  double last_train_loss = 0;
+  double chars_per_s = 0;      // training characters per second over the whole run (no eval)
+  bool interrupted = false;    // stopped by hooks.stop
+  bool early_stopped = false;  // stopped by patience
+  std::string last_checkpoint;
+  std::string best_checkpoint;
+};
+
+// Checks options that need no data (ranges, the output folder can be created and written).
+// InvalidArgument / IOError with the option's name.
+Status CheckTrainOptions(const TrainOptions& options);
+
+// Trains from scratch, or continues `resume` (a checkpoint written by Train) exactly where it
+// stopped. REQUIRES: corpus built with the resumed checkpoint's vocabulary when resuming.
+Result<TrainSummary> Train(const TrainOptions& options, const Corpus& corpus, const TrainHooks& hooks,
+                           const Checkpoint* resume = nullptr);
+
+// The training options recorded in a checkpoint's metadata, with the length, evaluation, thread
+// and output settings taken from `overrides` (what a --resume may change). Corruption when the
+// metadata lacks them.
+Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOptions& overrides);
+
+// Sets LibTorch's intra-op threads (0 = the measured default). Returns the count in use.
+int SetTrainThreads(int threads);
+
+}  // namespace abcrnn

@@ -1,0 +1,111 @@
+// `abcrnn midi FILE... -o OUT`: a Standard MIDI File per tune, OUT/<X>.mid (OUT/<file>_<X>.mid
+// when several files are given), or one file with `-o out.mid [--tune X]`. Exit 0 when every tune
+// was written, 1 when some could not be played, 2 for usage or file errors.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/midi/tune_midi.h"
+#include "abcrnn/util/file.h"
+#include "cli/commands.h"
+#include "cli/midi_options.h"
+
+namespace abcrnn::cli {
+namespace {
+namespace fs = std::filesystem;
+
+struct MidiArgs {
+  std::vector<std::string> inputs;
+  std::string output;
+  int tune = -1;  // X number; -1: every tune
+  MidiOptionsArgs perform;
+};
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+int RunMidi(const MidiArgs& args) {
+  auto options = args.perform.ToOptions();
+  if (!options.ok()) {
+    spdlog::error("{}", options.status().ToString());
+    return kExitUsage;
+  }
+  auto files = ExpandPaths(args.inputs, {".abc"});
+  if (!files.ok()) {
+    spdlog::error("{}", files.status().ToString());
+    return kExitUsage;
+  }
+  const bool single = EndsWith(args.output, ".mid") || EndsWith(args.output, ".midi");
+  if (!single) {
+    std::error_code ec;
+    fs::create_directories(args.output, ec);
+    if (ec || !fs::is_directory(args.output)) {
+      spdlog::error("-o: expected a folder or a .mid file, got '{}' ({})", args.output, ec.message());
+      return kExitUsage;
+    }
+  }
+  int written = 0, failed = 0, matched = 0;
+  bool file_error = false;
+  for (const std::string& path : *files) {
+    abc::ParseOptions parse;
+    parse.keep_text = false;
+    auto parsed = abc::ReadAbcFile(path, parse);
+    if (!parsed.ok()) {
+      spdlog::error("{}", parsed.status().ToString());
+      file_error = true;
+      continue;
+    }
+    for (size_t i = 0; i < parsed->tunes.size(); ++i) {
+      const abc::Tune& tune = parsed->tunes[i];
+      if (args.tune >= 0 && tune.x != args.tune) continue;
+      if (single && matched > 0) break;  // one tune into one file: the first that matches
+      ++matched;
+      if (!tune.valid()) spdlog::warn("{}: X:{} has errors (see abcrnn check); playing what parsed", path, tune.x);
+      auto bytes = midi::TuneToMidi(tune, *options);
+      if (!bytes.ok()) {
+        spdlog::error("{}: {}", path, bytes.status().message());
+        ++failed;
+        continue;
+      }
+      std::string name = std::to_string(tune.x >= 0 ? tune.x : static_cast<int>(i + 1));
+      if (files->size() > 1) name = fs::path(path).stem().string() + "_" + name;
+      std::string out = single ? args.output : (fs::path(args.output) / (name + ".mid")).string();
+      Status s = WriteFileAtomically(out, *bytes);
+      if (!s.ok()) {
+        spdlog::error("{}", s.ToString());
+        return kExitUsage;
+      }
+      ++written;
+    }
+  }
+  if (args.tune >= 0 && matched == 0) {
+    spdlog::error("--tune: expected a tune with X:{} in the input, got none", args.tune);
+    return kExitUsage;
+  }
+  if (matched == 0 && !file_error) {
+    spdlog::error("expected at least one tune (X: ... K: ...) in the input, got none");
+    return kExitUsage;
+  }
+  spdlog::info("{} MIDI file(s) written, {} tune(s) failed", written, failed);
+  if (file_error) return kExitUsage;
+  return failed > 0 ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+void RegisterMidi(CLI::App& app, RunFn& run) {
+  auto args = std::make_shared<MidiArgs>();
+  CLI::App* sub = app.add_subcommand("midi", "Write Standard MIDI Files of ABC tunes (as abc2midi plays them)");
+  sub->add_option("files", args->inputs, "ABC files or folders (\"-\" for standard input)")->required();
+  sub->add_option("-o,--output", args->output, "Folder for <X>.mid files, or one .mid file")->required();
+  sub->add_option("--tune", args->tune, "Only the tune with this X: number");
+  AddMidiOptions(sub, &args->perform);
+  sub->callback([args, &run] { run = [args] { return RunMidi(*args); }; });
+}
+
+}  // namespace abcrnn::cli

@@ -1,0 +1,80 @@
+// abcrnn-train's options: declared once here, grouped, each with its default and help text.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/train_cli.h"
+
+namespace abcrnn::cli {
+
+void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
+  TrainOptions& t = o.train;
+  const std::string data = "Data", model = "Model", optim = "Optimisation", eval = "Evaluation", run = "Run";
+  app.add_option("--data", o.data, "ABC files or folders (*.abc below), '-' for standard input; repeatable")
+      ->group(data);
+  app.add_option("--valid-fraction", t.valid_fraction, "Share of tunes kept for validation, chosen by a hash of "
+                 "each cleaned tune")->capture_default_str()->group(data);
+  app.add_option("--batching", o.batching, "pack: tunes end to end in --batch lanes, state carried; bucket: tunes "
+                 "of similar length side by side, padded and masked")->check(CLI::IsMember({"pack", "bucket"}))
+      ->capture_default_str()->group(data);
+  app.add_flag("--keep-fields", o.clean.keep_fields, "Cleaning: keep T:, R: and other fields")->group(data);
+  app.add_flag("--keep-comments", o.clean.keep_comments, "Cleaning: keep % comments and %% directives")->group(data);
+  app.add_flag("--keep-lyrics", o.clean.keep_lyrics, "Cleaning: keep w: and W: lyrics")->group(data);
+  app.add_flag("--keep-chord-symbols", o.clean.keep_chord_symbols, "Cleaning: keep \"Am\" chords, annotations")
+      ->group(data);
+  app.add_flag("--keep-decorations", o.clean.keep_decorations, "Cleaning: keep decorations")->group(data);
+  app.add_flag("--keep-grace-notes", o.clean.keep_grace_notes, "Cleaning: keep {grace notes}")->group(data);
+  app.add_flag("--keep-slurs", o.clean.keep_slurs, "Cleaning: keep slurs")->group(data);
+  app.add_flag("!--keep-duplicates", o.clean.drop_duplicates, "Cleaning: keep tunes whose music repeats an "
+               "earlier one")->group(data);
+  app.add_option("--transpose-to", o.clean.transpose_to, "Cleaning: transpose every tune to this tonic (C, D, ...)")
+      ->group(data);
+
+  app.add_option("--layers", t.layers, "LSTM layers (L)")->capture_default_str()->group(model);
+  app.add_option("--hidden", t.hidden, "LSTM units per layer (H)")->capture_default_str()->group(model);
+  app.add_option("--embed", t.embed, "Character embedding size (E)")->capture_default_str()->group(model);
+  app.add_option("--dropout", t.dropout, "Dropout between LSTM layers")->capture_default_str()->group(model);
+
+  app.add_option("--lr", t.lr, "Peak learning rate (Adam)")->capture_default_str()->group(optim);
+  app.add_option("--min-lr-fraction", t.min_lr_fraction, "The cosine schedule ends at lr times this")
+      ->capture_default_str()->group(optim);
+  app.add_option("--warmup", t.warmup_steps, "Linear warm-up steps")->capture_default_str()->group(optim);
+  app.add_option("--clip", t.clip, "Gradient-norm clipping threshold (0: off)")->capture_default_str()->group(optim);
+  app.add_option("--batch", t.batch, "Rows per step (B)")->capture_default_str()->group(optim);
+  app.add_option("--seq", t.seq, "Characters per row and step (T, back-propagation length)")
+      ->capture_default_str()->group(optim);
+  app.add_option("--epochs", t.epochs, "Passes over the training tunes")->capture_default_str()->group(optim);
+  app.add_option("--steps", t.steps, "Train this many steps instead of --epochs")->group(optim);
+  app.add_option("--seed", t.seed, "Seed of every random choice (initial weights, order, dropout)")
+      ->capture_default_str()->group(optim);
+
+  app.add_option("--eval-every", t.eval_every, "Also validate every this many steps (0: each epoch)")
+      ->capture_default_str()->group(eval);
+  app.add_option("--patience", t.patience, "Stop after this many validations without improvement (0: never)")
+      ->capture_default_str()->group(eval);
+  app.add_option("--sample-chars", t.sample_chars, "Length of the sample tune shown at each validation (0: none)")
+      ->capture_default_str()->group(eval);
+
+  app.add_option("--out", t.out_dir, "Output folder: best.ckpt, last.ckpt, metrics.jsonl, train.log")
+      ->required()->group(run);
+  app.add_option("--resume", o.resume, "Continue from a checkpoint (or a folder's last.ckpt) exactly; --steps or "
+                 "--epochs may extend the run")->group(run);
+  app.add_option("--threads", t.threads, "LibTorch threads (0: the measured default)")->capture_default_str()
+      ->group(run);
+  app.add_flag("-q,--quiet", o.quiet, "No progress display")->group(run);
+  app.add_flag("-v,--verbose", o.verbosity, "More log output")->group(run);
+}
+
+std::string CleanOptionsJson(const CleanOptions& c) {
+  return nlohmann::json{{"keep_fields", c.keep_fields},
+                        {"keep_comments", c.keep_comments},
+                        {"keep_lyrics", c.keep_lyrics},
+                        {"keep_chord_symbols", c.keep_chord_symbols},
+                        {"keep_decorations", c.keep_decorations},
+                        {"keep_grace_notes", c.keep_grace_notes},
+                        {"keep_slurs", c.keep_slurs},
+                        {"drop_duplicates", c.drop_duplicates},
+                        {"transpose_to", c.transpose_to}}
+      .dump();
+}
+
+}  // namespace abcrnn::cli

@@ -1,0 +1,122 @@
+// EpochPlan: packing (lanes over the concatenated tunes) and bucketing (groups of tunes of similar
+// length, padded and masked), cut into windows on demand.
+#include "abcrnn/data/batches.h"
+
+#include <algorithm>
+
+#include "abcrnn/vocab/vocab.h"
+
+namespace abcrnn {
+namespace {
+
+// splitmix64: a tiny, fully specified generator, so permutations are the same everywhere.
+struct SplitMix64 {
+  uint64_t s;
+  uint64_t Next() {
+    uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+};
+
+// Bucketing sorts by predictions per tune in steps of this many characters (shuffled inside).
+constexpr int64_t kBucketWidth = 16;
+
+}  // namespace
+
+const char* BatchingName(Batching b) { return b == Batching::kPack ? "pack" : "bucket"; }
+
+Result<Batching> ParseBatching(const std::string& name) {
+  if (name == "pack") return Batching::kPack;
+  if (name == "bucket") return Batching::kBucket;
+  return Status::InvalidArgument("batching: expected 'pack' or 'bucket', got '" + name + "'");
+}
+
+std::vector<int> Permutation(int n, uint64_t seed, int64_t epoch) {
+  std::vector<int> p(n);
+  for (int i = 0; i < n; ++i) p[i] = i;
+  SplitMix64 rng{seed * 0x100000001b3ull ^ static_cast<uint64_t>(epoch) * 0x9e3779b97f4a7c15ull};
+  for (int i = n - 1; i > 0; --i) std::swap(p[i], p[rng.Next() % static_cast<uint64_t>(i + 1)]);
+  return p;
+}
+
+EpochPlan::EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, int batch, int seq,
+                     uint64_t seed, int64_t epoch, bool shuffle)
+    : mode_(mode), batch_(batch), seq_(seq), tunes_(&tunes) {
+  const int n = static_cast<int>(tunes.size());
+  std::vector<int> order(n);
+  if (shuffle) {
+    order = Permutation(n, seed, epoch);
+  } else {
+    for (int i = 0; i < n; ++i) order[i] = i;
+  }
+  if (mode == Batching::kPack) {
+    for (int i : order) stream_.insert(stream_.end(), tunes[i].begin(), tunes[i].end());
+    lane_ = stream_.empty() ? 0 : (static_cast<int64_t>(stream_.size()) - 1) / batch;
+    for (int64_t off = 0; off < lane_; off += seq) starts_.emplace_back(0, off);
+    for (int b = 0; b < batch; ++b)
+      for (int64_t k = b * lane_; k < (b + 1) * lane_; ++k) counted_ += stream_[k + 1] != Vocab::kBos;
+    return;
+  }
+  // Bucketing: shuffled, then stably sorted by coarse length, so each group holds tunes of
+  // similar length drawn at random; the order of the groups is shuffled too.
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return static_cast<int64_t>(tunes[a].size()) / kBucketWidth < static_cast<int64_t>(tunes[b].size()) / kBucketWidth;
+  });
+  for (int i = 0; i < n; i += batch)
+    groups_.emplace_back(order.begin() + i, order.begin() + std::min(n, i + batch));
+  std::vector<int> group_order(groups_.size());
+  if (shuffle) {
+    group_order = Permutation(static_cast<int>(groups_.size()), seed ^ 0x5bd1e995ull, epoch);
+  } else {
+    for (size_t g = 0; g < groups_.size(); ++g) group_order[g] = static_cast<int>(g);
+  }
+  for (int g : group_order) {
+    int64_t longest = 0;
+    for (int i : groups_[g]) {
+      int64_t predictions = std::max<int64_t>(0, static_cast<int64_t>(tunes[i].size()) - 1);
+      longest = std::max(longest, predictions);
+      counted_ += predictions;
+    }
+    for (int64_t off = 0; off < longest; off += seq) starts_.emplace_back(g, off);
+  }
+}
+
+Window EpochPlan::At(int64_t i) const {
+  Window w;
+  w.batch = batch_;
+  w.seq = seq_;
+  const size_t cells = static_cast<size_t>(batch_) * seq_;
+  w.inputs.assign(cells, Vocab::kEos);  // padding input: <eos>, never scored
+  w.targets.assign(cells, kIgnoreTarget);
+  const auto [g, off] = starts_[i];
+  if (mode_ == Batching::kPack) {
+    w.reset_state = off == 0;
+    for (int b = 0; b < batch_; ++b) {
+      for (int t = 0; t < seq_ && off + t < lane_; ++t) {
+        int64_t k = b * lane_ + off + t;
+        w.inputs[b * seq_ + t] = stream_[k];
+        if (stream_[k + 1] != Vocab::kBos) {  // the <eos> -> <bos> seam is not scored
+          w.targets[b * seq_ + t] = stream_[k + 1];
+          ++w.counted;
+        }
+      }
+    }
+    return w;
+  }
+  w.reset_state = off == 0;
+  const auto& group = groups_[g];
+  for (size_t r = 0; r < group.size(); ++r) {
+    const auto& ids = (*tunes_)[group[r]];
+    const int64_t predictions = static_cast<int64_t>(ids.size()) - 1;
+    for (int t = 0; t < seq_ && off + t < predictions; ++t) {
+      w.inputs[r * seq_ + t] = ids[off + t];
+      w.targets[r * seq_ + t] = ids[off + t + 1];
+      ++w.counted;
+    }
+  }
+  return w;
+}
+
+}  // namespace abcrnn

@@ -1,0 +1,60 @@
+// BuildCorpus: split, vocabulary, encoding and the unigram entropy (the baseline a model must beat).
+#include "abcrnn/data/corpus.h"
+
+#include <cmath>
+
+#include "abcrnn/data/split.h"
+
+namespace abcrnn {
+
+Result<std::vector<int>> EncodeTune(const Vocab& vocab, const std::string& text) {
+  auto ids = vocab.Encode(text);
+  if (!ids.ok()) return ids.status();
+  std::vector<int> out;
+  out.reserve(ids->size() + 2);
+  out.push_back(Vocab::kBos);
+  out.insert(out.end(), ids->begin(), ids->end());
+  out.push_back(Vocab::kEos);
+  return out;
+}
+
+Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_fraction, const Vocab* vocab) {
+  if (!(valid_fraction >= 0 && valid_fraction < 1))
+    return Status::InvalidArgument("valid fraction: expected a number in [0, 1), got " +
+                                   std::to_string(valid_fraction));
+  DataSplit split = SplitTunes(tunes, valid_fraction);
+  if (split.train.empty())
+    return Status::InvalidArgument("expected at least one training tune, got " + std::to_string(tunes.size()) +
+                                   " tunes of which " + std::to_string(split.valid.size()) +
+                                   " went to validation; give more tunes or a smaller --valid-fraction");
+  Corpus c;
+  c.fingerprint = DataFingerprint(tunes);
+  c.vocab = vocab ? *vocab : Vocab::Build(split.train);
+  for (size_t i = 0; i < split.train.size(); ++i) {
+    auto ids = EncodeTune(c.vocab, split.train[i]);
+    if (!ids.ok())
+      return Status::InvalidArgument("training tune " + std::to_string(i + 1) + ": " + ids.status().message());
+    c.train_chars += static_cast<int64_t>(ids->size()) - 1;
+    c.train.push_back(std::move(ids).value());
+  }
+  for (const auto& t : split.valid) {
+    auto ids = EncodeTune(c.vocab, t);
+    if (!ids.ok()) {
+      ++c.valid_dropped;
+      continue;
+    }
+    c.valid_chars += static_cast<int64_t>(ids->size()) - 1;
+    c.valid.push_back(std::move(ids).value());
+  }
+  std::vector<int64_t> counts(c.vocab.size(), 0);
+  for (const auto& ids : c.train)
+    for (size_t k = 1; k < ids.size(); ++k) ++counts[ids[k]];
+  for (int64_t n : counts)
+    if (n > 0) {
+      double p = static_cast<double>(n) / static_cast<double>(c.train_chars);
+      c.unigram_bits -= p * std::log2(p);
+    }
+  return c;
+}
+
+}  // namespace abcrnn

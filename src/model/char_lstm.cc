@@ -1,0 +1,76 @@
+// CharLSTM's construction, forward pass and weight conversion (see char_lstm.h).
+#include "model/char_lstm.h"
+
+#include <torch/nn/functional/activation.h>
+#include <torch/torch.h>
+
+#include <cstring>
+#include <map>
+
+namespace abcrnn {
+
+CharLSTMImpl::CharLSTMImpl(const ModelConfig& config) : config_(config) {
+  embed = register_module("embed", torch::nn::Embedding(config.vocab_size, config.embed));
+  lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(config.embed, config.hidden)
+                                                     .num_layers(config.layers)
+                                                     .dropout(config.layers > 1 ? config.dropout : 0.0)
+                                                     .batch_first(true)));
+  head = register_module("head", torch::nn::Linear(config.hidden, config.vocab_size));
+}
+
+std::tuple<torch::Tensor, LstmState> CharLSTMImpl::forward(const torch::Tensor& ids, const LstmState& state) {
+  torch::Tensor x = embed->forward(ids);  // (B,T,E)
+  std::tuple<torch::Tensor, std::tuple<torch::Tensor, torch::Tensor>> out;
+  if (std::get<0>(state).defined()) {
+    out = lstm->forward(x, state);
+  } else {
+    out = lstm->forward(x);
+  }
+  torch::Tensor logits = head->forward(std::get<0>(out));  // (B,T,V)
+  return {logits, std::get<1>(out)};
+}
+
+NamedTensor ToNamed(const std::string& name, const torch::Tensor& t) {
+  torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
+  NamedTensor n;
+  n.name = name;
+  n.shape.assign(c.sizes().begin(), c.sizes().end());
+  n.data.resize(c.numel());
+  if (c.numel() > 0) std::memcpy(n.data.data(), c.data_ptr<float>(), c.numel() * sizeof(float));
+  return n;
+}
+
+torch::Tensor FromNamed(const NamedTensor& t) {
+  torch::Tensor out = torch::empty(t.shape, torch::kFloat32);
+  if (!t.data.empty()) std::memcpy(out.data_ptr<float>(), t.data.data(), t.data.size() * sizeof(float));
+  return out;
+}
+
+std::vector<NamedTensor> ExportWeights(CharLSTM& model) {
+  // named_parameters() registers in PyTorch's order: embed, lstm layer by layer, head.
+  std::vector<NamedTensor> out;
+  for (const auto& p : model->named_parameters()) out.push_back(ToNamed(p.key(), p.value()));
+  return out;
+}
+
+Status ImportWeights(CharLSTM& model, const std::vector<NamedTensor>& weights) {
+  std::map<std::string, const NamedTensor*> given;
+  for (const auto& w : weights) given[w.name] = &w;
+  auto params = model->named_parameters();
+  if (given.size() != params.size())
+    return Status::Corruption("weights: expected " + std::to_string(params.size()) + " tensors, got " +
+                              std::to_string(given.size()));
+  torch::NoGradGuard no_grad;
+  for (auto& p : params) {
+    auto it = given.find(p.key());
+    if (it == given.end()) return Status::Corruption("weights: expected a tensor named " + p.key() + ", got none");
+    std::vector<int64_t> shape(p.value().sizes().begin(), p.value().sizes().end());
+    if (it->second->shape != shape)
+      return Status::Corruption("weights: " + p.key() + " has the wrong shape (expected " +
+                                std::to_string(shape.size()) + "-d " + c10::str(p.value().sizes()) + ")");
+    p.value().copy_(FromNamed(*it->second));
+  }
+  return Status::OK();
+}
+
+}  // namespace abcrnn

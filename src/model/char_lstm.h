@@ -1,0 +1,54 @@
+// CharLSTM: the character model as a LibTorch module with PyTorch's parameter names (embed.weight,
+// lstm.weight_ih_l{k} ..., head.weight, head.bias; gates i, f, g, o), so weights mean the same in
+// PyTorch, and its conversion to and from the checkpoint's NamedTensors.
+// Legend: B = batch, T = time steps, V = vocabulary, E = embedding, H = hidden, L = layers.
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/rnn.h>
+#include <torch/nn/pimpl.h>
+
+#include <tuple>
+#include <vector>
+
+#include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/util/status.h"
+
+namespace abcrnn {
+
+// The LSTM's carried state: h and c, each (L,B,H). Undefined tensors mean zeros.
+using LstmState = std::tuple<torch::Tensor, torch::Tensor>;
+
+class CharLSTMImpl : public torch::nn::Module {
+ public:
+  // Parameters initialised as PyTorch does (from the global torch generator; seed it first).
+  explicit CharLSTMImpl(const ModelConfig& config);
+
+  // ids (B,T) int64 -> logits (B,T,V) and the state after the last step. Dropout between LSTM
+  // layers applies in train() mode only.
+  std::tuple<torch::Tensor, LstmState> forward(const torch::Tensor& ids, const LstmState& state = {});
+
+  const ModelConfig& config() const { return config_; }
+
+  torch::nn::Embedding embed{nullptr};
+  torch::nn::LSTM lstm{nullptr};
+  torch::nn::Linear head{nullptr};
+
+ private:
+  ModelConfig config_;
+};
+TORCH_MODULE(CharLSTM);
+
+// A float32 tensor as a NamedTensor (copied, contiguous) and back (a new tensor).
+NamedTensor ToNamed(const std::string& name, const torch::Tensor& t);
+torch::Tensor FromNamed(const NamedTensor& t);
+
+// Every parameter by PyTorch name, in PyTorch's order (that of ExpectedWeights).
+std::vector<NamedTensor> ExportWeights(CharLSTM& model);
+// Copies `weights` into the model's parameters; Corruption naming the first missing, extra or
+// mis-shaped tensor.
+Status ImportWeights(CharLSTM& model, const std::vector<NamedTensor>& weights);
+
+}  // namespace abcrnn

@@ -1,0 +1,75 @@
+// Validation loss (nats per character over whole tunes, each from a zero state) and the sample
+// tune shown at each validation. Legend: B = batch, T = time steps, V = vocabulary.
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "abcrnn/data/batches.h"
+#include "train/train_internal.h"
+
+namespace abcrnn::train {
+
+uint64_t MixSeed(uint64_t seed, uint64_t salt) {
+  uint64_t z = seed * 0x9e3779b97f4a7c15ull + salt + 0x632be59bd9b4e019ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes, int batch, int seq) {
+  if (tunes.empty()) return std::nan("");
+  torch::NoGradGuard no_grad;
+  const bool was_training = model->is_training();
+  model->eval();
+  // Bucketing in input order: every tune starts from a zero state, padding is masked.
+  EpochPlan plan(tunes, Batching::kBucket, batch, seq, 0, 0, /*shuffle=*/false);
+  double total = 0;
+  LstmState carry;
+  for (int64_t i = 0; i < plan.size(); ++i) {
+    Window w = plan.At(i);
+    if (w.reset_state) carry = {};
+    auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq});
+    auto targets = torch::tensor(w.targets, torch::kLong).view({-1});
+    auto [logits, next] = model->forward(ids, carry);  // (B,T,V)
+    carry = next;
+    total += torch::nn::functional::cross_entropy(
+                 logits.view({-1, logits.size(2)}), targets,
+                 torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreTarget).reduction(torch::kSum))
+                 .item<double>();
+  }
+  model->train(was_training);
+  return total / static_cast<double>(plan.counted());
+}
+
+std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = model->is_training();
+  model->eval();
+  std::vector<int> out;
+  LstmState state;
+  int id = Vocab::kBos;
+  uint64_t rng = seed;
+  for (int n = 0; n < max_chars; ++n) {
+    auto [logits, next] = model->forward(torch::tensor({int64_t{id}}, torch::kLong).view({1, 1}), state);
+    state = next;
+    auto probs = torch::softmax(logits.view({-1}).to(torch::kFloat64), 0);  // (V)
+    const double* p = probs.data_ptr<double>();
+    rng = MixSeed(rng, static_cast<uint64_t>(n));
+    double u = static_cast<double>(rng >> 11) * (1.0 / 9007199254740992.0);
+    int pick = static_cast<int>(probs.size(0)) - 1;
+    for (int k = 0; k < probs.size(0); ++k) {
+      u -= p[k];
+      if (u < 0) {
+        pick = k;
+        break;
+      }
+    }
+    if (pick == Vocab::kEos) break;
+    id = pick;
+    out.push_back(pick);
+  }
+  model->train(was_training);
+  return vocab.Decode(out);
+}
+
+}  // namespace abcrnn::train

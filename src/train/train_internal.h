@@ -1,0 +1,59 @@
+// Internals shared by the trainer's files: the loop's position and bookkeeping (everything a
+// --resume needs besides weights and Adam moments), evaluation and sampling, and the conversion
+// of all of it to and from a Checkpoint. Only src/train includes this.
+#pragma once
+
+#include <torch/optim/adam.h>
+
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "abcrnn/data/corpus.h"
+#include "abcrnn/train/trainer.h"
+#include "model/char_lstm.h"
+
+namespace abcrnn::train {
+
+// Where the loop stands. Saved in trainer_state_json (and carry in the optimizer tensors).
+struct LoopState {
+  int64_t step = 0;    // steps done
+  int64_t epoch = 0;   // epoch of the next step
+  int64_t window = 0;  // index of the next window in that epoch's plan
+  int64_t total_steps = 0;
+  double best_valid_loss = std::numeric_limits<double>::infinity();  // nats per char
+  int64_t best_step = -1;
+  int evals_since_best = 0;
+  double train_seconds = 0;      // training time so far (all processes, evaluation excluded)
+  int64_t train_chars = 0;       // characters trained so far
+  nlohmann::json history = nlohmann::json::array();  // one object per validation
+  LstmState carry;               // the LSTM state carried into the next window (undefined: zeros)
+};
+
+// Mean loss in nats per character of `tunes` (each from a zero state, masked padding), with the
+// model in eval mode. NaN when `tunes` is empty.
+double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes, int batch, int seq);
+
+// A tune sampled from <bos> at temperature 1 until <eos> or `max_chars`, with its own RNG
+// seeded by `seed` (the global torch generator is not touched).
+std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint64_t seed);
+
+// The checkpoint of the current moment: weights, Adam moments, carry, metadata and loop state.
+// `kind` is "best" or "last".
+Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, CharLSTM& model,
+                          torch::optim::Adam& optimizer, const LoopState& state, const std::string& kind);
+
+// Restores weights, Adam moments, carry and loop state from `ckpt`. Corruption naming what is
+// missing or inconsistent.
+Status RestoreCheckpoint(const Checkpoint& ckpt, CharLSTM& model, torch::optim::Adam& optimizer,
+                         LoopState* state);
+
+// The training options as recorded in the metadata ("training" object) and back.
+nlohmann::json OptionsToJson(const TrainOptions& options);
+
+// A seed for step `step` of a run seeded `seed` (splitmix64 of both).
+uint64_t MixSeed(uint64_t seed, uint64_t salt);
+
+}  // namespace abcrnn::train

@@ -1,0 +1,385 @@
+// The training loop: steps over EpochPlans with Adam, clipping and the learning-rate schedule;
+// validation, early stopping, checkpoints, metrics and log in --out; the stop flag (signals).
+// Legend: B = batch, T = time steps (--seq), V = vocabulary.
+#include "abcrnn/train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+#include "abcrnn/util/file.h"
+#include "model/torch_boundary.h"
+#include "train/train_internal.h"
+
+namespace abcrnn {
+namespace {
+
+using nlohmann::json;
+using train::LoopState;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+// The measured default (bench/README.md, "Threads"): one LibTorch thread; OpenBLAS keeps its own.
+constexpr int kDefaultThreads = 1;
+
+double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+// Linear warm-up to `lr`, then a cosine down to lr * min_lr_fraction at total_steps.
+double LearningRate(const TrainOptions& o, int64_t step, int64_t total_steps) {
+  if (o.warmup_steps > 0 && step < o.warmup_steps)
+    return o.lr * static_cast<double>(step + 1) / static_cast<double>(o.warmup_steps);
+  const double span = std::max<double>(1.0, static_cast<double>(total_steps - o.warmup_steps));
+  const double progress = std::min(1.0, static_cast<double>(step - o.warmup_steps) / span);
+  const double floor = o.lr * o.min_lr_fraction;
+  return floor + (o.lr - floor) * 0.5 * (1.0 + std::cos(M_PI * progress));
+}
+
+// Appends to a text file kept whole in memory, rewritten atomically (log and metrics).
+class AtomicText {
+ public:
+  explicit AtomicText(std::string path) : path_(std::move(path)) {
+    auto old = ReadFile(path_);
+    if (old.ok()) text_ = std::move(old).value();
+  }
+  void Append(const std::string& line) { text_ += line + "\n"; }
+  Status Flush() const { return WriteFileAtomically(path_, text_); }
+
+ private:
+  std::string path_;
+  std::string text_;
+};
+
+class Trainer {
+ public:
+  Trainer(const TrainOptions& o, const Corpus& corpus, const TrainHooks& hooks)
+      : o_(o),
+        corpus_(corpus),
+        hooks_(hooks),
+        log_(o.out_dir + "/train.log"),
+        metrics_(o.out_dir + "/metrics.jsonl") {}
+
+  Result<TrainSummary> Run(const Checkpoint* resume);
+
+ private:
+  void Log(const std::string& line) {
+    log_.Append(line);
+    if (hooks_.log) hooks_.log(line);
+  }
+  Status Save(const std::string& kind);
+  Result<bool> Validate(double train_loss);  // true: stop early
+  Status Step(const Window& w, double* loss);
+
+  const TrainOptions& o_;
+  const Corpus& corpus_;
+  const TrainHooks& hooks_;
+  AtomicText log_, metrics_;
+  CharLSTM model_{nullptr};
+  std::unique_ptr<torch::optim::Adam> adam_;
+  LoopState st_;
+  double loss_sum_ = 0;  // training loss since the last validation
+  int64_t loss_steps_ = 0;
+};
+
+Status Trainer::Save(const std::string& kind) {
+  Checkpoint ck = train::MakeCheckpoint(o_, corpus_, model_, *adam_, st_, kind);
+  if (Status s = WriteCheckpoint(o_.out_dir + "/" + kind + ".ckpt", ck); !s.ok()) return s;
+  if (Status s = log_.Flush(); !s.ok()) return s;
+  return metrics_.Flush();
+}
+
+Status Trainer::Step(const Window& w, double* loss) {
+  // Dropout draws from the global generator: reseeding it from (seed, step) makes every step's
+  // masks a function of the step alone, so a resumed run draws the same masks.
+  torch::manual_seed(train::MixSeed(o_.seed, static_cast<uint64_t>(st_.step)));
+  if (w.reset_state) st_.carry = {};
+  auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq});  // (B,T)
+  auto targets = torch::tensor(w.targets, torch::kLong).view({-1});          // (B*T)
+  auto [logits, next] = model_->forward(ids, st_.carry);                     // (B,T,V)
+  auto l = torch::nn::functional::cross_entropy(
+      logits.view({-1, logits.size(2)}), targets,
+      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreTarget));
+  *loss = l.item<double>();
+  const double ceiling = 2.0 * std::log(static_cast<double>(corpus_.vocab.size())) + 1.0;
+  if (!std::isfinite(*loss) || (st_.step >= o_.warmup_steps && *loss > ceiling)) {
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "training diverged at step %lld: expected a loss below %.2f nats/char (twice a uniform "
+                  "guess), got %g; nothing was saved for this step: lower --lr (now %g) or --clip (now %g) "
+                  "and resume from %s/last.ckpt",
+                  static_cast<long long>(st_.step + 1), ceiling, *loss, o_.lr, o_.clip, o_.out_dir.c_str());
+    return Status::Internal(buf);
+  }
+  adam_->zero_grad();
+  l.backward();
+  if (o_.clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), o_.clip);
+  const double lr = LearningRate(o_, st_.step, st_.total_steps);
+  for (auto& g : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
+  adam_->step();
+  st_.carry = {std::get<0>(next).detach(), std::get<1>(next).detach()};
+  return Status::OK();
+}
+
+Result<bool> Trainer::Validate(double train_loss) {
+  EvalInfo e;
+  e.step = st_.step;
+  e.epoch = st_.epoch;
+  e.train_loss = train_loss;
+  e.valid_loss = train::EvaluateLoss(model_, corpus_.valid, o_.batch, o_.seq);
+  e.valid_bits = e.valid_loss / std::log(2.0);
+  const bool have_valid = std::isfinite(e.valid_loss);
+  e.best = have_valid && e.valid_loss < st_.best_valid_loss;
+  if (e.best) {
+    st_.best_valid_loss = e.valid_loss;
+    st_.best_step = st_.step;
+    st_.evals_since_best = 0;
+  } else if (have_valid) {
+    ++st_.evals_since_best;
+  }
+  if (o_.sample_chars > 0)
+    e.sample = train::SampleTune(model_, corpus_.vocab, o_.sample_chars, train::MixSeed(o_.seed ^ 0xabcull, st_.step));
+  const double cps = st_.train_seconds > 0 ? static_cast<double>(st_.train_chars) / st_.train_seconds : 0;
+  json line{{"step", st_.step},
+            {"epoch", st_.epoch},
+            {"train_loss", std::isfinite(train_loss) ? json(train_loss) : json(nullptr)},
+            {"valid_loss", have_valid ? json(e.valid_loss) : json(nullptr)},
+            {"valid_bits", have_valid ? json(e.valid_bits) : json(nullptr)},
+            {"lr", LearningRate(o_, std::max<int64_t>(0, st_.step - 1), st_.total_steps)},
+            {"train_seconds", st_.train_seconds},
+            {"chars_per_s", cps},
+            {"best", e.best}};
+  st_.history.push_back(line);
+  metrics_.Append(line.dump());
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "step %lld epoch %lld: train %.4f nats/char, valid %.4f nats/char = %.4f bits/char%s",
+                static_cast<long long>(st_.step), static_cast<long long>(st_.epoch + 1), train_loss, e.valid_loss,
+                e.valid_bits, e.best ? " (best)" : "");
+  Log(buf);
+  if (!e.sample.empty()) Log("sample:\n" + e.sample);
+  if (hooks_.on_eval) hooks_.on_eval(e);
+  if (e.best)
+    if (Status s = Save("best"); !s.ok()) return s;
+  if (Status s = Save("last"); !s.ok()) return s;
+  return o_.patience > 0 && st_.evals_since_best >= o_.patience;
+}
+
+Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
+  ModelConfig mc;
+  mc.vocab_size = corpus_.vocab.size();
+  mc.embed = o_.embed;
+  mc.hidden = o_.hidden;
+  mc.layers = o_.layers;
+  mc.dropout = o_.dropout;
+  torch::manual_seed(o_.seed);
+  model_ = CharLSTM(mc);
+  model_->train();
+  adam_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(o_.lr));
+  EpochPlan first(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, 0, true);
+  if (first.size() == 0)
+    return Status::InvalidArgument("expected at least " + std::to_string(o_.batch + 1) +
+                                   " training characters for --batch " + std::to_string(o_.batch) + ", got " +
+                                   std::to_string(corpus_.train_chars) + "; give more tunes or a smaller --batch");
+  st_.total_steps = o_.steps > 0 ? o_.steps : o_.epochs * first.size();
+  if (resume) {
+    if (Status s = train::RestoreCheckpoint(*resume, model_, *adam_, &st_); !s.ok()) return s;
+    st_.total_steps = o_.steps > 0 ? o_.steps : o_.epochs * first.size();
+    Log("resumed at step " + std::to_string(st_.step) + ", epoch " + std::to_string(st_.epoch + 1) + ", window " +
+        std::to_string(st_.window));
+  } else {
+    Log("training " + std::to_string(o_.layers) + " x " + std::to_string(o_.hidden) + " LSTM (embed " +
+        std::to_string(o_.embed) + ", vocabulary " + std::to_string(mc.vocab_size) + ") on " +
+        std::to_string(corpus_.train.size()) + " tunes (" + std::to_string(corpus_.train_chars) + " chars), " +
+        std::to_string(corpus_.valid.size()) + " for validation; " + std::to_string(first.size()) +
+        " steps per epoch, " + std::to_string(st_.total_steps) + " planned");
+  }
+  TrainSummary sum;
+  std::unique_ptr<EpochPlan> plan;
+  int64_t plan_epoch = -1;
+  auto window_start = Clock::now();  // progress speed over recent steps
+  int64_t window_chars = 0;
+  double recent_cps = 0;
+  int64_t last_eval_step = resume ? st_.step : -1;
+  double last_loss = std::nan("");
+  bool stop_early = false;
+  while (true) {
+    const bool done = o_.steps > 0 ? st_.step >= o_.steps : st_.epoch >= o_.epochs;
+    if (done || stop_early) break;
+    if (hooks_.stop && hooks_.stop->load()) {
+      sum.interrupted = true;
+      Log("interrupted at step " + std::to_string(st_.step) + ": saving " + o_.out_dir + "/last.ckpt");
+      break;
+    }
+    if (plan_epoch != st_.epoch) {
+      plan = std::make_unique<EpochPlan>(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, st_.epoch, true);
+      plan_epoch = st_.epoch;
+    }
+    const auto t0 = Clock::now();
+    Window w = plan->At(st_.window);
+    double loss = 0;
+    if (Status s = Step(w, &loss); !s.ok()) return s;
+    const double dt = Seconds(t0, Clock::now());
+    ++st_.step;
+    ++st_.window;
+    st_.train_seconds += dt;
+    st_.train_chars += w.counted;
+    loss_sum_ += loss;
+    ++loss_steps_;
+    last_loss = loss;
+    window_chars += w.counted;
+    const double wdt = Seconds(window_start, Clock::now());
+    if (wdt > 2.0) {
+      recent_cps = static_cast<double>(window_chars) / wdt;
+      window_start = Clock::now();
+      window_chars = 0;
+    }
+    const bool epoch_end = st_.window >= plan->size();
+    if (hooks_.on_step) {
+      StepInfo si;
+      si.step = st_.step;
+      si.total_steps = st_.total_steps;
+      si.epoch = st_.epoch;
+      si.epoch_fraction = static_cast<double>(st_.window) / static_cast<double>(plan->size());
+      si.loss = loss;
+      si.lr = LearningRate(o_, st_.step - 1, st_.total_steps);
+      const double cps = recent_cps > 0 ? recent_cps : static_cast<double>(st_.train_chars) / st_.train_seconds;
+      si.chars_per_s = cps;
+      const double per_step = st_.train_seconds / static_cast<double>(std::max<int64_t>(1, st_.step));
+      si.eta_s = per_step * static_cast<double>(std::max<int64_t>(0, st_.total_steps - st_.step));
+      hooks_.on_step(si);
+    }
+    if (epoch_end) {
+      ++st_.epoch;
+      st_.window = 0;
+      st_.carry = {};
+    }
+    if (epoch_end || (o_.eval_every > 0 && st_.step % o_.eval_every == 0)) {
+      auto r = Validate(loss_sum_ / static_cast<double>(loss_steps_));
+      if (!r.ok()) return r.status();
+      stop_early = *r;
+      last_eval_step = st_.step;
+      loss_sum_ = 0;
+      loss_steps_ = 0;
+      if (stop_early) {
+        sum.early_stopped = true;
+        Log("early stop: no better validation loss in " + std::to_string(o_.patience) + " validations (best " +
+            std::to_string(st_.best_valid_loss) + " nats/char at step " + std::to_string(st_.best_step) + ")");
+      }
+    }
+  }
+  if (last_eval_step != st_.step && !sum.interrupted && loss_steps_ > 0) {
+    auto r = Validate(loss_sum_ / static_cast<double>(loss_steps_));
+    if (!r.ok()) return r.status();
+  } else if (Status s = Save("last"); !s.ok()) {
+    return s;
+  }
+  sum.steps = st_.step;
+  sum.epochs_done = st_.epoch;
+  sum.best_valid_loss = st_.best_valid_loss;
+  sum.last_train_loss = last_loss;
+  sum.chars_per_s = st_.train_seconds > 0 ? static_cast<double>(st_.train_chars) / st_.train_seconds : 0;
+  sum.last_checkpoint = o_.out_dir + "/last.ckpt";
+  if (st_.best_step >= 0) sum.best_checkpoint = o_.out_dir + "/best.ckpt";
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "done: %lld steps, %.0f chars/s; best validation %.4f bits/char at step %lld",
+                static_cast<long long>(sum.steps), sum.chars_per_s, st_.best_valid_loss / std::log(2.0),
+                static_cast<long long>(st_.best_step));
+  Log(buf);
+  if (Status s = log_.Flush(); !s.ok()) return s;
+  return sum;
+}
+
+}  // namespace
+
+int SetTrainThreads(int threads) {
+  torch::set_num_threads(threads > 0 ? threads : kDefaultThreads);
+  return torch::get_num_threads();
+}
+
+Status CheckTrainOptions(const TrainOptions& o) {
+  auto bad = [](const std::string& opt, const std::string& expected, const std::string& got) {
+    return Status::InvalidArgument(opt + ": expected " + expected + ", got " + got);
+  };
+  if (o.layers < 1 || o.layers > 16) return bad("--layers", "1 to 16", std::to_string(o.layers));
+  if (o.hidden < 1 || o.hidden > 8192) return bad("--hidden", "1 to 8192", std::to_string(o.hidden));
+  if (o.embed < 1 || o.embed > 8192) return bad("--embed", "1 to 8192", std::to_string(o.embed));
+  if (!(o.dropout >= 0 && o.dropout < 1)) return bad("--dropout", "a number in [0, 1)", std::to_string(o.dropout));
+  if (!(o.lr > 0 && o.lr < 10)) return bad("--lr", "a number in (0, 10)", std::to_string(o.lr));
+  if (!(o.clip >= 0)) return bad("--clip", "a number >= 0", std::to_string(o.clip));
+  if (o.batch < 1 || o.batch > 65536) return bad("--batch", "1 to 65536", std::to_string(o.batch));
+  if (o.seq < 1 || o.seq > 65536) return bad("--seq", "1 to 65536", std::to_string(o.seq));
+  if (o.steps < 0) return bad("--steps", "a count >= 0", std::to_string(o.steps));
+  if (o.steps == 0 && o.epochs < 1) return bad("--epochs", "at least 1 (or --steps)", std::to_string(o.epochs));
+  if (!(o.valid_fraction >= 0 && o.valid_fraction < 1))
+    return bad("--valid-fraction", "a number in [0, 1)", std::to_string(o.valid_fraction));
+  if (o.eval_every < 0) return bad("--eval-every", "a count >= 0", std::to_string(o.eval_every));
+  if (o.patience < 0) return bad("--patience", "a count >= 0", std::to_string(o.patience));
+  if (o.threads < 0 || o.threads > 256) return bad("--threads", "0 to 256", std::to_string(o.threads));
+  if (o.out_dir.empty()) return bad("--out", "a folder", "nothing");
+  std::error_code ec;
+  fs::create_directories(o.out_dir, ec);
+  if (ec || !fs::is_directory(o.out_dir))
+    return Status::IOError("--out " + o.out_dir + ": expected a folder that can be created, got " +
+                           (ec ? ec.message() : std::string("a file")));
+  if (Status s = WriteFileAtomically(o.out_dir + "/.write-test", "abcrnn"); !s.ok())
+    return Status::IOError("--out " + o.out_dir + ": expected a writable folder, got: " + s.message());
+  fs::remove(o.out_dir + "/.write-test", ec);
+  return Status::OK();
+}
+
+Result<TrainSummary> Train(const TrainOptions& options, const Corpus& corpus, const TrainHooks& hooks,
+                           const Checkpoint* resume) {
+  if (Status s = CheckTrainOptions(options); !s.ok()) return s;
+  if (resume) {
+    json meta = json::parse(resume->metadata_json, nullptr, false);
+    std::string fp = meta.is_object() && meta.contains("data") ? meta["data"].value("fingerprint", "") : "";
+    if (fp != corpus.fingerprint)
+      return Status::InvalidArgument("resume: expected the checkpoint's data (fingerprint " + fp + "), got data " +
+                                     corpus.fingerprint + "; give the same --data and cleaning options");
+    if (!(resume->vocab == corpus.vocab))
+      return Status::InvalidArgument("resume: expected the checkpoint's vocabulary, got another; build the "
+                                     "corpus with the checkpoint's vocabulary");
+  }
+  SetTrainThreads(options.threads);
+  Result<TrainSummary> out = Status::Internal("training did not run");
+  Status s = CatchTorch("training", [&] {
+    Trainer t(options, corpus, hooks);
+    out = t.Run(resume);
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOptions& overrides) {
+  json meta = json::parse(ckpt.metadata_json, nullptr, false);
+  if (!meta.is_object() || !meta.contains("training") || !meta["training"].is_object())
+    return Status::Corruption("resume: expected training options in the checkpoint's metadata, got none; it "
+                              "was not written by abcrnn-train");
+  const json& t = meta["training"];
+  TrainOptions o = overrides;
+  try {
+    o.layers = t.at("layers").get<int>();
+    o.hidden = t.at("hidden").get<int>();
+    o.embed = t.at("embed").get<int>();
+    o.dropout = t.at("dropout").get<float>();
+    o.lr = t.at("lr").get<double>();
+    o.min_lr_fraction = t.at("min_lr_fraction").get<double>();
+    o.warmup_steps = t.at("warmup_steps").get<int64_t>();
+    o.clip = t.at("clip").get<double>();
+    o.batch = t.at("batch").get<int>();
+    o.seq = t.at("seq").get<int>();
+    auto b = ParseBatching(t.at("batching").get<std::string>());
+    if (!b.ok()) return b.status();
+    o.batching = *b;
+    o.seed = t.at("seed").get<uint64_t>();
+    o.valid_fraction = t.at("valid_fraction").get<double>();
+    if (meta.contains("cleaning")) o.cleaning_json = meta["cleaning"].dump();
+  } catch (const json::exception& e) {
+    return Status::Corruption(std::string("resume: training options in the metadata: ") + e.what());
+  }
+  return o;
+}
+
+}  // namespace abcrnn

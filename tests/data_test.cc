@@ -1,0 +1,192 @@
+// Specification of the data pipeline: the hash split, the fingerprint, the corpus and the two
+// batch layouts (packing with carried state, bucketing with masked padding).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "abcrnn/data/batches.h"
+#include "abcrnn/data/corpus.h"
+#include "abcrnn/data/split.h"
+
+namespace abcrnn {
+namespace {
+
+std::vector<std::string> Tunes(int n) {
+  std::vector<std::string> t;
+  for (int i = 0; i < n; ++i) t.push_back("M:6/8\nK:D\n" + std::string(1 + i % 7, "ABcdef"[i % 6]) + "|" + std::to_string(i) + "\n");
+  return t;
+}
+
+TEST(SplitTest, AddingTunesNeverMovesAnOldTuneAcrossTheSplit) {
+  auto few = Tunes(200);
+  auto more = Tunes(400);
+  DataSplit a = SplitTunes(few, 0.2);
+  DataSplit b = SplitTunes(more, 0.2);
+  std::set<std::string> valid_b(b.valid.begin(), b.valid.end());
+  for (const auto& t : a.valid) EXPECT_TRUE(valid_b.count(t)) << t;
+  for (const auto& t : a.train) EXPECT_FALSE(valid_b.count(t)) << t;
+}
+
+TEST(SplitTest, FractionIsRespectedWithinSamplingError) {
+  auto tunes = Tunes(4000);
+  DataSplit s = SplitTunes(tunes, 0.1);
+  EXPECT_EQ(s.train.size() + s.valid.size(), tunes.size());
+  // Binomial(4000, 0.1): sd = 19; 5 sd either side.
+  EXPECT_NEAR(static_cast<double>(s.valid.size()), 400.0, 95.0);
+  EXPECT_TRUE(SplitTunes(tunes, 0.0).valid.empty());
+}
+
+TEST(SplitTest, HashIsFnv1a64) {
+  EXPECT_EQ(TuneHash(""), 14695981039346656037ull);
+  EXPECT_EQ(TuneHash("a"), 0xaf63dc4c8601ec8cull);  // the published FNV-1a test vector
+}
+
+TEST(SplitTest, FingerprintDependsOnTextsOrderAndBoundaries) {
+  std::string f = DataFingerprint({"ab", "c"});
+  EXPECT_EQ(f.size(), 16u);
+  EXPECT_EQ(f, DataFingerprint({"ab", "c"}));
+  EXPECT_NE(f, DataFingerprint({"c", "ab"}));
+  EXPECT_NE(f, DataFingerprint({"a", "bc"}));
+}
+
+TEST(CorpusTest, EncodesTunesBetweenBosAndEosWithTheTrainingVocabulary) {
+  auto c = BuildCorpus({"AB\n", "BA\n"}, 0.0);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->train.size(), 2u);
+  EXPECT_EQ(c->train[0].front(), Vocab::kBos);
+  EXPECT_EQ(c->train[0].back(), Vocab::kEos);
+  EXPECT_EQ(c->train[0].size(), 5u);
+  EXPECT_EQ(c->train_chars, 8);  // 3 characters + <eos>, twice
+  // Targets: A B \n <eos> twice: four symbols, each 1/4: 2 bits.
+  EXPECT_NEAR(c->unigram_bits, 2.0, 1e-12);
+}
+
+TEST(CorpusTest, NoTrainingTuneIsAClearError) {
+  auto c = BuildCorpus({}, 0.1);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("expected at least one training tune"), std::string::npos);
+}
+
+TEST(CorpusTest, ValidationTunesWithUnknownCharactersAreLeftOutAndCounted) {
+  // Find a tune that the split sends to validation, give it a character no other tune has.
+  std::vector<std::string> tunes = Tunes(50);
+  std::string odd;
+  for (int i = 0; !IsValidationTune(odd = "K:C\n~" + std::to_string(i) + "\n", 0.3); ++i) {
+  }
+  tunes.push_back(odd);
+  auto c = BuildCorpus(tunes, 0.3);
+  ASSERT_TRUE(c.ok());
+  EXPECT_GE(c->valid_dropped, 1);
+  EXPECT_EQ(c->vocab.Id("~"), -1);
+}
+
+// Every target of every tune is scored exactly once per epoch, in the right context.
+void ExpectEachPredictionOnce(const std::vector<std::vector<int>>& tunes, Batching mode, int batch, int seq) {
+  EpochPlan plan(tunes, mode, batch, seq, 7, 3, true);
+  std::map<std::pair<int, int>, int> seen;  // (previous id, target) -> count
+  std::map<std::pair<int, int>, int> want;
+  int64_t want_total = 0;
+  for (const auto& t : tunes)
+    for (size_t k = 0; k + 1 < t.size(); ++k) {
+      ++want[{t[k], t[k + 1]}];
+      ++want_total;
+    }
+  int64_t counted = 0;
+  for (int64_t i = 0; i < plan.size(); ++i) {
+    Window w = plan.At(i);
+    ASSERT_EQ(w.inputs.size(), static_cast<size_t>(batch * seq));
+    for (int k = 0; k < batch * seq; ++k)
+      if (w.targets[k] != kIgnoreTarget) ++seen[{w.inputs[k], w.targets[k]}];
+    counted += w.counted;
+  }
+  EXPECT_EQ(counted, plan.counted());
+  if (mode == Batching::kBucket) {
+    EXPECT_EQ(seen, want);  // nothing lost to packing's lane ends
+    EXPECT_EQ(counted, want_total);
+  } else {
+    // Packing drops at most the tail that does not fill the last lane (< batch ids).
+    EXPECT_GE(counted, want_total - batch);
+    for (const auto& [k, n] : seen) EXPECT_LE(n, want[k]);
+  }
+}
+
+std::vector<std::vector<int>> IdTunes() {
+  std::vector<std::vector<int>> t;
+  for (int i = 0; i < 37; ++i) {
+    std::vector<int> ids{Vocab::kBos};
+    for (int k = 0; k < 5 + (i * 7) % 40; ++k) ids.push_back(2 + (i + k) % 9);
+    ids.push_back(Vocab::kEos);
+    t.push_back(ids);
+  }
+  return t;
+}
+
+TEST(EpochPlanTest, BucketingScoresEveryPredictionOfEveryTuneOnce) {
+  ExpectEachPredictionOnce(IdTunes(), Batching::kBucket, 4, 8);
+  ExpectEachPredictionOnce(IdTunes(), Batching::kBucket, 5, 64);
+}
+
+TEST(EpochPlanTest, PackingScoresAllButTheLastLaneTailAndNeverTheSeam) {
+  ExpectEachPredictionOnce(IdTunes(), Batching::kPack, 4, 8);
+  EpochPlan plan(IdTunes(), Batching::kPack, 3, 16, 1, 0, true);
+  for (int64_t i = 0; i < plan.size(); ++i) {
+    Window w = plan.At(i);
+    EXPECT_EQ(w.reset_state, i == 0);
+    for (size_t k = 0; k < w.targets.size(); ++k) EXPECT_NE(w.targets[k], Vocab::kBos);
+  }
+}
+
+TEST(EpochPlanTest, PackedLanesContinueFromWindowToWindow) {
+  auto tunes = IdTunes();
+  EpochPlan plan(tunes, Batching::kPack, 2, 8, 1, 0, false);
+  ASSERT_GE(plan.size(), 2);
+  Window a = plan.At(0), b = plan.At(1);
+  // Unshuffled lane 0 starts with the first tune; window 1 continues where window 0 stopped.
+  EXPECT_EQ(a.inputs[0], Vocab::kBos);
+  EXPECT_EQ(a.inputs[1], tunes[0][1]);
+  EXPECT_EQ(a.targets[7], b.inputs[0]);
+}
+
+TEST(EpochPlanTest, BucketGroupsStartFromAZeroStateAndPadWithMaskedTargets) {
+  auto tunes = IdTunes();
+  EpochPlan plan(tunes, Batching::kBucket, 4, 16, 1, 0, true);
+  int64_t cells = 0, counted = 0;
+  for (int64_t i = 0; i < plan.size(); ++i) {
+    Window w = plan.At(i);
+    cells += w.batch * w.seq;
+    counted += w.counted;
+    if (w.reset_state) {
+      for (int r = 0; r < w.batch; ++r) {
+        if (w.targets[r * w.seq] != kIgnoreTarget) {
+          EXPECT_EQ(w.inputs[r * w.seq], Vocab::kBos);
+        }
+      }
+    }
+  }
+  // Tunes of similar length share a group: padding stays well under half the cells.
+  EXPECT_LT(static_cast<double>(cells - counted) / cells, 0.5);
+}
+
+TEST(EpochPlanTest, SameSeedAndEpochGiveTheSameOrderOtherEpochsAnother) {
+  auto tunes = IdTunes();
+  for (Batching mode : {Batching::kPack, Batching::kBucket}) {
+    EpochPlan a(tunes, mode, 4, 8, 5, 1, true), b(tunes, mode, 4, 8, 5, 1, true), c(tunes, mode, 4, 8, 5, 2, true);
+    EXPECT_EQ(a.At(0).inputs, b.At(0).inputs);
+    bool differs = false;
+    for (int64_t i = 0; i < std::min(a.size(), c.size()); ++i) differs |= a.At(i).inputs != c.At(i).inputs;
+    EXPECT_TRUE(differs) << BatchingName(mode);
+  }
+}
+
+TEST(EpochPlanTest, PermutationIsFixedAcrossPlatforms) {
+  // splitmix64-driven Fisher-Yates: these values are part of the resume contract.
+  std::vector<int> p = Permutation(8, 1, 0);
+  EXPECT_EQ(p, (std::vector<int>{2, 5, 4, 6, 7, 3, 1, 0}));
+  EXPECT_NE(p, Permutation(8, 2, 0));
+}
+
+}  // namespace
+}  // namespace abcrnn

@@ -1,0 +1,146 @@
+// Specification of `abcrnn midi`, `abcrnn render` and ExportTune: files written where asked, audio
+// as long as the tune and not silent, sheet music when abcm2ps is installed, exit code 2 with a
+// clear message for bad input.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/midi/export.h"
+#include "abcrnn/midi/performance.h"
+#include "abcrnn/midi/sheet.h"
+#include "abcrnn/midi/smf.h"
+#include "abcrnn/midi/tune_midi.h"
+#include "abcrnn/midi/wav.h"
+#include "abcrnn/util/file.h"
+#include "support/paths.h"
+
+namespace abcrnn::midi {
+namespace {
+namespace fs = std::filesystem;
+using abcrnn::testing::Program;
+using abcrnn::testing::RunCommand;
+
+constexpr const char* kTwoTunes =
+    "X:1\nT:First\nM:3/4\nL:1/8\nQ:1/4=120\nK:D\n|:d2 fe dc|B2 A4:|\n\n"
+    "X:7\nT:Second\nM:2/4\nL:1/8\nK:G\nGA Bc|d4|]\n";
+
+class MidiCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("abcrnn_midi_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    abc_ = (dir_ / "tunes.abc").string();
+    ASSERT_TRUE(WriteFileAtomically(abc_, kTwoTunes).ok());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Abcrnn(const std::string& args) { return Program("abcrnn") + " " + args; }
+  fs::path dir_;
+  std::string abc_;
+};
+
+TEST_F(MidiCliTest, MidiWritesOneFilePerTuneNamedByX) {
+  auto r = RunCommand(Abcrnn("midi " + abc_ + " -o " + (dir_ / "out").string()), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto first = ReadFile((dir_ / "out" / "1.mid").string());
+  auto second = ReadFile((dir_ / "out" / "7.mid").string());
+  ASSERT_TRUE(first.ok() && second.ok()) << r.out;
+  auto smf = DecodeSmf(*first);
+  ASSERT_TRUE(smf.ok());
+  EXPECT_EQ(CollectNotes(*smf).size(), 14u);  // 7 notes, repeated
+  // The same bytes as the library makes.
+  abc::AbcFile file = abc::ParseAbcFile(kTwoTunes);
+  EXPECT_EQ(*second, *TuneToMidi(file.tunes[1]));
+}
+
+TEST_F(MidiCliTest, MidiWithTuneWritesThatTuneToOneFileWithTheProgramAsked) {
+  std::string out = (dir_ / "seven.mid").string();
+  auto r = RunCommand(Abcrnn("midi " + abc_ + " --tune 7 --program 74 --transpose -2 -o " + out), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto smf = DecodeSmf(*ReadFile(out));
+  ASSERT_TRUE(smf.ok());
+  auto notes = CollectNotes(*smf);
+  ASSERT_EQ(notes.size(), 5u);
+  EXPECT_EQ(notes[0].key, 67 - 2);
+  bool flute = false;
+  for (const auto& e : smf->tracks[1].events) flute |= (e.status & 0xF0) == 0xC0 && e.data[0] == 73;
+  EXPECT_TRUE(flute) << "--program is 1-based: 74 is GM program 73 (flute)";
+}
+
+TEST_F(MidiCliTest, MidiRefusesBadInputWithExitCode2AndSaysWhy) {
+  auto missing = RunCommand(Abcrnn("midi " + (dir_ / "none.abc").string() + " -o " + dir_.string()), true);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.out.find("none.abc"), std::string::npos) << missing.out;
+  auto no_tune = RunCommand(Abcrnn("midi " + abc_ + " --tune 99 -o " + (dir_ / "x.mid").string()), true);
+  EXPECT_EQ(no_tune.exit_code, 2);
+  EXPECT_NE(no_tune.out.find("X:99"), std::string::npos) << no_tune.out;
+  auto program = RunCommand(Abcrnn("midi " + abc_ + " --program 0 -o " + dir_.string()), true);
+  EXPECT_EQ(program.exit_code, 2);
+  EXPECT_NE(program.out.find("expected a General MIDI program 1..128"), std::string::npos) << program.out;
+  auto usage = RunCommand(Abcrnn("midi " + abc_), true);  // no -o
+  EXPECT_EQ(usage.exit_code, 2);
+}
+
+TEST_F(MidiCliTest, RenderedAudioLastsTheTunePlusOneSecondAndIsNotSilent) {
+  if (!fs::exists(SynthOptions().sound_font)) GTEST_SKIP() << "sound font absent (apt-get install fluid-soundfont-gm)";
+  std::string wav = (dir_ / "first.wav").string();
+  auto r = RunCommand(Abcrnn("render " + abc_ + " -o " + wav), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto pcm = DecodeWav(*ReadFile(wav));
+  ASSERT_TRUE(pcm.ok()) << pcm.status().ToString();
+  // The first tune: two bars of 3/4, repeated = 12 crotchets at 120 a minute = 6 s, + 1 s tail.
+  abc::AbcFile file = abc::ParseAbcFile(kTwoTunes);
+  auto performance = Perform(file.tunes[0]);
+  ASSERT_TRUE(performance.ok());
+  double seconds = performance->end.ToDouble() * 4 * 0.5;
+  EXPECT_DOUBLE_EQ(seconds, 6.0);
+  EXPECT_NEAR(pcm->seconds(), seconds + 1.0, 1.0 / pcm->sample_rate);
+  EXPECT_GT(pcm->Rms(), 0.01);
+}
+
+TEST_F(MidiCliTest, RenderWritesSvgSheetMusicWhenAbcm2psIsInstalled) {
+  std::string svg = (dir_ / "second.svg").string();
+  auto r = RunCommand(Abcrnn("render " + abc_ + " --tune 7 -o " + svg), true);
+  if (!ProgramAvailable("abcm2ps")) {
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.out.find("apt-get install abcm2ps"), std::string::npos) << r.out;
+    return;
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto text = ReadFile(svg);
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("<svg"), std::string::npos);
+  EXPECT_NE(text->find("Second"), std::string::npos);
+}
+
+TEST_F(MidiCliTest, RenderRefusesUnknownOutputsAndMissingFilesWithExitCode2) {
+  auto png = RunCommand(Abcrnn("render " + abc_ + " -o " + (dir_ / "x.png").string()), true);
+  EXPECT_EQ(png.exit_code, 2);
+  EXPECT_NE(png.out.find("expected an output ending in .wav, .svg or .pdf"), std::string::npos) << png.out;
+  auto missing = RunCommand(Abcrnn("render " + (dir_ / "none.abc").string() + " -o " + (dir_ / "x.wav").string()), true);
+  EXPECT_EQ(missing.exit_code, 2);
+  auto font = RunCommand(Abcrnn("render " + abc_ + " --sound-font /nonexistent.sf2 -o " + (dir_ / "x.wav").string()), true);
+  EXPECT_EQ(font.exit_code, 2);
+  EXPECT_NE(font.out.find("apt-get install fluid-soundfont-gm"), std::string::npos) << font.out;
+}
+
+TEST_F(MidiCliTest, ExportTuneWritesAbcMidiWavAndSvgSideBySide) {
+  // The training form (no X:), as the sampler writes it.
+  std::string text = "M:6/8\nL:1/8\nK:G\nGAB cBA|G3 D3|]\n";
+  ExportOptions options;
+  options.synth.sample_rate = 22050;
+  auto files = ExportTune(text, (dir_ / "gen").string(), "tune-001", options);
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  EXPECT_TRUE(fs::exists(dir_ / "gen" / "tune-001.abc"));
+  EXPECT_TRUE(fs::exists(dir_ / "gen" / "tune-001.mid"));
+  bool have_font = fs::exists(SynthOptions().sound_font);
+  EXPECT_EQ(fs::exists(dir_ / "gen" / "tune-001.wav"), have_font);
+  EXPECT_EQ(fs::exists(dir_ / "gen" / "tune-001.svg"), ProgramAvailable("abcm2ps"));
+  EXPECT_EQ(files->written.size() + files->skipped.size(), 4u);
+  auto bad = ExportTune("no tune here\n", (dir_ / "gen").string(), "bad", options);
+  EXPECT_FALSE(bad.ok());
+}
+
+}  // namespace
+}  // namespace abcrnn::midi

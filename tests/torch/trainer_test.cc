@@ -1,0 +1,225 @@
+// Specification of the trainer: a tiny model learns, checkpoints describe the run and round-trip
+// through the model, an interrupted and resumed run equals an uninterrupted one bit for bit, a
+// diverging run stops with a clear message. Tiny models: each test takes seconds.
+#include "abcrnn/train/trainer.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <iostream>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "abcrnn/util/file.h"
+#include "model/char_lstm.h"
+#include "torch/tiny_tunes.h"
+
+namespace abcrnn {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string FreshDir(const std::string& name) {
+  std::string d = ::testing::TempDir() + "/abcrnn_trainer_" + name;
+  fs::remove_all(d);
+  return d;
+}
+
+TrainOptions Tiny(const std::string& out) {
+  TrainOptions o;
+  o.layers = 2;
+  o.hidden = 32;
+  o.embed = 16;
+  o.dropout = 0;
+  o.batch = 4;
+  o.seq = 32;
+  o.lr = 1e-2;
+  o.warmup_steps = 5;
+  o.valid_fraction = 0.2;
+  o.sample_chars = 0;
+  o.threads = 1;
+  o.patience = 0;
+  o.out_dir = out;
+  return o;
+}
+
+Corpus TinyCorpus(int n, double valid_fraction) {
+  auto c = BuildCorpus(testing::TinyTunes(n), valid_fraction);
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return std::move(c).value();
+}
+
+TEST(TrainerTest, TinyModelLearnsAHandfulOfTunesWellBelowTheUnigramEntropy) {
+  TrainOptions o = Tiny(FreshDir("learns"));
+  o.steps = 100;
+  o.eval_every = 50;
+  o.sample_chars = 120;
+  Corpus c = TinyCorpus(30, o.valid_fraction);
+  ASSERT_GE(c.valid.size(), 2u);
+  std::vector<EvalInfo> evals;
+  TrainHooks hooks;
+  hooks.on_eval = [&](const EvalInfo& e) { evals.push_back(e); };
+  auto r = Train(o, c, hooks);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_GE(evals.size(), 2u);  // every epoch end and every 50 steps
+  const double bits = r->best_valid_loss / std::log(2.0);
+  // The unigram entropy is 4.3 bits/char; stepwise runs and the fixed bar structure are worth far
+  // more than one bit (0.5-1 bits/char is reached after 100-250 steps).
+  EXPECT_LT(bits, c.unigram_bits - 1.0) << "unigram " << c.unigram_bits;
+  std::cout << "valid " << bits << " bits/char, unigram " << c.unigram_bits << " bits/char, first validation "
+            << evals.front().valid_bits << "\n";
+  EXPECT_FALSE(evals.back().sample.empty());
+  EXPECT_NEAR(evals.back().valid_bits, evals.back().valid_loss / std::log(2.0), 1e-12);
+}
+
+TEST(TrainerTest, CheckpointsDescribeTheRunAndMetricsHaveOneLinePerValidation) {
+  TrainOptions o = Tiny(FreshDir("describe"));
+  o.epochs = 2;
+  o.eval_every = 10;
+  Corpus c = TinyCorpus(20, o.valid_fraction);
+  auto r = Train(o, c, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto ck = ReadCheckpoint(r->best_checkpoint);
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  EXPECT_TRUE(ValidateCheckpoint(*ck).ok());
+  EXPECT_EQ(ck->model.hidden, 32);
+  EXPECT_EQ(ck->model.layers, 2);
+  EXPECT_EQ(ck->vocab, c.vocab);
+  json meta = json::parse(ck->metadata_json);
+  EXPECT_EQ(meta["format"], "abcrnn-train-metadata");
+  EXPECT_EQ(meta["data"]["fingerprint"], c.fingerprint);
+  EXPECT_EQ(meta["training"]["batch"], 4);
+  EXPECT_EQ(meta["kind"], "best");
+  EXPECT_NEAR(meta["best_valid_bits"].get<double>(), r->best_valid_loss / std::log(2.0), 1e-9);
+  auto last = ReadCheckpoint(r->last_checkpoint);
+  ASSERT_TRUE(last.ok());
+  json last_meta = json::parse(last->metadata_json);
+  auto metrics = ReadFile(o.out_dir + "/metrics.jsonl");
+  ASSERT_TRUE(metrics.ok());
+  size_t lines = 0;
+  for (size_t p = 0; (p = metrics->find('\n', p)) != std::string::npos; ++p, ++lines) {
+  }
+  EXPECT_EQ(lines, last_meta["history"].size());
+  EXPECT_GE(lines, 2u);
+  EXPECT_TRUE(json::parse(metrics->substr(0, metrics->find('\n'))).contains("valid_bits"));
+  EXPECT_TRUE(fs::exists(o.out_dir + "/train.log"));
+  EXPECT_TRUE(fs::exists(o.out_dir + "/last.ckpt"));
+}
+
+TEST(TrainerTest, CheckpointWeightsRoundTripThroughTheModel) {
+  ModelConfig mc;
+  mc.vocab_size = 11;
+  mc.embed = 5;
+  mc.hidden = 7;
+  mc.layers = 3;
+  torch::manual_seed(3);
+  CharLSTM a(mc);
+  Checkpoint ck;
+  ck.model = mc;
+  ck.vocab = Vocab::Build({"abcdefghi"});
+  ck.weights = ExportWeights(a);
+  ASSERT_TRUE(ValidateCheckpoint(ck).ok()) << ValidateCheckpoint(ck).ToString();
+  auto back = ParseCheckpoint(SerializeCheckpoint(ck), "memory");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  CharLSTM b(back->model);
+  ASSERT_TRUE(ImportWeights(b, back->weights).ok());
+  auto ids = torch::randint(0, 11, {2, 9}, torch::kLong);
+  auto la = std::get<0>(a->forward(ids));
+  auto lb = std::get<0>(b->forward(ids));
+  EXPECT_TRUE(torch::equal(la, lb));
+}
+
+// Runs `o` to the end, or stops after `stop_after` steps and resumes from last.ckpt.
+Result<Checkpoint> RunMaybeInterrupted(TrainOptions o, const Corpus& c, int64_t stop_after) {
+  std::atomic<bool> stop{false};
+  TrainHooks hooks;
+  hooks.stop = &stop;
+  hooks.on_step = [&](const StepInfo& s) {
+    if (s.step == stop_after) stop = true;
+  };
+  auto r = Train(o, c, hooks);
+  if (!r.ok()) return r.status();
+  if (stop_after > 0) {
+    EXPECT_TRUE(r->interrupted);
+    EXPECT_EQ(r->steps, stop_after);
+    auto ck = ReadCheckpoint(o.out_dir + "/last.ckpt");
+    if (!ck.ok()) return ck.status();
+    auto again = Train(o, c, {}, &*ck);
+    if (!again.ok()) return again.status();
+    EXPECT_FALSE(again->interrupted);
+  }
+  return ReadCheckpoint(o.out_dir + "/last.ckpt");
+}
+
+void ExpectResumeIsExact(Batching mode) {
+  TrainOptions o = Tiny(FreshDir(std::string("resume_full_") + BatchingName(mode)));
+  o.batching = mode;
+  o.dropout = 0.3f;  // the dropout masks must be reproduced too
+  o.epochs = 3;
+  o.eval_every = 4;
+  Corpus c = TinyCorpus(24, o.valid_fraction);
+  auto full = RunMaybeInterrupted(o, c, 0);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  o.out_dir = FreshDir(std::string("resume_cut_") + BatchingName(mode));
+  auto cut = RunMaybeInterrupted(o, c, 7);  // mid-epoch, between validations
+  ASSERT_TRUE(cut.ok()) << cut.status().ToString();
+  ASSERT_EQ(full->weights.size(), cut->weights.size());
+  for (size_t i = 0; i < full->weights.size(); ++i) {
+    EXPECT_EQ(full->weights[i].name, cut->weights[i].name);
+    EXPECT_TRUE(full->weights[i].data == cut->weights[i].data) << "differs: " << full->weights[i].name;
+  }
+  ASSERT_EQ(full->optimizer.size(), cut->optimizer.size());
+  for (size_t i = 0; i < full->optimizer.size(); ++i)
+    EXPECT_TRUE(full->optimizer[i].data == cut->optimizer[i].data) << "differs: " << full->optimizer[i].name;
+  EXPECT_EQ(json::parse(full->metadata_json)["step"], json::parse(cut->metadata_json)["step"]);
+}
+
+TEST(TrainerTest, InterruptedAndResumedPackedRunEqualsUninterruptedBitForBit) { ExpectResumeIsExact(Batching::kPack); }
+
+TEST(TrainerTest, InterruptedAndResumedBucketedRunEqualsUninterruptedBitForBit) {
+  ExpectResumeIsExact(Batching::kBucket);
+}
+
+TEST(TrainerTest, ResumeWithOtherDataIsRefused) {
+  TrainOptions o = Tiny(FreshDir("otherdata"));
+  o.steps = 3;
+  Corpus c = TinyCorpus(20, o.valid_fraction);
+  ASSERT_TRUE(Train(o, c, {}).ok());
+  auto ck = ReadCheckpoint(o.out_dir + "/last.ckpt");
+  ASSERT_TRUE(ck.ok());
+  auto other = BuildCorpus(testing::TinyTunes(21), o.valid_fraction, &ck->vocab);
+  ASSERT_TRUE(other.ok());
+  auto r = Train(o, *other, {}, &*ck);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("fingerprint"), std::string::npos) << r.status().message();
+}
+
+TEST(TrainerTest, DivergingLossStopsWithAClearMessage) {
+  TrainOptions o = Tiny(FreshDir("diverge"));
+  o.lr = 9.0;
+  o.clip = 0;
+  o.warmup_steps = 0;
+  o.steps = 200;
+  Corpus c = TinyCorpus(20, o.valid_fraction);
+  auto r = Train(o, c, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("training diverged at step"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("lower --lr"), std::string::npos);
+}
+
+TEST(TrainerTest, BadOptionsAreRefusedNamingTheOption) {
+  TrainOptions o = Tiny(FreshDir("bad"));
+  o.hidden = 0;
+  Status s = CheckTrainOptions(o);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("--hidden: expected"), std::string::npos) << s.message();
+  o = Tiny("/proc/abcrnn-cannot-write-here");
+  s = CheckTrainOptions(o);
+  EXPECT_EQ(s.code(), Status::Code::kIOError) << s.ToString();
+}
+
+}  // namespace
+}  // namespace abcrnn
