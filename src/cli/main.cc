@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   RegisterTranspose(app, run);
   RegisterMidi(app, run);
   RegisterRender(app, run);
+  RegisterEval(app, run);
+  RegisterBaseline(app, run);
   // Each subcommand registers itself here; see commands.h.
   try {
     app.parse(argc, argv);

@@ -1,0 +1,180 @@
+// The metrics' view of a parsed tune: its melody line (MelodyFromTune), its form (AnalyzeForm),
+// and the bar index of a set of ABC files with its cache (LoadOrBuildBarIndex).
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "abcrnn/abc/check.h"
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/eval/form.h"
+#include "abcrnn/eval/melody.h"
+#include "abcrnn/eval/novelty.h"
+#include "abcrnn/util/file.h"
+
+namespace abcrnn::eval {
+namespace {
+
+Duration ToDuration(const abc::Fraction& f) {
+  return f.valid() ? Duration::Of(f.num(), f.den()) : Duration{};
+}
+
+Duration Add(Duration a, Duration b) {
+  return Duration::Of(a.num * b.den + b.num * a.den, a.den * b.den);
+}
+
+int TonicPitchClass(const abc::KeySignature& key) {
+  if (key.none) return -1;
+  return ((abc::LetterSemitones(key.tonic) + abc::AccidentalSemitones(key.tonic_accidental)) % 12 +
+          12) %
+         12;
+}
+
+bool IsSectionEnd(const abc::BarLine& b) {
+  return b.repeat_end || b.repeat_start || b.kind == abc::BarKind::kDouble ||
+         b.kind == abc::BarKind::kFinal || b.kind == abc::BarKind::kStart;
+}
+
+}  // namespace
+
+Melody MelodyFromTune(const abc::Tune& tune) {
+  Melody m;
+  m.name = !tune.title().empty() ? tune.title() : "X:" + std::to_string(tune.x);
+  m.tonic = tune.has_key ? TonicPitchClass(tune.initial.key) : -1;
+  if (tune.voices.empty()) return m;
+  const abc::Voice& voice = tune.voices.front();
+  for (const abc::BarSpan& span : abc::SplitBars(voice)) {
+    if (!span.duration.is_positive()) continue;
+    MelodyBar bar;
+    bar.duration = ToDuration(span.duration);
+    bar.expected = ToDuration(span.expected);
+    bool tied = false;  // the previous note of this bar ties into the next
+    for (size_t i = span.first_element; i < span.end_element && i < voice.elements.size(); ++i) {
+      const abc::Element& e = voice.elements[i];
+      if (const abc::Note* note = e.get_if<abc::Note>()) {
+        if (note->pitches.empty()) continue;
+        const abc::Pitch* top = &note->pitches.front();
+        for (const auto& p : note->pitches)
+          if (p.midi > top->midi) top = &p;
+        const Duration d = ToDuration(note->duration);
+        if (tied && !bar.notes.empty() && bar.notes.back().pitch == top->midi) {
+          bar.notes.back().duration = Add(bar.notes.back().duration, d);
+        } else {
+          bar.notes.push_back(MelodyNote{top->midi, d});
+        }
+        tied = top->tie || note->chord_tie;
+      } else if (const abc::Rest* rest = e.get_if<abc::Rest>()) {
+        bar.notes.push_back(MelodyNote{-1, ToDuration(rest->duration)});
+        tied = false;
+      }
+    }
+    m.bars.push_back(std::move(bar));
+  }
+  return m;
+}
+
+TuneForm AnalyzeForm(const abc::Tune& tune) {
+  TuneForm f;
+  bool other_errors = false, bar_problems = false;
+  for (const auto& d : tune.diagnostics) {
+    if (d.kind == abc::DiagnosticKind::kOverfullBar || d.kind == abc::DiagnosticKind::kUnderfullBar)
+      bar_problems = true;
+    else if (d.severity == abc::Severity::kError)
+      other_errors = true;
+  }
+  f.parses = !other_errors;
+  f.valid = tune.valid();
+  f.bars_ok = f.parses && !bar_problems;
+  bool meter = false, key = false;
+  for (const auto& field : tune.header) {
+    meter = meter || field.letter == 'M';
+    key = key || field.letter == 'K';
+  }
+  f.has_header = meter && key && tune.has_key;
+
+  const Melody melody = MelodyFromTune(tune);
+  f.bars = static_cast<int>(melody.bars.size());
+  const auto pitches = melody.Pitches();
+  if (!pitches.empty()) {
+    const auto [lo, hi] = std::minmax_element(pitches.begin(), pitches.end());
+    f.pitch_range = *hi - *lo;
+  }
+  if (tune.voices.empty()) return f;
+  const abc::Voice& voice = tune.voices.front();
+
+  // The key in force at the end (body K: fields change it).
+  abc::KeySignature end_key = voice.initial.key;
+  bool keyed = tune.has_key;
+  for (const auto& e : voice.elements)
+    if (const auto* fc = e.get_if<abc::FieldChange>())
+      if (fc->field.letter == 'K') end_key = fc->state.key, keyed = true;
+  const int tonic = keyed ? TonicPitchClass(end_key) : -1;
+  if (tonic >= 0 && !pitches.empty())
+    f.ends_on_tonic = (pitches.back() % 12 + 12) % 12 == tonic ? 1 : 0;
+
+  // Parts: bar durations summed between section boundaries, bars under ending 2+ left out.
+  std::vector<abc::Fraction> parts;
+  abc::Fraction part(0), bar_length(0);
+  bool in_later_ending = false;
+  for (const auto& e : voice.elements) {
+    if (const auto* n = e.get_if<abc::Note>()) {
+      if (!in_later_ending) part += n->duration;
+    } else if (const auto* r = e.get_if<abc::Rest>()) {
+      if (!in_later_ending) part += r->duration;
+    } else if (const auto* ending = e.get_if<abc::Ending>()) {
+      f.has_repeats = true;
+      in_later_ending = std::none_of(ending->numbers.begin(), ending->numbers.end(),
+                                     [](int k) { return k == 1; });
+    } else if (const auto* b = e.get_if<abc::BarLine>()) {
+      if (b->repeat_end) f.has_repeats = true;
+      if (IsSectionEnd(*b)) {
+        if (part.is_positive()) parts.push_back(part);
+        part = abc::Fraction(0);
+        if (b->repeat_end || b->kind == abc::BarKind::kFinal || b->kind == abc::BarKind::kDouble)
+          in_later_ending = false;
+      }
+    } else if (const auto* fc = e.get_if<abc::FieldChange>()) {
+      if (fc->field.letter == 'M') bar_length = fc->state.meter.BarLength();
+    }
+  }
+  if (part.is_positive()) parts.push_back(part);
+  if (!bar_length.is_positive()) bar_length = voice.initial.meter.BarLength();
+  if (parts.size() >= 2 && bar_length.is_positive()) {
+    f.equal_parts = true;
+    const abc::Fraction first = parts.front() / bar_length;
+    const double bars0 = first.ToDouble();
+    for (const auto& p : parts) {
+      const double b = (p / bar_length).ToDouble();
+      if (std::fabs(b - bars0) > 1e-9 || std::fabs(b - std::round(b)) > 1e-9) f.equal_parts = false;
+    }
+  }
+  return f;
+}
+
+Result<BarIndex> LoadOrBuildBarIndex(const std::vector<std::string>& paths,
+                                     const std::string& cache_path) {
+  auto files = ExpandPaths(paths, {".abc"});
+  if (!files.ok()) return files.status();
+  auto fingerprint = FingerprintFiles(*files);
+  if (!fingerprint.ok()) return fingerprint.status();
+  std::error_code ec;
+  if (!cache_path.empty() && std::filesystem::exists(cache_path, ec)) {
+    auto cached = BarIndex::Load(cache_path);
+    if (cached.ok() && cached->source_fingerprint() == *fingerprint) return cached;
+  }
+  std::vector<Melody> melodies;
+  abc::ParseOptions options;
+  options.keep_text = false;
+  for (const auto& path : *files) {
+    auto parsed = abc::ReadAbcFile(path, options);
+    if (!parsed.ok()) return parsed.status();
+    for (const auto& tune : parsed->tunes) melodies.push_back(MelodyFromTune(tune));
+  }
+  BarIndex index = BarIndex::Build(melodies, *fingerprint);
+  if (!cache_path.empty()) {
+    Status s = index.Save(cache_path);
+    if (!s.ok()) return s;
+  }
+  return index;
+}
+
+}  // namespace abcrnn::eval

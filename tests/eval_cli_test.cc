@@ -1,0 +1,161 @@
+// Specification of `abcrnn eval` and `abcrnn baseline` as programs: a set judged against itself
+// overlaps fully, copies every bar and ends on the tonic as often as it does; JSON is complete;
+// the baseline chooses its order on validation tunes and samples reproducibly by seed. On the
+// shared corpus: real tunes against other real tunes (the yardstick) in a few seconds.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "abcrnn/abc/clean.h"
+#include "abcrnn/data/corpus.h"
+#include "abcrnn/util/file.h"
+#include "support/paths.h"
+
+namespace abcrnn {
+namespace {
+
+using testing::CommandResult;
+using testing::Program;
+using testing::RunCommand;
+
+const char kTunes[] =
+    "X:1\nT:One\nM:4/4\nL:1/8\nK:D\n|:DFAF DFAF|GBdB AFD2:|\n|:fdfa gfed|cABc d4:|\n\n"
+    "X:2\nT:Two\nM:6/8\nL:1/8\nK:G\nD|GAB c2A|BGE D2:|\n|:d|efg d2B|cAF G2:|\n\n"
+    "X:3\nT:Three\nM:3/4\nL:1/4\nK:Ador\nA B c|d e c|B G A|]\n\n"
+    "X:4\nT:Four\nM:4/4\nL:1/8\nK:D\nDFAF DFAF|GBdB AFE2|]\n";
+
+class EvalCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        std::filesystem::temp_directory_path() / ("abcrnn_evalcli_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    tunes_ = (dir_ / "tunes.abc").string();
+    ASSERT_TRUE(WriteFileAtomically(tunes_, kTunes).ok());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+  std::string tunes_;
+};
+
+TEST_F(EvalCliTest, ASetAgainstItselfOverlapsFullyAndCopiesEveryBar) {
+  CommandResult r = RunCommand(Program("abcrnn") + " eval " + tunes_ + " --reference " + tunes_ +
+                               " --train " + tunes_ + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["generated"]["form"]["tunes"], 4);
+  EXPECT_DOUBLE_EQ(j["generated"]["form"]["ends_on_tonic"].get<double>(), 0.75);  // Four ends on E
+  EXPECT_DOUBLE_EQ(j["generated"]["form"]["repeats"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(j["generated"]["form"]["bars_ok"].get<double>(), 1.0);
+  ASSERT_EQ(j["generated"]["per_tune"].size(), 4u);
+  EXPECT_EQ(j["generated"]["per_tune"][3]["name"], "Four");
+  EXPECT_EQ(j["generated"]["per_tune"][3]["ends_on_tonic"], 0);
+  EXPECT_EQ(j["generated"]["per_tune"][0]["equal_parts"], true);
+  ASSERT_EQ(j["style"].size(), 5u);
+  for (const auto& row : j["style"]) {
+    EXPECT_NEAR(row["overlap"].get<double>(), 1.0, 1e-9) << row["feature"];
+    EXPECT_NEAR(row["kl"].get<double>(), 0.0, 1e-9) << row["feature"];
+  }
+  const auto& novelty = j["novelty"]["generated"];
+  EXPECT_DOUBLE_EQ(novelty["copy_2_bars"].get<double>(), 1.0);
+  for (const auto& t : novelty["per_tune"]) {
+    EXPECT_EQ(t["longest_copied_bars"], t["bars"]) << t["name"];
+    EXPECT_EQ(t["copied_from"], t["name"]);
+    EXPECT_EQ(t["nearest"], t["name"]);
+    EXPECT_DOUBLE_EQ(t["nearest_distance"].get<double>(), 0.0);
+  }
+}
+
+TEST_F(EvalCliTest, TablePrintsTheThreeSectionsReadsStandardInputAndMissingFilesAreUsageErrors) {
+  CommandResult r = RunCommand(Program("abcrnn") + " eval " + tunes_ + " --reference " + tunes_ +
+                               " --train " + tunes_);
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("end on the tonic"), std::string::npos);
+  EXPECT_NE(r.out.find("Style against the reference"), std::string::npos);
+  EXPECT_NE(r.out.find("copy 8 bars or more"), std::string::npos);
+  CommandResult piped =
+      RunCommand("cat " + tunes_ + " | " + Program("abcrnn") + " eval - --reference " + tunes_);
+  EXPECT_EQ(piped.exit_code, 0);
+  EXPECT_NE(piped.out.find("tunes                                         4"), std::string::npos)
+      << piped.out;
+  CommandResult missing =
+      RunCommand(Program("abcrnn") + " eval /nonexistent.abc --reference " + tunes_, true);
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
+TEST_F(EvalCliTest, BaselineChoosesAnOrderOnValidationAndSamplesReproducibly) {
+  const std::string base = Program("abcrnn") + " baseline " + tunes_ + " --valid " + tunes_;
+  CommandResult r = RunCommand(base + " --orders 1,3 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["orders"].size(), 2u);
+  EXPECT_LT(j["orders"][1]["valid_bits_per_char"].get<double>(),
+            j["orders"][0]["valid_bits_per_char"].get<double>());
+  EXPECT_EQ(j["chosen_order"], 3);
+  const std::string a = (dir_ / "a.abc").string(), b = (dir_ / "b.abc").string();
+  ASSERT_EQ(RunCommand(base + " --order 3 --sample 5 --seed 9 -o " + a).exit_code, 0);
+  ASSERT_EQ(RunCommand(base + " --order 3 --sample 5 --seed 9 -o " + b).exit_code, 0);
+  EXPECT_EQ(*ReadFile(a), *ReadFile(b));
+  EXPECT_NE(ReadFile(a)->find("X:5\n"), std::string::npos);
+  CommandResult judged =
+      RunCommand(Program("abcrnn") + " eval " + a + " --reference " + tunes_ + " --json");
+  EXPECT_EQ(judged.exit_code, 0);
+}
+
+TEST_F(EvalCliTest, BaselineHoldsOutTheSameTunesAsTraining) {
+  // 40 different one-line tunes over the same few characters.
+  std::string many;
+  for (int k = 0; k < 40; ++k) {
+    many += "X:" + std::to_string(k + 1) + "\nM:4/4\nL:1/8\nK:D\n";
+    for (int i = 0; i < 16; ++i) {
+      many += "DEFGABcd"[(k * 7 + i * 3 + (k >> (i % 6)) + i * i * k) % 8];
+      if (i % 8 == 7) many += "|";
+    }
+    many += "]\n\n";
+  }
+  ASSERT_TRUE(WriteFileAtomically(tunes_, many).ok());
+  auto cleaned = CleanFiles({tunes_}, CleanOptions{});
+  ASSERT_TRUE(cleaned.ok());
+  std::vector<std::string> texts;
+  for (const auto& t : cleaned->tunes) texts.push_back(t.text);
+  auto corpus = BuildCorpus(texts, 0.5);
+  ASSERT_TRUE(corpus.ok());
+  const std::string prefix = (dir_ / "split").string();
+  CommandResult r = RunCommand(Program("abcrnn") + " baseline " + tunes_ +
+                               " --valid-fraction 0.5 --order 2 --json --split-out " + prefix);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["train_tunes"].get<size_t>(), corpus->train.size());
+  EXPECT_EQ(j["valid_tunes"].get<size_t>(), corpus->valid.size());
+  EXPECT_EQ(j["train_tunes"].get<size_t>() + j["valid_tunes"].get<size_t>() + corpus->valid_dropped,
+            texts.size());
+  EXPECT_GT(corpus->valid.size(), 5u);
+  EXPECT_GT(corpus->train.size(), 5u);
+  // The written split holds the same tunes, as valid ABC, in the training form.
+  auto valid_file = CleanFiles({prefix + "-valid.abc"}, CleanOptions{});
+  ASSERT_TRUE(valid_file.ok());
+  ASSERT_EQ(valid_file->tunes.size(), corpus->valid.size());
+  for (size_t i = 0; i < corpus->valid.size(); ++i)
+    EXPECT_EQ(valid_file->tunes[i].text, corpus->vocab.Decode(corpus->valid[i]));
+}
+
+TEST(EvalCorpusTest, RealJigsAgainstRealReelsOverlapWellAndRarelyCopyFourBars) {
+  ABCRNN_REQUIRE_CORPUS();
+  const std::string n = testing::CorpusDir() + "/nottingham/";
+  CommandResult r = RunCommand(Program("abcrnn") + " eval " + n + "jigs.abc --reference " + n +
+                               "reelsa-c.abc " + n + "reelsd-g.abc --train " + n + "hpps.abc " + n +
+                               "reelsh-l.abc " + n + "reelsm-q.abc --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_GT(j["generated"]["form"]["tunes"].get<int>(), 300);
+  EXPECT_GT(j["generated"]["form"]["parses"].get<double>(), 0.95);
+  EXPECT_GT(j["generated"]["form"]["ends_on_tonic"].get<double>(), 0.7);
+  for (const auto& row : j["style"]) EXPECT_GT(row["overlap"].get<double>(), 0.6) << row["feature"];
+  // Different tunes of one tradition share short figures, seldom four bars.
+  EXPECT_LT(j["novelty"]["generated"]["copy_4_bars"].get<double>(), 0.05);
+}
+
+}  // namespace
+}  // namespace abcrnn
