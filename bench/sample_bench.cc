@@ -1,0 +1,100 @@
+// Sampling speed of the fast LSTM engine, shaped like ../shared/bench/torch_reference.py's
+// `sample`: random weights, B sequences, each step = LSTM step + softmax + one draw per sequence.
+// Prints one JSON line (chars_per_s is the figure). `--write-model FILE` instead writes a checkpoint
+// of that shape with random weights and a 96-symbol vocabulary (for timing abcrnn-sample itself);
+// `--ceiling 1` times a large OpenBLAS sgemm (2048^3, its default threads): the machine's ceiling.
+// bench/sample_bench.sh runs it beside the reference; results in bench/README.md.
+#include <cblas.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/sampler.h"
+
+namespace {
+
+std::string StrArg(int argc, char** argv, const char* name) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  return "";
+}
+
+int Arg(int argc, char** argv, const char* name, int fallback) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
+  return fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace abcrnn;
+  ModelConfig c;
+  c.layers = Arg(argc, argv, "--layers", 2);
+  c.hidden = Arg(argc, argv, "--hidden", 256);
+  c.embed = Arg(argc, argv, "--embed", 0);
+  if (c.embed == 0) c.embed = c.hidden;  // as the reference
+  c.vocab_size = Arg(argc, argv, "--vocab", 96);
+  const int batch = Arg(argc, argv, "--batch", 1);
+  const int chars = Arg(argc, argv, "--chars", 1000);
+  const int threads = Arg(argc, argv, "--threads", 1);
+  const int warmup = Arg(argc, argv, "--warmup", 20);
+
+  if (std::string path = StrArg(argc, argv, "--write-model"); !path.empty()) {
+    std::string chars = "\n";
+    for (char ch = ' '; static_cast<int>(chars.size()) + 2 < c.vocab_size && ch < 127; ++ch) chars += ch;
+    Checkpoint ckpt;
+    ckpt.vocab = Vocab::Build({chars});
+    c.vocab_size = ckpt.vocab.size();
+    ckpt.model = c;
+    ckpt.weights = LstmWeightsToTensors(RandomLstmWeights(c, 0));
+    Status st = WriteCheckpoint(path, ckpt);
+    if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
+    return st.ok() ? 0 : 1;
+  }
+  if (Arg(argc, argv, "--ceiling", 0)) {
+    const int n = 2048;
+    std::vector<float> a(size_t(n) * n, 0.5f), b(size_t(n) * n, 0.25f), y(size_t(n) * n);
+    double best = 1e9;
+    for (int rep = 0; rep < 5; ++rep) {
+      auto t0 = std::chrono::steady_clock::now();
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, y.data(), n);
+      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::printf("{\"what\": \"sgemm-ceiling\", \"n\": %d, \"gflops\": %.1f}\n", n, 2.0 * n * n * n / best * 1e-9);
+    return 0;
+  }
+  auto t_load = std::chrono::steady_clock::now();
+  FastLstm engine(RandomLstmWeights(c, 0), {threads});
+  const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
+  FastLstm::Batch state = engine.NewBatch(batch);
+  std::vector<Rng> rngs;
+  for (int b = 0; b < batch; ++b) rngs.push_back(Rng::ForStream(0, b));
+  std::vector<int> ids(batch, 0);
+  std::vector<float> logits(static_cast<size_t>(batch) * c.vocab_size);
+  SamplerOptions options;
+  auto step = [&] {
+    engine.Step(ids.data(), batch, &state, logits.data());
+    for (int b = 0; b < batch; ++b)
+      ids[b] = SampleNext(&logits[static_cast<size_t>(b) * c.vocab_size], c.vocab_size, options, rngs[b]);
+  };
+  for (int i = 0; i < warmup; ++i) step();
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < chars; ++i) step();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // Multiply-adds per character: layer 0 (table row + W_hh), [W_ih|W_hh] above, the head.
+  const double macs = 4.0 * c.hidden * c.hidden + (c.layers - 1) * 8.0 * c.hidden * c.hidden +
+                      double(c.vocab_size) * c.hidden;
+  std::printf(
+      "{\"what\": \"sample\", \"impl\": \"abcrnn-fast\", \"threads\": %d, \"layers\": %d, \"hidden\": %d, "
+      "\"embed\": %d, \"batch\": %d, \"vocab\": %d, \"chars\": %d, \"seconds\": %.4f, \"chars_per_s\": %.1f, "
+      "\"gflops\": %.2f, \"load_ms\": %.2f}\n",
+      threads, c.layers, c.hidden, c.embed, batch, c.vocab_size, chars, s, batch * chars / s,
+      2.0 * macs * batch * chars / s * 1e-9, load_s * 1e3);
+  return 0;
+}

@@ -1,0 +1,71 @@
+// Making tunes with the fast engine, and scoring tunes under it. A tune is the sequence
+// <bos>, its characters in training form (abc/clean.h), <eos>. Tune i of a run draws only from
+// Rng::ForStream(seed, i), and the engine's logits for a sequence do not depend on the batch, so
+// tune i is the same text whether made alone, in a batch of 64, or with any thread count.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/sampler.h"
+#include "abcrnn/infer/strict.h"
+#include "abcrnn/util/status.h"
+#include "abcrnn/vocab/vocab.h"
+
+namespace abcrnn {
+
+struct GenerateOptions {
+  uint64_t seed = 0;
+  int first = 0;        // index of the first tune (its random stream); tunes first..first+num-1
+  int num = 1;          // how many tunes
+  int length = 1000;    // most characters per tune, the prime included
+  SamplerOptions sampler;
+  std::string prime;    // the tune's beginning in training form (header lines and/or music)
+  int batch = 64;       // tunes stepped together (memory and speed only; the tunes are the same)
+  // Only valid ABC (infer/strict.h): a drawn character that would make the tune invalid is
+  // masked out and the draw repeated from the renormalised rest (rejection, with the same random
+  // stream); <eos> only where the tune is complete; at the length limit the tune is cut back to
+  // its last complete point (a bar line). A tune that cannot be completed starts again from the
+  // prime (up to 8 attempts) on the same stream.
+  bool strict = false;
+};
+
+struct GeneratedTune {
+  int index = 0;         // stream index: first + k for the k-th tune
+  std::string text;      // training form: the prime then the sampled characters (no <eos>)
+  bool ended = false;    // true when the model chose <eos>; false when cut at options.length
+  int sampled = 0;       // characters sampled after the prime (kept ones)
+  // Strict mode: draws made, and draws whose first choice was masked out (their ratio estimates
+  // the model's probability mass on invalid characters); attempts (1 = first try); failed when no
+  // attempt gave a complete tune (the text is then the last attempt's, not valid).
+  int64_t draws = 0;
+  int64_t first_rejected = 0;
+  int attempts = 1;
+  bool failed = false;
+};
+
+// Called with each tune in index order, as soon as it and all before it are done. Returning false
+// stops the generation early (e.g. the reader closed the pipe); that is not an error.
+using TuneSink = std::function<bool(const GeneratedTune&)>;
+
+// Makes the tunes. InvalidArgument when the prime has characters outside the vocabulary (named,
+// with their position) or is not shorter than `length`, or an option is out of range.
+// <bos> is never sampled; <eos> ends a tune.
+Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateOptions& options,
+                     const TuneSink& sink);
+
+struct TuneScore {
+  Status status;          // InvalidArgument when the text has characters the model does not know
+  double bits = 0;        // -log2 P(text, <eos> | <bos>)
+  int64_t predicted = 0;  // characters + 1 (<eos>)
+};
+
+// Scores every text (training form) as <bos> text <eos>; bits per character = bits / predicted.
+// Log-probabilities in double from the engine's float logits.
+std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
+                                  const std::vector<std::string>& texts, int batch = 64);
+
+}  // namespace abcrnn

@@ -1,0 +1,27 @@
+// Strict generation: which next characters keep a growing tune valid ABC (parsed as it grows with
+// the ABC parser's prefix mode), and when a tune may end. Used by GenerateTunes when strict.
+// Stateless and thread-safe; each question re-parses the tune (tens of microseconds).
+#pragma once
+
+#include <string>
+
+namespace abcrnn {
+
+// REQUIRES: `text` is a tune prefix in training form (abc/clean.h) that this checker accepted
+// character by character (or a prime).
+class StrictChecker {
+ public:
+  // True when `text` + `next` (one character as UTF-8, not <bos>/<eos>) can still become a valid
+  // tune: no blank line (it would end the tune), no X: line, header lines (before the K: line is
+  // complete) are fields and parse once their line ends, and music parses in prefix mode without
+  // errors (syntax, overfull bars, endings without repeats, ...), allowing a last token that a bar
+  // line would complete (":" of ":|"). A field line in the music is judged when it ends.
+  bool AllowsNext(const std::string& text, const std::string& next) const;
+
+  // True when `text` is a whole valid tune: it parses with no errors, has its K: and at least one
+  // note, ends with a bar line (trailing spaces and newlines aside) that opens nothing (not |: or
+  // ::), and every |: repeat is closed by a :|.
+  bool IsComplete(const std::string& text) const;
+};
+
+}  // namespace abcrnn

@@ -1,0 +1,256 @@
+// `abcrnn generate` (abcrnn-sample generate): new tunes from a checkpoint. Builds the prime from
+// --prime and the header shortcuts, runs GenerateTunes, and prints each tune (ABC or JSON lines)
+// with X:, T: and a % line that says how to make it again.
+#include <cstdio>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "abcrnn/infer/generate.h"
+#include "abcrnn/util/file.h"
+#include "cli/sample_model.h"
+
+namespace abcrnn::cli {
+namespace {
+
+struct GenerateCliOptions {
+  std::string model;
+  uint64_t seed = 0;
+  int first = 0;
+  int num = 1;
+  int length = 1000;
+  double temperature = 1.0;
+  int top_k = 0;
+  double top_p = 1.0;
+  std::string prime;
+  std::string meter, key, rhythm, unit;
+  std::string format = "abc";
+  std::string out;
+  int batch = 64;
+  int threads = 1;
+  bool strict = true;
+  bool stats = false;
+};
+
+struct RhythmDefaults {
+  const char* name;
+  const char* meter;
+  const char* unit;
+};
+
+// Common dance and tune types and the header they usually have.
+constexpr RhythmDefaults kRhythms[] = {
+    {"air", "4/4", "1/8"},         {"barndance", "4/4", "1/8"}, {"hornpipe", "4/4", "1/8"},
+    {"jig", "6/8", "1/8"},         {"march", "4/4", "1/8"},     {"mazurka", "3/4", "1/8"},
+    {"polka", "2/4", "1/8"},       {"polska", "3/4", "1/8"},    {"reel", "4/4", "1/8"},
+    {"schottische", "4/4", "1/8"}, {"slide", "12/8", "1/8"},    {"slip jig", "9/8", "1/8"},
+    {"slipjig", "9/8", "1/8"},     {"strathspey", "4/4", "1/8"}, {"waltz", "3/4", "1/8"}};
+
+// "\n", "\t" and "\\" in --prime become a newline, a tab and a backslash.
+std::string Unescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      const char c = s[i + 1];
+      if (c == 'n' || c == 't' || c == '\\') {
+        out += c == 'n' ? '\n' : c == 't' ? '\t' : '\\';
+        ++i;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+std::string Escape(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '\n' ? std::string("\\n") : c == '\t' ? std::string("\\t") : c == '\\' ? std::string("\\\\") : std::string(1, c);
+  return out;
+}
+
+// The unit note length ABC gives a meter when there is no L: (below 3/4: 1/16, else 1/8).
+std::string DefaultUnit(const std::string& meter) {
+  int num = 0, den = 0;
+  if (std::sscanf(meter.c_str(), "%d/%d", &num, &den) == 2 && den > 0 && 4 * num < 3 * den) return "1/16";
+  return "1/8";
+}
+
+// The prime: header lines from the shortcuts (M:, L:, then K: when given) and then --prime.
+Result<std::string> BuildPrime(const GenerateCliOptions& o) {
+  std::string prime = Unescape(o.prime);
+  if (o.meter.empty() && o.key.empty() && o.rhythm.empty() && o.unit.empty()) return prime;
+  std::string meter = o.meter, unit = o.unit;
+  if (!o.rhythm.empty()) {
+    const RhythmDefaults* found = nullptr;
+    std::string known;
+    for (const RhythmDefaults& r : kRhythms) {
+      if (o.rhythm == r.name) found = &r;
+      known += std::string(known.empty() ? "" : ", ") + r.name;
+    }
+    if (!found) return Status::InvalidArgument("--rhythm: expected one of " + known + "; got '" + o.rhythm + "'");
+    if (meter.empty()) meter = found->meter;
+    if (unit.empty()) unit = found->unit;
+  }
+  if (meter.empty()) meter = "4/4";
+  if (unit.empty()) unit = DefaultUnit(meter);
+  std::string header = "M:" + meter + "\nL:" + unit + "\n";
+  if (!o.key.empty()) header += "K:" + o.key + "\n";
+  if (!prime.empty() && o.key.empty())
+    return Status::InvalidArgument("--prime with --meter/--unit/--rhythm: expected --key too (the prime "
+                                   "follows the K: line), got no --key");
+  return header + prime;
+}
+
+std::string RemakeLine(const GenerateCliOptions& o, const std::string& prime, const std::string& fingerprint,
+                       int index) {
+  std::ostringstream s;
+  s << "% abcrnn generate --seed " << o.seed << " --first " << index << " --num 1 --length " << o.length
+    << " --temperature " << o.temperature << " --top-k " << o.top_k << " --top-p " << o.top_p;
+  if (!prime.empty()) s << " --prime \"" << Escape(prime) << "\"";
+  if (!o.strict) s << " --no-strict";
+  s << " (model " << fingerprint << ", abcrnn " << ABCRNN_VERSION << ")";
+  return s.str();
+}
+
+int Run(const GenerateCliOptions& o) {
+  Result<std::string> prime = BuildPrime(o);
+  if (!prime.ok()) {
+    spdlog::error("{}", prime.status().message());
+    return kExitUsage;
+  }
+  Result<LoadedModel> model = LoadModel(o.model, o.threads);
+  if (!model.ok()) {
+    spdlog::error("{}", model.status().ToString());
+    return kExitUsage;
+  }
+  GenerateOptions g;
+  g.seed = o.seed;
+  g.first = o.first;
+  g.num = o.num;
+  g.length = o.length;
+  g.sampler.temperature = o.temperature;
+  g.sampler.top_k = o.top_k;
+  g.sampler.top_p = o.top_p;
+  g.prime = *prime;
+  g.batch = o.batch;
+  g.strict = o.strict;
+  int64_t draws = 0, first_rejected = 0;
+  int tunes = 0, retried = 0, failed = 0, cut = 0;
+
+  std::string file_text;  // for --out: written at the end, atomically
+  bool reader_gone = false;
+  auto sink = [&](const GeneratedTune& t) {
+    ++tunes;
+    draws += t.draws;
+    first_rejected += t.first_rejected;
+    retried += t.attempts > 1;
+    cut += !t.ended;
+    if (t.failed) {
+      ++failed;
+      spdlog::warn("tune {} (seed {}): no valid ending found in {} attempts; printed as is, not valid ABC",
+                   t.index + 1, o.seed, t.attempts);
+    }
+    const int x = t.index + 1;
+    const std::string title = "Generated " + std::to_string(x);
+    const std::string remake = RemakeLine(o, g.prime, model->fingerprint, t.index);
+    std::string abc = "X:" + std::to_string(x) + "\nT:" + title + "\n" + remake + "\n" + t.text;
+    if (abc.back() != '\n') abc += '\n';
+    std::string record;
+    if (o.format == "jsonl") {
+      nlohmann::json j = {{"x", x},
+                          {"index", t.index},
+                          {"title", title},
+                          {"text", t.text},
+                          {"abc", abc},
+                          {"ended", t.ended ? "eos" : "length"},
+                          {"chars", static_cast<int>(t.text.size())},
+                          {"seed", o.seed},
+                          {"temperature", o.temperature},
+                          {"top_k", o.top_k},
+                          {"top_p", o.top_p},
+                          {"prime", g.prime},
+                          {"strict", o.strict},
+                          {"valid", o.strict ? nlohmann::json(!t.failed) : nlohmann::json()},
+                          {"attempts", t.attempts},
+                          {"draws", t.draws},
+                          {"first_rejected", t.first_rejected},
+                          {"model", model->fingerprint}};
+      record = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    } else {
+      record = abc + "\n";
+    }
+    if (!o.out.empty()) {
+      file_text += record;
+      return true;
+    }
+    if (!WriteOut(record)) {
+      reader_gone = true;
+      return false;
+    }
+    return true;
+  };
+  Status st = GenerateTunes(*model->engine, model->checkpoint.vocab, g, sink);
+  if (!st.ok()) {
+    spdlog::error("{}", st.message());
+    return kExitUsage;
+  }
+  if (o.stats && o.strict)
+    std::fprintf(stderr,
+                 "strict: %d tunes, %lld draws, %lld first draws masked out (%.3f%% of draws: the model's "
+                 "mass on invalid characters), %d restarted, %d cut at the length limit, %d failed\n",
+                 tunes, static_cast<long long>(draws), static_cast<long long>(first_rejected),
+                 draws ? 100.0 * first_rejected / draws : 0.0, retried, cut, failed);
+  if (reader_gone) return kExitOk;
+  if (!o.out.empty()) {
+    Status w = WriteFileAtomically(o.out, file_text);
+    if (!w.ok()) {
+      spdlog::error("{}", w.ToString());
+      return kExitUsage;
+    }
+  }
+  return failed > 0 ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+void RegisterGenerate(CLI::App& app, RunFn& run) {
+  auto o = std::make_shared<GenerateCliOptions>();
+  CLI::App* sub = app.add_subcommand("generate", "Write new tunes with a trained model");
+  sub->option_defaults()->always_capture_default();
+  sub->add_option("--model", o->model,
+                  "Checkpoint (.ckpt); default: $ABCRNN_MODEL, else models/default.ckpt in the installed "
+                  "share/abcrnn or the source tree");
+  sub->add_option("--seed", o->seed, "Random seed: the same seed, model and options give the same tunes");
+  sub->add_option("--num", o->num, "How many tunes")->check(CLI::NonNegativeNumber);
+  sub->add_option("--first", o->first, "Index of the first tune (remakes tune N of a run: --first N --num 1)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--length", o->length, "Most characters per tune (prime included)")->check(CLI::PositiveNumber);
+  sub->add_option("--temperature", o->temperature, "Sampling temperature; 0 = always the most likely")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--top-k", o->top_k, "Sample among the k most likely characters only; 0 = all")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--top-p", o->top_p, "Nucleus sampling: the most likely characters up to this mass; 1 = all")
+      ->check(CLI::Range(1e-9, 1.0));
+  sub->add_option("--prime", o->prime,
+                  "Start of the tune in training form (header lines M:, L:, K: and/or first bars); \\n = newline");
+  sub->add_option("--meter", o->meter, "Header shortcut: M: (e.g. 6/8)");
+  sub->add_option("--key", o->key, "Header shortcut: K: (e.g. Dmix)");
+  sub->add_option("--unit", o->unit, "Header shortcut: L: (e.g. 1/8); default from the meter or rhythm");
+  sub->add_option("--rhythm", o->rhythm, "Header shortcut: jig, reel, hornpipe, polka, slip jig, waltz, ... "
+                                         "(sets meter and unit unless given)");
+  sub->add_option("--format", o->format, "Output: abc or jsonl")->check(CLI::IsMember({"abc", "jsonl"}));
+  sub->add_option("--out", o->out, "Write to this file (atomically) instead of standard output");
+  sub->add_option("--batch", o->batch, "Tunes made at once (speed only; the tunes do not change)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--threads", o->threads, "Threads for the matrix products (the tunes do not change)")
+      ->check(CLI::Range(1, 64));
+  sub->add_flag("--strict,!--no-strict", o->strict,
+                "Only valid ABC: mask characters that would make the tune invalid (default on)");
+  sub->add_flag("--stats", o->stats, "Print strict-mode statistics to standard error at the end");
+  sub->callback([o, &run] { run = [o] { return Run(*o); }; });
+}
+
+}  // namespace abcrnn::cli

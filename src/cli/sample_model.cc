@@ -1,0 +1,75 @@
+// Default-model lookup, checkpoint loading and pipe-safe output for abcrnn-sample.
+#include "cli/sample_model.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+
+namespace abcrnn::cli {
+namespace fs = std::filesystem;
+
+std::vector<std::string> DefaultModelCandidates() {
+  std::vector<std::string> out;
+  if (const char* env = std::getenv("ABCRNN_MODEL"); env && *env) out.push_back(env);
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) out.push_back((self.parent_path().parent_path() / "share/abcrnn/models/default.ckpt").string());
+#ifdef ABCRNN_SOURCE_DIR
+  out.push_back(std::string(ABCRNN_SOURCE_DIR) + "/models/default.ckpt");
+#endif
+  return out;
+}
+
+Result<LoadedModel> LoadModel(const std::string& path, int threads) {
+  LoadedModel m;
+  m.path = path;
+  if (m.path.empty()) {
+    std::string tried;
+    for (const auto& c : DefaultModelCandidates()) {
+      std::error_code ec;
+      if (fs::is_regular_file(c, ec)) {
+        m.path = c;
+        break;
+      }
+      tried += "\n  " + c;
+    }
+    if (m.path.empty())
+      return Status::NotFound("no model given and no default model found; looked for:" + tried +
+                              "\nhint: pass --model FILE.ckpt (made by abcrnn train) or set ABCRNN_MODEL");
+  }
+  Result<Checkpoint> ckpt = ReadCheckpoint(m.path);
+  if (!ckpt.ok()) return ckpt.status();
+  m.checkpoint = std::move(ckpt).value();
+  m.fingerprint = CheckpointFingerprint(m.checkpoint);
+  m.checkpoint.optimizer.clear();
+  std::optional<LstmWeights> weights;
+  {
+    Result<LstmWeights> w = LstmWeightsFromCheckpoint(std::move(m.checkpoint));  // moves the weights
+    if (!w.ok()) return w.status();
+    weights = std::move(w).value();
+  }
+  m.checkpoint.weights.clear();
+  m.engine = std::make_unique<FastLstm>(*weights, FastLstm::Options{threads});
+  return m;
+}
+
+bool WriteOut(const std::string& text) {
+  const char* p = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(STDOUT_FILENO, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;  // EPIPE (reader gone) or another write error: stop quietly
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace abcrnn::cli

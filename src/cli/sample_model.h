@@ -1,0 +1,36 @@
+// abcrnn-sample's shared pieces: the subcommands it registers, where the default model is looked
+// up, loading a checkpoint into the fast engine, and output that ends quietly on a closed pipe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/infer/lstm.h"
+#include "abcrnn/util/status.h"
+#include "cli/common.h"
+
+namespace abcrnn::cli {
+
+void RegisterGenerate(CLI::App& app, RunFn& run);
+void RegisterScore(CLI::App& app, RunFn& run);
+
+// The places `--model` defaults to, in order: $ABCRNN_MODEL; <program dir>/../share/abcrnn/models/
+// default.ckpt (installed); <source tree>/models/default.ckpt (a build tree's program).
+std::vector<std::string> DefaultModelCandidates();
+
+struct LoadedModel {
+  std::string path;
+  std::string fingerprint;
+  Checkpoint checkpoint;  // weights moved out into the engine
+  std::unique_ptr<FastLstm> engine;
+};
+// Reads `path` ("" = the first existing default) and packs it for `threads` threads.
+Result<LoadedModel> LoadModel(const std::string& path, int threads);
+
+// Writes to standard output and flushes; false when the reader has gone (EPIPE), after which the
+// caller stops quietly with exit code 0. SIGPIPE is ignored by abcrnn-sample's main.
+bool WriteOut(const std::string& text);
+
+}  // namespace abcrnn::cli

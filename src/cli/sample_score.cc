@@ -1,0 +1,124 @@
+// `abcrnn score` (abcrnn-sample score): bits per character of tunes under a model, by the engine
+// that generates. Tunes are cleaned into the training form first (abc/clean.h; the checkpoint's
+// metadata "clean" object, when present, sets the options), each scored as <bos> text <eos>.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "abcrnn/abc/clean.h"
+#include "abcrnn/infer/generate.h"
+#include "cli/sample_model.h"
+
+namespace abcrnn::cli {
+namespace {
+
+struct ScoreCliOptions {
+  std::string model;
+  std::vector<std::string> files;
+  bool json = false;
+  int batch = 64;
+  int threads = 1;
+};
+
+// Cleaning options as the model was trained with: metadata {"clean": {"keep_fields": true, ...}}
+// when the trainer recorded them, else the defaults. Every tune is scored (no duplicate dropping).
+CleanOptions CleanOptionsFor(const Checkpoint& ckpt) {
+  CleanOptions o;
+  auto meta = nlohmann::json::parse(ckpt.metadata_json, nullptr, false);
+  if (meta.is_object() && meta.contains("clean") && meta["clean"].is_object()) {
+    const auto& c = meta["clean"];
+    auto flag = [&c](const char* name, bool* value) {
+      if (c.contains(name) && c[name].is_boolean()) *value = c[name].get<bool>();
+    };
+    flag("keep_fields", &o.keep_fields);
+    flag("keep_comments", &o.keep_comments);
+    flag("keep_lyrics", &o.keep_lyrics);
+    flag("keep_chord_symbols", &o.keep_chord_symbols);
+    flag("keep_decorations", &o.keep_decorations);
+    flag("keep_grace_notes", &o.keep_grace_notes);
+    flag("keep_slurs", &o.keep_slurs);
+  }
+  o.drop_duplicates = false;
+  return o;
+}
+
+int Run(const ScoreCliOptions& o) {
+  Result<LoadedModel> model = LoadModel(o.model, o.threads);
+  if (!model.ok()) {
+    spdlog::error("{}", model.status().ToString());
+    return kExitUsage;
+  }
+  Result<CleanResult> cleaned = CleanFiles(o.files, CleanOptionsFor(model->checkpoint));
+  if (!cleaned.ok()) {
+    spdlog::error("{}", cleaned.status().ToString());
+    return kExitUsage;
+  }
+  const std::vector<CleanedTune>& tunes = cleaned->tunes;
+  if (tunes.empty()) {
+    spdlog::error("no tunes to score in the given files ({})", FormatCleanReport(cleaned->report));
+    return kExitUsage;
+  }
+  std::vector<std::string> texts;
+  for (const auto& t : tunes) texts.push_back(t.text);
+  std::vector<TuneScore> scores = ScoreTexts(*model->engine, model->checkpoint.vocab, texts, o.batch);
+
+  double bits = 0;
+  int64_t predicted = 0;
+  int scored = 0, skipped = 0;
+  nlohmann::json list = nlohmann::json::array();
+  std::string out;
+  for (size_t i = 0; i < tunes.size(); ++i) {
+    const CleanedTune& t = tunes[i];
+    const TuneScore& s = scores[i];
+    const std::string where = t.source + ":" + std::to_string(t.line) + " X:" + t.x;
+    if (!s.status.ok()) {
+      ++skipped;
+      spdlog::warn("{}: not scored: {}", where, s.status.message());
+      list.push_back({{"source", t.source}, {"line", t.line}, {"x", t.x}, {"title", t.title}, {"error", s.status.message()}});
+      continue;
+    }
+    ++scored;
+    bits += s.bits;
+    predicted += s.predicted;
+    const double bpc = s.bits / static_cast<double>(s.predicted);
+    list.push_back({{"source", t.source}, {"line", t.line}, {"x", t.x}, {"title", t.title},
+                    {"chars", s.predicted - 1}, {"bits", s.bits}, {"bits_per_char", bpc}});
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.4f bits/char (%lld chars)", bpc, static_cast<long long>(s.predicted - 1));
+    out += where + (t.title.empty() ? "" : " \"" + t.title + "\"") + ": " + buf + "\n";
+  }
+  const double overall = predicted ? bits / static_cast<double>(predicted) : 0.0;
+  if (o.json) {
+    nlohmann::json j = {{"model", model->fingerprint},
+                        {"tunes", list},
+                        {"overall", {{"tunes", scored}, {"skipped", skipped}, {"symbols", predicted},
+                                     {"bits", bits}, {"bits_per_char", overall}}},
+                        {"clean", FormatCleanReport(cleaned->report)}};
+    out = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  } else {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "overall: %d tunes, %lld symbols (characters + <eos>), %.4f bits/char", scored,
+                  static_cast<long long>(predicted), overall);
+    out += std::string(buf) + (skipped ? ", " + std::to_string(skipped) + " not scored" : "") + "\n";
+  }
+  if (!WriteOut(out)) return kExitOk;
+  return skipped > 0 ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+void RegisterScore(CLI::App& app, RunFn& run) {
+  auto o = std::make_shared<ScoreCliOptions>();
+  CLI::App* sub = app.add_subcommand("score", "Bits per character of tunes under a model");
+  sub->option_defaults()->always_capture_default();
+  sub->add_option("--model", o->model, "Checkpoint (.ckpt); default as for generate");
+  sub->add_option("files", o->files, "ABC files or folders (*.abc), '-' for standard input")->required();
+  sub->add_flag("--json", o->json, "Print a JSON report");
+  sub->add_option("--batch", o->batch, "Tunes scored at once")->check(CLI::PositiveNumber);
+  sub->add_option("--threads", o->threads, "Threads for the matrix products")->check(CLI::Range(1, 64));
+  sub->callback([o, &run] { run = [o] { return Run(*o); }; });
+}
+
+}  // namespace abcrnn::cli

@@ -1,0 +1,241 @@
+// GenerateTunes: a rolling batch of tunes (a finished row takes the next tune, or is filled by the
+// last active row), each with its own random stream; ScoreTexts: log-probabilities of whole tunes.
+#include "abcrnn/infer/generate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+namespace abcrnn {
+namespace {
+
+// One tune being made in one row of the batch.
+struct Row {
+  int index = 0;
+  Rng rng{0};
+  size_t fed = 0;         // prime ids fed so far (the prime is fed after <bos>)
+  std::vector<int> ids;   // sampled ids
+  std::string text;       // prime + sampled characters (strict mode)
+  size_t last_complete = 0;  // strict: text length at the last complete point, 0 = none
+  int next_input = Vocab::kBos;
+  int64_t draws = 0, first_rejected = 0;
+  int attempts = 1;
+};
+
+constexpr int kMaxAttempts = 8;
+
+// Strict draw: the sampled id if it keeps the tune valid, else masked out and drawn again.
+// -1 when no character is left (a dead end).
+int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab& vocab,
+               const StrictChecker& checker, std::vector<uint8_t>* mask, Row* r) {
+  int allowed = 0;
+  for (uint8_t m : *mask) allowed += m;
+  bool first = true;
+  ++r->draws;
+  while (allowed > 0) {
+    const int id = SampleNext(logits, V, o.sampler, r->rng, mask->data());
+    const bool ok = id == Vocab::kEos ? r->last_complete == r->text.size() && r->last_complete > 0
+                                      : checker.AllowsNext(r->text, vocab.symbol(id));
+    if (ok) return id;
+    if (first) ++r->first_rejected;
+    first = false;
+    (*mask)[id] = 0;
+    --allowed;
+  }
+  return -1;
+}
+
+bool EndsWithBarLineChar(const std::string& text) {
+  size_t i = text.find_last_not_of(" \n");
+  return i != std::string::npos && (text[i] == '|' || text[i] == ']');
+}
+
+}  // namespace
+
+Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateOptions& o,
+                     const TuneSink& sink) {
+  const int V = engine.config().vocab_size;
+  if (vocab.size() != V)
+    return Status::InvalidArgument("expected a vocabulary of " + std::to_string(V) +
+                                   " symbols for this model, got " + std::to_string(vocab.size()));
+  if (o.num < 0 || o.first < 0 || o.batch < 1 || o.length < 1)
+    return Status::InvalidArgument("expected num >= 0, first >= 0, batch >= 1 and length >= 1, got num " +
+                                   std::to_string(o.num) + ", first " + std::to_string(o.first) +
+                                   ", batch " + std::to_string(o.batch) + ", length " + std::to_string(o.length));
+  if (!(o.sampler.temperature >= 0) || o.sampler.top_k < 0 || !(o.sampler.top_p > 0 && o.sampler.top_p <= 1))
+    return Status::InvalidArgument("expected temperature >= 0, top-k >= 0 and 0 < top-p <= 1");
+  Result<std::vector<int>> prime = vocab.Encode(o.prime);
+  if (!prime.ok()) return Status::InvalidArgument("prime: " + prime.status().message());
+  const int prime_chars = static_cast<int>(prime->size());
+  if (prime_chars >= o.length)
+    return Status::InvalidArgument("expected a prime shorter than the length limit (" + std::to_string(o.length) +
+                                   " characters), got " + std::to_string(prime_chars) + " characters");
+
+  std::vector<uint8_t> base_mask(V, 1), mask;
+  base_mask[Vocab::kBos] = 0;  // a tune never restarts
+  StrictChecker checker;
+  if (o.strict) {  // the prime must itself be a valid beginning
+    std::string so_far;
+    for (const auto& ch : SplitCharacters(o.prime)) {
+      if (!checker.AllowsNext(so_far, ch))
+        return Status::InvalidArgument("prime: expected the beginning of a valid tune in training form (M:, L:, K: "
+                                       "lines, then music), got an error at character " +
+                                       std::to_string(SplitCharacters(so_far).size() + 1) + " ('" + ch +
+                                       "'); fix the prime or use --no-strict");
+      so_far += ch;
+    }
+  }
+  const int capacity = std::min(o.batch, std::max(o.num, 1));
+  FastLstm::Batch batch = engine.NewBatch(capacity);
+  std::vector<Row> rows;
+  std::vector<int> inputs(capacity);
+  std::vector<float> logits(static_cast<size_t>(capacity) * V);
+  std::map<int, GeneratedTune> done;  // finished, waiting for earlier tunes
+  int next_tune = 0, next_emit = 0;
+
+  auto start = [&](int slot) {
+    Row r;
+    r.index = o.first + next_tune++;
+    r.rng = Rng::ForStream(o.seed, static_cast<uint64_t>(r.index));
+    r.text = o.prime;
+    engine.ResetRow(&batch, slot);
+    if (slot == static_cast<int>(rows.size()))
+      rows.push_back(std::move(r));
+    else
+      rows[slot] = std::move(r);
+  };
+  while (next_tune < o.num && static_cast<int>(rows.size()) < capacity) start(static_cast<int>(rows.size()));
+
+  while (!rows.empty()) {
+    const int n = static_cast<int>(rows.size());
+    for (int b = 0; b < n; ++b) inputs[b] = rows[b].next_input;
+    engine.Step(inputs.data(), n, &batch, logits.data());
+    // Decide each row's next input; collect the rows that finished.
+    std::vector<int> finished;
+    for (int b = 0; b < n; ++b) {
+      Row& r = rows[b];
+      if (r.fed < prime->size()) {
+        r.next_input = (*prime)[r.fed++];
+        continue;
+      }
+      const float* row_logits = &logits[static_cast<size_t>(b) * V];
+      int id;
+      if (o.strict) {
+        mask = base_mask;
+        id = DrawStrict(row_logits, V, o, vocab, checker, &mask, &r);
+      } else {
+        id = SampleNext(row_logits, V, o.sampler, r.rng, base_mask.data());
+      }
+      const bool eos = id == Vocab::kEos;
+      if (id >= 0 && !eos) {
+        r.ids.push_back(id);
+        if (o.strict) {
+          r.text += vocab.symbol(id);
+          if (EndsWithBarLineChar(r.text) && checker.IsComplete(r.text)) r.last_complete = r.text.size();
+        }
+      }
+      const bool at_limit = prime_chars + static_cast<int>(r.ids.size()) >= o.length;
+      if (o.strict && (id < 0 || (at_limit && r.last_complete == 0)) && r.attempts < kMaxAttempts) {
+        // A dead end: start this tune again from the prime, same random stream.
+        ++r.attempts;
+        r.fed = 0;
+        r.ids.clear();
+        r.text = o.prime;
+        r.last_complete = 0;
+        r.next_input = Vocab::kBos;
+        engine.ResetRow(&batch, b);
+        continue;
+      }
+      if (eos || id < 0 || at_limit) {
+        GeneratedTune t;
+        t.index = r.index;
+        t.ended = eos;
+        if (o.strict) {
+          t.failed = r.last_complete == 0;
+          t.text = t.failed ? r.text : r.text.substr(0, r.last_complete);
+        } else {
+          t.text = o.prime + vocab.Decode(r.ids);
+        }
+        t.sampled = static_cast<int>(SplitCharacters(t.text).size()) - prime_chars;
+        t.draws = r.draws;
+        t.first_rejected = r.first_rejected;
+        t.attempts = r.attempts;
+        done.emplace(t.index, std::move(t));
+        finished.push_back(b);
+      } else {
+        r.next_input = id;
+      }
+    }
+    // Refill finished rows with new tunes, or close the gap with the last row (highest slot first
+    // so that moved rows are never ones still to be handled).
+    for (auto it = finished.rbegin(); it != finished.rend(); ++it) {
+      const int slot = *it;
+      if (next_tune < o.num) {
+        start(slot);
+      } else {
+        const int last = static_cast<int>(rows.size()) - 1;
+        if (slot != last) {
+          engine.CopyRow(&batch, last, slot);
+          rows[slot] = std::move(rows[last]);
+        }
+        rows.pop_back();
+      }
+    }
+    while (!done.empty() && done.begin()->first == o.first + next_emit) {
+      if (!sink(done.begin()->second)) return Status::OK();
+      done.erase(done.begin());
+      ++next_emit;
+    }
+  }
+  return Status::OK();
+}
+
+std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
+                                  const std::vector<std::string>& texts, int batch_size) {
+  const int V = engine.config().vocab_size;
+  std::vector<TuneScore> scores(texts.size());
+  std::vector<std::vector<int>> seqs(texts.size());
+  std::vector<size_t> order;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    Result<std::vector<int>> ids = vocab.Encode(texts[i]);
+    if (!ids.ok()) {
+      scores[i].status = ids.status();
+      continue;
+    }
+    seqs[i].push_back(Vocab::kBos);
+    seqs[i].insert(seqs[i].end(), ids->begin(), ids->end());
+    seqs[i].push_back(Vocab::kEos);
+    order.push_back(i);
+  }
+  // Similar lengths together: less stepping of finished rows.
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return seqs[a].size() > seqs[b].size(); });
+  batch_size = std::max(1, batch_size);
+  FastLstm::Batch batch = engine.NewBatch(batch_size);
+  std::vector<float> logits(static_cast<size_t>(batch_size) * V);
+  std::vector<int> inputs(batch_size);
+  for (size_t g = 0; g < order.size(); g += batch_size) {
+    const int n = static_cast<int>(std::min<size_t>(batch_size, order.size() - g));
+    for (int b = 0; b < n; ++b) engine.ResetRow(&batch, b);
+    // Rows are sorted longest first: at step t the rows still going are a prefix.
+    int active = n;
+    for (size_t t = 0; t + 1 < seqs[order[g]].size(); ++t) {
+      while (active > 0 && t + 1 >= seqs[order[g + active - 1]].size()) --active;
+      for (int b = 0; b < active; ++b) inputs[b] = seqs[order[g + b]][t];
+      engine.Step(inputs.data(), active, &batch, logits.data());
+      for (int b = 0; b < active; ++b) {
+        const float* l = &logits[static_cast<size_t>(b) * V];
+        const double top = *std::max_element(l, l + V);
+        double sum = 0;
+        for (int v = 0; v < V; ++v) sum += std::exp(l[v] - top);
+        const int target = seqs[order[g + b]][t + 1];
+        TuneScore& s = scores[order[g + b]];
+        s.bits += -((l[target] - top) - std::log(sum)) / std::log(2.0);
+        s.predicted += 1;
+      }
+    }
+  }
+  return scores;
+}
+
+}  // namespace abcrnn

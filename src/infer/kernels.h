@@ -1,0 +1,63 @@
+// Internal kernels of the fast LSTM engine: weight matrices packed in panels of 8 output rows,
+// the batched product that streams them (AVX2+FMA when the CPU has it, else scalar std::fma with
+// the same rounding), and the element-wise LSTM cell update with a polynomial exp.
+// Every output is one chain of fused multiply-adds in input order: results do not depend on the
+// batch size, the tile a row falls in, the code path or the thread that computes it.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace abcrnn::infer {
+
+constexpr int kPanel = 8;  // output rows per panel
+
+// W (rows,cols) row-major, stored as (panels, cols, 8): data[(p*cols + k)*8 + r] = W[p*8 + r][k],
+// zero for rows past the end.
+struct PackedMatrix {
+  int rows = 0;
+  int cols = 0;
+  int panels = 0;
+  std::vector<float> data;
+};
+PackedMatrix PackRows(const float* w, int rows, int cols);
+
+// True when the CPU runs the AVX2+FMA kernels.
+bool CpuHasAvx2Fma();
+
+// For rows b < n of x (n,K; row stride ldx) and the outputs of panels [p0,p1):
+//   y[b][j] <- fma chain: acc = y[b][j]; for k = 0..K-1: acc = fma(x[b][k], W[j][k], acc).
+// y has row stride ldy >= panels*8 (the padding columns are written too).
+void GemmAccumulate(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy,
+                    int p0, int p1, bool avx2);
+
+// exp(x) to about 2 ulp (Cephes' polynomial), x clamped to [-87.3, 88.3]; plain float + - * only,
+// inline so that the cell loop vectorises.
+inline float ExpApprox(float x) {
+  x = x < -87.3f ? -87.3f : x;
+  x = x > 88.3f ? 88.3f : x;
+  const float fx = x * 1.44269504088896341f;
+  const float n = (fx + 12582912.0f) - 12582912.0f;  // round to nearest (|fx| < 2^22)
+  float r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float e = p * (r * r) + r + 1.0f;
+  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return e * scale;
+}
+
+
+// The LSTM cell for one sequence: gates (4H: i, f, g, o pre-activations) and c (H) in, c updated in
+// place, h' written to h (H). i, f, o = sigmoid, g = tanh; c' = f*c + i*g; h' = o*tanh(c').
+void LstmCell(const float* gates, float* c, float* h, int hidden);
+
+}  // namespace abcrnn::infer

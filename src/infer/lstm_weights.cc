@@ -1,0 +1,80 @@
+// LstmWeights from and to checkpoint tensors, and PyTorch-like random weights for tests and benches.
+#include <cmath>
+#include <string>
+
+#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/sampler.h"
+
+namespace abcrnn {
+
+Result<LstmWeights> LstmWeightsFromCheckpoint(const Checkpoint& ckpt) {
+  Checkpoint copy = ckpt;
+  return LstmWeightsFromCheckpoint(std::move(copy));
+}
+
+Result<LstmWeights> LstmWeightsFromCheckpoint(Checkpoint&& ckpt) {
+  Status st = ValidateCheckpoint(ckpt);
+  if (!st.ok()) return st;
+  LstmWeights w;
+  w.config = ckpt.model;
+  auto get = [&ckpt](const std::string& name) {
+    return std::move(const_cast<NamedTensor*>(ckpt.Find(name))->data);
+  };
+  w.embed = get("embed.weight");
+  for (int k = 0; k < w.config.layers; ++k) {
+    const std::string s = std::to_string(k);
+    w.w_ih.push_back(get("lstm.weight_ih_l" + s));
+    w.w_hh.push_back(get("lstm.weight_hh_l" + s));
+    w.b_ih.push_back(get("lstm.bias_ih_l" + s));
+    w.b_hh.push_back(get("lstm.bias_hh_l" + s));
+  }
+  w.head_w = get("head.weight");
+  w.head_b = get("head.bias");
+  return w;
+}
+
+std::vector<NamedTensor> LstmWeightsToTensors(const LstmWeights& w) {
+  std::vector<NamedTensor> out;
+  auto expected = ExpectedWeights(w.config);
+  size_t i = 0;
+  auto add = [&](const std::vector<float>& data) {
+    out.push_back({expected[i].first, expected[i].second, data});
+    ++i;
+  };
+  add(w.embed);
+  for (int k = 0; k < w.config.layers; ++k) {
+    add(w.w_ih[k]);
+    add(w.w_hh[k]);
+    add(w.b_ih[k]);
+    add(w.b_hh[k]);
+  }
+  add(w.head_w);
+  add(w.head_b);
+  return out;
+}
+
+LstmWeights RandomLstmWeights(const ModelConfig& c, uint64_t seed, float scale) {
+  Rng rng(seed);
+  const float bound = scale / std::sqrt(static_cast<float>(c.hidden));
+  auto uniform = [&](size_t n) {
+    std::vector<float> v(n);
+    for (auto& x : v) x = static_cast<float>((2.0 * rng.Uniform() - 1.0) * bound);
+    return v;
+  };
+  const size_t V = c.vocab_size, E = c.embed, H = c.hidden;
+  LstmWeights w;
+  w.config = c;
+  w.embed.resize(V * E);
+  for (auto& x : w.embed) x = static_cast<float>(rng.Normal() * scale);
+  for (int k = 0; k < c.layers; ++k) {
+    w.w_ih.push_back(uniform(4 * H * (k == 0 ? E : H)));
+    w.w_hh.push_back(uniform(4 * H * H));
+    w.b_ih.push_back(uniform(4 * H));
+    w.b_hh.push_back(uniform(4 * H));
+  }
+  w.head_w = uniform(V * H);
+  w.head_b = uniform(V);
+  return w;
+}
+
+}  // namespace abcrnn

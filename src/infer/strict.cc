@@ -1,0 +1,116 @@
+// StrictChecker: prefix validity and completeness of a growing tune, on top of the ABC parser's
+// prefix mode (abc/parser.h) and its bar checks.
+#include "abcrnn/infer/strict.h"
+
+#include <cctype>
+
+#include "abcrnn/abc/parser.h"
+
+namespace abcrnn {
+namespace {
+
+using abc::DiagnosticKind;
+using abc::Severity;
+
+abc::Tune Parse(std::string_view text, bool prefix) {
+  abc::ParseOptions o;
+  o.prefix = prefix;
+  o.keep_text = false;
+  o.check_bars = true;
+  return abc::ParseTune(text, o);
+}
+
+// "K:D" style: a letter and a colon start the line.
+bool IsFieldLine(std::string_view line) {
+  return line.size() >= 2 && std::isalpha(static_cast<unsigned char>(line[0])) && line[1] == ':';
+}
+
+// A line still being typed in the header: "", "M", "M:...".
+bool CouldBeFieldLine(std::string_view line) {
+  return line.empty() || (std::isalpha(static_cast<unsigned char>(line[0])) && (line.size() == 1 || line[1] == ':'));
+}
+
+// True when a complete "K:" line (newline included) is in `text`: the header is over.
+bool HeaderDone(std::string_view text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) return false;
+    if (text.compare(start, 2, "K:") == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// Valid, and no bar shorter than the meter except where the parser lets it be (pickups, bars
+// beside repeats and endings that complement each other, the last bar).
+bool ValidWithFullBars(const abc::Tune& tune) {
+  if (!tune.valid()) return false;
+  for (const auto& d : tune.diagnostics)
+    if (d.kind == DiagnosticKind::kUnderfullBar) return false;
+  return true;
+}
+
+bool HasErrorsOtherThan(const abc::Tune& tune, DiagnosticKind allowed) {
+  for (const auto& d : tune.diagnostics)
+    if (d.severity == Severity::kError && d.kind != allowed) return true;
+  return false;
+}
+
+}  // namespace
+
+bool StrictChecker::AllowsNext(const std::string& text, const std::string& next) const {
+  const std::string s = text + next;
+  const size_t nl = s.rfind('\n');
+  const std::string_view line = nl == std::string::npos ? std::string_view(s) : std::string_view(s).substr(nl + 1);
+  if (next == "\n" && (s.size() == 1 || s[s.size() - 2] == '\n')) return false;  // blank line
+  if (line.size() >= 2 && line[0] == 'X' && line[1] == ':') return false;        // X: is ours to write
+  if (!HeaderDone(s)) {
+    if (!CouldBeFieldLine(line)) return false;
+    if (next != "\n") return true;  // the line is judged when it ends
+    // Every finished header line must parse; only the K: is still missing.
+    return !HasErrorsOtherThan(Parse(s, true), DiagnosticKind::kMissingKey);
+  }
+  if (IsFieldLine(line) && next != "\n") return true;  // a field in the music: judged at its end
+  if (ValidWithFullBars(Parse(s, true))) return true;
+  // A last token that a bar line completes (":" of ":|", "|" of "||" ...).
+  return ValidWithFullBars(Parse(s + "|", true));
+}
+
+bool StrictChecker::IsComplete(const std::string& text) const {
+  abc::Tune tune = Parse(text, false);
+  if (!ValidWithFullBars(tune) || !tune.has_key || tune.voices.empty()) return false;
+  for (const abc::Voice& voice : tune.voices) {
+    bool has_note = false, open_repeat = false;
+    const abc::BarLine* last_bar = nullptr;
+    bool after_last_bar = false;  // a note, rest or other symbol after the last bar line
+    for (const abc::Element& e : voice.elements) {
+      switch (e.kind()) {
+        case abc::ElementKind::kBarLine: {
+          const auto* bar = e.get_if<abc::BarLine>();
+          if (bar->repeat_end) open_repeat = false;
+          if (bar->repeat_start) open_repeat = true;
+          last_bar = bar;
+          after_last_bar = false;
+          break;
+        }
+        case abc::ElementKind::kSpace:
+        case abc::ElementKind::kLineBreak:
+        case abc::ElementKind::kComment:
+          break;
+        case abc::ElementKind::kNote:
+          has_note = true;
+          after_last_bar = true;
+          break;
+        default:
+          after_last_bar = true;
+          break;
+      }
+    }
+    if (!has_note || open_repeat || last_bar == nullptr || after_last_bar) return false;
+    if (last_bar->repeat_start || last_bar->kind == abc::BarKind::kStart) return false;
+  }
+  return true;
+}
+
+}  // namespace abcrnn

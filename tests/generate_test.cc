@@ -1,0 +1,142 @@
+// Specification of tune generation and scoring on the fast engine: primes, length limits, tunes
+// independent of batching, and scores equal to log-probabilities from the reference engine.
+#include "abcrnn/infer/generate.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace abcrnn {
+namespace {
+
+struct TinyModel {
+  Vocab vocab = Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\n"});
+  LstmWeights weights;
+  TinyModel() {
+    ModelConfig c;
+    c.vocab_size = vocab.size();
+    c.embed = 8;
+    c.hidden = 24;
+    c.layers = 2;
+    weights = RandomLstmWeights(c, 17, 2.0f);
+    // <eos> a little less likely, so that some tunes reach the length limits of these tests.
+    weights.head_b[Vocab::kEos] -= 1.0f;
+  }
+};
+
+std::vector<GeneratedTune> Make(const FastLstm& engine, const Vocab& vocab, GenerateOptions o) {
+  std::vector<GeneratedTune> out;
+  Status st = GenerateTunes(engine, vocab, o, [&](const GeneratedTune& t) {
+    out.push_back(t);
+    return true;
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return out;
+}
+
+TEST(GenerateTest, TunesStartWithThePrimeRespectTheLengthAndComeInIndexOrder) {
+  TinyModel m;
+  FastLstm engine(m.weights);
+  GenerateOptions o;
+  o.num = 20;
+  o.length = 60;
+  o.prime = "M:6/8\nL:1/8\nK:D";
+  o.seed = 3;
+  auto tunes = Make(engine, m.vocab, o);
+  ASSERT_EQ(tunes.size(), 20u);
+  int ended = 0;
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(tunes[i].index, i);
+    EXPECT_EQ(tunes[i].text.rfind(o.prime, 0), 0u);
+    auto chars = SplitCharacters(tunes[i].text).size();
+    EXPECT_LE(chars, 60u);
+    if (!tunes[i].ended) {
+      EXPECT_EQ(chars, 60u);
+    }
+    ended += tunes[i].ended;
+  }
+  EXPECT_GT(ended, 0);
+  EXPECT_LT(ended, 20);
+}
+
+TEST(GenerateTest, EachTuneIsTheSameAloneInAnyBatchAndWithAnyThreadCount) {
+  TinyModel m;
+  FastLstm one(m.weights, {1}), two(m.weights, {2});
+  GenerateOptions o;
+  o.num = 13;
+  o.length = 80;
+  o.seed = 99;
+  o.batch = 64;
+  auto all = Make(one, m.vocab, o);
+  o.batch = 4;  // rolling refills of finished rows
+  auto small = Make(two, m.vocab, o);
+  ASSERT_EQ(small.size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(small[i].text, all[i].text) << i;
+  for (int i : {0, 7, 12}) {
+    GenerateOptions alone = o;
+    alone.first = i;
+    alone.num = 1;
+    auto t = Make(one, m.vocab, alone);
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t[0].index, i);
+    EXPECT_EQ(t[0].text, all[i].text);
+  }
+  o.seed = 100;
+  auto other = Make(one, m.vocab, o);
+  int same = 0;
+  for (size_t i = 0; i < all.size(); ++i) same += other[i].text == all[i].text;
+  EXPECT_LT(same, 3);
+}
+
+TEST(GenerateTest, UnknownPrimeCharactersAreNamed) {
+  TinyModel m;
+  FastLstm engine(m.weights);
+  GenerateOptions o;
+  o.prime = "M:6/8\nK:Z";
+  Status st = GenerateTunes(engine, m.vocab, o, [](const GeneratedTune&) { return true; });
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(st.message().find("'Z'"), std::string::npos) << st.message();
+}
+
+TEST(GenerateTest, SinkReturningFalseStopsEarlyWithoutError) {
+  TinyModel m;
+  FastLstm engine(m.weights);
+  GenerateOptions o;
+  o.num = 50;
+  o.length = 40;
+  int seen = 0;
+  Status st = GenerateTunes(engine, m.vocab, o, [&](const GeneratedTune&) { return ++seen < 3; });
+  EXPECT_TRUE(st.ok());
+  EXPECT_EQ(seen, 3);
+}
+
+TEST(ScoreTest, BitsEqualTheReferenceEnginesLogProbabilities) {
+  TinyModel m;
+  FastLstm engine(m.weights);
+  ReferenceLstm ref(m.weights);
+  std::vector<std::string> texts = {"M:6/8\nK:D\n|:ABc:|\n", "ABc", "", "cBA dBG|A2B c3|\n", "bad Ω"};
+  auto scores = ScoreTexts(engine, m.vocab, texts, 2);
+  ASSERT_EQ(scores.size(), texts.size());
+  EXPECT_EQ(scores[4].status.code(), Status::Code::kInvalidArgument);
+  for (size_t i = 0; i < 4; ++i) {
+    ASSERT_TRUE(scores[i].status.ok());
+    std::vector<int> ids = {Vocab::kBos};
+    auto enc = m.vocab.Encode(texts[i]);
+    ids.insert(ids.end(), enc->begin(), enc->end());
+    ids.push_back(Vocab::kEos);
+    auto state = ref.InitialState();
+    std::vector<float> logits(m.vocab.size());
+    double bits = 0;
+    for (size_t t = 0; t + 1 < ids.size(); ++t) {
+      ref.Step(ids[t], &state, logits.data());
+      double z = 0;
+      for (float l : logits) z += std::exp(double(l));
+      bits -= std::log2(std::exp(double(logits[ids[t + 1]])) / z);
+    }
+    EXPECT_EQ(scores[i].predicted, static_cast<int64_t>(ids.size() - 1));
+    EXPECT_NEAR(scores[i].bits, bits, 1e-4 * bits) << i;
+  }
+}
+
+}  // namespace
+}  // namespace abcrnn

@@ -1,0 +1,160 @@
+// Specification of the LSTM inference engines: the fast batched engine equals the reference loop,
+// and a sequence's logits do not depend on its batch, its row or the thread count.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/sampler.h"
+#include "infer/kernels.h"
+
+namespace abcrnn {
+namespace {
+
+ModelConfig Config(int vocab, int embed, int hidden, int layers) {
+  ModelConfig c;
+  c.vocab_size = vocab;
+  c.embed = embed;
+  c.hidden = hidden;
+  c.layers = layers;
+  return c;
+}
+
+// A random id sequence per row, fixed by `seed`.
+std::vector<std::vector<int>> RandomIds(int rows, int steps, int vocab, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<std::vector<int>> ids(rows, std::vector<int>(steps));
+  for (auto& row : ids)
+    for (auto& id : row) id = static_cast<int>(rng.Next() % vocab);
+  return ids;
+}
+
+// Largest |fast - ref| / max(1, |ref|) over every logit of every step.
+double MaxRelativeGap(const ModelConfig& c, float scale, int rows, int steps, int threads) {
+  LstmWeights w = RandomLstmWeights(c, 7, scale);
+  ReferenceLstm ref(w);
+  FastLstm fast(w, {threads});
+  auto ids = RandomIds(rows, steps, c.vocab_size, 11);
+  std::vector<ReferenceLstm::State> states(rows, ref.InitialState());
+  FastLstm::Batch batch = fast.NewBatch(rows);
+  std::vector<float> got(static_cast<size_t>(rows) * c.vocab_size), want(c.vocab_size);
+  std::vector<int> step_ids(rows);
+  double worst = 0;
+  for (int t = 0; t < steps; ++t) {
+    for (int b = 0; b < rows; ++b) step_ids[b] = ids[b][t];
+    fast.Step(step_ids.data(), rows, &batch, got.data());
+    for (int b = 0; b < rows; ++b) {
+      ref.Step(ids[b][t], &states[b], want.data());
+      for (int v = 0; v < c.vocab_size; ++v)
+        worst = std::max(worst, std::abs(double(got[b * c.vocab_size + v]) - want[v]) /
+                                    std::max(1.0, std::abs(double(want[v]))));
+    }
+  }
+  return worst;
+}
+
+TEST(LstmEngineTest, FastEqualsReferenceForOneSequenceOverManySteps) {
+  EXPECT_LE(MaxRelativeGap(Config(40, 16, 32, 2), 1.0f, 1, 400, 1), 1e-5);
+}
+
+TEST(LstmEngineTest, FastEqualsReferenceForABatchOfSequences) {
+  // 7 rows: one 4-row tile plus 3 single rows; hidden 13 makes 4H = 52, not a whole panel.
+  EXPECT_LE(MaxRelativeGap(Config(29, 5, 13, 3), 1.0f, 7, 300, 1), 1e-5);
+  EXPECT_LE(MaxRelativeGap(Config(50, 24, 40, 1), 1.0f, 9, 200, 1), 1e-5);
+}
+
+TEST(LstmEngineTest, FastEqualsReferenceWithLargeWeightsThatSaturateTheGates) {
+  EXPECT_LE(MaxRelativeGap(Config(30, 8, 24, 2), 4.0f, 5, 200, 1), 1e-5);
+}
+
+TEST(LstmEngineTest, FastEqualsReferenceWithTwoThreads) {
+  EXPECT_LE(MaxRelativeGap(Config(33, 16, 48, 2), 1.0f, 6, 150, 2), 1e-5);
+}
+
+// Runs `rows` sequences together for `steps` and returns all their logits (steps, rows, V).
+std::vector<float> RunBatch(const FastLstm& fast, const std::vector<std::vector<int>>& ids, int steps) {
+  const int rows = static_cast<int>(ids.size()), V = fast.config().vocab_size;
+  FastLstm::Batch batch = fast.NewBatch(rows);
+  std::vector<float> all, logits(static_cast<size_t>(rows) * V);
+  std::vector<int> step_ids(rows);
+  for (int t = 0; t < steps; ++t) {
+    for (int b = 0; b < rows; ++b) step_ids[b] = ids[b][t];
+    fast.Step(step_ids.data(), rows, &batch, logits.data());
+    all.insert(all.end(), logits.begin(), logits.end());
+  }
+  return all;
+}
+
+TEST(LstmEngineTest, SequenceLogitsAreBitIdenticalAloneInABatchAndWithTwoThreads) {
+  ModelConfig c = Config(37, 12, 40, 2);
+  LstmWeights w = RandomLstmWeights(c, 3);
+  FastLstm one(w, {1}), two(w, {2});
+  auto ids = RandomIds(11, 120, c.vocab_size, 5);
+  const int V = c.vocab_size;
+  auto batched = RunBatch(one, ids, 120);
+  auto batched2 = RunBatch(two, ids, 120);
+  EXPECT_EQ(0, std::memcmp(batched.data(), batched2.data(), batched.size() * sizeof(float)));
+  for (int row : {0, 3, 4, 10}) {  // in a 4-row tile, and a leftover single row
+    auto alone = RunBatch(one, {ids[row]}, 120);
+    for (int t = 0; t < 120; ++t)
+      ASSERT_EQ(0, std::memcmp(&alone[static_cast<size_t>(t) * V],
+                               &batched[(static_cast<size_t>(t) * 11 + row) * V], V * sizeof(float)))
+          << "row " << row << " step " << t;
+  }
+}
+
+TEST(LstmEngineTest, CopyRowAndResetRowMoveWholeStates) {
+  ModelConfig c = Config(20, 6, 16, 2);
+  FastLstm fast(RandomLstmWeights(c, 9), {1});
+  FastLstm::Batch batch = fast.NewBatch(3);
+  std::vector<float> logits(3 * 20), fresh(20), moved(20);
+  int ids[3] = {4, 5, 6};
+  fast.Step(ids, 3, &batch, logits.data());
+  fast.Step(ids, 3, &batch, logits.data());
+  // Row 2's state copied to row 0 then stepped alone equals row 2 stepped.
+  fast.CopyRow(&batch, 2, 0);
+  fast.ResetRow(&batch, 1);
+  int next[2] = {7, 7};
+  fast.Step(next, 2, &batch, logits.data());
+  FastLstm::Batch ref = fast.NewBatch(1);
+  for (int id : {6, 6, 7}) fast.Step(&id, 1, &ref, moved.data());
+  EXPECT_EQ(0, std::memcmp(moved.data(), logits.data(), 20 * sizeof(float)));
+  FastLstm::Batch zero = fast.NewBatch(1);
+  int seven = 7;
+  fast.Step(&seven, 1, &zero, fresh.data());
+  EXPECT_EQ(0, std::memcmp(fresh.data(), logits.data() + 20, 20 * sizeof(float)));
+}
+
+TEST(LstmKernelTest, ExpApproxIsWithinFourUlpOfExp) {
+  double worst = 0;
+  for (float x = -87.0f; x < 88.0f; x += 0.01357f)
+    worst = std::max(worst, std::abs(double(infer::ExpApprox(x)) / std::exp(double(x)) - 1.0));
+  EXPECT_LE(worst, 4 * 5.97e-8);
+  EXPECT_EQ(infer::ExpApprox(0.0f), 1.0f);
+}
+
+TEST(LstmKernelTest, ScalarAndAvx2ProductsGiveTheSameBits) {
+  if (!infer::CpuHasAvx2Fma()) GTEST_SKIP() << "CPU without AVX2+FMA: only the scalar path runs";
+  Rng rng(1);
+  const int rows = 45, cols = 77, n = 6;
+  std::vector<float> w(rows * cols), x(n * cols);
+  for (auto& v : w) v = static_cast<float>(rng.Normal());
+  for (auto& v : x) v = static_cast<float>(rng.Normal());
+  infer::PackedMatrix m = infer::PackRows(w.data(), rows, cols);
+  const int ld = m.panels * infer::kPanel;
+  std::vector<float> a(n * ld, 0.5f), b(n * ld, 0.5f);
+  infer::GemmAccumulate(m, x.data(), cols, n, a.data(), ld, 0, m.panels, true);
+  infer::GemmAccumulate(m, x.data(), cols, n, b.data(), ld, 0, m.panels, false);
+  EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
+  // And each value is the product within float rounding.
+  for (int r = 0; r < n; ++r)
+    for (int j = 0; j < rows; ++j) {
+      double s = 0.5;
+      for (int k = 0; k < cols; ++k) s += double(x[r * cols + k]) * w[j * cols + k];
+      EXPECT_NEAR(a[r * ld + j], s, 1e-4);
+    }
+}
+
+}  // namespace
+}  // namespace abcrnn

@@ -1,0 +1,67 @@
+// Specification of the strict-mode checker: which next characters keep a tune valid and when a
+// tune may end.
+#include "abcrnn/infer/strict.h"
+
+#include <gtest/gtest.h>
+
+namespace abcrnn {
+namespace {
+
+const std::string kHeader = "M:6/8\nL:1/8\nK:D\n";
+
+TEST(StrictCheckerTest, HeaderLinesAreFieldsJudgedWhenTheyEnd) {
+  StrictChecker c;
+  EXPECT_TRUE(c.AllowsNext("", "M"));
+  EXPECT_TRUE(c.AllowsNext("M", ":"));
+  EXPECT_TRUE(c.AllowsNext("M:6", "/"));  // "M:6/" is not a meter yet, but the line goes on
+  EXPECT_TRUE(c.AllowsNext("M:6/8", "\n"));
+  EXPECT_FALSE(c.AllowsNext("M:6/", "\n"));  // a broken meter cannot end its line
+  EXPECT_FALSE(c.AllowsNext("", "|"));       // music before the K: line
+  EXPECT_FALSE(c.AllowsNext("M:6/8\n", "2"));
+  EXPECT_TRUE(c.AllowsNext("M:6/8\nL:1/8\nK:Dmi", "x"));
+  EXPECT_FALSE(c.AllowsNext("M:6/8\nL:1/8\nK:Dmiq", "\n"));
+  EXPECT_TRUE(c.AllowsNext("M:6/8\nL:1/8\nK:Dmix", "\n"));
+}
+
+TEST(StrictCheckerTest, NoBlankLinesAndNoXLines) {
+  StrictChecker c;
+  EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|\n", "\n"));
+  EXPECT_FALSE(c.AllowsNext("", "\n"));
+  EXPECT_FALSE(c.AllowsNext(kHeader + "X", ":"));
+}
+
+TEST(StrictCheckerTest, OverfullBarsAreMaskedAndBarLinesCompleteTokens) {
+  StrictChecker c;
+  EXPECT_TRUE(c.AllowsNext(kHeader + "abc de", "f"));
+  EXPECT_FALSE(c.AllowsNext(kHeader + "abc def ", "g"));
+  EXPECT_TRUE(c.AllowsNext(kHeader + "abc def ", "|"));
+  EXPECT_TRUE(c.AllowsNext(kHeader + "|:abc def", ":"));  // the start of :|
+  EXPECT_TRUE(c.AllowsNext(kHeader + "abc def|", "]"));   // "|]" is fine ...
+  EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|[2", "a")); // ... an ending without a repeat is not
+}
+
+TEST(StrictCheckerTest, ShortBarsOnlyWhereTheParserAllowsThem) {
+  StrictChecker c;
+  EXPECT_TRUE(c.AllowsNext(kHeader + "A", "|"));                 // a pickup
+  // A short bar may close (it could be the last), but the tune cannot go on after it.
+  EXPECT_TRUE(c.AllowsNext(kHeader + "abc def|fed cba|ab", "|"));
+  EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|fed cba|ab|", "a"));
+  EXPECT_TRUE(c.IsComplete(kHeader + "abc def|fed cba|ab|"));
+  EXPECT_TRUE(c.AllowsNext(kHeader + "abc def|fed cba|ab", "c"));
+}
+
+TEST(StrictCheckerTest, ATuneIsCompleteOnlyAtAClosingBarLine) {
+  StrictChecker c;
+  EXPECT_TRUE(c.IsComplete(kHeader + "abc def|fed cba|\n"));
+  EXPECT_TRUE(c.IsComplete(kHeader + "|:abc def:|\n"));
+  EXPECT_TRUE(c.IsComplete(kHeader + "abc def|]"));
+  EXPECT_FALSE(c.IsComplete(kHeader + "abc def|fed"));       // ends mid-bar
+  EXPECT_FALSE(c.IsComplete(kHeader + "|:abc def|fed cba|")); // repeat never closed
+  EXPECT_FALSE(c.IsComplete(kHeader + "abc def::"));          // opens a repeat
+  EXPECT_FALSE(c.IsComplete(kHeader + "|"));                  // no note
+  EXPECT_FALSE(c.IsComplete("M:6/8\nL:1/8\n"));               // no K:
+  EXPECT_FALSE(c.IsComplete(kHeader + "abc defg|"));          // overfull
+}
+
+}  // namespace
+}  // namespace abcrnn

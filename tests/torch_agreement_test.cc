@@ -1,0 +1,101 @@
+// Specification: the LSTM engines agree with PyTorch (Debian's python3-torch running
+// tests/torch_logits_dump.py on the same checkpoint file) within 1e-4 over 1,200 steps.
+// Skips, saying so, when python3-torch is absent.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/sampler.h"
+#include "support/paths.h"
+
+namespace abcrnn {
+namespace {
+namespace fs = std::filesystem;
+
+bool HaveTorch() {
+  return testing::RunCommand("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1").exit_code == 0;
+}
+
+struct Case {
+  int layers, hidden, embed;
+  float scale;
+  int steps;
+};
+
+// Writes a checkpoint per case with random weights and random ids, runs PyTorch on all of them in
+// one Python process, and checks both engines against its logits: |engine - torch| / max(1, |torch|)
+// <= 1e-4 at every step.
+void CompareWithTorch(const std::vector<Case>& cases) {
+  const fs::path dir = fs::temp_directory_path() / ("abcrnn_torch_agree_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::vector<Checkpoint> models;
+  std::vector<LstmWeights> weights;
+  std::vector<std::vector<int>> sequences;
+  std::string command = "/usr/bin/python3 " + testing::SourceDir() + "/tests/torch_logits_dump.py";
+  for (size_t k = 0; k < cases.size(); ++k) {
+    const Case& cs = cases[k];
+    Checkpoint c;
+    c.vocab = Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\"Am\"efg^f=e_d,'(3z>2\n"});
+    c.model = {c.vocab.size(), cs.embed, cs.hidden, cs.layers, 0.0f};
+    weights.push_back(RandomLstmWeights(c.model, 21 + k, cs.scale));
+    c.weights = LstmWeightsToTensors(weights.back());
+    const std::string stem = (dir / std::to_string(k)).string();
+    ASSERT_TRUE(WriteCheckpoint(stem + ".ckpt", c).ok());
+    Rng rng(4 + k);
+    std::vector<int> ids = {Vocab::kBos};
+    while (static_cast<int>(ids.size()) < cs.steps) ids.push_back(2 + static_cast<int>(rng.Next() % (c.vocab.size() - 2)));
+    std::ofstream out(stem + ".ids");
+    for (int id : ids) out << id << ' ';
+    sequences.push_back(ids);
+    models.push_back(std::move(c));
+    command += " " + stem + ".ckpt " + stem + ".ids " + stem + ".f32";
+  }
+  auto r = testing::RunCommand(command, true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (size_t k = 0; k < cases.size(); ++k) {
+    const Case& cs = cases[k];
+    const std::vector<int>& ids = sequences[k];
+    const int V = models[k].vocab.size(), steps = cs.steps;
+    std::vector<float> torch_logits(static_cast<size_t>(steps) * V);
+    std::ifstream in(dir / (std::to_string(k) + ".f32"), std::ios::binary);
+    in.read(reinterpret_cast<char*>(torch_logits.data()), torch_logits.size() * sizeof(float));
+    ASSERT_EQ(in.gcount(), static_cast<std::streamsize>(torch_logits.size() * sizeof(float)));
+    ReferenceLstm ref(weights[k]);
+    FastLstm fast(weights[k]);
+    auto state = ref.InitialState();
+    FastLstm::Batch batch = fast.NewBatch(1);
+    std::vector<float> a(V), b(V);
+    double worst_ref = 0, worst_fast = 0, largest = 0;
+    for (int t = 0; t < steps; ++t) {
+      ref.Step(ids[t], &state, a.data());
+      fast.Step(&ids[t], 1, &batch, b.data());
+      for (int v = 0; v < V; ++v) {
+        const double want = torch_logits[static_cast<size_t>(t) * V + v];
+        const double scale_v = std::max(1.0, std::abs(want));
+        worst_ref = std::max(worst_ref, std::abs(a[v] - want) / scale_v);
+        worst_fast = std::max(worst_fast, std::abs(b[v] - want) / scale_v);
+        largest = std::max(largest, std::abs(want));
+      }
+    }
+    EXPECT_LE(worst_ref, 1e-4) << "case " << k;
+    EXPECT_LE(worst_fast, 1e-4) << "case " << k;
+    EXPECT_GT(largest, 0.5) << "case " << k << ": logits too small to be a meaningful comparison";
+    std::printf("layers %d hidden %d, %d steps: largest |logit| %.3f, worst gap reference %.2e, fast %.2e\n",
+                cs.layers, cs.hidden, steps, largest, worst_ref, worst_fast);
+  }
+  fs::remove_all(dir);
+}
+
+TEST(TorchAgreementTest, EnginesMatchPyTorchOver1200Steps) {
+  if (!HaveTorch()) GTEST_SKIP() << "python3-torch is not installed: PyTorch agreement not checked";
+  // Two layers, and three layers with large weights that saturate the gates.
+  CompareWithTorch({{2, 64, 32, 2.0f, 1200}, {3, 40, 16, 3.0f, 1000}});
+}
+
+}  // namespace
+}  // namespace abcrnn

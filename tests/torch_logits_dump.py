@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""PyTorch reference for abcrnn's LSTM engines: reads an abcrnn checkpoint using only the layout in
+doc/checkpoint-format.md (json, struct, zlib), loads its weights into torch.nn.Embedding, LSTM and
+Linear (strict state dict), feeds a sequence of token ids and writes the logits of every step.
+
+  /usr/bin/python3 tests/torch_logits_dump.py MODEL.ckpt IDS.txt LOGITS.f32 [MODEL IDS LOGITS ...]
+
+IDS.txt: whitespace-separated token ids. LOGITS.f32: float32 little-endian, (steps, V) row-major.
+Needs Debian's python3-torch; exits 3 with a message when torch is missing.
+"""
+import json, struct, sys, zlib
+
+try:
+    import torch
+except ImportError:
+    sys.stderr.write("python3-torch is not installed (apt-get install python3-torch)\n")
+    sys.exit(3)
+
+
+def read_checkpoint(path):
+    data = open(path, "rb").read()
+    if data[:8] != b"ABCRNNCK":
+        raise SystemExit(f"{path}: expected magic ABCRNNCK, got {data[:8]!r}")
+    version, header_crc, n = struct.unpack_from("<IIQ", data, 8)
+    if version != 1:
+        raise SystemExit(f"{path}: expected format version 1, got {version}")
+    header = data[24 : 24 + n]
+    if zlib.crc32(header) != header_crc:
+        raise SystemExit(f"{path}: header checksum mismatch")
+    h = json.loads(header.decode("utf-8"))
+    base = (24 + n + 63) // 64 * 64
+    if len(data) != base + h["data_bytes"]:
+        raise SystemExit(f"{path}: expected {base + h['data_bytes']} bytes, got {len(data)}")
+    weights = {}
+    for t in h["tensors"]:
+        if t["section"] != "weights":
+            continue
+        count = 1
+        for d in t["shape"]:
+            count *= d
+        raw = data[base + t["offset"] : base + t["offset"] + 4 * count]
+        if zlib.crc32(raw) != t["crc32"]:
+            raise SystemExit(f"{path}: checksum mismatch in {t['name']}")
+        weights[t["name"]] = torch.frombuffer(bytearray(raw), dtype=torch.float32).reshape(t["shape"])
+    return h["model"], weights
+
+
+class CharLSTM(torch.nn.Module):
+    # As ../shared/bench/torch_reference.py: embed, lstm (batch_first), head.
+    def __init__(self, vocab, embed, hidden, layers):
+        super().__init__()
+        self.embed = torch.nn.Embedding(vocab, embed)
+        self.lstm = torch.nn.LSTM(embed, hidden, layers, batch_first=True)
+        self.head = torch.nn.Linear(hidden, vocab)
+
+    def forward(self, x, state=None):
+        y, state = self.lstm(self.embed(x), state)
+        return self.head(y), state
+
+
+def main():
+    args = sys.argv[1:]
+    if not args or len(args) % 3:
+        raise SystemExit(__doc__)
+    torch.set_num_threads(1)
+    for i in range(0, len(args), 3):
+        dump(*args[i : i + 3])
+
+
+def dump(model_path, ids_path, out_path):
+    shape, weights = read_checkpoint(model_path)
+    model = CharLSTM(shape["vocab_size"], shape["embed"], shape["hidden"], shape["layers"]).eval()
+    model.load_state_dict(weights, strict=True)
+    ids = torch.tensor([[int(t) for t in open(ids_path).read().split()]], dtype=torch.long)
+    with torch.no_grad():
+        logits, _ = model(ids)  # the whole sequence in one call: (1, T, V)
+    open(out_path, "wb").write(logits[0].contiguous().numpy().astype("<f4").tobytes())
+
+
+if __name__ == "__main__":
+    main()
