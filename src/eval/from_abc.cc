@@ -106,7 +106,7 @@ TuneForm AnalyzeForm(const abc::Tune& tune) {
   bool keyed = tune.has_key;
   for (const auto& e : voice.elements)
     if (const auto* fc = e.get_if<abc::FieldChange>())
-      if (fc->field.letter == 'K') end_key = fc->state.key, keyed = true;
+      if (fc->field.letter == 'K') end_key = fc->state->key, keyed = true;
   const int tonic = keyed ? TonicPitchClass(end_key) : -1;
   if (tonic >= 0 && !pitches.empty())
     f.ends_on_tonic = (pitches.back() % 12 + 12) % 12 == tonic ? 1 : 0;
@@ -133,7 +133,7 @@ TuneForm AnalyzeForm(const abc::Tune& tune) {
           in_later_ending = false;
       }
     } else if (const auto* fc = e.get_if<abc::FieldChange>()) {
-      if (fc->field.letter == 'M') bar_length = fc->state.meter.BarLength();
+      if (fc->field.letter == 'M') bar_length = fc->state->meter.BarLength();
     }
   }
   if (part.is_positive()) parts.push_back(part);
