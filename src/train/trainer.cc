@@ -27,12 +27,13 @@ constexpr int kDefaultThreads = 1;
 
 double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
-// Linear warm-up to `lr`, then a cosine down to lr * min_lr_fraction at total_steps.
+// Linear warm-up to `lr` (over --warmup steps, at most a fifth of the run, so a short run still
+// reaches its peak), then a cosine down to lr * min_lr_fraction at total_steps.
 double LearningRate(const TrainOptions& o, int64_t step, int64_t total_steps) {
-  if (o.warmup_steps > 0 && step < o.warmup_steps)
-    return o.lr * static_cast<double>(step + 1) / static_cast<double>(o.warmup_steps);
-  const double span = std::max<double>(1.0, static_cast<double>(total_steps - o.warmup_steps));
-  const double progress = std::min(1.0, static_cast<double>(step - o.warmup_steps) / span);
+  const int64_t warmup = std::min<int64_t>(o.warmup_steps, total_steps / 5);
+  if (warmup > 0 && step < warmup) return o.lr * static_cast<double>(step + 1) / static_cast<double>(warmup);
+  const double span = std::max<double>(1.0, static_cast<double>(total_steps - warmup));
+  const double progress = std::min(1.0, static_cast<double>(step - warmup) / span);
   const double floor = o.lr * o.min_lr_fraction;
   return floor + (o.lr - floor) * 0.5 * (1.0 + std::cos(M_PI * progress));
 }
