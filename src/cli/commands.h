@@ -13,6 +13,7 @@ void RegisterMidi(CLI::App& app, RunFn& run);
 void RegisterRender(CLI::App& app, RunFn& run);
 void RegisterEval(CLI::App& app, RunFn& run);
 void RegisterBaseline(CLI::App& app, RunFn& run);
+void RegisterExport(CLI::App& app, RunFn& run);
 // generate, score (abcrnn-sample) and train (abcrnn-train): the arguments pass through.
 void RegisterForwarded(CLI::App& app, RunFn& run);
 

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   RegisterRender(app, run);
   RegisterEval(app, run);
   RegisterBaseline(app, run);
+  RegisterExport(app, run);
   // Each subcommand registers itself here; see commands.h.
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 // `abcrnn generate` (abcrnn-sample generate): new tunes from a checkpoint. Builds the prime from
 // --prime and the header shortcuts, runs GenerateTunes, and prints each tune (ABC or JSON lines)
 // with X:, T: and a % line that says how to make it again.
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "abcrnn/infer/generate.h"
 #include "abcrnn/util/file.h"
 #include "cli/sample_model.h"
+#include "cli/sample_output.h"
 
 namespace abcrnn::cli {
 namespace {
@@ -32,6 +34,10 @@ struct GenerateCliOptions {
   int threads = 1;
   bool strict = true;
   bool stats = false;
+  std::vector<std::string> novelty_against;  // corpus the novelty guard compares with
+  int max_copied_bars = 8;
+  std::string novelty_cache;
+  std::string render_dir;  // --render DIR: ABC, MIDI, WAV, SVG per tune
 };
 
 struct RhythmDefaults {
@@ -116,6 +122,12 @@ std::string RemakeLine(const GenerateCliOptions& o, const std::string& prime, co
 }
 
 int Run(const GenerateCliOptions& o) {
+  if (o.format == "midi" && o.out.empty()) {
+    spdlog::error("--format midi: expected --out DIR (a .mid file per tune goes there), got no --out");
+    return kExitUsage;
+  }
+  if (o.novelty_against.empty() && o.max_copied_bars != 8)
+    spdlog::warn("--max-copied-bars has no effect without --novelty-against");
   Result<std::string> prime = BuildPrime(o);
   if (!prime.ok()) {
     spdlog::error("{}", prime.status().message());
@@ -137,12 +149,35 @@ int Run(const GenerateCliOptions& o) {
   g.prime = *prime;
   g.batch = o.batch;
   g.strict = o.strict;
+  std::optional<NoveltyGuard> guard;
+  if (!o.novelty_against.empty()) {
+    auto opened = NoveltyGuard::Open(o.novelty_against, o.novelty_cache, o.max_copied_bars);
+    if (!opened.ok()) {
+      spdlog::error("--novelty-against: {}", opened.status().ToString());
+      return kExitUsage;
+    }
+    guard = std::move(opened.value());
+  }
   int64_t draws = 0, first_rejected = 0;
   int tunes = 0, retried = 0, failed = 0, cut = 0;
+  int accepted = 0, dropped = 0;
+  bool write_failed = false;
 
   std::string file_text;  // for --out: written at the end, atomically
   bool reader_gone = false;
   auto sink = [&](const GeneratedTune& t) {
+    if (accepted >= o.num) return false;
+    if (guard) {
+      int run = 0;
+      std::string from;
+      if (!guard->Accept(t.text, &run, &from)) {
+        ++dropped;
+        spdlog::info("novelty guard: tune {} copies {} bars of {}; dropped, sampling another", t.index + 1, run,
+                     from);
+        return true;
+      }
+    }
+    ++accepted;
     ++tunes;
     draws += t.draws;
     first_rejected += t.first_rejected;
@@ -153,12 +188,30 @@ int Run(const GenerateCliOptions& o) {
       spdlog::warn("tune {} (seed {}): no valid ending found in {} attempts; printed as is, not valid ABC",
                    t.index + 1, o.seed, t.attempts);
     }
-    const int x = t.index + 1;
+    const int x = o.first + accepted;
     const std::string title = "Generated " + std::to_string(x);
     const std::string remake = RemakeLine(o, g.prime, model->fingerprint, t.index);
     std::string abc = "X:" + std::to_string(x) + "\nT:" + title + "\n" + remake + "\n" + t.text;
     if (abc.back() != '\n') abc += '\n';
     std::string record;
+    const std::string stem = "tune-" + std::to_string(x);
+    if (!o.render_dir.empty()) {
+      Status r = RenderTune(abc, o.render_dir, stem);
+      if (!r.ok()) {
+        spdlog::error("--render: {}", r.ToString());
+        write_failed = true;
+        return false;
+      }
+    }
+    if (o.format == "midi") {
+      Status m = WriteTuneMidi(abc, o.out, stem);
+      if (!m.ok()) {
+        spdlog::error("--format midi: {}", m.ToString());
+        write_failed = true;
+        return false;
+      }
+      return true;
+    }
     if (o.format == "jsonl") {
       nlohmann::json j = {{"x", x},
                           {"index", t.index},
@@ -192,11 +245,30 @@ int Run(const GenerateCliOptions& o) {
     }
     return true;
   };
-  Status st = GenerateTunes(*model->engine, model->checkpoint.vocab, g, sink);
-  if (!st.ok()) {
-    spdlog::error("{}", st.message());
-    return kExitUsage;
+  // Tunes the guard drops are replaced by the next random streams (first + num, ...), so every
+  // kept tune can still be made again alone with its --first. At most 20 times --num in all.
+  const int64_t budget = 20 * static_cast<int64_t>(std::max(o.num, 1));
+  int64_t next = o.first;
+  while (accepted < o.num && !reader_gone && !write_failed) {
+    if (next - o.first >= budget) {
+      spdlog::error("novelty guard: only {} of {} tunes copy at most {} bars after {} tries; raise "
+                    "--max-copied-bars or lower --temperature's pull towards the data",
+                    accepted, o.num, o.max_copied_bars, budget);
+      return kExitFindings;
+    }
+    g.first = static_cast<int>(next);
+    g.num = o.num - accepted;
+    next += g.num;
+    Status st = GenerateTunes(*model->engine, model->checkpoint.vocab, g, sink);
+    if (!st.ok()) {
+      spdlog::error("{}", st.message());
+      return kExitUsage;
+    }
   }
+  if (write_failed) return kExitUsage;
+  if (guard)
+    std::fprintf(stderr, "novelty guard: %d tune(s) dropped for copying more than %d consecutive bars\n",
+                 dropped, guard->max_bars());
   if (o.stats && o.strict)
     std::fprintf(stderr,
                  "strict: %d tunes, %lld draws, %lld first draws masked out (%.3f%% of draws: the model's "
@@ -204,7 +276,7 @@ int Run(const GenerateCliOptions& o) {
                  tunes, static_cast<long long>(draws), static_cast<long long>(first_rejected),
                  draws ? 100.0 * first_rejected / draws : 0.0, retried, cut, failed);
   if (reader_gone) return kExitOk;
-  if (!o.out.empty()) {
+  if (!o.out.empty() && o.format != "midi") {
     Status w = WriteFileAtomically(o.out, file_text);
     if (!w.ok()) {
       spdlog::error("{}", w.ToString());
@@ -241,8 +313,18 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--unit", o->unit, "Header shortcut: L: (e.g. 1/8); default from the meter or rhythm");
   sub->add_option("--rhythm", o->rhythm, "Header shortcut: jig, reel, hornpipe, polka, slip jig, waltz, ... "
                                          "(sets meter and unit unless given)");
-  sub->add_option("--format", o->format, "Output: abc or jsonl")->check(CLI::IsMember({"abc", "jsonl"}));
-  sub->add_option("--out", o->out, "Write to this file (atomically) instead of standard output");
+  sub->add_option("--format", o->format, "Output: abc, jsonl, or midi (a .mid per tune in the --out folder)")
+      ->check(CLI::IsMember({"abc", "jsonl", "midi"}));
+  sub->add_option("--out", o->out, "Write to this file (atomically) instead of standard output; a folder "
+                                   "with --format midi");
+  sub->add_option("--render", o->render_dir, "Also write tune-N.abc, .mid, .wav and .svg for each tune here");
+  sub->add_option("--novelty-against", o->novelty_against,
+                  "ABC files or folders: drop (and replace) tunes that copy more than --max-copied-bars "
+                  "consecutive bars of them, in any key");
+  sub->add_option("--max-copied-bars", o->max_copied_bars, "Novelty guard: most consecutive bars a tune may share")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--novelty-cache", o->novelty_cache,
+                  "Bar index cache file (default: $XDG_CACHE_HOME or ~/.cache, abcrnn/bar-index.bin)");
   sub->add_option("--batch", o->batch, "Tunes made at once (speed only; the tunes do not change)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--threads", o->threads, "Threads for the matrix products (the tunes do not change)")

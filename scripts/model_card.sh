@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Makes every figure of models/README.md (the model card) from the shipped model:
+#  - bits per character of the LSTM and of the n-gram baseline on the trainer's validation tunes;
+#  - 1,000 tunes from each, judged by `abcrnn eval` against the held-out real tunes (style, form)
+#    and the training tunes (novelty); the real held-out tunes judged the same way as a yardstick;
+#  - how many raw (--no-strict) LSTM tunes pass `abcrnn check`, and strict mode's masked mass.
+# Usage: scripts/model_card.sh [OUT_DIR]   (default build/model-card; needs ../shared/data)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$here/build}
+data=${DATA:-$here/../shared/data}
+out=${1:-$build/model-card}
+model=${MODEL:-$here/models/default.ckpt}
+abcrnn="$build/abcrnn"
+mkdir -p "$out"
+set -x
+"$abcrnn" baseline "$data" --order 10 --sample 1000 --seed 1 -o "$out/ngram.abc" \
+  --split-out "$out/split" > "$out/baseline.txt" 2>&1
+"$abcrnn" score --model "$model" "$out/split-valid.abc" > "$out/lstm-score.txt"
+"$abcrnn" generate --model "$model" --num 1000 --seed 1 --stats --out "$out/lstm.abc" 2> "$out/lstm-strict.txt"
+"$abcrnn" generate --model "$model" --num 1000 --seed 1 --no-strict --out "$out/lstm-raw.abc"
+"$abcrnn" check "$out/lstm-raw.abc" 2>&1 | grep -A100 '^tunes read' > "$out/lstm-raw-check.txt" || true
+for set in lstm ngram split-valid; do
+  "$abcrnn" eval "$out/$set.abc" --reference "$out/split-valid.abc" --train "$out/split-train.abc" \
+    --train-cache "$out/train-bars.idx" > "$out/eval-$set.txt"
+done

@@ -1,0 +1,70 @@
+// Specification of `abcrnn export`: the generation-only copy keeps weights, vocabulary and
+// metadata bit for bit, drops the optimiser state, and refuses damaged input with exit code 2.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include <unistd.h>
+
+#include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/util/file.h"
+#include "support/paths.h"
+
+namespace abcrnn {
+namespace {
+namespace fs = std::filesystem;
+
+Checkpoint TrainedLookingCheckpoint() {
+  Checkpoint c;
+  c.vocab = Vocab::Build({"M:6/8\nL:1/8\nK:D\nABc|"});
+  c.model = {c.vocab.size(), 4, 6, 2, 0.0f};
+  std::mt19937 gen(3);
+  std::normal_distribution<float> n(0, 0.3f);
+  for (auto& [name, shape] : ExpectedWeights(c.model)) {
+    NamedTensor t{name, shape, {}};
+    int64_t count = 1;
+    for (auto d : shape) count *= d;
+    for (int64_t i = 0; i < count; ++i) t.data.push_back(n(gen));
+    c.optimizer.push_back({"adam.exp_avg." + name, shape, t.data});
+    c.weights.push_back(std::move(t));
+  }
+  c.metadata_json = R"({"step":40})";
+  c.trainer_state_json = R"({"position":7})";
+  return c;
+}
+
+TEST(ExportCommand, DropsOptimizerStateAndKeepsTheModel) {
+  fs::path dir = fs::temp_directory_path() / ("abcrnn_export_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  Checkpoint c = TrainedLookingCheckpoint();
+  ASSERT_TRUE(WriteCheckpoint((dir / "last.ckpt").string(), c).ok());
+  auto r = testing::RunCommand(testing::Program("abcrnn") + " export " + (dir / "last.ckpt").string() +
+                               " -o " + (dir / "ship.ckpt").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto back = ReadCheckpoint((dir / "ship.ckpt").string());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(back->optimizer.empty());
+  EXPECT_EQ(back->trainer_state_json, "");
+  EXPECT_EQ(back->metadata_json, R"({"step":40})");
+  EXPECT_EQ(CheckpointFingerprint(*back), CheckpointFingerprint(c));
+  EXPECT_LT(fs::file_size(dir / "ship.ckpt"), fs::file_size(dir / "last.ckpt"));
+  fs::remove_all(dir);
+}
+
+TEST(ExportCommand, DamagedInputIsAUsageErrorAndWritesNothing) {
+  fs::path dir = fs::temp_directory_path() / ("abcrnn_export_bad_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::string bytes = SerializeCheckpoint(TrainedLookingCheckpoint());
+  ASSERT_TRUE(WriteFileAtomically((dir / "cut.ckpt").string(), bytes.substr(0, bytes.size() / 2)).ok());
+  auto r = testing::RunCommand(testing::Program("abcrnn") + " export " + (dir / "cut.ckpt").string() +
+                                   " -o " + (dir / "out.ckpt").string(),
+                               /*merge_stderr=*/true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("truncated"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "out.ckpt"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace abcrnn
