@@ -23,6 +23,22 @@ TEST(StrictCheckerTest, HeaderLinesAreFieldsJudgedWhenTheyEnd) {
   EXPECT_TRUE(c.AllowsNext("M:6/8\nL:1/8\nK:Dmix", "\n"));
 }
 
+TEST(StrictCheckerTest, UnknownFieldLettersAndAKeyBeforeMeterAndUnitAreMasked) {
+  StrictChecker c;
+  // Seen from a trained model before this rule: "p:..." and "f:-" lines in place of M:, which
+  // the parser only warns about and which left the tune without a meter to check bars against.
+  EXPECT_FALSE(c.AllowsNext("", "p"));
+  EXPECT_FALSE(c.AllowsNext("M:6/8\n", "f"));
+  EXPECT_FALSE(c.AllowsNext("", "K"));
+  EXPECT_FALSE(c.AllowsNext("M:6/8\n", "K"));
+  EXPECT_TRUE(c.AllowsNext("M:6/8\nL:1/8\n", "K"));
+  EXPECT_TRUE(c.AllowsNext("M:6/8\nL:1/8\n", "R"));  // kept fields (--keep-fields) are fine
+  EXPECT_TRUE(c.AllowsNext(kHeader + "abc def|\n", "v"));   // v: the up-bow decoration
+  EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|\nf", ":"));
+  EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|\nV", ":"));  // one voice
+  EXPECT_TRUE(c.AllowsNext(kHeader + "abc def|\nK", ":"));
+}
+
 TEST(StrictCheckerTest, NoBlankLinesAndNoXLines) {
   StrictChecker c;
   EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|\n", "\n"));

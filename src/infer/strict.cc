@@ -3,6 +3,7 @@
 #include "abcrnn/infer/strict.h"
 
 #include <cctype>
+#include <cstring>
 
 #include "abcrnn/abc/parser.h"
 
@@ -28,6 +29,22 @@ bool IsFieldLine(std::string_view line) {
 // A line still being typed in the header: "", "M", "M:...".
 bool CouldBeFieldLine(std::string_view line) {
   return line.empty() || (std::isalpha(static_cast<unsigned char>(line[0])) && (line.size() == 1 || line[1] == ':'));
+}
+
+// The field letters a generated tune may use: ABC 2.1's header and body fields, less X: (ours to
+// write) and V: (one voice). Unknown letters would only be warnings to the parser, and a model
+// that writes "p:..." or "f:-" lines would escape the bar checks with them.
+bool KnownFieldLetter(char c) { return c != 0 && std::strchr("ABCDFGHIKLMNOPQRSTUWZw", c) != nullptr; }
+
+// True when a line of `text` starts with `field` ("M:").
+bool HasFieldLine(std::string_view text, const char* field) {
+  for (size_t start = 0; start < text.size();) {
+    if (text.compare(start, 2, field) == 0) return true;
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return false;
 }
 
 // True when a complete "K:" line (newline included) is in `text`: the header is over.
@@ -67,10 +84,17 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
   if (line.size() >= 2 && line[0] == 'X' && line[1] == ':') return false;        // X: is ours to write
   if (!HeaderDone(s)) {
     if (!CouldBeFieldLine(line)) return false;
+    if (!line.empty() && !KnownFieldLetter(line[0])) return false;
+    // The training form's header: M: and L: come before K: (abc/clean.h).
+    if (!line.empty() && line[0] == 'K') {
+      std::string_view before = std::string_view(s).substr(0, s.size() - line.size());
+      if (!HasFieldLine(before, "M:") || !HasFieldLine(before, "L:")) return false;
+    }
     if (next != "\n") return true;  // the line is judged when it ends
     // Every finished header line must parse; only the K: is still missing.
     return !HasErrorsOtherThan(Parse(s, true), DiagnosticKind::kMissingKey);
   }
+  if (IsFieldLine(line) && !KnownFieldLetter(line[0])) return false;
   if (IsFieldLine(line) && next != "\n") return true;  // a field in the music: judged at its end
   if (ValidWithFullBars(Parse(s, true))) return true;
   // A last token that a bar line completes (":" of ":|", "|" of "||" ...).

@@ -12,7 +12,8 @@ namespace abcrnn {
 class StrictChecker {
  public:
   // True when `text` + `next` (one character as UTF-8, not <bos>/<eos>) can still become a valid
-  // tune: no blank line (it would end the tune), no X: line, header lines (before the K: line is
+  // tune: no blank line (it would end the tune), no X: line, only ABC 2.1 field letters (no X:, V:
+  // or unknown ones), M: and L: before K:, header lines (before the K: line is
   // complete) are fields and parse once their line ends, and music parses in prefix mode without
   // errors (syntax, overfull bars, endings without repeats, ...), allowing a last token that a bar
   // line would complete (":" of ":|"). A field line in the music is judged when it ends.
