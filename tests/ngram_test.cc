@@ -154,8 +154,8 @@ TEST(RngTest, SameSeedSameStreamAndUniformInUnitInterval) {
     EXPECT_LT(u, 1.0);
   }
   // splitmix64 reference value (Vigna's splitmix64.c with state 0): 0xE220A8397B1DCDAF.
-  uint64_t state = 0;
-  EXPECT_EQ(Rng::SplitMix64(&state), 0xE220A8397B1DCDAFull);
+  // One step from state 0 adds the golden gamma, then mixes.
+  EXPECT_EQ(SplitMix64Mix(0x9E3779B97F4A7C15ull), 0xE220A8397B1DCDAFull);
 }
 
 }  // namespace
