@@ -58,22 +58,10 @@ std::string DropReason(const abc::Tune& tune) {
   return "";
 }
 
-abc::WriteOptions WriteOptionsFor(const CleanOptions& o) {
-  abc::WriteOptions w = abc::WriteOptions::Training();
-  w.fields = o.keep_fields;
-  w.comments = o.keep_comments;
-  w.lyrics = o.keep_lyrics;
-  w.chord_symbols = o.keep_chord_symbols;
-  w.decorations = o.keep_decorations;
-  w.grace_notes = o.keep_grace_notes;
-  w.slurs = o.keep_slurs;
-  return w;
-}
-
 class Cleaner {
  public:
   explicit Cleaner(const CleanOptions& options)
-      : options_(options), write_(WriteOptionsFor(options)) {}
+      : options_(options), write_(TrainingWriteOptions(options)) {}
 
   Status Init() {
     if (options_.transpose_to.empty()) return Status::OK();
@@ -182,6 +170,18 @@ std::string FormatCleanReport(const CleanReport& report) {
   for (size_t i = 0; i < reasons.size(); ++i)
     s += (i ? ", " : " ") + std::to_string(reasons[i].second) + " " + reasons[i].first;
   return s;
+}
+
+abc::WriteOptions TrainingWriteOptions(const CleanOptions& o) {
+  abc::WriteOptions w = abc::WriteOptions::Training();
+  w.fields = o.keep_fields;
+  w.comments = o.keep_comments;
+  w.lyrics = o.keep_lyrics;
+  w.chord_symbols = o.keep_chord_symbols;
+  w.decorations = o.keep_decorations;
+  w.grace_notes = o.keep_grace_notes;
+  w.slurs = o.keep_slurs;
+  return w;
 }
 
 }  // namespace abcrnn

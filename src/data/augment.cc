@@ -6,29 +6,11 @@
 #include "abcrnn/abc/writer.h"
 
 namespace abcrnn {
-namespace {
-
-// The writer settings the cleaner used (CleanOptions -> WriteOptions::Training with the kept
-// categories), so a copy differs from its original only by the transposition.
-abc::WriteOptions WriteOptionsFor(const CleanOptions& o) {
-  abc::WriteOptions w = abc::WriteOptions::Training();
-  w.fields = o.keep_fields;
-  w.comments = o.keep_comments;
-  w.lyrics = o.keep_lyrics;
-  w.chord_symbols = o.keep_chord_symbols;
-  w.decorations = o.keep_decorations;
-  w.grace_notes = o.keep_grace_notes;
-  w.slurs = o.keep_slurs;
-  return w;
-}
-
-}  // namespace
-
 AugmentResult AugmentByTransposition(const std::vector<std::string>& tunes, const std::vector<int>& semitones,
                                      const CleanOptions& clean) {
   AugmentResult r;
   r.tunes = tunes;
-  const abc::WriteOptions w = WriteOptionsFor(clean);
+  const abc::WriteOptions w = TrainingWriteOptions(clean);
   abc::ParseOptions p;
   p.check_bars = false;
   p.keep_text = false;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "abcrnn/abc/writer.h"
 #include "abcrnn/util/status.h"
 
 namespace abcrnn {
@@ -64,6 +65,10 @@ CleanResult CleanText(std::string_view text, const std::string& source,
 // duplicates detected across all of them. IOError/NotFound when a path cannot be read,
 // InvalidArgument for a transpose_to that is not a tonic ("C", "F#", "Bb").
 Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const CleanOptions& options);
+
+// The writer settings of the training form with the categories `options` keeps: what the
+// cleaner writes, and what augmentation must write so a copy differs only by its transposition.
+abc::WriteOptions TrainingWriteOptions(const CleanOptions& options);
 
 // "kept 980 of 1034 tunes; dropped 54: 30 overfull-bar, 20 duplicate, 4 errors" style text.
 std::string FormatCleanReport(const CleanReport& report);
