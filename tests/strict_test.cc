@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "abcrnn/abc/clean.h"
+#include "support/paths.h"
+
 namespace abcrnn {
 namespace {
 
@@ -77,6 +80,30 @@ TEST(StrictCheckerTest, ATuneIsCompleteOnlyAtAClosingBarLine) {
   EXPECT_FALSE(c.IsComplete(kHeader + "|"));                  // no note
   EXPECT_FALSE(c.IsComplete("M:6/8\nL:1/8\n"));               // no K:
   EXPECT_FALSE(c.IsComplete(kHeader + "abc defg|"));          // overfull
+}
+
+// Strict mode lets a tune end only on a closing bar line with its repeats closed; the training
+// form must teach the model such endings, or the model's wish to end is masked and the tune runs
+// on to the length limit. Every cleaned tune ends on a bar line; the few that strict mode would
+// still not end are tunes with a "::" part never closed (by ABC, an open repeat) or a short bar
+// in the middle (kUnderfullBar), which strict mode masks as the issue asks.
+TEST(StrictCorpus, CleanedTunesEndOnABarLineWhereStrictModeLetsThemEnd) {
+  ABCRNN_REQUIRE_CORPUS();
+  auto cleaned = CleanFiles({testing::CorpusDir()}, CleanOptions{});
+  ASSERT_TRUE(cleaned.ok()) << cleaned.status().message();
+  ASSERT_GT(cleaned->tunes.size(), 8000u);
+  StrictChecker c;
+  size_t complete = 0;
+  for (const CleanedTune& t : cleaned->tunes) {
+    const size_t last = t.text.find_last_not_of(" \n");
+    ASSERT_NE(last, std::string::npos);
+    EXPECT_TRUE(t.text[last] == '|' || t.text[last] == ']') << t.source << " X:" << t.x << "\n" << t.text;
+    complete += c.IsComplete(t.text);
+  }
+  const double share = static_cast<double>(complete) / cleaned->tunes.size();
+  std::printf("strict mode would end %zu of %zu cleaned tunes (%.1f%%)\n", complete, cleaned->tunes.size(),
+              100 * share);
+  EXPECT_GT(share, 0.95);
 }
 
 }  // namespace

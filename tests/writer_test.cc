@@ -69,6 +69,21 @@ TEST(WriterTrainingForm, KeepsTheSharpAGraceNoteCarriedWhenDroppingIt) {
             "M:2/4\nL:1/8\nK:C\n^f2 F2|F4|\n");
 }
 
+TEST(WriterTrainingForm, ClosesALastBarLeftOpenAndOnlyThat) {
+  // Essen-style music whose last line ends without a bar line gets "|]" after its last note, on
+  // the same line and before trailing comment or field lines.
+  EXPECT_EQ(Rewrite("X:1\nM:2/4\nL:1/8\nK:C\nc|BA G2|F2\nE|D2 C2\n", WriteOptions::Training()),
+            "M:2/4\nL:1/8\nK:C\nc|BA G2|F2\nE|D2 C2|]\n");
+  EXPECT_EQ(Rewrite("X:1\nM:2/4\nL:1/8\nK:C\nD2 C2\nK:G\n", WriteOptions::Training()),
+            "M:2/4\nL:1/8\nK:C\nD2 C2|]\nK:G\n");
+  // A tune that already ends on a bar line, of any kind, is left as it is.
+  for (const char* music : {"D2 C2|\n", "D2 C2:|\n", "D2 C2|]\n", "|:D2 C2:|\n", "D2 C2||\n"})
+    EXPECT_EQ(Rewrite(std::string("X:1\nM:2/4\nL:1/8\nK:C\n") + music, WriteOptions::Training()),
+              std::string("M:2/4\nL:1/8\nK:C\n") + music);
+  // Only the training form does it: the formatter keeps the source's ending.
+  EXPECT_EQ(Rewrite("X:1\nM:2/4\nL:1/8\nK:C\nD2 C2\n"), "X:1\nM:2/4\nL:1/8\nK:C\nD2 C2\n");
+}
+
 TEST(Writer, KeepsInlineFieldsAndBodyKeyChanges) {
   EXPECT_EQ(Rewrite("X:1\nM:3/4\nL:1/4\nK:G\nGAB|[M:2/4]cd|\nK:Dm\nDE|\n"),
             "X:1\nM:3/4\nL:1/4\nK:G\nGAB|[M:2/4]cd|\nK:Dm\nDE|\n");

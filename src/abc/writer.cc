@@ -201,9 +201,15 @@ class TuneWriter {
   std::string Write() {
     WriteHeader();
     if (tune_.voices.size() == 1 && tune_.voices[0].id.empty()) {
+      const Voice& v = tune_.voices[0];
       VoiceState st;
-      Start(tune_.voices[0], &st);
-      WriteElements(tune_.voices[0], 0, tune_.voices[0].elements.size(), &st);
+      Start(v, &st);
+      // With close_last_bar, the music up to its last symbol, "|]" when that leaves a bar open,
+      // then what follows (spaces, line breaks, comment and field lines).
+      const size_t end = o_.close_last_bar ? EndOfMusic(v) : v.elements.size();
+      WriteElements(v, 0, end, &st);
+      if (o_.close_last_bar && st.mid_bar) out_.Put("|]", Tok::kBar);
+      WriteElements(v, end, v.elements.size(), &st);
       return out_.Finish();
     }
     // Several voices: their lines interleaved as the source wrote them (each voice's elements
@@ -294,6 +300,20 @@ class TuneWriter {
           out_.Line(std::string(1, f.letter) + ":" + f.value);
     }
     out_.Line("K:" + KeyText(tune_.initial.key));
+  }
+
+  // One past the voice's last element that is not a space, line break, comment or field line.
+  static size_t EndOfMusic(const Voice& v) {
+    size_t end = v.elements.size();
+    while (end > 0) {
+      const Element& e = v.elements[end - 1];
+      const auto* fc = e.get_if<FieldChange>();
+      const bool trailing = e.kind() == ElementKind::kSpace || e.kind() == ElementKind::kLineBreak ||
+                            e.kind() == ElementKind::kComment || (fc && !fc->is_inline);
+      if (!trailing) break;
+      --end;
+    }
+    return end;
   }
 
   struct VoiceState {
@@ -442,6 +462,7 @@ WriteOptions WriteOptions::Training() {
   o.write_x = false;
   o.fields = o.comments = o.lyrics = o.chord_symbols = o.decorations = o.grace_notes = o.slurs =
       false;
+  o.close_last_bar = true;
   return o;
 }
 

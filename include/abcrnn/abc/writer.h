@@ -23,7 +23,10 @@ struct WriteOptions {
   bool decorations = true;    // ~ . T !trill! +fermata+ ...
   bool grace_notes = true;    // {gag}
   bool slurs = true;          // ( )
-  // The training form's settings: only M:, L:, K: and the music.
+  // Ends a single-voice tune whose music stops after a note or rest (no bar line after its last
+  // bar) with "|]", so every tune ends on a bar line: a model learns one way to end a tune.
+  bool close_last_bar = false;
+  // The training form's settings: only M:, L:, K: and the music, the last bar closed.
   static WriteOptions Training();
 };
 
