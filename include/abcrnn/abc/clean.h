@@ -1,6 +1,7 @@
 // Cleaning ABC into the training form: the contract between `abcrnn clean`, `abcrnn train` and
 // generation. The training form of a tune is canonical ABC text: the header lines M:, L:, K:
-// (normalised) then the music, with normalised spacing and line breaks, ending in "\n"; no X:
+// (normalised) then the music, with normalised spacing and line breaks, its last bar closed by a
+// bar line ("|]" added where the source left it open), ending in "\n"; no X:
 // and no other fields unless kept by an option. Implemented in src/abc/clean*.cc.
 #pragma once
 
