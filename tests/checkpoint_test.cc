@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "abcrnn/util/file.h"
+#include "ckpt/crc32.h"
 
 namespace abcrnn {
 namespace {
@@ -32,6 +33,20 @@ Checkpoint MakeCheckpoint(int layers = 2, int hidden = 8, int embed = 5) {
   c.metadata_json = R"({"step":12,"note":"é"})";
   c.trainer_state_json = R"({"position":3})";
   return c;
+}
+
+TEST(Crc32Test, SlicingByEightEqualsTheBitwiseDefinitionAtEveryLengthAndAlignment) {
+  EXPECT_EQ(Crc32("123456789", 9), 0xCBF43926u);  // the CRC-32 check value
+  EXPECT_EQ(Crc32Bitwise("123456789", 9), 0xCBF43926u);
+  EXPECT_EQ(Crc32("", 0), 0u);
+  std::mt19937 gen(7);
+  std::vector<unsigned char> buf(300);
+  for (auto& b : buf) b = static_cast<unsigned char>(gen());
+  for (size_t offset = 0; offset < 8; ++offset)
+    for (size_t n = 0; n + offset <= buf.size(); n += 1 + n / 16)
+      ASSERT_EQ(Crc32(buf.data() + offset, n), Crc32Bitwise(buf.data() + offset, n)) << offset << " " << n;
+  // Continuing a CRC over pieces equals the CRC of the whole.
+  EXPECT_EQ(Crc32(buf.data() + 100, 200, Crc32(buf.data(), 100)), Crc32(buf.data(), 300));
 }
 
 TEST(CheckpointTest, RoundTripKeepsEverythingBitForBit) {

@@ -40,6 +40,24 @@ TEST_F(FileTest, WriteIntoMissingFolderIsAnIOErrorNamingThePath) {
   EXPECT_NE(s.message().find(path), std::string::npos);
 }
 
+TEST_F(FileTest, ReadReturnsEveryByteOfLargeAndEmptyFilesAndOfPipes) {
+  std::string big(3 * 1000 * 1000 + 7, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 2654435761u >> 13);
+  const std::string path = (dir_ / "big.bin").string();
+  ASSERT_TRUE(WriteFileAtomically(path, big).ok());
+  auto read = ReadFile(path);
+  ASSERT_TRUE(read.ok());
+  EXPECT_TRUE(*read == big);
+  ASSERT_TRUE(WriteFileAtomically(path, "").ok());
+  read = ReadFile(path);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(*read, "");
+  // Not a regular file: no size from fstat, read to its end.
+  auto proc = ReadFile("/proc/self/status");
+  ASSERT_TRUE(proc.ok());
+  EXPECT_NE(proc->find("Name:"), std::string::npos);
+}
+
 TEST_F(FileTest, ReadMissingFileIsAnIOError) {
   auto r = ReadFile((dir_ / "missing.abc").string());
   EXPECT_FALSE(r.ok());

@@ -257,10 +257,17 @@ Result<Checkpoint> ReadCheckpoint(const std::string& path) {
 }
 
 std::string CheckpointFingerprint(const Checkpoint& ckpt) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a 64
+  // FNV-1a 64 taken a 64-bit little-endian word at a time (then byte by byte for the tail): the
+  // weights are megabytes and this runs at every sampler start.
+  uint64_t h = 1469598103934665603ull;
   auto mix = [&h](const void* data, size_t n) {
     const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+    for (; n >= 8; n -= 8, p += 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = (h ^ w) * 1099511628211ull;
+    }
+    for (; n > 0; --n, ++p) h = (h ^ *p) * 1099511628211ull;
   };
   for (const auto& s : ckpt.vocab.symbols()) mix(s.data(), s.size() + 1);
   for (const auto& t : ckpt.weights) {

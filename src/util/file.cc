@@ -39,10 +39,28 @@ Result<std::string> ReadFile(const std::string& path) {
     ss << std::cin.rdbuf();
     return ss.str();
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError(path + ": cannot open for reading: " + Errno());
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::IOError(path + ": read failed: " + Errno());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(path + ": cannot open for reading: " + Errno());
+  // Sized from fstat and read in large blocks (a checkpoint is megabytes: this is on the
+  // sampler's start-up path); a file that grows or is not a regular file is read to its end.
+  struct stat st {};
+  std::string data;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) data.resize(static_cast<size_t>(st.st_size));
+  size_t used = 0;
+  for (;;) {
+    if (used == data.size()) data.resize(std::max<size_t>(data.size() * 2, 1 << 16));
+    const ssize_t n = ::read(fd, &data[used], data.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string why = Errno();
+      ::close(fd);
+      return Status::IOError(path + ": read failed: " + why);
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  data.resize(used);
   return data;
 }
 
