@@ -13,8 +13,9 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
       ->group(data);
   app.add_option("--valid-fraction", t.valid_fraction, "Share of tunes kept for validation, chosen by a hash of "
                  "each cleaned tune")->capture_default_str()->group(data);
-  app.add_option("--batching", o.batching, "pack: tunes end to end in --batch lanes, state carried; bucket: tunes "
-                 "of similar length side by side, padded and masked")->check(CLI::IsMember({"pack", "bucket"}))
+  app.add_option("--batching", o.batching, "bucket: tunes of similar length side by side, each from a zero state "
+                 "as in generation, padded and masked; pack: tunes end to end in --batch lanes, state carried "
+                 "across tunes (no padding, but a model that has rarely seen a tune start from a zero state)")->check(CLI::IsMember({"bucket", "pack"}))
       ->capture_default_str()->group(data);
   app.add_option("--augment-transpose", t.augment_transpose, "Also train on every training tune transposed by "
                  "these semitones, e.g. -2,2,5 (validation tunes are never augmented)")->delimiter(',')->group(data);

@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/file.h"
 #include "model/char_lstm.h"
 #include "torch/tiny_tunes.h"
@@ -72,6 +74,43 @@ TEST(TrainerTest, TinyModelLearnsAHandfulOfTunesWellBelowTheUnigramEntropy) {
             << evals.front().valid_bits << "\n";
   EXPECT_FALSE(evals.back().sample.empty());
   EXPECT_NEAR(evals.back().valid_bits, evals.back().valid_loss / std::log(2.0), 1e-12);
+}
+
+// P(first character of every tune | <bos>) from a zero state: how generation starts a tune.
+double StartProbability(Batching batching, const std::string& dir) {
+  TrainOptions o = Tiny(FreshDir(dir));
+  o.batching = batching;
+  o.steps = 200;
+  Corpus c = TinyCorpus(30, o.valid_fraction);
+  auto r = Train(o, c, {});
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return 0;
+  auto ck = ReadCheckpoint(r->last_checkpoint);
+  EXPECT_TRUE(ck.ok()) << ck.status().ToString();
+  if (!ck.ok()) return 0;
+  const int m = ck->vocab.Encode("M").value().at(0);
+  auto weights = LstmWeightsFromCheckpoint(*ck);
+  EXPECT_TRUE(weights.ok());
+  ReferenceLstm engine(std::move(weights).value());
+  ReferenceLstm::State state = engine.InitialState();
+  std::vector<float> logits(engine.config().vocab_size);
+  engine.Step(Vocab::kBos, &state, logits.data());
+  double top = *std::max_element(logits.begin(), logits.end()), sum = 0;
+  for (float l : logits) sum += std::exp(l - top);
+  return std::exp(logits[m] - top) / sum;
+}
+
+// Generation starts every tune from a zero state and <bos>; the default layout must train that
+// start. Packed lanes start a tune from the previous tune's state (a lane's first tune aside): a
+// 2 x 384 model packed on the corpus gave 'M', every tune's first character, 27% after <bos>
+// from a zero state, and 17 of 300 sampled headers were well formed.
+TEST(TrainerTest, DefaultLayoutTeachesTheTuneStartFromTheZeroStateGenerationUses) {
+  ASSERT_EQ(TrainOptions{}.batching, Batching::kBucket);
+  const double bucket = StartProbability(Batching::kBucket, "start_bucket");
+  const double pack = StartProbability(Batching::kPack, "start_pack");
+  std::cout << "P('M' | <bos>, zero state) after 200 steps: bucket " << bucket << ", pack " << pack << "\n";
+  EXPECT_GT(bucket, 0.5);
+  EXPECT_GT(bucket, pack);
 }
 
 TEST(TrainerTest, CheckpointsDescribeTheRunAndMetricsHaveOneLinePerValidation) {
