@@ -5,6 +5,7 @@
 #    and the training tunes (novelty); the real held-out tunes judged the same way as a yardstick;
 #  - how many raw (--no-strict) LSTM tunes pass `abcrnn check`, and strict mode's masked mass.
 # Usage: scripts/model_card.sh [OUT_DIR]   (default build/model-card; needs ../shared/data)
+#   TEMPERATURE=0.9 samples the LSTM's tunes at another temperature (default: generate's own, 1).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$here/build}
@@ -12,14 +13,15 @@ data=${DATA:-$here/../shared/data}
 out=${1:-$build/model-card}
 model=${MODEL:-$here/models/default.ckpt}
 abcrnn="$build/abcrnn"
+temperature=${TEMPERATURE:-1}
 mkdir -p "$out"
 set -x
 "$abcrnn" baseline "$data" --order 10 --sample 1000 --seed 1 -o "$out/ngram.abc" \
   --split-out "$out/split" > "$out/baseline.txt" 2>&1
 "$abcrnn" score --model "$model" "$out/split-valid.abc" > "$out/lstm-score.txt"
 # Exit code 1 when some strict tune found no valid ending (they are still written, and counted).
-"$abcrnn" generate --model "$model" --num 1000 --seed 1 --stats --out "$out/lstm.abc" 2> "$out/lstm-strict.txt" || [ $? -eq 1 ]
-"$abcrnn" generate --model "$model" --num 1000 --seed 1 --no-strict --out "$out/lstm-raw.abc"
+"$abcrnn" generate --model "$model" --num 1000 --seed 1 --temperature "$temperature" --stats --out "$out/lstm.abc" 2> "$out/lstm-strict.txt" || [ $? -eq 1 ]
+"$abcrnn" generate --model "$model" --num 1000 --seed 1 --temperature "$temperature" --no-strict --out "$out/lstm-raw.abc"
 "$abcrnn" check "$out/lstm-raw.abc" 2>&1 | grep -A100 '^tunes read' > "$out/lstm-raw-check.txt" || true
 for set in lstm ngram split-valid; do
   "$abcrnn" eval "$out/$set.abc" --reference "$out/split-valid.abc" --train "$out/split-train.abc" \
