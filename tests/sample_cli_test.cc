@@ -144,6 +144,18 @@ TEST_F(SampleCliTest, ClosedPipeEndsQuietlyWithExitCode0) {
   EXPECT_EQ(ReadText(err), "");
 }
 
+TEST_F(SampleCliTest, StrictModeNeverPrintsATuneWithoutAValidEnding) {
+  // One character of music after the prime: no tune can end validly, so every tune is dropped and
+  // replaced until the budget of 20 x --num streams is spent; nothing is printed, exit code 1.
+  const std::string out = (dir_ / "none.abc").string();
+  const std::string err = (dir_ / "err.txt").string();
+  auto r = Generate("--seed 3 --num 2 --length 17 --rhythm jig --key D --stats --out " + out, err);
+  EXPECT_EQ(r.exit_code, 1) << ReadText(err);
+  EXPECT_NE(ReadText(err).find("only 0 of 2 tunes found a valid ending after 40 tries"), std::string::npos)
+      << ReadText(err);
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST_F(SampleCliTest, StrictTunesAllPassAbcrnnCheck) {
   // A random-weight model writes noise; strict mode must still print only valid tunes.
   const std::string out = (dir_ / "strict.abc").string();

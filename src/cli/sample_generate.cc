@@ -167,6 +167,12 @@ int Run(const GenerateCliOptions& o) {
   bool reader_gone = false;
   auto sink = [&](const GeneratedTune& t) {
     if (accepted >= o.num) return false;
+    if (t.failed) {  // strict mode found no valid ending: never printed, replaced like a copy
+      ++failed;
+      spdlog::info("tune {} (seed {}): no valid ending found in {} attempts; dropped, sampling another",
+                   t.index + 1, o.seed, t.attempts);
+      return true;
+    }
     if (guard) {
       int run = 0;
       std::string from;
@@ -183,11 +189,6 @@ int Run(const GenerateCliOptions& o) {
     first_rejected += t.first_rejected;
     retried += t.attempts > 1;
     cut += !t.ended;
-    if (t.failed) {
-      ++failed;
-      spdlog::warn("tune {} (seed {}): no valid ending found in {} attempts; printed as is, not valid ABC",
-                   t.index + 1, o.seed, t.attempts);
-    }
     const int x = o.first + accepted;
     const std::string title = "Generated " + std::to_string(x);
     const std::string remake = RemakeLine(o, g.prime, model->fingerprint, t.index);
@@ -245,16 +246,23 @@ int Run(const GenerateCliOptions& o) {
     }
     return true;
   };
-  // Tunes the guard drops are replaced by the next random streams (first + num, ...), so every
-  // kept tune can still be made again alone with its --first. At most 20 times --num in all.
+  // Tunes the guard drops, and strict tunes without a valid ending, are replaced by the next
+  // random streams (first + num, ...), so every kept tune can still be made again alone with its
+  // --first. At most 20 times --num in all.
   const int64_t budget = 20 * static_cast<int64_t>(std::max(o.num, 1));
   int64_t next = o.first;
+  bool exhausted = false;  // the budget ran out: the tunes found so far are still written, exit 1
   while (accepted < o.num && !reader_gone && !write_failed) {
     if (next - o.first >= budget) {
-      spdlog::error("novelty guard: only {} of {} tunes copy at most {} bars after {} tries; raise "
-                    "--max-copied-bars or lower --temperature's pull towards the data",
-                    accepted, o.num, o.max_copied_bars, budget);
-      return kExitFindings;
+      exhausted = true;
+      if (guard)
+        spdlog::error("only {} of {} tunes were valid and copied at most {} bars after {} tries ({} without a "
+                      "valid ending, {} copies); raise --max-copied-bars or change --temperature",
+                      accepted, o.num, o.max_copied_bars, budget, failed, dropped);
+      else
+        spdlog::error("only {} of {} tunes found a valid ending after {} tries; raise --length or lower "
+                      "--temperature", accepted, o.num, budget);
+      break;
     }
     g.first = static_cast<int>(next);
     g.num = o.num - accepted;
@@ -272,18 +280,19 @@ int Run(const GenerateCliOptions& o) {
   if (o.stats && o.strict)
     std::fprintf(stderr,
                  "strict: %d tunes, %lld draws, %lld first draws masked out (%.3f%% of draws: the model's "
-                 "mass on invalid characters), %d restarted, %d cut at the length limit, %d failed\n",
+                 "mass on invalid characters), %d restarted, %d cut at the length limit, %d failed and "
+                 "replaced\n",
                  tunes, static_cast<long long>(draws), static_cast<long long>(first_rejected),
                  draws ? 100.0 * first_rejected / draws : 0.0, retried, cut, failed);
   if (reader_gone) return kExitOk;
-  if (!o.out.empty() && o.format != "midi") {
+  if (!o.out.empty() && o.format != "midi" && accepted > 0) {
     Status w = WriteFileAtomically(o.out, file_text);
     if (!w.ok()) {
       spdlog::error("{}", w.ToString());
       return kExitUsage;
     }
   }
-  return failed > 0 ? kExitFindings : kExitOk;
+  return exhausted ? kExitFindings : kExitOk;
 }
 
 }  // namespace
