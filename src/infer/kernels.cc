@@ -148,15 +148,18 @@ TileFn PickTile1(int panels) {
 void GemmAvx2(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy, int p0, int p1) {
   const size_t stride = static_cast<size_t>(w.cols) * kPanel;
   const int K = w.cols;
-  int b = 0;
-  // Blocks of 4 rows x 3 panels: 12 accumulators, each weight load used 4 times.
-  for (; b + 4 <= n; b += 4)
-    for (int p = p0; p < p1; p += 3) {
-      const int np = std::min(3, p1 - p);
-      PickTile4(np)(w.data.data() + p * stride, stride, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
-    }
+  // Blocks of 4 rows x 3 panels: 12 accumulators, each weight load used 4 times. Panels outside,
+  // rows inside: a group of 3 panels (3 x K x 32 bytes, 48 KB at K = 512) stays in L1/L2 while
+  // every block of rows uses it, so the matrix crosses from L3 once per step, not once per block.
+  const int full = n / 4 * 4;
+  for (int p = p0; p < p1; p += 3) {
+    const int np = std::min(3, p1 - p);
+    const TileFn tile = PickTile4(np);
+    for (int b = 0; b < full; b += 4)
+      tile(w.data.data() + p * stride, stride, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
+  }
   // Leftover rows one at a time, 8 panels per pass (8 independent chains hide the FMA latency).
-  for (; b < n; ++b)
+  for (int b = full; b < n; ++b)
     for (int p = p0; p < p1; p += 8) {
       const int np = std::min(8, p1 - p);
       PickTile1(np)(w.data.data() + p * stride, stride, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
