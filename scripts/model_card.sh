@@ -5,7 +5,7 @@
 #    and the training tunes (novelty); the real held-out tunes judged the same way as a yardstick;
 #  - how many raw (--no-strict) LSTM tunes pass `abcrnn check`, and strict mode's masked mass.
 # Usage: scripts/model_card.sh [OUT_DIR]   (default build/model-card; needs ../shared/data)
-#   TEMPERATURE=0.9 samples the LSTM's tunes at another temperature (default: generate's own, 1).
+#   TEMPERATURE=0.9 samples the LSTM's tunes at another temperature (default: generate's own, 0.8).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$here/build}
@@ -13,7 +13,7 @@ data=${DATA:-$here/../shared/data}
 out=${1:-$build/model-card}
 model=${MODEL:-$here/models/default.ckpt}
 abcrnn="$build/abcrnn"
-temperature=${TEMPERATURE:-1}
+temperature=${TEMPERATURE:-0.8}
 mkdir -p "$out"
 set -x
 "$abcrnn" baseline "$data" --order 10 --sample 1000 --seed 1 -o "$out/ngram.abc" \

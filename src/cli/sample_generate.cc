@@ -23,7 +23,9 @@ struct GenerateCliOptions {
   int first = 0;
   int num = 1;
   int length = 1000;
-  double temperature = 1.0;
+  // 0.8 by measurement on the shipped model (models/README.md): against temperature 1 it ends on
+  // the tonic more often (51.8% against 39.0%) and its style overlaps beat the n-gram's on all five.
+  double temperature = 0.8;
   int top_k = 0;
   double top_p = 1.0;
   std::string prime;
@@ -309,7 +311,7 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--first", o->first, "Index of the first tune (remakes tune N of a run: --first N --num 1)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--length", o->length, "Most characters per tune (prime included)")->check(CLI::PositiveNumber);
-  sub->add_option("--temperature", o->temperature, "Sampling temperature; 0 = always the most likely")
+  sub->add_option("--temperature", o->temperature, "Sampling temperature: 1 = the model's own distribution, lower = safer; 0 = always the most likely")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--top-k", o->top_k, "Sample among the k most likely characters only; 0 = all")
       ->check(CLI::NonNegativeNumber);
