@@ -14,8 +14,9 @@ namespace abcrnn {
 
 // One layer, time-major. x (T,B,E) float32 CPU; h0, c0 (B,H) or undefined (zeros); w_ih (4H,E),
 // w_hh (4H,H), b_ih, b_hh (4H). Returns y (T,B,H) and the state after the last step h, c (B,H),
-// all differentiable with respect to every input. Deterministic for a given thread count.
-// y shares memory with what backward reads: do not modify it in place.
+// all differentiable with respect to every input (first derivatives only: no double backward).
+// Deterministic for a given thread count. y shares memory with what backward reads: do not
+// modify it in place.
 std::tuple<at::Tensor, at::Tensor, at::Tensor> FusedLstmLayer(
     const at::Tensor& x, const at::Tensor& h0, const at::Tensor& c0, const at::Tensor& w_ih,
     const at::Tensor& w_hh, const at::Tensor& b_ih, const at::Tensor& b_hh);
