@@ -24,8 +24,13 @@ double Now() {
 
 int main(int argc, char** argv) {
   int64_t layers = 2, hidden = 256, batch = 64, seq = 128, reps = 5, threads = 1;
+  std::string only;  // --only fused|reference: one kernel (for profilers)
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
+    if (a == "--only") {
+      only = argv[i + 1];
+      continue;
+    }
     const int64_t v = std::atoll(argv[i + 1]);
     if (a == "--layers")
       layers = v;
@@ -52,6 +57,7 @@ int main(int argc, char** argv) {
   double best[2][2] = {{1e30, 1e30}, {1e30, 1e30}};  // [fused][forward, backward]
   for (int64_t r = 0; r < reps + 1; ++r) {
     for (int fused = 0; fused < 2; ++fused) {
+      if (!only.empty() && only != (fused ? "fused" : "reference")) continue;
       const double t0 = Now();
       torch::Tensor y =
           fused ? std::get<0>(abcrnn::FusedLstm(x, {}, {}, lstm->all_weights(), 0, true))
@@ -66,11 +72,14 @@ int main(int argc, char** argv) {
     }
   }
   for (int fused = 0; fused < 2; ++fused)
-    std::printf(
-        "{\"kernel\": \"%s\", \"layers\": %lld, \"hidden\": %lld, \"batch\": %lld, \"seq\": %lld, "
-        "\"threads\": %lld, \"forward_ms\": %.1f, \"backward_ms\": %.1f}\n",
-        fused ? "fused" : "reference", static_cast<long long>(layers),
-        static_cast<long long>(hidden), static_cast<long long>(batch), static_cast<long long>(seq),
-        static_cast<long long>(threads), best[fused][0] * 1e3, best[fused][1] * 1e3);
+    if (only.empty() || only == (fused ? "fused" : "reference"))
+      std::printf(
+          "{\"kernel\": \"%s\", \"layers\": %lld, \"hidden\": %lld, \"batch\": %lld, \"seq\": "
+          "%lld, "
+          "\"threads\": %lld, \"forward_ms\": %.1f, \"backward_ms\": %.1f}\n",
+          fused ? "fused" : "reference", static_cast<long long>(layers),
+          static_cast<long long>(hidden), static_cast<long long>(batch),
+          static_cast<long long>(seq), static_cast<long long>(threads), best[fused][0] * 1e3,
+          best[fused][1] * 1e3);
   return 0;
 }

@@ -4,7 +4,8 @@
 # (embedding = hidden, as the reference). Both time STEPS steps after 2 untimed warm-up steps.
 # The reference is quoted at its best of --threads 1 and 2; abcrnn with --threads 1 and 2 (its
 # OpenMP wait policy is PASSIVE unless OMP_WAIT_POLICY is set; ACTIVE shows the spinning), with its
-# fused LSTM (the default) and, at --threads 1, with torch::nn::LSTM (--reference-lstm).
+# fused LSTM (the default) and, at --threads 1, with torch::nn::LSTM (--reference-lstm) and with
+# glibc's default malloc settings (ABCRNN_KEEP_MALLOC=1).
 #   bench/train_bench.sh [STEPS]    (BUILD_DIR, SHARED_DIR override the paths; SLOW=1 adds the
 #                                    spinning --threads 2 runs, minutes each on a busy machine)
 set -euo pipefail
@@ -48,6 +49,7 @@ for shape in "${SHAPES[@]}"; do
     ref "$1" "$2" 1
     ours "$1" "$2" 1
     LSTM=reference ours "$1" "$2" 1
+    ours "$1" "$2" 1 ABCRNN_KEEP_MALLOC=1
     ours "$1" "$2" 2
   done
   [ -n "${SLOW:-}" ] && { ref "$1" "$2" 2; ours "$1" "$2" 2 OMP_WAIT_POLICY=ACTIVE; }
