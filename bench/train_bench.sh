@@ -3,7 +3,9 @@
 # (PyTorch in Python on the same LibTorch), same data, batch 64 x 128, for 2 x 256 and 3 x 512
 # (embedding = hidden, as the reference). Both time STEPS steps after 2 untimed warm-up steps.
 # The reference is quoted at its best of --threads 1 and 2; abcrnn with --threads 1 and 2 (its
-# OpenMP wait policy is PASSIVE unless OMP_WAIT_POLICY is set; ACTIVE shows the spinning).
+# OpenMP wait policy is PASSIVE unless OMP_WAIT_POLICY is set; ACTIVE shows the spinning), with its
+# fused LSTM (the default) and, at --threads 1, with torch::nn::LSTM (--reference-lstm) and with
+# glibc's default malloc settings (ABCRNN_KEEP_MALLOC=1).
 #   bench/train_bench.sh [STEPS]    (BUILD_DIR, SHARED_DIR override the paths; SLOW=1 adds the
 #                                    spinning --threads 2 runs, minutes each on a busy machine)
 set -euo pipefail
@@ -17,17 +19,19 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 # abcrnn-train: validate at step 2 and at the end; chars/s between the two from metrics.jsonl.
+# LSTM=reference (in the environment of the call) runs torch::nn::LSTM instead of the fused layers.
 ours() {  # layers hidden threads [env...]
-  local l=$1 h=$2 t=$3; shift 3
+  local l=$1 h=$2 t=$3 lstm=${LSTM:-fused}; shift 3
+  local flag=(); [ "$lstm" = reference ] && flag=(--reference-lstm)
   env "$@" "$build/abcrnn-train" --data "$data" --out "$out/run" --layers "$l" --hidden "$h" --embed "$h" \
     --batch 64 --seq 128 --steps $((steps + 2)) --eval-every 2 --valid-fraction 0 --sample-chars 0 \
-    --dropout 0 --threads "$t" --quiet 2>/dev/null
-  python3 - "$out/run/metrics.jsonl" "$l" "$h" "$t" "$*" <<'PY'
+    --dropout 0 --threads "$t" "${flag[@]}" --quiet 2>/dev/null
+  python3 - "$out/run/metrics.jsonl" "$l" "$h" "$t" "$*" "$lstm" <<'PY'
 import json, sys
 m = [json.loads(x) for x in open(sys.argv[1])]
 a, b = m[0], m[-1]
 cps = (b["train_chars"] - a["train_chars"]) / (b["train_seconds"] - a["train_seconds"])
-print(json.dumps({"impl": "abcrnn", "layers": int(sys.argv[2]), "hidden": int(sys.argv[3]),
+print(json.dumps({"impl": "abcrnn", "lstm": sys.argv[6], "layers": int(sys.argv[2]), "hidden": int(sys.argv[3]),
                   "threads": int(sys.argv[4]), "env": sys.argv[5], "chars_per_s": round(cps, 1)}))
 PY
   rm -rf "$out/run"
@@ -44,6 +48,8 @@ for shape in "${SHAPES[@]}"; do
   for rep in 1 2; do
     ref "$1" "$2" 1
     ours "$1" "$2" 1
+    LSTM=reference ours "$1" "$2" 1
+    ours "$1" "$2" 1 ABCRNN_KEEP_MALLOC=1
     ours "$1" "$2" 2
   done
   [ -n "${SLOW:-}" ] && { ref "$1" "$2" 2; ours "$1" "$2" 2 OMP_WAIT_POLICY=ACTIVE; }

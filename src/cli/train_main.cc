@@ -2,6 +2,9 @@
 // can fail cheaply (options, --out, --resume, the data) before training, then trains with a
 // progress display; SIGINT/SIGTERM save last.ckpt and exit cleanly.
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <csignal>
 #include <cstdlib>
@@ -79,6 +82,20 @@ void EnsurePassiveOpenMp(char** argv) {
   ::execv("/proc/self/exe", argv);  // returns only on failure: then train with the default policy
 }
 
+// Each training step allocates and frees the same large buffers (the fused LSTM keeps tens of MB
+// per layer for backward). glibc serves blocks of 32 MB and more with fresh mmap()s and returns
+// heap tops above the trim threshold to the system, so every step pays page faults and zeroing
+// for them again (about a fifth of a 2 x 256 step; bench/README.md, "Fused LSTM"). Serve every
+// block from the heap and keep it: memory stays at the peak of one step. ABCRNN_KEEP_MALLOC=1
+// leaves glibc's settings alone (for comparisons).
+void KeepFreedMemoryForReuse() {
+#ifdef __GLIBC__
+  if (std::getenv("ABCRNN_KEEP_MALLOC") != nullptr) return;
+  ::mallopt(M_MMAP_MAX, 0);
+  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 }  // namespace
 
 int RunTrain(TrainCliOptions& o) {
@@ -150,6 +167,7 @@ int RunTrain(TrainCliOptions& o) {
 int main(int argc, char** argv) {
   using namespace abcrnn::cli;
   EnsurePassiveOpenMp(argv);
+  KeepFreedMemoryForReuse();
   CLI::App app{"abcrnn-train: train a stacked LSTM on ABC tunes"};
   app.set_version_flag("--version", std::string("abcrnn-train ") + ABCRNN_VERSION);
   TrainCliOptions o;

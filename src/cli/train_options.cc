@@ -63,6 +63,9 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
                  "--epochs may extend the run")->group(run);
   app.add_option("--threads", t.threads, "LibTorch threads (0: the measured default)")->capture_default_str()
       ->group(run);
+  app.add_flag("--reference-lstm", t.reference_lstm,
+               "Run torch::nn::LSTM instead of the fused LSTM layers (same numbers to float rounding; to compare speed)")
+      ->group(run);
   app.add_flag("-q,--quiet", o.quiet, "No progress display")->group(run);
   app.add_flag("-v,--verbose", o.verbosity, "More log output")->group(run);
 }

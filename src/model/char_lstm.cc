@@ -7,9 +7,11 @@
 #include <cstring>
 #include <map>
 
+#include "model/fused_lstm.h"
+
 namespace abcrnn {
 
-CharLSTMImpl::CharLSTMImpl(const ModelConfig& config) : config_(config) {
+CharLSTMImpl::CharLSTMImpl(const ModelConfig& config, LstmKernel kernel) : config_(config), kernel_(kernel) {
   embed = register_module("embed", torch::nn::Embedding(config.vocab_size, config.embed));
   lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(config.embed, config.hidden)
                                                      .num_layers(config.layers)
@@ -20,6 +22,11 @@ CharLSTMImpl::CharLSTMImpl(const ModelConfig& config) : config_(config) {
 
 std::tuple<torch::Tensor, LstmState> CharLSTMImpl::forward(const torch::Tensor& ids, const LstmState& state) {
   torch::Tensor x = embed->forward(ids);  // (B,T,E)
+  if (kernel_ == LstmKernel::kFused) {
+    auto [y, h, c] = FusedLstm(x, std::get<0>(state), std::get<1>(state), lstm->all_weights(),
+                               lstm->options.dropout(), lstm->is_training());
+    return {head->forward(y), LstmState{h, c}};  // logits (B,T,V)
+  }
   std::tuple<torch::Tensor, std::tuple<torch::Tensor, torch::Tensor>> out;
   if (std::get<0>(state).defined()) {
     out = lstm->forward(x, state);

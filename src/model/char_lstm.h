@@ -1,6 +1,8 @@
 // CharLSTM: the character model as a LibTorch module with PyTorch's parameter names (embed.weight,
 // lstm.weight_ih_l{k} ..., head.weight, head.bias; gates i, f, g, o), so weights mean the same in
-// PyTorch, and its conversion to and from the checkpoint's NamedTensors.
+// PyTorch, and its conversion to and from the checkpoint's NamedTensors. The LSTM runs either the
+// fused layers of model/fused_lstm.h (the default, faster) or torch::nn::LSTM (the reference), on
+// the same parameters.
 // Legend: B = batch, T = time steps, V = vocabulary, E = embedding, H = hidden, L = layers.
 #pragma once
 
@@ -21,16 +23,25 @@ namespace abcrnn {
 // The LSTM's carried state: h and c, each (L,B,H). Undefined tensors mean zeros.
 using LstmState = std::tuple<torch::Tensor, torch::Tensor>;
 
+// Which code computes the LSTM; both give the same numbers to float rounding
+// (tests/torch/fused_lstm_test.cc) and draw the same dropout masks.
+enum class LstmKernel {
+  kFused,      // model/fused_lstm.h: one autograd node per layer
+  kReference,  // torch::nn::LSTM (ATen's at::lstm)
+};
+
 class CharLSTMImpl : public torch::nn::Module {
  public:
   // Parameters initialised as PyTorch does (from the global torch generator; seed it first).
-  explicit CharLSTMImpl(const ModelConfig& config);
+  explicit CharLSTMImpl(const ModelConfig& config, LstmKernel kernel = LstmKernel::kFused);
 
   // ids (B,T) int64 -> logits (B,T,V) and the state after the last step. Dropout between LSTM
   // layers applies in train() mode only.
   std::tuple<torch::Tensor, LstmState> forward(const torch::Tensor& ids, const LstmState& state = {});
 
   const ModelConfig& config() const { return config_; }
+  LstmKernel lstm_kernel() const { return kernel_; }
+  void set_lstm_kernel(LstmKernel kernel) { kernel_ = kernel; }
 
   torch::nn::Embedding embed{nullptr};
   torch::nn::LSTM lstm{nullptr};
@@ -38,6 +49,7 @@ class CharLSTMImpl : public torch::nn::Module {
 
  private:
   ModelConfig config_;
+  LstmKernel kernel_;
 };
 TORCH_MODULE(CharLSTM);
 

@@ -58,6 +58,7 @@ json OptionsToJson(const TrainOptions& o) {
               {"eval_every", o.eval_every},
               {"patience", o.patience},
               {"threads", o.threads},
+              {"lstm", o.reference_lstm ? "reference" : "fused"},
               {"augment_transpose", o.augment_transpose}};
 }
 

@@ -175,7 +175,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   mc.layers = o_.layers;
   mc.dropout = o_.dropout;
   torch::manual_seed(o_.seed);
-  model_ = CharLSTM(mc);
+  model_ = CharLSTM(mc, o_.reference_lstm ? LstmKernel::kReference : LstmKernel::kFused);
   model_->train();
   adam_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(o_.lr));
   EpochPlan first(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, 0, true);

@@ -2,7 +2,8 @@
 // Python (Debian's python3-torch) and dumps weights, inputs, logits, loss, gradients and one
 // clipped Adam step; we load its weights by name and compare. Tolerances: 1e-5 absolute on
 // logits, state and loss; 1e-5 + 1e-4 * |reference| on gradients and updated weights (float32
-// sums in a different order may differ in the last bits). Skips when python3-torch is absent.
+// sums in a different order may differ in the last bits). Both LSTM kernels (fused, reference)
+// are held to the dump. Skips when python3-torch is absent.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -33,7 +34,7 @@ void ExpectClose(const torch::Tensor& got, const torch::Tensor& want, double ato
   EXPECT_LE(worst, atol) << what << ": max |got - want| - rtol * |want| = " << worst;
 }
 
-class ModelReferenceTest : public ::testing::Test {
+class ModelReferenceTest : public ::testing::TestWithParam<LstmKernel> {
  protected:
   // The dump is made once for the suite (importing torch in Python takes seconds).
   static void SetUpTestSuite() {
@@ -63,7 +64,7 @@ class ModelReferenceTest : public ::testing::Test {
     config_.dropout = 0;
     b_ = c["batch"];
     t_ = c["seq"];
-    model_ = CharLSTM(config_);
+    model_ = CharLSTM(config_, GetParam());
     std::vector<NamedTensor> w;
     for (const auto& [name, t] : ref_["weights"].items()) w.push_back(ToNamed(name, Tensor(t)));
     ASSERT_TRUE(ImportWeights(model_, w).ok());
@@ -82,13 +83,13 @@ json* ModelReferenceTest::dump_ = nullptr;
 std::string ModelReferenceTest::dump_error_;
 bool ModelReferenceTest::no_torch_ = false;
 
-TEST_F(ModelReferenceTest, ParameterNamesAndOrderArePyTorchs) {
+TEST_P(ModelReferenceTest, ParameterNamesAndOrderArePyTorchs) {
   std::vector<std::string> names;
   for (const auto& w : ExportWeights(model_)) names.push_back(w.name);
   EXPECT_EQ(names, ref_["order"].get<std::vector<std::string>>());
 }
 
-TEST_F(ModelReferenceTest, ForwardLossAndCarriedStateMatchPyTorch) {
+TEST_P(ModelReferenceTest, ForwardLossAndCarriedStateMatchPyTorch) {
   auto [logits, state] = model_->forward(Ids(ref_["x"], b_, t_));
   ExpectClose(logits, Tensor(ref_["logits"]), 1e-5, 0, "logits");
   ExpectClose(std::get<0>(state), Tensor(ref_["h"]), 1e-5, 0, "h");
@@ -101,7 +102,7 @@ TEST_F(ModelReferenceTest, ForwardLossAndCarriedStateMatchPyTorch) {
   EXPECT_NEAR(loss.item<double>(), ref_["loss"].get<double>(), 1e-5);
 }
 
-TEST_F(ModelReferenceTest, GradientsAndOneClippedAdamStepMatchPyTorch) {
+TEST_P(ModelReferenceTest, GradientsAndOneClippedAdamStepMatchPyTorch) {
   torch::optim::Adam adam(model_->parameters(), torch::optim::AdamOptions(ref_["lr"].get<double>()));
   auto [logits, state] = model_->forward(Ids(ref_["x"], b_, t_));
   auto loss = torch::nn::functional::cross_entropy(
@@ -117,6 +118,12 @@ TEST_F(ModelReferenceTest, GradientsAndOneClippedAdamStepMatchPyTorch) {
   for (const auto& p : model_->named_parameters())
     ExpectClose(p.value(), Tensor(ref_["after_step"][p.key()]), 1e-5, 1e-4, "after one step: " + p.key());
 }
+
+INSTANTIATE_TEST_SUITE_P(Kernels, ModelReferenceTest,
+                         ::testing::Values(LstmKernel::kFused, LstmKernel::kReference),
+                         [](const ::testing::TestParamInfo<LstmKernel>& i) {
+                           return i.param == LstmKernel::kFused ? "Fused" : "Reference";
+                         });
 
 }  // namespace
 }  // namespace abcrnn

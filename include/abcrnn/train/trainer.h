@@ -46,6 +46,7 @@ struct TrainOptions {
   int sample_chars = 400;  // characters of the sample tune shown at each validation (0: none)
   // Machine and files.
   int threads = 0;       // LibTorch intra-op threads; 0 = the measured default (see bench/README.md)
+  bool reference_lstm = false;  // torch::nn::LSTM instead of the fused layers (to compare)
   std::string out_dir;   // best.ckpt, last.ckpt, metrics.jsonl, train.log
   std::string cleaning_json = "{}";  // the cleaning options, recorded in the checkpoint
   std::vector<int> augment_transpose;  // transposition shifts added to the training side (recorded)
