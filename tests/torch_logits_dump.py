@@ -45,17 +45,7 @@ def read_checkpoint(path):
     return h["model"], weights
 
 
-class CharLSTM(torch.nn.Module):
-    # As ../shared/bench/torch_reference.py: embed, lstm (batch_first), head.
-    def __init__(self, vocab, embed, hidden, layers):
-        super().__init__()
-        self.embed = torch.nn.Embedding(vocab, embed)
-        self.lstm = torch.nn.LSTM(embed, hidden, layers, batch_first=True)
-        self.head = torch.nn.Linear(hidden, vocab)
-
-    def forward(self, x, state=None):
-        y, state = self.lstm(self.embed(x), state)
-        return self.head(y), state
+from torch_char_lstm import CharLSTM  # noqa: E402 (after the torch check)
 
 
 def main():
