@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "abcrnn/abc/clean.h"
+#include "abcrnn/data/batches.h"
 #include "abcrnn/train/trainer.h"
 
 namespace CLI {
@@ -18,7 +19,7 @@ namespace abcrnn::cli {
 struct TrainCliOptions {
   std::vector<std::string> data;  // files, folders, "-"
   std::string resume;             // a checkpoint, or a folder holding last.ckpt
-  std::string batching = "pack";
+  std::string batching = BatchingName(TrainOptions{}.batching);  // the library's default
   CleanOptions clean;
   TrainOptions train;
   int verbosity = 0;

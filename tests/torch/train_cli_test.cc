@@ -1,6 +1,6 @@
 // Specification of the abcrnn-train program: clear errors and exit code 2 before any long work,
-// a run that writes checkpoints, metrics and log, --resume that continues it, SIGTERM that saves
-// and exits cleanly, and `abcrnn train` forwarding to it.
+// a run that writes checkpoints, metrics and log (bucketed unless told otherwise), --resume that
+// continues it, SIGTERM that saves and exits cleanly, and `abcrnn train` forwarding to it.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -67,6 +67,11 @@ TEST_F(TrainCliTest, RunWritesCheckpointsMetricsAndLogAndResumeContinues) {
   EXPECT_NE(r.out.find("bits/char"), std::string::npos) << r.out;
   for (const char* f : {"best.ckpt", "last.ckpt", "metrics.jsonl", "train.log"})
     EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+  {  // no --batching given: the program trains as the library's default does, bucketed
+    auto first = ReadCheckpoint(out + "/last.ckpt");
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    EXPECT_EQ(nlohmann::json::parse(first->metadata_json)["training"]["batching"], "bucket");
+  }
   r = RunCommand(Program("abcrnn") + " train --data " + data_ + " --out " + out + " --resume " + out + " --steps 9 -q", true);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("resumed at step 6"), std::string::npos) << r.out;
