@@ -46,6 +46,20 @@ TEST(Writer, NormalisesSpacingAroundBarsAndKeepsBeamBreaks) {
             "X:1\nM:6/8\nL:1/8\nK:D\nA/B3/ c d>e f|[1f2 e:|[2f3|]\n");
 }
 
+TEST(Writer, KeepsASpaceWhereBarLinesInARowWouldRunTogetherIntoARepeatSign) {
+  // "|" then ":|" must not become "|:|" (read as "|:" then "|"), nor "|:" then ":|" "|::|".
+  const std::string abc = "X:1\nM:2/4\nL:1/8\nK:C\n|:CDEF|  :|GABc|: :|\n";
+  const std::string written = Rewrite(abc);
+  EXPECT_EQ(written, "X:1\nM:2/4\nL:1/8\nK:C\n|:CDEF| :|GABc|: :|\n");
+  auto kinds = [](const Tune& t) {
+    std::vector<BarKind> out;
+    for (const auto& e : t.voices.at(0).elements)
+      if (const auto* b = e.get_if<BarLine>()) out.push_back(b->kind);
+    return out;
+  };
+  EXPECT_EQ(kinds(ParseTune(written)), kinds(ParseTune(abc)));
+}
+
 TEST(Writer, KeepsTupletsChordsTiesSlursGracesDecorationsAndChordSymbols) {
   std::string music = "(3abc \"Am\"[CEG]2 A-A|{g}(AB) ~c!trill!d .e|\n";
   EXPECT_EQ(Rewrite("X:1\nM:4/4\nL:1/8\nK:C\n" + music), "X:1\nM:4/4\nL:1/8\nK:C\n" + music);

@@ -98,6 +98,11 @@ class Out {
     if (space_ && !line_.empty() && prev_ != Tok::kPrefix && prev_ != Tok::kBar &&
         prev_ != Tok::kBroken && type != Tok::kBar && type != Tok::kBroken)
       line_ += ' ';
+    // Bar lines in a row that would run together into a repeat sign keep a space: "|" then ":|"
+    // written as "|:|" would read as "|:" then "|".
+    if (type == Tok::kBar && prev_ == Tok::kBar && !line_.empty() && !s.empty() && s[0] == ':' &&
+        (line_.back() == '|' || line_.back() == ':'))
+      line_ += ' ';
     space_ = false;
     line_ += s;
     prev_ = type;
