@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "abcrnn/abc/clean.h"
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/status.h"
@@ -24,8 +25,14 @@ struct LoadedModel {
   std::string path;
   std::string fingerprint;
   Checkpoint checkpoint;  // weights moved out into the engine
+  // How its training tunes were cleaned (metadata "cleaning", as abcrnn-train records it; the
+  // defaults when absent). transpose_to is the tonic of a key-normalised model.
+  CleanOptions cleaning;
   std::unique_ptr<FastLstm> engine;
 };
+// The cleaning options recorded in a checkpoint's metadata ("cleaning"), else the defaults.
+CleanOptions TrainingCleanOptions(const Checkpoint& checkpoint);
+
 // Reads `path` ("" = the first existing default) and packs it for `threads` threads.
 Result<LoadedModel> LoadModel(const std::string& path, int threads);
 

@@ -1,6 +1,7 @@
 // `abcrnn score` (abcrnn-sample score): bits per character of tunes under a model, by the engine
 // that generates. Tunes are cleaned into the training form first (abc/clean.h; the checkpoint's
-// metadata "clean" object, when present, sets the options), each scored as <bos> text <eos>.
+// metadata "cleaning" object sets the options, the move to one tonic of a key-normalised model
+// included), each scored as <bos> text <eos>. Every tune is scored: no duplicate dropping.
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
@@ -22,35 +23,15 @@ struct ScoreCliOptions {
   int threads = 1;
 };
 
-// Cleaning options as the model was trained with: metadata {"clean": {"keep_fields": true, ...}}
-// when the trainer recorded them, else the defaults. Every tune is scored (no duplicate dropping).
-CleanOptions CleanOptionsFor(const Checkpoint& ckpt) {
-  CleanOptions o;
-  auto meta = nlohmann::json::parse(ckpt.metadata_json, nullptr, false);
-  if (meta.is_object() && meta.contains("clean") && meta["clean"].is_object()) {
-    const auto& c = meta["clean"];
-    auto flag = [&c](const char* name, bool* value) {
-      if (c.contains(name) && c[name].is_boolean()) *value = c[name].get<bool>();
-    };
-    flag("keep_fields", &o.keep_fields);
-    flag("keep_comments", &o.keep_comments);
-    flag("keep_lyrics", &o.keep_lyrics);
-    flag("keep_chord_symbols", &o.keep_chord_symbols);
-    flag("keep_decorations", &o.keep_decorations);
-    flag("keep_grace_notes", &o.keep_grace_notes);
-    flag("keep_slurs", &o.keep_slurs);
-  }
-  o.drop_duplicates = false;
-  return o;
-}
-
 int Run(const ScoreCliOptions& o) {
   Result<LoadedModel> model = LoadModel(o.model, o.threads);
   if (!model.ok()) {
     spdlog::error("{}", model.status().ToString());
     return kExitUsage;
   }
-  Result<CleanResult> cleaned = CleanFiles(o.files, CleanOptionsFor(model->checkpoint));
+  CleanOptions cleaning = model->cleaning;
+  cleaning.drop_duplicates = false;
+  Result<CleanResult> cleaned = CleanFiles(o.files, cleaning);
   if (!cleaned.ok()) {
     spdlog::error("{}", cleaned.status().ToString());
     return kExitUsage;
