@@ -12,6 +12,7 @@
 #include "abcrnn/abc/clean.h"
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/infer/generate.h"
+#include "abcrnn/infer/key_shift.h"
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/file.h"
 #include "support/paths.h"
@@ -209,6 +210,77 @@ TEST_F(SampleCliTest, ScoreGivesBitsPerCharacterOfTheCleanedTunes) {
   EXPECT_NEAR(j["overall"]["bits_per_char"].get<double>(), bits / symbols, 1e-12);
   auto text = RunCommand(Program("abcrnn-sample") + " score --model " + model_ + " " + tunes);
   EXPECT_NE(text.out.find("overall: 2 tunes"), std::string::npos) << text.out;
+}
+
+// A model trained with --transpose-to C: the same weights, its metadata saying so.
+std::string WriteKeyNormalisedCopy(const std::string& model, const std::string& path) {
+  Result<Checkpoint> c = ReadCheckpoint(model);
+  if (!c.ok()) return "";
+  c->metadata_json = R"({"cleaning": {"transpose_to": "C", "drop_duplicates": true}})";
+  return WriteCheckpoint(path, *c).ok() ? path : "";
+}
+
+std::vector<nlohmann::json> JsonLines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+TEST_F(SampleCliTest, KeyNormalisedModelWritesInItsTonicAndMovesTunesToTheKeyAsked) {
+  const std::string c_model = WriteKeyNormalisedCopy(model_, (dir_ / "in-c.ckpt").string());
+  ASSERT_FALSE(c_model.empty());
+  auto run = [&](const std::string& model, const std::string& key) {
+    return RunCommand(Program("abcrnn-sample") + " generate --model " + model + " --seed 4 --num 20 --length 150 "
+                      "--rhythm reel --format jsonl --key " + key + " 2>/dev/null");
+  };
+  auto in_c = run(c_model, "C"), in_d = run(c_model, "D"), plain_d = run(model_, "D");
+  ASSERT_EQ(in_c.exit_code, 0);
+  ASSERT_EQ(in_d.exit_code, 0);
+  ASSERT_EQ(plain_d.exit_code, 0);
+  auto c = JsonLines(in_c.out), d = JsonLines(in_d.out), plain = JsonLines(plain_d.out);
+  ASSERT_EQ(c.size(), 20u);
+  ASSERT_EQ(d.size(), 20u);
+  std::string abc;
+  int differ_from_plain = 0;
+  for (size_t i = 0; i < d.size(); ++i) {
+    // The model wrote the tune in C (the prime it got) and it was moved up a tone to D.
+    const std::string text = d[i]["text"];
+    EXPECT_EQ(text.rfind("M:4/4\nL:1/8\nK:D\n", 0), 0u) << text;
+    EXPECT_EQ(d[i]["moved_semitones"], 2);
+    EXPECT_EQ(d[i]["prime"], "M:4/4\nL:1/8\nK:D\n");
+    EXPECT_EQ(c[i]["moved_semitones"], 0);
+    auto moved = ShiftTune(c[i]["text"], 2);
+    ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+    EXPECT_EQ(text, *moved);
+    differ_from_plain += text != plain[i]["text"].get<std::string>();  // a plain model is primed in D
+    abc += d[i]["abc"].get<std::string>() + "\n";
+  }
+  EXPECT_GT(differ_from_plain, 0);
+  // Moved strict tunes are still valid ABC.
+  const std::string file = (dir_ / "in-d.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(file, abc).ok());
+  auto check = RunCommand(Program("abcrnn") + " check " + file + " 2>&1");
+  EXPECT_EQ(check.exit_code, 0) << check.out.substr(0, 2000);
+}
+
+TEST_F(SampleCliTest, ScoreCleansAsTheModelWasTrainedSoAKeyNormalisedModelScoresEveryKeyAlike) {
+  const std::string c_model = WriteKeyNormalisedCopy(model_, (dir_ / "in-c.ckpt").string());
+  ASSERT_FALSE(c_model.empty());
+  const std::string tunes = (dir_ / "two-keys.abc").string();  // one tune, in D and a tone lower in C
+  ASSERT_TRUE(WriteFileAtomically(tunes, "X:1\nM:6/8\nL:1/8\nK:D\n|:ABc dBG|A2B c3:|\n\n"
+                                         "X:2\nM:6/8\nL:1/8\nK:C\n|:GAB cAF|G2A B3:|\n").ok());
+  auto bits = [&](const std::string& model) {
+    auto r = RunCommand(Program("abcrnn") + " score --json --model " + model + " " + tunes);
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    if (r.exit_code != 0 || !j.is_object() || j["tunes"].size() != 2) return std::make_pair(-1.0, -2.0);
+    return std::make_pair(j["tunes"][0]["bits"].get<double>(), j["tunes"][1]["bits"].get<double>());
+  };
+  auto normalised = bits(c_model), plain = bits(model_);
+  EXPECT_GT(normalised.first, 0);
+  EXPECT_DOUBLE_EQ(normalised.first, normalised.second);  // both scored in C
+  EXPECT_NE(plain.first, plain.second);                   // each scored in its own key
+  EXPECT_DOUBLE_EQ(normalised.second, plain.second);      // the C tune does not move
 }
 
 TEST(SampleProgramTest, LinksNoLibTorch) {

@@ -1,6 +1,7 @@
 // `abcrnn generate` (abcrnn-sample generate): new tunes from a checkpoint. Builds the prime from
 // --prime and the header shortcuts, runs GenerateTunes, and prints each tune (ABC or JSON lines)
-// with X:, T: and a % line that says how to make it again.
+// with X:, T: and a % line that says how to make it again. A key-normalised model (trained with
+// --transpose-to) gets the prime in its tonic and its tunes are moved to the prime's key.
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "abcrnn/infer/generate.h"
+#include "abcrnn/infer/key_shift.h"
 #include "abcrnn/util/file.h"
 #include "cli/sample_model.h"
 #include "cli/sample_output.h"
@@ -140,6 +142,13 @@ int Run(const GenerateCliOptions& o) {
     spdlog::error("{}", model.status().ToString());
     return kExitUsage;
   }
+  // A model trained in one tonic is given the prime in that tonic; its tunes move back.
+  Result<KeyShift> shift = PlanKeyShift(*prime, model->cleaning.transpose_to);
+  if (!shift.ok()) {
+    spdlog::error("--prime/--key: {} (the model writes in {})", shift.status().message(),
+                  model->cleaning.transpose_to);
+    return kExitUsage;
+  }
   GenerateOptions g;
   g.seed = o.seed;
   g.first = o.first;
@@ -148,7 +157,7 @@ int Run(const GenerateCliOptions& o) {
   g.sampler.temperature = o.temperature;
   g.sampler.top_k = o.top_k;
   g.sampler.top_p = o.top_p;
-  g.prime = *prime;
+  g.prime = shift->model_prime;
   g.batch = o.batch;
   g.strict = o.strict;
   std::optional<NoveltyGuard> guard;
@@ -193,8 +202,20 @@ int Run(const GenerateCliOptions& o) {
     cut += !t.ended;
     const int x = o.first + accepted;
     const std::string title = "Generated " + std::to_string(x);
-    const std::string remake = RemakeLine(o, g.prime, model->fingerprint, t.index);
-    std::string abc = "X:" + std::to_string(x) + "\nT:" + title + "\n" + remake + "\n" + t.text;
+    const std::string remake = RemakeLine(o, *prime, model->fingerprint, t.index);
+    std::string text = t.text;
+    int moved_by = 0;
+    if (shift->semitones != 0) {
+      Result<std::string> moved = ShiftTune(t.text, shift->semitones);
+      if (moved.ok()) {
+        text = *moved;
+        moved_by = shift->semitones;
+      } else {  // only a --no-strict tune with errors: printed as the model wrote it, and said so
+        spdlog::warn("tune {}: not moved to the prime's key ({}); left in {}", x, moved.status().message(),
+                     model->cleaning.transpose_to);
+      }
+    }
+    std::string abc = "X:" + std::to_string(x) + "\nT:" + title + "\n" + remake + "\n" + text;
     if (abc.back() != '\n') abc += '\n';
     std::string record;
     const std::string stem = "tune-" + std::to_string(x);
@@ -219,15 +240,16 @@ int Run(const GenerateCliOptions& o) {
       nlohmann::json j = {{"x", x},
                           {"index", t.index},
                           {"title", title},
-                          {"text", t.text},
+                          {"text", text},
                           {"abc", abc},
                           {"ended", t.ended ? "eos" : "length"},
-                          {"chars", static_cast<int>(t.text.size())},
+                          {"chars", static_cast<int>(text.size())},
                           {"seed", o.seed},
                           {"temperature", o.temperature},
                           {"top_k", o.top_k},
                           {"top_p", o.top_p},
-                          {"prime", g.prime},
+                          {"prime", *prime},
+                          {"moved_semitones", moved_by},
                           {"strict", o.strict},
                           {"valid", o.strict ? nlohmann::json(!t.failed) : nlohmann::json()},
                           {"attempts", t.attempts},

@@ -1,0 +1,73 @@
+// Keys with a key-normalised model: the prime moved to the model's tonic, the tunes moved back.
+#include "abcrnn/infer/key_shift.h"
+
+#include "abcrnn/abc/key.h"
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/abc/transpose.h"
+#include "abcrnn/abc/writer.h"
+
+namespace abcrnn {
+namespace {
+
+int Mod12(int a) { return ((a % 12) + 12) % 12; }
+
+// Errors that make a tune unsafe to rewrite; bar lengths are not among them (the writer keeps
+// every note, and a prime is usually an unfinished bar).
+Status Rewritable(const abc::Tune& tune) {
+  for (const auto& d : tune.diagnostics)
+    if (d.severity == abc::Severity::kError && d.kind != abc::DiagnosticKind::kOverfullBar)
+      return Status::InvalidArgument("line " + std::to_string(d.pos.line) + ", column " +
+                                     std::to_string(d.pos.column) + ": " + d.message);
+  return Status::OK();
+}
+
+// The text of `tune` moved `semitones`, in training form; `keep_open` leaves an unfinished last
+// bar open (a prime) and ends with a newline only where `text` did.
+Result<std::string> Move(const std::string& text, int semitones, bool keep_open) {
+  abc::Tune tune = abc::ParseTune(text);
+  if (Status s = Rewritable(tune); !s.ok()) return s;
+  Result<abc::Tune> moved = abc::TransposeTune(tune, semitones);
+  if (!moved.ok()) return moved.status();
+  abc::WriteOptions wo = abc::WriteOptions::Training();
+  wo.write_x = false;
+  if (keep_open) wo.close_last_bar = false;
+  std::string out = abc::WriteTune(*moved, wo);
+  if (keep_open && !text.empty() && text.back() != '\n' && !out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+Result<KeyShift> PlanKeyShift(const std::string& prime, const std::string& model_tonic) {
+  KeyShift plan;
+  plan.model_prime = prime;
+  if (model_tonic.empty()) return plan;
+  Result<abc::SpelledNote> tonic = abc::ParseTonic(model_tonic);
+  if (!tonic.ok()) return Status::InvalidArgument("the model's tonic: " + tonic.status().message());
+  // The first complete K: line (the header's end in training form).
+  size_t at = prime.rfind("K:", 0) == 0 ? 0 : prime.find("\nK:");
+  if (at == std::string::npos) return plan;
+  if (at != 0) ++at;
+  const size_t end = prime.find('\n', at);
+  if (end == std::string::npos) return plan;
+  Result<abc::KeySignature> key = abc::ParseKey(prime.substr(at + 2, end - at - 2));
+  if (!key.ok()) return Status::InvalidArgument("the prime's K: line: " + key.status().message());
+  if (key->none) return plan;
+  // The tonic's pitch class (K:Hp sounds as A mixolydian).
+  const int from = key->highland_pipes ? 9 : abc::LetterSemitones(key->tonic) + abc::AccidentalSemitones(key->tonic_accidental);
+  int semitones = Mod12(from - (abc::LetterSemitones(tonic->letter) + tonic->alter));
+  if (semitones > 5) semitones -= 12;  // the inverse of cleaning's move (at most 6 up, 5 down)
+  if (semitones == 0) return plan;
+  Result<std::string> moved = Move(prime, -semitones, /*keep_open=*/true);
+  if (!moved.ok()) return Status::InvalidArgument("the prime: " + moved.status().message());
+  plan.model_prime = *moved;
+  plan.semitones = semitones;
+  return plan;
+}
+
+Result<std::string> ShiftTune(const std::string& text, int semitones) {
+  if (semitones == 0) return text;
+  return Move(text, semitones, /*keep_open=*/false);
+}
+
+}  // namespace abcrnn
