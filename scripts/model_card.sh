@@ -14,9 +14,12 @@ out=${1:-$build/model-card}
 model=${MODEL:-$here/models/default.ckpt}
 abcrnn="$build/abcrnn"
 temperature=${TEMPERATURE:-0.8}
+# A key-normalised model (trained with --transpose-to) is compared on the tunes moved as it saw
+# them: the same split, the n-gram on the same text. The tonic is read from the model's metadata.
+tonic=$(grep -a -o '"transpose_to": *"[A-G][#b]\{0,1\}"' "$model" | head -1 | sed 's/.*"\([^"]*\)"$/\1/' || true)
 mkdir -p "$out"
 set -x
-"$abcrnn" baseline "$data" --order 10 --sample 1000 --seed 1 -o "$out/ngram.abc" \
+"$abcrnn" baseline "$data" --order 10 --sample 1000 --seed 1 -o "$out/ngram.abc" ${tonic:+--transpose-to "$tonic"} \
   --split-out "$out/split" > "$out/baseline.txt" 2>&1
 "$abcrnn" score --model "$model" "$out/split-valid.abc" > "$out/lstm-score.txt"
 # Exit code 1 when some strict tune found no valid ending (they are still written, and counted).

@@ -141,6 +141,26 @@ TEST_F(EvalCliTest, BaselineHoldsOutTheSameTunesAsTraining) {
     EXPECT_EQ(valid_file->tunes[i].text, corpus->vocab.Decode(corpus->valid[i]));
 }
 
+TEST_F(EvalCliTest, BaselineTransposeToWorksOnTheTunesInOneTonicAsAKeyNormalisedModelDoes) {
+  const std::string prefix = (dir_ / "in-c").string();
+  CommandResult r = RunCommand(Program("abcrnn") + " baseline " + tunes_ + " --valid " + tunes_ +
+                               " --order 3 --transpose-to C --json --split-out " + prefix);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  CleanOptions in_c;
+  in_c.transpose_to = "C";
+  auto expected = CleanFiles({tunes_}, in_c);
+  ASSERT_TRUE(expected.ok());
+  auto written = CleanFiles({prefix + "-valid.abc"}, CleanOptions{});
+  ASSERT_TRUE(written.ok());
+  ASSERT_EQ(written->tunes.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(written->tunes[i].text, expected->tunes[i].text);
+    EXPECT_NE(written->tunes[i].text.find("\nK:C"), std::string::npos) << written->tunes[i].text;
+  }
+  CommandResult bad = RunCommand(Program("abcrnn") + " baseline " + tunes_ + " --transpose-to H", true);
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+}
+
 TEST(EvalCorpusTest, RealJigsAgainstRealReelsOverlapWellAndRarelyCopyFourBars) {
   ABCRNN_REQUIRE_CORPUS();
   const std::string n = testing::CorpusDir() + "/nottingham/";

@@ -32,6 +32,7 @@ struct BaselineArgs {
   int max_chars = 2000;
   std::string out;
   std::string split_out;  // prefix: writes PREFIX-train.abc and PREFIX-valid.abc
+  std::string transpose_to;  // every tune moved to this tonic, as `abcrnn train --transpose-to`
   bool json = false;
 };
 
@@ -47,10 +48,13 @@ std::string AsAbcFile(const std::vector<std::string>& texts) {
 }
 
 // The training form of each usable tune of the files (CleanFiles with the default options, as
-// `abcrnn clean` and training use; already cleaned files pass through unchanged).
-Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths,
-                                           const std::string& what) {
-  auto cleaned = CleanFiles(paths, CleanOptions{});
+// `abcrnn clean` and training use, moved to `transpose_to` when given; already cleaned files
+// pass through unchanged).
+Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths, const std::string& what,
+                                           const std::string& transpose_to) {
+  CleanOptions options;
+  options.transpose_to = transpose_to;
+  auto cleaned = CleanFiles(paths, options);
   if (!cleaned.ok()) return cleaned.status();
   spdlog::info("{}: {}", what, FormatCleanReport(cleaned->report));
   std::vector<std::string> texts;
@@ -62,11 +66,11 @@ Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths
 }
 
 int RunBaseline(const BaselineArgs& args) {
-  auto data = LoadTexts(args.train, "tunes");
+  auto data = LoadTexts(args.train, "tunes", args.transpose_to);
   if (!data.ok()) return spdlog::error("{}", data.status().ToString()), kExitUsage;
   std::vector<std::string> train, valid;
   if (!args.valid.empty()) {
-    auto v = LoadTexts(args.valid, "validation tunes");
+    auto v = LoadTexts(args.valid, "validation tunes", args.transpose_to);
     if (!v.ok()) return spdlog::error("validation tunes: {}", v.status().ToString()), kExitUsage;
     train = std::move(data).value();
     valid = std::move(v).value();
@@ -191,6 +195,9 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
       "--split-out", args->split_out,
       "Also write the training and validation tunes to PREFIX-train.abc and PREFIX-valid.abc "
       "(for abcrnn eval --reference/--train)");
+  sub->add_option("--transpose-to", args->transpose_to,
+                  "Move every tune to this tonic (C, D, ...) keeping its mode, as abcrnn train --transpose-to "
+                  "(the same split and text as a key-normalised model's)");
   sub->add_flag("--json", args->json, "Report as JSON");
   sub->callback([args, &run] { run = [args] { return RunBaseline(*args); }; });
 }
