@@ -69,6 +69,20 @@ TEST(StrictCheckerTest, ShortBarsOnlyWhereTheParserAllowsThem) {
   EXPECT_TRUE(c.AllowsNext(kHeader + "abc def|fed cba|ab", "c"));
 }
 
+TEST(StrictCheckerTest, MusicStallsAfterTooManyCharactersWithoutANoteOrRest) {
+  StrictChecker c;
+  const int n = StrictChecker::kMaxStall;
+  const std::string tune = kHeader + "abc def|fed cba|ab|";
+  EXPECT_FALSE(c.Stalled(tune + std::string(n - 1, '|')));  // the run counts from after "ab"
+  EXPECT_TRUE(c.Stalled(tune + std::string(n, '|')));
+  EXPECT_TRUE(c.Stalled(tune + "(3(3(3(3(3(3[1(3(3(3(3(3::"));
+  EXPECT_FALSE(c.Stalled(tune + std::string(n, '|') + "z"));  // a rest is music
+  // Field lines are not music, and the header does not count.
+  EXPECT_TRUE(c.Stalled(tune + "\nK:G\nM:3/4\nL:1/16\n|||||||"));
+  EXPECT_FALSE(c.Stalled(tune + "\nK:G\nM:3/4\n|||||||"));
+  EXPECT_FALSE(c.Stalled("M:12/8\nL:1/16\nK:Bbmix\nQ:1/4=120\n"));
+}
+
 TEST(StrictCheckerTest, ATuneIsCompleteOnlyAtAClosingBarLine) {
   StrictChecker c;
   EXPECT_TRUE(c.IsComplete(kHeader + "abc def|fed cba|\n"));
@@ -100,6 +114,16 @@ TEST(StrictCorpus, CleanedTunesEndOnABarLineWhereStrictModeLetsThemEnd) {
     EXPECT_TRUE(t.text[last] == '|' || t.text[last] == ']') << t.source << " X:" << t.x << "\n" << t.text;
     complete += c.IsComplete(t.text);
   }
+  // No real tune stalls (checked at each bar line, where the runs without notes are).
+  int stalled = 0;
+  for (const CleanedTune& t : cleaned->tunes)
+    for (size_t k = t.text.find("\nK:"); k < t.text.size(); k = t.text.find('|', k + 1))
+      if (c.Stalled(t.text.substr(0, k + 1))) {
+        ++stalled;
+        break;
+      }
+  std::printf("cleaned tunes that stall at some bar line: %d\n", stalled);
+  EXPECT_LE(stalled, 10);  // the few with runs of empty bars ("||||||...") in the source
   const double share = static_cast<double>(complete) / cleaned->tunes.size();
   std::printf("strict mode would end %zu of %zu cleaned tunes (%.1f%%)\n", complete, cleaned->tunes.size(),
               100 * share);

@@ -128,15 +128,17 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         id = SampleNext(row_logits, V, o.sampler, r.rng, base_mask.data());
       }
       const bool eos = id == Vocab::kEos;
+      bool stalled = false;  // strict: no note or rest for StrictChecker::kMaxStall characters
       if (id >= 0 && !eos) {
         r.ids.push_back(id);
         if (o.strict) {
           r.text += vocab.symbol(id);
           if (EndsWithBarLineChar(r.text) && checker.IsComplete(r.text)) r.last_complete = r.text.size();
+          stalled = checker.Stalled(r.text);
         }
       }
       const bool at_limit = prime_chars + static_cast<int>(r.ids.size()) >= o.length;
-      if (o.strict && (id < 0 || (at_limit && r.last_complete == 0)) && r.attempts < kMaxAttempts) {
+      if (o.strict && (id < 0 || stalled || (at_limit && r.last_complete == 0)) && r.attempts < kMaxAttempts) {
         // A dead end: start this tune again from the prime, same random stream.
         ++r.attempts;
         r.fed = 0;
@@ -147,12 +149,12 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         engine.ResetRow(&batch, b);
         continue;
       }
-      if (eos || id < 0 || at_limit) {
+      if (eos || id < 0 || stalled || at_limit) {
         GeneratedTune t;
         t.index = r.index;
         t.ended = eos;
         if (o.strict) {
-          t.failed = r.last_complete == 0;
+          t.failed = r.last_complete == 0 || stalled;
           t.text = t.failed ? r.text : r.text.substr(0, r.last_complete);
         } else {
           t.text = o.prime + vocab.Decode(r.ids);

@@ -101,6 +101,32 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
   return ValidWithFullBars(Parse(s + "|", true));
 }
 
+bool StrictChecker::Stalled(const std::string& text) const {
+  // Where the music starts: after the first complete K: line.
+  size_t music = std::string::npos;
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = text.find('\n', start);
+    if (end == std::string::npos) break;
+    if (text.compare(start, 2, "K:") == 0) {
+      music = end + 1;
+      break;
+    }
+    start = end + 1;
+  }
+  if (music == std::string::npos) return false;
+  int run = 0;
+  for (size_t j = text.size(); j > music; --j) {
+    const char ch = text[j - 1];
+    if (std::strchr("ABCDEFGabcdefgzZxX", ch) != nullptr && ch != 0) {
+      const size_t nl = j >= 2 ? text.rfind('\n', j - 2) : std::string::npos;
+      const size_t line = nl == std::string::npos ? 0 : nl + 1;
+      if (!IsFieldLine(std::string_view(text).substr(line, j - line + 1))) return false;
+    }
+    if (++run > kMaxStall) return true;
+  }
+  return false;
+}
+
 bool StrictChecker::IsComplete(const std::string& text) const {
   abc::Tune tune = Parse(text, false);
   if (!ValidWithFullBars(tune) || !tune.has_key || tune.voices.empty()) return false;

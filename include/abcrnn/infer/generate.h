@@ -28,8 +28,9 @@ struct GenerateOptions {
   // Only valid ABC (infer/strict.h): a drawn character that would make the tune invalid is
   // masked out and the draw repeated from the renormalised rest (rejection, with the same random
   // stream); <eos> only where the tune is complete; at the length limit the tune is cut back to
-  // its last complete point (a bar line). A tune that cannot be completed starts again from the
-  // prime (up to 8 attempts) on the same stream.
+  // its last complete point (a bar line). A tune that cannot be completed, or that stalls (no
+  // note or rest for StrictChecker::kMaxStall characters), starts again from the prime (up to 8
+  // attempts) on the same stream; a tune still stalling after that is marked failed.
   bool strict = false;
 };
 

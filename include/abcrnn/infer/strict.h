@@ -23,6 +23,13 @@ class StrictChecker {
   // note, ends with a bar line (trailing spaces and newlines aside) that opens nothing (not |: or
   // ::), and every |: repeat is closed by a :|.
   bool IsComplete(const std::string& text) const;
+  // True when the music of `text` has gone more than kMaxStall characters without a note or rest
+  // (field lines' letters are not notes): the tune has stalled. Real tunes in training form never
+  // do (longest run in ../shared/data's cleaned tunes: 22, bar-line junk aside); a model that has
+  // closed a short bar in mid-tune, where no note may follow, writes tuplet marks and bar lines
+  // instead, and generation treats that as a dead end.
+  bool Stalled(const std::string& text) const;
+  static constexpr int kMaxStall = 24;
 };
 
 }  // namespace abcrnn
