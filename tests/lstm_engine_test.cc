@@ -104,6 +104,25 @@ TEST(LstmEngineTest, SequenceLogitsAreBitIdenticalAloneInABatchAndWithTwoThreads
   }
 }
 
+TEST(LstmEngineTest, ManyRowsSplitOverThreadsByRowsGiveTheSameBits) {
+  // Enough rows for each thread to take whole rows through the step (FastLstm::Step), with row
+  // counts that do not divide evenly, against one thread.
+  ModelConfig c = Config(37, 12, 40, 2);
+  LstmWeights w = RandomLstmWeights(c, 4);
+  FastLstm one(w, {1});
+  for (int rows : {32, 50, 67}) {
+    auto ids = RandomIds(rows, 40, c.vocab_size, rows);
+    auto expected = RunBatch(one, ids, 40);
+    for (int threads : {2, 3}) {
+      FastLstm many(w, {threads});
+      auto got = RunBatch(many, ids, 40);
+      EXPECT_EQ(0, std::memcmp(expected.data(), got.data(), expected.size() * sizeof(float)))
+          << rows << " rows, " << threads << " threads";
+    }
+  }
+  EXPECT_LE(MaxRelativeGap(Config(33, 16, 48, 3), 1.0f, 40, 100, 2), 1e-5);
+}
+
 TEST(LstmEngineTest, CopyRowAndResetRowMoveWholeStates) {
   ModelConfig c = Config(20, 6, 16, 2);
   FastLstm fast(RandomLstmWeights(c, 9), {1});

@@ -184,40 +184,69 @@ void FastLstm::CopyRow(Batch* batch, int from, int to) const {
   }
 }
 
-void FastLstm::Step(const int* ids, int n, Batch* batch, float* logits) const {
-  const Packed& p = *packed_;
-  const int H = p.H;
-  const int threads = pool_->size();
-  // y (n, panels*8) += x W^T, the panels shared out between the threads.
-  auto gemm = [&](const PackedMatrix& w, const float* x, int ldx, float* y, int ldy) {
-    if (threads == 1) return infer::GemmAccumulate(w, x, ldx, n, y, ldy, 0, w.panels, p.avx2);
-    pool_->Run([&](int t) {
-      const int p0 = w.panels * t / threads, p1 = w.panels * (t + 1) / threads;
-      infer::GemmAccumulate(w, x, ldx, n, y, ldy, p0, p1, p.avx2);
-    });
-  };
-  float* gates = batch->gates_.data();
+namespace {
+
+constexpr int kRowsPerThread = 16;  // below this many rows per thread, split the panels instead
+
+// Rows [b0, b1) of a step through every layer and the head. `gemm(w, x, ldx, y, ldy, rows)` does
+// y += x W^T for `rows` rows.
+template <typename Gemm>
+void StepRows(const FastLstm::Packed& p, const int* ids, int b0, int b1, std::vector<std::vector<float>>& xh_all,
+              std::vector<std::vector<float>>& c_all, float* gates, float* out, float* logits, const Gemm& gemm) {
+  const int H = p.H, n = b1 - b0;
   for (int l = 0; l < p.L; ++l) {
-    float* xh = batch->xh_[l].data();
     const int K = p.K(l);
+    float* xh = xh_all[l].data() + static_cast<size_t>(b0) * K;
+    float* c = c_all[l].data() + static_cast<size_t>(b0) * H;
+    float* g = gates + static_cast<size_t>(b0) * p.gp;
     for (int b = 0; b < n; ++b) {
-      const float* init = l == 0 ? p.table.data() + static_cast<size_t>(ids[b]) * p.gp : p.bias[l].data();
-      std::memcpy(gates + static_cast<size_t>(b) * p.gp, init, sizeof(float) * p.gp);
+      const float* init = l == 0 ? p.table.data() + static_cast<size_t>(ids[b0 + b]) * p.gp : p.bias[l].data();
+      std::memcpy(g + static_cast<size_t>(b) * p.gp, init, sizeof(float) * p.gp);
     }
-    gemm(p.w[l], xh, K, gates, p.gp);
+    gemm(p.w[l], xh, K, g, p.gp, n);
     const int own = l == 0 ? 0 : H;  // where this layer's h sits in its [x | h] rows
     for (int b = 0; b < n; ++b) {
       float* h = xh + static_cast<size_t>(b) * K + own;
-      infer::LstmCell(gates + static_cast<size_t>(b) * p.gp, batch->c_[l].data() + static_cast<size_t>(b) * H, h, H);
-      if (l + 1 < p.L) std::memcpy(batch->xh_[l + 1].data() + static_cast<size_t>(b) * 2 * H, h, sizeof(float) * H);
+      infer::LstmCell(g + static_cast<size_t>(b) * p.gp, c + static_cast<size_t>(b) * H, h, H);
+      if (l + 1 < p.L) std::memcpy(xh_all[l + 1].data() + static_cast<size_t>(b0 + b) * 2 * H, h, sizeof(float) * H);
     }
   }
-  float* out = batch->logits_.data();
-  for (int b = 0; b < n; ++b) std::memcpy(out + static_cast<size_t>(b) * p.vp, p.head_b.data(), sizeof(float) * p.vp);
+  float* o = out + static_cast<size_t>(b0) * p.vp;
+  for (int b = 0; b < n; ++b) std::memcpy(o + static_cast<size_t>(b) * p.vp, p.head_b.data(), sizeof(float) * p.vp);
   const int top = p.L - 1;
-  gemm(p.head, batch->xh_[top].data() + (top == 0 ? 0 : H), p.K(top), out, p.vp);
-  for (int b = 0; b < n; ++b)
+  gemm(p.head, xh_all[top].data() + static_cast<size_t>(b0) * p.K(top) + (top == 0 ? 0 : H), p.K(top), o, p.vp, n);
+  for (int b = b0; b < b1; ++b)
     std::memcpy(logits + static_cast<size_t>(b) * p.V, out + static_cast<size_t>(b) * p.vp, sizeof(float) * p.V);
+}
+
+}  // namespace
+
+void FastLstm::Step(const int* ids, int n, Batch* batch, float* logits) const {
+  const Packed& p = *packed_;
+  const int threads = pool_->size();
+  float* gates = batch->gates_.data();
+  float* out = batch->logits_.data();
+  // Enough rows: each thread takes whole rows (multiples of 4, the tile height) through every
+  // layer and the head, one hand-off per step. Few rows: each product is split by panels instead.
+  // Either way every output is the same chain of multiply-adds, so the bits do not change.
+  if (threads > 1 && n >= kRowsPerThread * threads) {
+    pool_->Run([&](int t) {
+      const int b0 = n * t / threads / 4 * 4, b1 = t + 1 == threads ? n : n * (t + 1) / threads / 4 * 4;
+      StepRows(p, ids, b0, b1, batch->xh_, batch->c_, gates, out, logits,
+               [&](const PackedMatrix& w, const float* x, int ldx, float* y, int ldy, int rows) {
+                 infer::GemmAccumulate(w, x, ldx, rows, y, ldy, 0, w.panels, p.avx2);
+               });
+    });
+    return;
+  }
+  StepRows(p, ids, 0, n, batch->xh_, batch->c_, gates, out, logits,
+           [&](const PackedMatrix& w, const float* x, int ldx, float* y, int ldy, int rows) {
+             if (threads == 1) return infer::GemmAccumulate(w, x, ldx, rows, y, ldy, 0, w.panels, p.avx2);
+             pool_->Run([&](int t) {
+               const int p0 = w.panels * t / threads, p1 = w.panels * (t + 1) / threads;
+               infer::GemmAccumulate(w, x, ldx, rows, y, ldy, p0, p1, p.avx2);
+             });
+           });
 }
 
 }  // namespace abcrnn
