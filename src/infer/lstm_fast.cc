@@ -1,6 +1,7 @@
 // The fast LSTM engine: weights packed once (layer-0 input table, [W_ih | W_hh] above it, panels of
-// 8 rows), B sequences stepped together, the matrix products split by panels over a small pool of
-// threads. See lstm.h for the reproducibility contract and infer/kernels.h for the arithmetic.
+// 8 rows), B sequences stepped together over a small pool of threads: whole rows per thread when
+// there are enough of them, else each product split by panels. See lstm.h for the
+// reproducibility contract and infer/kernels.h for the arithmetic.
 #include <immintrin.h>
 
 #include <algorithm>

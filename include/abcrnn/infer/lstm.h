@@ -67,7 +67,7 @@ class ReferenceLstm {
 // in the batch and of `threads`. The constructor is not cheap; Step is const and thread-compatible
 // (one Batch per caller).
 struct FastLstmOptions {
-  int threads = 1;  // threads for the matrix products (1 = the calling thread only)
+  int threads = 1;  // threads for a step (1 = the calling thread only)
 };
 
 class FastLstm {
