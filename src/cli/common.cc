@@ -2,8 +2,12 @@
 #include "cli/common.h"
 
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -13,6 +17,14 @@
 
 namespace abcrnn::cli {
 namespace fs = std::filesystem;
+
+void KeepFreedMemoryForReuse() {
+#ifdef __GLIBC__
+  if (std::getenv("ABCRNN_KEEP_MALLOC") != nullptr) return;
+  ::mallopt(M_MMAP_MAX, 0);
+  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
 
 void SetupLogging(const std::string& program, int verbosity) {
   auto logger = spdlog::stderr_color_mt(program);

@@ -25,6 +25,14 @@ using RunFn = std::function<int()>;
 // 1 = info, 2 = debug.
 void SetupLogging(const std::string& program, int verbosity);
 
+// Makes glibc serve every block from the heap and keep freed memory for reuse (no mmap()s for
+// large blocks, no trimming), so buffers freed and allocated again do not pay page faults and
+// zeroing each time. abcrnn-train: the fused LSTM's tens of MB per step (about a fifth of a
+// 2 x 256 step; bench/README.md, "Fused LSTM"). abcrnn-sample: the checkpoint's bytes, read and
+// freed, hold the packed weights next (start-up page faults 11,208 -> 6,294 for the shipped
+// model). ABCRNN_KEEP_MALLOC=1 leaves glibc's settings alone (for comparisons).
+void KeepFreedMemoryForReuse();
+
 // Path of a program installed beside the running one (same folder), else found on PATH;
 // empty when neither exists.
 std::string SiblingProgram(const std::string& name);

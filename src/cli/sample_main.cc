@@ -24,5 +24,6 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   SetupLogging("abcrnn", 0);
+  KeepFreedMemoryForReuse();
   return run ? run() : kExitUsage;
 }

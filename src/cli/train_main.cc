@@ -2,9 +2,6 @@
 // can fail cheaply (options, --out, --resume, the data) before training, then trains with a
 // progress display; SIGINT/SIGTERM save last.ckpt and exit cleanly.
 #include <unistd.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <csignal>
 #include <cstdlib>
@@ -80,20 +77,6 @@ void EnsurePassiveOpenMp(char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
   ::execv("/proc/self/exe", argv);  // returns only on failure: then train with the default policy
-}
-
-// Each training step allocates and frees the same large buffers (the fused LSTM keeps tens of MB
-// per layer for backward). glibc serves blocks of 32 MB and more with fresh mmap()s and returns
-// heap tops above the trim threshold to the system, so every step pays page faults and zeroing
-// for them again (about a fifth of a 2 x 256 step; bench/README.md, "Fused LSTM"). Serve every
-// block from the heap and keep it: memory stays at the peak of one step. ABCRNN_KEEP_MALLOC=1
-// leaves glibc's settings alone (for comparisons).
-void KeepFreedMemoryForReuse() {
-#ifdef __GLIBC__
-  if (std::getenv("ABCRNN_KEEP_MALLOC") != nullptr) return;
-  ::mallopt(M_MMAP_MAX, 0);
-  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
 }
 
 }  // namespace
