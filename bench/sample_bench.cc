@@ -80,8 +80,10 @@ int main(int argc, char** argv) {
   SamplerOptions options;
   auto step = [&] {
     engine.Step(ids.data(), batch, &state, logits.data());
-    for (int b = 0; b < batch; ++b)
-      ids[b] = SampleNext(&logits[static_cast<size_t>(b) * c.vocab_size], c.vocab_size, options, rngs[b]);
+    engine.ForRows(batch, [&](int b0, int b1) {  // each row's draw on the engine's threads
+      for (int b = b0; b < b1; ++b)
+        ids[b] = SampleNext(&logits[static_cast<size_t>(b) * c.vocab_size], c.vocab_size, options, rngs[b]);
+    });
   };
   for (int i = 0; i < warmup; ++i) step();
   auto t0 = std::chrono::steady_clock::now();

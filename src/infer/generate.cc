@@ -21,6 +21,11 @@ struct Row {
   int next_input = Vocab::kBos;
   int64_t draws = 0, first_rejected = 0;
   int attempts = 1;
+  // This step's draw (filled in parallel, one row per task): the id (-1: a dead end), and whether
+  // the tune has stalled after it; `prime` when the row is still being fed its prime.
+  int drawn = 0;
+  bool stalled = false;
+  bool priming = false;
 };
 
 constexpr int kMaxAttempts = 8;
@@ -72,7 +77,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     return Status::InvalidArgument("expected a prime shorter than the length limit (" + std::to_string(o.length) +
                                    " characters), got " + std::to_string(prime_chars) + " characters");
 
-  std::vector<uint8_t> base_mask(V, 1), mask;
+  std::vector<uint8_t> base_mask(V, 1);
   base_mask[Vocab::kBos] = 0;  // a tune never restarts
   StrictChecker checker;
   if (o.strict) {  // the prime must itself be a valid beginning
@@ -111,32 +116,45 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     const int n = static_cast<int>(rows.size());
     for (int b = 0; b < n; ++b) inputs[b] = rows[b].next_input;
     engine.Step(inputs.data(), n, &batch, logits.data());
-    // Decide each row's next input; collect the rows that finished.
+    // Each row's draw touches only that row (its stream, its text), so the rows are shared out
+    // between the engine's threads; the strict checks are most of the work.
+    engine.ForRows(n, [&](int b0, int b1) {
+      std::vector<uint8_t> mask;
+      for (int b = b0; b < b1; ++b) {
+        Row& r = rows[b];
+        r.priming = r.fed < prime->size();
+        if (r.priming) continue;
+        const float* row_logits = &logits[static_cast<size_t>(b) * V];
+        int id;
+        if (o.strict) {
+          mask = base_mask;
+          id = DrawStrict(row_logits, V, o, vocab, checker, &mask, &r);
+        } else {
+          id = SampleNext(row_logits, V, o.sampler, r.rng, base_mask.data());
+        }
+        r.drawn = id;
+        r.stalled = false;  // strict: no note or rest for StrictChecker::kMaxStall characters
+        if (id >= 0 && id != Vocab::kEos) {
+          r.ids.push_back(id);
+          if (o.strict) {
+            r.text += vocab.symbol(id);
+            if (EndsWithBarLineChar(r.text) && checker.IsComplete(r.text)) r.last_complete = r.text.size();
+            r.stalled = checker.Stalled(r.text);
+          }
+        }
+      }
+    });
+    // Decide each row's next input, in row order; collect the rows that finished.
     std::vector<int> finished;
     for (int b = 0; b < n; ++b) {
       Row& r = rows[b];
-      if (r.fed < prime->size()) {
+      if (r.priming) {
         r.next_input = (*prime)[r.fed++];
         continue;
       }
-      const float* row_logits = &logits[static_cast<size_t>(b) * V];
-      int id;
-      if (o.strict) {
-        mask = base_mask;
-        id = DrawStrict(row_logits, V, o, vocab, checker, &mask, &r);
-      } else {
-        id = SampleNext(row_logits, V, o.sampler, r.rng, base_mask.data());
-      }
+      const int id = r.drawn;
       const bool eos = id == Vocab::kEos;
-      bool stalled = false;  // strict: no note or rest for StrictChecker::kMaxStall characters
-      if (id >= 0 && !eos) {
-        r.ids.push_back(id);
-        if (o.strict) {
-          r.text += vocab.symbol(id);
-          if (EndsWithBarLineChar(r.text) && checker.IsComplete(r.text)) r.last_complete = r.text.size();
-          stalled = checker.Stalled(r.text);
-        }
-      }
+      const bool stalled = r.stalled;
       const bool at_limit = prime_chars + static_cast<int>(r.ids.size()) >= o.length;
       if (o.strict && (id < 0 || stalled || (at_limit && r.last_complete == 0)) && r.attempts < kMaxAttempts) {
         // A dead end: start this tune again from the prime, same random stream.

@@ -153,6 +153,15 @@ FastLstm::~FastLstm() = default;
 
 int FastLstm::threads() const { return pool_->size(); }
 
+void FastLstm::ForRows(int n, const std::function<void(int b0, int b1)>& fn) const {
+  const int threads = pool_->size();
+  if (threads == 1 || n <= 1) return fn(0, n);
+  pool_->Run([&](int t) {
+    const int b0 = n * t / threads, b1 = n * (t + 1) / threads;
+    if (b0 < b1) fn(b0, b1);
+  });
+}
+
 FastLstm::Batch FastLstm::NewBatch(int capacity) const {
   const Packed& p = *packed_;
   Batch b;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -100,6 +101,11 @@ class FastLstm {
   // Feeds ids[b] to rows b = 0..n-1 (n <= capacity), advances them, and writes their next-token
   // logits to `logits` (n,V) row-major. Rows n.. are left untouched.
   void Step(const int* ids, int n, Batch* batch, float* logits) const;
+
+  // Runs fn(b0, b1) over rows [0, n) split into contiguous ranges, one per thread of the engine
+  // (the caller's included), and returns when all are done: per-row work after a Step, such as
+  // sampling, on the same threads.
+  void ForRows(int n, const std::function<void(int b0, int b1)>& fn) const;
 
   const ModelConfig& config() const { return config_; }
   int threads() const;
