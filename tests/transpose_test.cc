@@ -107,6 +107,14 @@ TEST(TransposeToTonic, MovesToTheNearestKeyOnThatTonicKeepingTheMode) {
   EXPECT_FALSE(ParseTonic("C##").ok());
 }
 
+TEST(CheckRewritable, AllowsWrongBarLengthsOnlyAndNamesTheFirstOtherError) {
+  EXPECT_TRUE(CheckRewritable(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\nCDEFG|A2|]\n")).ok());  // overfull
+  Status bad = CheckRewritable(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\nCD[[EF|]\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("line 5, column"), std::string::npos) << bad.message();
+  EXPECT_FALSE(CheckRewritable(ParseTune("X:1\nM:2/4\nL:1/8\n")).ok());  // no music
+}
+
 TEST(TransposeTune, RefusesToLeaveTheMidiRange) {
   Tune t = ParseTune("X:1\nM:2/4\nL:1/4\nK:C\ng''''2|\n");
   ASSERT_EQ(Midi(t), std::vector<int>{127});

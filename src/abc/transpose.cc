@@ -281,6 +281,15 @@ Result<Tune> TransposeToTonic(const Tune& tune, SpelledNote tonic) {
   return TransposeWith(tune, {semitones, steps});
 }
 
+Status CheckRewritable(const Tune& tune) {
+  for (const auto& d : tune.diagnostics)
+    if (d.severity == Severity::kError && d.kind != DiagnosticKind::kOverfullBar)
+      return Status::InvalidArgument("line " + std::to_string(d.pos.line) + ", column " +
+                                     std::to_string(d.pos.column) + ": " + d.message);
+  if (tune.voices.empty()) return Status::InvalidArgument("expected music, got none");
+  return Status::OK();
+}
+
 Result<SpelledNote> ParseTonic(std::string_view text) {
   auto bad = [&] {
     return Status::InvalidArgument("expected a tonic such as C, F#, Bb, got '" + std::string(text) +

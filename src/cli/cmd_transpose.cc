@@ -25,14 +25,6 @@ struct TransposeArgs {
   int semitones = 0;
 };
 
-// Errors that make a tune unsafe to rewrite (bar-length findings are not among them).
-bool Rewritable(const abc::Tune& tune) {
-  for (const auto& d : tune.diagnostics)
-    if (d.severity == abc::Severity::kError && d.kind != abc::DiagnosticKind::kOverfullBar)
-      return false;
-  return !tune.voices.empty();
-}
-
 int RunTranspose(const TransposeArgs& args) {
   auto files = ExpandPaths(args.inputs, {".abc"});
   if (!files.ok()) {
@@ -50,7 +42,7 @@ int RunTranspose(const TransposeArgs& args) {
       return kExitUsage;
     }
     for (auto& tune : parsed->tunes) {
-      if (!Rewritable(tune)) {
+      if (!abc::CheckRewritable(tune).ok()) {
         spdlog::error("{}:{}: X:{} \"{}\" has errors (see abcrnn check): not transposed", path,
                       tune.start.line, tune.x, tune.title());
         ++skipped;

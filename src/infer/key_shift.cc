@@ -11,21 +11,11 @@ namespace {
 
 int Mod12(int a) { return ((a % 12) + 12) % 12; }
 
-// Errors that make a tune unsafe to rewrite; bar lengths are not among them (the writer keeps
-// every note, and a prime is usually an unfinished bar).
-Status Rewritable(const abc::Tune& tune) {
-  for (const auto& d : tune.diagnostics)
-    if (d.severity == abc::Severity::kError && d.kind != abc::DiagnosticKind::kOverfullBar)
-      return Status::InvalidArgument("line " + std::to_string(d.pos.line) + ", column " +
-                                     std::to_string(d.pos.column) + ": " + d.message);
-  return Status::OK();
-}
-
 // The text of `tune` moved `semitones`, in training form; `keep_open` leaves an unfinished last
 // bar open (a prime) and ends with a newline only where `text` did.
 Result<std::string> Move(const std::string& text, int semitones, bool keep_open) {
   abc::Tune tune = abc::ParseTune(text);
-  if (Status s = Rewritable(tune); !s.ok()) return s;
+  if (Status s = abc::CheckRewritable(tune); !s.ok()) return s;
   Result<abc::Tune> moved = abc::TransposeTune(tune, semitones);
   if (!moved.ok()) return moved.status();
   abc::WriteOptions wo = abc::WriteOptions::Training();

@@ -43,6 +43,11 @@ KeySignature TransposeKey(const KeySignature& key, const Interval& interval);
 // that does not start with a chord root A-G is returned unchanged.
 std::string TransposeChordSymbol(std::string_view symbol, const Interval& interval);
 
+// OK when `tune` can be moved and written again without losing anything: it has music and no
+// errors but bar lengths (the writer keeps every note). Else InvalidArgument naming the first
+// error's line, column and message.
+Status CheckRewritable(const Tune& tune);
+
 // The tune `semitones` higher (negative: lower), keys spelled conventionally. InvalidArgument when
 // a note would leave MIDI 0..127.
 Result<Tune> TransposeTune(const Tune& tune, int semitones);
