@@ -146,8 +146,8 @@ int Run(const GenerateCliOptions& o) {
   // A model trained in one tonic is given the prime in that tonic; its tunes move back.
   Result<KeyShift> shift = PlanKeyShift(*prime, model->cleaning.transpose_to);
   if (!shift.ok()) {
-    spdlog::error("--prime/--key: {} (the model writes in {})", shift.status().message(),
-                  model->cleaning.transpose_to);
+    spdlog::error("--prime/--key: moving the prime to {}, the tonic the model was trained in: {}",
+                  model->cleaning.transpose_to, shift.status().message());
     return kExitUsage;
   }
   GenerateOptions g;
