@@ -257,6 +257,12 @@ TEST_F(SampleCliTest, KeyNormalisedModelWritesInItsTonicAndMovesTunesToTheKeyAsk
     abc += d[i]["abc"].get<std::string>() + "\n";
   }
   EXPECT_GT(differ_from_plain, 0);
+  // A prime that cannot be moved is a usage error that says what was being done.
+  const std::string err = (dir_ / "bad-prime.txt").string();
+  auto bad = RunCommand(Program("abcrnn-sample") + " generate --model " + c_model +
+                        " --prime 'M:4/4\\nL:1/8\\nK:D\\nD[[E' 2>" + err);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(ReadText(err).find("moving the prime to C"), std::string::npos) << ReadText(err);
   // Moved strict tunes are still valid ABC.
   const std::string file = (dir_ / "in-d.abc").string();
   ASSERT_TRUE(WriteFileAtomically(file, abc).ok());
