@@ -47,17 +47,20 @@ bool HasFieldLine(std::string_view text, const char* field) {
   return false;
 }
 
-// True when a complete "K:" line (newline included) is in `text`: the header is over.
-bool HeaderDone(std::string_view text) {
+// Where the music starts: just after the first complete "K:" line (newline included); npos while
+// the header is not over.
+size_t MusicStart(std::string_view text) {
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) return false;
-    if (text.compare(start, 2, "K:") == 0) return true;
+    if (end == std::string_view::npos) return std::string_view::npos;
+    if (text.compare(start, 2, "K:") == 0) return end + 1;
     start = end + 1;
   }
-  return false;
+  return std::string_view::npos;
 }
+
+bool HeaderDone(std::string_view text) { return MusicStart(text) != std::string_view::npos; }
 
 // Valid, and no bar shorter than the meter except where the parser lets it be (pickups, bars
 // beside repeats and endings that complement each other, the last bar).
@@ -102,17 +105,7 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
 }
 
 bool StrictChecker::Stalled(const std::string& text) const {
-  // Where the music starts: after the first complete K: line.
-  size_t music = std::string::npos;
-  for (size_t start = 0; start < text.size();) {
-    const size_t end = text.find('\n', start);
-    if (end == std::string::npos) break;
-    if (text.compare(start, 2, "K:") == 0) {
-      music = end + 1;
-      break;
-    }
-    start = end + 1;
-  }
+  const size_t music = MusicStart(text);
   if (music == std::string::npos) return false;
   int run = 0;
   for (size_t j = text.size(); j > music; --j) {
