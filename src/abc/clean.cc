@@ -5,6 +5,8 @@
 #include "abcrnn/abc/clean.h"
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <unordered_set>
 #include <utility>
 
@@ -58,6 +60,14 @@ std::string DropReason(const abc::Tune& tune) {
   return "";
 }
 
+// A tune already in training form with controls (generated or held-out tunes being scored) keeps
+// its style: an S: field whose value is a style name wins over the input's label.
+std::string StyleOf(const abc::Tune& tune, const std::string& label) {
+  for (const auto& f : tune.header)
+    if (f.letter == 'S' && abc::IsStyleName(f.value)) return f.value;
+  return label;
+}
+
 class Cleaner {
  public:
   explicit Cleaner(const CleanOptions& options)
@@ -75,7 +85,7 @@ class Cleaner {
     return Status::OK();
   }
 
-  void Add(std::string_view text, const std::string& source) {
+  void Add(std::string_view text, const std::string& source, const std::string& style) {
     abc::ParseOptions po;
     po.file_name = source;
     po.keep_text = false;
@@ -108,6 +118,16 @@ class Cleaner {
       c.x = tune.x >= 0 ? std::to_string(tune.x) : "";
       c.title = tune.title();
       c.text = abc::WriteTune(*use, write_);
+      if (options_.controls) {
+        c.controls = abc::DeriveControls(tune, StyleOf(tune, style));
+        c.text = abc::ControlLines(c.controls) + c.text;
+        if (!tune.voices.empty()) {
+          const abc::MusicState& st = tune.voices.front().initial;
+          c.key = abc::KeyText(st.key);
+          c.meter = abc::MeterText(st.meter);
+          c.unit_length = abc::UnitLengthText(st.unit_length);
+        }
+      }
       result_.tunes.push_back(std::move(c));
       ++result_.report.kept;
     }
@@ -136,23 +156,36 @@ CleanOptions CleanOptions::KeepAll() {
 }
 
 CleanResult CleanText(std::string_view text, const std::string& source,
-                      const CleanOptions& options) {
+                      const CleanOptions& options, const std::string& style) {
   Cleaner cleaner(options);
   (void)cleaner.Init();  // an invalid tonic drops every tune as "invalid-transpose-to"
-  cleaner.Add(text, source);
+  cleaner.Add(text, source, style);
   return cleaner.Take();
 }
 
 Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const CleanOptions& options) {
+  if (options.controls && options.keep_fields)
+    return Status::InvalidArgument("expected either controls or kept fields, got both: R: would be written twice");
   Cleaner cleaner(options);
   Status s = cleaner.Init();
   if (!s.ok()) return s;
-  auto files = ExpandPaths(paths, {".abc"});
-  if (!files.ok()) return files.status();
-  for (const auto& path : *files) {
-    auto text = ReadFile(path);
-    if (!text.ok()) return text.status();
-    cleaner.Add(*text, path);
+  for (const auto& input : paths) {
+    std::string label, path = input;
+    const size_t eq = input.find('=');
+    if (eq != std::string::npos && eq > 0 && !std::filesystem::exists(input)) {
+      label = input.substr(0, eq);
+      path = input.substr(eq + 1);
+      if (!abc::IsStyleName(label))
+        return Status::InvalidArgument("expected a style name of lower-case letters, digits, '-' and '_' before '=' in '" +
+                                       input + "', got '" + label + "'");
+    }
+    auto files = ExpandPaths({path}, {".abc"});
+    if (!files.ok()) return files.status();
+    for (const auto& file : *files) {
+      auto text = ReadFile(file);
+      if (!text.ok()) return text.status();
+      cleaner.Add(*text, file, label.empty() ? StyleOfFile(path, file) : label);
+    }
   }
   return cleaner.Take();
 }
@@ -170,6 +203,31 @@ std::string FormatCleanReport(const CleanReport& report) {
   for (size_t i = 0; i < reasons.size(); ++i)
     s += (i ? ", " : " ") + std::to_string(reasons[i].second) + " " + reasons[i].first;
   return s;
+}
+
+std::string StyleOfFile(const std::string& given, const std::string& file) {
+  namespace fs = std::filesystem;
+  std::string name;
+  const fs::path g = fs::path(given).lexically_normal();
+  const fs::path f = fs::path(file).lexically_normal();
+  const fs::path rel = f.lexically_relative(g);
+  const auto depth = std::distance(rel.begin(), rel.end());
+  if (given == "-") {
+    name = "stdin";
+  } else if (f == g || rel.empty() || *rel.begin() == "..") {
+    name = f.stem().string();  // a file given as itself
+  } else if (depth >= 2) {
+    name = rel.begin()->string();  // data/nottingham/jigs.abc given as data
+  } else {
+    name = (g.has_filename() ? g : g.parent_path()).filename().string();  // a file in the folder given
+  }
+  std::string style;
+  for (char c : name) {
+    const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    style += (l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '_' || l == '-' ? l : '-';
+  }
+  if (style.size() > 40) style.resize(40);
+  return style.empty() ? "unnamed" : style;
 }
 
 abc::WriteOptions TrainingWriteOptions(const CleanOptions& o) {

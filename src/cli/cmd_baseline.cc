@@ -25,6 +25,8 @@ struct BaselineArgs {
   std::vector<std::string> train;
   std::vector<std::string> valid;
   double valid_fraction = 0.05;  // abcrnn train's default (TrainOptions::valid_fraction)
+  int valid_per_type = 0;        // abcrnn train's default
+  bool controls = false;         // CleanOptions::controls
   int order = 10;                // chosen on validation tunes: doc/eval.md
   std::vector<int> orders;
   int samples = 0;
@@ -51,9 +53,10 @@ std::string AsAbcFile(const std::vector<std::string>& texts) {
 // `abcrnn clean` and training use, moved to `transpose_to` when given; already cleaned files
 // pass through unchanged).
 Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths, const std::string& what,
-                                           const std::string& transpose_to) {
+                                           const std::string& transpose_to, bool controls) {
   CleanOptions options;
   options.transpose_to = transpose_to;
+  options.controls = controls;
   auto cleaned = CleanFiles(paths, options);
   if (!cleaned.ok()) return cleaned.status();
   spdlog::info("{}: {}", what, FormatCleanReport(cleaned->report));
@@ -66,23 +69,24 @@ Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths
 }
 
 int RunBaseline(const BaselineArgs& args) {
-  auto data = LoadTexts(args.train, "tunes", args.transpose_to);
+  auto data = LoadTexts(args.train, "tunes", args.transpose_to, args.controls);
   if (!data.ok()) return spdlog::error("{}", data.status().ToString()), kExitUsage;
   std::vector<std::string> train, valid;
   if (!args.valid.empty()) {
-    auto v = LoadTexts(args.valid, "validation tunes", args.transpose_to);
+    auto v = LoadTexts(args.valid, "validation tunes", args.transpose_to, args.controls);
     if (!v.ok()) return spdlog::error("validation tunes: {}", v.status().ToString()), kExitUsage;
     train = std::move(data).value();
     valid = std::move(v).value();
   } else {
     // The trainer's split, vocabulary and dropped validation tunes, decoded back to text.
-    auto corpus = BuildCorpus(*data, args.valid_fraction);
+    auto corpus = BuildCorpus(*data, args.valid_fraction, nullptr, {}, {}, args.valid_per_type);
     if (!corpus.ok()) return spdlog::error("{}", corpus.status().ToString()), kExitUsage;
     for (const auto& ids : corpus->train) train.push_back(corpus->vocab.Decode(ids));
     for (const auto& ids : corpus->valid) valid.push_back(corpus->vocab.Decode(ids));
     spdlog::info(
-        "split as abcrnn train --valid-fraction {}: {} training, {} validation tunes ({} left out)",
-        args.valid_fraction, train.size(), valid.size(), corpus->valid_dropped);
+        "split as abcrnn train --valid-fraction {} --valid-per-type {}: {} training, {} validation tunes ({} left "
+        "out)",
+        args.valid_fraction, args.valid_per_type, train.size(), valid.size(), corpus->valid_dropped);
   }
   if (!args.split_out.empty()) {
     for (const auto& [side, texts] : {std::pair{"train", &train}, std::pair{"valid", &valid}}) {
@@ -198,6 +202,12 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
   sub->add_option("--transpose-to", args->transpose_to,
                   "Move every tune to this tonic (C, D, ...) keeping its mode, as abcrnn train --transpose-to "
                   "(the same split and text as a key-normalised model's)");
+  sub->add_flag("--controls", args->controls,
+                "Write each tune's controls (style, type, form) before M:, as abcrnn train --controls");
+  sub->add_option("--valid-per-type", args->valid_per_type,
+                  "Hold out about this many tunes of each type, as abcrnn train --valid-per-type")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   sub->add_flag("--json", args->json, "Report as JSON");
   sub->callback([args, &run] { run = [args] { return RunBaseline(*args); }; });
 }

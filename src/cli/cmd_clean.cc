@@ -38,9 +38,10 @@ std::string FormatOutput(const CleanResult& result) {
 
 int RunClean(CleanArgs args) {
   if (args.keep_all) {
-    std::string to = args.options.transpose_to;
+    const CleanOptions given = args.options;
     args.options = CleanOptions::KeepAll();
-    args.options.transpose_to = to;
+    args.options.transpose_to = given.transpose_to;
+    args.options.controls = given.controls;
   }
   if (args.keep_duplicates) args.options.drop_duplicates = false;
   Result<CleanResult> r = CleanFiles(args.inputs, args.options);
@@ -92,6 +93,9 @@ void RegisterClean(CLI::App& app, RunFn& run) {
                 "Do not drop tunes whose melody repeats an earlier one");
   sub->add_option("--transpose-to", args->options.transpose_to,
                   "Move every tune to this tonic (C, D, F#, Bb ...) keeping its mode");
+  sub->add_flag("--controls", args->options.controls,
+                "Write each tune's style (NAME=PATH, else its folder), type (R:) and form (N:form 8+8) "
+                "before M:, as abcrnn train --controls");
   sub->callback([args, &run] { run = [args] { return RunClean(*args); }; });
 }
 

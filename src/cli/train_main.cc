@@ -11,8 +11,11 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "abcrnn/abc/control_table.h"
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/data/corpus.h"
+#include "abcrnn/data/split.h"
 #include "cli/common.h"
 #include "cli/train_cli.h"
 
@@ -65,7 +68,23 @@ CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions c) {
   c.keep_slurs = j.value("keep_slurs", c.keep_slurs);
   c.drop_duplicates = j.value("drop_duplicates", c.drop_duplicates);
   c.transpose_to = j.value("transpose_to", c.transpose_to);
+  c.controls = j.value("controls", c.controls);
   return c;
+}
+
+// The controls of the tunes on the training side of the split (as BuildCorpus will split them).
+abc::ControlTable TrainingControls(const CleanResult& cleaned, const std::vector<std::string>& texts,
+                                   const TrainOptions& t) {
+  const auto by_type = ValidFractionsByType(texts, t.valid_fraction, t.valid_per_type);
+  abc::ControlTable table;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const CleanedTune& c = cleaned.tunes[i];
+    auto it = by_type.find(c.controls.type);
+    if (IsValidationTune(texts[i], it == by_type.end() ? t.valid_fraction : it->second)) continue;
+    table.Add({c.controls.style, c.controls.type, abc::FormText(c.controls.part_bars), c.meter, c.unit_length,
+               c.key, 1});
+  }
+  return table;
 }
 
 // LibTorch's OpenMP threads spin while they wait (GOMP's default), which on a 2-core machine
@@ -116,8 +135,14 @@ int RunTrain(TrainCliOptions& o) {
   texts.reserve(cleaned->tunes.size());
   for (auto& t : cleaned->tunes) texts.push_back(std::move(t.text));
   o.train.data_tunes_read = cleaned->report.read;
+  if (o.clean.controls && !resume) {
+    abc::ControlTable table = TrainingControls(*cleaned, texts, o.train);
+    o.train.controls_json = table.ToJson();
+    progress.Line("controls: " + std::to_string(table.rows().size()) + " combinations of style, type, form, meter, "
+                  "unit and key over " + std::to_string(table.total()) + " training tunes");
+  }
   auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr,
-                            o.train.augment_transpose, o.clean);
+                            o.train.augment_transpose, o.clean, o.train.valid_per_type);
   if (!corpus.ok()) return Fail(corpus.status());
   if (corpus->valid_dropped > 0)
     progress.Line(std::to_string(corpus->valid_dropped) +

@@ -13,6 +13,9 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
       ->group(data);
   app.add_option("--valid-fraction", t.valid_fraction, "Share of tunes kept for validation, chosen by a hash of "
                  "each cleaned tune")->capture_default_str()->group(data);
+  app.add_option("--valid-per-type", t.valid_per_type, "Hold out about this many tunes of each type (R:) for "
+                 "validation, at most 40% of a type (with --controls; 0: --valid-fraction for all)")
+      ->capture_default_str()->group(data);
   app.add_option("--batching", o.batching, "bucket: tunes of similar length side by side, each from a zero state "
                  "as in generation, padded and masked; pack: tunes end to end in --batch lanes, state carried "
                  "across tunes (no padding, but a model that has rarely seen a tune start from a zero state)")->check(CLI::IsMember({"bucket", "pack"}))
@@ -29,6 +32,8 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
   app.add_flag("--keep-slurs", o.clean.keep_slurs, "Cleaning: keep slurs")->group(data);
   app.add_flag("!--keep-duplicates", o.clean.drop_duplicates, "Cleaning: keep tunes whose music repeats an "
                "earlier one")->group(data);
+  app.add_flag("--controls", o.clean.controls, "Cleaning: write each tune's style (--data NAME=PATH, else its "
+               "folder), type (R:) and form (N:form 8+8) before M:, so generate can ask for them")->group(data);
   app.add_option("--transpose-to", o.clean.transpose_to, "Cleaning: transpose every tune to this tonic (C, D, ...)")
       ->group(data);
 
@@ -79,7 +84,8 @@ std::string CleanOptionsJson(const CleanOptions& c) {
                         {"keep_grace_notes", c.keep_grace_notes},
                         {"keep_slurs", c.keep_slurs},
                         {"drop_duplicates", c.drop_duplicates},
-                        {"transpose_to", c.transpose_to}}
+                        {"transpose_to", c.transpose_to},
+                        {"controls", c.controls}}
       .dump();
 }
 

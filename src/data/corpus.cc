@@ -20,11 +20,12 @@ Result<std::vector<int>> EncodeTune(const Vocab& vocab, const std::string& text)
 }
 
 Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_fraction, const Vocab* vocab,
-                           const std::vector<int>& augment_transpose, const CleanOptions& clean) {
+                           const std::vector<int>& augment_transpose, const CleanOptions& clean,
+                           int valid_per_type) {
   if (!(valid_fraction >= 0 && valid_fraction < 1))
     return Status::InvalidArgument("valid fraction: expected a number in [0, 1), got " +
                                    std::to_string(valid_fraction));
-  DataSplit split = SplitTunes(tunes, valid_fraction);
+  DataSplit split = SplitTunes(tunes, valid_fraction, valid_per_type);
   if (split.train.empty())
     return Status::InvalidArgument("expected at least one training tune, got " + std::to_string(tunes.size()) +
                                    " tunes of which " + std::to_string(split.valid.size()) +

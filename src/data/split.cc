@@ -1,7 +1,11 @@
 // Hash-based split of whole tunes and the data fingerprint (FNV-1a 64, fixed constants).
 #include "abcrnn/data/split.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
+
+#include "abcrnn/abc/controls.h"
 
 namespace abcrnn {
 namespace {
@@ -34,9 +38,31 @@ bool IsValidationTune(std::string_view text, double valid_fraction) {
   return u < valid_fraction;
 }
 
-DataSplit SplitTunes(const std::vector<std::string>& tunes, double valid_fraction) {
+std::map<std::string, double> ValidFractionsByType(const std::vector<std::string>& tunes, double valid_fraction,
+                                                   int valid_per_type) {
+  std::map<std::string, double> out;
+  if (valid_per_type <= 0) return out;
+  std::map<std::string, int> counts;
+  for (const auto& t : tunes) {
+    const std::string type = abc::ReadControlLines(t).type;
+    if (!type.empty()) ++counts[type];
+  }
+  for (const auto& [type, n] : counts)
+    out[type] = std::max(valid_fraction, std::min(kMaxTypeValidFraction, static_cast<double>(valid_per_type) / n));
+  return out;
+}
+
+DataSplit SplitTunes(const std::vector<std::string>& tunes, double valid_fraction, int valid_per_type) {
+  const auto by_type = ValidFractionsByType(tunes, valid_fraction, valid_per_type);
   DataSplit split;
-  for (const auto& t : tunes) (IsValidationTune(t, valid_fraction) ? split.valid : split.train).push_back(t);
+  for (const auto& t : tunes) {
+    double f = valid_fraction;
+    if (!by_type.empty()) {
+      auto it = by_type.find(abc::ReadControlLines(t).type);
+      if (it != by_type.end()) f = it->second;
+    }
+    (IsValidationTune(t, f) ? split.valid : split.train).push_back(t);
+  }
   return split;
 }
 

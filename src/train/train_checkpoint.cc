@@ -55,6 +55,7 @@ json OptionsToJson(const TrainOptions& o) {
               {"steps", o.steps},
               {"seed", o.seed},
               {"valid_fraction", o.valid_fraction},
+              {"valid_per_type", o.valid_per_type},
               {"eval_every", o.eval_every},
               {"patience", o.patience},
               {"threads", o.threads},
@@ -105,6 +106,10 @@ Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, Cha
             {"train_seconds", state.train_seconds},
             {"history", state.history}};
   if (meta["cleaning"].is_discarded()) meta["cleaning"] = json::object();
+  if (!options.controls_json.empty()) {
+    json controls = json::parse(options.controls_json, nullptr, false);
+    if (!controls.is_discarded()) meta["controls"] = controls;
+  }
   ck.metadata_json = meta.dump();
   int64_t adam_step = 0;
   for (const auto& kv : optimizer.state())

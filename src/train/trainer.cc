@@ -377,6 +377,8 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     o.batching = *b;
     o.seed = t.at("seed").get<uint64_t>();
     o.valid_fraction = t.at("valid_fraction").get<double>();
+    o.valid_per_type = t.value("valid_per_type", 0);
+    if (meta.contains("controls")) o.controls_json = meta["controls"].dump();
     o.augment_transpose = t.value("augment_transpose", std::vector<int>{});
     if (meta.contains("cleaning")) o.cleaning_json = meta["cleaning"].dump();
   } catch (const json::exception& e) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/writer.h"
 #include "abcrnn/util/status.h"
 
@@ -29,6 +30,12 @@ struct CleanOptions {
   // Transpose every tune so its tonic is this note ("C", "D", ...), keeping its mode; "" keeps
   // each tune in its own key.
   std::string transpose_to;
+  // Write the tune's controls (style, type, form; abc/controls.h) as header lines before M:.
+  // The style is the input's label: "NAME=PATH" names it; otherwise the name of the folder below
+  // a given folder that holds the file (data/nottingham/jigs.abc given as data -> "nottingham"),
+  // or of the given folder or file itself; a tune whose S: field is already a style name (one in
+  // training form) keeps it. Not with keep_fields (R: would be written twice).
+  bool controls = false;
 
   // Keep everything (fields, comments, lyrics, chords, decorations, graces, slurs), drop nothing
   // for duplication: the formatter's settings.
@@ -41,6 +48,10 @@ struct CleanedTune {
   std::string x;       // its X: value
   std::string title;   // its first T: ("" when none)
   std::string text;    // the training form (see the file comment)
+  // With CleanOptions::controls: the tune's controls, and its header as the source had it
+  // (before any transposition): "Dmix", "6/8", "1/8".
+  abc::TuneControls controls;
+  std::string key, meter, unit_length;
 };
 
 struct CleanReport {
@@ -55,17 +66,23 @@ struct CleanResult {
   CleanReport report;
 };
 
-// Cleans every tune of one file's text; `source` names it in the result. An invalid
+// Cleans every tune of one file's text; `source` names it in the result, `style` is its label
+// (with options.controls). An invalid
 // options.transpose_to drops every tune as "invalid-transpose-to" (CleanFiles refuses it).
 // Drop reasons: "errors" (any error but overfull bars), "overfull-bar", "several-voices",
 // "no-music", "transpose-out-of-range", "duplicate" (same melody as an earlier tune, compared
 // with pitches relative to the first note, so transposed copies count).
 CleanResult CleanText(std::string_view text, const std::string& source,
-                      const CleanOptions& options);
-// Cleans every tune of the files and folders (*.abc below a folder; "-" = standard input), with
-// duplicates detected across all of them. IOError/NotFound when a path cannot be read,
-// InvalidArgument for a transpose_to that is not a tonic ("C", "F#", "Bb").
+                      const CleanOptions& options, const std::string& style = "");
+// Cleans every tune of the files and folders (*.abc below a folder; "-" = standard input; each
+// may be "NAME=PATH" to label its style), with duplicates detected across all of them. IOError/NotFound when a path cannot be read,
+// InvalidArgument for a transpose_to that is not a tonic ("C", "F#", "Bb"), a style NAME that is not
+// IsStyleName, or controls with keep_fields.
 Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const CleanOptions& options);
+
+// The style label of `file`, found below the input `given` (see CleanOptions::controls): lower
+// case, characters other than letters, digits, '-' and '_' as '-'.
+std::string StyleOfFile(const std::string& given, const std::string& file);
 
 // The writer settings of the training form with the categories `options` keeps: what the
 // cleaner writes, and what augmentation must write so a copy differs only by its transposition.

@@ -24,7 +24,7 @@ struct Corpus {
   int augmented = 0;            // transposed copies added to the training side
 };
 
-// Splits `tunes` (cleaned texts) by IsValidationTune, builds the vocabulary from the training
+// Splits `tunes` (cleaned texts) by SplitTunes (with `valid_per_type`), builds the vocabulary from the training
 // side (or uses `vocab` when given, e.g. on --resume) and encodes both sides. With
 // `augment_transpose` shifts (semitones), the training side also gets each tune transposed by
 // each shift (AugmentByTransposition, written with `clean`'s settings) before the vocabulary is
@@ -32,7 +32,7 @@ struct Corpus {
 // outside a given vocab.
 Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_fraction,
                            const Vocab* vocab = nullptr, const std::vector<int>& augment_transpose = {},
-                           const CleanOptions& clean = {});
+                           const CleanOptions& clean = {}, int valid_per_type = 0);
 
 // <bos>, the ids of `text`, <eos>.
 Result<std::vector<int>> EncodeTune(const Vocab& vocab, const std::string& text);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,8 +23,17 @@ struct DataSplit {
   std::vector<std::string> valid;  // in input order
 };
 
-// Splits cleaned tune texts (IsValidationTune), keeping their order on each side.
-DataSplit SplitTunes(const std::vector<std::string>& tunes, double valid_fraction);
+// Splits cleaned tune texts (IsValidationTune), keeping their order on each side. With
+// `valid_per_type` > 0, tunes whose R: control names a type (abc/controls.h) are held out at that
+// type's own fraction, max(valid_fraction, min(kMaxTypeValidFraction, valid_per_type / tunes of
+// the type)), so about `valid_per_type` tunes of each type are held out (the hash decides which,
+// so the count varies by a few).
+DataSplit SplitTunes(const std::vector<std::string>& tunes, double valid_fraction, int valid_per_type = 0);
+inline constexpr double kMaxTypeValidFraction = 0.4;
+
+// The fraction each type gets (only types with tunes, only with valid_per_type > 0).
+std::map<std::string, double> ValidFractionsByType(const std::vector<std::string>& tunes, double valid_fraction,
+                                                   int valid_per_type);
 
 // A short hex fingerprint (16 digits) of the tune texts in order: two runs see the same data in
 // the same order exactly when their fingerprints match (recorded in checkpoints, checked on

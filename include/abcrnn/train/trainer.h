@@ -41,6 +41,7 @@ struct TrainOptions {
   uint64_t seed = 1;
   // Evaluation.
   double valid_fraction = 0.05;
+  int valid_per_type = 0;  // hold out about this many tunes of each type (data/split.h); 0: off
   int64_t eval_every = 0;  // also validate every this many steps (0: at the end of each epoch only)
   int patience = 3;        // stop after this many validations without improvement (0: never)
   int sample_chars = 400;  // characters of the sample tune shown at each validation (0: none)
@@ -49,6 +50,7 @@ struct TrainOptions {
   bool reference_lstm = false;  // torch::nn::LSTM instead of the fused layers (to compare)
   std::string out_dir;   // best.ckpt, last.ckpt, metrics.jsonl, train.log
   std::string cleaning_json = "{}";  // the cleaning options, recorded in the checkpoint
+  std::string controls_json;         // the training tunes' ControlTable (abc/control_table.h), "" none
   std::vector<int> augment_transpose;  // transposition shifts added to the training side (recorded)
   int64_t data_tunes_read = 0;       // tunes read before cleaning, recorded
 };

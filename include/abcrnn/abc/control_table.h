@@ -1,0 +1,52 @@
+// The controls of a model's training tunes, counted: which styles, types, forms, meters, unit
+// lengths and keys occur together, and how often. Written by abcrnn-train into the checkpoint's
+// metadata ("controls", doc/checkpoint-format.md) and read by the sampler to draw the controls a
+// user did not give (infer/controls_policy.h). Value type; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "abcrnn/util/status.h"
+
+namespace abcrnn::abc {
+
+
+// One combination and the number of training tunes that have it. Empty strings: not known.
+struct ControlRow {
+  std::string style;        // "nottingham"
+  std::string type;         // "reel"
+  std::string form;         // "8+8"
+  std::string meter;        // "4/4" (abc/writer.h MeterText)
+  std::string unit_length;  // "1/8"
+  std::string key;          // the source's key before any transposition, "Dmix" (KeyText)
+  int64_t count = 0;
+};
+
+class ControlTable {
+ public:
+  // Counts one tune.
+  void Add(const ControlRow& row);
+  const std::vector<ControlRow>& rows() const { return rows_; }
+  bool empty() const { return rows_.empty(); }
+  int64_t total() const;
+  // Tunes per value of one field ("style", "type", "form", "meter", "unit_length", "key"), "" left out.
+  std::map<std::string, int64_t> Counts(std::string_view field) const;
+
+  // {"version": 1, "fields": [...], "rows": [[style, type, form, meter, unit, key, count], ...]}.
+  std::string ToJson() const;
+  // Corruption for anything but that layout, version 1.
+  static Result<ControlTable> FromJson(std::string_view json);
+
+ private:
+  std::vector<ControlRow> rows_;  // distinct combinations, in first-seen order
+  std::map<std::string, size_t> index_;
+};
+
+// The value of `field` in `row` (see Counts); "" for an unknown field name.
+const std::string& ControlField(const ControlRow& row, std::string_view field);
+
+}  // namespace abcrnn::abc

@@ -1,0 +1,257 @@
+// Controls of a tune: parts and bars as musicians count them, the type from R:, the title or the
+// rhythm, and the header lines that carry them in the training form (doc/controls.md).
+#include "abcrnn/abc/controls.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "abcrnn/abc/tune.h"
+
+namespace abcrnn::abc {
+namespace {
+
+bool IsSectionEnd(const BarLine& b) {
+  return b.repeat_end || b.repeat_start || b.kind == BarKind::kDouble || b.kind == BarKind::kFinal ||
+         b.kind == BarKind::kStart;
+}
+
+// Lower-case words of letters only ("Slip-Jig" -> {"slip", "jig"}).
+std::vector<std::string> Words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : text) {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!w.empty()) {
+      words.push_back(std::move(w));
+      w.clear();
+    }
+  }
+  if (!w.empty()) words.push_back(std::move(w));
+  return words;
+}
+
+bool Has(const std::vector<std::string>& words, std::string_view word) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+bool HasPrefix(const std::vector<std::string>& words, std::string_view prefix) {
+  for (const auto& w : words)
+    if (w.compare(0, prefix.size(), prefix) == 0) return true;
+  return false;
+}
+
+bool HasInside(const std::vector<std::string>& words, std::string_view part) {
+  for (const auto& w : words)
+    if (w.find(part) != std::string::npos) return true;
+  return false;
+}
+
+// The dance types a title may name ("Miss Drummond's Strathspey"); air and song are left to R:,
+// since titles use those words for other things.
+std::string TypeFromTitle(std::string_view title) {
+  std::string t = NormaliseTuneType(title);
+  return t == "air" || t == "song" ? "" : t;
+}
+
+}  // namespace
+
+TuneParts SplitIntoParts(const Tune& tune) {
+  TuneParts out;
+  if (tune.voices.empty()) return out;
+  const Voice& voice = tune.voices.front();
+  Fraction part(0);
+  bool in_later_ending = false;
+  out.bar_length = voice.initial.meter.BarLength();
+  for (const auto& e : voice.elements) {
+    if (const auto* n = e.get_if<Note>()) {
+      if (!in_later_ending) part += n->duration;
+    } else if (const auto* r = e.get_if<Rest>()) {
+      if (!in_later_ending) part += r->duration;
+    } else if (const auto* ending = e.get_if<Ending>()) {
+      out.has_repeats = true;
+      in_later_ending =
+          std::none_of(ending->numbers.begin(), ending->numbers.end(), [](int k) { return k == 1; });
+    } else if (const auto* b = e.get_if<BarLine>()) {
+      if (b->repeat_end) out.has_repeats = true;
+      if (IsSectionEnd(*b)) {
+        if (part.is_positive()) out.durations.push_back(part);
+        part = Fraction(0);
+        if (b->repeat_end || b->kind == BarKind::kFinal || b->kind == BarKind::kDouble) in_later_ending = false;
+      }
+    } else if (const auto* fc = e.get_if<FieldChange>()) {
+      if (fc->field.letter == 'M') out.bar_length = fc->state->meter.BarLength();
+    }
+  }
+  if (part.is_positive()) out.durations.push_back(part);
+  return out;
+}
+
+std::vector<int> PartBars(const TuneParts& parts) {
+  std::vector<int> bars;
+  if (!parts.bar_length.is_positive()) return bars;
+  // A stretch shorter than half a bar (a pickup before |:, a note after the last repeat) joins
+  // the part after it, or the one before it at the end.
+  Fraction carry(0);
+  for (const Fraction& d : parts.durations) {
+    const Fraction with = d + carry;
+    const double b = (with / parts.bar_length).ToDouble();
+    if (b < 0.5) {
+      carry = with;
+      continue;
+    }
+    carry = Fraction(0);
+    bars.push_back(static_cast<int>(std::lround(b)));
+  }
+  if (carry.is_positive() && !bars.empty())
+    bars.back() = static_cast<int>(
+        std::lround((Fraction(bars.back()) + carry / parts.bar_length).ToDouble()));
+  return bars;
+}
+
+const std::vector<std::string>& KnownTuneTypes() {
+  static const std::vector<std::string> kTypes = {"reel",  "jig",        "slip jig", "hornpipe",
+                                                  "polka", "waltz",      "strathspey", "march",
+                                                  "slide", "mazurka",    "air",      "song"};
+  return kTypes;
+}
+
+std::string NormaliseTuneType(std::string_view text) {
+  const auto w = Words(text);
+  if (w.empty()) return "";
+  if ((Has(w, "slip") && HasPrefix(w, "jig")) || Has(w, "slipjig")) return "slip jig";
+  if (HasPrefix(w, "jig")) return "jig";
+  if (HasPrefix(w, "reel")) return "reel";
+  if (HasPrefix(w, "hornpipe")) return "hornpipe";
+  if (HasPrefix(w, "strathspey")) return "strathspey";
+  if (HasPrefix(w, "polka")) return "polka";
+  if (HasPrefix(w, "waltz") || Has(w, "valse")) return "waltz";
+  if (Has(w, "march") || Has(w, "marsch")) return "march";
+  if (Has(w, "slide")) return "slide";
+  if (HasPrefix(w, "mazurka")) return "mazurka";
+  if (Has(w, "air") || Has(w, "aire")) return "air";
+  if (Has(w, "song") || HasInside(w, "lied") || HasPrefix(w, "ballad") || HasPrefix(w, "romanze") ||
+      Has(w, "xiaodiao") || Has(w, "shange") || Has(w, "haozi") || Has(w, "lullaby"))
+    return "song";
+  return "";
+}
+
+std::string InferTuneType(const Tune& tune) {
+  if (tune.voices.empty()) return "";
+  const Meter& meter = tune.voices.front().initial.meter;
+  if (!meter.has_bars()) return "";
+  std::vector<Fraction> notes;
+  for (const auto& e : tune.voices.front().elements)
+    if (const auto* n = e.get_if<Note>()) notes.push_back(n->duration);
+  if (notes.size() < 16) return "";
+  const Fraction eighth(1, 8), dotted(3, 16), sixteenth(1, 16);
+  const double n = static_cast<double>(notes.size());
+  const double eighths = std::count(notes.begin(), notes.end(), eighth) / n;
+  int pairs = 0;
+  for (size_t i = 0; i + 1 < notes.size(); ++i) {
+    if ((notes[i] == dotted && notes[i + 1] == sixteenth) || (notes[i] == sixteenth && notes[i + 1] == dotted)) {
+      ++pairs;
+      ++i;
+    }
+  }
+  const double dotted_pairs = 2.0 * pairs / n;  // share of notes in dotted pairs
+  const bool compound = meter.kind == Meter::Kind::kNumeric && meter.denominator == 8 && meter.numerators.size() == 1;
+  if (compound && eighths >= 0.5) {
+    if (meter.numerators[0] == 6) return "jig";
+    if (meter.numerators[0] == 9) return "slip jig";
+    if (meter.numerators[0] == 12) return "slide";
+    return "";
+  }
+  if (meter.BarLength() != Fraction(1)) return "";  // 4/4, C, 2/2, C|
+  if (dotted_pairs >= 0.5) return "hornpipe";
+  if (eighths >= 0.6 && dotted_pairs < 0.1) return "reel";
+  return "";
+}
+
+TuneControls DeriveControls(const Tune& tune, std::string style) {
+  TuneControls c;
+  c.style = std::move(style);
+  for (const auto& f : tune.header)
+    if (f.letter == 'R' && c.type.empty()) c.type = NormaliseTuneType(f.value);
+  if (c.type.empty()) c.type = TypeFromTitle(tune.title());
+  if (c.type.empty()) {
+    bool has_rhythm_field = false;
+    for (const auto& f : tune.header) has_rhythm_field = has_rhythm_field || f.letter == 'R';
+    // A source that names a type abcrnn does not know ("Gavotte") is not second-guessed.
+    if (!has_rhythm_field) c.type = InferTuneType(tune);
+  }
+  c.part_bars = PartBars(SplitIntoParts(tune));
+  if (static_cast<int>(c.part_bars.size()) > kMaxParts ||
+      std::any_of(c.part_bars.begin(), c.part_bars.end(), [](int b) { return b > kMaxPartBars || b < 1; }))
+    c.part_bars.clear();
+  return c;
+}
+
+std::string FormText(const std::vector<int>& part_bars) {
+  std::string s;
+  for (size_t i = 0; i < part_bars.size(); ++i) s += (i ? "+" : "") + std::to_string(part_bars[i]);
+  return s;
+}
+
+Result<std::vector<int>> ParseFormText(std::string_view text) {
+  auto bad = [&] {
+    return Status::InvalidArgument("expected a form such as 8+8 (1 to " + std::to_string(kMaxParts) +
+                                   " parts of 1 to " + std::to_string(kMaxPartBars) + " bars), got '" +
+                                   std::string(text) + "'");
+  };
+  std::vector<int> bars;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t j = text.find('+', i);
+    if (j == std::string_view::npos) j = text.size();
+    std::string_view part = text.substr(i, j - i);
+    if (part.empty() || part.size() > 3 ||
+        !std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return bad();
+    const int b = std::stoi(std::string(part));
+    if (b < 1 || b > kMaxPartBars) return bad();
+    bars.push_back(b);
+    if (static_cast<int>(bars.size()) > kMaxParts) return bad();
+    i = j + 1;
+  }
+  return bars;
+}
+
+bool IsStyleName(std::string_view name) {
+  if (name.empty() || name.size() > 40) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+std::string ControlLines(const TuneControls& c) {
+  std::string s;
+  if (!c.style.empty()) s += "S:" + c.style + "\n";
+  if (!c.type.empty()) s += "R:" + c.type + "\n";
+  if (!c.part_bars.empty()) s += "N:form " + FormText(c.part_bars) + "\n";
+  return s;
+}
+
+TuneControls ReadControlLines(std::string_view text) {
+  TuneControls c;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    if (line.compare(0, 2, "K:") == 0) break;
+    if (line.compare(0, 2, "S:") == 0) c.style = std::string(line.substr(2));
+    if (line.compare(0, 2, "R:") == 0) c.type = std::string(line.substr(2));
+    if (line.compare(0, 7, "N:form ") == 0) {
+      auto form = ParseFormText(line.substr(7));
+      if (form.ok()) c.part_bars = *form;
+    }
+    start = end + 1;
+  }
+  return c;
+}
+
+std::vector<int> FormOfHeader(std::string_view text) { return ReadControlLines(text).part_bars; }
+
+}  // namespace abcrnn::abc

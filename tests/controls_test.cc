@@ -1,0 +1,200 @@
+// Specification of tune controls: the type from R:, the title or the rhythm; parts and bars as
+// musicians count them; the header lines that carry them; the style of an input file; the split
+// that holds out tunes of every type; and the table of combinations a checkpoint records.
+#include "abcrnn/abc/controls.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "abcrnn/abc/clean.h"
+#include "abcrnn/abc/control_table.h"
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/data/split.h"
+#include "support/paths.h"
+
+namespace abcrnn {
+namespace {
+
+using abc::ParseTune;
+
+TEST(TuneTypeTest, RhythmFieldsAreNormalisedToKnownTypes) {
+  EXPECT_EQ(abc::NormaliseTuneType("Reel"), "reel");
+  EXPECT_EQ(abc::NormaliseTuneType("double jig"), "jig");
+  EXPECT_EQ(abc::NormaliseTuneType("Slip-Jig"), "slip jig");
+  EXPECT_EQ(abc::NormaliseTuneType("slipjig"), "slip jig");
+  EXPECT_EQ(abc::NormaliseTuneType("Hornpipe"), "hornpipe");
+  EXPECT_EQ(abc::NormaliseTuneType("liebes - lied, leid, klage"), "song");
+  EXPECT_EQ(abc::NormaliseTuneType("xiaodiao]"), "song");
+  EXPECT_EQ(abc::NormaliseTuneType("Gavotte"), "");
+  EXPECT_EQ(abc::NormaliseTuneType(""), "");
+  for (const auto& t : abc::KnownTuneTypes()) EXPECT_EQ(abc::NormaliseTuneType(t), t);
+}
+
+TEST(TuneTypeTest, WithoutRhythmFieldTheTitleThenTheMeterAndRhythmDecide) {
+  const std::string reel_music = "|:ABcd efge|dcBA GABc|ABcd efge|dcBA G4:|\n";
+  auto type = [](const std::string& abc) { return abc::DeriveControls(ParseTune(abc), "x").type; };
+  EXPECT_EQ(type("X:1\nT:Miss Drummond's Strathspey\nM:C\nL:1/8\nK:G\n" + reel_music), "strathspey");
+  EXPECT_EQ(type("X:1\nT:Untitled\nM:C\nL:1/8\nK:G\n" + reel_music), "reel");
+  EXPECT_EQ(type("X:1\nT:Untitled\nM:C\nL:1/8\nK:G\n|:A>Bc>d e>fg>e|d>cB>A G>AB>c|A>Bc>d e>fg>e|d>cB>A G4:|\n"),
+            "hornpipe");
+  EXPECT_EQ(type("X:1\nT:Untitled\nM:6/8\nL:1/8\nK:G\n|:ABc dBG|ABc d3|ABc dBG|ABc d3:|\n"), "jig");
+  EXPECT_EQ(type("X:1\nT:Untitled\nM:3/4\nL:1/8\nK:G\n|:A2B2c2|d6|A2B2c2|d6|A2B2c2|d6:|\n"), "");
+  // A source that names a type abcrnn does not know is not second-guessed from the rhythm.
+  EXPECT_EQ(type("X:1\nT:Untitled\nR:Gavotte\nM:C\nL:1/8\nK:G\n" + reel_music), "");
+}
+
+TEST(PartBarsTest, AnAABBTuneHasTwoPartsOfEightBarsWithPickupsAndEndings) {
+  // A part: pickup, 7 bars and a short last bar that completes it; B part: first and second
+  // endings, counted once.
+  const std::string abc =
+      "X:1\nM:4/4\nL:1/8\nK:D\n"
+      "A|:d2fd A2FA|d2fd A2FA|d2fd A2FA|d2fd A2FA|d2fd A2FA|d2fd A2FA|d2fd A2FA|d2fd A3:|\n"
+      "|:a2fa g2eg|a2fa g2eg|a2fa g2eg|a2fa g2eg|a2fa g2eg|a2fa g2eg|a2fa g2eg|1 d8:|2 d6z2|]\n";
+  const abc::TuneParts parts = abc::SplitIntoParts(ParseTune(abc));
+  EXPECT_TRUE(parts.has_repeats);
+  EXPECT_EQ(abc::PartBars(parts), (std::vector<int>{8, 8}));
+  EXPECT_EQ(abc::DeriveControls(ParseTune(abc), "s").part_bars, (std::vector<int>{8, 8}));
+}
+
+TEST(PartBarsTest, ThroughComposedTuneIsOnePartAndMeterNoneHasNoForm) {
+  EXPECT_EQ(abc::PartBars(abc::SplitIntoParts(ParseTune("X:1\nM:3/4\nL:1/4\nK:C\nCDE|FGA|Bcd|c3|]\n"))),
+            (std::vector<int>{4}));
+  EXPECT_TRUE(abc::PartBars(abc::SplitIntoParts(ParseTune("X:1\nM:none\nL:1/4\nK:C\nCDE|FGA|]\n"))).empty());
+}
+
+TEST(FormTextTest, FormsReadAndWriteAsBarsJoinedByPlus) {
+  EXPECT_EQ(abc::FormText({8, 8}), "8+8");
+  EXPECT_EQ(abc::FormText({}), "");
+  EXPECT_EQ(*abc::ParseFormText("8+16+8"), (std::vector<int>{8, 16, 8}));
+  for (const char* bad : {"", "8+", "+8", "0", "65", "8+x", "1+1+1+1+1+1+1+1+1", "8 + 8"})
+    EXPECT_FALSE(abc::ParseFormText(bad).ok()) << bad;
+}
+
+TEST(ControlLinesTest, ControlsAreHeaderLinesBeforeTheMeterAndReadBack) {
+  abc::TuneControls c{"oneills1850", "slip jig", {8, 8, 8}};
+  const std::string lines = abc::ControlLines(c);
+  EXPECT_EQ(lines, "S:oneills1850\nR:slip jig\nN:form 8+8+8\n");
+  const abc::TuneControls back = abc::ReadControlLines(lines + "M:9/8\nL:1/8\nK:G\nR:not a control\n");
+  EXPECT_EQ(back.style, "oneills1850");
+  EXPECT_EQ(back.type, "slip jig");
+  EXPECT_EQ(back.part_bars, c.part_bars);
+  EXPECT_EQ(abc::ControlLines({}), "");
+  EXPECT_TRUE(abc::FormOfHeader("M:4/4\nL:1/8\nK:C\nN:form 8+8\n").empty());  // only before K:
+}
+
+TEST(CleanControlsTest, TrainingFormCarriesStyleTypeAndFormAndTheSourceHeader) {
+  CleanOptions o;
+  o.controls = true;
+  o.transpose_to = "C";
+  const std::string abc = "X:1\nT:The Reel\nR:reel\nM:C|\nL:1/8\nK:Dmix\n|:ABcd efge|dcBA GABc:|\n";
+  CleanResult r = CleanText(abc, "in.abc", o, "mine");
+  ASSERT_EQ(r.tunes.size(), 1u);
+  EXPECT_EQ(r.tunes[0].text.rfind("S:mine\nR:reel\nN:form 2\nM:C|\nL:1/8\nK:Cmix\n", 0), 0u) << r.tunes[0].text;
+  EXPECT_EQ(r.tunes[0].key, "Dmix");
+  EXPECT_EQ(r.tunes[0].meter, "C|");
+  EXPECT_EQ(r.tunes[0].unit_length, "1/8");
+  o.keep_fields = true;
+  EXPECT_FALSE(CleanFiles({"in.abc"}, o).ok());  // R: would be written twice
+}
+
+TEST(CleanControlsTest, ATuneInTrainingFormKeepsItsStyleWhenCleanedAgain) {
+  CleanOptions o;
+  o.controls = true;
+  const std::string training = "S:oneills1850\nR:reel\nN:form 2\nM:C|\nL:1/8\nK:D\n|:ABcd efge|dcBA GABc:|\n";
+  CleanResult r = CleanText("X:1\n" + training, "split-valid.abc", o, "split-valid");
+  ASSERT_EQ(r.tunes.size(), 1u);
+  EXPECT_EQ(r.tunes[0].text, training);  // cleaning the training form again changes nothing
+  CleanResult real = CleanText("X:1\nS:Bob McQuillen 1974\nM:C|\nL:1/8\nK:D\n|:ABcd efge|dcBA GABc:|\n",
+                               "tunes.abc", o, "tunes");
+  ASSERT_EQ(real.tunes.size(), 1u);
+  EXPECT_EQ(real.tunes[0].controls.style, "tunes");  // a source's S: text is not a style
+}
+
+TEST(CleanControlsTest, StyleIsTheFolderBelowTheGivenOneOrTheGivenName) {
+  EXPECT_EQ(StyleOfFile("../shared/data", "../shared/data/nottingham/jigs.abc"), "nottingham");
+  EXPECT_EQ(StyleOfFile("../shared/data/", "../shared/data/nottingham/jigs.abc"), "nottingham");
+  EXPECT_EQ(StyleOfFile("My Tunes.abc", "My Tunes.abc"), "my-tunes");
+  EXPECT_EQ(StyleOfFile("-", "-"), "stdin");
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("abcrnn_style_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "Sessions");
+  EXPECT_EQ(StyleOfFile((dir / "Sessions").string(), (dir / "Sessions" / "a.abc").string()), "sessions");
+  fs::remove_all(dir);
+}
+
+TEST(CleanControlsTest, NamedInputsLabelTheirTunesAndBadNamesAreRefused) {
+  ABCRNN_REQUIRE_CORPUS();
+  CleanOptions o;
+  o.controls = true;
+  auto r = CleanFiles({"fiddle=" + testing::CorpusDir() + "/nottingham/jigs.abc"}, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->tunes.empty());
+  for (const auto& t : r->tunes) EXPECT_EQ(t.controls.style, "fiddle");
+  auto bad = CleanFiles({"Bad Name=" + testing::CorpusDir() + "/nottingham/jigs.abc"}, o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("style name"), std::string::npos);
+}
+
+TEST(CleanControlsTest, CorpusDanceTunesMostlyHaveATypeAndTwoEqualParts) {
+  ABCRNN_REQUIRE_CORPUS();
+  CleanOptions o;
+  o.controls = true;
+  auto r = CleanFiles({testing::CorpusDir() + "/nottingham"}, o);
+  ASSERT_TRUE(r.ok());
+  int typed = 0, eight_eight = 0, reels = 0;
+  for (const auto& t : r->tunes) {
+    typed += !t.controls.type.empty();
+    if (t.controls.type == "reel") {
+      ++reels;
+      eight_eight += t.controls.part_bars == std::vector<int>{8, 8};
+    }
+  }
+  // Measured: about two thirds of the Nottingham tunes get a type; most reels are 8+8.
+  EXPECT_GT(typed, static_cast<int>(r->tunes.size()) / 2);
+  EXPECT_GT(reels, 150);
+  EXPECT_GT(eight_eight, reels / 2);
+}
+
+TEST(SplitByTypeTest, EveryTypeGetsAboutItsHeldOutCountAndTheSplitIsStable) {
+  std::vector<std::string> tunes;
+  for (int i = 0; i < 400; ++i) tunes.push_back("R:reel\nM:4/4\nL:1/8\nK:C\n|cdef " + std::to_string(i) + "|\n");
+  for (int i = 0; i < 4000; ++i) tunes.push_back("R:song\nM:4/4\nL:1/8\nK:C\n|cdef " + std::to_string(i) + "|\n");
+  const auto f = ValidFractionsByType(tunes, 0.05, 100);
+  EXPECT_DOUBLE_EQ(f.at("reel"), 0.25);
+  EXPECT_DOUBLE_EQ(f.at("song"), 0.05);
+  DataSplit a = SplitTunes(tunes, 0.05, 100), b = SplitTunes(tunes, 0.05, 100);
+  EXPECT_EQ(a.valid, b.valid);
+  int reels = 0;
+  for (const auto& t : a.valid) reels += t.rfind("R:reel", 0) == 0;
+  EXPECT_GT(reels, 70);
+  EXPECT_LT(reels, 130);
+  EXPECT_EQ(SplitTunes(tunes, 0.05, 0).valid.size(), SplitTunes(tunes, 0.05).valid.size());
+}
+
+TEST(ControlTableTest, CountsCombinationsAndRoundTripsThroughJson) {
+  abc::ControlTable t;
+  t.Add({"nottingham", "reel", "8+8", "4/4", "1/8", "D", 1});
+  t.Add({"nottingham", "reel", "8+8", "4/4", "1/8", "D", 1});
+  t.Add({"essen", "song", "16", "3/4", "1/16", "Gm", 1});
+  EXPECT_EQ(t.rows().size(), 2u);
+  EXPECT_EQ(t.total(), 3);
+  EXPECT_EQ(t.Counts("type").at("reel"), 2);
+  auto back = abc::ControlTable::FromJson(t.ToJson());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->ToJson(), t.ToJson());
+  for (const char* bad : {"", "[]", "{\"version\":2,\"rows\":[]}", "{\"version\":1}",
+                          "{\"version\":1,\"rows\":[[\"a\",\"b\"]]}",
+                          "{\"version\":1,\"rows\":[[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",0]]}"}) {
+    auto r = abc::ControlTable::FromJson(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Status::Code::kCorruption) << bad;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace abcrnn
