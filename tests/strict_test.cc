@@ -132,3 +132,54 @@ TEST(StrictCorpus, CleanedTunesEndOnABarLineWhereStrictModeLetsThemEnd) {
 
 }  // namespace
 }  // namespace abcrnn
+
+namespace abcrnn {
+namespace {
+
+// "N:form 2+2" asks for two parts of two bars; StrictChecker(true) keeps it.
+const std::string kForm = "N:form 2+2\nM:2/4\nL:1/8\nK:C\n";
+
+// True when every character of `music` after kForm is allowed, one by one.
+bool AllowsAll(const StrictChecker& c, const std::string& music) {
+  std::string text = kForm;
+  for (char ch : music) {
+    if (!c.AllowsNext(text, std::string(1, ch))) return false;
+    text += ch;
+  }
+  return true;
+}
+
+TEST(StrictFormTest, PartsCloseExactlyAtTheirBarCountAndTheTuneEndsAfterTheLast) {
+  const StrictChecker form(true), free;
+  EXPECT_TRUE(AllowsAll(form, "|:cdef|gfed:|\n|:cegc|edcc:|"));
+  EXPECT_TRUE(form.IsComplete(kForm + "|:cdef|gfed:|\n|:cegc|edcc:|\n"));
+  EXPECT_FALSE(form.IsComplete(kForm + "|:cdef|gfed:|\n"));  // one part of two
+  EXPECT_TRUE(free.IsComplete(kForm + "|:cdef|gfed:|\n"));   // not enforced
+  // A single bar line where the part is full, a repeat before it is: refused. A "|" there may
+  // still grow into "||", "|]" or "|:", so it is the next character that is refused.
+  EXPECT_TRUE(AllowsAll(form, "|:cdef|gfed|"));
+  EXPECT_TRUE(AllowsAll(form, "|:cdef|gfed||"));
+  EXPECT_FALSE(AllowsAll(form, "|:cdef|gfed| c"));
+  EXPECT_FALSE(AllowsAll(form, "|:cdef|gfed|c"));
+  EXPECT_FALSE(AllowsAll(form, "|:cdef:|"));
+  EXPECT_FALSE(AllowsAll(form, "|:cdef::"));
+  // Nothing after the last part.
+  EXPECT_FALSE(AllowsAll(form, "|:cdef|gfed:|\n|:cegc|edcc:|c"));
+  EXPECT_TRUE(AllowsAll(free, "|:cdef|gfed:|\n|:cegc|edcc:|c"));
+}
+
+TEST(StrictFormTest, PickupsAndSecondEndingsAreCountedAsMusiciansCountThem) {
+  const StrictChecker form(true);
+  // A pickup, then two bars with a short last one that completes it.
+  EXPECT_TRUE(AllowsAll(form, "g|cdef|gfe:|\n"));
+  // First and second endings: the second replaces the first, and is no longer.
+  EXPECT_TRUE(AllowsAll(form, "|:cdef|1gfed:|2gfec||\n|:cegc|edcc:|"));
+  EXPECT_TRUE(form.IsComplete(kForm + "|:cdef|1gfed:|2gfec||\n|:cegc|edcc:|\n"));
+  EXPECT_FALSE(AllowsAll(form, "|:cdef|1gfed:|2gfec|cdef|"));
+  // A first ending of the last part wants its second before the tune may end.
+  EXPECT_FALSE(form.IsComplete(kForm + "|:cdef|gfed:|\n|:cegc|1edcc:|\n"));
+  EXPECT_TRUE(form.IsComplete(kForm + "|:cdef|gfed:|\n|:cegc|1edcc:|2edc2|]\n"));
+}
+
+}  // namespace
+}  // namespace abcrnn

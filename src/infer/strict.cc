@@ -5,7 +5,9 @@
 #include <cctype>
 #include <cstring>
 
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/parser.h"
+#include "form_guard.h"
 
 namespace abcrnn {
 namespace {
@@ -99,9 +101,19 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
   }
   if (IsFieldLine(line) && !KnownFieldLetter(line[0])) return false;
   if (IsFieldLine(line) && next != "\n") return true;  // a field in the music: judged at its end
-  if (ValidWithFullBars(Parse(s, true))) return true;
-  // A last token that a bar line completes (":" of ":|", "|" of "||" ...).
-  return ValidWithFullBars(Parse(s + "|", true));
+  const std::vector<int> form = enforce_form_ ? abc::FormOfHeader(s) : std::vector<int>{};
+  auto fits = [&](const std::string& text) {
+    abc::Tune tune = Parse(text, true);
+    return ValidWithFullBars(tune) && (form.empty() || infer::JudgeForm(tune, form).ok);
+  };
+  if (fits(s)) return true;
+  // A last token that more bar-line characters complete (":" of ":|", "|" of "||" or "|:", ...):
+  // allowed when one of them fits.
+  if (fits(s + "|")) return true;
+  if (form.empty() || (s.back() != '|' && s.back() != ':' && s.back() != '[')) return false;
+  for (const char* more : {"]", ":", "|]"})
+    if (fits(s + more)) return true;
+  return false;
 }
 
 bool StrictChecker::Stalled(const std::string& text) const {
@@ -123,6 +135,10 @@ bool StrictChecker::Stalled(const std::string& text) const {
 bool StrictChecker::IsComplete(const std::string& text) const {
   abc::Tune tune = Parse(text, false);
   if (!ValidWithFullBars(tune) || !tune.has_key || tune.voices.empty()) return false;
+  if (enforce_form_) {
+    const std::vector<int> form = abc::FormOfHeader(text);
+    if (!form.empty() && !infer::JudgeForm(tune, form).complete) return false;
+  }
   for (const abc::Voice& voice : tune.voices) {
     bool has_note = false, open_repeat = false;
     const abc::BarLine* last_bar = nullptr;

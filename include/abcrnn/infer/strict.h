@@ -11,6 +11,11 @@ namespace abcrnn {
 // character by character (or a prime).
 class StrictChecker {
  public:
+  // With `enforce_form`, a tune whose header has a form line ("N:form 8+8", abc/controls.h) must
+  // also keep that form: parts close exactly at their bar counts, and the tune may end only when
+  // its last part has closed (infer/form_guard.h has the rules).
+  explicit StrictChecker(bool enforce_form = false) : enforce_form_(enforce_form) {}
+
   // True when `text` + `next` (one character as UTF-8, not <bos>/<eos>) can still become a valid
   // tune: no blank line (it would end the tune), no X: line, only ABC 2.1 field letters (no X:, V:
   // or unknown ones), M: and L: before K:, header lines (before the K: line is
@@ -30,6 +35,9 @@ class StrictChecker {
   // instead, and generation treats that as a dead end.
   bool Stalled(const std::string& text) const;
   static constexpr int kMaxStall = 24;
+
+ private:
+  bool enforce_form_;
 };
 
 }  // namespace abcrnn
