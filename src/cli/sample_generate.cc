@@ -4,14 +4,16 @@
 // --transpose-to) gets the prime in its tonic and its tunes are moved to the prime's key.
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "abcrnn/infer/generate.h"
-#include "abcrnn/infer/key_shift.h"
+#include "abcrnn/abc/controls.h"
+#include "abcrnn/infer/controls_policy.h"
+#include "abcrnn/infer/session.h"
 #include "abcrnn/util/file.h"
 #include "cli/sample_model.h"
 #include "cli/sample_output.h"
@@ -43,6 +45,11 @@ struct GenerateCliOptions {
   int max_copied_bars = 8;
   std::string novelty_cache;
   std::string render_dir;  // --render DIR: ABC, MIDI, WAV, SVG per tune
+  // Controls (a model trained with --controls): not given = drawn per tune.
+  std::string style;
+  int parts = -1, bars = -1;  // -1: not given
+  bool free_form = false;  // drawn forms are not enforced
+  bool list_controls = false;
 };
 
 struct RhythmDefaults {
@@ -116,41 +123,112 @@ Result<std::string> BuildPrime(const GenerateCliOptions& o) {
 }
 
 std::string RemakeLine(const GenerateCliOptions& o, const std::string& prime, const std::string& fingerprint,
-                       int index) {
+                       int index, bool controls) {
   std::ostringstream s;
   s << "% abcrnn generate --seed " << o.seed << " --first " << index << " --num 1 --length " << o.length
     << " --temperature " << o.temperature << " --top-k " << o.top_k << " --top-p " << o.top_p;
   if (!prime.empty()) s << " --prime \"" << Escape(prime) << "\"";
+  if (controls) {  // the request; the rest is drawn again from the same stream
+    if (!o.rhythm.empty()) s << " --rhythm \"" << o.rhythm << "\"";
+    if (!o.style.empty()) s << " --style " << o.style;
+    if (o.parts > 0) s << " --parts " << o.parts;
+    if (o.bars > 0) s << " --bars " << o.bars;
+    if (!o.meter.empty()) s << " --meter " << o.meter;
+    if (!o.unit.empty()) s << " --unit " << o.unit;
+    if (!o.key.empty()) s << " --key " << o.key;
+    if (o.free_form) s << " --free-form";
+  }
   if (!o.strict) s << " --no-strict";
   s << " (model " << fingerprint << ", abcrnn " << ABCRNN_VERSION << ")";
   return s.str();
 }
 
+// --list-controls: what the model knows, from its checkpoint.
+int ListControls(const LoadedModel& model) {
+  if (model.controls.empty()) {
+    std::printf("model %s was trained without controls: --rhythm, --meter, --unit and --key write its header "
+                "lines; --style, --parts and --bars need a model trained with abcrnn train --controls\n",
+                model.fingerprint.c_str());
+    return kExitOk;
+  }
+  std::printf("model %s knows these controls (training tunes with each):\n%s", model.fingerprint.c_str(),
+              DescribeControls(model.controls).c_str());
+  return kExitOk;
+}
+
+// One tune as ABC (X:, T:, the remake line, the text) and as the record the format asks for.
+std::string AbcOf(const SessionTune& t, const GenerateCliOptions& o, const std::string& remake) {
+  std::string abc = "X:" + std::to_string(t.x) + "\nT:Generated " + std::to_string(t.x) + "\n" + remake + "\n" + t.text;
+  if (abc.back() != '\n') abc += '\n';
+  (void)o;
+  return abc;
+}
+
+std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const std::string& abc,
+                       const std::string& prime, const LoadedModel& model) {
+  const abc::TuneControls c = abc::ReadControlLines(t.text);
+  nlohmann::json j = {{"x", t.x},
+                      {"index", t.raw.index},
+                      {"title", "Generated " + std::to_string(t.x)},
+                      {"text", t.text},
+                      {"abc", abc},
+                      {"ended", t.raw.ended ? "eos" : "length"},
+                      {"chars", static_cast<int>(t.text.size())},
+                      {"seed", o.seed},
+                      {"temperature", o.temperature},
+                      {"top_k", o.top_k},
+                      {"top_p", o.top_p},
+                      {"prime", prime},
+                      {"header", t.header},
+                      {"style", c.style},
+                      {"type", c.type},
+                      {"form", abc::FormText(c.part_bars)},
+                      {"moved_semitones", t.moved_semitones},
+                      {"strict", o.strict},
+                      {"valid", o.strict ? nlohmann::json(!t.raw.failed) : nlohmann::json()},
+                      {"attempts", t.raw.attempts},
+                      {"draws", t.raw.draws},
+                      {"first_rejected", t.raw.first_rejected},
+                      {"model", model.fingerprint}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 int Run(const GenerateCliOptions& o) {
-  if (o.format == "midi" && o.out.empty()) {
+  if (o.format == "midi" && o.out.empty() && !o.list_controls) {
     spdlog::error("--format midi: expected --out DIR (a .mid file per tune goes there), got no --out");
     return kExitUsage;
   }
   if (o.novelty_against.empty() && o.max_copied_bars != 8)
     spdlog::warn("--max-copied-bars has no effect without --novelty-against");
-  Result<std::string> prime = BuildPrime(o);
-  if (!prime.ok()) {
-    spdlog::error("{}", prime.status().message());
-    return kExitUsage;
-  }
   Result<LoadedModel> model = LoadModel(o.model, o.threads);
   if (!model.ok()) {
     spdlog::error("{}", model.status().ToString());
     return kExitUsage;
   }
-  // A model trained in one tonic is given the prime in that tonic; its tunes move back.
-  Result<KeyShift> shift = PlanKeyShift(*prime, model->cleaning.transpose_to);
-  if (!shift.ok()) {
-    spdlog::error("--prime/--key: moving the prime to {}, the tonic the model was trained in: {}",
-                  model->cleaning.transpose_to, shift.status().message());
-    return kExitUsage;
+  if (o.list_controls) return ListControls(*model);
+  // A model trained with controls gets them as a request (drawn per tune); an older one gets the
+  // header shortcuts as M:, L:, K: lines before the prime.
+  SessionOptions so;
+  const bool controls = !model->controls.empty();
+  std::string prime = Unescape(o.prime);
+  if (controls) {
+    so.request = {o.style, o.rhythm, o.parts, o.bars, o.meter, o.unit, o.key};
+  } else {
+    if (!o.style.empty() || o.parts != -1 || o.bars != -1) {
+      spdlog::error("--style, --parts and --bars: expected a model trained with controls (abcrnn train --controls), "
+                    "got {} without them", model->fingerprint);
+      return kExitUsage;
+    }
+    Result<std::string> built = BuildPrime(o);
+    if (!built.ok()) {
+      spdlog::error("{}", built.status().message());
+      return kExitUsage;
+    }
+    prime = *built;
   }
-  GenerateOptions g;
+  so.prime = prime;
+  so.enforce_drawn_form = !o.free_form;
+  GenerateOptions& g = so.generate;
   g.seed = o.seed;
   g.first = o.first;
   g.num = o.num;
@@ -158,9 +236,15 @@ int Run(const GenerateCliOptions& o) {
   g.sampler.temperature = o.temperature;
   g.sampler.top_k = o.top_k;
   g.sampler.top_p = o.top_p;
-  g.prime = shift->model_prime;
   g.batch = o.batch;
   g.strict = o.strict;
+  SessionModel sm{model->engine.get(), &model->checkpoint.vocab, model->cleaning.transpose_to,
+                  controls ? &model->controls : nullptr};
+  Result<GenerationSession> session = GenerationSession::Create(sm, so);
+  if (!session.ok()) {
+    spdlog::error("{}", session.status().message());
+    return kExitUsage;
+  }
   std::optional<NoveltyGuard> guard;
   if (!o.novelty_against.empty()) {
     auto opened = NoveltyGuard::Open(o.novelty_against, o.novelty_cache, o.max_copied_bars);
@@ -170,56 +254,24 @@ int Run(const GenerateCliOptions& o) {
     }
     guard = std::move(opened.value());
   }
-  int64_t draws = 0, first_rejected = 0;
-  int tunes = 0, retried = 0, failed = 0, cut = 0;
-  int accepted = 0, dropped = 0;
-  bool write_failed = false;
-
-  std::string file_text;  // for --out: written at the end, atomically
-  bool reader_gone = false;
-  auto sink = [&](const GeneratedTune& t) {
-    if (accepted >= o.num) return false;
-    if (t.failed) {  // strict mode found no valid ending: never printed, replaced like a copy
-      ++failed;
-      spdlog::info("tune {} (seed {}): no valid ending found in {} attempts; dropped, sampling another",
-                   t.index + 1, o.seed, t.attempts);
-      return true;
-    }
-    if (guard) {
+  TuneAcceptor accept;
+  if (guard) {
+    accept = [&](const SessionTune& t, std::string* why) {
       int run = 0;
       std::string from;
-      if (!guard->Accept(t.text, &run, &from)) {
-        ++dropped;
-        spdlog::info("novelty guard: tune {} copies {} bars of {}; dropped, sampling another", t.index + 1, run,
-                     from);
-        return true;
-      }
-    }
-    ++accepted;
-    ++tunes;
-    draws += t.draws;
-    first_rejected += t.first_rejected;
-    retried += t.attempts > 1;
-    cut += !t.ended;
-    const int x = o.first + accepted;
-    const std::string title = "Generated " + std::to_string(x);
-    const std::string remake = RemakeLine(o, *prime, model->fingerprint, t.index);
-    std::string text = t.text;
-    int moved_by = 0;
-    if (shift->semitones != 0) {
-      Result<std::string> moved = ShiftTune(t.text, shift->semitones);
-      if (moved.ok()) {
-        text = *moved;
-        moved_by = shift->semitones;
-      } else {  // only a --no-strict tune with errors: printed as the model wrote it, and said so
-        spdlog::warn("tune {}: not moved to the prime's key ({}); left in {}", x, moved.status().message(),
-                     model->cleaning.transpose_to);
-      }
-    }
-    std::string abc = "X:" + std::to_string(x) + "\nT:" + title + "\n" + remake + "\n" + text;
-    if (abc.back() != '\n') abc += '\n';
-    std::string record;
-    const std::string stem = "tune-" + std::to_string(x);
+      if (guard->Accept(t.text, &run, &from)) return true;
+      *why = "novelty guard: copies " + std::to_string(run) + " bars of " + from;
+      return false;
+    };
+  }
+  bool write_failed = false, reader_gone = false;
+  std::string file_text;  // for --out: written at the end, atomically
+  auto sink = [&](const SessionTune& t) {
+    if (!t.move_error.empty())
+      spdlog::warn("tune {}: not moved to the key asked ({}); left in {}", t.x, t.move_error,
+                   model->cleaning.transpose_to);
+    const std::string abc = AbcOf(t, o, RemakeLine(o, prime, model->fingerprint, t.raw.index, controls));
+    const std::string stem = "tune-" + std::to_string(t.x);
     if (!o.render_dir.empty()) {
       Status r = RenderTune(abc, o.render_dir, stem);
       if (!r.ok()) {
@@ -237,30 +289,7 @@ int Run(const GenerateCliOptions& o) {
       }
       return true;
     }
-    if (o.format == "jsonl") {
-      nlohmann::json j = {{"x", x},
-                          {"index", t.index},
-                          {"title", title},
-                          {"text", text},
-                          {"abc", abc},
-                          {"ended", t.ended ? "eos" : "length"},
-                          {"chars", static_cast<int>(text.size())},
-                          {"seed", o.seed},
-                          {"temperature", o.temperature},
-                          {"top_k", o.top_k},
-                          {"top_p", o.top_p},
-                          {"prime", *prime},
-                          {"moved_semitones", moved_by},
-                          {"strict", o.strict},
-                          {"valid", o.strict ? nlohmann::json(!t.failed) : nlohmann::json()},
-                          {"attempts", t.attempts},
-                          {"draws", t.draws},
-                          {"first_rejected", t.first_rejected},
-                          {"model", model->fingerprint}};
-      record = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    } else {
-      record = abc + "\n";
-    }
+    const std::string record = o.format == "jsonl" ? JsonRecord(t, o, abc, prime, *model) : abc + "\n";
     if (!o.out.empty()) {
       file_text += record;
       return true;
@@ -271,53 +300,41 @@ int Run(const GenerateCliOptions& o) {
     }
     return true;
   };
-  // Tunes the guard drops, and strict tunes without a valid ending, are replaced by the next
-  // random streams (first + num, ...), so every kept tune can still be made again alone with its
-  // --first. At most 20 times --num in all.
-  const int64_t budget = 20 * static_cast<int64_t>(std::max(o.num, 1));
-  int64_t next = o.first;
-  bool exhausted = false;  // the budget ran out: the tunes found so far are still written, exit 1
-  while (accepted < o.num && !reader_gone && !write_failed) {
-    if (next - o.first >= budget) {
-      exhausted = true;
-      if (guard)
-        spdlog::error("only {} of {} tunes were valid and copied at most {} bars after {} tries ({} without a "
-                      "valid ending, {} copies); raise --max-copied-bars or change --temperature",
-                      accepted, o.num, o.max_copied_bars, budget, failed, dropped);
-      else
-        spdlog::error("only {} of {} tunes found a valid ending after {} tries; raise --length or lower "
-                      "--temperature", accepted, o.num, budget);
-      break;
-    }
-    g.first = static_cast<int>(next);
-    g.num = o.num - accepted;
-    next += g.num;
-    Status st = GenerateTunes(*model->engine, model->checkpoint.vocab, g, sink);
-    if (!st.ok()) {
-      spdlog::error("{}", st.message());
-      return kExitUsage;
-    }
+  Status st = session->Run(sink, accept, [](const std::string& line) { spdlog::info("{}", line); });
+  if (!st.ok()) {
+    spdlog::error("{}", st.message());
+    return kExitUsage;
   }
   if (write_failed) return kExitUsage;
+  const SessionStats& s = session->stats();
+  if (s.exhausted) {
+    if (guard)
+      spdlog::error("only {} of {} tunes were valid and copied at most {} bars after {} tries ({} without a valid "
+                    "ending, {} copies); raise --max-copied-bars or change --temperature",
+                    s.tunes, o.num, o.max_copied_bars, so.budget_factor * std::max(o.num, 1), s.failed, s.dropped);
+    else
+      spdlog::error("only {} of {} tunes found a valid ending after {} tries; raise --length or lower "
+                    "--temperature", s.tunes, o.num, so.budget_factor * std::max(o.num, 1));
+  }
   if (guard)
-    std::fprintf(stderr, "novelty guard: %d tune(s) dropped for copying more than %d consecutive bars\n",
-                 dropped, guard->max_bars());
+    std::fprintf(stderr, "novelty guard: %d tune(s) dropped for copying more than %d consecutive bars\n", s.dropped,
+                 guard->max_bars());
   if (o.stats && o.strict)
     std::fprintf(stderr,
                  "strict: %d tunes, %lld draws, %lld first draws masked out (%.3f%% of draws: the model's "
                  "mass on invalid characters), %d restarted, %d cut at the length limit, %d failed and "
                  "replaced\n",
-                 tunes, static_cast<long long>(draws), static_cast<long long>(first_rejected),
-                 draws ? 100.0 * first_rejected / draws : 0.0, retried, cut, failed);
+                 s.tunes, static_cast<long long>(s.draws), static_cast<long long>(s.first_rejected),
+                 s.draws ? 100.0 * s.first_rejected / s.draws : 0.0, s.retried, s.cut, s.failed);
   if (reader_gone) return kExitOk;
-  if (!o.out.empty() && o.format != "midi" && accepted > 0) {
+  if (!o.out.empty() && o.format != "midi" && s.tunes > 0) {
     Status w = WriteFileAtomically(o.out, file_text);
     if (!w.ok()) {
       spdlog::error("{}", w.ToString());
       return kExitUsage;
     }
   }
-  return exhausted ? kExitFindings : kExitOk;
+  return s.exhausted ? kExitFindings : kExitOk;
 }
 
 }  // namespace
@@ -345,8 +362,15 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--meter", o->meter, "Header shortcut: M: (e.g. 6/8)");
   sub->add_option("--key", o->key, "Header shortcut: K: (e.g. Dmix)");
   sub->add_option("--unit", o->unit, "Header shortcut: L: (e.g. 1/8); default from the meter or rhythm");
-  sub->add_option("--rhythm", o->rhythm, "Header shortcut: jig, reel, hornpipe, polka, slip jig, waltz, ... "
-                                         "(sets meter and unit unless given)");
+  sub->add_option("--rhythm", o->rhythm, "Control: the tune type (reel, jig, hornpipe, ...; see --list-controls). "
+                                         "With a model without controls, a header shortcut for meter and unit");
+  sub->add_option("--style", o->style, "Control: the collection whose style to write in (see --list-controls)");
+  sub->add_option("--parts", o->parts, "Control: number of parts, 1 to 8 (strict mode keeps it); -1: drawn");
+  sub->add_option("--bars", o->bars, "Control: bars per part, 1 to 64 (strict mode keeps it); -1: drawn");
+  sub->add_flag("--free-form", o->free_form, "Let the model choose when parts end where the form is drawn, not "
+                                             "given (--parts/--bars are always kept)");
+  sub->add_flag("--list-controls", o->list_controls, "Print the types, styles, forms, meters and keys the model "
+                                                     "knows, with counts, and exit");
   sub->add_option("--format", o->format, "Output: abc, jsonl, or midi (a .mid per tune in the --out folder)")
       ->check(CLI::IsMember({"abc", "jsonl", "midi"}));
   sub->add_option("--out", o->out, "Write to this file (atomically) instead of standard output; a folder "

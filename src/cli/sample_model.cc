@@ -42,6 +42,7 @@ CleanOptions TrainingCleanOptions(const Checkpoint& checkpoint) {
   flag("keep_grace_notes", &o.keep_grace_notes);
   flag("keep_slurs", &o.keep_slurs);
   flag("drop_duplicates", &o.drop_duplicates);
+  flag("controls", &o.controls);
   if (c.contains("transpose_to") && c["transpose_to"].is_string()) o.transpose_to = c["transpose_to"].get<std::string>();
   return o;
 }
@@ -68,6 +69,14 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads) {
   m.checkpoint = std::move(ckpt).value();
   m.fingerprint = CheckpointFingerprint(m.checkpoint);
   m.cleaning = TrainingCleanOptions(m.checkpoint);
+  {
+    auto meta = nlohmann::json::parse(m.checkpoint.metadata_json, nullptr, false);
+    if (meta.is_object() && meta.contains("controls")) {
+      auto table = abc::ControlTable::FromJson(meta["controls"].dump());
+      if (!table.ok()) return Status::Corruption(m.path + ": " + table.status().message());
+      m.controls = std::move(table).value();
+    }
+  }
   m.checkpoint.optimizer.clear();
   std::optional<LstmWeights> weights;
   {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "abcrnn/abc/clean.h"
+#include "abcrnn/abc/control_table.h"
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/status.h"
@@ -28,6 +29,8 @@ struct LoadedModel {
   // How its training tunes were cleaned (metadata "cleaning", as abcrnn-train records it; the
   // defaults when absent). transpose_to is the tonic of a key-normalised model.
   CleanOptions cleaning;
+  // Its training tunes' controls (metadata "controls"; empty for a model trained without them).
+  abc::ControlTable controls;
   std::unique_ptr<FastLstm> engine;
 };
 // The cleaning options recorded in a checkpoint's metadata ("cleaning"), else the defaults.

@@ -5,15 +5,24 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <numeric>
 
 namespace abcrnn {
 namespace {
 
+// A prime checked once: its text, ids and length in characters.
+struct Prime {
+  std::string text;
+  std::vector<int> ids;
+  int chars = 0;
+};
+
 // One tune being made in one row of the batch.
 struct Row {
   int index = 0;
   Rng rng{0};
+  std::shared_ptr<const Prime> prime;  // this tune's prime
   size_t fed = 0;         // prime ids fed so far (the prime is fed after <bos>)
   std::vector<int> ids;   // sampled ids
   std::string text;       // prime + sampled characters (strict mode)
@@ -29,6 +38,33 @@ struct Row {
 };
 
 constexpr int kMaxAttempts = 8;
+
+
+Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const Vocab& vocab,
+                                                 const GenerateOptions& o, const StrictChecker& checker) {
+  Result<std::vector<int>> ids = vocab.Encode(text);
+  if (!ids.ok()) return Status::InvalidArgument("prime: " + ids.status().message());
+  const int chars = static_cast<int>(ids->size());
+  if (chars >= o.length)
+    return Status::InvalidArgument("expected a prime shorter than the length limit (" + std::to_string(o.length) +
+                                   " characters), got " + std::to_string(chars) + " characters");
+  if (o.strict) {  // the prime must itself be a valid beginning
+    std::string so_far;
+    for (const auto& ch : SplitCharacters(text)) {
+      if (!checker.AllowsNext(so_far, ch))
+        return Status::InvalidArgument("prime: expected the beginning of a valid tune in training form (M:, L:, K: "
+                                       "lines, then music), got an error at character " +
+                                       std::to_string(SplitCharacters(so_far).size() + 1) + " ('" + ch +
+                                       "'); fix the prime or use --no-strict");
+      so_far += ch;
+    }
+  }
+  auto p = std::make_shared<Prime>();
+  p->text = text;
+  p->ids = std::move(ids).value();
+  p->chars = chars;
+  return std::shared_ptr<const Prime>(std::move(p));
+}
 
 // Strict draw: the sampled id if it keeps the tune valid, else masked out and drawn again.
 // -1 when no character is left (a dead end).
@@ -70,27 +106,16 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
                                    ", batch " + std::to_string(o.batch) + ", length " + std::to_string(o.length));
   if (!(o.sampler.temperature >= 0) || o.sampler.top_k < 0 || !(o.sampler.top_p > 0 && o.sampler.top_p <= 1))
     return Status::InvalidArgument("expected temperature >= 0, top-k >= 0 and 0 < top-p <= 1");
-  Result<std::vector<int>> prime = vocab.Encode(o.prime);
-  if (!prime.ok()) return Status::InvalidArgument("prime: " + prime.status().message());
-  const int prime_chars = static_cast<int>(prime->size());
-  if (prime_chars >= o.length)
-    return Status::InvalidArgument("expected a prime shorter than the length limit (" + std::to_string(o.length) +
-                                   " characters), got " + std::to_string(prime_chars) + " characters");
-
   std::vector<uint8_t> base_mask(V, 1);
   base_mask[Vocab::kBos] = 0;  // a tune never restarts
-  StrictChecker checker;
-  if (o.strict) {  // the prime must itself be a valid beginning
-    std::string so_far;
-    for (const auto& ch : SplitCharacters(o.prime)) {
-      if (!checker.AllowsNext(so_far, ch))
-        return Status::InvalidArgument("prime: expected the beginning of a valid tune in training form (M:, L:, K: "
-                                       "lines, then music), got an error at character " +
-                                       std::to_string(SplitCharacters(so_far).size() + 1) + " ('" + ch +
-                                       "'); fix the prime or use --no-strict");
-      so_far += ch;
-    }
+  const StrictChecker checker(o.enforce_form);
+  std::shared_ptr<const Prime> shared_prime;
+  if (!o.prime_for) {
+    auto p = PreparePrime(o.prime, vocab, o, checker);
+    if (!p.ok()) return p.status();
+    shared_prime = *p;
   }
+  Status prime_error;
   const int capacity = std::min(o.batch, std::max(o.num, 1));
   FastLstm::Batch batch = engine.NewBatch(capacity);
   std::vector<Row> rows;
@@ -103,7 +128,18 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     Row r;
     r.index = o.first + next_tune++;
     r.rng = Rng::ForStream(o.seed, static_cast<uint64_t>(r.index));
-    r.text = o.prime;
+    r.prime = shared_prime;
+    if (o.prime_for) {
+      auto p = PreparePrime(o.prime_for(r.index), vocab, o, checker);
+      if (p.ok()) {
+        r.prime = *p;
+      } else {
+        if (prime_error.ok()) prime_error = Status::InvalidArgument("tune " + std::to_string(r.index + 1) + ": " +
+                                                                    p.status().message());
+        r.prime = std::make_shared<const Prime>();
+      }
+    }
+    r.text = r.prime->text;
     engine.ResetRow(&batch, slot);
     if (slot == static_cast<int>(rows.size()))
       rows.push_back(std::move(r));
@@ -111,6 +147,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
       rows[slot] = std::move(r);
   };
   while (next_tune < o.num && static_cast<int>(rows.size()) < capacity) start(static_cast<int>(rows.size()));
+  if (!prime_error.ok()) return prime_error;
 
   while (!rows.empty()) {
     const int n = static_cast<int>(rows.size());
@@ -122,7 +159,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
       std::vector<uint8_t> mask;
       for (int b = b0; b < b1; ++b) {
         Row& r = rows[b];
-        r.priming = r.fed < prime->size();
+        r.priming = r.fed < r.prime->ids.size();
         if (r.priming) continue;
         const float* row_logits = &logits[static_cast<size_t>(b) * V];
         int id;
@@ -149,19 +186,19 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     for (int b = 0; b < n; ++b) {
       Row& r = rows[b];
       if (r.priming) {
-        r.next_input = (*prime)[r.fed++];
+        r.next_input = r.prime->ids[r.fed++];
         continue;
       }
       const int id = r.drawn;
       const bool eos = id == Vocab::kEos;
       const bool stalled = r.stalled;
-      const bool at_limit = prime_chars + static_cast<int>(r.ids.size()) >= o.length;
+      const bool at_limit = r.prime->chars + static_cast<int>(r.ids.size()) >= o.length;
       if (o.strict && (id < 0 || stalled || (at_limit && r.last_complete == 0)) && r.attempts < kMaxAttempts) {
         // A dead end: start this tune again from the prime, same random stream.
         ++r.attempts;
         r.fed = 0;
         r.ids.clear();
-        r.text = o.prime;
+        r.text = r.prime->text;
         r.last_complete = 0;
         r.next_input = Vocab::kBos;
         engine.ResetRow(&batch, b);
@@ -175,9 +212,9 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
           t.failed = r.last_complete == 0 || stalled;
           t.text = t.failed ? r.text : r.text.substr(0, r.last_complete);
         } else {
-          t.text = o.prime + vocab.Decode(r.ids);
+          t.text = r.prime->text + vocab.Decode(r.ids);
         }
-        t.sampled = static_cast<int>(SplitCharacters(t.text).size()) - prime_chars;
+        t.sampled = static_cast<int>(SplitCharacters(t.text).size()) - r.prime->chars;
         t.draws = r.draws;
         t.first_rejected = r.first_rejected;
         t.attempts = r.attempts;
@@ -189,6 +226,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     }
     // Refill finished rows with new tunes, or close the gap with the last row (highest slot first
     // so that moved rows are never ones still to be handled).
+    if (!prime_error.ok()) return prime_error;
     for (auto it = finished.rbegin(); it != finished.rend(); ++it) {
       const int slot = *it;
       if (next_tune < o.num) {

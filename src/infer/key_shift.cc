@@ -13,7 +13,18 @@ int Mod12(int a) { return ((a % 12) + 12) % 12; }
 
 // The text of `tune` moved `semitones`, in training form; `keep_open` leaves an unfinished last
 // bar open (a prime) and ends with a newline only where `text` did.
-Result<std::string> Move(const std::string& text, int semitones, bool keep_open) {
+Result<std::string> Move(const std::string& full_text, int semitones, bool keep_open) {
+  // Control lines (S:, R:, N:; abc/controls.h) lead the header and do not move with the key.
+  size_t controls = 0;
+  while (controls + 1 < full_text.size() && (full_text.compare(controls, 2, "S:") == 0 ||
+                                             full_text.compare(controls, 2, "R:") == 0 ||
+                                             full_text.compare(controls, 2, "N:") == 0)) {
+    const size_t nl = full_text.find('\n', controls);
+    if (nl == std::string::npos) break;
+    controls = nl + 1;
+  }
+  const std::string head = full_text.substr(0, controls);
+  const std::string text = full_text.substr(controls);
   abc::Tune tune = abc::ParseTune(text);
   if (Status s = abc::CheckRewritable(tune); !s.ok()) return s;
   Result<abc::Tune> moved = abc::TransposeTune(tune, semitones);
@@ -23,7 +34,7 @@ Result<std::string> Move(const std::string& text, int semitones, bool keep_open)
   if (keep_open) wo.close_last_bar = false;
   std::string out = abc::WriteTune(*moved, wo);
   if (keep_open && !text.empty() && text.back() != '\n' && !out.empty() && out.back() == '\n') out.pop_back();
-  return out;
+  return head + out;
 }
 
 }  // namespace

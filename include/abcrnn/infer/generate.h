@@ -24,6 +24,9 @@ struct GenerateOptions {
   int length = 1000;    // most characters per tune, the prime included
   SamplerOptions sampler;
   std::string prime;    // the tune's beginning in training form (header lines and/or music)
+  // When set, tune i's prime instead of `prime` (a generation session draws each tune's
+  // controls); called on the calling thread, in index order. An invalid one is an error.
+  std::function<std::string(int index)> prime_for;
   int batch = 64;       // tunes stepped together (memory and speed only; the tunes are the same)
   // Only valid ABC (infer/strict.h): a drawn character that would make the tune invalid is
   // masked out and the draw repeated from the renormalised rest (rejection, with the same random
@@ -32,6 +35,9 @@ struct GenerateOptions {
   // note or rest for StrictChecker::kMaxStall characters), starts again from the prime (up to 8
   // attempts) on the same stream; a tune still stalling after that is marked failed.
   bool strict = false;
+  // Strict mode also keeps the form a tune's header asks for ("N:form 8+8", abc/controls.h):
+  // StrictChecker(true).
+  bool enforce_form = false;
 };
 
 struct GeneratedTune {

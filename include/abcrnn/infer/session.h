@@ -1,0 +1,98 @@
+// A generation session: the policy between a model and the tunes a user gets. It builds each
+// tune's prime (the controls the user gave, the rest drawn per tune; the user's prime), moves it
+// to the tonic of a key-normalised model and each tune back, runs GenerateTunes, replaces tunes
+// that strict mode could not finish or that an acceptor drops (a novelty guard), within a budget,
+// and hands finished tunes to a sink in order. Shared by `abcrnn generate` and the web page.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "abcrnn/abc/control_table.h"
+#include "abcrnn/infer/controls_policy.h"
+#include "abcrnn/infer/generate.h"
+#include "abcrnn/infer/lstm.h"
+#include "abcrnn/util/status.h"
+#include "abcrnn/vocab/vocab.h"
+
+namespace abcrnn {
+
+// What the session needs of a loaded model; the pointers must outlive the session.
+struct SessionModel {
+  const FastLstm* engine = nullptr;
+  const Vocab* vocab = nullptr;
+  std::string tonic;                         // a key-normalised model's tonic ("C"); "" none
+  const abc::ControlTable* controls = nullptr;  // its training tunes' controls; null or empty: none
+};
+
+struct SessionOptions {
+  GenerateOptions generate;  // seed, first, num, length, sampler, batch, strict (prime: see below)
+  // The user's prime in training form. With a model that has controls and a prime without
+  // header lines, each tune's header is drawn (request) and the prime's music follows it; a prime
+  // with header lines is used as written.
+  std::string prime;
+  ControlRequest request;  // with a model that has controls
+  // Strict mode keeps the drawn or given form (infer/strict.h). Given parts or bars are always
+  // kept; this decides for drawn forms.
+  bool enforce_drawn_form = true;
+  // Tunes tried at most, as a multiple of num (replacements included).
+  int budget_factor = 20;
+};
+
+struct SessionTune {
+  int x = 0;                 // 1-based place in the output: first + k + 1
+  GeneratedTune raw;         // as the model wrote it (in its tonic)
+  std::string text;          // in the key asked for or drawn, training form
+  std::string header;        // the header the tune was primed with (in that key)
+  int moved_semitones = 0;   // how far `text` was moved from the model's tonic
+  std::string move_error;    // a --no-strict tune that could not be moved (text left unmoved)
+};
+
+struct SessionStats {
+  int tunes = 0;
+  int64_t draws = 0, first_rejected = 0;
+  int retried = 0, cut = 0, failed = 0, dropped = 0;
+  bool exhausted = false;  // the budget ran out before num tunes were accepted
+};
+
+// False: the tune is dropped and replaced (its reason in *why).
+using TuneAcceptor = std::function<bool(const SessionTune&, std::string* why)>;
+// False: stop (the reader has gone); not an error.
+using SessionSink = std::function<bool(const SessionTune&)>;
+// Said once per dropped or failed tune (for a log).
+using SessionLog = std::function<void(const std::string&)>;
+
+class GenerationSession {
+ public:
+  // InvalidArgument for a request the model cannot serve (CheckRequest) or a prime that cannot be
+  // moved to the model's tonic.
+  static Result<GenerationSession> Create(const SessionModel& model, SessionOptions options);
+
+  // Makes options.generate.num tunes (tune streams first, first+1, ...; replacements take the
+  // next streams after the last). Errors from GenerateTunes (a bad prime) come back as they are.
+  Status Run(const SessionSink& sink, const TuneAcceptor& accept = nullptr, const SessionLog& log = nullptr);
+
+  const SessionStats& stats() const { return stats_; }
+  bool drawing() const { return drawing_; }  // headers are drawn per tune
+  // The header tune stream `index` is primed with, in the key asked or drawn ("" when the prime
+  // is one for all).
+  std::string HeaderFor(int index) const;
+
+ private:
+  GenerationSession(const SessionModel& model, SessionOptions options) : model_(model), o_(std::move(options)) {}
+  // The prime of stream `index` in the model's tonic; records its move back.
+  std::string ModelPrime(int index);
+
+  SessionModel model_;
+  SessionOptions o_;
+  bool drawing_ = false;
+  bool enforce_form_ = false;
+  std::string fixed_prime_;      // in the model's tonic, when not drawing
+  int fixed_semitones_ = 0;
+  std::map<int, int> semitones_;  // per stream, when drawing
+  SessionStats stats_;
+};
+
+}  // namespace abcrnn

@@ -1,0 +1,181 @@
+// Checking the controls a user asks for against a model's table, and drawing the rest per tune.
+#include "abcrnn/infer/controls_policy.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "abcrnn/abc/key.h"
+#include "abcrnn/abc/meter.h"
+#include "abcrnn/abc/writer.h"
+
+namespace abcrnn {
+namespace {
+
+using abc::ControlRow;
+using Filter = std::function<bool(const ControlRow&)>;
+
+// "reel (812), jig (640), ..." most frequent first.
+std::string Known(const abc::ControlTable& table, const char* field, size_t most = 40) {
+  std::vector<std::pair<std::string, int64_t>> v;
+  for (const auto& kv : table.Counts(field)) v.emplace_back(kv.first, kv.second);
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string s;
+  for (size_t i = 0; i < v.size() && i < most; ++i)
+    s += (i ? ", " : "") + v[i].first + " (" + std::to_string(v[i].second) + ")";
+  if (v.size() > most) s += ", ... (" + std::to_string(v.size() - most) + " more)";
+  return s.empty() ? "none" : s;
+}
+
+std::string ModeOf(const std::string& key_text) {
+  auto k = abc::ParseKey(key_text);
+  if (!k.ok() || k->none) return "";
+  return std::string(abc::ModeName(k->mode));
+}
+
+std::vector<int> FormOf(const std::string& form) {
+  auto f = abc::ParseFormText(form);
+  return f.ok() ? *f : std::vector<int>{};
+}
+
+bool AllBars(const std::vector<int>& form, int bars) {
+  return !form.empty() && std::all_of(form.begin(), form.end(), [&](int b) { return b == bars; });
+}
+
+}  // namespace
+
+std::string DrawnControls::Header() const {
+  return abc::ControlLines(controls) + "M:" + meter + "\nL:" + unit_length + "\nK:" + key + "\n";
+}
+
+Rng ControlStream(uint64_t seed, int index) {
+  return Rng::ForStream(SplitMix64Mix(seed ^ 0x636f6e74726f6c73ull), static_cast<uint64_t>(index));  // "controls"
+}
+
+Status CheckRequest(const abc::ControlTable& table, ControlRequest* r) {
+  if (table.empty())
+    return Status::InvalidArgument("expected a model trained with controls (abcrnn train --controls) for --style, "
+                                   "--parts and --bars, got one without them");
+  if (!r->type.empty()) {
+    const std::string t = abc::NormaliseTuneType(r->type);
+    const auto types = table.Counts("type");
+    if (t.empty() || types.count(t) == 0)
+      return Status::InvalidArgument("--rhythm: expected a type this model knows: " + Known(table, "type") +
+                                     "; got '" + r->type + "'");
+    r->type = t;
+  }
+  if (!r->style.empty() && table.Counts("style").count(r->style) == 0)
+    return Status::InvalidArgument("--style: expected a style this model knows: " + Known(table, "style") +
+                                   "; got '" + r->style + "'");
+  if (r->parts != -1 && (r->parts < 1 || r->parts > abc::kMaxParts))
+    return Status::InvalidArgument("--parts: expected 1 to " + std::to_string(abc::kMaxParts) + ", got " +
+                                   std::to_string(r->parts));
+  if (r->bars != -1 && (r->bars < 1 || r->bars > abc::kMaxPartBars))
+    return Status::InvalidArgument("--bars: expected 1 to " + std::to_string(abc::kMaxPartBars) + ", got " +
+                                   std::to_string(r->bars));
+  if (!r->meter.empty()) {
+    auto m = abc::ParseMeter(r->meter);
+    if (!m.ok()) return Status::InvalidArgument("--meter: " + m.status().message());
+    if (!m->has_bars() && (r->parts > 0 || r->bars > 0))
+      return Status::InvalidArgument("--parts/--bars: expected a meter with bars, got M:" + r->meter);
+    r->meter = abc::MeterText(*m);
+  }
+  if (!r->unit_length.empty()) {
+    auto u = abc::ParseUnitLength(r->unit_length);
+    if (!u.ok()) return Status::InvalidArgument("--unit: " + u.status().message());
+    r->unit_length = abc::UnitLengthText(*u);
+  }
+  if (!r->key.empty()) {
+    auto k = abc::ParseKey(r->key);
+    if (!k.ok()) return Status::InvalidArgument("--key: " + k.status().message());
+    r->key = abc::KeyText(*k);
+  }
+  if (!r->type.empty() || !r->style.empty()) {
+    bool any = false;
+    for (const auto& row : table.rows())
+      any = any || ((r->type.empty() || row.type == r->type) && (r->style.empty() || row.style == r->style));
+    if (!any) {
+      abc::ControlTable of_type;
+      for (const auto& row : table.rows())
+        if (row.type == r->type) of_type.Add(row);
+      return Status::InvalidArgument("--rhythm " + r->type + " --style " + r->style +
+                                     ": expected a combination this model was trained on; its " + r->type +
+                                     "s come from: " + Known(of_type, "style"));
+    }
+  }
+  return Status::OK();
+}
+
+DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest& r, Rng& rng) {
+  std::vector<const ControlRow*> rows;
+  for (const auto& row : table.rows())
+    if ((r.type.empty() || row.type == r.type) && (r.style.empty() || row.style == r.style)) rows.push_back(&row);
+  const std::string want_mode = r.key.empty() ? "" : ModeOf(r.key);
+  const std::vector<Filter> soft = {
+      [&](const ControlRow& x) { return r.meter.empty() || x.meter == r.meter; },
+      [&](const ControlRow& x) { return r.unit_length.empty() || x.unit_length == r.unit_length; },
+      [&](const ControlRow& x) { return want_mode.empty() || ModeOf(x.key) == want_mode; },
+      [&](const ControlRow& x) { return r.parts == 0 || FormOf(x.form).size() == static_cast<size_t>(r.parts); },
+      [&](const ControlRow& x) { return r.bars == 0 || AllBars(FormOf(x.form), r.bars); },
+  };
+  for (const Filter& f : soft) {
+    std::vector<const ControlRow*> kept;
+    for (const ControlRow* x : rows)
+      if (f(*x)) kept.push_back(x);
+    if (!kept.empty()) rows = std::move(kept);
+  }
+  int64_t total = 0;
+  for (const ControlRow* x : rows) total += x->count;
+  const ControlRow* pick = rows.empty() ? nullptr : rows.back();
+  double u = rng.Uniform() * static_cast<double>(total);
+  for (const ControlRow* x : rows) {
+    u -= static_cast<double>(x->count);
+    if (u < 0) {
+      pick = x;
+      break;
+    }
+  }
+  DrawnControls d;
+  if (pick) {
+    d.controls.style = pick->style;
+    d.controls.type = pick->type;
+    d.controls.part_bars = FormOf(pick->form);
+    d.meter = pick->meter;
+    d.unit_length = pick->unit_length;
+    d.key = pick->key;
+  }
+  if (!r.style.empty()) d.controls.style = r.style;
+  if (!r.type.empty()) d.controls.type = r.type;
+  if (!r.meter.empty()) d.meter = r.meter;
+  if (!r.unit_length.empty()) d.unit_length = r.unit_length;
+  if (!r.key.empty()) d.key = r.key;
+  if (d.meter.empty()) d.meter = "4/4";
+  if (d.unit_length.empty()) d.unit_length = "1/8";
+  if (d.key.empty()) d.key = "C";
+  std::vector<int>& form = d.controls.part_bars;
+  if (r.parts > 0 || r.bars > 0) {
+    const int parts = r.parts > 0 ? r.parts : (form.empty() ? 2 : static_cast<int>(form.size()));
+    const int bars = r.bars > 0 ? r.bars : (form.empty() ? 8 : form.front());
+    form.assign(parts, bars);
+  }
+  auto meter = abc::ParseMeter(d.meter);
+  if (meter.ok() && !meter->has_bars()) form.clear();  // M:none has no bars to count
+  return d;
+}
+
+std::string DescribeControls(const abc::ControlTable& table) {
+  std::string s = "tunes " + std::to_string(table.total()) + "\n";
+  for (const char* f : {"type", "style", "form", "meter", "unit_length", "key"}) {
+    std::string name = f;
+    if (name == "type") name = "type (--rhythm)";
+    if (name == "form") name = "form (--parts x --bars)";
+    if (name == "unit_length") name = "unit (--unit)";
+    if (name == "style") name = "style (--style)";
+    if (name == "meter") name = "meter (--meter)";
+    if (name == "key") name = "key (--key)";
+    s += name + ": " + Known(table, f, 60) + "\n";
+  }
+  return s;
+}
+
+}  // namespace abcrnn

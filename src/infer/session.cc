@@ -1,0 +1,138 @@
+// GenerationSession: primes per tune (drawn controls or the user's header), key moves both ways,
+// and the replacement loop around GenerateTunes.
+#include "abcrnn/infer/session.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "abcrnn/infer/key_shift.h"
+
+namespace abcrnn {
+namespace {
+
+// True when the prime starts with a header line ("M:6/8", "K:D").
+bool HasHeaderLines(const std::string& prime) {
+  return prime.size() >= 2 && std::isalpha(static_cast<unsigned char>(prime[0])) && prime[1] == ':';
+}
+
+bool RequestGiven(const ControlRequest& r) {
+  return !r.style.empty() || !r.type.empty() || r.parts != -1 || r.bars != -1 || !r.meter.empty() ||
+         !r.unit_length.empty() || !r.key.empty();
+}
+
+}  // namespace
+
+Result<GenerationSession> GenerationSession::Create(const SessionModel& model, SessionOptions options) {
+  GenerationSession s(model, std::move(options));
+  const bool has_controls = model.controls != nullptr && !model.controls->empty();
+  if (HasHeaderLines(s.o_.prime)) {
+    if (RequestGiven(s.o_.request))
+      return Status::InvalidArgument("--prime with header lines: expected no --rhythm, --style, --parts, --bars, "
+                                     "--meter, --unit or --key as well (the prime's header says it all), got both");
+  } else if (has_controls) {
+    Status st = CheckRequest(*model.controls, &s.o_.request);
+    if (!st.ok()) return st;
+    s.drawing_ = true;
+  } else if (RequestGiven(s.o_.request)) {
+    return Status::InvalidArgument("expected a model trained with controls (abcrnn train --controls) for "
+                                   "--style, --parts and --bars, got one without them");
+  }
+  s.enforce_form_ =
+      s.o_.generate.strict && (s.o_.request.parts > 0 || s.o_.request.bars > 0 || s.o_.enforce_drawn_form);
+  if (!s.drawing_) {
+    auto plan = PlanKeyShift(s.o_.prime, model.tonic);
+    if (!plan.ok())
+      return Status::InvalidArgument("moving the prime to " + model.tonic + ", the tonic the model was trained in: " +
+                                     plan.status().message());
+    s.fixed_prime_ = plan->model_prime;
+    s.fixed_semitones_ = plan->semitones;
+  }
+  return s;
+}
+
+std::string GenerationSession::HeaderFor(int index) const {
+  if (!drawing_) return "";
+  Rng rng = ControlStream(o_.generate.seed, index);
+  return DrawControls(*model_.controls, o_.request, rng).Header();
+}
+
+std::string GenerationSession::ModelPrime(int index) {
+  const std::string prime = HeaderFor(index) + o_.prime;
+  auto plan = PlanKeyShift(prime, model_.tonic);
+  if (!plan.ok()) return prime;  // a header this session drew always moves; GenerateTunes judges the rest
+  semitones_[index] = plan->semitones;
+  return plan->model_prime;
+}
+
+Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accept, const SessionLog& log) {
+  GenerateOptions g = o_.generate;
+  g.enforce_form = enforce_form_;
+  if (drawing_)
+    g.prime_for = [this](int index) { return ModelPrime(index); };
+  else
+    g.prime = fixed_prime_;
+  const int num = o_.generate.num;
+  int accepted = 0;
+  bool stop = false;
+  auto on_tune = [&](const GeneratedTune& t) {
+    if (accepted >= num) return false;
+    if (t.failed) {  // strict mode found no valid ending: never printed, replaced
+      ++stats_.failed;
+      if (log)
+        log("tune " + std::to_string(t.index + 1) + ": no valid ending found in " + std::to_string(t.attempts) +
+            " attempts; dropped, sampling another");
+      return true;
+    }
+    SessionTune out;
+    out.raw = t;
+    out.text = t.text;
+    out.header = HeaderFor(t.index);
+    const int semitones = drawing_ ? semitones_[t.index] : fixed_semitones_;
+    semitones_.erase(t.index);
+    if (semitones != 0) {
+      Result<std::string> moved = ShiftTune(t.text, semitones);
+      if (moved.ok()) {
+        out.text = *moved;
+        out.moved_semitones = semitones;
+      } else {  // only a --no-strict tune with errors
+        out.move_error = moved.status().message();
+      }
+    }
+    std::string why;
+    if (accept && !accept(out, &why)) {
+      ++stats_.dropped;
+      if (log) log("tune " + std::to_string(t.index + 1) + ": " + why + "; dropped, sampling another");
+      return true;
+    }
+    ++accepted;
+    out.x = o_.generate.first + accepted;
+    ++stats_.tunes;
+    stats_.draws += t.draws;
+    stats_.first_rejected += t.first_rejected;
+    stats_.retried += t.attempts > 1;
+    stats_.cut += !t.ended;
+    if (!sink(out)) {
+      stop = true;
+      return false;
+    }
+    return true;
+  };
+  // Replacements take the next random streams (first + num, ...), so every kept tune can still be
+  // made again alone with its --first.
+  const int64_t budget = static_cast<int64_t>(std::max(o_.budget_factor, 1)) * std::max(num, 1);
+  int64_t next = o_.generate.first;
+  while (accepted < num && !stop) {
+    if (next - o_.generate.first >= budget) {
+      stats_.exhausted = true;
+      break;
+    }
+    g.first = static_cast<int>(next);
+    g.num = num - accepted;
+    next += g.num;
+    Status st = GenerateTunes(*model_.engine, *model_.vocab, g, on_tune);
+    if (!st.ok()) return st;
+  }
+  return Status::OK();
+}
+
+}  // namespace abcrnn

@@ -1,0 +1,108 @@
+// Specification of the controls policy: requests checked against what a model knows (clear
+// errors that list it), and controls drawn per tune from the training tunes' combinations that
+// agree with what was given, reproducibly.
+#include "abcrnn/infer/controls_policy.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace abcrnn {
+namespace {
+
+abc::ControlTable Table() {
+  abc::ControlTable t;
+  t.Add({"nottingham", "reel", "8+8", "4/4", "1/8", "D", 30});
+  t.Add({"nottingham", "reel", "8+8", "4/4", "1/8", "G", 10});
+  t.Add({"oneills1850", "reel", "8+8+8", "4/4", "1/8", "Ador", 10});
+  t.Add({"nottingham", "jig", "8+8", "6/8", "1/8", "Em", 20});
+  t.Add({"essen", "song", "16", "3/4", "1/16", "F", 30});
+  t.Add({"essen", "", "", "4/4", "1/8", "C", 5});
+  return t;
+}
+
+ControlRequest Req(std::string style, std::string type = "") {
+  ControlRequest r;
+  r.style = std::move(style);
+  r.type = std::move(type);
+  return r;
+}
+
+std::string Error(ControlRequest r) {
+  Status s = CheckRequest(Table(), &r);
+  return s.ok() ? "" : s.message();
+}
+
+TEST(ControlsPolicyTest, BadControlsAreClearErrorsThatSayWhatTheModelKnows) {
+  EXPECT_NE(Error(Req("", "foo")).find("reel (50), song (30), jig (20)"), std::string::npos) << Error(Req("", "foo"));
+  EXPECT_NE(Error(Req("", "polka")).find("expected a type this model knows"), std::string::npos);
+  EXPECT_NE(Error(Req("aird")).find("nottingham (60), essen (35)"), std::string::npos) << Error(Req("aird"));
+  ControlRequest zero_bars;
+  zero_bars.bars = 0;
+  EXPECT_NE(Error(zero_bars).find("--bars: expected 1 to 64, got 0"), std::string::npos);
+  ControlRequest many_parts;
+  many_parts.parts = 9;
+  EXPECT_NE(Error(many_parts).find("--parts"), std::string::npos);
+  EXPECT_NE(Error(Req("essen", "reel")).find("nottingham (40), oneills1850 (10)"), std::string::npos)
+      << Error(Req("essen", "reel"));
+  ControlRequest bad_key;
+  bad_key.key = "Es";
+  EXPECT_NE(Error(bad_key).find("--key"), std::string::npos);
+  EXPECT_EQ(Error(Req("", "Reel")), "");  // normalised
+  abc::ControlTable none;
+  ControlRequest r;
+  EXPECT_FALSE(CheckRequest(none, &r).ok());
+}
+
+TEST(ControlsPolicyTest, DrawsFollowTheTrainingCountsWithinWhatWasGiven) {
+  const abc::ControlTable t = Table();
+  ControlRequest reel = Req("", "reel");
+  ASSERT_TRUE(CheckRequest(t, &reel).ok());
+  std::map<std::string, int> keys, styles;
+  for (int i = 0; i < 5000; ++i) {
+    Rng rng = ControlStream(7, i);
+    DrawnControls d = DrawControls(t, reel, rng);
+    EXPECT_EQ(d.controls.type, "reel");
+    ++keys[d.key];
+    ++styles[d.controls.style];
+  }
+  EXPECT_NEAR(keys["D"] / 5000.0, 0.6, 0.03);
+  EXPECT_NEAR(keys["G"] / 5000.0, 0.2, 0.03);
+  EXPECT_NEAR(keys["Ador"] / 5000.0, 0.2, 0.03);
+  EXPECT_EQ(keys.size(), 3u);
+  EXPECT_EQ(styles.size(), 2u);
+}
+
+TEST(ControlsPolicyTest, GivenControlsOverrideAndConditionTheRest) {
+  const abc::ControlTable t = Table();
+  ControlRequest r;
+  r.parts = 2;
+  r.bars = 4;
+  r.key = "Bm";
+  ASSERT_TRUE(CheckRequest(t, &r).ok());
+  for (int i = 0; i < 200; ++i) {
+    Rng rng = ControlStream(1, i);
+    DrawnControls d = DrawControls(t, r, rng);
+    EXPECT_EQ(d.controls.part_bars, (std::vector<int>{4, 4}));
+    EXPECT_EQ(d.key, "Bm");
+    EXPECT_EQ(d.controls.type, "jig");  // the only minor row with two parts
+  }
+  Rng a = ControlStream(3, 5), b = ControlStream(3, 5);
+  ControlRequest none;
+  EXPECT_EQ(DrawControls(t, none, a).Header(), DrawControls(t, none, b).Header());
+  Rng c = ControlStream(3, 5);
+  const std::string header = DrawControls(t, none, c).Header();
+  EXPECT_NE(header.find("\nM:"), std::string::npos);
+  EXPECT_EQ(header.substr(header.size() - 1), "\n");
+}
+
+TEST(ControlsPolicyTest, DescribeListsEveryControlWithCounts) {
+  const std::string s = DescribeControls(Table());
+  EXPECT_NE(s.find("tunes 105"), std::string::npos) << s;
+  EXPECT_NE(s.find("type (--rhythm): reel (50), song (30), jig (20)"), std::string::npos);
+  EXPECT_NE(s.find("style (--style): nottingham (60)"), std::string::npos);
+  EXPECT_NE(s.find("form (--parts x --bars): 8+8 (60)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace abcrnn

@@ -1,0 +1,159 @@
+// Specification of `abcrnn generate` with a model trained with controls (a small random-weight
+// checkpoint whose metadata carries a control table, written by the test): what it knows is
+// listed, given controls are kept (the form by construction), the rest is drawn per tune and
+// reproducible, keys are drawn and moved, and bad controls are clear usage errors.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "abcrnn/abc/control_table.h"
+#include "abcrnn/abc/controls.h"
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/infer/lstm.h"
+#include "abcrnn/util/file.h"
+#include "support/paths.h"
+
+namespace abcrnn {
+namespace {
+namespace fs = std::filesystem;
+using testing::Program;
+using testing::RunCommand;
+
+class SampleControlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("abcrnn_controls_cli_" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+    Checkpoint c;
+    c.vocab = Vocab::Build({"S:nottingham oneills1850\nR:reel jig\nN:form 8+2\nM:6/8 2/4 4/4\nL:1/8\nK:Dmix GA\n"
+                            "|:ABCDEFG abcdefg z2345/ []:|\n"});
+    c.model = {c.vocab.size(), 8, 24, 2, 0.0f};
+    LstmWeights w = RandomLstmWeights(c.model, 5, 2.0f);
+    // Notes, bar lines and <eos> more likely than the header letters the vocabulary also holds,
+    // so that noise fills bars and ends tunes often enough for these tests.
+    for (char ch : std::string("ABCDEFGabcdefg|")) {
+      auto id = c.vocab.Encode(std::string(1, ch));
+      if (id.ok()) w.head_b[id->front()] += 3.0f;
+    }
+    w.head_b[Vocab::kEos] += 2.0f;
+    c.weights = LstmWeightsToTensors(w);
+    abc::ControlTable t;
+    t.Add({"nottingham", "reel", "4+4", "2/4", "1/8", "D", 30});
+    t.Add({"nottingham", "reel", "4+4", "2/4", "1/8", "G", 10});
+    t.Add({"oneills1850", "reel", "4+4+4", "2/4", "1/8", "Ador", 10});
+    t.Add({"nottingham", "jig", "4+4", "6/8", "1/8", "Em", 20});
+    c.metadata_json = R"({"cleaning": {"transpose_to": "C", "controls": true}, "controls": )" + t.ToJson() + "}";
+    model_ = (dir_ / "controls.ckpt").string();
+    ASSERT_TRUE(WriteCheckpoint(model_, c).ok());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  testing::CommandResult Generate(const std::string& args, const std::string& err_file = "/dev/null") {
+    return RunCommand(Program("abcrnn-sample") + " generate --model " + model_ + " " + args + " 2>" + err_file);
+  }
+  std::vector<nlohmann::json> Json(const std::string& args) {
+    auto r = Generate(args + " --format jsonl");
+    EXPECT_EQ(r.exit_code, 0) << args;
+    std::vector<nlohmann::json> out;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) out.push_back(nlohmann::json::parse(line));
+    return out;
+  }
+  std::string ReadText(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  fs::path dir_;
+  std::string model_;
+};
+
+TEST_F(SampleControlsTest, ListControlsPrintsWhatTheModelKnowsWithCounts) {
+  auto r = Generate("--list-controls");
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("type (--rhythm): reel (50), jig (20)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("style (--style): nottingham (60), oneills1850 (10)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("key (--key): D (30), Em (20), Ador (10), G (10)"), std::string::npos) << r.out;
+}
+
+TEST_F(SampleControlsTest, GivenPartsAndBarsAreAlwaysKeptAndTheTunesPassCheck) {
+  const std::string out = (dir_ / "form.abc").string();
+  const std::string err = (dir_ / "err.txt").string();
+  auto r = Generate("--seed 2 --num 20 --length 400 --rhythm reel --parts 2 --bars 2 --out " + out, err);
+  ASSERT_EQ(r.exit_code, 0) << ReadText(err);
+  abc::AbcFile file = abc::ParseAbcFile(ReadText(out));
+  ASSERT_EQ(file.tunes.size(), 20u);
+  for (const auto& tune : file.tunes) {
+    EXPECT_EQ(abc::PartBars(abc::SplitIntoParts(tune)), (std::vector<int>{2, 2})) << tune.text;
+    bool reel = false;
+    for (const auto& f : tune.header) reel = reel || (f.letter == 'R' && f.value == "reel");
+    EXPECT_TRUE(reel);
+  }
+  auto check = RunCommand(Program("abcrnn") + " check " + out + " 2>&1");
+  EXPECT_EQ(check.exit_code, 0) << check.out.substr(0, 2000);
+}
+
+TEST_F(SampleControlsTest, ControlsNotGivenAreDrawnPerTuneReproduciblyAndKeysAreMoved) {
+  auto a = Json("--seed 5 --num 40 --length 200 --rhythm reel");
+  auto b = Json("--seed 5 --num 40 --length 200 --rhythm reel --batch 3");
+  ASSERT_EQ(a.size(), 40u);
+  ASSERT_EQ(b.size(), 40u);
+  std::map<std::string, int> keys, styles;
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i]["text"], b[i]["text"]);
+    EXPECT_EQ(a[i]["type"], "reel");
+    const std::string header = a[i]["header"];
+    const std::string text = a[i]["text"];
+    EXPECT_EQ(text.rfind(header, 0), 0u) << header << "\n---\n" << text;  // moved back to the drawn key
+    const size_t k = header.find("K:");
+    ++keys[header.substr(k + 2, header.find('\n', k) - k - 2)];
+    ++styles[a[i]["style"].get<std::string>()];
+    const int moved = a[i]["moved_semitones"];
+    if (header.find("K:D\n") != std::string::npos) {
+      EXPECT_EQ(moved, 2);
+    }
+    if (header.find("K:Ador\n") != std::string::npos) {
+      EXPECT_EQ(moved, -3);
+    }
+  }
+  EXPECT_GE(keys.size(), 2u);  // D, G and A dorian in the table's proportions, drawn
+  EXPECT_EQ(keys.count("Em"), 0u);  // the jig's key is not a reel's
+  EXPECT_GE(styles.size(), 1u);
+  // Tune 7 alone, from its stream (the remake line's --first), is the same tune.
+  const int index = a[6]["index"];
+  EXPECT_NE(a[6]["abc"].get<std::string>().find("--first " + std::to_string(index) + " "), std::string::npos);
+  auto one = Json("--seed 5 --first " + std::to_string(index) + " --num 1 --length 200 --rhythm reel");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0]["text"], a[6]["text"]);
+  EXPECT_NE(a[6]["abc"].get<std::string>().find("--rhythm \"reel\""), std::string::npos);
+}
+
+TEST_F(SampleControlsTest, BadControlsAreUsageErrorsThatNameWhatTheModelKnows) {
+  const std::string err = (dir_ / "err.txt").string();
+  struct Case {
+    const char* args;
+    const char* says;
+  } cases[] = {{"--rhythm foo", "reel (50), jig (20)"},
+               {"--bars 0", "--bars: expected 1 to 64, got 0"},
+               {"--parts 0", "--parts: expected 1 to 8, got 0"},
+               {"--style essen", "nottingham (60), oneills1850 (10)"},
+               {"--rhythm jig --style oneills1850", "nottingham (20)"},
+               {"--key Q", "--key"}};
+  for (const auto& c : cases) {
+    auto r = Generate(std::string("--num 1 ") + c.args, err);
+    EXPECT_EQ(r.exit_code, 2) << c.args;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(ReadText(err).find(c.says), std::string::npos) << c.args << ": " << ReadText(err);
+  }
+}
+
+}  // namespace
+}  // namespace abcrnn
