@@ -1,7 +1,8 @@
 // Specification of `abcrnn eval` and `abcrnn baseline` as programs: a set judged against itself
 // overlaps fully, copies every bar and ends on the tonic as often as it does; JSON is complete;
-// the baseline chooses its order on validation tunes and samples reproducibly by seed. On the
-// shared corpus: real tunes against other real tunes (the yardstick) in a few seconds.
+// the classifier test and the form per R: type appear when the sets are large enough; the
+// baseline chooses its order on validation tunes and samples reproducibly by seed. On the shared
+// corpus: real tunes against other real tunes (the yardstick) in a few seconds.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -25,6 +26,24 @@ const char kTunes[] =
     "X:2\nT:Two\nM:6/8\nL:1/8\nK:G\nD|GAB c2A|BGE D2:|\n|:d|efg d2B|cAF G2:|\n\n"
     "X:3\nT:Three\nM:3/4\nL:1/4\nK:Ador\nA B c|d e c|B G A|]\n\n"
     "X:4\nT:Four\nM:4/4\nL:1/8\nK:D\nDFAF DFAF|GBdB AFE2|]\n";
+
+// `n` tunes numbered from `first_x` with header line `r_field` (e.g. "R:reel"), each a little
+// different: reels in 4/4 and jigs in 6/8, both AABB with repeats; hornpipes of one part.
+std::string TypedTunes(const std::string& kind, const std::string& r_field, int n, int first_x) {
+  std::string out;
+  for (int k = 0; k < n; ++k) {
+    const std::string v(1, "FGABcde"[k % 7]);
+    out += "X:" + std::to_string(first_x + k) + "\nT:" + kind + " " + std::to_string(k) + "\n" +
+           r_field + "\n";
+    if (kind == "reel")
+      out += "M:4/4\nL:1/8\nK:D\n|:D" + v + "AF DFAF|GBdB AFD2:|\n|:fdfa gfed|cABc d4:|\n\n";
+    else if (kind == "jig")
+      out += "M:6/8\nL:1/8\nK:G\n|:GAB c2A|B" + v + "E D3:|\n|:efg d2B|cAF G3:|\n\n";
+    else
+      out += "M:4/4\nL:1/8\nK:A\nA2B2 c2" + v + "2|e8|]\n\n";
+  }
+  return out;
+}
 
 class EvalCliTest : public ::testing::Test {
  protected:
@@ -83,6 +102,72 @@ TEST_F(EvalCliTest, TablePrintsTheThreeSectionsReadsStandardInputAndMissingFiles
   CommandResult missing =
       RunCommand(Program("abcrnn") + " eval /nonexistent.abc --reference " + tunes_, true);
   EXPECT_EQ(missing.exit_code, 2);
+}
+
+TEST_F(EvalCliTest, ClassifierRowAndFormPerTypeTableAppearForTypedSetsOfTenOrMoreTunes) {
+  const std::string generated = (dir_ / "generated.abc").string();
+  const std::string reference = (dir_ / "reference.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(generated, TypedTunes("reel", "R:reel", 6, 1) +
+                                                 TypedTunes("jig", "R:Double Jig", 7, 7) +
+                                                 TypedTunes("hornpipe", "R:hornpipe", 2, 14))
+                  .ok());
+  ASSERT_TRUE(WriteFileAtomically(reference, TypedTunes("reel", "R:Reel", 8, 1) +
+                                                 TypedTunes("jig", "R:jig", 5, 9) +
+                                                 TypedTunes("hornpipe", "R:hornpipe", 6, 14))
+                  .ok());
+  const std::string command =
+      Program("abcrnn") + " eval " + generated + " --reference " + reference;
+  CommandResult table = RunCommand(command);
+  ASSERT_EQ(table.exit_code, 0) << table.out;
+  EXPECT_NE(table.out.find("classifier accuracy (5-fold, logistic)  0."), std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("tunes per set 15"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("Form per type (R:)"), std::string::npos) << table.out;
+  // reel: 6 generated tunes, all with repeats and two equal parts of 2 bars.
+  EXPECT_NE(
+      table.out.find("  reel              6   100.0%       100.0%       4.0        8   100.0%"),
+      std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("  jig               7"), std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find("  hornpipe"), std::string::npos) << table.out;  // 2 generated
+
+  CommandResult json = RunCommand(command + " --json --classifier-seed 7");
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  auto j = nlohmann::json::parse(json.out);
+  const auto& c = j["classifier"];
+  EXPECT_EQ(c["folds"], 5);
+  EXPECT_EQ(c["per_class"], 15);
+  EXPECT_EQ(c["seed"], 7);
+  EXPECT_GE(c["accuracy"].get<double>(), 0.0);
+  EXPECT_LE(c["accuracy"].get<double>(), 1.0);
+  EXPECT_GE(c["sd"].get<double>(), 0.0);
+  EXPECT_EQ(c["fold_accuracy"].size(), 5u);
+  CommandResult again = RunCommand(command + " --json --classifier-seed 7");
+  EXPECT_EQ(nlohmann::json::parse(again.out)["classifier"], c);
+  ASSERT_EQ(j["by_type"].size(), 2u);
+  EXPECT_EQ(j["by_type"]["jig"]["generated"]["tunes"], 7);
+  EXPECT_EQ(j["by_type"]["jig"]["reference"]["tunes"], 5);
+  EXPECT_DOUBLE_EQ(j["by_type"]["jig"]["generated"]["repeats"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(j["by_type"]["jig"]["generated"]["equal_parts"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(j["by_type"]["reel"]["reference"]["mean_bars"].get<double>(), 4.0);
+  EXPECT_FALSE(j["by_type"].contains("hornpipe"));
+}
+
+TEST_F(EvalCliTest, ClassifierIsSkippedSayingWhyBelowTenTunesAndUntypedTunesGetNoTypeTable) {
+  CommandResult table =
+      RunCommand(Program("abcrnn") + " eval " + tunes_ + " --reference " + tunes_);
+  ASSERT_EQ(table.exit_code, 0) << table.out;
+  EXPECT_NE(table.out.find("classifier accuracy (5-fold, logistic)  skipped: generated has 4 "
+                           "tunes with notes, needs 10"),
+            std::string::npos)
+      << table.out;
+  EXPECT_EQ(table.out.find("Form per type"), std::string::npos) << table.out;
+  CommandResult json =
+      RunCommand(Program("abcrnn") + " eval " + tunes_ + " --reference " + tunes_ + " --json");
+  auto j = nlohmann::json::parse(json.out);
+  EXPECT_TRUE(j["classifier"].contains("skipped"));
+  EXPECT_FALSE(j["classifier"].contains("accuracy"));
+  EXPECT_TRUE(j["by_type"].empty());
 }
 
 TEST_F(EvalCliTest, BaselineChoosesAnOrderOnValidationAndSamplesReproducibly) {

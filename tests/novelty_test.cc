@@ -65,6 +65,18 @@ TEST(NoveltyTest, AChangedBarSplitsTheRun) {
   EXPECT_EQ(index.Nearest(m).edits, 2);  // the intervals into and out of the changed note
 }
 
+TEST(NoveltyTest, SharedNoteRunsAreFoundInAnyKeyAndAChangedNoteBreaksThem) {
+  BarIndex index = BarIndex::Build({Other(), Reel()});
+  EXPECT_TRUE(index.SharesNoteRun(Transpose(Reel(), 5), 16));
+  EXPECT_TRUE(index.SharesNoteRun(Reel(), 27));   // the whole tune
+  EXPECT_FALSE(index.SharesNoteRun(Reel(), 28));  // longer than any indexed tune
+  EXPECT_FALSE(index.SharesNoteRun(Other(), 16));
+  Melody m = Reel();
+  m.bars[3].notes[1].pitch += 2;  // note 13 of 27: the intervals into and out of it change
+  EXPECT_TRUE(index.SharesNoteRun(m, 13));        // notes 15-27
+  EXPECT_FALSE(index.SharesNoteRun(m, 14));
+}
+
 TEST(NoveltyTest, SameBarsAtAnotherRelativePitchAreNotOneRun) {
   // Bars 1-2 of the reel, but the second bar a tone higher relative to the first.
   Melody m = MakeMelody("62:1/8 69:1/8 66:1/8 69:1/8 | 64:1/8 71:1/8 68:1/4", 2, 1, 2);

@@ -1,7 +1,9 @@
-// `abcrnn eval GENERATED... --reference REAL... [--train TRAIN...] [--json]`: form, style (Yang &
-// Lerch overlap and KL against the reference tunes) and novelty (copied bars and nearest tune
-// against the training tunes) of any set of ABC tunes; a table for people, JSON for machines.
-// The metrics live in src/eval (include/abcrnn/eval); definitions in doc/eval.md.
+// `abcrnn eval GENERATED... --reference REAL... [--train TRAIN...] [--json]`: form (overall and per
+// R: type), style (Yang & Lerch overlap and KL, and a classifier test against the reference tunes)
+// and novelty (copied bars and nearest tune against the training tunes) of any set of ABC tunes;
+// a table for people, JSON for machines. Metrics in src/eval; definitions in doc/eval.md.
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -13,7 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include "abcrnn/abc/parser.h"
+#include "abcrnn/eval/classifier.h"
 #include "abcrnn/eval/form.h"
+#include "abcrnn/eval/form_by_type.h"
 #include "abcrnn/eval/melody.h"
 #include "abcrnn/eval/novelty.h"
 #include "abcrnn/eval/stats.h"
@@ -31,14 +35,23 @@ struct EvalArgs {
   bool json = false;
   int max_tunes = 1000;
   int candidates = 16;
+  uint64_t classifier_seed = 1;
 };
+
+// The classifier test needs this many melodies in each set; the per-type table this many tunes
+// of a type in each set.
+constexpr int kClassifierMinTunes = 10;
+constexpr int kClassifierFolds = 5;
+constexpr int kTypeMinTunes = 5;
 
 // One set of tunes as the metrics see it.
 struct TuneSet {
   std::string label;
   std::vector<eval::TuneForm> forms;
   std::vector<std::string> names;      // title, else X:n; parallel to forms
+  std::vector<std::string> types;      // R: type (eval::TuneTypeOf), "" none; parallel to forms
   std::vector<eval::Melody> melodies;  // tunes that parse and have notes
+  std::vector<int> melody_forms;       // index into forms of each melody's tune
 };
 
 Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>& paths) {
@@ -54,9 +67,13 @@ Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>
     for (const auto& tune : parsed->tunes) {
       set.forms.push_back(eval::AnalyzeForm(tune));
       set.names.push_back(!tune.title().empty() ? tune.title() : "X:" + std::to_string(tune.x));
+      set.types.push_back(eval::TuneTypeOf(tune));
       if (set.forms.back().parses) {
         eval::Melody m = eval::MelodyFromTune(tune);
-        if (m.note_count() > 0) set.melodies.push_back(std::move(m));
+        if (m.note_count() > 0) {
+          set.melodies.push_back(std::move(m));
+          set.melody_forms.push_back(static_cast<int>(set.forms.size()) - 1);
+        }
       }
     }
   }
@@ -131,6 +148,7 @@ nlohmann::json FormJson(const FormSummary& s) {
 struct NoveltySummary {
   int tunes = 0;
   double copy2 = 0, copy4 = 0, copy8 = 0, mean_run = 0, mean_distance = 0;
+  double notes16 = 0, notes32 = 0;  // share of tunes with a 16- (32-) note run of a training tune
   nlohmann::json per_tune = nlohmann::json::array();
 };
 
@@ -144,6 +162,10 @@ NoveltySummary Novelty(const eval::BarIndex& index, const std::vector<eval::Melo
     s.copy2 += run.bars >= 2;
     s.copy4 += run.bars >= 4;
     s.copy8 += run.bars >= 8;
+    const bool shares16 = index.SharesNoteRun(m, 16);
+    const bool shares32 = shares16 && index.SharesNoteRun(m, 32);
+    s.notes16 += shares16;
+    s.notes32 += shares32;
     s.mean_run += run.bars;
     s.mean_distance += near.distance;
     s.per_tune.push_back({{"name", m.name},
@@ -157,7 +179,8 @@ NoveltySummary Novelty(const eval::BarIndex& index, const std::vector<eval::Melo
                           {"nearest_distance", near.distance}});
   }
   if (s.tunes > 0)
-    for (double* v : {&s.copy2, &s.copy4, &s.copy8, &s.mean_run, &s.mean_distance}) *v /= s.tunes;
+    for (double* v : {&s.copy2, &s.copy4, &s.copy8, &s.notes16, &s.notes32, &s.mean_run, &s.mean_distance})
+      *v /= s.tunes;
   return s;
 }
 
@@ -166,9 +189,65 @@ nlohmann::json NoveltyJson(const NoveltySummary& s) {
           {"copy_2_bars", s.copy2},
           {"copy_4_bars", s.copy4},
           {"copy_8_bars", s.copy8},
+          {"share_16_notes", s.notes16},
+          {"share_32_notes", s.notes32},
           {"mean_longest_copied_bars", s.mean_run},
           {"mean_nearest_distance", s.mean_distance},
           {"per_tune", s.per_tune}};
+}
+
+// The classifier test of the generated against the reference melodies, or why it was skipped.
+struct ClassifierSummary {
+  std::optional<eval::ClassifierTestResult> result;
+  std::string skipped;  // why there is no result
+};
+
+std::vector<std::vector<double>> StyleVectors(const TuneSet& set) {
+  std::vector<std::vector<double>> rows;
+  for (size_t i = 0; i < set.melodies.size(); ++i)
+    rows.push_back(
+        eval::StyleVector(set.melodies[i], set.forms[set.melody_forms[i]].ends_on_tonic));
+  return rows;
+}
+
+ClassifierSummary Classify(const TuneSet& generated, const TuneSet& reference, uint64_t seed) {
+  ClassifierSummary s;
+  for (const TuneSet* set : {&generated, &reference}) {
+    if (set->melodies.size() < static_cast<size_t>(kClassifierMinTunes)) {
+      s.skipped = set->label + " has " + std::to_string(set->melodies.size()) +
+                  " tunes with notes, needs " + std::to_string(kClassifierMinTunes);
+      return s;
+    }
+  }
+  eval::ClassifierTestOptions options;
+  options.folds = kClassifierFolds;
+  options.seed = seed;
+  options.min_per_class = kClassifierMinTunes;
+  auto result = eval::ClassifierTest(StyleVectors(generated), StyleVectors(reference), options);
+  if (result.ok())
+    s.result = *result;
+  else
+    s.skipped = result.status().ToString();
+  return s;
+}
+
+nlohmann::json ClassifierJson(const ClassifierSummary& s, uint64_t seed) {
+  if (!s.result) return {{"skipped", s.skipped}, {"folds", kClassifierFolds}, {"seed", seed}};
+  const eval::ClassifierTestResult& r = *s.result;
+  return {{"accuracy", r.accuracy},
+          {"sd", r.sd},
+          {"folds", r.folds},
+          {"per_class", r.per_class},
+          {"seed", r.seed},
+          {"fold_accuracy", r.fold_accuracy},
+          {"model", "logistic regression, L2"}};
+}
+
+nlohmann::json TypeFormJson(const eval::TypeForm& t) {
+  return {{"tunes", t.tunes},
+          {"repeats", t.repeats},
+          {"equal_parts", t.equal_parts},
+          {"mean_bars", t.mean_bars}};
 }
 
 std::string Percent(double v) {
@@ -185,6 +264,19 @@ void Row(std::string* out, const std::string& name, const std::string& a, const 
   char buf[160];
   std::snprintf(buf, sizeof buf, "  %-34s %12s %12s\n", name.c_str(), a.c_str(), b.c_str());
   *out += buf;
+}
+// A row of the per-type table: type, then tunes, repeats, equal parts, bars of each set.
+void TypeRow(std::string* out, const std::string& type, const std::vector<std::string>& g,
+             const std::vector<std::string>& r) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "  %-12s %6s %8s %12s %9s   %6s %8s %12s %9s\n", type.c_str(),
+                g[0].c_str(), g[1].c_str(), g[2].c_str(), g[3].c_str(), r[0].c_str(), r[1].c_str(),
+                r[2].c_str(), r[3].c_str());
+  *out += buf;
+}
+std::vector<std::string> TypeCells(const eval::TypeForm& t) {
+  return {std::to_string(t.tunes), Percent(t.repeats), Percent(t.equal_parts),
+          Number(t.mean_bars, 1)};
 }
 
 int RunEval(const EvalArgs& args) {
@@ -203,6 +295,11 @@ int RunEval(const EvalArgs& args) {
   } else {
     spdlog::warn("no tunes with notes to compare: style metrics skipped");
   }
+  const ClassifierSummary classifier = Classify(*generated, *reference, args.classifier_seed);
+  const bool typed = std::any_of(generated->types.begin(), generated->types.end(),
+                                 [](const std::string& t) { return !t.empty(); });
+  const std::vector<eval::TypeFormRow> by_type = eval::FormByType(
+      generated->forms, generated->types, reference->forms, reference->types, kTypeMinTunes);
   std::optional<NoveltySummary> gn, rn;
   int train_tunes = 0;
   if (!args.train.empty()) {
@@ -224,6 +321,11 @@ int RunEval(const EvalArgs& args) {
       if (c.scalar) row["generated_mean"] = c.set_mean, row["reference_mean"] = c.reference_mean;
       j["style"].push_back(row);
     }
+    j["classifier"] = ClassifierJson(classifier, args.classifier_seed);
+    j["by_type"] = nlohmann::json::object();
+    for (const auto& t : by_type)
+      j["by_type"][t.type] = {{"generated", TypeFormJson(t.generated)},
+                              {"reference", TypeFormJson(t.reference)}};
     if (gn) {
       j["novelty"] = {{"train_files", args.train},
                       {"train_tunes", train_tunes},
@@ -253,6 +355,32 @@ int RunEval(const EvalArgs& args) {
         std::to_string(reference->melodies.size()));
     for (const auto& c : style) Row(&out, c.feature, Number(c.overlap, 3), Number(c.kl, 3));
   }
+  out += "\nClassifier test: generated against reference (0.5 = cannot be told apart)\n";
+  if (classifier.result) {
+    const eval::ClassifierTestResult& c = *classifier.result;
+    out += "  classifier accuracy (" + std::to_string(c.folds) + "-fold, logistic)  " +
+           Number(c.accuracy) + " \u00b1 " + Number(c.sd) + "\n";
+    out += "  tunes per set " + std::to_string(c.per_class) +
+           " (seeded subset of the larger), seed " + std::to_string(c.seed) + "\n";
+  } else {
+    out += "  classifier accuracy (" + std::to_string(kClassifierFolds) +
+           "-fold, logistic)  skipped: " + classifier.skipped + "\n";
+  }
+  if (typed) {
+    out += "\nForm per type (R:), types with " + std::to_string(kTypeMinTunes) +
+           "+ tunes in both sets\n";
+    if (by_type.empty()) {
+      out += "  no type has " + std::to_string(kTypeMinTunes) + " or more tunes in both sets\n";
+    } else {
+      const std::string rule(13, '-');  // 38 columns per set
+      out += std::string(15, ' ') + rule + "- generated " + rule + "   " + rule + "- reference " +
+             rule + "\n";
+      const std::vector<std::string> head = {"tunes", "repeats", "equal parts", "mean bars"};
+      TypeRow(&out, "type", head, head);
+      for (const auto& t : by_type)
+        TypeRow(&out, t.type, TypeCells(t.generated), TypeCells(t.reference));
+    }
+  }
   if (gn) {
     out += "\nNovelty against " + std::to_string(train_tunes) +
            " training tunes    generated    reference\n";
@@ -261,6 +389,8 @@ int RunEval(const EvalArgs& args) {
     Row(&out, "copy 2 bars or more", Percent(gn->copy2), Percent(rn->copy2));
     Row(&out, "copy 4 bars or more", Percent(gn->copy4), Percent(rn->copy4));
     Row(&out, "copy 8 bars or more", Percent(gn->copy8), Percent(rn->copy8));
+    Row(&out, "share a 16-note run", Percent(gn->notes16), Percent(rn->notes16));
+    Row(&out, "share a 32-note run", Percent(gn->notes32), Percent(rn->notes32));
     Row(&out, "longest copied run (mean bars)", Number(gn->mean_run), Number(rn->mean_run));
     Row(&out, "nearest tune distance (mean)", Number(gn->mean_distance, 3),
         Number(rn->mean_distance, 3));
@@ -291,6 +421,9 @@ void RegisterEval(CLI::App& app, RunFn& run) {
   sub->add_option("--candidates", args->candidates,
                   "Training tunes checked by edit distance per tune")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub->add_option("--classifier-seed", args->classifier_seed,
+                  "Seed of the classifier test's balancing subset and folds")
       ->capture_default_str();
   sub->callback([args, &run] { run = [args] { return RunEval(*args); }; });
 }

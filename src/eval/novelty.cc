@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -153,6 +155,9 @@ int EditDistance(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b)
 
 struct BarIndex::Impl {
   std::vector<TuneEntry> tunes;
+  // Runs of n note tokens, hashed, per n (SharesNoteRun); built on first use.
+  std::mutex runs_mutex;
+  std::map<int, std::unordered_set<uint64_t>> runs;
   // content hash → every (tune, bar) with that content; packed as tune << 32 | bar.
   std::unordered_map<uint64_t, std::vector<uint64_t>> occurrences;
   int64_t bars = 0;
@@ -185,6 +190,42 @@ int BarIndex::tune_count() const { return static_cast<int>(impl_->tunes.size());
 int64_t BarIndex::bar_count() const { return impl_->bars; }
 const std::string& BarIndex::name(int tune) const { return impl_->tunes[tune].name; }
 uint64_t BarIndex::source_fingerprint() const { return impl_->fingerprint; }
+
+namespace {
+
+// Hashes of every run of `n` consecutive tokens (polynomial rolling hash, mod 2^64).
+template <typename Fn>
+void ForEachRun(const std::vector<uint32_t>& tokens, int n, Fn&& fn) {
+  if (n < 1 || tokens.size() < static_cast<size_t>(n)) return;
+  constexpr uint64_t kBase = 0x100000001B3ull;
+  uint64_t top = 1;  // kBase^(n-1)
+  for (int i = 1; i < n; ++i) top *= kBase;
+  uint64_t h = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (i >= static_cast<size_t>(n)) h -= top * (tokens[i - n] + 1ull);
+    h = h * kBase + (tokens[i] + 1ull);
+    if (i + 1 >= static_cast<size_t>(n)) fn(h);
+  }
+}
+
+}  // namespace
+
+bool BarIndex::SharesNoteRun(const Melody& melody, int notes) const {
+  const std::unordered_set<uint64_t>* set = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(impl_->runs_mutex);
+    auto it = impl_->runs.find(notes);
+    if (it == impl_->runs.end()) {
+      std::unordered_set<uint64_t> runs;
+      for (const auto& t : impl_->tunes) ForEachRun(t.tokens, notes, [&](uint64_t h) { runs.insert(h); });
+      it = impl_->runs.emplace(notes, std::move(runs)).first;
+    }
+    set = &it->second;
+  }
+  bool found = false;
+  ForEachRun(NoteTokens(melody), notes, [&](uint64_t h) { found = found || set->count(h) > 0; });
+  return found;
+}
 
 CopiedRun BarIndex::LongestCopiedRun(const Melody& melody) const {
   const auto keys = BarKeys(melody);

@@ -66,6 +66,11 @@ class BarIndex {
   const std::string& name(int tune) const;
 
   CopiedRun LongestCopiedRun(const Melody& melody) const;
+  // True when `notes` consecutive notes of the tune (NoteTokens: each note's interval from the
+  // previous note and its duration, so in any key) also stand consecutively in an indexed tune.
+  // The first call for a length builds a set of that length's runs (thread-safe).
+  // REQUIRES: notes >= 1.
+  bool SharesNoteRun(const Melody& melody, int notes) const;
   NearestTune Nearest(const Melody& melody, int candidates = 16) const;
 
   // Writes the index (magic ABCRNNBI, version 1, source fingerprint, CRC-32) atomically.
