@@ -170,12 +170,27 @@ TEST(StrictFormTest, PartsCloseExactlyAtTheirBarCountAndTheTuneEndsAfterTheLast)
 
 TEST(StrictFormTest, PickupsAndSecondEndingsAreCountedAsMusiciansCountThem) {
   const StrictChecker form(true);
-  // A pickup, then two bars with a short last one that completes it.
+  // A pickup, then two bars with a short last one that completes it; a full last bar would take
+  // the part past its two bars (eval's parts of equal length would not be equal).
   EXPECT_TRUE(AllowsAll(form, "g|cdef|gfe:|\n"));
+  EXPECT_FALSE(AllowsAll(form, "g|cdef|gfed"));
   // First and second endings: the second replaces the first, and is no longer.
   EXPECT_TRUE(AllowsAll(form, "|:cdef|1gfed:|2gfec||\n|:cegc|edcc:|"));
   EXPECT_TRUE(form.IsComplete(kForm + "|:cdef|1gfed:|2gfec||\n|:cegc|edcc:|\n"));
   EXPECT_FALSE(AllowsAll(form, "|:cdef|1gfed:|2gfec|cdef|"));
+  EXPECT_FALSE(AllowsAll(form, "|:cdef|gfed:|cdef|4"));  // a later ending with no first
+  // A short bar in mid-part could only end the tune: refused where the form is not complete.
+  EXPECT_FALSE(AllowsAll(form, "|:cdef|cd|"));
+  EXPECT_TRUE(AllowsAll(StrictChecker(false), "|:cdef|cd|"));
+  // Bar lines in a row, as a stalling model writes them, except a repeat starting a part.
+  EXPECT_FALSE(AllowsAll(form, "|:cdef|gfed:| |c"));
+  EXPECT_FALSE(AllowsAll(form, "|:cdef|gfed:| || "));
+  EXPECT_TRUE(AllowsAll(form, "|:cdef|gfed:| |:"));
+  // Marks without notes, as a stalling model writes them.
+  EXPECT_FALSE(AllowsAll(form, "|:cd(3(3"));
+  EXPECT_FALSE(AllowsAll(form, "|:cdef|[1[1"));
+  EXPECT_TRUE(AllowsAll(form, "|:cd(3efg|"));
+  EXPECT_TRUE(AllowsAll(form, "|:cdef|gfed:|\nd|cdef|gfe|]"));  // a pickup to the second part
   // A first ending of the last part wants its second before the tune may end.
   EXPECT_FALSE(form.IsComplete(kForm + "|:cdef|gfed:|\n|:cegc|1edcc:|\n"));
   EXPECT_TRUE(form.IsComplete(kForm + "|:cdef|gfed:|\n|:cegc|1edcc:|2edc2|]\n"));

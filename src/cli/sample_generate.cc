@@ -322,10 +322,11 @@ int Run(const GenerateCliOptions& o) {
   if (o.stats && o.strict)
     std::fprintf(stderr,
                  "strict: %d tunes, %lld draws, %lld first draws masked out (%.3f%% of draws: the model's "
-                 "mass on invalid characters), %d restarted, %d cut at the length limit, %d failed and "
-                 "replaced\n",
+                 "mass on invalid characters), %lld went back to a bar line, %d restarted, %d cut at the "
+                 "length limit, %d failed and replaced\n",
                  s.tunes, static_cast<long long>(s.draws), static_cast<long long>(s.first_rejected),
-                 s.draws ? 100.0 * s.first_rejected / s.draws : 0.0, s.retried, s.cut, s.failed);
+                 s.draws ? 100.0 * s.first_rejected / s.draws : 0.0, static_cast<long long>(s.backtracks),
+                 s.retried, s.cut, s.failed);
   if (reader_gone) return kExitOk;
   if (!o.out.empty() && o.format != "midi" && s.tunes > 0) {
     Status w = WriteFileAtomically(o.out, file_text);

@@ -1,6 +1,7 @@
 // The form guard of strict generation: does a growing tune keep the form its header asks for
-// ("N:form 8+8", abc/controls.h)? Parts and bars are counted as abc::SplitIntoParts and
-// abc::PartBars count them, so what the guard lets through is what the controls call that form.
+// ("N:form 8+8", abc/controls.h)? Parts are cut as abc::SplitIntoParts cuts them, and must have
+// exactly their bars, so what the guard lets through is what the controls call that form and what
+// eval counts as parts of equal length.
 // Internal to src/infer (used by StrictChecker).
 #pragma once
 
@@ -17,12 +18,19 @@ struct FormVerdict {
   bool complete = false;  // every part has closed at its bar count (the tune may end here)
 };
 
-// Judges the parsed prefix `tune` against `part_bars` (bars per part, in order):
-// - a single bar line is allowed only while the part has fewer bars than its count;
-// - a section end (:|, ::, |:, ||, |], [|) is allowed only where the part has exactly its count
-//   (a stretch under half a bar, a pickup, closes nothing), or where it closes a second ending;
-// - a second (or later) ending has at most as many bars as the first;
-// - no note or rest after the last part has closed, except in a later ending.
+// Judges the parsed prefix `tune` against `part_bars` (bars per part, in order). Each part's
+// music (notes and rests, second and later endings left out) must come to exactly its bars times
+// the bar length, so a part that starts with a pickup ends with the short bar that completes it,
+// as abcrnn eval's "parts of equal length" asks:
+// - no note or rest takes a part past its length, a later ending past the first ending's, or
+//   comes after the last part has closed (except in a later ending);
+// - two bar lines in a row only where the second starts a repeat (":| |:");
+// - a later ending only after a first one; a tuplet or ending mark only once a note has followed
+//   the previous one, and never right before a bar line (the loops a stalling model writes);
+// - a single bar line only while the part is short of its length, and only after a full bar
+//   (or a pickup: the first bar of the tune or of a part);
+// - a section end (:|, ::, |:, ||, |], [|) only where the part has exactly its length (music under
+//   half a bar, a pickup before |:, closes nothing), or the later ending that of the first.
 // REQUIRES: part_bars non-empty; tune has one voice with a meter that has bars.
 FormVerdict JudgeForm(const abc::Tune& tune, const std::vector<int>& part_bars);
 

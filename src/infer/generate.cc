@@ -35,9 +35,22 @@ struct Row {
   int drawn = 0;
   bool stalled = false;
   bool priming = false;
+  // Strict: the point just before the last bar line ('|') was fed, to go back to when the tune
+  // reaches a dead end or stalls (engine state, text and ids lengths, the bar line to feed).
+  struct Mark {
+    bool valid = false;
+    std::vector<float> state;
+    size_t text = 0, ids = 0, last_complete = 0;
+    int next_input = 0;
+  } mark;
+  int backtracks = 0;  // in this attempt
+  int total_backtracks = 0;
 };
 
 constexpr int kMaxAttempts = 8;
+// Dead ends and stalls go back to the last bar line this many times per attempt before the
+// tune starts again from its prime.
+constexpr int kMaxBacktracks = 24;
 
 
 Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const Vocab& vocab,
@@ -174,6 +187,14 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         if (id >= 0 && id != Vocab::kEos) {
           r.ids.push_back(id);
           if (o.strict) {
+            if (vocab.symbol(id) == "|") {  // a point to come back to: the bar line not yet fed
+              r.mark.valid = true;
+              r.mark.state = engine.SaveRow(batch, b);
+              r.mark.text = r.text.size();
+              r.mark.ids = r.ids.size() - 1;
+              r.mark.last_complete = r.last_complete;
+              r.mark.next_input = id;
+            }
             r.text += vocab.symbol(id);
             if (EndsWithBarLineChar(r.text) && checker.IsComplete(r.text)) r.last_complete = r.text.size();
             r.stalled = checker.Stalled(r.text);
@@ -193,6 +214,20 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
       const bool eos = id == Vocab::kEos;
       const bool stalled = r.stalled;
       const bool at_limit = r.prime->chars + static_cast<int>(r.ids.size()) >= o.length;
+      if (o.strict && (id < 0 || stalled) && !at_limit && r.mark.valid && r.backtracks < kMaxBacktracks) {
+        // Back to just before the last bar line: the model writes the bar again (its random
+        // stream goes on, so it draws other characters).
+        ++r.backtracks;
+        ++r.total_backtracks;
+        engine.LoadRow(&batch, b, r.mark.state);
+        r.text.resize(r.mark.text);
+        r.ids.resize(r.mark.ids);
+        r.last_complete = r.mark.last_complete;
+        r.next_input = r.mark.next_input;
+        r.ids.push_back(r.mark.next_input);
+        r.text += vocab.symbol(r.mark.next_input);
+        continue;
+      }
       if (o.strict && (id < 0 || stalled || (at_limit && r.last_complete == 0)) && r.attempts < kMaxAttempts) {
         // A dead end: start this tune again from the prime, same random stream.
         ++r.attempts;
@@ -200,6 +235,8 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         r.ids.clear();
         r.text = r.prime->text;
         r.last_complete = 0;
+        r.mark = Row::Mark();
+        r.backtracks = 0;
         r.next_input = Vocab::kBos;
         engine.ResetRow(&batch, b);
         continue;
@@ -218,6 +255,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         t.draws = r.draws;
         t.first_rejected = r.first_rejected;
         t.attempts = r.attempts;
+        t.backtracks = r.total_backtracks;
         done.emplace(t.index, std::move(t));
         finished.push_back(b);
       } else {

@@ -194,6 +194,30 @@ void FastLstm::CopyRow(Batch* batch, int from, int to) const {
   }
 }
 
+std::vector<float> FastLstm::SaveRow(const Batch& batch, int row) const {
+  const Packed& p = *packed_;
+  std::vector<float> state;
+  for (int l = 0; l < p.L; ++l) {
+    const size_t k = p.K(l);
+    state.insert(state.end(), batch.xh_[l].begin() + row * k, batch.xh_[l].begin() + (row + 1) * k);
+    state.insert(state.end(), batch.c_[l].begin() + static_cast<size_t>(row) * p.H,
+                 batch.c_[l].begin() + static_cast<size_t>(row + 1) * p.H);
+  }
+  return state;
+}
+
+void FastLstm::LoadRow(Batch* batch, int row, const std::vector<float>& state) const {
+  const Packed& p = *packed_;
+  size_t at = 0;
+  for (int l = 0; l < p.L; ++l) {
+    const size_t k = p.K(l);
+    std::copy_n(state.begin() + at, k, batch->xh_[l].begin() + row * k);
+    at += k;
+    std::copy_n(state.begin() + at, p.H, batch->c_[l].begin() + static_cast<size_t>(row) * p.H);
+    at += p.H;
+  }
+}
+
 namespace {
 
 constexpr int kRowsPerThread = 16;  // below this many rows per thread, split the panels instead

@@ -110,6 +110,7 @@ Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accep
     stats_.draws += t.draws;
     stats_.first_rejected += t.first_rejected;
     stats_.retried += t.attempts > 1;
+    stats_.backtracks += t.backtracks;
     stats_.cut += !t.ended;
     if (!sink(out)) {
       stop = true;

@@ -31,9 +31,11 @@ struct GenerateOptions {
   // Only valid ABC (infer/strict.h): a drawn character that would make the tune invalid is
   // masked out and the draw repeated from the renormalised rest (rejection, with the same random
   // stream); <eos> only where the tune is complete; at the length limit the tune is cut back to
-  // its last complete point (a bar line). A tune that cannot be completed, or that stalls (no
-  // note or rest for StrictChecker::kMaxStall characters), starts again from the prime (up to 8
-  // attempts) on the same stream; a tune still stalling after that is marked failed.
+  // its last complete point (a bar line). A tune that reaches a dead end (no character allowed) or
+  // stalls (no note or rest for StrictChecker::kMaxStall characters) goes back to just before its
+  // last single bar line, engine state included, and goes on drawing from its stream (up to 24
+  // times an attempt); then it starts again from the prime (up to 8 attempts) on the same stream;
+  // a tune still stalling after that is marked failed.
   bool strict = false;
   // Strict mode also keeps the form a tune's header asks for ("N:form 8+8", abc/controls.h):
   // StrictChecker(true).
@@ -51,6 +53,7 @@ struct GeneratedTune {
   int64_t draws = 0;
   int64_t first_rejected = 0;
   int attempts = 1;
+  int backtracks = 0;  // strict: times a dead end or stall went back to the last bar line
   bool failed = false;
 };
 

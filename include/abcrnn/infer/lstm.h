@@ -97,6 +97,11 @@ class FastLstm {
   void ResetRow(Batch* batch, int row) const;
   // Copies row `from`'s state to row `to` (to compact a batch when sequences finish).
   void CopyRow(Batch* batch, int from, int to) const;
+  // Row `row`'s state (h and c of every layer) as one vector, and back: a sampler that backtracks
+  // to an earlier point of a sequence restores it. REQUIRES (LoadRow): `state` came from SaveRow of
+  // this engine.
+  std::vector<float> SaveRow(const Batch& batch, int row) const;
+  void LoadRow(Batch* batch, int row, const std::vector<float>& state) const;
 
   // Feeds ids[b] to rows b = 0..n-1 (n <= capacity), advances them, and writes their next-token
   // logits to `logits` (n,V) row-major. Rows n.. are left untouched.

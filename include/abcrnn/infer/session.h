@@ -54,6 +54,7 @@ struct SessionStats {
   int tunes = 0;
   int64_t draws = 0, first_rejected = 0;
   int retried = 0, cut = 0, failed = 0, dropped = 0;
+  int64_t backtracks = 0;
   bool exhausted = false;  // the budget ran out before num tunes were accepted
 };
 
