@@ -105,6 +105,7 @@ FormVerdict JudgeForm(const abc::Tune& tune, const std::vector<int>& part_bars) 
     }
   }
   v.complete = k == parts && !in_first && !first_awaits_later;
+  v.part_full = !in_later && k < parts && part == length(k);
   return v;
 }
 

@@ -16,6 +16,7 @@ namespace abcrnn::infer {
 struct FormVerdict {
   bool ok = true;         // nothing so far breaks the form
   bool complete = false;  // every part has closed at its bar count (the tune may end here)
+  bool part_full = false;  // the part being written has its length: only a section end may follow
 };
 
 // Judges the parsed prefix `tune` against `part_bars` (bars per part, in order). Each part's

@@ -8,6 +8,8 @@
 #include <memory>
 #include <numeric>
 
+#include "abcrnn/abc/controls.h"
+
 namespace abcrnn {
 namespace {
 
@@ -42,15 +44,21 @@ struct Row {
     std::vector<float> state;
     size_t text = 0, ids = 0, last_complete = 0;
     int next_input = 0;
-  } mark;
+  } mark, prev_mark;  // the last bar line, and the one before it
   int backtracks = 0;  // in this attempt
   int total_backtracks = 0;
+  bool keeps_form = false;  // strict mode keeps a form from the prime's header
+  int end_redraws = 0;      // in this attempt
 };
 
 constexpr int kMaxAttempts = 8;
 // Dead ends and stalls go back to the last bar line this many times per attempt before the
 // tune starts again from its prime.
 constexpr int kMaxBacktracks = 24;
+// A tune whose form is complete, where the model would rather go on than end, writes its last
+// bar again this many times at most (see DrawStrict).
+constexpr int kMaxEndRedraws = 8;
+constexpr int kRedrawEnd = -2;
 
 
 Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const Vocab& vocab,
@@ -80,7 +88,11 @@ Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const
 }
 
 // Strict draw: the sampled id if it keeps the tune valid, else masked out and drawn again.
-// -1 when no character is left (a dead end).
+// -1 when no character is left (a dead end). Where a kept form has just been completed (only
+// the end may follow) and the first draw is music, the model would rather go on than end here:
+// kRedrawEnd asks for the last bar to be written again (a few times), so the tune ends where the
+// model is ready to end, as it would if it chose the form itself (rejection sampling of the last
+// bar on the model's own wish to end).
 int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab& vocab,
                const StrictChecker& checker, std::vector<uint8_t>* mask, Row* r) {
   int allowed = 0;
@@ -92,6 +104,8 @@ int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab
     const bool ok = id == Vocab::kEos ? r->last_complete == r->text.size() && r->last_complete > 0
                                       : checker.AllowsNext(r->text, vocab.symbol(id));
     if (ok) return id;
+    if (first && r->keeps_form && r->end_redraws < kMaxEndRedraws && r->mark.valid && checker.AtPartEnd(r->text))
+      return kRedrawEnd;
     if (first) ++r->first_rejected;
     first = false;
     (*mask)[id] = 0;
@@ -153,6 +167,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
       }
     }
     r.text = r.prime->text;
+    r.keeps_form = o.strict && o.enforce_form && !abc::FormOfHeader(r.text).empty();
     engine.ResetRow(&batch, slot);
     if (slot == static_cast<int>(rows.size()))
       rows.push_back(std::move(r));
@@ -188,6 +203,8 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
           r.ids.push_back(id);
           if (o.strict) {
             if (vocab.symbol(id) == "|") {  // a point to come back to: the bar line not yet fed
+              r.prev_mark = std::move(r.mark);
+              r.mark = Row::Mark();
               r.mark.valid = true;
               r.mark.state = engine.SaveRow(batch, b);
               r.mark.text = r.text.size();
@@ -214,6 +231,23 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
       const bool eos = id == Vocab::kEos;
       const bool stalled = r.stalled;
       const bool at_limit = r.prime->chars + static_cast<int>(r.ids.size()) >= o.length;
+      if (id == kRedrawEnd) {
+        // Back to the bar line before the part's last bar (the one before the last when the
+        // tune stands just after a bar line).
+        ++r.end_redraws;
+        ++r.total_backtracks;
+        const bool just_after = r.mark.text + 1 == r.text.size() && r.prev_mark.valid;
+        const Row::Mark& m = just_after ? r.prev_mark : r.mark;
+        engine.LoadRow(&batch, b, m.state);
+        r.text.resize(m.text);
+        r.ids.resize(m.ids);
+        r.last_complete = m.last_complete;
+        r.next_input = m.next_input;
+        r.ids.push_back(m.next_input);
+        r.text += vocab.symbol(m.next_input);
+        if (just_after) r.mark = r.prev_mark;
+        continue;
+      }
       if (o.strict && (id < 0 || stalled) && !at_limit && r.mark.valid && r.backtracks < kMaxBacktracks) {
         // Back to just before the last bar line: the model writes the bar again (its random
         // stream goes on, so it draws other characters).
@@ -236,7 +270,9 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         r.text = r.prime->text;
         r.last_complete = 0;
         r.mark = Row::Mark();
+        r.prev_mark = Row::Mark();
         r.backtracks = 0;
+        r.end_redraws = 0;
         r.next_input = Vocab::kBos;
         engine.ResetRow(&batch, b);
         continue;

@@ -116,6 +116,14 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
   return false;
 }
 
+bool StrictChecker::AtPartEnd(const std::string& text) const {
+  if (!enforce_form_) return false;
+  const std::vector<int> form = abc::FormOfHeader(text);
+  if (form.empty() || !HeaderDone(text)) return false;
+  const infer::FormVerdict v = infer::JudgeForm(Parse(text, true), form);
+  return v.ok && (v.part_full || v.complete);
+}
+
 bool StrictChecker::Stalled(const std::string& text) const {
   const size_t music = MusicStart(text);
   if (music == std::string::npos) return false;

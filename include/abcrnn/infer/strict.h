@@ -36,6 +36,10 @@ class StrictChecker {
   bool Stalled(const std::string& text) const;
   static constexpr int kMaxStall = 24;
 
+  // With a form kept: true when the part being written has its full length, so only the bar
+  // line that closes it (or the tune's end) may come next.
+  bool AtPartEnd(const std::string& text) const;
+
  private:
   bool enforce_form_;
 };
