@@ -149,6 +149,15 @@ bool AllowsAll(const StrictChecker& c, const std::string& music) {
   return true;
 }
 
+TEST(StrictCheckerTest, ALineOfSpacesIsABlankLineAndEndsNothing) {
+  // Seen from a trained model: a line of one space ended the tune for the parser, and everything
+  // after it went unchecked (chords and slurs never closed, parts never counted).
+  StrictChecker c;
+  EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|\n ", "\n"));
+  EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|\n\t ", "\n"));
+  EXPECT_TRUE(c.AllowsNext(kHeader + "abc def|\n a", "\n"));
+}
+
 TEST(StrictFormTest, PartsCloseExactlyAtTheirBarCountAndTheTuneEndsAfterTheLast) {
   const StrictChecker form(true), free;
   EXPECT_TRUE(AllowsAll(form, "|:cdef|gfed:|\n|:cegc|edcc:|"));
@@ -186,10 +195,12 @@ TEST(StrictFormTest, PickupsAndSecondEndingsAreCountedAsMusiciansCountThem) {
   EXPECT_FALSE(AllowsAll(form, "|:cdef|gfed:| |c"));
   EXPECT_FALSE(AllowsAll(form, "|:cdef|gfed:| || "));
   EXPECT_TRUE(AllowsAll(form, "|:cdef|gfed:| |:"));
+  EXPECT_FALSE(AllowsAll(form, "|:cdef|gfed:|\n|||"));
   // Marks without notes, as a stalling model writes them.
   EXPECT_FALSE(AllowsAll(form, "|:cd(3(3"));
   EXPECT_FALSE(AllowsAll(form, "|:cdef|[1[1"));
   EXPECT_TRUE(AllowsAll(form, "|:cd(3efg|"));
+  EXPECT_FALSE(AllowsAll(form, "|:cde(3"));  // a triplet of quavers cannot fit the last quaver
   EXPECT_TRUE(AllowsAll(form, "|:cdef|gfed:|\nd|cdef|gfe|]"));  // a pickup to the second part
   // A first ending of the last part wants its second before the tune may end.
   EXPECT_FALSE(form.IsComplete(kForm + "|:cdef|gfed:|\n|:cegc|1edcc:|\n"));

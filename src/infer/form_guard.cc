@@ -38,6 +38,7 @@ FormVerdict JudgeForm(const abc::Tune& tune, const std::vector<int>& part_bars) 
     return v;
   };
   auto length = [&](size_t part_index) { return abc::Fraction(part_bars[part_index]) * bar; };
+  abc::Fraction unit = voice.initial.unit_length;
   for (const auto& e : voice.elements) {
     if (e.kind() == abc::ElementKind::kNote || e.kind() == abc::ElementKind::kRest) {
       const auto* n = e.get_if<abc::Note>();
@@ -54,9 +55,21 @@ FormVerdict JudgeForm(const abc::Tune& tune, const std::vector<int>& part_bars) 
         if (in_first) first_ending += d;
         if (part > length(k)) return fail();  // past the part's length
       }
-    } else if (e.kind() == abc::ElementKind::kTuplet) {
+    } else if (const auto* t = e.get_if<abc::Tuplet>()) {
       if (mark_waits) return fail();  // "(3(3": marks without notes, a model stalling
       mark_waits = true;
+      // Its notes, at the unit length, must fit what is left of the bar and of the part: a
+      // triplet started in the last quaver of a bar is a dead end a few notes later.
+      const abc::Fraction need = abc::Fraction(t->q * t->r, t->p) * unit;
+      abc::Fraction left = bar - this_bar;
+      if (in_later) {
+        left = std::min(left, first_ending - later);
+      } else if (k < parts) {
+        left = std::min(left, length(k) - part);
+      }
+      if (need > left) return fail();
+    } else if (const auto* fc = e.get_if<abc::FieldChange>()) {
+      if (fc->field.letter == 'L') unit = fc->state->unit_length;
     } else if (const auto* ending = e.get_if<abc::Ending>()) {
       if (mark_waits) return fail();  // "[1[1"
       mark_waits = true;

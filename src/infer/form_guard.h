@@ -25,6 +25,7 @@ struct FormVerdict {
 // as abcrnn eval's "parts of equal length" asks:
 // - no note or rest takes a part past its length, a later ending past the first ending's, or
 //   comes after the last part has closed (except in a later ending);
+// - a tuplet only where its notes, at the unit length, fit what is left of the bar and part;
 // - two bar lines in a row only where the second starts a repeat (":| |:");
 // - a later ending only after a first one; a tuplet or ending mark only once a note has followed
 //   the previous one, and never right before a bar line (the loops a stalling model writes);

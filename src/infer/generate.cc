@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -202,7 +203,8 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         if (id >= 0 && id != Vocab::kEos) {
           r.ids.push_back(id);
           if (o.strict) {
-            if (vocab.symbol(id) == "|") {  // a point to come back to: the bar line not yet fed
+            if (vocab.symbol(id) == "|" && !r.text.empty() && std::strchr("|:] \n", r.text.back()) == nullptr) {
+              // a point to come back to: a bar line after music, not yet fed
               r.prev_mark = std::move(r.mark);
               r.mark = Row::Mark();
               r.mark.valid = true;

@@ -85,7 +85,11 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
   const std::string s = text + next;
   const size_t nl = s.rfind('\n');
   const std::string_view line = nl == std::string::npos ? std::string_view(s) : std::string_view(s).substr(nl + 1);
-  if (next == "\n" && (s.size() == 1 || s[s.size() - 2] == '\n')) return false;  // blank line
+  if (next == "\n") {  // a blank line, or one of spaces only, would end the tune for every reader
+    const size_t prev = text.rfind('\n');
+    const std::string_view ending = prev == std::string::npos ? std::string_view(text) : std::string_view(text).substr(prev + 1);
+    if (ending.find_first_not_of(" \t") == std::string_view::npos) return false;
+  }
   if (line.size() >= 2 && line[0] == 'X' && line[1] == ':') return false;        // X: is ours to write
   if (!HeaderDone(s)) {
     if (!CouldBeFieldLine(line)) return false;
@@ -102,6 +106,9 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
   if (IsFieldLine(line) && !KnownFieldLetter(line[0])) return false;
   if (IsFieldLine(line) && next != "\n") return true;  // a field in the music: judged at its end
   const std::vector<int> form = enforce_form_ ? abc::FormOfHeader(s) : std::vector<int>{};
+  // "|||...": a model that would rather end than start the next part writes bar lines, each of
+  // which could still become a repeat sign; three in a row never do.
+  if (!form.empty() && next == "|" && text.size() >= 2 && text.compare(text.size() - 2, 2, "||") == 0) return false;
   auto fits = [&](const std::string& text) {
     abc::Tune tune = Parse(text, true);
     return ValidWithFullBars(tune) && (form.empty() || infer::JudgeForm(tune, form).ok);
