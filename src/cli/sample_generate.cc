@@ -48,7 +48,10 @@ struct GenerateCliOptions {
   // Controls (a model trained with --controls): not given = drawn per tune.
   std::string style;
   int parts = -1, bars = -1;  // -1: not given
-  bool free_form = false;  // drawn forms are not enforced
+  // Drawn forms are kept (strict mode) when a type is asked for, left to the model otherwise
+  // (models/README.md measures both); these flags say which.
+  bool free_form = false;
+  bool keep_form = false;
   bool list_controls = false;
 };
 
@@ -137,6 +140,7 @@ std::string RemakeLine(const GenerateCliOptions& o, const std::string& prime, co
     if (!o.unit.empty()) s << " --unit " << o.unit;
     if (!o.key.empty()) s << " --key " << o.key;
     if (o.free_form) s << " --free-form";
+    if (o.keep_form) s << " --keep-form";
   }
   if (!o.strict) s << " --no-strict";
   s << " (model " << fingerprint << ", abcrnn " << ABCRNN_VERSION << ")";
@@ -227,7 +231,7 @@ int Run(const GenerateCliOptions& o) {
     prime = *built;
   }
   so.prime = prime;
-  so.enforce_drawn_form = !o.free_form;
+  so.enforce_drawn_form = o.keep_form || (!o.free_form && !o.rhythm.empty());
   GenerateOptions& g = so.generate;
   g.seed = o.seed;
   g.first = o.first;
@@ -368,8 +372,11 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--style", o->style, "Control: the collection whose style to write in (see --list-controls)");
   sub->add_option("--parts", o->parts, "Control: number of parts, 1 to 8 (strict mode keeps it); -1: drawn");
   sub->add_option("--bars", o->bars, "Control: bars per part, 1 to 64 (strict mode keeps it); -1: drawn");
-  sub->add_flag("--free-form", o->free_form, "Let the model choose when parts end where the form is drawn, not "
-                                             "given (--parts/--bars are always kept)");
+  sub->add_flag("--free-form", o->free_form, "Let the model choose where parts and the tune end when the form is "
+                                             "drawn (--parts/--bars are always kept)");
+  sub->add_flag("--keep-form", o->keep_form, "Keep drawn forms without --rhythm too (strict mode; slower: the "
+                                             "model is made to go on to the form's end)")
+      ->excludes("--free-form");
   sub->add_flag("--list-controls", o->list_controls, "Print the types, styles, forms, meters and keys the model "
                                                      "knows, with counts, and exit");
   sub->add_option("--format", o->format, "Output: abc, jsonl, or midi (a .mid per tune in the --out folder)")
