@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -66,10 +65,8 @@ class SampleControlsTest : public ::testing::Test {
     return out;
   }
   std::string ReadText(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
+    auto text = ReadFile(path);
+    return text.ok() ? *text : "";
   }
 
   fs::path dir_;

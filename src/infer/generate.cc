@@ -175,6 +175,17 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     else
       rows[slot] = std::move(r);
   };
+  // Row `slot` back to `m`: engine state, text and ids as they were just before its bar line was
+  // fed, which is fed next.
+  auto GoBack = [&](const Row::Mark& mark, int slot, Row* r) {  // changes no mark of r
+    engine.LoadRow(&batch, slot, mark.state);
+    r->text.resize(mark.text);
+    r->ids.resize(mark.ids);
+    r->last_complete = mark.last_complete;
+    r->next_input = mark.next_input;
+    r->ids.push_back(mark.next_input);
+    r->text += vocab.symbol(mark.next_input);
+  };
   while (next_tune < o.num && static_cast<int>(rows.size()) < capacity) start(static_cast<int>(rows.size()));
   if (!prime_error.ok()) return prime_error;
 
@@ -240,13 +251,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         ++r.total_backtracks;
         const bool just_after = r.mark.text + 1 == r.text.size() && r.prev_mark.valid;
         const Row::Mark& m = just_after ? r.prev_mark : r.mark;
-        engine.LoadRow(&batch, b, m.state);
-        r.text.resize(m.text);
-        r.ids.resize(m.ids);
-        r.last_complete = m.last_complete;
-        r.next_input = m.next_input;
-        r.ids.push_back(m.next_input);
-        r.text += vocab.symbol(m.next_input);
+        GoBack(m, b, &r);
         if (just_after) r.mark = r.prev_mark;
         continue;
       }
@@ -255,13 +260,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         // stream goes on, so it draws other characters).
         ++r.backtracks;
         ++r.total_backtracks;
-        engine.LoadRow(&batch, b, r.mark.state);
-        r.text.resize(r.mark.text);
-        r.ids.resize(r.mark.ids);
-        r.last_complete = r.mark.last_complete;
-        r.next_input = r.mark.next_input;
-        r.ids.push_back(r.mark.next_input);
-        r.text += vocab.symbol(r.mark.next_input);
+        GoBack(r.mark, b, &r);
         continue;
       }
       if (o.strict && (id < 0 || stalled || (at_limit && r.last_complete == 0)) && r.attempts < kMaxAttempts) {
