@@ -11,11 +11,6 @@
 namespace abcrnn::abc {
 namespace {
 
-bool IsSectionEnd(const BarLine& b) {
-  return b.repeat_end || b.repeat_start || b.kind == BarKind::kDouble || b.kind == BarKind::kFinal ||
-         b.kind == BarKind::kStart;
-}
-
 // Lower-case words of letters only ("Slip-Jig" -> {"slip", "jig"}).
 std::vector<std::string> Words(std::string_view text) {
   std::vector<std::string> words;
@@ -56,6 +51,11 @@ std::string TypeFromTitle(std::string_view title) {
 }
 
 }  // namespace
+
+bool IsSectionEnd(const BarLine& b) {
+  return b.repeat_end || b.repeat_start || b.kind == BarKind::kDouble || b.kind == BarKind::kFinal ||
+         b.kind == BarKind::kStart;
+}
 
 TuneParts SplitIntoParts(const Tune& tune) {
   TuneParts out;

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "abcrnn/abc/check.h"
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/eval/form.h"
 #include "abcrnn/eval/melody.h"
@@ -27,11 +28,6 @@ int TonicPitchClass(const abc::KeySignature& key) {
   return ((abc::LetterSemitones(key.tonic) + abc::AccidentalSemitones(key.tonic_accidental)) % 12 +
           12) %
          12;
-}
-
-bool IsSectionEnd(const abc::BarLine& b) {
-  return b.repeat_end || b.repeat_start || b.kind == abc::BarKind::kDouble ||
-         b.kind == abc::BarKind::kFinal || b.kind == abc::BarKind::kStart;
 }
 
 }  // namespace
@@ -112,31 +108,10 @@ TuneForm AnalyzeForm(const abc::Tune& tune) {
     f.ends_on_tonic = (pitches.back() % 12 + 12) % 12 == tonic ? 1 : 0;
 
   // Parts: bar durations summed between section boundaries, bars under ending 2+ left out.
-  std::vector<abc::Fraction> parts;
-  abc::Fraction part(0), bar_length(0);
-  bool in_later_ending = false;
-  for (const auto& e : voice.elements) {
-    if (const auto* n = e.get_if<abc::Note>()) {
-      if (!in_later_ending) part += n->duration;
-    } else if (const auto* r = e.get_if<abc::Rest>()) {
-      if (!in_later_ending) part += r->duration;
-    } else if (const auto* ending = e.get_if<abc::Ending>()) {
-      f.has_repeats = true;
-      in_later_ending = std::none_of(ending->numbers.begin(), ending->numbers.end(),
-                                     [](int k) { return k == 1; });
-    } else if (const auto* b = e.get_if<abc::BarLine>()) {
-      if (b->repeat_end) f.has_repeats = true;
-      if (IsSectionEnd(*b)) {
-        if (part.is_positive()) parts.push_back(part);
-        part = abc::Fraction(0);
-        if (b->repeat_end || b->kind == abc::BarKind::kFinal || b->kind == abc::BarKind::kDouble)
-          in_later_ending = false;
-      }
-    } else if (const auto* fc = e.get_if<abc::FieldChange>()) {
-      if (fc->field.letter == 'M') bar_length = fc->state->meter.BarLength();
-    }
-  }
-  if (part.is_positive()) parts.push_back(part);
+  const abc::TuneParts split = abc::SplitIntoParts(tune);
+  const std::vector<abc::Fraction>& parts = split.durations;
+  f.has_repeats = split.has_repeats;
+  abc::Fraction bar_length = split.bar_length;
   if (!bar_length.is_positive()) bar_length = voice.initial.meter.BarLength();
   if (parts.size() >= 2 && bar_length.is_positive()) {
     f.equal_parts = true;

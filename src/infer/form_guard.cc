@@ -5,15 +5,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/tune.h"
 
 namespace abcrnn::infer {
 namespace {
 
-bool IsSectionEnd(const abc::BarLine& b) {
-  return b.repeat_end || b.repeat_start || b.kind == abc::BarKind::kDouble || b.kind == abc::BarKind::kFinal ||
-         b.kind == abc::BarKind::kStart;
-}
+using abc::IsSectionEnd;
 
 }  // namespace
 

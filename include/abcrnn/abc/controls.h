@@ -13,7 +13,11 @@
 
 namespace abcrnn::abc {
 
+struct BarLine;
 struct Tune;
+
+// True for the bar lines that end a section (part): :|, ::, |:, ||, |], [|.
+bool IsSectionEnd(const BarLine& b);
 
 // The parts of a tune as musicians count them: the music between section ends (:|, ::, |:, ||,
 // |], [|), bars under a second (or later) ending left out, in written order. `durations` are
