@@ -98,8 +98,9 @@ void ExpectEachPredictionOnce(const std::vector<std::vector<int>>& tunes, Batchi
   int64_t counted = 0;
   for (int64_t i = 0; i < plan.size(); ++i) {
     Window w = plan.At(i);
-    ASSERT_EQ(w.inputs.size(), static_cast<size_t>(batch * seq));
-    for (int k = 0; k < batch * seq; ++k)
+    ASSERT_EQ(w.inputs.size(), static_cast<size_t>(w.batch * w.seq));
+    ASSERT_LE(w.seq, seq);
+    for (int k = 0; k < w.batch * w.seq; ++k)
       if (w.targets[k] != kIgnoreTarget) ++seen[{w.inputs[k], w.targets[k]}];
     counted += w.counted;
   }
@@ -169,6 +170,24 @@ TEST(EpochPlanTest, BucketGroupsStartFromAZeroStateAndPadWithMaskedTargets) {
   }
   // Tunes of similar length share a group: padding stays well under half the cells.
   EXPECT_LT(static_cast<double>(cells - counted) / cells, 0.5);
+}
+
+TEST(EpochPlanTest, BucketWindowsEndAtTheirGroupsLongestTune) {
+  // With T longer than every tune, each group is one window exactly as long as its longest tune.
+  auto tunes = IdTunes();
+  EpochPlan plan(tunes, Batching::kBucket, 4, 512, 1, 0, true);
+  for (int64_t i = 0; i < plan.size(); ++i) {
+    Window w = plan.At(i);
+    EXPECT_TRUE(w.reset_state);  // one window per group
+    int longest = 0;
+    for (int r = 0; r < w.batch; ++r) {
+      int n = 0;
+      while (n < w.seq && w.targets[r * w.seq + n] != kIgnoreTarget) ++n;
+      longest = std::max(longest, n);
+    }
+    EXPECT_EQ(longest, w.seq);  // the last step scores some row
+    EXPECT_LT(w.seq, 512);
+  }
 }
 
 TEST(EpochPlanTest, SameSeedAndEpochGiveTheSameOrderOtherEpochsAnother) {

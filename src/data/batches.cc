@@ -72,25 +72,27 @@ EpochPlan::EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, 
   } else {
     for (size_t g = 0; g < groups_.size(); ++g) group_order[g] = static_cast<int>(g);
   }
+  longest_.assign(groups_.size(), 0);
   for (int g : group_order) {
-    int64_t longest = 0;
     for (int i : groups_[g]) {
       int64_t predictions = std::max<int64_t>(0, static_cast<int64_t>(tunes[i].size()) - 1);
-      longest = std::max(longest, predictions);
+      longest_[g] = std::max(longest_[g], predictions);
       counted_ += predictions;
     }
-    for (int64_t off = 0; off < longest; off += seq) starts_.emplace_back(g, off);
+    for (int64_t off = 0; off < longest_[g]; off += seq) starts_.emplace_back(g, off);
   }
 }
 
 Window EpochPlan::At(int64_t i) const {
+  const auto [g, off] = starts_[i];
   Window w;
   w.batch = batch_;
-  w.seq = seq_;
-  const size_t cells = static_cast<size_t>(batch_) * seq_;
+  // A bucket window stops at its group's longest tune: with --seq as long as a tune, steps that
+  // would be padding in every row are not computed.
+  w.seq = mode_ == Batching::kBucket ? static_cast<int>(std::min<int64_t>(seq_, longest_[g] - off)) : seq_;
+  const size_t cells = static_cast<size_t>(w.batch) * w.seq;
   w.inputs.assign(cells, Vocab::kEos);  // padding input: <eos>, never scored
   w.targets.assign(cells, kIgnoreTarget);
-  const auto [g, off] = starts_[i];
   if (mode_ == Batching::kPack) {
     w.reset_state = off == 0;
     for (int b = 0; b < batch_; ++b) {
@@ -110,9 +112,9 @@ Window EpochPlan::At(int64_t i) const {
   for (size_t r = 0; r < group.size(); ++r) {
     const auto& ids = (*tunes_)[group[r]];
     const int64_t predictions = static_cast<int64_t>(ids.size()) - 1;
-    for (int t = 0; t < seq_ && off + t < predictions; ++t) {
-      w.inputs[r * seq_ + t] = ids[off + t];
-      w.targets[r * seq_ + t] = ids[off + t + 1];
+    for (int t = 0; t < w.seq && off + t < predictions; ++t) {
+      w.inputs[r * w.seq + t] = ids[off + t];
+      w.targets[r * w.seq + t] = ids[off + t + 1];
       ++w.counted;
     }
   }

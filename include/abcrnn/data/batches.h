@@ -24,7 +24,7 @@ constexpr int kIgnoreTarget = -1;
 // follows inputs[b][t], or kIgnoreTarget.
 struct Window {
   int batch = 0;  // B
-  int seq = 0;    // T
+  int seq = 0;    // T: --seq, or less for a bucket group's last window (no all-padding steps)
   std::vector<int> inputs;
   std::vector<int> targets;
   bool reset_state = false;  // zero the carried LSTM state (h, c) before this window
@@ -56,6 +56,7 @@ class EpochPlan {
   int64_t lane_ = 0;
   // kBucket: groups_[g] holds up to B tune indices; a window is (group, offset in steps).
   std::vector<std::vector<int>> groups_;
+  std::vector<int64_t> longest_;  // kBucket: predictions of each group's longest tune
   const std::vector<std::vector<int>>* tunes_ = nullptr;
   std::vector<std::pair<int, int64_t>> starts_;  // kBucket: (group, offset); kPack: (0, offset)
   int64_t counted_ = 0;
