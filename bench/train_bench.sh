@@ -25,7 +25,7 @@ ours() {  # layers hidden threads [env...]
   local flag=(); [ "$lstm" = reference ] && flag=(--reference-lstm)
   env "$@" "$build/abcrnn-train" --data "$data" --out "$out/run" --layers "$l" --hidden "$h" --embed "$h" \
     --batch 64 --seq 128 --steps $((steps + 2)) --eval-every 2 --valid-fraction 0 --sample-chars 0 \
-    --dropout 0 --threads "$t" "${flag[@]}" --quiet 2>/dev/null
+    --dropout 0 --threads "$t" "${flag[@]}" --force --quiet 2>/dev/null
   python3 - "$out/run/metrics.jsonl" "$l" "$h" "$t" "$*" "$lstm" <<'PY'
 import json, sys
 m = [json.loads(x) for x in open(sys.argv[1])]

@@ -137,6 +137,29 @@ TEST(GenerateTest, SinkReturningFalseStopsEarlyWithoutError) {
   EXPECT_EQ(seen, 3);
 }
 
+TEST(GenerateTest, StopEndsAtOnceKeepingTheFinishedTunesAsTheyWouldBe) {
+  TinyModel m;
+  FastLstm engine(m.weights);
+  GenerateOptions o;
+  o.num = 50;
+  o.length = 40;
+  o.batch = 4;
+  const std::vector<GeneratedTune> all = Make(engine, m.vocab, o);
+  int seen = 0, asked = 0;
+  o.stop = [&] { return ++asked, seen >= 5; };  // as a Ctrl-C after the fifth tune
+  std::vector<GeneratedTune> kept;
+  Status st = GenerateTunes(engine, m.vocab, o, [&](const GeneratedTune& t) {
+    kept.push_back(t);
+    ++seen;
+    return true;
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_GE(kept.size(), 5u);
+  EXPECT_LT(kept.size(), all.size());
+  for (size_t i = 0; i < kept.size(); ++i) EXPECT_EQ(kept[i].text, all[i].text) << i;
+  EXPECT_GT(asked, 5);  // asked between steps, not once per tune
+}
+
 TEST(ScoreTest, BitsEqualTheReferenceEnginesLogProbabilities) {
   TinyModel m;
   FastLstm engine(m.weights);

@@ -106,6 +106,26 @@ TEST_F(SampleCliTest, OutFileHoldsExactlyWhatStandardOutputWouldShow) {
   EXPECT_EQ(ReadText(out), r.out);
 }
 
+TEST_F(SampleCliTest, CtrlCKeepsTheFinishedTunesInMissingFoldersOfOutAndExits130) {
+  const std::string out = (dir_ / "new" / "folder" / "big.abc").string();
+  const std::string err = (dir_ / "err.txt").string();
+  const std::string script = Program("abcrnn-sample") + " generate --model " + model_ +
+                             " --seed 3 --num 100000000 --length 100 --no-strict --batch 1 --out " + out + " 2>" +
+                             err + " & pid=$!\nsleep 1\nkill -INT $pid\nwait $pid\n";
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "int.sh").string(), script).ok());
+  auto r = RunCommand("bash " + (dir_ / "int.sh").string());
+  const std::string said = ReadText(err);
+  EXPECT_EQ(r.exit_code, 130) << said;
+  EXPECT_NE(said.find("interrupted: kept the"), std::string::npos) << said;
+  const std::string kept = ReadText(out);
+  int tunes = 0;
+  for (size_t at = 0; (at = kept.find("X:", at)) != std::string::npos; ++at) ++tunes;
+  ASSERT_GT(tunes, 0) << said;
+  // The kept tunes are the first ones of the same run, complete.
+  auto same = Generate("--seed 3 --num " + std::to_string(tunes) + " --length 100 --no-strict --batch 1");
+  EXPECT_EQ(kept, same.out);
+}
+
 TEST_F(SampleCliTest, AbcrnnGenerateRunsTheSampler) {
   auto direct = Generate("--seed 4 --num 2 --length 80 --rhythm polka --key A");
   auto via = RunCommand(Program("abcrnn") + " generate --model " + model_ + " --seed 4 --num 2 --length 80 --rhythm polka --key A");

@@ -3,6 +3,7 @@
 // one options struct and one Setup/Run pair per subcommand, in its own cmd_*.cc file).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -17,6 +18,17 @@ namespace abcrnn::cli {
 constexpr int kExitOk = 0;        // success; every tune valid
 constexpr int kExitFindings = 1;  // ran, but found problems (invalid tunes, failed checks)
 constexpr int kExitUsage = 2;     // bad options, unreadable files, nothing to do
+
+// SIGINT and SIGTERM set StopRequested() instead of killing the process (a second one kills):
+// a command then keeps what it finished, says what it kept, and returns StopExitCode() (128 + the
+// signal: 130 for Ctrl-C, 143 for SIGTERM).
+void InstallStopSignals();
+const std::atomic<bool>& StopRequested();
+int StopExitCode();
+
+// `arg` as one word of a POSIX shell command line: unchanged when it is made of safe characters
+// (letters, digits, _-./=:,+@%), else in single quotes.
+std::string ShellQuote(const std::string& arg);
 
 // After parsing, the chosen subcommand's work; returns the exit code.
 using RunFn = std::function<int()>;

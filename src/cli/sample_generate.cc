@@ -4,6 +4,7 @@
 // --transpose-to) gets the prime in its tonic and its tunes are moved to the prime's key.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <sstream>
 
@@ -204,6 +205,18 @@ int Run(const GenerateCliOptions& o) {
   }
   if (o.novelty_against.empty() && o.max_copied_bars != 8)
     spdlog::warn("--max-copied-bars has no effect without --novelty-against");
+  if (!o.out.empty() && o.out != "-") {
+    // Missing folders of --out are made now, so a long run never fails at its very end.
+    const std::filesystem::path folder =
+        o.format == "midi" ? std::filesystem::path(o.out) : std::filesystem::path(o.out).parent_path();
+    std::error_code ec;
+    if (!folder.empty()) std::filesystem::create_directories(folder, ec);
+    if (ec) {
+      spdlog::error("--out {}: cannot create the folder {}: {}", o.out, folder.string(), ec.message());
+      return kExitUsage;
+    }
+  }
+  InstallStopSignals();
   Result<LoadedModel> model = LoadModel(o.model, o.threads);
   if (!model.ok()) {
     spdlog::error("{}", model.status().ToString());
@@ -242,6 +255,7 @@ int Run(const GenerateCliOptions& o) {
   g.sampler.top_p = o.top_p;
   g.batch = o.batch;
   g.strict = o.strict;
+  g.stop = [] { return StopRequested().load(); };
   SessionModel sm{model->engine.get(), &model->checkpoint.vocab, model->cleaning.transpose_to,
                   controls ? &model->controls : nullptr};
   Result<GenerationSession> session = GenerationSession::Create(sm, so);
@@ -338,6 +352,16 @@ int Run(const GenerateCliOptions& o) {
       spdlog::error("{}", w.ToString());
       return kExitUsage;
     }
+  }
+  if (s.stopped) {
+    // What was finished is kept (written above, or already printed); say where it is.
+    const std::string where = o.out.empty() ? "standard output" : o.out;
+    if (s.tunes == 0)
+      spdlog::error("interrupted before the first tune was finished: nothing was written");
+    else
+      spdlog::error("interrupted: kept the {} of {} tunes that were finished (written to {})", s.tunes, o.num,
+                    where);
+    return StopExitCode();
   }
   return s.exhausted ? kExitFindings : kExitOk;
 }

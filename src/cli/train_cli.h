@@ -24,6 +24,8 @@ struct TrainCliOptions {
   TrainOptions train;
   int verbosity = 0;
   bool quiet = false;  // no progress display and no samples
+  bool force = false;  // start a new run in an --out that holds one
+  PlanGiven given;     // which plan settings the command line gave (for --resume)
 };
 
 // Declares every option of abcrnn-train on `app`, bound to `o`.

@@ -1,6 +1,7 @@
 // abcrnn-train: the only program that links LibTorch. Parses the options, checks everything that
 // can fail cheaply (options, --out, --resume, the data) before training, then trains with a
-// progress display; SIGINT/SIGTERM save last.ckpt and exit cleanly.
+// progress display; SIGINT/SIGTERM save last.ckpt, print the command that continues, and exit
+// 128 + the signal.
 #include <unistd.h>
 
 #include <csignal>
@@ -21,21 +22,6 @@
 
 namespace abcrnn::cli {
 namespace {
-
-// The stop request from SIGINT/SIGTERM. A signal handler can reach only static storage, so this
-// one flag is the exception to "no globals"; the trainer sees it through TrainHooks::stop.
-std::atomic<bool> g_stop{false};
-
-extern "C" void OnSignal(int) { g_stop.store(true); }
-
-void InstallSignalHandlers() {
-  struct sigaction sa {};
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C kills at once
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
 
 int ExitFor(const Status& s) {
   switch (s.code()) {
@@ -98,6 +84,31 @@ void EnsurePassiveOpenMp(char** argv) {
   ::execv("/proc/self/exe", argv);  // returns only on failure: then train with the default policy
 }
 
+// A run's files in --out: starting a new run there would replace best.ckpt and mix two runs in
+// metrics.jsonl, so that needs --resume (continue it) or --force (start over).
+Status CheckOutFolderIsFree(const TrainCliOptions& o) {
+  if (!o.resume.empty() || o.force) return Status::OK();
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const char* name : {"last.ckpt", "best.ckpt", "metrics.jsonl"}) {
+    if (fs::exists(fs::path(o.train.out_dir) / name, ec))
+      return Status::InvalidArgument("--out " + o.train.out_dir + ": expected a folder without a run, got one (" +
+                                     name + "); continue it with --resume " +
+                                     (fs::path(o.train.out_dir) / "last.ckpt").string() +
+                                     ", or start over with --force (replaces its checkpoints, metrics and log)");
+  }
+  return Status::OK();
+}
+
+// The command that continues an interrupted run, runnable as printed: the same data and --out;
+// every other option comes from the checkpoint.
+std::string ResumeCommand(const TrainCliOptions& o, const std::string& checkpoint) {
+  std::string cmd = "abcrnn train";
+  for (const auto& d : o.data) cmd += " --data " + ShellQuote(d);
+  cmd += " --out " + ShellQuote(o.train.out_dir) + " --resume " + ShellQuote(checkpoint);
+  return cmd;
+}
+
 }  // namespace
 
 int RunTrain(TrainCliOptions& o) {
@@ -107,6 +118,7 @@ int RunTrain(TrainCliOptions& o) {
   if (o.data.empty())
     return Fail(Status::InvalidArgument("--data: expected ABC files or folders, got none"));
   if (Status s = CheckTrainOptions(o.train); !s.ok()) return Fail(s);
+  if (Status s = CheckOutFolderIsFree(o); !s.ok()) return Fail(s);
   Progress progress(!o.quiet);
 
   // --resume: the run's own options, cleaning and vocabulary come from the checkpoint.
@@ -118,7 +130,7 @@ int RunTrain(TrainCliOptions& o) {
     auto ck = ReadCheckpoint(path);
     if (!ck.ok()) return Fail(ck.status());
     resume = std::make_unique<Checkpoint>(std::move(ck).value());
-    auto opts = OptionsFromCheckpoint(*resume, o.train);
+    auto opts = OptionsFromCheckpoint(*resume, o.train, o.given);
     if (!opts.ok()) return Fail(opts.status());
     o.train = *opts;
     o.clean = CleanOptionsFromJson(o.train.cleaning_json, o.clean);
@@ -156,17 +168,19 @@ int RunTrain(TrainCliOptions& o) {
                 static_cast<long long>(corpus->valid_chars), corpus->unigram_bits);
   progress.Line(buf);
 
-  InstallSignalHandlers();
+  InstallStopSignals();
   TrainHooks hooks;
-  hooks.stop = &g_stop;
+  hooks.stop = &StopRequested();
   hooks.on_step = [&](const StepInfo& s) { progress.Step(s); };
   hooks.log = [&](const std::string& line) { progress.Line(line); };
   auto r = Train(o.train, *corpus, hooks, resume.get());
   progress.Finish();
   if (!r.ok()) return Fail(r.status());
-  if (r->interrupted)
-    std::cerr << "abcrnn-train: stopped; continue with: abcrnn train --data ... --resume " << r->last_checkpoint
-              << "\n";
+  if (r->interrupted) {
+    std::cerr << "abcrnn-train: stopped at step " << r->steps << "; " << r->last_checkpoint
+              << " holds the run; continue with:\n  " << ResumeCommand(o, r->last_checkpoint) << "\n";
+    return StopExitCode();
+  }
   return kExitOk;
 }
 
@@ -186,6 +200,9 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
+  o.given.length = app.count("--steps") + app.count("--epochs") > 0;
+  o.given.eval_every = app.count("--eval-every") > 0;
+  o.given.patience = app.count("--patience") > 0;
   SetupLogging("abcrnn-train", o.verbosity);
   return RunTrain(o);
 }

@@ -66,6 +66,8 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
       ->required()->group(run);
   app.add_option("--resume", o.resume, "Continue from a checkpoint (or a folder's last.ckpt) exactly; --steps or "
                  "--epochs may extend the run")->group(run);
+  app.add_flag("--force", o.force, "Start a new run in an --out that holds one (its checkpoints, metrics and log "
+               "are replaced); without it that is refused")->group(run);
   app.add_option("--threads", t.threads, "LibTorch threads (0: the measured default)")->capture_default_str()
       ->group(run);
   app.add_flag("--reference-lstm", t.reference_lstm,

@@ -190,6 +190,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
   if (!prime_error.ok()) return prime_error;
 
   while (!rows.empty()) {
+    if (o.stop && o.stop()) return Status::OK();
     const int n = static_cast<int>(rows.size());
     for (int b = 0; b < n; ++b) inputs[b] = rows[b].next_input;
     engine.Step(inputs.data(), n, &batch, logits.data());

@@ -123,6 +123,10 @@ Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accep
   const int64_t budget = static_cast<int64_t>(std::max(o_.budget_factor, 1)) * std::max(num, 1);
   int64_t next = o_.generate.first;
   while (accepted < num && !stop) {
+    if (g.stop && g.stop()) {
+      stats_.stopped = true;
+      break;
+    }
     if (next - o_.generate.first >= budget) {
       stats_.exhausted = true;
       break;
@@ -133,6 +137,7 @@ Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accep
     Status st = GenerateTunes(*model_.engine, *model_.vocab, g, on_tune);
     if (!st.ok()) return st;
   }
+  if (accepted < num && g.stop && g.stop()) stats_.stopped = true;
   return Status::OK();
 }
 

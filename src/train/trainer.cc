@@ -46,6 +46,7 @@ class AtomicText {
     if (old.ok()) text_ = std::move(old).value();
   }
   void Append(const std::string& line) { text_ += line + "\n"; }
+  void Clear() { text_.clear(); }
   Status Flush() const { return WriteFileAtomically(path_, text_); }
 
  private:
@@ -190,6 +191,10 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
     Log("resumed at step " + std::to_string(st_.step) + ", epoch " + std::to_string(st_.epoch + 1) + ", window " +
         std::to_string(st_.window));
   } else {
+    // A new run's log and metrics start empty (the CLI refuses an --out holding a run unless told
+    // to start over), so two runs never mix in one metrics.jsonl.
+    log_.Clear();
+    metrics_.Clear();
     Log("training " + std::to_string(o_.layers) + " x " + std::to_string(o_.hidden) + " LSTM (embed " +
         std::to_string(o_.embed) + ", vocabulary " + std::to_string(mc.vocab_size) + ") on " +
         std::to_string(corpus_.train.size()) + " tunes (" + std::to_string(corpus_.train_chars) + " chars), " +
@@ -354,7 +359,8 @@ Result<TrainSummary> Train(const TrainOptions& options, const Corpus& corpus, co
   return out;
 }
 
-Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOptions& overrides) {
+Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOptions& overrides,
+                                           const PlanGiven& given) {
   json meta = json::parse(ckpt.metadata_json, nullptr, false);
   if (!meta.is_object() || !meta.contains("training") || !meta["training"].is_object())
     return Status::Corruption("resume: expected training options in the checkpoint's metadata, got none; it "
@@ -381,6 +387,13 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     if (meta.contains("controls")) o.controls_json = meta["controls"].dump();
     o.augment_transpose = t.value("augment_transpose", std::vector<int>{});
     if (meta.contains("cleaning")) o.cleaning_json = meta["cleaning"].dump();
+    // The run's plan goes on as it was unless the command line changes it.
+    if (!given.length) {
+      o.steps = t.value("steps", o.steps);
+      o.epochs = t.value("epochs", o.epochs);
+    }
+    if (!given.eval_every) o.eval_every = t.value("eval_every", o.eval_every);
+    if (!given.patience) o.patience = t.value("patience", o.patience);
   } catch (const json::exception& e) {
     return Status::Corruption(std::string("resume: training options in the metadata: ") + e.what());
   }

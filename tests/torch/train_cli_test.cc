@@ -81,22 +81,74 @@ TEST_F(TrainCliTest, RunWritesCheckpointsMetricsAndLogAndResumeContinues) {
   EXPECT_EQ(ck->model.hidden, 16);  // the shape comes from the checkpoint
 }
 
-TEST_F(TrainCliTest, SigtermSavesTheLastCheckpointAndExitsCleanly) {
+TEST_F(TrainCliTest, ANewRunIntoAFolderHoldingOneIsRefusedUnlessForced) {
+  std::string out = dir_ + "/run";
+  auto r = RunCommand(Train("--out " + out + " --steps 6 --eval-every 3 -q"), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto best = ReadFile(out + "/best.ckpt");
+  ASSERT_TRUE(best.ok());
+  r = RunCommand(Train("--out " + out + " --steps 2 -q"), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("expected a folder without a run"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--resume " + out + "/last.ckpt"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--force"), std::string::npos) << r.out;
+  EXPECT_EQ(*ReadFile(out + "/best.ckpt"), *best);  // nothing touched
+  // --force starts over: the metrics hold the new run only.
+  r = RunCommand(Train("--out " + out + " --steps 2 --eval-every 1 --force -q"), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto metrics = ReadFile(out + "/metrics.jsonl");
+  ASSERT_TRUE(metrics.ok());
+  int lines = 0, last_step = 0;
+  for (size_t a = 0, b; (b = metrics->find('\n', a)) != std::string::npos; a = b + 1, ++lines)
+    last_step = nlohmann::json::parse(metrics->substr(a, b - a))["step"].get<int>();
+  EXPECT_EQ(lines, 2) << *metrics;
+  EXPECT_EQ(last_step, 2);
+}
+
+// Starts a long run, sends `signal` once it trains, and returns its exit code; stderr in `log`.
+int InterruptRun(const std::string& command, const std::string& signal, const std::string& log,
+                 const std::string& started, const std::string& script) {
+  std::string text = command + " 2>" + log + " & pid=$!\nfor i in $(seq 1 600); do grep -q '" + started + "' " + log +
+                     " && break; sleep 0.1; done\nsleep 0.5\nkill -" + signal + " $pid\nwait $pid\n";
+  EXPECT_TRUE(WriteFileAtomically(script, text).ok());
+  return RunCommand("bash " + script, true).exit_code;
+}
+
+TEST_F(TrainCliTest, SigtermSavesTheLastCheckpointAndExits143) {
   std::string out = dir_ + "/sig";
   std::string log = dir_ + "/stderr.txt";
-  // Start a long run; once it reports training, send SIGTERM; it must save and exit 0.
-  std::string script = Train("--out " + out + " --steps 1000000 --eval-every 1000000") + " 2>" + log +
-                       " & pid=$!\nfor i in $(seq 1 600); do grep -q planned " + log +
-                       " && break; sleep 0.1; done\nsleep 0.5\nkill -TERM $pid\nwait $pid\n";
-  ASSERT_TRUE(WriteFileAtomically(dir_ + "/sigterm.sh", script).ok());
-  auto r = RunCommand("bash " + dir_ + "/sigterm.sh", true);
+  int code = InterruptRun(Train("--out " + out + " --steps 1000000 --eval-every 1000000"), "TERM", log, "planned",
+                          dir_ + "/sigterm.sh");
   auto err = ReadFile(log);
   ASSERT_TRUE(err.ok());
-  EXPECT_EQ(r.exit_code, 0) << *err;
+  EXPECT_EQ(code, 128 + 15) << *err;
   EXPECT_NE(err->find("interrupted at step"), std::string::npos) << *err;
   auto ck = ReadCheckpoint(out + "/last.ckpt");
   ASSERT_TRUE(ck.ok()) << ck.status().ToString();
   EXPECT_GT(nlohmann::json::parse(ck->metadata_json)["step"].get<int>(), 0);
+}
+
+TEST_F(TrainCliTest, CtrlCExits130AndTheHintItPrintsContinuesTheRunAsPrinted) {
+  std::string out = dir_ + "/my run";  // a space: the hint must quote it
+  std::string log = dir_ + "/stderr.txt";
+  int code = InterruptRun(Train("--out '" + out + "' --steps 1000000 --eval-every 1000000"), "INT", log, "planned",
+                          dir_ + "/sigint.sh");
+  auto err = ReadFile(log);
+  ASSERT_TRUE(err.ok());
+  EXPECT_EQ(code, 130) << *err;
+  const std::string head = "continue with:\n  ";
+  size_t at = err->find(head);
+  ASSERT_NE(at, std::string::npos) << *err;
+  std::string hint = err->substr(at + head.size(), err->find('\n', at + head.size()) - at - head.size());
+  EXPECT_EQ(hint.rfind("abcrnn train --data ", 0), 0u) << hint;
+  // Run the hint exactly as printed (abcrnn from the build folder), until it has resumed.
+  std::string bin = fs::path(Program("abcrnn")).parent_path().string();
+  std::string log2 = dir_ + "/stderr2.txt";
+  code = InterruptRun("PATH=" + bin + ":$PATH " + hint, "INT", log2, "resumed at step", dir_ + "/resume.sh");
+  auto err2 = ReadFile(log2);
+  ASSERT_TRUE(err2.ok());
+  EXPECT_EQ(code, 130) << hint << "\n" << *err2;
+  EXPECT_NE(err2->find("resumed at step"), std::string::npos) << hint << "\n" << *err2;
 }
 
 }  // namespace

@@ -40,6 +40,10 @@ struct GenerateOptions {
   // Strict mode also keeps the form a tune's header asks for ("N:form 8+8", abc/controls.h):
   // StrictChecker(true).
   bool enforce_form = false;
+  // Asked between steps (every character of the batch); true ends GenerateTunes at once with OK:
+  // the tunes already handed to the sink stay, the unfinished ones are dropped. For Ctrl-C and a
+  // server's time limit. Unset: never stop.
+  std::function<bool()> stop;
 };
 
 struct GeneratedTune {

@@ -56,6 +56,7 @@ struct SessionStats {
   int retried = 0, cut = 0, failed = 0, dropped = 0;
   int64_t backtracks = 0;
   bool exhausted = false;  // the budget ran out before num tunes were accepted
+  bool stopped = false;    // options.generate.stop said so before num tunes were made
 };
 
 // False: the tune is dropped and replaced (its reason in *why).

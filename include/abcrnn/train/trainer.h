@@ -105,10 +105,18 @@ Status CheckTrainOptions(const TrainOptions& options);
 Result<TrainSummary> Train(const TrainOptions& options, const Corpus& corpus, const TrainHooks& hooks,
                            const Checkpoint* resume = nullptr);
 
-// The training options recorded in a checkpoint's metadata, with the length, evaluation, thread
-// and output settings taken from `overrides` (what a --resume may change). Corruption when the
-// metadata lacks them.
-Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOptions& overrides);
+// Which settings of a run's plan a --resume command line gave (the others continue as recorded).
+struct PlanGiven {
+  bool length = false;      // --steps or --epochs
+  bool eval_every = false;  // --eval-every
+  bool patience = false;    // --patience
+};
+
+// The training options recorded in a checkpoint's metadata, with the thread and output settings
+// taken from `overrides`, and the length and evaluation settings too where `given` says so (what
+// a --resume may change). Corruption when the metadata lacks them.
+Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOptions& overrides,
+                                           const PlanGiven& given = {});
 
 // Sets LibTorch's intra-op threads (0 = the measured default). Returns the count in use.
 int SetTrainThreads(int threads);
