@@ -68,8 +68,9 @@ TEST(AbcProblems, EndingsNeedARepeat) {
   EXPECT_EQ(Count(ParseBody("A4|[1 B4|[2 c4|]\n"), K::kEndingWithoutRepeat), 1);
   EXPECT_EQ(Count(ParseBody("A4|2 c4|]\n"), K::kEndingWithoutRepeat), 1);
   EXPECT_EQ(Count(ParseBody("|:A4|1 B4:|2 c4|]\n"), K::kEndingWithoutRepeat), 0);
-  // A first ending never closed by :| is reported at the end.
-  EXPECT_EQ(Count(ParseBody("|:A4|[1 B4||\n"), K::kEndingWithoutRepeat), 1);
+  // A first ending never closed by :| is reported at the || that ends it and at the end.
+  EXPECT_EQ(Count(ParseBody("|:A4|[1 B4||\n"), K::kEndingWithoutRepeat), 2);
+  EXPECT_EQ(Count(ParseBody("|:A4|[1 B4|\n"), K::kEndingWithoutRepeat), 1);
 }
 
 TEST(AbcProblems, DiagnosticsCarryFileTunePositionAndReadableText) {
@@ -93,7 +94,7 @@ TEST(AbcProblems, KindNamesAreStableAndRoundTrip) {
   EXPECT_EQ(KindName(K::kOverfullBar), "overfull-bar");
   EXPECT_EQ(KindName(K::kMissingKey), "missing-key");
   EXPECT_EQ(KindName(K::kUnterminatedChord), "unterminated-chord");
-  for (int k = 0; k <= static_cast<int>(K::kUnexpectedBarInChord); ++k) {
+  for (int k = 0; k <= static_cast<int>(K::kUnevenBrokenRhythm); ++k) {
     K kind = static_cast<K>(k);
     EXPECT_NE(KindName(kind), "unknown");
     EXPECT_EQ(KindFromName(KindName(kind)), kind);

@@ -181,7 +181,7 @@ TEST(AbcBars, EveryBarLineFormHasItsKindAndRepeatFlags) {
 }
 
 TEST(AbcBars, EndingsAttachedOrBracketedWithSeveralNumbers) {
-  Tune t = ParseBody("|:A4|1 B4:|2 c4|[1,3 d4:|[2-4 e4|]\n");
+  Tune t = ParseBody("|:A4|1 B4:|2 c4||[1,3 d4:|[2-4 e4|]\n");  // || closes ending 2 (abc2midi)
   std::vector<const Ending*> e = All<Ending>(t);
   ASSERT_EQ(e.size(), 4u);
   EXPECT_TRUE(e[0]->attached);

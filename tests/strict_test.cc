@@ -59,6 +59,35 @@ TEST(StrictCheckerTest, OverfullBarsAreMaskedAndBarLinesCompleteTokens) {
   EXPECT_FALSE(c.AllowsNext(kHeader + "abc def|[2", "a")); // ... an ending without a repeat is not
 }
 
+// What abc2midi or abcm2ps reject is never drawn (doc/abc-dialect.md, "What the reference tools
+// refuse"); each case was written by the shipped model before these rules.
+TEST(StrictCheckerTest, WhatTheReferenceToolsRefuseIsMasked) {
+  StrictChecker c;
+  const std::string h = "M:4/4\nL:1/8\nK:G\n";
+  EXPECT_FALSE(c.AllowsNext(h + "|:D2DG B2AG|\nE||", "1"));           // ending number after ||
+  EXPECT_TRUE(c.AllowsNext(h + "|:D2DG B2AG|\nE8:|", "2"));           // ... after :| it is fine
+  EXPECT_FALSE(c.AllowsNext(h + "AB (3c(", "3"));                      // nested tuplets
+  EXPECT_FALSE(c.AllowsNext(h + "AB (3cde (1", "0"));                  // (10: p from 2 to 9
+  EXPECT_FALSE(c.AllowsNext(h + "A>B/", " "));                         // unequal broken rhythm
+  EXPECT_TRUE(c.AllowsNext(h + "A/>B/", " "));                         // B/ matches A/
+  EXPECT_FALSE(c.AllowsNext(h + "A>B<", "c"));                         // chained broken rhythm
+  EXPECT_FALSE(c.AllowsNext(h + "A>(", "3"));                          // a tuplet after >
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd e/4", "/"));                    // /4/4
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd e/12", " "));                   // /12: not a power of 2
+  EXPECT_TRUE(c.AllowsNext(h + "AB cd e/3", "2"));                     // /3 may still become /32
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd e", ","));                      // e, (lower case, comma)
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd E", "'"));                      // E'
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd [CEGcegc'e'", "g"));            // a 9-note chord
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd efg2-", "-"));                  // two ties
+  EXPECT_FALSE(c.AllowsNext(h + "|:AB cd efg2-|[", "1"));              // a tie into an ending
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd efg2|[1 ABcd efga:|[2 ABcd efga|[", "1"));  // [2 not closed
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd efg2|[1 ABcd efga|", ":"));     // |: inside ending 1
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd efg2|\n[|", "]"));             // [|], read as a chord
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd efg2|[M:", "]"));               // an empty meter
+  EXPECT_FALSE(c.AllowsNext(h + "|:AB cd efg2|[1 ABcd efga|", "|"));   // || inside ending 1
+  EXPECT_FALSE(c.AllowsNext(h + "AB cd efg2|M", "|"));                 // a decoration without a note
+}
+
 TEST(StrictCheckerTest, ShortBarsOnlyWhereTheParserAllowsThem) {
   StrictChecker c;
   EXPECT_TRUE(c.AllowsNext(kHeader + "A", "|"));                 // a pickup

@@ -30,7 +30,7 @@ constexpr KindInfo kKinds[] = {
     {DiagnosticKind::kPitchOutOfRange, "pitch-out-of-range", Severity::kError},
     {DiagnosticKind::kNestedChord, "nested-chord", Severity::kError},
     {DiagnosticKind::kTieMismatch, "tie-mismatch", Severity::kError},
-    {DiagnosticKind::kDanglingTie, "dangling-tie", Severity::kWarning},
+    {DiagnosticKind::kDanglingTie, "dangling-tie", Severity::kError},
     {DiagnosticKind::kEndingWithoutRepeat, "ending-without-repeat", Severity::kError},
     {DiagnosticKind::kOverfullBar, "overfull-bar", Severity::kError},
     {DiagnosticKind::kUnderfullBar, "underfull-bar", Severity::kWarning},
@@ -43,6 +43,7 @@ constexpr KindInfo kKinds[] = {
     {DiagnosticKind::kEmptyTune, "empty-tune", Severity::kWarning},
     {DiagnosticKind::kInvalidField, "invalid-field", Severity::kError},
     {DiagnosticKind::kUnexpectedBarInChord, "bar-in-chord", Severity::kError},
+    {DiagnosticKind::kUnevenBrokenRhythm, "uneven-broken-rhythm", Severity::kError},
 };
 
 const KindInfo* Find(DiagnosticKind kind) {

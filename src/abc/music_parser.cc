@@ -10,6 +10,13 @@
 
 namespace abcrnn::abc {
 namespace {
+// "line 3, column 7", for messages that point back at an earlier place.
+std::string PosText(SourcePos p) {
+  return "line " + std::to_string(p.line) + ", column " + std::to_string(p.column);
+}
+
+// abcm2ps draws at most this many notes in a chord ("Too many notes in chord").
+constexpr size_t kMaxChordNotes = 8;
 
 bool IsNoteLetter(char c) { return (c >= 'A' && c <= 'G') || (c >= 'a' && c <= 'g'); }
 bool IsAccidentalChar(char c) { return c == '^' || c == '_' || c == '='; }
@@ -169,8 +176,11 @@ bool TuneParser::ParsePitch(std::string_view s, size_t* i, Pitch* p) {
     octave = 1;
     c = static_cast<char>(c - 'a' + 'A');
   }
-  while (j < s.size() && (s[j] == '\'' || s[j] == ',')) {
-    octave += s[j] == '\'' ? 1 : -1;
+  // Octave marks raise lower-case and lower upper-case letters only (abc2midi: "Bad pitch
+  // specifier , after note d"); a mark the other way is left for the caller to report.
+  const char mark = octave == 1 ? '\'' : ',';
+  while (j < s.size() && s[j] == mark) {
+    octave += mark == '\'' ? 1 : -1;
     if (octave > 20) octave = 20;
     if (octave < -20) octave = -20;
     ++j;
@@ -188,11 +198,15 @@ Fraction TuneParser::ParseLength(std::string_view s, size_t* i, SourcePos pos) {
   bool overflow = false;
   bool have_num = ParseSmallInt(s, &j, &num, &overflow);
   int slashes = 0;
-  while (j < s.size() && s[j] == '/') {
+  bool after_digits = false;  // a '/' after "/4" (as in /4/4 or /2/) is read by neither tool
+  bool odd = false;           // a denominator that is not a power of two (/3, /12)
+  while (j < s.size() && s[j] == '/' && !after_digits) {
     ++j;
     ++slashes;
     int64_t d = 2;
     if (ParseSmallInt(s, &j, &d, &overflow)) {
+      after_digits = true;
+      odd = odd || d <= 0 || (d & (d - 1)) != 0;
     }
     if (den < (int64_t{1} << 30))
       den *= d;
@@ -200,7 +214,23 @@ Fraction TuneParser::ParseLength(std::string_view s, size_t* i, SourcePos pos) {
       overflow = true;
   }
   std::string_view written = s.substr(*i, j - *i);
+  // In prefix mode a length that reaches the end of the text may still grow ("/3" of "/32").
+  length_open_ = j == s.size() && !music_line_trimmed_ && AtOpenEnd(pos);
+  if (j < s.size() && s[j] == '/') {
+    Report(DiagnosticKind::kBadLength, pos,
+           "expected a note length such as /, //, /2 or 3/2, got '" + std::string(s.substr(*i, j + 1 - *i)) +
+               "' (a '/' after the denominator)");
+    while (j < s.size() && (s[j] == '/' || IsDigit(s[j]))) ++j;
+    *i = j;
+    return Fraction(1);
+  }
   *i = j;
+  if (odd && !length_open_) {
+    // abc2midi: "is not a power of 2".
+    Report(DiagnosticKind::kBadLength, pos,
+           "expected a length whose denominator is a power of two, got '" + std::string(written) + "'");
+    return Fraction(1);
+  }
   if (!have_num && slashes == 0) return Fraction(1);
   if (overflow || num == 0 || den == 0) {
     Report(
@@ -258,10 +288,11 @@ void TuneParser::CheckTie(Note* note, SourcePos pos) {
   VoiceState& v = vs();
   if (v.tie_from < 0) return;
   const Note* prev = voice().elements[v.tie_from].get_if<Note>();
-  bool repeat_between = v.repeat_since_tie;
+  // The tied-to note is the next one written, across repeats too: abcm2ps ("Bad tie") and
+  // abc2midi compare those two.
   v.tie_from = -1;
   v.repeat_since_tie = false;
-  if (!prev || repeat_between) return;
+  if (!prev) return;
   for (const Pitch& q : prev->pitches) {
     if (!q.tie) continue;
     bool found = false;
@@ -281,6 +312,12 @@ void TuneParser::Timed(size_t index, Fraction base_length, SourcePos pos) {
   VoiceState& v = vs();
   Element& e = voice().elements[index];
   Fraction d = base_length * v.state.unit_length;
+  if ((d < Fraction(1, 64) || d > Fraction(4)) && d.valid() && !length_open_) {
+    // abcm2ps draws notes from a 64th to a longa ("Note too short", "Bad length").
+    Report(DiagnosticKind::kBadLength, pos,
+           "expected a note from a 64th to four whole notes long, got " + d.ToString() + " of a whole note");
+  }
+  const bool in_tuplet = !v.tuplets.empty();
   for (ActiveTuplet& t : v.tuplets) {
     d *= t.factor;
     --t.remaining;
@@ -293,9 +330,22 @@ void TuneParser::Timed(size_t index, Fraction base_length, SourcePos pos) {
       ++k;
   }
   if (v.broken_count > 0) {
+    if (in_tuplet != v.broken_first_in_tuplet) {
+      Report(DiagnosticKind::kUnevenBrokenRhythm, v.broken_pos,
+             "expected both notes of the broken rhythm inside a tuplet or both outside, got one of each");
+    } else if (base_length != v.broken_first_length && !length_open_) {
+      // abc2midi plays a broken rhythm only between notes written equally long ("Notes not
+      // equal durations"); the standard defines it for such pairs.
+      Report(DiagnosticKind::kUnevenBrokenRhythm, v.broken_pos,
+             "expected notes of equal written length around the broken rhythm, got " +
+                 v.broken_first_length.ToString() + " and " + base_length.ToString() + " units");
+    }
     Fraction shortf(1, int64_t{1} << v.broken_count);
     d *= v.broken_first_longer ? shortf : Fraction(2) - shortf;
     v.broken_count = 0;
+    v.last_closed_broken = true;
+  } else {
+    v.last_closed_broken = false;
   }
   if (!d.valid()) {
     Report(DiagnosticKind::kBadLength, pos, "expected a representable duration, got an overflow");
@@ -312,6 +362,8 @@ void TuneParser::Timed(size_t index, Fraction base_length, SourcePos pos) {
   if (!v.time.valid()) v.time = Fraction(0);
   v.last_timed = static_cast<int64_t>(index);
   v.last_timed_adjacent = true;
+  v.last_timed_length = base_length;
+  v.last_timed_in_tuplet = in_tuplet;
 }
 
 size_t TuneParser::ParseNoteOrRest(std::string_view s, size_t i, int32_t line_no) {
@@ -377,7 +429,10 @@ size_t TuneParser::ParseNoteOrRest(std::string_view s, size_t i, int32_t line_no
   size_t idx = voice().elements.size();
   Add(pos, std::move(n));
   Timed(idx, len, pos);
-  if (tie) vs().tie_from = static_cast<int64_t>(idx);
+  if (tie) {
+    vs().tie_from = static_cast<int64_t>(idx);
+    vs().repeat_since_tie = false;
+  }
   return j;
 }
 
@@ -421,6 +476,9 @@ size_t TuneParser::ParseChord(std::string_view s, size_t i, int32_t line_no) {
         ++k;
       }
       n.pitches.push_back(p);
+      if (n.pitches.size() == kMaxChordNotes + 1)
+        Report(DiagnosticKind::kSyntax, p2,
+               "expected at most " + std::to_string(kMaxChordNotes) + " notes in a chord (abcm2ps), got more");
       j = k;
     } else if (c == '"') {
       size_t e = s.find('"', j + 1);
@@ -488,7 +546,10 @@ size_t TuneParser::ParseChord(std::string_view s, size_t i, int32_t line_no) {
   size_t idx = voice().elements.size();
   Add(pos, std::move(n));
   Timed(idx, len, pos);
-  if (any_tie) vs().tie_from = static_cast<int64_t>(idx);
+  if (any_tie) {
+    vs().tie_from = static_cast<int64_t>(idx);
+    vs().repeat_since_tie = false;
+  }
   return j;
 }
 
@@ -558,11 +619,24 @@ size_t TuneParser::ParseTuplet(std::string_view s, size_t i, SourcePos pos) {
     }
   }
   std::string text(s.substr(i, j - i));
-  if (overflow || p < 2 || p > 64 || (q_given && (q < 1 || q > 64)) ||
-      (r_given && (r < 1 || r > 64))) {
-    Report(DiagnosticKind::kBadTuplet, pos,
-           "expected a tuplet (p:q:r with p from 2 to 64, got '" + text + "'");
+  // p from 2 to 9: abc2midi refuses more ("Only tuples (2 - (9 allowed").
+  if (overflow || p < 2 || p > 9 || (q_given && (q < 1 || q > 64)) || (r_given && (r < 1 || r > 64))) {
+    Report(DiagnosticKind::kBadTuplet, pos, "expected a tuplet (p:q:r with p from 2 to 9), got '" + text + "'");
     return j;
+  }
+  if (vs().broken_count > 0) {
+    // abc2midi: "Cannot apply broken rhythm" to a tuplet's note.
+    Report(DiagnosticKind::kBadBrokenRhythm, vs().broken_pos,
+           "expected a plain note after the broken rhythm, got the tuplet '" + text + "'");
+  }
+  for (const ActiveTuplet& open : vs().tuplets) {
+    if (open.remaining > 0) {
+      // Neither abc2midi ("nested tuples") nor abcm2ps ("Bad nested tuplet") nests tuplets.
+      Report(DiagnosticKind::kBadTuplet, pos,
+             "expected the notes of the tuplet at " + PosText(open.pos) + " to finish before '" + text +
+                 "', got a tuplet inside it");
+      return j;
+    }
   }
   if (!q_given) {
     const Meter& m = vs().state.meter;
@@ -655,6 +729,23 @@ size_t TuneParser::ParseEnding(std::string_view s, size_t i, SourcePos pos, bool
   VoiceState& v = vs();
   int lowest = 1000;
   for (int k : en.numbers) lowest = std::min(lowest, k);
+  if (lowest <= 1 && v.first_ending_open) {
+    Report(DiagnosticKind::kEndingWithoutRepeat, pos,
+           "expected a :| closing ending [1 at " + PosText(v.first_ending_pos) + " before ending " + en.text +
+               ", got none");
+  }
+  if (v.tie_from >= 0) {
+    // abcm2ps: "Bad tie"; abc2midi holds the note past the end of the track.
+    Report(DiagnosticKind::kDanglingTie, pos, "expected the tied note before ending " + en.text + ", got the ending");
+    v.tie_from = -1;
+  }
+  if (v.later_ending_open) {
+    // abc2midi: "Need || |: :| or :: to mark end of variant ending".
+    Report(DiagnosticKind::kEndingWithoutRepeat, pos,
+           "expected || or a repeat to close the previous ending before ending " + en.text + ", got none");
+  }
+  v.later_ending_open = lowest > 1;
+  if (lowest > 1) v.later_ending_pos = pos;
   if (lowest <= 1) {
     v.first_ending_open = true;
     v.first_ending_pos = pos;
@@ -667,7 +758,6 @@ size_t TuneParser::ParseEnding(std::string_view s, size_t i, SourcePos pos, bool
     v.repeat_end_since_ending = false;
     v.first_ending_open = false;
   }
-  v.repeat_since_tie = true;
   Add(pos, std::move(en));
   return j;
 }
@@ -681,8 +771,8 @@ size_t TuneParser::ParseBar(std::string_view s, size_t i, int32_t line_no) {
     char c = s[j];
     if (c == '|' || c == ':') {
       ++j;
-    } else if (c == ']' && j > i && s[j - 1] == '|') {
-      ++j;
+    } else if (c == ']' && j > i && s[j - 1] == '|' && !(j - i >= 2 && s[j - 2] == '|')) {
+      ++j;  // "|]" (not "||]": abc2midi reads that ']' as the end of a chord)
     } else if (c == '[' && j > i && s[j - 1] == '|' && j + 1 < s.size() && s[j + 1] == '|') {
       ++j;  // |[| style compound bars
     } else {
@@ -699,6 +789,17 @@ size_t TuneParser::ParseBar(std::string_view s, size_t i, int32_t line_no) {
   b.repeat_end = lead > 0;
   b.repeat_start = trail > 0;
   b.repeat_count = static_cast<int8_t>(lead > 9 ? 9 : lead);
+  if (!core.empty() && (lead > 1 || trail > 1)) {
+    // abc2midi reads one ':' each side ("::|" does not close an ending for it).
+    Report(DiagnosticKind::kSyntax, pos, "expected a repeat sign with one ':' each side (:| |: ::), got '" +
+                                             std::string(tok) + "'");
+  }
+  if (core.find("[|]") != std::string_view::npos) {
+    // ABC 2.1's invisible bar line; abc2midi reads it as a chord ("Chord already finished").
+    Report(DiagnosticKind::kSyntax, pos, "expected a bar line abc2midi reads, got '" + std::string(tok) + "'");
+  }
+  // "|:|" and "|:|||:" (a colon inside the token): abc2midi starts a repeat there.
+  if (core.find(':') != std::string_view::npos) b.repeat_start = true;
   if (core.empty()) {
     if (tok.size() < 2) {
       Report(DiagnosticKind::kSyntax, pos, "expected a bar line such as :| or ::, got ':'");
@@ -729,6 +830,32 @@ size_t TuneParser::ParseBar(std::string_view s, size_t i, int32_t line_no) {
   else
     b.kind = BarKind::kDouble;
   VoiceState& v = vs();
+  if (v.broken_count > 0) {
+    Report(DiagnosticKind::kBadBrokenRhythm, v.broken_pos,
+           "expected a note after the broken rhythm, got the bar line " + b.text);
+    v.broken_count = 0;
+  }
+  for (const ActiveTuplet& t : v.tuplets) {
+    if (t.remaining <= 0) continue;
+    // abc2midi loses count of a tuplet that crosses a bar line.
+    Report(DiagnosticKind::kBadTuplet, t.pos,
+           "expected " + std::to_string(t.remaining) + " more note(s) for the tuplet started here before the bar line " +
+               b.text);
+    v.tuplets.clear();
+    break;
+  }
+  if (b.kind != BarKind::kSingle && b.kind != BarKind::kDotted && b.kind != BarKind::kInvisible)
+    v.later_ending_open = false;
+  if (!b.repeat_end && v.first_ending_open && (b.kind == BarKind::kDouble || b.kind == BarKind::kFinal)) {
+    // abc2midi ends the variant at || and then finds no :| for it.
+    Report(DiagnosticKind::kEndingWithoutRepeat, pos,
+           "expected a :| closing ending [1 at " + PosText(v.first_ending_pos) + " before " + b.text + ", got none");
+  }
+  if (b.repeat_start && !b.repeat_end && v.first_ending_open) {
+    // abc2midi: "Expected end repeat not found at |:".
+    Report(DiagnosticKind::kEndingWithoutRepeat, pos,
+           "expected a :| closing ending [1 at " + PosText(v.first_ending_pos) + " before " + b.text + ", got none");
+  }
   if (b.repeat_end) {
     v.repeat_end_since_ending = true;
     v.first_ending_open = false;
@@ -738,6 +865,12 @@ size_t TuneParser::ParseBar(std::string_view s, size_t i, int32_t line_no) {
   v.last_timed_adjacent = false;
   Add(pos, std::move(b));
   if (j < s.size() && IsDigit(s[j])) {
+    if (core != "|" || b.repeat_start) {
+      // abc2midi reads an ending number only after a bar line that ends in '|' (|1, :|2).
+      Report(DiagnosticKind::kSyntax, SourcePos{line_no, static_cast<int32_t>(j) + 1},
+             "expected an ending number only after | or :| (|1, :|2), got it after '" +
+                 std::string(tok) + "'");
+    }
     j = ParseEnding(s, j, SourcePos{line_no, static_cast<int32_t>(j) + 1}, /*attached=*/true);
   }
   return j;
@@ -762,6 +895,7 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
   bool continued = music_end > 0 && line[music_end - 1] == '\\';
   if (continued) --music_end;
   std::string_view s = line.substr(0, music_end);
+  music_line_trimmed_ = music_end < line.size();
 
   size_t i = 0;
   while (i < s.size()) {
@@ -914,7 +1048,11 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
           for (Pitch& p : last->pitches) p.tie = true;
           if (last->chord) last->chord_tie = true;
           v.tie_from = v.last_timed;
-        } else if (!(last && v.tie_from == v.last_timed)) {
+          v.repeat_since_tie = false;
+        } else if (last && v.tie_from == v.last_timed) {
+          // abc2midi: "Bad tie: possibly two ties in a row"; abcm2ps: "Too many ties".
+          Report(DiagnosticKind::kSyntax, pos, "expected a note after the tie, got a second tie '-'");
+        } else {
           Report(DiagnosticKind::kSyntax, pos, "expected a note before the tie '-', got none");
         }
         ++i;
@@ -926,6 +1064,13 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
         while (k < s.size() && s[k] == c) ++k;
         int count = static_cast<int>(k - i);
         VoiceState& v = vs();
+        if (v.last_closed_broken && v.last_timed_adjacent && v.broken_count == 0 && count <= 3) {
+          // abc2midi applies one broken rhythm per note: A>B<c is refused.
+          Report(DiagnosticKind::kBadBrokenRhythm, pos,
+                 "expected a note that is not already the second of a broken rhythm before " + Quote(s, i, k - i));
+          i = k;
+          continue;
+        }
         if (count > 3 || v.last_timed < 0 || !v.last_timed_adjacent || v.broken_count > 0) {
           Report(DiagnosticKind::kBadBrokenRhythm, pos,
                  "expected a broken rhythm (> >> >>> < << <<<) between two notes, got " +
@@ -951,6 +1096,8 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
         }
         v.broken_count = count;
         v.broken_first_longer = c == '>';
+        v.broken_first_length = v.last_timed_length;
+        v.broken_first_in_tuplet = v.last_timed_in_tuplet;
         v.broken_pos = pos;
         BrokenRhythm br;
         br.count = count;
@@ -977,6 +1124,15 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
       continue;
     }
     if (const char* name = DecorationLetterName(c)) {
+      const bool bar_next = i + 1 < s.size() && (s[i + 1] == '|' || s[i + 1] == ':' || s[i + 1] == ']' ||
+                                                 (s[i + 1] == '[' && i + 2 < s.size() &&
+                                                  (s[i + 2] == '|' || IsDigit(s[i + 2]))));
+      if (i + 1 < s.size() ? bar_next : !AtOpenEnd(pos) || music_line_trimmed_) {
+        // abc2midi: "Malformed note : expecting a-g or A-G" for a decoration with no note.
+        Report(DiagnosticKind::kSyntax, pos,
+               "expected a note after the decoration '" + std::string(1, c) + "', got " +
+                   (i + 1 < s.size() ? Quote(s, i + 1) : std::string("the end of the line")));
+      }
       Add(pos, Decoration{name, std::string(1, c)});
       ++i;
       continue;
@@ -994,6 +1150,15 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
     Add(SourcePos{line_no, static_cast<int32_t>(end) + 1}, std::move(cm));
   }
   if (!continued) {
+    if (!AtOpenEnd(SourcePos{line_no, 1})) {
+      for (const ActiveTuplet& t : vs().tuplets) {
+        if (t.remaining <= 0) continue;
+        // abcm2ps: "End of line found inside a tuplet".
+        Report(DiagnosticKind::kBadTuplet, t.pos,
+               "expected " + std::to_string(t.remaining) +
+                   " more note(s) for the tuplet started here before the end of the line");
+      }
+    }
     std::vector<Element>& els = voice().elements;
     if (!els.empty() && els.back().kind() == ElementKind::kSpace) els.pop_back();
     Add(SourcePos{line_no, static_cast<int32_t>(music_end) + 1}, LineBreak{});

@@ -312,6 +312,13 @@ void TuneParser::BodyLine(std::string_view line, int32_t line_no) {
 void TuneParser::BodyField(Field field, bool is_inline) {
   SourcePos pos = field.pos;
   const std::string& value = field.value;
+  if (value.find_first_not_of(" \t") == std::string::npos &&
+      (field.letter == 'M' || field.letter == 'L' || field.letter == 'K')) {
+    // abc2midi: "Expecting fraction in form A/B"; abcm2ps: "Empty meter string".
+    Report(DiagnosticKind::kInvalidField, pos,
+           std::string("expected a value in the ") + field.letter + ": field in the music, got none");
+    return;
+  }
   switch (field.letter) {
     case 'V':
       SelectVoice(value, pos, /*create_only=*/false);
@@ -399,6 +406,11 @@ void TuneParser::Finish() {
       if (s.tie_from >= 0) {
         Report(DiagnosticKind::kDanglingTie, tune_->voices[v].elements[s.tie_from].pos,
                "expected a note after the tie, got the end of the tune");
+      }
+      if (s.later_ending_open && !s.first_ending_open) {
+        // abc2midi: "Cannot find :| || [| or |] to close variant ending".
+        Report(DiagnosticKind::kEndingWithoutRepeat, s.later_ending_pos,
+               "expected || or |] to close the ending started here, got the end of the tune");
       }
       if (s.first_ending_open) {
         Report(DiagnosticKind::kEndingWithoutRepeat, s.first_ending_pos,

@@ -43,14 +43,21 @@ class TuneParser {
     std::vector<ActiveTuplet> tuplets;
     int64_t last_timed = -1;           // element index of the last Note/Rest
     bool last_timed_adjacent = false;  // no note-breaking element since it (for > <)
+    Fraction last_timed_length;        // its written length in units (chord: as timed)
     int broken_count = 0;              // pending broken rhythm for the next note (0: none)
     bool broken_first_longer = false;
+    Fraction broken_first_length;      // the written length before the pending > or <
+    bool last_closed_broken = false;   // the last note was the second of a broken rhythm
+    bool last_timed_in_tuplet = false;
+    bool broken_first_in_tuplet = false;
     SourcePos broken_pos;
     int64_t tie_from = -1;  // Note element waiting for its tied-to note
     bool repeat_since_tie = false;
     std::vector<SourcePos> slurs;  // open slurs
     bool repeat_end_since_ending = false;
     bool first_ending_open = false;  // [1 seen, no :| yet
+    bool later_ending_open = false;  // [2 (or later) seen, no || :| |: :: |] yet
+    SourcePos later_ending_pos;
     SourcePos first_ending_pos;
   };
 
@@ -105,6 +112,9 @@ class TuneParser {
   // Whether the last header line ended with a backslash, and what it was.
   enum class HeaderContinuation { kNone, kField, kComment };
   HeaderContinuation header_continued_ = HeaderContinuation::kNone;
+  // The last length ParseLength read reached the open end of a prefix (it may still grow).
+  bool length_open_ = false;
+  bool music_line_trimmed_ = false;  // the music line being read had spaces or a comment after it
   bool overlay_reported_ = false;
   bool header_voices_ = false;  // V: fields in the header declared voices
   bool body_started_music_ = false;

@@ -51,6 +51,8 @@ enum class DiagnosticKind : int8_t {
   kEmptyTune,                // "empty-tune" (warning): no music after the header
   kInvalidField,             // "invalid-field": malformed field line (e.g. X:abc)
   kUnexpectedBarInChord,     // "bar-in-chord": a bar line inside [ ] or { }
+  kUnevenBrokenRhythm,       // "uneven-broken-rhythm": > or < between notes of unequal length or
+                             // one in a tuplet (readable, but abc2midi refuses it)
 };
 
 // "overfull-bar", "missing-key", ... (see the enum).
