@@ -254,4 +254,19 @@ TuneControls ReadControlLines(std::string_view text) {
 
 std::vector<int> FormOfHeader(std::string_view text) { return ReadControlLines(text).part_bars; }
 
+std::string HornpipeInCommonTime(const std::string& text) {
+  if (ReadControlLines(text).type != "hornpipe") return text;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line = std::string_view(text).substr(start, end - start);
+    if (line.compare(0, 2, "K:") == 0) break;
+    if (line == "M:C|" || line == "M:2/2")
+      return text.substr(0, start) + (line == "M:C|" ? "M:C" : "M:4/4") + text.substr(end);
+    start = end + 1;
+  }
+  return text;
+}
+
 }  // namespace abcrnn::abc

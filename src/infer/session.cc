@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/infer/key_shift.h"
 
 namespace abcrnn {
@@ -97,6 +98,11 @@ Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accep
       } else {  // only a --no-strict tune with errors
         out.move_error = moved.status().message();
       }
+    }
+    if (o_.request.meter.empty()) {
+      // A drawn cut-time meter for a hornpipe is written as common time, which abc2midi accepts.
+      out.text = abc::HornpipeInCommonTime(out.text);
+      out.header = abc::HornpipeInCommonTime(out.header);
     }
     std::string why;
     if (accept && !accept(out, &why)) {

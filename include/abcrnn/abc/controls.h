@@ -77,4 +77,10 @@ TuneControls ReadControlLines(std::string_view text);
 // The form a tune in training form asks for in its "N:form ..." header line, or empty.
 std::vector<int> FormOfHeader(std::string_view text);
 
+// A tune in training form whose type is a hornpipe written in cut time (M:C| or M:2/2) gets the
+// common-time meter of the same bar length (M:C, M:4/4); other tunes come back unchanged.
+// abc2midi swings hornpipes only in 2/4 and 4/4 and reports any other meter as an error
+// ("Hornpipe must be in 2/4 or 4/4 time"); the notes and bars are the same in both meters.
+std::string HornpipeInCommonTime(const std::string& text);
+
 }  // namespace abcrnn::abc
