@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "abcrnn/abc/controls.h"
+#include "abcrnn/abc/line_breaks.h"
 #include "abcrnn/infer/controls_policy.h"
 #include "abcrnn/infer/session.h"
 #include "abcrnn/util/file.h"
@@ -163,7 +164,9 @@ int ListControls(const LoadedModel& model) {
 
 // One tune as ABC (X:, T:, the remake line, the text) and as the record the format asks for.
 std::string AbcOf(const SessionTune& t, const GenerateCliOptions& o, const std::string& remake) {
-  std::string abc = "X:" + std::to_string(t.x) + "\nT:Generated " + std::to_string(t.x) + "\n" + remake + "\n" + t.text;
+  // Long music lines are broken for abcm2ps and readers (layout only; `text` keeps the model's).
+  std::string abc = "X:" + std::to_string(t.x) + "\nT:Generated " + std::to_string(t.x) + "\n" + remake + "\n" +
+                    abc::BreakLongLines(t.text);
   if (abc.back() != '\n') abc += '\n';
   (void)o;
   return abc;
