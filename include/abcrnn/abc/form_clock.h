@@ -1,0 +1,50 @@
+// The form clock: where a growing tune stands in the form its header asks for ("N:form 8+8",
+// abc/controls.h), as a model input beside each character. A character model that sees 64
+// characters back cannot count to 16 bars; given "bars written in this part", "bars left in it"
+// and "parts left", it learns to close a part at its length and to cadence in the last bar.
+//
+// The clock is a function of the text so far, computed the same way by the trainer (over a whole
+// tune, symbol by symbol) and by the sampler (as the tune grows), so what the model sees in
+// training is what it sees when generating. It moves only where a bar line, or a line, has just
+// been completed: when the symbol just fed is a newline, or is not part of a bar line ('|', ':',
+// ']', an ending's number after '|' or '[') while the one before it was. The text up to that point is parsed (prefix mode)
+// and its parts measured as abc::SplitIntoParts and abc::PartBars measure a whole tune: notes and
+// rests of later endings replace the first ending's, a stretch under half a bar (a pickup) closes
+// no part, and a pickup with the short bar that completes it make one bar.
+// The format is described in doc/controls.md ("The form clock"). No LibTorch.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace abcrnn::abc {
+
+// One input step's clock: three rows of the model's clock embedding (kFormClockRows rows; the
+// model adds the three rows to the character's embedding).
+//   [0] bars written in the part: 0..15 (15 = 15 or more), 16 = none;
+//   [1] bars left in the part (its length minus those written): 17 + 0..15 (15 or more),
+//       33 = more written than the form has, 34 = every part closed, 35 = none;
+//   [2] parts left, the current one included: 36 = none left (the tune may end), 37..39 = 1, 2,
+//       3 or more, 40 = none.
+// "none": the header (before the K: line is complete), no form line, or a meter without bars.
+using FormClock = std::array<int, 3>;
+inline constexpr int kFormClockRows = 41;
+inline constexpr int kFormClockScheme = 1;  // recorded in the checkpoint; bump when rows change
+
+// The clock before any music (the header, <bos>).
+FormClock HeaderClock();
+
+// True when the clock moves after `text`, whose last symbol was just fed.
+bool FormClockMoves(std::string_view text);
+
+// The clock after `text` (a tune in training form, its last symbol just fed), given the clock
+// `before` it: `before` unless FormClockMoves(text), else measured on the text.
+FormClock AdvanceFormClock(std::string_view text, const FormClock& before);
+
+// The clock at every input of a tune fed as <bos> then `symbols` (vocabulary symbols in order):
+// symbols.size() + 1 clocks, HeaderClock() first.
+std::vector<FormClock> FormClockOfSymbols(const std::vector<std::string>& symbols);
+
+}  // namespace abcrnn::abc
