@@ -10,16 +10,18 @@
 
 #include <unistd.h>
 
+#include "abcrnn/abc/form_clock.h"
 #include "abcrnn/util/file.h"
 #include "ckpt/crc32.h"
 
 namespace abcrnn {
 namespace {
 
-Checkpoint MakeCheckpoint(int layers = 2, int hidden = 8, int embed = 5) {
+Checkpoint MakeCheckpoint(int layers = 2, int hidden = 8, int embed = 5, int form_clock = 0) {
   Checkpoint c;
   c.vocab = Vocab::Build({"ABCabc|:\n"});
   c.model = {c.vocab.size(), embed, hidden, layers, 0.1f};
+  c.model.form_clock = form_clock;
   std::mt19937 gen(42);
   std::uniform_real_distribution<float> u(-1, 1);
   for (auto& [name, shape] : ExpectedWeights(c.model)) {
@@ -133,7 +135,12 @@ TEST(CheckpointTest, WrongShapeMissingTensorAndNaNAreNamed) {
 
   Checkpoint missing = MakeCheckpoint();
   missing.weights.pop_back();
-  EXPECT_NE(ValidateCheckpoint(missing).message().find("expected"), std::string::npos);
+  EXPECT_NE(ValidateCheckpoint(missing).message().find("'head.bias' is missing"), std::string::npos)
+      << ValidateCheckpoint(missing).message();
+  Checkpoint extra = MakeCheckpoint();
+  extra.weights.push_back({"stray.weight", {1}, {0.0f}});
+  EXPECT_NE(ValidateCheckpoint(extra).message().find("'stray.weight' is not one of them"), std::string::npos)
+      << ValidateCheckpoint(extra).message();
 
   Checkpoint nan = MakeCheckpoint();
   nan.weights[0].data[3] = std::nanf("");
@@ -151,6 +158,30 @@ TEST(CheckpointTest, ExpectedWeightsFollowPyTorchNamesAndShapes) {
   EXPECT_EQ(w[5].first, "lstm.weight_ih_l1");
   EXPECT_EQ(w[5].second, (std::vector<int64_t>{128, 32}));
   EXPECT_EQ(w.back().first, "head.bias");
+}
+
+TEST(CheckpointTest, AFormClockIsRecordedWithItsWeightsAndAnUnknownSchemeIsRefused) {
+  Checkpoint c = MakeCheckpoint(2, 8, 5, abc::kFormClockScheme);
+  ASSERT_NE(c.Find("clock.weight"), nullptr);
+  EXPECT_EQ(c.Find("clock.weight")->shape, (std::vector<int64_t>{abc::kFormClockRows, 5}));
+  EXPECT_EQ(ExpectedWeights(c.model)[1].first, "clock.weight");  // PyTorch's order: right after embed
+  auto back = ParseCheckpoint(SerializeCheckpoint(c), "m.ckpt");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->model.form_clock, abc::kFormClockScheme);
+  EXPECT_EQ(back->Find("clock.weight")->data, c.Find("clock.weight")->data);
+  // A model without a clock writes no form_clock key, so older readers still read it.
+  EXPECT_EQ(SerializeCheckpoint(MakeCheckpoint()).find("form_clock"), std::string::npos);
+  // A clock scheme from a later abcrnn: refused, naming what this one knows.
+  Checkpoint later = c;
+  later.model.form_clock = abc::kFormClockScheme + 1;
+  Status st = ValidateCheckpoint(later);
+  EXPECT_EQ(st.code(), Status::Code::kUnsupported);
+  EXPECT_NE(st.message().find("form clock scheme"), std::string::npos) << st.message();
+  // The weights and the shape disagree: named.
+  Checkpoint missing = MakeCheckpoint();
+  missing.model.form_clock = abc::kFormClockScheme;
+  EXPECT_NE(ValidateCheckpoint(missing).message().find("clock.weight"), std::string::npos)
+      << ValidateCheckpoint(missing).message();
 }
 
 }  // namespace

@@ -1,17 +1,23 @@
 """The character LSTM in PyTorch, as ../shared/bench/torch_reference.py builds it (Embedding "embed",
 LSTM "lstm" with batch_first, Linear "head"): the model both PyTorch reference scripts in tests/
 load abcrnn's weights into. Imported by torch_logits_dump.py and torch_reference_dump.py.
+With clock_rows, a form clock (doc/checkpoint-format.md): Embedding "clock", whose three rows per
+step are added to the character's embedding.
 """
 import torch
 
 
 class CharLSTM(torch.nn.Module):
-    def __init__(self, vocab, embed, hidden, layers):
+    def __init__(self, vocab, embed, hidden, layers, clock_rows=0):
         super().__init__()
         self.embed = torch.nn.Embedding(vocab, embed)
+        self.clock = torch.nn.Embedding(clock_rows, embed) if clock_rows else None
         self.lstm = torch.nn.LSTM(embed, hidden, layers, batch_first=True)
         self.head = torch.nn.Linear(hidden, vocab)
 
-    def forward(self, x, state=None):
-        y, state = self.lstm(self.embed(x), state)
+    def forward(self, x, state=None, clock=None):
+        e = self.embed(x)
+        if self.clock is not None:
+            e = e + self.clock(clock).sum(2)  # clock: (B, T, 3) rows
+        y, state = self.lstm(e, state)
         return self.head(y), state

@@ -5,7 +5,8 @@ Linear (strict state dict), feeds a sequence of token ids and writes the logits 
 
   /usr/bin/python3 tests/torch_logits_dump.py MODEL.ckpt IDS.txt LOGITS.f32 [MODEL IDS LOGITS ...]
 
-IDS.txt: whitespace-separated token ids. LOGITS.f32: float32 little-endian, (steps, V) row-major.
+IDS.txt: whitespace-separated token ids; with a form clock in the model, IDS.txt.clock holds three
+clock rows per id. LOGITS.f32: float32 little-endian, (steps, V) row-major.
 Needs Debian's python3-torch; exits 3 with a message when torch is missing.
 """
 import json, struct, sys, zlib
@@ -59,11 +60,16 @@ def main():
 
 def dump(model_path, ids_path, out_path):
     shape, weights = read_checkpoint(model_path)
-    model = CharLSTM(shape["vocab_size"], shape["embed"], shape["hidden"], shape["layers"]).eval()
+    clock_rows = weights["clock.weight"].shape[0] if shape.get("form_clock", 0) else 0
+    model = CharLSTM(shape["vocab_size"], shape["embed"], shape["hidden"], shape["layers"], clock_rows).eval()
     model.load_state_dict(weights, strict=True)
     ids = torch.tensor([[int(t) for t in open(ids_path).read().split()]], dtype=torch.long)
+    clock = None
+    if clock_rows:
+        clock = torch.tensor([int(t) for t in open(ids_path + ".clock").read().split()], dtype=torch.long)
+        clock = clock.view(1, -1, 3)
     with torch.no_grad():
-        logits, _ = model(ids)  # the whole sequence in one call: (1, T, V)
+        logits, _ = model(ids, clock=clock)  # the whole sequence in one call: (1, T, V)
     open(out_path, "wb").write(logits[0].contiguous().numpy().astype("<f4").tobytes())
 
 

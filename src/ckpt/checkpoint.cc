@@ -3,12 +3,14 @@
 // tensors, each 64-byte aligned with its own CRC. Readers check every field and refuse the rest.
 #include "abcrnn/ckpt/checkpoint.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
 #include <nlohmann/json.hpp>
 
+#include "abcrnn/abc/form_clock.h"
 #include "abcrnn/util/file.h"
 #include "ckpt/crc32.h"
 
@@ -76,6 +78,7 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> ExpectedWeights(const 
   std::vector<std::pair<std::string, std::vector<int64_t>>> w;
   const int64_t V = c.vocab_size, E = c.embed, H = c.hidden;
   w.push_back({"embed.weight", {V, E}});
+  if (c.form_clock != 0) w.push_back({"clock.weight", {abc::kFormClockRows, E}});
   for (int k = 0; k < c.layers; ++k) {
     std::string s = std::to_string(k);
     w.push_back({"lstm.weight_ih_l" + s, {4 * H, k == 0 ? E : H}});
@@ -96,16 +99,27 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
                               "in 1..65536, dropout in [0,1); got vocab " + std::to_string(c.vocab_size) +
                               ", layers " + std::to_string(c.layers) + ", embed " + std::to_string(c.embed) +
                               ", hidden " + std::to_string(c.hidden));
+  if (c.form_clock != 0 && c.form_clock != abc::kFormClockScheme)
+    return Status::Unsupported("model inputs: form clock scheme " + std::to_string(c.form_clock) +
+                               ", this abcrnn knows scheme " + std::to_string(abc::kFormClockScheme) +
+                               " (and models without one); use the abcrnn that trained it");
   if (ckpt.vocab.size() != c.vocab_size)
     return Status::Corruption("vocabulary: the model expects " + std::to_string(c.vocab_size) +
                               " symbols, the vocabulary has " + std::to_string(ckpt.vocab.size()));
   auto expected = ExpectedWeights(c);
-  if (ckpt.weights.size() != expected.size())
+  for (const auto& [name, shape] : expected)
+    if (!ckpt.Find(name)) return Status::Corruption("weights: tensor '" + name + "' is missing");
+  if (ckpt.weights.size() != expected.size()) {
+    std::string extra;
+    for (const auto& t : ckpt.weights)
+      if (std::none_of(expected.begin(), expected.end(), [&](const auto& e) { return e.first == t.name; })) extra = t.name;
     return Status::Corruption("weights: expected " + std::to_string(expected.size()) + " tensors for " +
-                              std::to_string(c.layers) + " layers, got " + std::to_string(ckpt.weights.size()));
+                              std::to_string(c.layers) + " layers" + (c.form_clock ? " and a form clock" : "") +
+                              ", got " + std::to_string(ckpt.weights.size()) +
+                              (extra.empty() ? "" : " ('" + extra + "' is not one of them)"));
+  }
   for (size_t i = 0; i < expected.size(); ++i) {
     const NamedTensor* t = ckpt.Find(expected[i].first);
-    if (!t) return Status::Corruption("weights: tensor '" + expected[i].first + "' is missing");
     if (t->shape != expected[i].second)
       return Status::Corruption("weights: tensor '" + t->name + "' expected shape " +
                                 ShapeText(expected[i].second) + ", got " + ShapeText(t->shape));
@@ -125,6 +139,7 @@ std::string SerializeCheckpoint(const Checkpoint& ckpt) {
   header["model"] = {{"vocab_size", ckpt.model.vocab_size}, {"embed", ckpt.model.embed},
                      {"hidden", ckpt.model.hidden},         {"layers", ckpt.model.layers},
                      {"dropout", ckpt.model.dropout}};
+  if (ckpt.model.form_clock != 0) header["model"]["form_clock"] = ckpt.model.form_clock;
   header["vocab"] = ckpt.vocab.symbols();
   header["metadata"] = json::parse(ckpt.metadata_json.empty() ? "{}" : ckpt.metadata_json);
   header["trainer_state"] =
@@ -192,6 +207,7 @@ Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source
     ckpt.model.hidden = m.at("hidden").get<int>();
     ckpt.model.layers = m.at("layers").get<int>();
     ckpt.model.dropout = m.at("dropout").get<float>();
+    ckpt.model.form_clock = m.value("form_clock", 0);
     auto vocab = Vocab::FromSymbols(h.at("vocab").get<std::vector<std::string>>());
     if (!vocab.ok()) return bad(vocab.status().message());
     ckpt.vocab = std::move(vocab.value());

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "abcrnn/abc/form_clock.h"
 #include "abcrnn/infer/lstm.h"
 #include "infer/kernels.h"
 
@@ -94,6 +95,7 @@ struct FastLstm::Packed {
   int gp = 0;  // 4H padded to whole panels
   int vp = 0;  // V padded to whole panels
   std::vector<float> table;              // (V, gp): embed W_ih0^T + b_ih0 + b_hh0
+  std::vector<float> clock_table;        // with a form clock: (kFormClockRows, gp): clock W_ih0^T
   std::vector<PackedMatrix> w;           // layer 0: W_hh0 (4H,H); above: [W_ih | W_hh] (4H,2H)
   std::vector<std::vector<float>> bias;  // per layer (gp): b_ih + b_hh (unused for layer 0)
   PackedMatrix head;                     // (V,H)
@@ -130,6 +132,11 @@ FastLstm::FastLstm(const LstmWeights& wt, Options options)
   for (int v = 0; v < p.V; ++v) std::copy(bias0.begin(), bias0.end(), p.table.begin() + static_cast<size_t>(v) * p.gp);
   const PackedMatrix w_ih0 = infer::PackRows(wt.w_ih[0].data(), G, E);
   infer::GemmAccumulate(w_ih0, wt.embed.data(), E, p.V, p.table.data(), p.gp, 0, w_ih0.panels, p.avx2);
+  if (config_.form_clock != 0) {  // the clock rows' input products, added to the token's row per step
+    p.clock_table.assign(static_cast<size_t>(abc::kFormClockRows) * p.gp, 0.0f);
+    infer::GemmAccumulate(w_ih0, wt.clock.data(), E, abc::kFormClockRows, p.clock_table.data(), p.gp, 0,
+                          w_ih0.panels, p.avx2);
+  }
 
   for (int l = 0; l < p.L; ++l) {
     if (l == 0) {
@@ -225,7 +232,7 @@ constexpr int kRowsPerThread = 16;  // below this many rows per thread, split th
 // Rows [b0, b1) of a step through every layer and the head. `gemm(w, x, ldx, y, ldy, rows)` does
 // y += x W^T for `rows` rows.
 template <typename Gemm>
-void StepRows(const FastLstm::Packed& p, const int* ids, int b0, int b1, std::vector<std::vector<float>>& xh_all,
+void StepRows(const FastLstm::Packed& p, const int* ids, const int* clock, int b0, int b1, std::vector<std::vector<float>>& xh_all,
               std::vector<std::vector<float>>& c_all, float* gates, float* out, float* logits, const Gemm& gemm) {
   const int H = p.H, n = b1 - b0;
   for (int l = 0; l < p.L; ++l) {
@@ -235,7 +242,16 @@ void StepRows(const FastLstm::Packed& p, const int* ids, int b0, int b1, std::ve
     float* g = gates + static_cast<size_t>(b0) * p.gp;
     for (int b = 0; b < n; ++b) {
       const float* init = l == 0 ? p.table.data() + static_cast<size_t>(ids[b0 + b]) * p.gp : p.bias[l].data();
-      std::memcpy(g + static_cast<size_t>(b) * p.gp, init, sizeof(float) * p.gp);
+      float* gb = g + static_cast<size_t>(b) * p.gp;
+      std::memcpy(gb, init, sizeof(float) * p.gp);
+      if (l == 0 && !p.clock_table.empty()) {  // + the clock rows' products, in row order
+        const abc::FormClock none = abc::HeaderClock();
+        const int* rows = clock ? clock + 3 * static_cast<size_t>(b0 + b) : none.data();
+        const float* r0 = p.clock_table.data() + static_cast<size_t>(rows[0]) * p.gp;
+        const float* r1 = p.clock_table.data() + static_cast<size_t>(rows[1]) * p.gp;
+        const float* r2 = p.clock_table.data() + static_cast<size_t>(rows[2]) * p.gp;
+        for (int j = 0; j < p.gp; ++j) gb[j] += (r0[j] + r1[j]) + r2[j];
+      }
     }
     gemm(p.w[l], xh, K, g, p.gp, n);
     const int own = l == 0 ? 0 : H;  // where this layer's h sits in its [x | h] rows
@@ -255,7 +271,7 @@ void StepRows(const FastLstm::Packed& p, const int* ids, int b0, int b1, std::ve
 
 }  // namespace
 
-void FastLstm::Step(const int* ids, int n, Batch* batch, float* logits) const {
+void FastLstm::Step(const int* ids, int n, Batch* batch, float* logits, const int* clock) const {
   const Packed& p = *packed_;
   const int threads = pool_->size();
   float* gates = batch->gates_.data();
@@ -266,14 +282,14 @@ void FastLstm::Step(const int* ids, int n, Batch* batch, float* logits) const {
   if (threads > 1 && n >= kRowsPerThread * threads) {
     pool_->Run([&](int t) {
       const int b0 = n * t / threads / 4 * 4, b1 = t + 1 == threads ? n : n * (t + 1) / threads / 4 * 4;
-      StepRows(p, ids, b0, b1, batch->xh_, batch->c_, gates, out, logits,
+      StepRows(p, ids, clock, b0, b1, batch->xh_, batch->c_, gates, out, logits,
                [&](const PackedMatrix& w, const float* x, int ldx, float* y, int ldy, int rows) {
                  infer::GemmAccumulate(w, x, ldx, rows, y, ldy, 0, w.panels, p.avx2);
                });
     });
     return;
   }
-  StepRows(p, ids, 0, n, batch->xh_, batch->c_, gates, out, logits,
+  StepRows(p, ids, clock, 0, n, batch->xh_, batch->c_, gates, out, logits,
            [&](const PackedMatrix& w, const float* x, int ldx, float* y, int ldy, int rows) {
              if (threads == 1) return infer::GemmAccumulate(w, x, ldx, rows, y, ldy, 0, w.panels, p.avx2);
              pool_->Run([&](int t) {

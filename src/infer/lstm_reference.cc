@@ -2,6 +2,7 @@
 // obvious on purpose; the fast engine (lstm_fast.cc) is tested against it.
 #include <cmath>
 
+#include "abcrnn/abc/form_clock.h"
 #include "abcrnn/infer/lstm.h"
 
 namespace abcrnn {
@@ -31,11 +32,20 @@ ReferenceLstm::State ReferenceLstm::InitialState() const {
   return s;
 }
 
-void ReferenceLstm::Step(int id, State* state, float* logits) const {
+void ReferenceLstm::Step(int id, State* state, float* logits, const int* clock) const {
   const ModelConfig& c = w_.config;
   const int H = c.hidden;
   std::vector<float> x(w_.embed.begin() + static_cast<size_t>(id) * c.embed,
                        w_.embed.begin() + static_cast<size_t>(id + 1) * c.embed);
+  if (c.form_clock != 0) {  // embed[id] + the clock's three rows, as PyTorch adds them
+    const abc::FormClock none = abc::HeaderClock();
+    std::vector<float> sum(c.embed, 0.0f);
+    for (int k = 0; k < 3; ++k) {
+      const float* row = w_.clock.data() + static_cast<size_t>(clock ? clock[k] : none[k]) * c.embed;
+      for (int e = 0; e < c.embed; ++e) sum[e] += row[e];
+    }
+    for (int e = 0; e < c.embed; ++e) x[e] += sum[e];
+  }
   std::vector<float> a(4 * H), b(4 * H);
   for (int l = 0; l < c.layers; ++l) {
     std::vector<float>& h = state->h[l];

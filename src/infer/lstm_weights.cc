@@ -2,6 +2,7 @@
 #include <cmath>
 #include <string>
 
+#include "abcrnn/abc/form_clock.h"
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/infer/sampler.h"
 
@@ -21,6 +22,7 @@ Result<LstmWeights> LstmWeightsFromCheckpoint(Checkpoint&& ckpt) {
     return std::move(const_cast<NamedTensor*>(ckpt.Find(name))->data);
   };
   w.embed = get("embed.weight");
+  if (w.config.form_clock != 0) w.clock = get("clock.weight");
   for (int k = 0; k < w.config.layers; ++k) {
     const std::string s = std::to_string(k);
     w.w_ih.push_back(get("lstm.weight_ih_l" + s));
@@ -42,6 +44,7 @@ std::vector<NamedTensor> LstmWeightsToTensors(const LstmWeights& w) {
     ++i;
   };
   add(w.embed);
+  if (w.config.form_clock != 0) add(w.clock);
   for (int k = 0; k < w.config.layers; ++k) {
     add(w.w_ih[k]);
     add(w.w_hh[k]);
@@ -74,6 +77,10 @@ LstmWeights RandomLstmWeights(const ModelConfig& c, uint64_t seed, float scale) 
   }
   w.head_w = uniform(V * H);
   w.head_b = uniform(V);
+  if (c.form_clock != 0) {  // drawn last: models without a clock keep their weights
+    w.clock.resize(static_cast<size_t>(abc::kFormClockRows) * E);
+    for (auto& x : w.clock) x = static_cast<float>(rng.Normal() * scale);
+  }
   return w;
 }
 

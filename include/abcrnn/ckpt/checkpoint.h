@@ -24,13 +24,17 @@ struct NamedTensor {
 // The network's shape. Parameter names and layouts follow PyTorch's CharLSTM
 // (../shared/bench/torch_reference.py): embed.weight (V,E); lstm.weight_ih_l{k} (4H, E or H),
 // lstm.weight_hh_l{k} (4H,H), lstm.bias_ih_l{k} (4H), lstm.bias_hh_l{k} (4H), gates in PyTorch's
-// order i, f, g, o; head.weight (V,H), head.bias (V).
+// order i, f, g, o; head.weight (V,H), head.bias (V). With a form clock, also clock.weight (C,E)
+// after embed.weight: the input of a step is embed[id] plus the clock's three rows
+// (abc/form_clock.h; C = abc::kFormClockRows).
 struct ModelConfig {
   int vocab_size = 0;  // V
   int embed = 64;      // E
   int hidden = 256;    // H
   int layers = 2;      // L
   float dropout = 0.0f;
+  // The form-clock input's scheme (abc::kFormClockScheme), 0 for none: a character model alone.
+  int form_clock = 0;
 };
 
 struct Checkpoint {
