@@ -218,5 +218,53 @@ TEST(AugmentTest, TransposedCopiesRespellKeyAndAccidentals) {
   EXPECT_NE(r.tunes[2].find("B2 c6"), std::string::npos) << r.tunes[2];  // ^c in D is B in C
 }
 
+// Each input's clock travels with it: in both layouts, a window's clock rows are those of the
+// input beside them (here a clock that encodes the id and its position), padding gets the header's.
+TEST(EpochPlanTest, FormClocksTravelWithTheirInputs) {
+  auto tunes = IdTunes();
+  std::vector<std::vector<abc::FormClock>> clocks;
+  for (size_t i = 0; i < tunes.size(); ++i) {
+    clocks.emplace_back();
+    for (size_t k = 0; k < tunes[i].size(); ++k) clocks.back().push_back({tunes[i][k], static_cast<int>(i), static_cast<int>(k)});
+  }
+  for (Batching mode : {Batching::kPack, Batching::kBucket}) {
+    EpochPlan plan(tunes, mode, 4, 8, 3, 0, true, &clocks);
+    int64_t checked = 0;
+    for (int64_t i = 0; i < plan.size(); ++i) {
+      Window w = plan.At(i);
+      ASSERT_EQ(w.clock.size(), w.inputs.size() * 3);
+      for (size_t c = 0; c < w.inputs.size(); ++c) {
+        const int* rows = &w.clock[3 * c];
+        if (w.targets[c] == kIgnoreTarget && mode == Batching::kBucket) {
+          EXPECT_EQ((abc::FormClock{rows[0], rows[1], rows[2]}), abc::HeaderClock());
+          continue;
+        }
+        if (w.targets[c] == kIgnoreTarget) continue;  // the packed seam
+        EXPECT_EQ(rows[0], w.inputs[c]) << BatchingName(mode);
+        EXPECT_EQ(tunes[rows[1]][rows[2]], w.inputs[c]);
+        EXPECT_EQ(tunes[rows[1]][rows[2] + 1], w.targets[c]);  // the clock's tune and position predict this target
+        ++checked;
+      }
+    }
+    EXPECT_EQ(checked, plan.counted()) << BatchingName(mode);
+    EXPECT_TRUE(EpochPlan(tunes, mode, 4, 8, 3, 0, true).At(0).clock.empty());
+  }
+}
+
+TEST(CorpusTest, FormClocksFollowEachTunesForm) {
+  const std::string tune = "N:form 1+1\nM:2/4\nL:1/8\nK:C\n|:CDEF:|\n|:GABc:|\n";
+  auto c = BuildCorpus({tune}, 0.0);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  AddFormClocks(&*c);
+  ASSERT_EQ(c->train_clock.size(), 1u);
+  ASSERT_EQ(c->train_clock[0].size(), c->train[0].size());
+  EXPECT_EQ(c->train_clock[0], FormClockOfIds(c->vocab, c->train[0]));
+  // <bos> and the <eos> input: the header's clock; after the whole tune (the last character's
+  // input), every part is closed.
+  EXPECT_EQ(c->train_clock[0].front(), abc::HeaderClock());
+  EXPECT_EQ(c->train_clock[0].back(), abc::HeaderClock());
+  EXPECT_EQ(c->train_clock[0][c->train_clock[0].size() - 2], (abc::FormClock{16, 34, 36}));
+}
+
 }  // namespace
 }  // namespace abcrnn

@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "abcrnn/abc/form_clock.h"
+
 namespace abcrnn {
 namespace {
 
@@ -186,6 +188,70 @@ TEST(ScoreTest, BitsEqualTheReferenceEnginesLogProbabilities) {
     EXPECT_EQ(scores[i].predicted, static_cast<int64_t>(ids.size() - 1));
     EXPECT_NEAR(scores[i].bits, bits, 1e-4 * bits) << i;
   }
+}
+
+// A model with a form clock: each tune is drawn with the clock the trainer computes for its text
+// (abc::FormClockOfSymbols). Replaying the draws on one row with those clocks, from the tune's
+// own random stream, gives back every character, the prime's clocks included; and the clock
+// changes what is drawn.
+TEST(GenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
+  const std::string prime = "N:form 2+2\nM:6/8\nL:1/8\nK:D\n";
+  Vocab vocab = Vocab::Build({prime + "|:ABc dBG|A2B c3:|\n"});
+  ModelConfig c;
+  c.vocab_size = vocab.size();
+  c.embed = 8;
+  c.hidden = 24;
+  c.layers = 2;
+  c.form_clock = abc::kFormClockScheme;
+  LstmWeights w = RandomLstmWeights(c, 23, 2.0f);
+  w.head_b[Vocab::kEos] -= 1.0f;
+  FastLstm engine(w);
+  GenerateOptions o;
+  o.seed = 4;
+  o.num = 6;
+  o.length = 160;
+  o.batch = 4;
+  o.prime = prime;
+  const auto tunes = Make(engine, vocab, o);
+  ASSERT_EQ(tunes.size(), 6u);
+  int moved = 0;
+  for (const GeneratedTune& t : tunes) {
+    const std::vector<std::string> symbols = SplitCharacters(t.text);
+    const std::vector<abc::FormClock> clocks = abc::FormClockOfSymbols(symbols);
+    FastLstm::Batch row = engine.NewBatch(1);
+    Rng rng = Rng::ForStream(o.seed, static_cast<uint64_t>(t.index));
+    std::vector<uint8_t> mask(vocab.size(), 1);
+    mask[Vocab::kBos] = 0;
+    std::vector<float> logits(vocab.size());
+    const size_t primed = SplitCharacters(prime).size();
+    int id = Vocab::kBos;
+    for (size_t k = 0; k <= symbols.size(); ++k) {
+      engine.Step(&id, 1, &row, logits.data(), clocks[k].data());
+      if (k < primed) {
+        id = vocab.Encode(symbols[k])->front();
+        continue;
+      }
+      const int drawn = SampleNext(logits.data(), vocab.size(), o.sampler, rng, mask.data());
+      if (k == symbols.size()) {
+        if (t.ended) {
+          EXPECT_EQ(drawn, Vocab::kEos) << "tune " << t.index;
+        }
+        break;
+      }
+      ASSERT_EQ(vocab.symbol(drawn), symbols[k]) << "tune " << t.index << ", character " << k;
+      id = drawn;
+    }
+    for (size_t k = primed + 1; k < clocks.size(); ++k) moved += clocks[k] != clocks[primed];
+  }
+  EXPECT_GT(moved, 0) << "no tune moved the clock: the test shows nothing";
+  // The same model fed the header's clock throughout writes other tunes.
+  LstmWeights no_clock = w;
+  for (float& x : no_clock.clock) x = 0;
+  FastLstm flat(no_clock);
+  bool differs = false;
+  const auto other = Make(flat, vocab, o);
+  for (size_t i = 0; i < tunes.size(); ++i) differs |= other[i].text != tunes[i].text;
+  EXPECT_TRUE(differs);
 }
 
 }  // namespace

@@ -156,6 +156,12 @@ int RunTrain(TrainCliOptions& o) {
   auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr,
                             o.train.augment_transpose, o.clean, o.train.valid_per_type);
   if (!corpus.ok()) return Fail(corpus.status());
+  if (o.train.form_clock) {
+    if (!o.clean.controls)
+      return Fail(Status::InvalidArgument("--form-clock: expected --controls too (the clock reads each tune's "
+                                          "N:form line), got none"));
+    AddFormClocks(&*corpus);
+  }
   if (corpus->valid_dropped > 0)
     progress.Line(std::to_string(corpus->valid_dropped) +
                   " validation tunes left out: they use characters no training tune has");

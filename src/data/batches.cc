@@ -42,8 +42,9 @@ std::vector<int> Permutation(int n, uint64_t seed, int64_t epoch) {
 }
 
 EpochPlan::EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, int batch, int seq,
-                     uint64_t seed, int64_t epoch, bool shuffle)
-    : mode_(mode), batch_(batch), seq_(seq), tunes_(&tunes) {
+                     uint64_t seed, int64_t epoch, bool shuffle,
+                     const std::vector<std::vector<abc::FormClock>>* clocks)
+    : mode_(mode), batch_(batch), seq_(seq), tunes_(&tunes), clocks_(clocks) {
   const int n = static_cast<int>(tunes.size());
   std::vector<int> order(n);
   if (shuffle) {
@@ -52,7 +53,10 @@ EpochPlan::EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, 
     for (int i = 0; i < n; ++i) order[i] = i;
   }
   if (mode == Batching::kPack) {
-    for (int i : order) stream_.insert(stream_.end(), tunes[i].begin(), tunes[i].end());
+    for (int i : order) {
+      stream_.insert(stream_.end(), tunes[i].begin(), tunes[i].end());
+      if (clocks) stream_clock_.insert(stream_clock_.end(), (*clocks)[i].begin(), (*clocks)[i].end());
+    }
     lane_ = stream_.empty() ? 0 : (static_cast<int64_t>(stream_.size()) - 1) / batch;
     for (int64_t off = 0; off < lane_; off += seq) starts_.emplace_back(0, off);
     for (int b = 0; b < batch; ++b)
@@ -93,12 +97,21 @@ Window EpochPlan::At(int64_t i) const {
   const size_t cells = static_cast<size_t>(w.batch) * w.seq;
   w.inputs.assign(cells, Vocab::kEos);  // padding input: <eos>, never scored
   w.targets.assign(cells, kIgnoreTarget);
+  if (clocks_) {
+    const abc::FormClock none = abc::HeaderClock();
+    w.clock.resize(cells * 3);
+    for (size_t k = 0; k < cells; ++k) std::copy(none.begin(), none.end(), w.clock.begin() + 3 * k);
+  }
+  auto set_clock = [&](size_t cell, const abc::FormClock& c) {
+    if (clocks_) std::copy(c.begin(), c.end(), w.clock.begin() + 3 * cell);
+  };
   if (mode_ == Batching::kPack) {
     w.reset_state = off == 0;
     for (int b = 0; b < batch_; ++b) {
       for (int t = 0; t < seq_ && off + t < lane_; ++t) {
         int64_t k = b * lane_ + off + t;
         w.inputs[b * seq_ + t] = stream_[k];
+        if (clocks_) set_clock(b * seq_ + t, stream_clock_[k]);
         if (stream_[k + 1] != Vocab::kBos) {  // the <eos> -> <bos> seam is not scored
           w.targets[b * seq_ + t] = stream_[k + 1];
           ++w.counted;
@@ -111,9 +124,11 @@ Window EpochPlan::At(int64_t i) const {
   const auto& group = groups_[g];
   for (size_t r = 0; r < group.size(); ++r) {
     const auto& ids = (*tunes_)[group[r]];
+    const std::vector<abc::FormClock>* clock = clocks_ ? &(*clocks_)[group[r]] : nullptr;
     const int64_t predictions = static_cast<int64_t>(ids.size()) - 1;
     for (int t = 0; t < w.seq && off + t < predictions; ++t) {
       w.inputs[r * w.seq + t] = ids[off + t];
+      if (clock) set_clock(r * w.seq + t, (*clock)[off + t]);
       w.targets[r * w.seq + t] = ids[off + t + 1];
       ++w.counted;
     }

@@ -19,6 +19,21 @@ Result<std::vector<int>> EncodeTune(const Vocab& vocab, const std::string& text)
   return out;
 }
 
+std::vector<abc::FormClock> FormClockOfIds(const Vocab& vocab, const std::vector<int>& ids) {
+  std::vector<std::string> symbols;
+  for (size_t i = 1; i + 1 < ids.size(); ++i) symbols.push_back(vocab.symbol(ids[i]));
+  std::vector<abc::FormClock> clocks = abc::FormClockOfSymbols(symbols);  // <bos> and each character
+  clocks.push_back(abc::HeaderClock());                                   // the <eos> input
+  return clocks;
+}
+
+void AddFormClocks(Corpus* corpus) {
+  corpus->train_clock.clear();
+  corpus->valid_clock.clear();
+  for (const auto& ids : corpus->train) corpus->train_clock.push_back(FormClockOfIds(corpus->vocab, ids));
+  for (const auto& ids : corpus->valid) corpus->valid_clock.push_back(FormClockOfIds(corpus->vocab, ids));
+}
+
 Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_fraction, const Vocab* vocab,
                            const std::vector<int>& augment_transpose, const CleanOptions& clean,
                            int valid_per_type) {

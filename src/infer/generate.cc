@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "abcrnn/abc/controls.h"
+#include "abcrnn/abc/form_clock.h"
 
 namespace abcrnn {
 namespace {
@@ -19,6 +20,7 @@ struct Prime {
   std::string text;
   std::vector<int> ids;
   int chars = 0;
+  std::vector<abc::FormClock> clock;  // the clock after each prime symbol (with a form clock)
 };
 
 // One tune being made in one row of the batch.
@@ -28,7 +30,8 @@ struct Row {
   std::shared_ptr<const Prime> prime;  // this tune's prime
   size_t fed = 0;         // prime ids fed so far (the prime is fed after <bos>)
   std::vector<int> ids;   // sampled ids
-  std::string text;       // prime + sampled characters (strict mode)
+  std::string text;       // prime + sampled characters (strict mode, or a form clock)
+  abc::FormClock clock = abc::HeaderClock();  // with a form clock: that of next_input
   size_t last_complete = 0;  // strict: text length at the last complete point, 0 = none
   int next_input = Vocab::kBos;
   int64_t draws = 0, first_rejected = 0;
@@ -45,6 +48,7 @@ struct Row {
     std::vector<float> state;
     size_t text = 0, ids = 0, last_complete = 0;
     int next_input = 0;
+    abc::FormClock clock_before{};  // the clock before next_input was fed
   } mark, prev_mark;  // the last bar line, and the one before it
   int backtracks = 0;  // in this attempt
   int total_backtracks = 0;
@@ -85,6 +89,10 @@ Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const
   p->text = text;
   p->ids = std::move(ids).value();
   p->chars = chars;
+  std::vector<std::string> symbols;
+  for (int id : p->ids) symbols.push_back(vocab.symbol(id));
+  p->clock = abc::FormClockOfSymbols(symbols);
+  p->clock.erase(p->clock.begin());  // <bos>'s; clock[k] is that after prime symbol k
   return std::shared_ptr<const Prime>(std::move(p));
 }
 
@@ -137,6 +145,9 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
   std::vector<uint8_t> base_mask(V, 1);
   base_mask[Vocab::kBos] = 0;  // a tune never restarts
   const StrictChecker checker(o.enforce_form);
+  // A model with a form clock sees, beside each input, where the tune stands in its form: the
+  // text is kept for it even without strict mode.
+  const bool clocked = engine.config().form_clock != 0;
   std::shared_ptr<const Prime> shared_prime;
   if (!o.prime_for) {
     auto p = PreparePrime(o.prime, vocab, o, checker);
@@ -148,6 +159,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
   FastLstm::Batch batch = engine.NewBatch(capacity);
   std::vector<Row> rows;
   std::vector<int> inputs(capacity);
+  std::vector<int> clocks(static_cast<size_t>(capacity) * 3);
   std::vector<float> logits(static_cast<size_t>(capacity) * V);
   std::map<int, GeneratedTune> done;  // finished, waiting for earlier tunes
   int next_tune = 0, next_emit = 0;
@@ -185,6 +197,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     r->next_input = mark.next_input;
     r->ids.push_back(mark.next_input);
     r->text += vocab.symbol(mark.next_input);
+    if (clocked) r->clock = abc::AdvanceFormClock(r->text, mark.clock_before);
   };
   while (next_tune < o.num && static_cast<int>(rows.size()) < capacity) start(static_cast<int>(rows.size()));
   if (!prime_error.ok()) return prime_error;
@@ -192,8 +205,11 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
   while (!rows.empty()) {
     if (o.stop && o.stop()) return Status::OK();
     const int n = static_cast<int>(rows.size());
-    for (int b = 0; b < n; ++b) inputs[b] = rows[b].next_input;
-    engine.Step(inputs.data(), n, &batch, logits.data());
+    for (int b = 0; b < n; ++b) {
+      inputs[b] = rows[b].next_input;
+      std::copy(rows[b].clock.begin(), rows[b].clock.end(), clocks.begin() + 3 * b);
+    }
+    engine.Step(inputs.data(), n, &batch, logits.data(), clocked ? clocks.data() : nullptr);
     // Each row's draw touches only that row (its stream, its text), so the rows are shared out
     // between the engine's threads; the strict checks are most of the work.
     engine.ForRows(n, [&](int b0, int b1) {
@@ -214,6 +230,10 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         r.stalled = false;  // strict: no note or rest for StrictChecker::kMaxStall characters
         if (id >= 0 && id != Vocab::kEos) {
           r.ids.push_back(id);
+          if (clocked && !o.strict) {
+            r.text += vocab.symbol(id);
+            r.clock = abc::AdvanceFormClock(r.text, r.clock);
+          }
           if (o.strict) {
             if (vocab.symbol(id) == "|" && !r.text.empty() && std::strchr("|:] \n", r.text.back()) == nullptr) {
               // a point to come back to: a bar line after music, not yet fed
@@ -225,8 +245,10 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
               r.mark.ids = r.ids.size() - 1;
               r.mark.last_complete = r.last_complete;
               r.mark.next_input = id;
+              r.mark.clock_before = r.clock;
             }
             r.text += vocab.symbol(id);
+            if (clocked) r.clock = abc::AdvanceFormClock(r.text, r.clock);
             if (EndsWithBarLineChar(r.text) && checker.IsComplete(r.text)) r.last_complete = r.text.size();
             r.stalled = checker.Stalled(r.text);
           }
@@ -238,6 +260,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     for (int b = 0; b < n; ++b) {
       Row& r = rows[b];
       if (r.priming) {
+        r.clock = r.prime->clock[r.fed];
         r.next_input = r.prime->ids[r.fed++];
         continue;
       }
@@ -276,6 +299,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         r.backtracks = 0;
         r.end_redraws = 0;
         r.next_input = Vocab::kBos;
+        r.clock = abc::HeaderClock();
         engine.ResetRow(&batch, b);
         continue;
       }
@@ -330,6 +354,8 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
   const int V = engine.config().vocab_size;
   std::vector<TuneScore> scores(texts.size());
   std::vector<std::vector<int>> seqs(texts.size());
+  std::vector<std::vector<abc::FormClock>> seq_clocks(texts.size());
+  const bool clocked = engine.config().form_clock != 0;
   std::vector<size_t> order;
   for (size_t i = 0; i < texts.size(); ++i) {
     Result<std::vector<int>> ids = vocab.Encode(texts[i]);
@@ -340,6 +366,7 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
     seqs[i].push_back(Vocab::kBos);
     seqs[i].insert(seqs[i].end(), ids->begin(), ids->end());
     seqs[i].push_back(Vocab::kEos);
+    if (clocked) seq_clocks[i] = abc::FormClockOfSymbols(SplitCharacters(texts[i]));  // <bos>, each character
     order.push_back(i);
   }
   // Similar lengths together: less stepping of finished rows.
@@ -348,6 +375,7 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
   FastLstm::Batch batch = engine.NewBatch(batch_size);
   std::vector<float> logits(static_cast<size_t>(batch_size) * V);
   std::vector<int> inputs(batch_size);
+  std::vector<int> clocks(static_cast<size_t>(batch_size) * 3);
   for (size_t g = 0; g < order.size(); g += batch_size) {
     const int n = static_cast<int>(std::min<size_t>(batch_size, order.size() - g));
     for (int b = 0; b < n; ++b) engine.ResetRow(&batch, b);
@@ -355,8 +383,11 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
     int active = n;
     for (size_t t = 0; t + 1 < seqs[order[g]].size(); ++t) {
       while (active > 0 && t + 1 >= seqs[order[g + active - 1]].size()) --active;
-      for (int b = 0; b < active; ++b) inputs[b] = seqs[order[g + b]][t];
-      engine.Step(inputs.data(), active, &batch, logits.data());
+      for (int b = 0; b < active; ++b) {
+        inputs[b] = seqs[order[g + b]][t];
+        if (clocked) std::copy_n(seq_clocks[order[g + b]][t].begin(), 3, clocks.begin() + 3 * b);
+      }
+      engine.Step(inputs.data(), active, &batch, logits.data(), clocked ? clocks.data() : nullptr);
       for (int b = 0; b < active; ++b) {
         const float* l = &logits[static_cast<size_t>(b) * V];
         const double top = *std::max_element(l, l + V);

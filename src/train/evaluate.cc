@@ -16,13 +16,19 @@ uint64_t MixSeed(uint64_t seed, uint64_t salt) {
   return z ^ (z >> 31);
 }
 
-double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes, int batch, int seq) {
+torch::Tensor ClockTensor(const Window& w) {
+  if (w.clock.empty()) return {};
+  return torch::tensor(w.clock, torch::kLong).view({w.batch, w.seq, 3});
+}
+
+double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes, int batch, int seq,
+                    const std::vector<std::vector<abc::FormClock>>* clocks) {
   if (tunes.empty()) return std::nan("");
   torch::NoGradGuard no_grad;
   const bool was_training = model->is_training();
   model->eval();
   // Bucketing in input order: every tune starts from a zero state, padding is masked.
-  EpochPlan plan(tunes, Batching::kBucket, batch, seq, 0, 0, /*shuffle=*/false);
+  EpochPlan plan(tunes, Batching::kBucket, batch, seq, 0, 0, /*shuffle=*/false, clocks);
   double total = 0;
   LstmState carry;
   for (int64_t i = 0; i < plan.size(); ++i) {
@@ -30,7 +36,7 @@ double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes,
     if (w.reset_state) carry = {};
     auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq});
     auto targets = torch::tensor(w.targets, torch::kLong).view({-1});
-    auto [logits, next] = model->forward(ids, carry);  // (B,T,V)
+    auto [logits, next] = model->forward(ids, carry, ClockTensor(w));  // (B,T,V)
     carry = next;
     total += torch::nn::functional::cross_entropy(
                  logits.view({-1, logits.size(2)}), targets,
@@ -49,8 +55,13 @@ std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint6
   LstmState state;
   int id = Vocab::kBos;
   uint64_t rng = seed;
+  std::string text;  // for the form clock
+  abc::FormClock clock = abc::HeaderClock();
   for (int n = 0; n < max_chars; ++n) {
-    auto [logits, next] = model->forward(torch::tensor({int64_t{id}}, torch::kLong).view({1, 1}), state);
+    torch::Tensor rows;
+    if (model->config().form_clock != 0)
+      rows = torch::tensor({int64_t{clock[0]}, int64_t{clock[1]}, int64_t{clock[2]}}, torch::kLong).view({1, 1, 3});
+    auto [logits, next] = model->forward(torch::tensor({int64_t{id}}, torch::kLong).view({1, 1}), state, rows);
     state = next;
     auto probs = torch::softmax(logits.view({-1}).to(torch::kFloat64), 0);  // (V)
     const double* p = probs.data_ptr<double>();
@@ -67,6 +78,8 @@ std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint6
     if (pick == Vocab::kEos) break;
     id = pick;
     out.push_back(pick);
+    text += vocab.symbol(pick);
+    clock = abc::AdvanceFormClock(text, clock);
   }
   model->train(was_training);
   return vocab.Decode(out);

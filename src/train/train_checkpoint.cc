@@ -60,7 +60,8 @@ json OptionsToJson(const TrainOptions& o) {
               {"patience", o.patience},
               {"threads", o.threads},
               {"lstm", o.reference_lstm ? "reference" : "fused"},
-              {"augment_transpose", o.augment_transpose}};
+              {"augment_transpose", o.augment_transpose},
+              {"form_clock", o.form_clock}};
 }
 
 Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, CharLSTM& model,

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "abcrnn/data/batches.h"
 #include "abcrnn/data/corpus.h"
 #include "abcrnn/train/trainer.h"
 #include "model/char_lstm.h"
@@ -33,8 +34,13 @@ struct LoopState {
 };
 
 // Mean loss in nats per character of `tunes` (each from a zero state, masked padding), with the
-// model in eval mode. NaN when `tunes` is empty.
-double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes, int batch, int seq);
+// model in eval mode. NaN when `tunes` is empty. `clocks`: each tune's form clock (with a model
+// that has one), else nullptr.
+double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes, int batch, int seq,
+                    const std::vector<std::vector<abc::FormClock>>* clocks = nullptr);
+
+// A window's clock rows as a (B,T,3) tensor, or an undefined tensor when it has none.
+torch::Tensor ClockTensor(const Window& w);
 
 // A tune sampled from <bos> at temperature 1 until <eos> or `max_chars`, with its own RNG
 // seeded by `seed` (the global torch generator is not touched).

@@ -99,7 +99,7 @@ Status Trainer::Step(const Window& w, double* loss) {
   if (w.reset_state) st_.carry = {};
   auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq});  // (B,T)
   auto targets = torch::tensor(w.targets, torch::kLong).view({-1});          // (B*T)
-  auto [logits, next] = model_->forward(ids, st_.carry);                     // (B,T,V)
+  auto [logits, next] = model_->forward(ids, st_.carry, train::ClockTensor(w));  // (B,T,V)
   auto l = torch::nn::functional::cross_entropy(
       logits.view({-1, logits.size(2)}), targets,
       torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreTarget));
@@ -129,7 +129,8 @@ Result<bool> Trainer::Validate(double train_loss) {
   e.step = st_.step;
   e.epoch = st_.epoch;
   e.train_loss = train_loss;
-  e.valid_loss = train::EvaluateLoss(model_, corpus_.valid, o_.batch, o_.seq);
+  e.valid_loss = train::EvaluateLoss(model_, corpus_.valid, o_.batch, o_.seq,
+                                     corpus_.valid_clock.empty() ? nullptr : &corpus_.valid_clock);
   e.valid_bits = e.valid_loss / std::log(2.0);
   const bool have_valid = std::isfinite(e.valid_loss);
   e.best = have_valid && e.valid_loss < st_.best_valid_loss;
@@ -175,11 +176,15 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   mc.hidden = o_.hidden;
   mc.layers = o_.layers;
   mc.dropout = o_.dropout;
+  mc.form_clock = o_.form_clock ? abc::kFormClockScheme : 0;
+  if (o_.form_clock && (corpus_.train_clock.size() != corpus_.train.size() ||
+                        corpus_.valid_clock.size() != corpus_.valid.size()))
+    return Status::InvalidArgument("form clock: expected the corpus's clocks (AddFormClocks), got none");
   torch::manual_seed(o_.seed);
   model_ = CharLSTM(mc, o_.reference_lstm ? LstmKernel::kReference : LstmKernel::kFused);
   model_->train();
   adam_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(o_.lr));
-  EpochPlan first(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, 0, true);
+  EpochPlan first(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, 0, true);  // only its size
   if (first.size() == 0)
     return Status::InvalidArgument("expected at least " + std::to_string(o_.batch + 1) +
                                    " training characters for --batch " + std::to_string(o_.batch) + ", got " +
@@ -219,7 +224,8 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
       break;
     }
     if (plan_epoch != st_.epoch) {
-      plan = std::make_unique<EpochPlan>(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, st_.epoch, true);
+      plan = std::make_unique<EpochPlan>(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, st_.epoch, true,
+                                         corpus_.train_clock.empty() ? nullptr : &corpus_.train_clock);
       plan_epoch = st_.epoch;
     }
     const auto t0 = Clock::now();
@@ -372,6 +378,7 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     o.hidden = t.at("hidden").get<int>();
     o.embed = t.at("embed").get<int>();
     o.dropout = t.at("dropout").get<float>();
+    o.form_clock = ckpt.model.form_clock != 0;
     o.lr = t.at("lr").get<double>();
     o.min_lr_fraction = t.at("min_lr_fraction").get<double>();
     o.warmup_steps = t.at("warmup_steps").get<int64_t>();

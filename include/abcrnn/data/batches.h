@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "abcrnn/abc/form_clock.h"
 #include "abcrnn/util/status.h"
 
 namespace abcrnn {
@@ -27,6 +28,9 @@ struct Window {
   int seq = 0;    // T: --seq, or less for a bucket group's last window (no all-padding steps)
   std::vector<int> inputs;
   std::vector<int> targets;
+  // With form clocks: (B,T,3) row-major, the clock rows of each input (abc/form_clock.h); padding
+  // gets abc::HeaderClock(). Empty without.
+  std::vector<int> clock;
   bool reset_state = false;  // zero the carried LSTM state (h, c) before this window
   int64_t counted = 0;       // targets that are not kIgnoreTarget
 };
@@ -36,9 +40,11 @@ struct Window {
 class EpochPlan {
  public:
   // `tunes`: each tune's ids, <bos> first and <eos> last (EncodeTunes). `shuffle` false keeps the
-  // input order (evaluation). REQUIRES: batch >= 1, seq >= 1, `tunes` outlives the plan.
+  // input order (evaluation). `clocks`, when given, holds each tune's form clock per id
+  // (Corpus::train_clock) and fills Window::clock. REQUIRES: batch >= 1, seq >= 1, `tunes` and
+  // `clocks` outlive the plan, clocks[i].size() == tunes[i].size().
   EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, int batch, int seq, uint64_t seed,
-            int64_t epoch, bool shuffle);
+            int64_t epoch, bool shuffle, const std::vector<std::vector<abc::FormClock>>* clocks = nullptr);
 
   int64_t size() const { return static_cast<int64_t>(starts_.size()); }
   // REQUIRES: 0 <= i < size().
@@ -53,11 +59,13 @@ class EpochPlan {
   // extra last id is the final target). seam_[k] is true when stream_[k] is a <bos> that follows
   // an <eos>, i.e. the target at k-1 is the seam and is ignored.
   std::vector<int> stream_;
+  std::vector<abc::FormClock> stream_clock_;  // with clocks: stream_'s
   int64_t lane_ = 0;
   // kBucket: groups_[g] holds up to B tune indices; a window is (group, offset in steps).
   std::vector<std::vector<int>> groups_;
   std::vector<int64_t> longest_;  // kBucket: predictions of each group's longest tune
   const std::vector<std::vector<int>>* tunes_ = nullptr;
+  const std::vector<std::vector<abc::FormClock>>* clocks_ = nullptr;
   std::vector<std::pair<int, int64_t>> starts_;  // kBucket: (group, offset); kPack: (0, offset)
   int64_t counted_ = 0;
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "abcrnn/abc/clean.h"
+#include "abcrnn/abc/form_clock.h"
 #include "abcrnn/util/status.h"
 #include "abcrnn/vocab/vocab.h"
 
@@ -22,6 +23,9 @@ struct Corpus {
   std::string fingerprint;      // DataFingerprint of all tunes given, in order
   double unigram_bits = 0;      // entropy of the training targets' frequencies, bits per char
   int augmented = 0;            // transposed copies added to the training side
+  // With AddFormClocks: each tune's form clock per id (abc/form_clock.h), the <bos> input first.
+  std::vector<std::vector<abc::FormClock>> train_clock;
+  std::vector<std::vector<abc::FormClock>> valid_clock;
 };
 
 // Splits `tunes` (cleaned texts) by SplitTunes (with `valid_per_type`), builds the vocabulary from the training
@@ -33,6 +37,12 @@ struct Corpus {
 Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_fraction,
                            const Vocab* vocab = nullptr, const std::vector<int>& augment_transpose = {},
                            const CleanOptions& clean = {}, int valid_per_type = 0);
+
+// Fills train_clock and valid_clock from the encoded tunes (the clock of each input: <bos>, then
+// each character; the <eos> input, never scored, gets abc::HeaderClock()).
+void AddFormClocks(Corpus* corpus);
+// The clock of each input of one encoded tune (<bos> ... <eos>), as AddFormClocks computes it.
+std::vector<abc::FormClock> FormClockOfIds(const Vocab& vocab, const std::vector<int>& ids);
 
 // <bos>, the ids of `text`, <eos>.
 Result<std::vector<int>> EncodeTune(const Vocab& vocab, const std::string& text);

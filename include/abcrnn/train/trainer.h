@@ -24,6 +24,9 @@ struct TrainOptions {
   int hidden = 512;
   int embed = 64;
   float dropout = 0.1f;
+  // The model also sees the form clock (abc/form_clock.h) beside each character; the caller fills
+  // the corpus's clocks (AddFormClocks).
+  bool form_clock = false;
   // Optimisation.
   double lr = 2e-3;               // peak learning rate (Adam)
   double min_lr_fraction = 0.1;   // the cosine ends at lr * this
