@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "abcrnn/data/batches.h"
+#include "abcrnn/infer/sampler.h"
 #include "train/train_internal.h"
 
 namespace abcrnn::train {
@@ -54,7 +55,9 @@ std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint6
   std::vector<int> out;
   LstmState state;
   int id = Vocab::kBos;
-  uint64_t rng = seed;
+  Rng rng(seed);  // the sampler's draw, at temperature 1; <bos> is never drawn
+  std::vector<uint8_t> mask(vocab.size(), 1);
+  mask[Vocab::kBos] = 0;
   std::string text;  // for the form clock
   abc::FormClock clock = abc::HeaderClock();
   for (int n = 0; n < max_chars; ++n) {
@@ -63,18 +66,9 @@ std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint6
       rows = torch::tensor({int64_t{clock[0]}, int64_t{clock[1]}, int64_t{clock[2]}}, torch::kLong).view({1, 1, 3});
     auto [logits, next] = model->forward(torch::tensor({int64_t{id}}, torch::kLong).view({1, 1}), state, rows);
     state = next;
-    auto probs = torch::softmax(logits.view({-1}).to(torch::kFloat64), 0);  // (V)
-    const double* p = probs.data_ptr<double>();
-    rng = MixSeed(rng, static_cast<uint64_t>(n));
-    double u = static_cast<double>(rng >> 11) * (1.0 / 9007199254740992.0);
-    int pick = static_cast<int>(probs.size(0)) - 1;
-    for (int k = 0; k < probs.size(0); ++k) {
-      u -= p[k];
-      if (u < 0) {
-        pick = k;
-        break;
-      }
-    }
+    torch::Tensor last = logits.view({-1}).contiguous();  // (V)
+    const int pick = SampleNext(last.data_ptr<float>(), static_cast<int>(last.size(0)), SamplerOptions(), rng,
+                                mask.data());
     if (pick == Vocab::kEos) break;
     id = pick;
     out.push_back(pick);

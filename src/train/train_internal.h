@@ -42,8 +42,9 @@ double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes,
 // A window's clock rows as a (B,T,3) tensor, or an undefined tensor when it has none.
 torch::Tensor ClockTensor(const Window& w);
 
-// A tune sampled from <bos> at temperature 1 until <eos> or `max_chars`, with its own RNG
-// seeded by `seed` (the global torch generator is not touched).
+// A tune sampled from <bos> until <eos> or `max_chars` with the sampler's draw (infer/sampler.h)
+// at temperature 1, <bos> masked out, and its own Rng seeded by `seed` (the global torch
+// generator is not touched).
 std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint64_t seed);
 
 // The checkpoint of the current moment: weights, Adam moments, carry, metadata and loop state.

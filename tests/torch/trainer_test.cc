@@ -16,6 +16,7 @@
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/file.h"
 #include "model/char_lstm.h"
+#include "train/train_internal.h"
 #include "torch/tiny_tunes.h"
 
 namespace abcrnn {
@@ -369,6 +370,27 @@ TEST(TrainerTest, TheFormClockTeachesWhereTunesEndAndTheSamplerSeesWhatTheTraine
       worst = std::max(worst, std::abs(double(out[v]) - logits[0][t][v].item<double>()));
   }
   EXPECT_LT(worst, 1e-4);
+}
+
+// The sample shown at each validation draws as the sampler does: never <bos>, however likely the
+// model finds it (it used to draw its own way and could).
+TEST(TrainerTest, TheValidationSampleNeverDrawsBos) {
+  Vocab vocab = Vocab::Build({"ABC|\n"});
+  ModelConfig c;
+  c.vocab_size = vocab.size();
+  c.embed = 4;
+  c.hidden = 8;
+  c.layers = 1;
+  torch::manual_seed(3);
+  CharLSTM model(c);
+  {
+    torch::NoGradGuard no_grad;
+    model->head->bias[Vocab::kBos] = 5.0f;  // most of the mass on <bos>
+    model->head->bias[Vocab::kEos] = -20.0f;
+  }
+  const std::string tune = train::SampleTune(model, vocab, 60, 11);
+  // Decoding drops <bos>: 60 characters back means none of the 60 draws was <bos>.
+  EXPECT_EQ(SplitCharacters(tune).size(), 60u) << tune;
 }
 
 }  // namespace
