@@ -61,7 +61,7 @@ constexpr int kMaxAttempts = 8;
 // tune starts again from its prime.
 constexpr int kMaxBacktracks = 24;
 // A tune whose form is complete, where the model would rather go on than end, writes its last
-// bar again this many times at most (see DrawStrict).
+// bar again this many times at most (see DrawStrict); not with a form clock.
 constexpr int kMaxEndRedraws = 8;
 constexpr int kRedrawEnd = -2;
 
@@ -103,7 +103,7 @@ Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const
 // model is ready to end, as it would if it chose the form itself (rejection sampling of the last
 // bar on the model's own wish to end).
 int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab& vocab,
-               const StrictChecker& checker, std::vector<uint8_t>* mask, Row* r) {
+               const StrictChecker& checker, int max_end_redraws, std::vector<uint8_t>* mask, Row* r) {
   int allowed = 0;
   for (uint8_t m : *mask) allowed += m;
   bool first = true;
@@ -113,7 +113,7 @@ int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab
     const bool ok = id == Vocab::kEos ? r->last_complete == r->text.size() && r->last_complete > 0
                                       : checker.AllowsNext(r->text, vocab.symbol(id));
     if (ok) return id;
-    if (first && r->keeps_form && r->end_redraws < kMaxEndRedraws && r->mark.valid && checker.AtPartEnd(r->text))
+    if (first && r->keeps_form && r->end_redraws < max_end_redraws && r->mark.valid && checker.AtPartEnd(r->text))
       return kRedrawEnd;
     if (first) ++r->first_rejected;
     first = false;
@@ -148,6 +148,10 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
   // A model with a form clock sees, beside each input, where the tune stands in its form: the
   // text is kept for it even without strict mode.
   const bool clocked = engine.config().form_clock != 0;
+  // A model that sees the form clock knows where its parts end: its last bar is not drawn again
+  // (measured on the shipped model, 150 reels: 84% on the tonic without, 88% with, real 76%;
+  // classifier 0.68 against 0.72).
+  const int max_end_redraws = clocked ? 0 : kMaxEndRedraws;
   std::shared_ptr<const Prime> shared_prime;
   if (!o.prime_for) {
     auto p = PreparePrime(o.prime, vocab, o, checker);
@@ -222,7 +226,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         int id;
         if (o.strict) {
           mask = base_mask;
-          id = DrawStrict(row_logits, V, o, vocab, checker, &mask, &r);
+          id = DrawStrict(row_logits, V, o, vocab, checker, max_end_redraws, &mask, &r);
         } else {
           id = SampleNext(row_logits, V, o.sampler, r.rng, base_mask.data());
         }

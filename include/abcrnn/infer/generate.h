@@ -38,7 +38,9 @@ struct GenerateOptions {
   // a tune still stalling after that is marked failed.
   bool strict = false;
   // Strict mode also keeps the form a tune's header asks for ("N:form 8+8", abc/controls.h):
-  // StrictChecker(true).
+  // StrictChecker(true). With a model without a form clock, where the form is complete but the
+  // model would rather go on, its last bar is drawn again (up to 8 times); a model with one knows
+  // where its parts end.
   bool enforce_form = false;
   // Asked between steps (every character of the batch); true ends GenerateTunes at once with OK:
   // the tunes already handed to the sink stay, the unfinished ones are dropped. For Ctrl-C and a
