@@ -7,6 +7,7 @@
 
 #include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/parser.h"
+#include "abc/text_util.h"
 
 namespace abcrnn::abc {
 namespace {
@@ -24,17 +25,6 @@ bool InBarLine(std::string_view text, size_t i) {
   return c >= '1' && c <= '9' && i > 0 && (text[i - 1] == '|' || text[i - 1] == '[');
 }
 
-// Where the music starts: just after the first complete "K:" line; npos while the header is not over.
-size_t MusicStart(std::string_view text) {
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) return std::string_view::npos;
-    if (text.compare(start, 2, "K:") == 0) return end + 1;
-    start = end + 1;
-  }
-  return std::string_view::npos;
-}
 
 int Bars(const Fraction& music, const Fraction& bar) {
   return static_cast<int>(std::floor((music / bar).ToDouble() + 1e-9));

@@ -92,4 +92,15 @@ bool ParseSmallInt(std::string_view s, size_t* i, int64_t* value, bool* overflow
   return true;
 }
 
+size_t MusicStart(std::string_view text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) return std::string_view::npos;
+    if (text.compare(start, 2, "K:") == 0) return end + 1;
+    start = end + 1;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace abcrnn::abc

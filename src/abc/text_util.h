@@ -34,6 +34,10 @@ std::vector<std::string_view> SplitWords(std::string_view s);
 std::string_view StripComment(std::string_view s);
 
 bool IsValidUtf8(std::string_view s);
+
+// In a tune in training form: where the music starts, just after the first complete "K:" line
+// (newline included); npos while the header is not over.
+size_t MusicStart(std::string_view text);
 // Every byte as a Latin-1 code point, encoded in UTF-8.
 std::string Latin1ToUtf8(std::string_view s);
 

@@ -7,6 +7,7 @@
 
 #include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/parser.h"
+#include "abc/text_util.h"
 #include "form_guard.h"
 
 namespace abcrnn {
@@ -49,20 +50,7 @@ bool HasFieldLine(std::string_view text, const char* field) {
   return false;
 }
 
-// Where the music starts: just after the first complete "K:" line (newline included); npos while
-// the header is not over.
-size_t MusicStart(std::string_view text) {
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) return std::string_view::npos;
-    if (text.compare(start, 2, "K:") == 0) return end + 1;
-    start = end + 1;
-  }
-  return std::string_view::npos;
-}
-
-bool HeaderDone(std::string_view text) { return MusicStart(text) != std::string_view::npos; }
+bool HeaderDone(std::string_view text) { return abc::MusicStart(text) != std::string_view::npos; }
 
 // Valid, and no bar shorter than the meter except where the parser lets it be (pickups, bars
 // beside repeats and endings that complement each other, the last bar).
@@ -132,7 +120,7 @@ bool StrictChecker::AtPartEnd(const std::string& text) const {
 }
 
 bool StrictChecker::Stalled(const std::string& text) const {
-  const size_t music = MusicStart(text);
+  const size_t music = abc::MusicStart(text);
   if (music == std::string::npos) return false;
   int run = 0;
   for (size_t j = text.size(); j > music; --j) {
