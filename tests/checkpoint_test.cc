@@ -163,7 +163,12 @@ TEST(CheckpointTest, ExpectedWeightsFollowPyTorchNamesAndShapes) {
 TEST(CheckpointTest, AFormClockIsRecordedWithItsWeightsAndAnUnknownSchemeIsRefused) {
   Checkpoint c = MakeCheckpoint(2, 8, 5, abc::kFormClockScheme);
   ASSERT_NE(c.Find("clock.weight"), nullptr);
-  EXPECT_EQ(c.Find("clock.weight")->shape, (std::vector<int64_t>{abc::kFormClockRows, 5}));
+  EXPECT_EQ(c.Find("clock.weight")->shape,
+            (std::vector<int64_t>{54, 5}));  // scheme 2: form and type rows
+  // A scheme 1 model (the form alone, 41 rows) still reads.
+  Checkpoint older = MakeCheckpoint(2, 8, 5, 1);
+  EXPECT_EQ(older.Find("clock.weight")->shape, (std::vector<int64_t>{41, 5}));
+  EXPECT_TRUE(ValidateCheckpoint(older).ok()) << ValidateCheckpoint(older).ToString();
   EXPECT_EQ(ExpectedWeights(c.model)[1].first, "clock.weight");  // PyTorch's order: right after embed
   auto back = ParseCheckpoint(SerializeCheckpoint(c), "m.ckpt");
   ASSERT_TRUE(back.ok()) << back.status().ToString();
@@ -177,6 +182,11 @@ TEST(CheckpointTest, AFormClockIsRecordedWithItsWeightsAndAnUnknownSchemeIsRefus
   Status st = ValidateCheckpoint(later);
   EXPECT_EQ(st.code(), Status::Code::kUnsupported);
   EXPECT_NE(st.message().find("form clock scheme"), std::string::npos) << st.message();
+  // A scheme 2 model whose clock has scheme 1's rows: the shape is named.
+  Checkpoint mixed = c;
+  mixed.model.form_clock = 1;
+  EXPECT_NE(ValidateCheckpoint(mixed).message().find("clock.weight"), std::string::npos)
+      << ValidateCheckpoint(mixed).message();
   // The weights and the shape disagree: named.
   Checkpoint missing = MakeCheckpoint();
   missing.model.form_clock = abc::kFormClockScheme;

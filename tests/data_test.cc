@@ -225,23 +225,26 @@ TEST(EpochPlanTest, FormClocksTravelWithTheirInputs) {
   std::vector<std::vector<abc::FormClock>> clocks;
   for (size_t i = 0; i < tunes.size(); ++i) {
     clocks.emplace_back();
-    for (size_t k = 0; k < tunes[i].size(); ++k) clocks.back().push_back({tunes[i][k], static_cast<int>(i), static_cast<int>(k)});
+    for (size_t k = 0; k < tunes[i].size(); ++k)
+      clocks.back().push_back(
+          {tunes[i][k], static_cast<int>(i), static_cast<int>(k), 1000 + static_cast<int>(k)});
   }
   for (Batching mode : {Batching::kPack, Batching::kBucket}) {
     EpochPlan plan(tunes, mode, 4, 8, 3, 0, true, &clocks);
     int64_t checked = 0;
     for (int64_t i = 0; i < plan.size(); ++i) {
       Window w = plan.At(i);
-      ASSERT_EQ(w.clock.size(), w.inputs.size() * 3);
+      ASSERT_EQ(w.clock.size(), w.inputs.size() * abc::kFormClockFields);
       for (size_t c = 0; c < w.inputs.size(); ++c) {
-        const int* rows = &w.clock[3 * c];
+        const int* rows = &w.clock[abc::kFormClockFields * c];
         if (w.targets[c] == kIgnoreTarget && mode == Batching::kBucket) {
-          EXPECT_EQ((abc::FormClock{rows[0], rows[1], rows[2]}), abc::HeaderClock());
+          EXPECT_EQ((abc::FormClock{rows[0], rows[1], rows[2], rows[3]}), abc::HeaderClock());
           continue;
         }
         if (w.targets[c] == kIgnoreTarget) continue;  // the packed seam
         EXPECT_EQ(rows[0], w.inputs[c]) << BatchingName(mode);
         EXPECT_EQ(tunes[rows[1]][rows[2]], w.inputs[c]);
+        EXPECT_EQ(rows[3], 1000 + rows[2]);                    // every field travels
         EXPECT_EQ(tunes[rows[1]][rows[2] + 1], w.targets[c]);  // the clock's tune and position predict this target
         ++checked;
       }
@@ -263,7 +266,8 @@ TEST(CorpusTest, FormClocksFollowEachTunesForm) {
   // input), every part is closed.
   EXPECT_EQ(c->train_clock[0].front(), abc::HeaderClock());
   EXPECT_EQ(c->train_clock[0].back(), abc::HeaderClock());
-  EXPECT_EQ(c->train_clock[0][c->train_clock[0].size() - 2], (abc::FormClock{16, 34, 36}));
+  EXPECT_EQ(c->train_clock[0][c->train_clock[0].size() - 2],
+            (abc::FormClock{16, 34, 36, abc::HeaderClock()[3]}));
 }
 
 }  // namespace

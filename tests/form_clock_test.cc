@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "abcrnn/abc/clean.h"
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/vocab/vocab.h"
 #include "support/paths.h"
 
@@ -28,8 +29,12 @@ FormClock ClockAfter(const std::string& text, const std::string& mark, int n = 1
   return clocks.back();
 }
 
-// Rows as documented: bars written, 17 + bars left, 36 + parts left.
-FormClock At(int done, int left, int parts) { return {done, 17 + left, 36 + parts}; }
+// Rows as documented: bars written, 17 + bars left, 36 + parts left, 41 + the type's index
+// (41: reel; 53: none).
+constexpr int kReelRow = 41, kNoType = 53;
+FormClock At(int done, int left, int parts, int type = kReelRow) {
+  return {done, 17 + left, 36 + parts, type};
+}
 
 constexpr const char* kReel =
     "S:test\nR:reel\nN:form 2+2\nM:4/4\nL:1/8\nK:C\n"
@@ -42,7 +47,12 @@ TEST(FormClock, HeaderUntilTheKeyLineEnds) {
   ASSERT_EQ(clocks.size(), SplitCharacters(text).size() + 1);
   EXPECT_EQ(clocks[0], HeaderClock());
   const size_t body = text.find("K:C\n") + 4;
-  for (size_t i = 0; i < body; ++i) EXPECT_EQ(clocks[i], HeaderClock()) << "at character " << i;
+  // The type row from the newline that completes "R:reel"; the form rows stay "none".
+  const size_t typed = text.find("R:reel\n") + 7;
+  FormClock header_of_a_reel = HeaderClock();
+  header_of_a_reel[3] = kReelRow;
+  for (size_t i = 0; i < body; ++i)
+    EXPECT_EQ(clocks[i], i < typed ? HeaderClock() : header_of_a_reel) << "at character " << i;
   // The newline of the K: line starts the first part: nothing written, 2 bars left, 2 parts.
   EXPECT_EQ(clocks[body], At(0, 2, 2));
 }
@@ -60,7 +70,7 @@ TEST(FormClock, MovesOnlyAfterABarLineIsComplete) {
   EXPECT_EQ(ClockAfter(text, "FEDC:|\n"), At(0, 2, 1));
   EXPECT_EQ(ClockAfter(text, "Bcde|e"), At(1, 1, 1));
   // The end: every part closed, nothing left to write.
-  EXPECT_EQ(FormClockOfSymbols(SplitCharacters(text)).back(), (FormClock{16, 34, 36}));
+  EXPECT_EQ(FormClockOfSymbols(SplitCharacters(text)).back(), (FormClock{16, 34, 36, kReelRow}));
 }
 
 TEST(FormClock, APickupAndItsShortLastBarMakeOneBar) {
@@ -68,11 +78,11 @@ TEST(FormClock, APickupAndItsShortLastBarMakeOneBar) {
       "N:form 2+2\nM:4/4\nL:1/8\nK:C\n"
       "G|CDEF GABc|cBAG FED:|\n"
       "G|EFGA Bcde|edcB AGF|]\n";
-  EXPECT_EQ(ClockAfter(text, "G|C"), At(0, 2, 2));         // the pickup alone is no bar
-  EXPECT_EQ(ClockAfter(text, "GABc|c"), At(1, 1, 2));      // pickup + a full bar: 1 written
-  EXPECT_EQ(ClockAfter(text, "FED:|\n"), At(0, 2, 1));     // the short bar closed the part
-  EXPECT_EQ(ClockAfter(text, "G|E"), At(0, 2, 1));         // the second part's pickup
-  EXPECT_EQ(FormClockOfSymbols(SplitCharacters(text)).back(), (FormClock{16, 34, 36}));
+  EXPECT_EQ(ClockAfter(text, "G|C"), At(0, 2, 2, kNoType));      // the pickup alone is no bar
+  EXPECT_EQ(ClockAfter(text, "GABc|c"), At(1, 1, 2, kNoType));   // pickup + a full bar: 1 written
+  EXPECT_EQ(ClockAfter(text, "FED:|\n"), At(0, 2, 1, kNoType));  // the short bar closed the part
+  EXPECT_EQ(ClockAfter(text, "G|E"), At(0, 2, 1, kNoType));      // the second part's pickup
+  EXPECT_EQ(FormClockOfSymbols(SplitCharacters(text)).back(), (FormClock{16, 34, 36, kNoType}));
 }
 
 TEST(FormClock, ASecondEndingStandsInForTheFirst) {
@@ -80,9 +90,31 @@ TEST(FormClock, ASecondEndingStandsInForTheFirst) {
       "N:form 3+2\nM:4/4\nL:1/8\nK:C\n"
       "|:CDEF GABc|cBAG FEDC|1 D8:|2 E8||\n"
       "EFGA Bcde|edcB AGFE|]\n";
-  EXPECT_EQ(ClockAfter(text, "|1 D"), At(2, 1, 2));   // in the first ending: the part's last bar
-  EXPECT_EQ(ClockAfter(text, ":|2 E"), At(2, 1, 2));  // the second ending is that bar again
-  EXPECT_EQ(ClockAfter(text, "E8||\n"), At(0, 2, 1));
+  EXPECT_EQ(ClockAfter(text, "|1 D"),
+            At(2, 1, 2, kNoType));  // in the first ending: the part's last bar
+  EXPECT_EQ(ClockAfter(text, ":|2 E"),
+            At(2, 1, 2, kNoType));  // the second ending is that bar again
+  EXPECT_EQ(ClockAfter(text, "E8||\n"), At(0, 2, 1, kNoType));
+}
+
+// The type row: from the R: line once it is complete, whatever the form; normalised as the
+// cleaner normalises R:; an unknown type, or none, is "none". A scheme reads 3 or 4 fields.
+TEST(FormClock, TheTypeRowComesFromTheRLine) {
+  const auto last = [](const std::string& text) {
+    return FormClockOfSymbols(SplitCharacters(text)).back();
+  };
+  EXPECT_EQ(last("R:jig\n")[3], kReelRow + 1);
+  EXPECT_EQ(last("R:jig")[3], kNoType);  // not yet complete
+  EXPECT_EQ(last("R:song\nM:4/4\nL:1/8\nK:C\nCDEF|")[3], kReelRow + 11);
+  EXPECT_EQ(last("R:Double Jig\nM:6/8\nL:1/8\nK:C\nCDE FGA|")[3], kReelRow + 1);
+  EXPECT_EQ(last("R:gavotte\nM:4/4\nL:1/8\nK:C\nCDEF|")[3], kNoType);
+  EXPECT_EQ(last("M:4/4\nL:1/8\nK:C\nR:reel\nCDEF|")[3], kNoType);  // only the header's R: counts
+  ASSERT_EQ(KnownTuneTypes().size() + 1, static_cast<size_t>(kFormClockTypeRows));
+  EXPECT_EQ(FormClockFields(1), 3);
+  EXPECT_EQ(FormClockRows(1), 41);
+  EXPECT_EQ(FormClockFields(2), 4);
+  EXPECT_EQ(FormClockRows(2), 54);
+  EXPECT_FALSE(KnownFormClockScheme(3));
 }
 
 TEST(FormClock, NoFormNoClock) {
@@ -111,7 +143,7 @@ TEST(FormClock, CorpusPartsCloseWhenTheClockSaysTheirLastBar) {
     FormClock last_bar_of = HeaderClock();  // the clock before the latest move
     for (size_t i = 1; i < clocks.size(); ++i) {
       if (clocks[i] == clocks[i - 1]) continue;
-      if (clocks[i - 1] != HeaderClock() && clocks[i][2] < clocks[i - 1][2]) {
+      if (clocks[i - 1][2] != HeaderClock()[2] && clocks[i][2] < clocks[i - 1][2]) {  // parts left drop
         ++closes;
         closes_on_last_bar += clocks[i - 1][1] == 17 + 1;
       }

@@ -206,47 +206,56 @@ TEST(LstmEngineTest, ASavedRowStateLoadedAgainGivesTheSameLogitsInAnyRow) {
 // With a form clock: the fast engine adds the clock rows' products as the reference adds the rows
 // to the embedding, and a row's logits stay those of its own ids and clocks whatever the batch.
 TEST(LstmEngineTest, FastEqualsReferenceWithAFormClockAndRowsStayIndependent) {
-  ModelConfig c = Config(30, 12, 24, 2);
-  c.form_clock = abc::kFormClockScheme;
-  LstmWeights w = RandomLstmWeights(c, 5, 1.5f);
-  ReferenceLstm ref(w);
-  FastLstm fast(w), fast2(w, {2});
-  const int rows = 3, steps = 120;
-  auto ids = RandomIds(rows, steps, c.vocab_size, 2);
-  Rng rng(9);
-  std::vector<std::vector<int>> clocks(rows);
-  for (auto& cl : clocks)
-    for (int t = 0; t < steps; ++t)
-      for (int r : {static_cast<int>(rng.Next() % 17), 17 + static_cast<int>(rng.Next() % 19),
-                    36 + static_cast<int>(rng.Next() % 5)})
-        cl.push_back(r);
-  std::vector<ReferenceLstm::State> states(rows, ref.InitialState());
-  FastLstm::Batch batch = fast.NewBatch(rows), alone = fast2.NewBatch(1);
-  std::vector<float> got(rows * c.vocab_size), want(c.vocab_size), single(c.vocab_size), no_clock(c.vocab_size);
-  auto plain = ref.InitialState();
-  double worst = 0, clock_effect = 0;
-  for (int t = 0; t < steps; ++t) {
-    std::vector<int> step_ids(rows), step_clock;
-    for (int b = 0; b < rows; ++b) {
-      step_ids[b] = ids[b][t];
-      step_clock.insert(step_clock.end(), clocks[b].begin() + 3 * t, clocks[b].begin() + 3 * t + 3);
-    }
-    fast.Step(step_ids.data(), rows, &batch, got.data(), step_clock.data());
-    fast2.Step(&ids[2][t], 1, &alone, single.data(), &clocks[2][3 * t]);
-    EXPECT_EQ(0, std::memcmp(single.data(), &got[2 * c.vocab_size], sizeof(float) * c.vocab_size)) << "step " << t;
-    for (int b = 0; b < rows; ++b) {
-      ref.Step(ids[b][t], &states[b], want.data(), &clocks[b][3 * t]);
-      for (int v = 0; v < c.vocab_size; ++v)
-        worst = std::max(worst, std::abs(double(got[b * c.vocab_size + v]) - want[v]) /
-                                    std::max(1.0, std::abs(double(want[v]))));
-      if (b == 0) {  // the same ids with the header's clock throughout: other logits
-        ref.Step(ids[0][t], &plain, no_clock.data());
-        for (int v = 0; v < c.vocab_size; ++v) clock_effect = std::max(clock_effect, std::abs(double(no_clock[v]) - want[v]));
+  for (int scheme = 1; scheme <= abc::kFormClockScheme; ++scheme) {
+    SCOPED_TRACE("form clock scheme " + std::to_string(scheme));
+    ModelConfig c = Config(30, 12, 24, 2);
+    c.form_clock = scheme;
+    LstmWeights w = RandomLstmWeights(c, 5, 1.5f);
+    ReferenceLstm ref(w);
+    FastLstm fast(w), fast2(w, {2});
+    const int rows = 3, steps = 120;
+    auto ids = RandomIds(rows, steps, c.vocab_size, 2);
+    Rng rng(9);
+    constexpr int F = abc::kFormClockFields;
+    std::vector<std::vector<int>> clocks(rows);
+    for (auto& cl : clocks)
+      for (int t = 0; t < steps; ++t)
+        for (int r :
+             {static_cast<int>(rng.Next() % 17), 17 + static_cast<int>(rng.Next() % 19),
+              36 + static_cast<int>(rng.Next() % 5), 41 + static_cast<int>(rng.Next() % 13)})
+          cl.push_back(r);
+    std::vector<ReferenceLstm::State> states(rows, ref.InitialState());
+    FastLstm::Batch batch = fast.NewBatch(rows), alone = fast2.NewBatch(1);
+    std::vector<float> got(rows * c.vocab_size), want(c.vocab_size), single(c.vocab_size),
+        no_clock(c.vocab_size);
+    auto plain = ref.InitialState();
+    double worst = 0, clock_effect = 0;
+    for (int t = 0; t < steps; ++t) {
+      std::vector<int> step_ids(rows), step_clock;
+      for (int b = 0; b < rows; ++b) {
+        step_ids[b] = ids[b][t];
+        step_clock.insert(step_clock.end(), clocks[b].begin() + F * t,
+                          clocks[b].begin() + F * t + F);
+      }
+      fast.Step(step_ids.data(), rows, &batch, got.data(), step_clock.data());
+      fast2.Step(&ids[2][t], 1, &alone, single.data(), &clocks[2][F * t]);
+      EXPECT_EQ(0, std::memcmp(single.data(), &got[2 * c.vocab_size], sizeof(float) * c.vocab_size))
+          << "step " << t;
+      for (int b = 0; b < rows; ++b) {
+        ref.Step(ids[b][t], &states[b], want.data(), &clocks[b][F * t]);
+        for (int v = 0; v < c.vocab_size; ++v)
+          worst = std::max(worst, std::abs(double(got[b * c.vocab_size + v]) - want[v]) /
+                                      std::max(1.0, std::abs(double(want[v]))));
+        if (b == 0) {  // the same ids with the header's clock throughout: other logits
+          ref.Step(ids[0][t], &plain, no_clock.data());
+          for (int v = 0; v < c.vocab_size; ++v)
+            clock_effect = std::max(clock_effect, std::abs(double(no_clock[v]) - want[v]));
+        }
       }
     }
+    EXPECT_LE(worst, 1e-5);
+    EXPECT_GT(clock_effect, 0.1);  // the clock reaches the logits
   }
-  EXPECT_LE(worst, 1e-5);
-  EXPECT_GT(clock_effect, 0.1);  // the clock reaches the logits
 }
 
 }  // namespace

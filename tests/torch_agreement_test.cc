@@ -26,7 +26,7 @@ struct Case {
   int layers, hidden, embed;
   float scale;
   int steps;
-  bool form_clock = false;  // the model has a form clock, fed random rows of each field
+  int form_clock = 0;  // the model's form clock scheme (0: none), fed random rows of each field
 };
 
 // Writes a checkpoint per case with random weights and random ids, runs PyTorch on all of them in
@@ -38,14 +38,14 @@ void CompareWithTorch(const std::vector<Case>& cases) {
   std::vector<Checkpoint> models;
   std::vector<LstmWeights> weights;
   std::vector<std::vector<int>> sequences;
-  std::vector<std::vector<int>> clocks;  // per case: 3 rows per step, or empty
+  std::vector<std::vector<int>> clocks;  // per case: abc::kFormClockFields rows per step, or empty
   std::string command = "/usr/bin/python3 " + testing::SourceDir() + "/tests/torch_logits_dump.py";
   for (size_t k = 0; k < cases.size(); ++k) {
     const Case& cs = cases[k];
     Checkpoint c;
     c.vocab = Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\"Am\"efg^f=e_d,'(3z>2\n"});
     c.model = {c.vocab.size(), cs.embed, cs.hidden, cs.layers, 0.0f};
-    c.model.form_clock = cs.form_clock ? abc::kFormClockScheme : 0;
+    c.model.form_clock = cs.form_clock;
     weights.push_back(RandomLstmWeights(c.model, 21 + k, cs.scale));
     c.weights = LstmWeightsToTensors(weights.back());
     const std::string stem = (dir / std::to_string(k)).string();
@@ -58,11 +58,13 @@ void CompareWithTorch(const std::vector<Case>& cases) {
     sequences.push_back(ids);
     clocks.emplace_back();
     if (cs.form_clock) {
-      // Rows 0..16 bars written, 17..35 bars left, 36..40 parts left (abc/form_clock.h).
+      // Rows 0..16 bars written, 17..35 bars left, 36..40 parts left, 41..53 the type
+      // (abc/form_clock.h); a scheme 1 model reads the first three.
       std::ofstream clock_out(stem + ".ids.clock");
       for (int t = 0; t < cs.steps; ++t) {
-        const int rows[3] = {static_cast<int>(rng.Next() % 17), 17 + static_cast<int>(rng.Next() % 19),
-                             36 + static_cast<int>(rng.Next() % 5)};
+        const int rows[abc::kFormClockFields] = {
+            static_cast<int>(rng.Next() % 17), 17 + static_cast<int>(rng.Next() % 19),
+            36 + static_cast<int>(rng.Next() % 5), 41 + static_cast<int>(rng.Next() % 13)};
         for (int r : rows) {
           clocks.back().push_back(r);
           clock_out << r << ' ';
@@ -89,7 +91,7 @@ void CompareWithTorch(const std::vector<Case>& cases) {
     std::vector<float> a(V), b(V);
     double worst_ref = 0, worst_fast = 0, largest = 0;
     for (int t = 0; t < steps; ++t) {
-      const int* clock = clocks[k].empty() ? nullptr : &clocks[k][3 * t];
+      const int* clock = clocks[k].empty() ? nullptr : &clocks[k][abc::kFormClockFields * t];
       ref.Step(ids[t], &state, a.data(), clock);
       fast.Step(&ids[t], 1, &batch, b.data(), clock);
       for (int v = 0; v < V; ++v) {
@@ -103,8 +105,11 @@ void CompareWithTorch(const std::vector<Case>& cases) {
     EXPECT_LE(worst_ref, 1e-4) << "case " << k;
     EXPECT_LE(worst_fast, 1e-4) << "case " << k;
     EXPECT_GT(largest, 0.5) << "case " << k << ": logits too small to be a meaningful comparison";
-    std::printf("layers %d hidden %d%s, %d steps: largest |logit| %.3f, worst gap reference %.2e, fast %.2e\n",
-                cs.layers, cs.hidden, cs.form_clock ? " with a form clock" : "", steps, largest, worst_ref, worst_fast);
+    std::printf(
+        "layers %d hidden %d, form clock scheme %d, %d steps: largest |logit| %.3f, worst gap "
+        "reference "
+        "%.2e, fast %.2e\n",
+        cs.layers, cs.hidden, cs.form_clock, steps, largest, worst_ref, worst_fast);
   }
   fs::remove_all(dir);
 }
@@ -117,7 +122,7 @@ TEST(TorchAgreementTest, EnginesMatchPyTorchOver1200Steps) {
 
 TEST(TorchAgreementTest, EnginesWithAFormClockMatchPyTorch) {
   if (!HaveTorch()) GTEST_SKIP() << "python3-torch is not installed: PyTorch agreement not checked";
-  CompareWithTorch({{2, 64, 32, 2.0f, 800, true}});
+  CompareWithTorch({{2, 64, 32, 2.0f, 800, 1}, {2, 64, 32, 2.0f, 800, 2}});
 }
 
 }  // namespace

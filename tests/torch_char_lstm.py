@@ -1,8 +1,8 @@
 """The character LSTM in PyTorch, as ../shared/bench/torch_reference.py builds it (Embedding "embed",
 LSTM "lstm" with batch_first, Linear "head"): the model both PyTorch reference scripts in tests/
 load abcrnn's weights into. Imported by torch_logits_dump.py and torch_reference_dump.py.
-With clock_rows, a form clock (doc/checkpoint-format.md): Embedding "clock", whose three rows per
-step are added to the character's embedding.
+With clock_rows, a form clock (doc/checkpoint-format.md): Embedding "clock", whose rows per step
+(three in scheme 1, four in scheme 2) are added to the character's embedding.
 """
 import torch
 
@@ -18,6 +18,6 @@ class CharLSTM(torch.nn.Module):
     def forward(self, x, state=None, clock=None):
         e = self.embed(x)
         if self.clock is not None:
-            e = e + self.clock(clock).sum(2)  # clock: (B, T, 3) rows
+            e = e + self.clock(clock).sum(2)  # clock: (B, T, fields) rows
         y, state = self.lstm(e, state)
         return self.head(y), state

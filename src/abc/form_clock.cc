@@ -16,6 +16,22 @@ constexpr int kDoneNone = 16;
 constexpr int kLeftBase = 17, kLeftOver = 33, kLeftComplete = 34, kLeftNone = 35;
 constexpr int kPartsBase = 36, kPartsNone = 40;
 constexpr int kCap = 15;
+constexpr int kTypeNone = kFormClockTypeBase + kFormClockTypeRows - 1;
+
+// The type row of the tune's complete R: line (header lines end with '\n'), kTypeNone without one.
+int TypeRow(std::string_view text) {
+  const std::vector<std::string>& types = KnownTuneTypes();
+  size_t at = 0;
+  for (size_t end; (end = text.find('\n', at)) != std::string_view::npos; at = end + 1) {
+    const std::string_view line = text.substr(at, end - at);
+    if (line.size() >= 2 && line[0] == 'K' && line[1] == ':') break;  // the header's last line
+    if (line.size() >= 2 && line[0] == 'R' && line[1] == ':') {
+      const auto it = std::find(types.begin(), types.end(), NormaliseTuneType(line.substr(2)));
+      if (it != types.end()) return kFormClockTypeBase + static_cast<int>(it - types.begin());
+    }
+  }
+  return kTypeNone;
+}
 
 // True when text[i] belongs to a bar line: '|', ':', ']', or an ending's number after '|' or '['
 // ("|1", ":|2", "[2").
@@ -32,14 +48,14 @@ int Bars(const Fraction& music, const Fraction& bar) {
 
 FormClock Position(int part_index, int done, const std::vector<int>& part_bars) {
   const int parts = static_cast<int>(part_bars.size());
-  if (part_index >= parts) return {kDoneNone, kLeftComplete, kPartsBase};
+  if (part_index >= parts) return {kDoneNone, kLeftComplete, kPartsBase, kTypeNone};
   const int left = part_bars[part_index] - done;
   return {std::min(done, kCap), left < 0 ? kLeftOver : kLeftBase + std::min(left, kCap),
-          kPartsBase + std::min(parts - part_index, 3)};
+          kPartsBase + std::min(parts - part_index, 3), kTypeNone};
 }
 
-// The clock of `text`, a prefix that ends just after a complete bar line or line.
-FormClock Measure(std::string_view text) {
+// The form fields of `text`, a prefix that ends just after a complete bar line or line.
+FormClock MeasureForm(std::string_view text) {
   if (MusicStart(text) == std::string_view::npos) return HeaderClock();
   const std::vector<int> part_bars = FormOfHeader(text);
   if (part_bars.empty()) return HeaderClock();
@@ -97,9 +113,21 @@ FormClock Measure(std::string_view text) {
   return Position(k, Bars(part, bar), part_bars);
 }
 
+FormClock Measure(std::string_view text) {
+  FormClock c = MeasureForm(text);
+  c[3] = TypeRow(text);
+  return c;
+}
+
 }  // namespace
 
-FormClock HeaderClock() { return {kDoneNone, kLeftNone, kPartsNone}; }
+bool KnownFormClockScheme(int scheme) { return scheme == 1 || scheme == 2; }
+int FormClockFields(int scheme) { return scheme == 1 ? 3 : 4; }
+int FormClockRows(int scheme) {
+  return scheme == 1 ? kFormClockTypeBase : kFormClockTypeBase + kFormClockTypeRows;
+}
+
+FormClock HeaderClock() { return {kDoneNone, kLeftNone, kPartsNone, kTypeNone}; }
 
 bool FormClockMoves(std::string_view text) {
   if (text.empty()) return false;

@@ -78,7 +78,7 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> ExpectedWeights(const 
   std::vector<std::pair<std::string, std::vector<int64_t>>> w;
   const int64_t V = c.vocab_size, E = c.embed, H = c.hidden;
   w.push_back({"embed.weight", {V, E}});
-  if (c.form_clock != 0) w.push_back({"clock.weight", {abc::kFormClockRows, E}});
+  if (c.form_clock != 0) w.push_back({"clock.weight", {abc::FormClockRows(c.form_clock), E}});
   for (int k = 0; k < c.layers; ++k) {
     std::string s = std::to_string(k);
     w.push_back({"lstm.weight_ih_l" + s, {4 * H, k == 0 ? E : H}});
@@ -99,9 +99,10 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
                               "in 1..65536, dropout in [0,1); got vocab " + std::to_string(c.vocab_size) +
                               ", layers " + std::to_string(c.layers) + ", embed " + std::to_string(c.embed) +
                               ", hidden " + std::to_string(c.hidden));
-  if (c.form_clock != 0 && c.form_clock != abc::kFormClockScheme)
+  if (c.form_clock != 0 && !abc::KnownFormClockScheme(c.form_clock))
     return Status::Unsupported("model inputs: form clock scheme " + std::to_string(c.form_clock) +
-                               ", this abcrnn knows scheme " + std::to_string(abc::kFormClockScheme) +
+                               ", this abcrnn knows schemes 1 to " +
+                               std::to_string(abc::kFormClockScheme) +
                                " (and models without one); use the abcrnn that trained it");
   if (ckpt.vocab.size() != c.vocab_size)
     return Status::Corruption("vocabulary: the model expects " + std::to_string(c.vocab_size) +

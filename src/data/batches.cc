@@ -99,11 +99,12 @@ Window EpochPlan::At(int64_t i) const {
   w.targets.assign(cells, kIgnoreTarget);
   if (clocks_) {
     const abc::FormClock none = abc::HeaderClock();
-    w.clock.resize(cells * 3);
-    for (size_t k = 0; k < cells; ++k) std::copy(none.begin(), none.end(), w.clock.begin() + 3 * k);
+    w.clock.resize(cells * abc::kFormClockFields);
+    for (size_t k = 0; k < cells; ++k)
+      std::copy(none.begin(), none.end(), w.clock.begin() + abc::kFormClockFields * k);
   }
   auto set_clock = [&](size_t cell, const abc::FormClock& c) {
-    if (clocks_) std::copy(c.begin(), c.end(), w.clock.begin() + 3 * cell);
+    if (clocks_) std::copy(c.begin(), c.end(), w.clock.begin() + abc::kFormClockFields * cell);
   };
   if (mode_ == Batching::kPack) {
     w.reset_state = off == 0;

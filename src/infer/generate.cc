@@ -163,7 +163,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
   FastLstm::Batch batch = engine.NewBatch(capacity);
   std::vector<Row> rows;
   std::vector<int> inputs(capacity);
-  std::vector<int> clocks(static_cast<size_t>(capacity) * 3);
+  std::vector<int> clocks(static_cast<size_t>(capacity) * abc::kFormClockFields);
   std::vector<float> logits(static_cast<size_t>(capacity) * V);
   std::map<int, GeneratedTune> done;  // finished, waiting for earlier tunes
   int next_tune = 0, next_emit = 0;
@@ -211,7 +211,8 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     const int n = static_cast<int>(rows.size());
     for (int b = 0; b < n; ++b) {
       inputs[b] = rows[b].next_input;
-      std::copy(rows[b].clock.begin(), rows[b].clock.end(), clocks.begin() + 3 * b);
+      std::copy(rows[b].clock.begin(), rows[b].clock.end(),
+                clocks.begin() + abc::kFormClockFields * b);
     }
     engine.Step(inputs.data(), n, &batch, logits.data(), clocked ? clocks.data() : nullptr);
     // Each row's draw touches only that row (its stream, its text), so the rows are shared out
@@ -379,7 +380,7 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
   FastLstm::Batch batch = engine.NewBatch(batch_size);
   std::vector<float> logits(static_cast<size_t>(batch_size) * V);
   std::vector<int> inputs(batch_size);
-  std::vector<int> clocks(static_cast<size_t>(batch_size) * 3);
+  std::vector<int> clocks(static_cast<size_t>(batch_size) * abc::kFormClockFields);
   for (size_t g = 0; g < order.size(); g += batch_size) {
     const int n = static_cast<int>(std::min<size_t>(batch_size, order.size() - g));
     for (int b = 0; b < n; ++b) engine.ResetRow(&batch, b);
@@ -389,7 +390,9 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
       while (active > 0 && t + 1 >= seqs[order[g + active - 1]].size()) --active;
       for (int b = 0; b < active; ++b) {
         inputs[b] = seqs[order[g + b]][t];
-        if (clocked) std::copy_n(seq_clocks[order[g + b]][t].begin(), 3, clocks.begin() + 3 * b);
+        if (clocked)
+          std::copy_n(seq_clocks[order[g + b]][t].begin(), abc::kFormClockFields,
+                      clocks.begin() + abc::kFormClockFields * b);
       }
       engine.Step(inputs.data(), active, &batch, logits.data(), clocked ? clocks.data() : nullptr);
       for (int b = 0; b < active; ++b) {

@@ -95,7 +95,8 @@ struct FastLstm::Packed {
   int gp = 0;  // 4H padded to whole panels
   int vp = 0;  // V padded to whole panels
   std::vector<float> table;              // (V, gp): embed W_ih0^T + b_ih0 + b_hh0
-  std::vector<float> clock_table;        // with a form clock: (kFormClockRows, gp): clock W_ih0^T
+  std::vector<float> clock_table;        // with a form clock: (FormClockRows, gp): clock W_ih0^T
+  int clock_fields = 0;                  // the clock fields the model reads
   std::vector<PackedMatrix> w;           // layer 0: W_hh0 (4H,H); above: [W_ih | W_hh] (4H,2H)
   std::vector<std::vector<float>> bias;  // per layer (gp): b_ih + b_hh (unused for layer 0)
   PackedMatrix head;                     // (V,H)
@@ -133,8 +134,10 @@ FastLstm::FastLstm(const LstmWeights& wt, Options options)
   const PackedMatrix w_ih0 = infer::PackRows(wt.w_ih[0].data(), G, E);
   infer::GemmAccumulate(w_ih0, wt.embed.data(), E, p.V, p.table.data(), p.gp, 0, w_ih0.panels, p.avx2);
   if (config_.form_clock != 0) {  // the clock rows' input products, added to the token's row per step
-    p.clock_table.assign(static_cast<size_t>(abc::kFormClockRows) * p.gp, 0.0f);
-    infer::GemmAccumulate(w_ih0, wt.clock.data(), E, abc::kFormClockRows, p.clock_table.data(), p.gp, 0,
+    const int rows = abc::FormClockRows(config_.form_clock);
+    p.clock_fields = abc::FormClockFields(config_.form_clock);
+    p.clock_table.assign(static_cast<size_t>(rows) * p.gp, 0.0f);
+    infer::GemmAccumulate(w_ih0, wt.clock.data(), E, rows, p.clock_table.data(), p.gp, 0,
                           w_ih0.panels, p.avx2);
   }
 
@@ -246,11 +249,17 @@ void StepRows(const FastLstm::Packed& p, const int* ids, const int* clock, int b
       std::memcpy(gb, init, sizeof(float) * p.gp);
       if (l == 0 && !p.clock_table.empty()) {  // + the clock rows' products, in row order
         const abc::FormClock none = abc::HeaderClock();
-        const int* rows = clock ? clock + 3 * static_cast<size_t>(b0 + b) : none.data();
+        const int* rows =
+            clock ? clock + abc::kFormClockFields * static_cast<size_t>(b0 + b) : none.data();
         const float* r0 = p.clock_table.data() + static_cast<size_t>(rows[0]) * p.gp;
         const float* r1 = p.clock_table.data() + static_cast<size_t>(rows[1]) * p.gp;
         const float* r2 = p.clock_table.data() + static_cast<size_t>(rows[2]) * p.gp;
-        for (int j = 0; j < p.gp; ++j) gb[j] += (r0[j] + r1[j]) + r2[j];
+        if (p.clock_fields == 3) {
+          for (int j = 0; j < p.gp; ++j) gb[j] += (r0[j] + r1[j]) + r2[j];
+        } else {
+          const float* r3 = p.clock_table.data() + static_cast<size_t>(rows[3]) * p.gp;
+          for (int j = 0; j < p.gp; ++j) gb[j] += ((r0[j] + r1[j]) + r2[j]) + r3[j];
+        }
       }
     }
     gemm(p.w[l], xh, K, g, p.gp, n);

@@ -37,10 +37,10 @@ void ReferenceLstm::Step(int id, State* state, float* logits, const int* clock) 
   const int H = c.hidden;
   std::vector<float> x(w_.embed.begin() + static_cast<size_t>(id) * c.embed,
                        w_.embed.begin() + static_cast<size_t>(id + 1) * c.embed);
-  if (c.form_clock != 0) {  // embed[id] + the clock's three rows, as PyTorch adds them
+  if (c.form_clock != 0) {  // embed[id] + the clock's rows, as PyTorch adds them
     const abc::FormClock none = abc::HeaderClock();
     std::vector<float> sum(c.embed, 0.0f);
-    for (int k = 0; k < 3; ++k) {
+    for (int k = 0; k < abc::FormClockFields(c.form_clock); ++k) {
       const float* row = w_.clock.data() + static_cast<size_t>(clock ? clock[k] : none[k]) * c.embed;
       for (int e = 0; e < c.embed; ++e) sum[e] += row[e];
     }

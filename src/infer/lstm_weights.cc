@@ -78,7 +78,7 @@ LstmWeights RandomLstmWeights(const ModelConfig& c, uint64_t seed, float scale) 
   w.head_w = uniform(V * H);
   w.head_b = uniform(V);
   if (c.form_clock != 0) {  // drawn last: models without a clock keep their weights
-    w.clock.resize(static_cast<size_t>(abc::kFormClockRows) * E);
+    w.clock.resize(static_cast<size_t>(abc::FormClockRows(c.form_clock)) * E);
     for (auto& x : w.clock) x = static_cast<float>(rng.Normal() * scale);
   }
   return w;

@@ -36,9 +36,9 @@ class CharLSTMImpl : public torch::nn::Module {
   explicit CharLSTMImpl(const ModelConfig& config, LstmKernel kernel = LstmKernel::kFused);
 
   // ids (B,T) int64 -> logits (B,T,V) and the state after the last step. Dropout between LSTM
-  // layers applies in train() mode only. With a form clock (config().form_clock), `clock` (B,T,3)
-  // int64 holds each input's clock rows (abc/form_clock.h), added to the character's embedding;
-  // undefined means abc::HeaderClock() at every step.
+  // layers applies in train() mode only. With a form clock (config().form_clock), `clock`
+  // (B,T,abc::kFormClockFields) int64 holds each input's clock rows (abc/form_clock.h), added to
+  // the character's embedding; undefined means abc::HeaderClock() at every step.
   std::tuple<torch::Tensor, LstmState> forward(const torch::Tensor& ids, const LstmState& state = {},
                                                const torch::Tensor& clock = {});
 
@@ -47,7 +47,7 @@ class CharLSTMImpl : public torch::nn::Module {
   void set_lstm_kernel(LstmKernel kernel) { kernel_ = kernel; }
 
   torch::nn::Embedding embed{nullptr};
-  torch::nn::Embedding clock{nullptr};  // with a form clock: (abc::kFormClockRows, E)
+  torch::nn::Embedding clock{nullptr};  // with a form clock: (abc::FormClockRows(scheme), E)
   torch::nn::LSTM lstm{nullptr};
   torch::nn::Linear head{nullptr};
 

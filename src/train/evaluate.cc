@@ -19,7 +19,7 @@ uint64_t MixSeed(uint64_t seed, uint64_t salt) {
 
 torch::Tensor ClockTensor(const Window& w) {
   if (w.clock.empty()) return {};
-  return torch::tensor(w.clock, torch::kLong).view({w.batch, w.seq, 3});
+  return torch::tensor(w.clock, torch::kLong).view({w.batch, w.seq, abc::kFormClockFields});
 }
 
 double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes, int batch, int seq,
@@ -63,7 +63,8 @@ std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint6
   for (int n = 0; n < max_chars; ++n) {
     torch::Tensor rows;
     if (model->config().form_clock != 0)
-      rows = torch::tensor({int64_t{clock[0]}, int64_t{clock[1]}, int64_t{clock[2]}}, torch::kLong).view({1, 1, 3});
+      rows = torch::tensor(std::vector<int64_t>(clock.begin(), clock.end()), torch::kLong)
+                 .view({1, 1, abc::kFormClockFields});
     auto [logits, next] = model->forward(torch::tensor({int64_t{id}}, torch::kLong).view({1, 1}), state, rows);
     state = next;
     torch::Tensor last = logits.view({-1}).contiguous();  // (V)

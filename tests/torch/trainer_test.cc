@@ -335,7 +335,7 @@ TEST(TrainerTest, TheFormClockTeachesWhereTunesEndAndTheSamplerSeesWhatTheTraine
   std::string clocked_ckpt;
   for (int clock = 0; clock < 2; ++clock) {
     TrainOptions o = Tiny(FreshDir(clock ? "clock" : "noclock"));
-    o.form_clock = clock == 1;
+    o.form_clock = clock == 1 ? abc::kFormClockScheme : 0;
     o.steps = 300;
     auto r = Train(o, *corpus, {});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -357,7 +357,7 @@ TEST(TrainerTest, TheFormClockTeachesWhereTunesEndAndTheSamplerSeesWhatTheTraine
   std::vector<int64_t> id64(ids.begin(), ids.begin() + T), rows;
   for (int t = 0; t < T; ++t) rows.insert(rows.end(), clocks[t].begin(), clocks[t].end());
   torch::NoGradGuard no_grad;
-  auto [logits, state] = model->forward(torch::tensor(id64).view({1, T}), {}, torch::tensor(rows).view({1, T, 3}));
+  auto [logits, state] = model->forward(torch::tensor(id64).view({1, T}), {}, torch::tensor(rows).view({1, T, abc::kFormClockFields}));
   auto weights = LstmWeightsFromCheckpoint(*ck);
   ASSERT_TRUE(weights.ok());
   ReferenceLstm ref(std::move(weights).value());

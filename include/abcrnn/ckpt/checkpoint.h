@@ -26,7 +26,7 @@ struct NamedTensor {
 // lstm.weight_hh_l{k} (4H,H), lstm.bias_ih_l{k} (4H), lstm.bias_hh_l{k} (4H), gates in PyTorch's
 // order i, f, g, o; head.weight (V,H), head.bias (V). With a form clock, also clock.weight (C,E)
 // after embed.weight: the input of a step is embed[id] plus the clock's three rows
-// (abc/form_clock.h; C = abc::kFormClockRows).
+// (abc/form_clock.h; C = abc::FormClockRows(form_clock): 41 for scheme 1, 54 for 2).
 struct ModelConfig {
   int vocab_size = 0;  // V
   int embed = 64;      // E

@@ -18,7 +18,7 @@ namespace abcrnn {
 struct LstmWeights {
   ModelConfig config;
   std::vector<float> embed;               // (V,E)
-  std::vector<float> clock;               // (abc::kFormClockRows, E) with a form clock, else empty
+  std::vector<float> clock;               // (FormClockRows(scheme), E) with a form clock, or empty
   std::vector<std::vector<float>> w_ih;   // per layer: (4H, E for layer 0 else H)
   std::vector<std::vector<float>> w_hh;   // per layer: (4H,H)
   std::vector<std::vector<float>> b_ih;   // per layer: (4H)
@@ -50,8 +50,8 @@ class ReferenceLstm {
   };
   State InitialState() const;  // zeros, as PyTorch's default
   // Feeds token `id` (0 <= id < V), advances `state`, writes the next token's logits (V). With a
-  // form clock, `clock` holds the step's three clock rows (abc/form_clock.h), added to the
-  // embedding; nullptr means abc::HeaderClock().
+  // form clock, `clock` holds the step's abc::kFormClockFields clock rows (abc/form_clock.h), added
+  // to the embedding; nullptr means abc::HeaderClock().
   void Step(int id, State* state, float* logits, const int* clock = nullptr) const;
   const ModelConfig& config() const { return w_.config; }
 
@@ -108,7 +108,8 @@ class FastLstm {
 
   // Feeds ids[b] to rows b = 0..n-1 (n <= capacity), advances them, and writes their next-token
   // logits to `logits` (n,V) row-major. Rows n.. are left untouched. With a form clock, `clock`
-  // holds each row's three clock rows ((n,3) row-major; nullptr: abc::HeaderClock() for all).
+  // holds each row's clock rows ((n, abc::kFormClockFields) row-major; nullptr: abc::HeaderClock()
+  // for all).
   void Step(const int* ids, int n, Batch* batch, float* logits, const int* clock = nullptr) const;
 
   // Runs fn(b0, b1) over rows [0, n) split into contiguous ranges, one per thread of the engine
