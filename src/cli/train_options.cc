@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "abcrnn/abc/form_clock.h"
 #include "cli/train_cli.h"
 
 namespace abcrnn::cli {
@@ -41,9 +42,11 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
   app.add_option("--hidden", t.hidden, "LSTM units per layer (H)")->capture_default_str()->group(model);
   app.add_option("--embed", t.embed, "Character embedding size (E)")->capture_default_str()->group(model);
   app.add_option("--dropout", t.dropout, "Dropout between LSTM layers")->capture_default_str()->group(model);
-  app.add_flag("--form-clock", t.form_clock, "The model also sees where each character stands in its tune's form "
-               "(bars written and left in the part, parts left; with --controls, which write the form), so it "
-               "can close parts at their length")->group(model);
+  app.add_flag_callback("--form-clock", [&t] { t.form_clock = abc::kFormClockScheme; },
+                        "The model also sees where each character stands in its tune's form (bars written "
+                        "and left in the part, parts left) and the tune's type, from the header --controls "
+                        "writes, so it can close parts at their length and keep to its type")
+      ->group(model);
 
   app.add_option("--lr", t.lr, "Peak learning rate (Adam)")->capture_default_str()->group(optim);
   app.add_option("--min-lr-fraction", t.min_lr_fraction, "The cosine schedule ends at lr times this")

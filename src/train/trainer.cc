@@ -176,7 +176,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   mc.hidden = o_.hidden;
   mc.layers = o_.layers;
   mc.dropout = o_.dropout;
-  mc.form_clock = o_.form_clock ? abc::kFormClockScheme : 0;
+  mc.form_clock = o_.form_clock;
   if (o_.form_clock && (corpus_.train_clock.size() != corpus_.train.size() ||
                         corpus_.valid_clock.size() != corpus_.valid.size()))
     return Status::InvalidArgument("form clock: expected the corpus's clocks (AddFormClocks), got none");
@@ -378,7 +378,7 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     o.hidden = t.at("hidden").get<int>();
     o.embed = t.at("embed").get<int>();
     o.dropout = t.at("dropout").get<float>();
-    o.form_clock = ckpt.model.form_clock != 0;
+    o.form_clock = ckpt.model.form_clock;
     o.lr = t.at("lr").get<double>();
     o.min_lr_fraction = t.at("min_lr_fraction").get<double>();
     o.warmup_steps = t.at("warmup_steps").get<int64_t>();

@@ -24,9 +24,10 @@ struct TrainOptions {
   int hidden = 512;
   int embed = 64;
   float dropout = 0.1f;
-  // The model also sees the form clock (abc/form_clock.h) beside each character; the caller fills
-  // the corpus's clocks (AddFormClocks).
-  bool form_clock = false;
+  // The form clock's scheme (abc/form_clock.h), 0 for none: the model also sees where each
+  // character stands in its tune's form, and the tune's type; the caller fills the corpus's clocks
+  // (AddFormClocks). New runs use abc::kFormClockScheme; a resumed run keeps its checkpoint's.
+  int form_clock = 0;
   // Optimisation.
   double lr = 2e-3;               // peak learning rate (Adam)
   double min_lr_fraction = 0.1;   // the cosine ends at lr * this
