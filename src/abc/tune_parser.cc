@@ -67,6 +67,22 @@ TuneParser::TuneParser(const ParseOptions& options, Tune* tune, int32_t last_lin
   tune_->initial.meter = Meter();
 }
 
+TuneParser::TuneParser(const TuneParser& other, const ParseOptions& options, Tune* tune)
+    : options_(options),
+      tune_(tune),
+      last_line_(other.last_line_),
+      in_body_(other.in_body_),
+      header_continued_(other.header_continued_),
+      length_open_(other.length_open_),
+      music_line_trimmed_(other.music_line_trimmed_),
+      overlay_reported_(other.overlay_reported_),
+      header_voices_(other.header_voices_),
+      body_started_music_(other.body_started_music_),
+      current_(other.current_),
+      states_(other.states_),
+      // last_field_ is the header's last field when set (HeaderLine), in the copy's tune.
+      last_field_(other.last_field_ != nullptr && !tune->header.empty() ? &tune->header.back() : nullptr) {}
+
 void TuneParser::Report(DiagnosticKind kind, SourcePos pos, std::string message) {
   if (tune_->diagnostics.size() >= kMaxDiagnosticsPerTune) return;
   Diagnostic d;

@@ -22,6 +22,14 @@ class TuneParser {
   // tune's last physical line (for prefix mode: problems on it that more text could fix are
   // not reported).
   TuneParser(const ParseOptions& options, Tune* tune, int32_t last_line);
+  // A copy of `other`'s state, writing into `tune` (a copy of other's tune) with `options`
+  // (equal to other's): PrefixParser resumes from a snapshot this way.
+  TuneParser(const TuneParser& other, const ParseOptions& options, Tune* tune);
+  TuneParser(const TuneParser&) = delete;
+  TuneParser& operator=(const TuneParser&) = delete;
+  // The number of the tune's last physical line (prefix mode: problems on it that more text
+  // could fix are not reported).
+  void set_last_line(int32_t last_line) { last_line_ = last_line; }
 
   // One physical line (without its line ending) numbered `line_no` (1-based, in the file).
   void Line(std::string_view line, int32_t line_no);
@@ -105,6 +113,7 @@ class TuneParser {
   Voice& voice() { return tune_->voices[current_]; }
   VoiceState& vs() { return states_[current_]; }
 
+  // A new member must also be copied by the resuming constructor above.
   const ParseOptions& options_;
   Tune* tune_;
   int32_t last_line_;
