@@ -159,6 +159,36 @@ TEST(StrictCorpus, CleanedTunesEndOnABarLineWhereStrictModeLetsThemEnd) {
   EXPECT_GT(share, 0.95);
 }
 
+// A cache changes no answer: along real tunes with their forms kept, each next character, a
+// bar line and a note are judged the same with the tune's cache as without it, and at part ends.
+TEST(StrictCorpus, ACacheGivesTheSameAnswers) {
+  ABCRNN_REQUIRE_CORPUS();
+  CleanOptions o;
+  o.controls = true;
+  auto cleaned = CleanFiles({testing::CorpusDir()}, o);
+  ASSERT_TRUE(cleaned.ok()) << cleaned.status().message();
+  const StrictChecker c(/*enforce_form=*/true);
+  int questions = 0, differ = 0, rejected = 0;
+  for (size_t i = 0; i < cleaned->tunes.size(); i += 211) {
+    const std::string& text = cleaned->tunes[i].text;
+    abc::PrefixParser cache = StrictChecker::NewCache();
+    for (size_t k = 0; k < text.size(); ++k) {
+      const std::string prefix = text.substr(0, k);
+      for (const std::string& next : {std::string(1, text[k]), std::string("|"), std::string("c")}) {
+        const bool with = c.AllowsNext(prefix, next, &cache);
+        differ += with != c.AllowsNext(prefix, next);
+        rejected += !with;
+        ++questions;
+      }
+      differ += c.AtPartEnd(prefix, &cache) != c.AtPartEnd(prefix);
+    }
+  }
+  std::printf("[ measured ] %d questions, %d answered no, %d differ with the cache\n", questions, rejected, differ);
+  EXPECT_GT(questions, 10000);
+  EXPECT_GT(rejected, questions / 20);  // the questions include wrong answers
+  EXPECT_EQ(differ, 0);
+}
+
 }  // namespace
 }  // namespace abcrnn
 

@@ -54,6 +54,7 @@ struct Row {
   int total_backtracks = 0;
   bool keeps_form = false;  // strict mode keeps a form from the prime's header
   int end_redraws = 0;      // in this attempt
+  abc::PrefixParser parse = StrictChecker::NewCache();  // strict: the parse of `text`'s lines so far
 };
 
 constexpr int kMaxAttempts = 8;
@@ -111,9 +112,9 @@ int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab
   while (allowed > 0) {
     const int id = SampleNext(logits, V, o.sampler, r->rng, mask->data());
     const bool ok = id == Vocab::kEos ? r->last_complete == r->text.size() && r->last_complete > 0
-                                      : checker.AllowsNext(r->text, vocab.symbol(id));
+                                      : checker.AllowsNext(r->text, vocab.symbol(id), &r->parse);
     if (ok) return id;
-    if (first && r->keeps_form && r->end_redraws < max_end_redraws && r->mark.valid && checker.AtPartEnd(r->text))
+    if (first && r->keeps_form && r->end_redraws < max_end_redraws && r->mark.valid && checker.AtPartEnd(r->text, &r->parse))
       return kRedrawEnd;
     if (first) ++r->first_rejected;
     first = false;

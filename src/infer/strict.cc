@@ -16,12 +16,17 @@ namespace {
 using abc::DiagnosticKind;
 using abc::Severity;
 
-abc::Tune Parse(std::string_view text, bool prefix) {
+abc::ParseOptions StrictParseOptions(bool prefix) {
   abc::ParseOptions o;
   o.prefix = prefix;
   o.keep_text = false;
   o.check_bars = true;
-  return abc::ParseTune(text, o);
+  return o;
+}
+
+abc::Tune Parse(std::string_view text, bool prefix, abc::PrefixParser* cache = nullptr) {
+  if (prefix && cache != nullptr) return cache->Parse(text);
+  return abc::ParseTune(text, StrictParseOptions(prefix));
 }
 
 // "K:D" style: a letter and a colon start the line.
@@ -69,7 +74,9 @@ bool HasErrorsOtherThan(const abc::Tune& tune, DiagnosticKind allowed) {
 
 }  // namespace
 
-bool StrictChecker::AllowsNext(const std::string& text, const std::string& next) const {
+abc::PrefixParser StrictChecker::NewCache() { return abc::PrefixParser(StrictParseOptions(true)); }
+
+bool StrictChecker::AllowsNext(const std::string& text, const std::string& next, abc::PrefixParser* cache) const {
   const std::string s = text + next;
   const size_t nl = s.rfind('\n');
   const std::string_view line = nl == std::string::npos ? std::string_view(s) : std::string_view(s).substr(nl + 1);
@@ -89,7 +96,7 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
     }
     if (next != "\n") return true;  // the line is judged when it ends
     // Every finished header line must parse; only the K: is still missing.
-    return !HasErrorsOtherThan(Parse(s, true), DiagnosticKind::kMissingKey);
+    return !HasErrorsOtherThan(Parse(s, true, cache), DiagnosticKind::kMissingKey);
   }
   if (IsFieldLine(line) && !KnownFieldLetter(line[0])) return false;
   if (IsFieldLine(line) && next != "\n") return true;  // a field in the music: judged at its end
@@ -98,7 +105,7 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
   // which could still become a repeat sign; three in a row never do.
   if (!form.empty() && next == "|" && text.size() >= 2 && text.compare(text.size() - 2, 2, "||") == 0) return false;
   auto fits = [&](const std::string& text) {
-    abc::Tune tune = Parse(text, true);
+    abc::Tune tune = Parse(text, true, cache);
     return ValidWithFullBars(tune) && (form.empty() || infer::JudgeForm(tune, form).ok);
   };
   if (fits(s)) return true;
@@ -111,11 +118,11 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next)
   return false;
 }
 
-bool StrictChecker::AtPartEnd(const std::string& text) const {
+bool StrictChecker::AtPartEnd(const std::string& text, abc::PrefixParser* cache) const {
   if (!enforce_form_) return false;
   const std::vector<int> form = abc::FormOfHeader(text);
   if (form.empty() || !HeaderDone(text)) return false;
-  const infer::FormVerdict v = infer::JudgeForm(Parse(text, true), form);
+  const infer::FormVerdict v = infer::JudgeForm(Parse(text, true, cache), form);
   return v.ok && (v.part_full || v.complete);
 }
 

@@ -1,9 +1,12 @@
 // Strict generation: which next characters keep a growing tune valid ABC (parsed as it grows with
 // the ABC parser's prefix mode), and when a tune may end. Used by GenerateTunes when strict.
-// Stateless and thread-safe; each question re-parses the tune (tens of microseconds).
+// Stateless and thread-safe. A question re-parses the tune (tens of microseconds), or with a
+// per-tune cache only its last line (abc/prefix_parser.h).
 #pragma once
 
 #include <string>
+
+#include "abcrnn/abc/prefix_parser.h"
 
 namespace abcrnn {
 
@@ -16,13 +19,19 @@ class StrictChecker {
   // its last part has closed (infer/form_guard.h has the rules).
   explicit StrictChecker(bool enforce_form = false) : enforce_form_(enforce_form) {}
 
+  // A cache for the questions below about one growing tune: the parse of its lines before the
+  // last, kept between questions. Pass the same cache for the same tune (a text that does not
+  // extend the cached one is still answered right, from scratch); nullptr: no cache. The answers
+  // are the same with or without one.
+  static abc::PrefixParser NewCache();
+
   // True when `text` + `next` (one character as UTF-8, not <bos>/<eos>) can still become a valid
   // tune: no blank line or line of spaces (it would end the tune), no X: line, only ABC 2.1 field letters (no X:, V:
   // or unknown ones), M: and L: before K:, header lines (before the K: line is
   // complete) are fields and parse once their line ends, and music parses in prefix mode without
   // errors (syntax, overfull bars, endings without repeats, ...), allowing a last token that a bar
   // line would complete (":" of ":|"). A field line in the music is judged when it ends.
-  bool AllowsNext(const std::string& text, const std::string& next) const;
+  bool AllowsNext(const std::string& text, const std::string& next, abc::PrefixParser* cache = nullptr) const;
 
   // True when `text` is a whole valid tune: it parses with no errors, has its K: and at least one
   // note, ends with a bar line (trailing spaces and newlines aside) that opens nothing (not |: or
@@ -38,7 +47,7 @@ class StrictChecker {
 
   // With a form kept: true when the part being written has its full length, so only the bar
   // line that closes it (or the tune's end) may come next.
-  bool AtPartEnd(const std::string& text) const;
+  bool AtPartEnd(const std::string& text, abc::PrefixParser* cache = nullptr) const;
 
  private:
   bool enforce_form_;
