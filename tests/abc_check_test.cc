@@ -168,6 +168,22 @@ TEST(AbcPrefix, AnUnfinishedTuneReportsOnlyWhatMoreTextCannotFix) {
   EXPECT_EQ(Kinds(bad), "overfull-bar");
   Tune header = ParseTune("X:1\nT:Just started\nM:6/8\n", o);
   EXPECT_EQ(Kinds(header), "");
+  // An accidental whose letter has not come yet, alone, in a chord, in grace notes.
+  for (const char* end : {"^", "^^", "_", "__", "=", "[G^", "{_"})
+    EXPECT_EQ(Kinds(ParseTune(std::string("X:1\nM:4/4\nL:1/8\nK:G\nABcd ") + end, o)), "") << end;
+  // Not at the end of the text, or not a prefix: an error.
+  EXPECT_EQ(Kinds(ParseTune("X:1\nM:4/4\nL:1/8\nK:G\nABcd ^\nABcd|", o)), "syntax");
+  EXPECT_EQ(Kinds(ParseTune("X:1\nM:4/4\nL:1/8\nK:G\nABcd ^^^", o)), "syntax");
+  EXPECT_EQ(Kinds(ParseTune("X:1\nM:4/4\nL:1/8\nK:G\nABcd ^ % comment", o)), "syntax");
+  EXPECT_EQ(Kinds(ParseTune("X:1\nM:4/4\nL:1/8\nK:G\nABcd ^", ParseOptions{})), "syntax");
+  // A last note whose length is still being written may shrink: "E" of "E/" does not overfill
+  // the bar yet; once its length is complete (a space, a bar line) it does.
+  EXPECT_EQ(Kinds(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\nEG GF/E", o)), "");
+  EXPECT_EQ(Kinds(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\nEG GF/E/", o)), "");
+  EXPECT_EQ(Kinds(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\nEG GF/[CE]", o)), "");
+  EXPECT_EQ(Kinds(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\nEG GF/E ", o)), "overfull-bar");
+  EXPECT_EQ(Kinds(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\nEG GF/E|", o)), "overfull-bar");
+  EXPECT_EQ(Kinds(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\nEG GFE", o)), "overfull-bar");  // full without E
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // (a bar line other than a single one, or an ending) where a short bar complements a pickup.
 #include "abcrnn/abc/check.h"
 
+#include <algorithm>
+
 namespace abcrnn::abc {
 namespace {
 
@@ -81,6 +83,19 @@ std::vector<BarSpan> SplitBars(const Voice& voice) {
   return bars;
 }
 
+namespace {
+
+// The duration of the last note or rest of `bar`.
+Fraction LastTimedDuration(const std::vector<Element>& els, const BarSpan& bar) {
+  for (size_t k = std::min(bar.end_element, els.size()); k > bar.first_element; --k) {
+    if (const auto* n = els[k - 1].get_if<Note>()) return n->duration;
+    if (const auto* r = els[k - 1].get_if<Rest>()) return r->duration;
+  }
+  return Fraction(0);
+}
+
+}  // namespace
+
 void CheckBars(Tune* tune, const CheckOptions& options) {
   for (const Voice& voice : tune->voices) {
     std::vector<BarSpan> all = SplitBars(voice);
@@ -95,7 +110,8 @@ void CheckBars(Tune* tune, const CheckOptions& options) {
       bool last = t + 1 == timed.size();
       bool closed = bar.end_element > 0 && bar.end_element <= els.size() &&
                     els[bar.end_element - 1].kind() == ElementKind::kBarLine;
-      if (bar.duration > bar.expected) {
+      if (bar.duration > bar.expected && !(options.last_length_open && last && !closed &&
+                                            bar.duration - LastTimedDuration(els, bar) < bar.expected)) {
         Diagnostic d;
         d.kind = DiagnosticKind::kOverfullBar;
         d.severity = DefaultSeverity(d.kind);

@@ -150,6 +150,12 @@ std::string Quote(std::string_view s, size_t i, size_t n = 1) {
 
 void TuneParser::ResetBarAccidentals() { vs().bar_set.fill(false); }
 
+bool TuneParser::OpenAccidental(std::string_view s, size_t i, SourcePos pos) const {
+  const std::string_view rest = s.substr(i);
+  const bool prefix_of_a_note = rest == "^" || rest == "^^" || rest == "_" || rest == "__" || rest == "=";
+  return prefix_of_a_note && !music_line_trimmed_ && AtOpenEnd(pos);
+}
+
 bool TuneParser::ParsePitch(std::string_view s, size_t* i, Pitch* p) {
   size_t j = *i;
   Accidental a = Accidental::kNone;
@@ -284,7 +290,7 @@ void TuneParser::ResolvePitch(Pitch* p, SourcePos pos, bool grace) {
   }
 }
 
-void TuneParser::CheckTie(Note* note, SourcePos pos) {
+void TuneParser::CheckTie(Note* note, SourcePos pos, bool pitch_open) {
   VoiceState& v = vs();
   if (v.tie_from < 0) return;
   const Note* prev = voice().elements[v.tie_from].get_if<Note>();
@@ -299,6 +305,7 @@ void TuneParser::CheckTie(Note* note, SourcePos pos) {
     for (const Pitch& p : note->pitches)
       if (p.midi == q.midi) found = true;
     if (!found) {
+      if (pitch_open) return;  // "c" of "c'": octave marks may still come
       Report(DiagnosticKind::kTieMismatch, pos,
              "expected a tied note of MIDI pitch " + std::to_string(q.midi) + ", got " +
                  (note->pitches.empty() ? std::string("none")
@@ -410,11 +417,14 @@ size_t TuneParser::ParseNoteOrRest(std::string_view s, size_t i, int32_t line_no
   Pitch p;
   size_t j = i;
   if (!ParsePitch(s, &j, &p)) {
-    // An accidental without a letter.
+    // An accidental without a letter; at a prefix's open end the letter may still come.
+    if (OpenAccidental(s, i, pos)) return s.size();
     Report(DiagnosticKind::kSyntax, pos,
            "expected a note letter after the accidental, got " + Quote(s, j));
     return j + 1 > s.size() ? s.size() : (j == i ? i + 1 : j);
   }
+  // At a prefix's open end, octave marks may still come after the letter.
+  const bool pitch_open = j == s.size() && !music_line_trimmed_ && AtOpenEnd(pos);
   n.written_length = ParseLength(s, &j, pos);
   ResolvePitch(&p, pos, /*grace=*/false);
   bool tie = false;
@@ -423,7 +433,7 @@ size_t TuneParser::ParseNoteOrRest(std::string_view s, size_t i, int32_t line_no
     ++j;
   }
   n.pitches.push_back(p);
-  CheckTie(&n, pos);
+  CheckTie(&n, pos, pitch_open);
   if (tie) n.pitches[0].tie = true;
   Fraction len = n.written_length;
   size_t idx = voice().elements.size();
@@ -464,6 +474,10 @@ size_t TuneParser::ParseChord(std::string_view s, size_t i, int32_t line_no) {
       Pitch p;
       size_t k = j;
       if (!ParsePitch(s, &k, &p)) {
+        if (OpenAccidental(s, j, p2)) {
+          j = s.size();
+          continue;
+        }
         Report(DiagnosticKind::kSyntax, p2,
                "expected a note letter after the accidental, got " + Quote(s, k));
         j = k + 1;
@@ -576,6 +590,10 @@ size_t TuneParser::ParseGrace(std::string_view s, size_t i, int32_t line_no) {
       Pitch p;
       size_t k = j;
       if (!ParsePitch(s, &k, &p)) {
+        if (OpenAccidental(s, j, p2)) {
+          j = s.size();
+          continue;
+        }
         Report(DiagnosticKind::kSyntax, p2,
                "expected a note letter after the accidental, got " + Quote(s, k));
         j = k + 1;

@@ -442,6 +442,7 @@ void TuneParser::Finish() {
   if (options_.check_bars) {
     CheckOptions co;
     co.prefix = options_.prefix;
+    co.last_length_open = options_.prefix && length_open_;
     CheckBars(tune_, co);
   }
   for (Diagnostic& d : tune_->diagnostics) {

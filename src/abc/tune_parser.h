@@ -98,8 +98,12 @@ class TuneParser {
   // Fills duration and onset of the timed element `index` (a Note or Rest) from its written
   // length, advancing the voice's time; handles tuplets, broken rhythm and ties.
   void Timed(size_t index, Fraction base_length, SourcePos pos);
-  void CheckTie(Note* note, SourcePos pos);
+  // pitch_open: the note ends a prefix's open end, where octave marks may still change its pitch.
+  void CheckTie(Note* note, SourcePos pos, bool pitch_open = false);
   void ResetBarAccidentals();
+  // True when s[i..] is a note's accidentals ("^", "^^", "_", "__", "=") at a prefix's open end,
+  // where the note's letter may still come.
+  bool OpenAccidental(std::string_view s, size_t i, SourcePos pos) const;
   // Appends an element of alternative T, built in place (no variant-to-variant move).
   template <typename T>
   Element& Add(SourcePos pos, T&& value) {

@@ -99,6 +99,9 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next,
     return !HasErrorsOtherThan(Parse(s, true, cache), DiagnosticKind::kMissingKey);
   }
   if (IsFieldLine(line) && !KnownFieldLetter(line[0])) return false;
+  // A field line in the music ("K:G" for a change of key) starts with its letter, which alone
+  // is not music: the colon may still come.
+  if (line.size() == 1 && KnownFieldLetter(line[0]) && !(line[0] >= 'A' && line[0] <= 'G')) return true;
   if (IsFieldLine(line) && next != "\n") return true;  // a field in the music: judged at its end
   const std::vector<int> form = enforce_form_ ? abc::FormOfHeader(s) : std::vector<int>{};
   // "|||...": a model that would rather end than start the next part writes bar lines, each of
@@ -108,6 +111,9 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next,
     abc::Tune tune = Parse(text, true, cache);
     return ValidWithFullBars(tune) && (form.empty() || infer::JudgeForm(tune, form).ok);
   };
+  // A newline ends its line: the line is judged as closed (a chord, grace group or accidental
+  // left open at its end is an error), by parsing the text with a comment line after it.
+  if (next == "\n") return fits(s + "%");
   if (fits(s)) return true;
   // A last token that more bar-line characters complete (":" of ":|", "|" of "||" or "|:", ...):
   // allowed when one of them fits.

@@ -11,6 +11,9 @@ namespace abcrnn::abc {
 
 struct CheckOptions {
   bool prefix = false;  // the tune is unfinished: do not judge its last bar
+  // With prefix: the text ends in a note or rest whose length is still being written ("E" of
+  // "E/"): the last bar is overfull only if it is without that note.
+  bool last_length_open = false;
 };
 
 // Appends bar-length findings for every voice of `tune` to tune->diagnostics: overfull bars are
