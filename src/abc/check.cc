@@ -16,6 +16,15 @@ bool IsPlainBar(const BarLine& b) {
 
 std::string Describe(const Fraction& f) { return f.ToString(); }
 
+// The duration of the last note or rest of `bar`.
+Fraction LastTimedDuration(const std::vector<Element>& els, const BarSpan& bar) {
+  for (size_t k = std::min(bar.end_element, els.size()); k > bar.first_element; --k) {
+    if (const auto* n = els[k - 1].get_if<Note>()) return n->duration;
+    if (const auto* r = els[k - 1].get_if<Rest>()) return r->duration;
+  }
+  return Fraction(0);
+}
+
 }  // namespace
 
 std::vector<BarSpan> SplitBars(const Voice& voice) {
@@ -82,19 +91,6 @@ std::vector<BarSpan> SplitBars(const Voice& voice) {
   if (started) close(els.size(), els.empty() ? SourcePos{} : els.back().pos);
   return bars;
 }
-
-namespace {
-
-// The duration of the last note or rest of `bar`.
-Fraction LastTimedDuration(const std::vector<Element>& els, const BarSpan& bar) {
-  for (size_t k = std::min(bar.end_element, els.size()); k > bar.first_element; --k) {
-    if (const auto* n = els[k - 1].get_if<Note>()) return n->duration;
-    if (const auto* r = els[k - 1].get_if<Rest>()) return r->duration;
-  }
-  return Fraction(0);
-}
-
-}  // namespace
 
 void CheckBars(Tune* tune, const CheckOptions& options) {
   for (const Voice& voice : tune->voices) {

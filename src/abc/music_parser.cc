@@ -150,10 +150,14 @@ std::string Quote(std::string_view s, size_t i, size_t n = 1) {
 
 void TuneParser::ResetBarAccidentals() { vs().bar_set.fill(false); }
 
+bool TuneParser::OpenEndAt(std::string_view s, size_t j, SourcePos pos) const {
+  return j == s.size() && !music_line_trimmed_ && AtOpenEnd(pos);
+}
+
 bool TuneParser::OpenAccidental(std::string_view s, size_t i, SourcePos pos) const {
   const std::string_view rest = s.substr(i);
   const bool prefix_of_a_note = rest == "^" || rest == "^^" || rest == "_" || rest == "__" || rest == "=";
-  return prefix_of_a_note && !music_line_trimmed_ && AtOpenEnd(pos);
+  return prefix_of_a_note && OpenEndAt(s, s.size(), pos);
 }
 
 bool TuneParser::ParsePitch(std::string_view s, size_t* i, Pitch* p) {
@@ -221,7 +225,7 @@ Fraction TuneParser::ParseLength(std::string_view s, size_t* i, SourcePos pos) {
   }
   std::string_view written = s.substr(*i, j - *i);
   // In prefix mode a length that reaches the end of the text may still grow ("/3" of "/32").
-  length_open_ = j == s.size() && !music_line_trimmed_ && AtOpenEnd(pos);
+  length_open_ = OpenEndAt(s, j, pos);
   if (j < s.size() && s[j] == '/') {
     Report(DiagnosticKind::kBadLength, pos,
            "expected a note length such as /, //, /2 or 3/2, got '" + std::string(s.substr(*i, j + 1 - *i)) +
@@ -424,7 +428,7 @@ size_t TuneParser::ParseNoteOrRest(std::string_view s, size_t i, int32_t line_no
     return j + 1 > s.size() ? s.size() : (j == i ? i + 1 : j);
   }
   // At a prefix's open end, octave marks may still come after the letter.
-  const bool pitch_open = j == s.size() && !music_line_trimmed_ && AtOpenEnd(pos);
+  const bool pitch_open = OpenEndAt(s, j, pos);
   n.written_length = ParseLength(s, &j, pos);
   ResolvePitch(&p, pos, /*grace=*/false);
   bool tie = false;

@@ -101,6 +101,9 @@ class TuneParser {
   // pitch_open: the note ends a prefix's open end, where octave marks may still change its pitch.
   void CheckTie(Note* note, SourcePos pos, bool pitch_open = false);
   void ResetBarAccidentals();
+  // True when s[j..] is empty at a prefix's open end: the music line `s` is the text's last, and
+  // nothing (no spaces, no comment) was trimmed after it, so what ends at j may still grow.
+  bool OpenEndAt(std::string_view s, size_t j, SourcePos pos) const;
   // True when s[i..] is a note's accidentals ("^", "^^", "_", "__", "=") at a prefix's open end,
   // where the note's letter may still come.
   bool OpenAccidental(std::string_view s, size_t i, SourcePos pos) const;
