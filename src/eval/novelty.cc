@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "abcrnn/eval/note_runs.h"
 #include "abcrnn/util/file.h"
 #include "ckpt/crc32.h"
 
@@ -191,24 +192,6 @@ int64_t BarIndex::bar_count() const { return impl_->bars; }
 const std::string& BarIndex::name(int tune) const { return impl_->tunes[tune].name; }
 uint64_t BarIndex::source_fingerprint() const { return impl_->fingerprint; }
 
-namespace {
-
-// Hashes of every run of `n` consecutive tokens (polynomial rolling hash, mod 2^64).
-template <typename Fn>
-void ForEachRun(const std::vector<uint32_t>& tokens, int n, Fn&& fn) {
-  if (n < 1 || tokens.size() < static_cast<size_t>(n)) return;
-  constexpr uint64_t kBase = 0x100000001B3ull;
-  uint64_t top = 1;  // kBase^(n-1)
-  for (int i = 1; i < n; ++i) top *= kBase;
-  uint64_t h = 0;
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    if (i >= static_cast<size_t>(n)) h -= top * (tokens[i - n] + 1ull);
-    h = h * kBase + (tokens[i] + 1ull);
-    if (i + 1 >= static_cast<size_t>(n)) fn(h);
-  }
-}
-
-}  // namespace
 
 bool BarIndex::SharesNoteRun(const Melody& melody, int notes) const {
   const std::unordered_set<uint64_t>* set = nullptr;
@@ -217,13 +200,13 @@ bool BarIndex::SharesNoteRun(const Melody& melody, int notes) const {
     auto it = impl_->runs.find(notes);
     if (it == impl_->runs.end()) {
       std::unordered_set<uint64_t> runs;
-      for (const auto& t : impl_->tunes) ForEachRun(t.tokens, notes, [&](uint64_t h) { runs.insert(h); });
+      for (const auto& t : impl_->tunes) ForEachNoteRun(t.tokens, notes, [&](uint64_t h) { runs.insert(h); });
       it = impl_->runs.emplace(notes, std::move(runs)).first;
     }
     set = &it->second;
   }
   bool found = false;
-  ForEachRun(NoteTokens(melody), notes, [&](uint64_t h) { found = found || set->count(h) > 0; });
+  ForEachNoteRun(NoteTokens(melody), notes, [&](uint64_t h) { found = found || set->count(h) > 0; });
   return found;
 }
 
