@@ -108,6 +108,26 @@ class CleanCommand : public ::testing::Test {
   std::string in_;
 };
 
+TEST(CleanOptionsJson, RoundTripsAndKeepsDefaultsForWhatIsAbsentOrMistyped) {
+  CleanOptions o;
+  o.keep_slurs = true;
+  o.drop_duplicates = false;
+  o.controls = true;
+  o.transpose_to = "D";
+  const CleanOptions back = CleanOptionsFromJson(CleanOptionsToJson(o));
+  EXPECT_EQ(CleanOptionsToJson(back), CleanOptionsToJson(o));
+  EXPECT_TRUE(back.keep_slurs && back.controls && !back.drop_duplicates);
+  EXPECT_EQ(back.transpose_to, "D");
+  CleanOptions defaults;
+  defaults.keep_lyrics = true;
+  const CleanOptions partial = CleanOptionsFromJson(R"({"controls": true, "keep_lyrics": "yes", "transpose_to": 3})",
+                                                    defaults);
+  EXPECT_TRUE(partial.controls);
+  EXPECT_TRUE(partial.keep_lyrics);  // a string is not a flag: the default stays
+  EXPECT_EQ(partial.transpose_to, "");
+  EXPECT_EQ(CleanOptionsToJson(CleanOptionsFromJson("not json", defaults)), CleanOptionsToJson(defaults));
+}
+
 TEST_F(CleanCommand, WritesValidMultiTuneAbcNumberedFromOneAndReportsDrops) {
   std::string out = (dir_ / "out.abc").string();
   auto r = testing::RunCommand(

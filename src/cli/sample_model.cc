@@ -27,24 +27,9 @@ std::vector<std::string> DefaultModelCandidates() {
 }
 
 CleanOptions TrainingCleanOptions(const Checkpoint& checkpoint) {
-  CleanOptions o;
   auto meta = nlohmann::json::parse(checkpoint.metadata_json, nullptr, false);
-  if (!meta.is_object() || !meta.contains("cleaning") || !meta["cleaning"].is_object()) return o;
-  const auto& c = meta["cleaning"];
-  auto flag = [&c](const char* name, bool* value) {
-    if (c.contains(name) && c[name].is_boolean()) *value = c[name].get<bool>();
-  };
-  flag("keep_fields", &o.keep_fields);
-  flag("keep_comments", &o.keep_comments);
-  flag("keep_lyrics", &o.keep_lyrics);
-  flag("keep_chord_symbols", &o.keep_chord_symbols);
-  flag("keep_decorations", &o.keep_decorations);
-  flag("keep_grace_notes", &o.keep_grace_notes);
-  flag("keep_slurs", &o.keep_slurs);
-  flag("drop_duplicates", &o.drop_duplicates);
-  flag("controls", &o.controls);
-  if (c.contains("transpose_to") && c["transpose_to"].is_string()) o.transpose_to = c["transpose_to"].get<std::string>();
-  return o;
+  if (!meta.is_object() || !meta.contains("cleaning")) return {};
+  return CleanOptionsFromJson(meta["cleaning"].dump());
 }
 
 Result<LoadedModel> LoadModel(const std::string& path, int threads) {

@@ -31,9 +31,6 @@ struct TrainCliOptions {
 // Declares every option of abcrnn-train on `app`, bound to `o`.
 void AddTrainOptions(CLI::App& app, TrainCliOptions& o);
 
-// The cleaning options as a JSON object (recorded in checkpoints).
-std::string CleanOptionsJson(const CleanOptions& c);
-
 // Progress on standard error: a bar redrawn in place when it is a terminal, a plain line every
 // few seconds otherwise. Log lines are printed above the bar.
 class Progress {

@@ -41,23 +41,6 @@ int Fail(const Status& s) {
   return ExitFor(s);
 }
 
-// The cleaning options recorded in a checkpoint, for --resume.
-CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions c) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object()) return c;
-  c.keep_fields = j.value("keep_fields", c.keep_fields);
-  c.keep_comments = j.value("keep_comments", c.keep_comments);
-  c.keep_lyrics = j.value("keep_lyrics", c.keep_lyrics);
-  c.keep_chord_symbols = j.value("keep_chord_symbols", c.keep_chord_symbols);
-  c.keep_decorations = j.value("keep_decorations", c.keep_decorations);
-  c.keep_grace_notes = j.value("keep_grace_notes", c.keep_grace_notes);
-  c.keep_slurs = j.value("keep_slurs", c.keep_slurs);
-  c.drop_duplicates = j.value("drop_duplicates", c.drop_duplicates);
-  c.transpose_to = j.value("transpose_to", c.transpose_to);
-  c.controls = j.value("controls", c.controls);
-  return c;
-}
-
 // The controls of the tunes on the training side of the split (as BuildCorpus will split them).
 abc::ControlTable TrainingControls(const CleanResult& cleaned, const std::vector<std::string>& texts,
                                    const TrainOptions& t) {
@@ -135,7 +118,7 @@ int RunTrain(TrainCliOptions& o) {
     o.train = *opts;
     o.clean = CleanOptionsFromJson(o.train.cleaning_json, o.clean);
   }
-  o.train.cleaning_json = CleanOptionsJson(o.clean);
+  o.train.cleaning_json = CleanOptionsToJson(o.clean);
 
   auto cleaned = CleanFiles(o.data, o.clean);
   if (!cleaned.ok()) return Fail(cleaned.status());

@@ -1,6 +1,5 @@
 // abcrnn-train's options: declared once here, grouped, each with its default and help text.
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "abcrnn/abc/form_clock.h"
 #include "cli/train_cli.h"
@@ -81,20 +80,6 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
       ->group(run);
   app.add_flag("-q,--quiet", o.quiet, "No progress display")->group(run);
   app.add_flag("-v,--verbose", o.verbosity, "More log output")->group(run);
-}
-
-std::string CleanOptionsJson(const CleanOptions& c) {
-  return nlohmann::json{{"keep_fields", c.keep_fields},
-                        {"keep_comments", c.keep_comments},
-                        {"keep_lyrics", c.keep_lyrics},
-                        {"keep_chord_symbols", c.keep_chord_symbols},
-                        {"keep_decorations", c.keep_decorations},
-                        {"keep_grace_notes", c.keep_grace_notes},
-                        {"keep_slurs", c.keep_slurs},
-                        {"drop_duplicates", c.drop_duplicates},
-                        {"transpose_to", c.transpose_to},
-                        {"controls", c.controls}}
-      .dump();
 }
 
 }  // namespace abcrnn::cli

@@ -80,6 +80,12 @@ CleanResult CleanText(std::string_view text, const std::string& source,
 // IsStyleName, or controls with keep_fields.
 Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const CleanOptions& options);
 
+// The options as a JSON object's text (a checkpoint's metadata "cleaning"), and back: fields that
+// are absent or of the wrong type keep their value in `defaults`; text that is not a JSON object
+// gives `defaults`.
+std::string CleanOptionsToJson(const CleanOptions& options);
+CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions defaults = {});
+
 // The style label of `file`, found below the input `given` (see CleanOptions::controls): lower
 // case, characters other than letters, digits, '-' and '_' as '-'.
 std::string StyleOfFile(const std::string& given, const std::string& file);
