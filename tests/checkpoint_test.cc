@@ -98,6 +98,33 @@ TEST(CheckpointTest, FutureVersionIsUnsupported) {
   EXPECT_NE(r.status().message().find("version 2"), std::string::npos);
 }
 
+TEST(CheckpointTest, NoteRunsRoundTripAndAreCheckedLikeTensors) {
+  Checkpoint c = MakeCheckpoint();
+  EXPECT_TRUE(ParseCheckpoint(SerializeCheckpoint(c), "none.ckpt")->note_runs.hashes.empty());
+  c.note_runs = {32, "abcrnn-note-run-1", {3, 17, 0xFFFFFFFFFFFFFFF0ull}};
+  const std::string bytes = SerializeCheckpoint(c);
+  auto back = ParseCheckpoint(bytes, "runs.ckpt");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->note_runs.notes, 32);
+  EXPECT_EQ(back->note_runs.hash, "abcrnn-note-run-1");
+  EXPECT_EQ(back->note_runs.hashes, c.note_runs.hashes);
+  // They are not the model: the fingerprint in generated tunes stays that of the weights.
+  EXPECT_EQ(CheckpointFingerprint(*back), CheckpointFingerprint(MakeCheckpoint()));
+  // The hashes are the last 64 bytes of data (three values and padding); a flip in them is caught.
+  for (size_t i = bytes.size() - 64; i < bytes.size() - 64 + 24; ++i) {
+    std::string damaged = bytes;
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x10);
+    auto r = ParseCheckpoint(damaged, "flip.ckpt");
+    ASSERT_FALSE(r.ok()) << "byte " << i;
+    EXPECT_NE(r.status().message().find("note runs"), std::string::npos) << r.status().ToString();
+  }
+  Checkpoint unsorted = c;
+  unsorted.note_runs.hashes = {17, 3};
+  Status s = WriteCheckpoint(::testing::TempDir() + "/unsorted.ckpt", unsorted);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("strictly increasing"), std::string::npos) << s.ToString();
+}
+
 TEST(CheckpointTest, TruncationAtAnyLengthIsAnError) {
   std::string bytes = SerializeCheckpoint(MakeCheckpoint());
   for (size_t n = 0; n < bytes.size(); n += std::max<size_t>(1, n / 7)) {

@@ -130,6 +130,16 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
     for (float v : t->data)
       if (!std::isfinite(v)) return Status::Corruption("weights: tensor '" + t->name + "' holds NaN or infinity");
   }
+  const NoteRunHashes& runs = ckpt.note_runs;
+  if (!runs.hashes.empty()) {
+    if (runs.notes < 1 || runs.hash.empty())
+      return Status::Corruption("note runs: expected a run length >= 1 and a hash name, got " +
+                                std::to_string(runs.notes) + " and '" + runs.hash + "'");
+    for (size_t i = 1; i < runs.hashes.size(); ++i)
+      if (runs.hashes[i - 1] >= runs.hashes[i])
+        return Status::Corruption("note runs: expected strictly increasing hashes; entry " + std::to_string(i) +
+                                  " is not");
+  }
   return Status::OK();
 }
 
@@ -156,6 +166,16 @@ std::string SerializeCheckpoint(const Checkpoint& ckpt) {
   add(ckpt.weights, "weights");
   add(ckpt.optimizer, "optimizer");
   header["tensors"] = tensors;
+  const auto& runs = ckpt.note_runs.hashes;
+  const size_t runs_offset = offset;
+  if (!runs.empty()) {
+    header["note_runs"] = {{"notes", ckpt.note_runs.notes},
+                           {"hash", ckpt.note_runs.hash},
+                           {"count", runs.size()},
+                           {"offset", runs_offset},
+                           {"crc32", Crc32(runs.data(), runs.size() * sizeof(uint64_t))}};
+    offset += AlignUp(runs.size() * sizeof(uint64_t));
+  }
   header["data_bytes"] = offset;
   std::string text = header.dump(1);
 
@@ -176,6 +196,10 @@ std::string SerializeCheckpoint(const Checkpoint& ckpt) {
   };
   write(ckpt.weights);
   write(ckpt.optimizer);
+  if (!runs.empty()) {
+    out.append(reinterpret_cast<const char*>(runs.data()), runs.size() * sizeof(uint64_t));
+    out.resize(AlignUp(out.size() - data_start) + data_start, '\0');
+  }
   return out;
 }
 
@@ -248,6 +272,22 @@ Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source
       } else {
         return bad("tensor '" + t.name + "': unknown section '" + section + "'");
       }
+    }
+    if (h.contains("note_runs")) {
+      const json& r = h.at("note_runs");
+      const uint64_t count = r.at("count").get<uint64_t>(), offset = r.at("offset").get<uint64_t>();
+      if (offset % kAlign != 0 || offset > data_bytes || count > (data_bytes - offset) / sizeof(uint64_t))
+        return bad("note runs: " + std::to_string(count) + " hashes at offset " + std::to_string(offset) +
+                   " lie outside the file");
+      const char* p = b.data() + data_start + offset;
+      if (Crc32(p, count * sizeof(uint64_t)) != r.at("crc32").get<uint32_t>())
+        return bad("damaged: note runs checksum mismatch");
+      NoteRunHashes& runs = ckpt.note_runs;
+      runs.notes = r.at("notes").get<int>();
+      runs.hash = r.at("hash").get<std::string>();
+      runs.hashes.resize(count);
+      std::memcpy(runs.hashes.data(), p, count * sizeof(uint64_t));
+      if (count == 0) return bad("note runs: expected some hashes, got an empty entry");
     }
   } catch (const json::exception& e) {
     return bad(std::string("header: malformed (") + e.what() + ")");

@@ -37,6 +37,15 @@ struct ModelConfig {
   int form_clock = 0;
 };
 
+// The copy guard's memory of the training tunes (eval/note_runs.h): hashes of every run of
+// `notes` consecutive notes, strictly increasing, computed by the hash named `hash`. Empty: the
+// checkpoint has none (written before abcrnn recorded them).
+struct NoteRunHashes {
+  int notes = 0;
+  std::string hash;
+  std::vector<uint64_t> hashes;
+};
+
 struct Checkpoint {
   ModelConfig model;
   Vocab vocab;
@@ -47,6 +56,8 @@ struct Checkpoint {
   std::vector<NamedTensor> optimizer;
   // Optional opaque trainer state (data position, RNG state), as JSON text; "" when absent.
   std::string trainer_state_json;
+  // Optional: the training tunes' note runs, for `abcrnn generate`'s copy guard.
+  NoteRunHashes note_runs;
 
   // The weight called `name`, or nullptr.
   const NamedTensor* Find(const std::string& name) const;
