@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/eval/note_runs.h"
 #include "abcrnn/util/file.h"
 #include "support/paths.h"
 
@@ -49,6 +50,43 @@ TEST(ExportCommand, DropsOptimizerStateAndKeepsTheModel) {
   EXPECT_EQ(back->metadata_json, R"({"step":40})");
   EXPECT_EQ(CheckpointFingerprint(*back), CheckpointFingerprint(c));
   EXPECT_LT(fs::file_size(dir / "ship.ckpt"), fs::file_size(dir / "last.ckpt"));
+  fs::remove_all(dir);
+}
+
+TEST(ExportCommand, NoteRunsFromDataAreTheGuardsOfThoseTunesAndKeptOnTheNextExport) {
+  fs::path dir = fs::temp_directory_path() / ("abcrnn_export_runs_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  Checkpoint c = TrainedLookingCheckpoint();
+  c.metadata_json = R"({"cleaning": {"transpose_to": "C", "drop_duplicates": true}})";
+  ASSERT_TRUE(WriteCheckpoint((dir / "last.ckpt").string(), c).ok());
+  // Two tunes of 68 quavers, the second the first moved up a tone.
+  const std::string line = "|DEFG ABcd|edcB AGFE|DEFG ABcd|edcB AGFE|DEFG ABcd|edcB AGFE|DEFG ABcd|edcB AGFE|DEFG|]\n";
+  const std::string up = "|EFGA Bcde|fedc BAGF|EFGA Bcde|fedc BAGF|EFGA Bcde|fedc BAGF|EFGA Bcde|fedc BAGF|EFGA|]\n";
+  std::string abc = "X:1\nT:One\nM:4/4\nL:1/8\nK:D\n" + line + "\nX:2\nT:Two\nM:4/4\nL:1/8\nK:E\n" + up;
+  ASSERT_TRUE(WriteFileAtomically((dir / "tunes.abc").string(), abc).ok());
+  auto r = testing::RunCommand(testing::Program("abcrnn") + " export " + (dir / "last.ckpt").string() + " -o " +
+                               (dir / "ship.ckpt").string() + " --note-runs-from " + (dir / "tunes.abc").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("runs of 32 notes (copy guard)"), std::string::npos) << r.out;
+  auto back = ReadCheckpoint((dir / "ship.ckpt").string());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->note_runs.notes, 32);
+  EXPECT_EQ(back->note_runs.hash, "abcrnn-note-run-1");
+  // The E tune is the D tune moved: the runs of one tune, in any key.
+  const auto one = eval::NoteRunSet::BuildFromTexts({"M:4/4\nL:1/8\nK:D\n" + line}, 32);
+  EXPECT_GT(one.hashes().size(), 10u);
+  EXPECT_EQ(back->note_runs.hashes, one.hashes());
+  EXPECT_EQ(CheckpointFingerprint(*back), CheckpointFingerprint(c));
+  // Exporting the export keeps them.
+  r = testing::RunCommand(testing::Program("abcrnn") + " export " + (dir / "ship.ckpt").string() + " -o " +
+                          (dir / "again.ckpt").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(ReadCheckpoint((dir / "again.ckpt").string())->note_runs.hashes, back->note_runs.hashes);
+  // A missing data file is a usage error.
+  r = testing::RunCommand(testing::Program("abcrnn") + " export " + (dir / "last.ckpt").string() + " -o " +
+                          (dir / "x.ckpt").string() + " --note-runs-from " + (dir / "missing.abc").string(), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "x.ckpt"));
   fs::remove_all(dir);
 }
 

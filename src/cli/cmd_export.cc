@@ -1,12 +1,17 @@
 // `abcrnn export CHECKPOINT -o OUT.ckpt`: the checkpoint for generation only: same weights,
 // vocabulary and metadata, without the optimiser state and trainer position that --resume needs
-// (about a third of the size). Used to ship models/default.ckpt.
+// (about a third of the size). Used to ship models/default.ckpt. `--note-runs-from DATA` gives a
+// checkpoint written before abcrnn recorded them its training data's note runs (the copy guard).
 #include <string>
+#include <vector>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "abcrnn/abc/clean.h"
 #include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/eval/note_runs.h"
 #include "cli/commands.h"
 
 namespace abcrnn::cli {
@@ -15,7 +20,24 @@ namespace {
 struct ExportArgs {
   std::string input;
   std::string output;
+  std::vector<std::string> note_runs_from;
 };
+
+// The note runs of `paths` cleaned as the checkpoint's training data was.
+Result<NoteRunHashes> NoteRunsOf(const Checkpoint& ckpt, const std::vector<std::string>& paths) {
+  const auto meta = nlohmann::json::parse(ckpt.metadata_json, nullptr, false);
+  const CleanOptions clean = meta.is_object() && meta.contains("cleaning")
+                                 ? CleanOptionsFromJson(meta["cleaning"].dump())
+                                 : CleanOptions{};
+  auto cleaned = CleanFiles(paths, clean);
+  if (!cleaned.ok()) return cleaned.status();
+  std::vector<std::string> texts;
+  for (auto& t : cleaned->tunes) texts.push_back(std::move(t.text));
+  if (texts.empty())
+    return Status::InvalidArgument("--note-runs-from: expected tunes left after cleaning, got none");
+  eval::NoteRunSet runs = eval::NoteRunSet::BuildFromTexts(texts, eval::kGuardNoteRun);
+  return NoteRunHashes{runs.notes(), eval::kNoteRunHash, runs.hashes()};
+}
 
 int RunExport(const ExportArgs& args) {
   auto ckpt = ReadCheckpoint(args.input);
@@ -25,12 +47,24 @@ int RunExport(const ExportArgs& args) {
   }
   ckpt->optimizer.clear();
   ckpt->trainer_state_json.clear();
+  if (!args.note_runs_from.empty()) {
+    auto runs = NoteRunsOf(*ckpt, args.note_runs_from);
+    if (!runs.ok()) {
+      spdlog::error("{}", runs.status().ToString());
+      return kExitUsage;
+    }
+    ckpt->note_runs = std::move(runs.value());
+  }
   Status s = WriteCheckpoint(args.output, *ckpt);
   if (!s.ok()) {
     spdlog::error("{}", s.ToString());
     return kExitUsage;
   }
-  std::printf("%s: %s, fingerprint %s\n", args.output.c_str(), "weights, vocabulary and metadata",
+  const NoteRunHashes& runs = ckpt->note_runs;
+  const std::string guard = runs.hashes.empty() ? "no note runs (no copy guard)"
+                                                : std::to_string(runs.hashes.size()) + " runs of " +
+                                                      std::to_string(runs.notes) + " notes (copy guard)";
+  std::printf("%s: weights, vocabulary, metadata and %s, fingerprint %s\n", args.output.c_str(), guard.c_str(),
               CheckpointFingerprint(*ckpt).c_str());
   return kExitOk;
 }
@@ -43,6 +77,9 @@ void RegisterExport(CLI::App& app, RunFn& run) {
       "export", "Copy a checkpoint for generation only (no optimiser state: smaller, not resumable)");
   sub->add_option("checkpoint", args->input, "Checkpoint written by abcrnn train")->required();
   sub->add_option("-o,--out", args->output, "Where to write the generation-only checkpoint")->required();
+  sub->add_option("--note-runs-from", args->note_runs_from,
+                  "Record the copy guard's note runs of these ABC files or folders (the model's training "
+                  "data, cleaned as its metadata says), replacing any the checkpoint has");
   sub->callback([args, &run] { run = [args] { return RunExport(*args); }; });
 }
 

@@ -17,6 +17,7 @@
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/data/corpus.h"
 #include "abcrnn/data/split.h"
+#include "abcrnn/eval/note_runs.h"
 #include "cli/common.h"
 #include "cli/train_cli.h"
 
@@ -135,6 +136,13 @@ int RunTrain(TrainCliOptions& o) {
     o.train.controls_json = table.ToJson();
     progress.Line("controls: " + std::to_string(table.rows().size()) + " combinations of style, type, form, meter, "
                   "unit and key over " + std::to_string(table.total()) + " training tunes");
+  }
+  {
+    // Every tune the model will learn from, training and validation alike: generate's copy guard.
+    eval::NoteRunSet runs = eval::NoteRunSet::BuildFromTexts(texts, eval::kGuardNoteRun);
+    o.train.note_runs = {runs.notes(), eval::kNoteRunHash, runs.hashes()};
+    progress.Line("copy guard: " + std::to_string(runs.hashes().size()) + " runs of " +
+                  std::to_string(runs.notes()) + " notes recorded");
   }
   auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr,
                             o.train.augment_transpose, o.clean, o.train.valid_per_type);

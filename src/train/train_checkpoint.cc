@@ -112,6 +112,7 @@ Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, Cha
     if (!controls.is_discarded()) meta["controls"] = controls;
   }
   ck.metadata_json = meta.dump();
+  ck.note_runs = options.note_runs;
   int64_t adam_step = 0;
   for (const auto& kv : optimizer.state())
     adam_step = static_cast<torch::optim::AdamParamState&>(*kv.second).step();

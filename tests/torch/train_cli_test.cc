@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/eval/note_runs.h"
 #include "abcrnn/util/file.h"
 #include "support/paths.h"
 #include "torch/tiny_tunes.h"
@@ -71,6 +72,10 @@ TEST_F(TrainCliTest, RunWritesCheckpointsMetricsAndLogAndResumeContinues) {
     auto first = ReadCheckpoint(out + "/last.ckpt");
     ASSERT_TRUE(first.ok()) << first.status().ToString();
     EXPECT_EQ(nlohmann::json::parse(first->metadata_json)["training"]["batching"], "bucket");
+    // The copy guard's memory: every 32-note run of the 24 tunes (training and validation).
+    EXPECT_EQ(first->note_runs.notes, 32);
+    EXPECT_EQ(first->note_runs.hashes, eval::NoteRunSet::BuildFromTexts(testing::TinyTunes(24), 32).hashes());
+    EXPECT_GT(first->note_runs.hashes.size(), 24u * 10);
   }
   r = RunCommand(Program("abcrnn") + " train --data " + data_ + " --out " + out + " --resume " + out + " --steps 9 -q", true);
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -79,6 +84,7 @@ TEST_F(TrainCliTest, RunWritesCheckpointsMetricsAndLogAndResumeContinues) {
   ASSERT_TRUE(ck.ok()) << ck.status().ToString();
   EXPECT_EQ(nlohmann::json::parse(ck->metadata_json)["step"], 9);
   EXPECT_EQ(ck->model.hidden, 16);  // the shape comes from the checkpoint
+  EXPECT_EQ(ck->note_runs.hashes.size(), ReadCheckpoint(out + "/best.ckpt")->note_runs.hashes.size());
 }
 
 TEST_F(TrainCliTest, ANewRunIntoAFolderHoldingOneIsRefusedUnlessForced) {

@@ -55,6 +55,7 @@ struct TrainOptions {
   std::string out_dir;   // best.ckpt, last.ckpt, metrics.jsonl, train.log
   std::string cleaning_json = "{}";  // the cleaning options, recorded in the checkpoint
   std::string controls_json;         // the training tunes' ControlTable (abc/control_table.h), "" none
+  NoteRunHashes note_runs;           // the data's note runs, for generate's copy guard (none: empty)
   std::vector<int> augment_transpose;  // transposition shifts added to the training side (recorded)
   int64_t data_tunes_read = 0;       // tunes read before cleaning, recorded
 };
