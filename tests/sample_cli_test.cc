@@ -10,7 +10,10 @@
 #include <sstream>
 
 #include "abcrnn/abc/clean.h"
+#include "abcrnn/abc/parser.h"
 #include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/eval/melody.h"
+#include "abcrnn/eval/note_runs.h"
 #include "abcrnn/infer/generate.h"
 #include "abcrnn/infer/key_shift.h"
 #include "abcrnn/infer/lstm.h"
@@ -64,6 +67,59 @@ TEST_F(SampleCliTest, SameSeedGivesIdenticalOutputAndDifferentSeedsDiffer) {
   // Each tune says how to make it again: its own stream (a stream the random test model cannot
   // finish is replaced by a later one, so the fifth tune's is 4 or later).
   EXPECT_NE(a.out.find("X:5\nT:Generated 5\n% abcrnn generate --seed 7 --first "), std::string::npos) << a.out;
+}
+
+TEST_F(SampleCliTest, TheCopyGuardDropsTunesThatShareARunWithTheTrainingTunes) {
+  const std::string args = "--seed 3 --num 12 --length 200 --rhythm jig --key D --format jsonl";
+  auto texts = [](const std::string& jsonl) {
+    std::vector<std::string> out;
+    std::istringstream lines(jsonl);
+    for (std::string line; std::getline(lines, line);) out.push_back(nlohmann::json::parse(line)["text"]);
+    return out;
+  };
+  auto free = Generate(args + " --allow-copies");
+  ASSERT_EQ(free.exit_code, 0);
+  const std::vector<std::string> made = texts(free.out);
+  ASSERT_EQ(made.size(), 12u);
+  // "Training tunes": every other tune just made; runs of 5 notes (the checkpoint says how long).
+  abc::ParseOptions po;
+  auto melody = [&po](const std::string& t) { return eval::MelodyFromTune(abc::ParseTune(t, po)); };
+  std::vector<std::string> trained;  // (the random model writes some tunes of fewer notes: not those)
+  for (size_t i = 0; i < made.size(); i += 2)
+    if (melody(made[i]).note_count() >= 5) trained.push_back(made[i]);
+  ASSERT_GE(trained.size(), 3u);
+  const eval::NoteRunSet runs = eval::NoteRunSet::BuildFromTexts(trained, 5);
+  for (const std::string& t : trained) ASSERT_EQ(runs.FirstShared(melody(t)), 0) << t;
+  auto c = ReadCheckpoint(model_);
+  ASSERT_TRUE(c.ok());
+  c->note_runs = {5, eval::kNoteRunHash, runs.hashes()};
+  const std::string guarded = (dir_ / "guarded.ckpt").string();
+  ASSERT_TRUE(WriteCheckpoint(guarded, *c).ok());
+
+  const std::string err = (dir_ / "guard.err").string();
+  auto r = RunCommand(Program("abcrnn-sample") + " generate --model " + guarded + " " + args + " --stats 2>" + err);
+  ASSERT_EQ(r.exit_code, 0) << ReadText(err);
+  const std::vector<std::string> kept = texts(r.out);
+  ASSERT_EQ(kept.size(), 12u);
+  for (const std::string& t : kept) EXPECT_EQ(runs.FirstShared(melody(t)), -1) << t;
+  // The same streams make the same tunes: the "trained" ones (at least) come again and go.
+  int dropped = -1;
+  const std::string log = ReadText(err);
+  const size_t at = log.find("copy guard: ");
+  ASSERT_NE(at, std::string::npos) << log;
+  dropped = std::stoi(log.substr(at + 12));
+  EXPECT_GE(dropped, static_cast<int>(trained.size())) << log;
+  EXPECT_NE(log.find("tune(s) dropped for sharing a run of 5 notes with a training tune"), std::string::npos) << log;
+  // --allow-copies on the guarded model gives the unguarded tunes.
+  r = RunCommand(Program("abcrnn-sample") + " generate --model " + guarded + " " + args + " --allow-copies");
+  EXPECT_EQ(r.out, free.out);
+  // Runs hashed by a function this abcrnn does not know are not used, with a warning.
+  c->note_runs.hash = "some-later-hash";
+  ASSERT_TRUE(WriteCheckpoint(guarded, *c).ok());
+  r = RunCommand(Program("abcrnn-sample") + " generate --model " + guarded + " " + args + " 2>&1 >/dev/null");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("'some-later-hash'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("without the copy guard"), std::string::npos) << r.out;
 }
 
 TEST_F(SampleCliTest, BatchSizeAndThreadsDoNotChangeTheTunesAndFirstRemakesOneTune) {

@@ -47,6 +47,7 @@ struct GenerateCliOptions {
   std::vector<std::string> novelty_against;  // corpus the novelty guard compares with
   int max_copied_bars = 8;
   std::string novelty_cache;
+  bool allow_copies = false;  // --allow-copies: no copy guard (the checkpoint's note runs)
   std::string render_dir;  // --render DIR: ABC, MIDI, WAV, SVG per tune
   // Controls (a model trained with --controls): not given = drawn per tune.
   std::string style;
@@ -266,8 +267,9 @@ int Run(const GenerateCliOptions& o) {
   g.batch = o.batch;
   g.strict = o.strict;
   g.stop = [] { return StopRequested().load(); };
+  so.copy_guard = !o.allow_copies;
   SessionModel sm{model->engine.get(), &model->checkpoint.vocab, model->cleaning.transpose_to,
-                  controls ? &model->controls : nullptr};
+                  controls ? &model->controls : nullptr, &model->note_runs};
   Result<GenerationSession> session = GenerationSession::Create(sm, so);
   if (!session.ok()) {
     spdlog::error("{}", session.status().message());
@@ -341,9 +343,13 @@ int Run(const GenerateCliOptions& o) {
                     "ending, {} copies); raise --max-copied-bars or change --temperature",
                     s.tunes, o.num, o.max_copied_bars, so.budget_factor * std::max(o.num, 1), s.failed, s.dropped);
     else
-      spdlog::error("only {} of {} tunes found a valid ending after {} tries; raise --length or lower "
-                    "--temperature", s.tunes, o.num, so.budget_factor * std::max(o.num, 1));
+      spdlog::error("only {} of {} tunes found a valid ending{} after {} tries; raise --length or lower "
+                    "--temperature", s.tunes, o.num, s.copies > 0 ? " and were new" : "",
+                    so.budget_factor * std::max(o.num, 1));
   }
+  if (o.stats && session->guard_notes() > 0)
+    std::fprintf(stderr, "copy guard: %d tune(s) dropped for sharing a run of %d notes with a training tune\n",
+                 s.copies, session->guard_notes());
   if (guard)
     std::fprintf(stderr, "novelty guard: %d tune(s) dropped for copying more than %d consecutive bars\n", s.dropped,
                  guard->max_bars());
@@ -425,6 +431,9 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--novelty-cache", o->novelty_cache,
                   "Bar index cache file (default: $XDG_CACHE_HOME or ~/.cache, abcrnn/bar-index.bin)");
+  sub->add_flag("--allow-copies", o->allow_copies,
+                "Keep tunes that share a run of notes (32, in any key) with a training tune; by default they "
+                "are dropped and replaced when the model records its training tunes' runs");
   sub->add_option("--batch", o->batch, "Tunes made at once (speed only; the tunes do not change)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--threads", o->threads, "Threads for the matrix products (the tunes do not change)")

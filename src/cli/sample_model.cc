@@ -10,6 +10,7 @@
 #include <optional>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace abcrnn::cli {
 namespace fs = std::filesystem;
@@ -61,6 +62,17 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads) {
       if (!table.ok()) return Status::Corruption(m.path + ": " + table.status().message());
       m.controls = std::move(table).value();
     }
+  }
+  if (NoteRunHashes& runs = m.checkpoint.note_runs; !runs.hashes.empty()) {
+    if (runs.hash == eval::kNoteRunHash) {
+      auto set = eval::NoteRunSet::FromHashes(runs.notes, std::move(runs.hashes));
+      if (!set.ok()) return Status::Corruption(m.path + ": " + set.status().message());
+      m.note_runs = std::move(set).value();
+    } else {
+      spdlog::warn("{}: its note runs use the hash '{}', this abcrnn knows '{}'; generating without the copy guard",
+                   m.path, runs.hash, eval::kNoteRunHash);
+    }
+    runs.hashes.clear();
   }
   m.checkpoint.optimizer.clear();
   std::optional<LstmWeights> weights;

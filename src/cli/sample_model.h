@@ -9,6 +9,7 @@
 #include "abcrnn/abc/clean.h"
 #include "abcrnn/abc/control_table.h"
 #include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/eval/note_runs.h"
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/status.h"
 #include "cli/common.h"
@@ -31,6 +32,8 @@ struct LoadedModel {
   CleanOptions cleaning;
   // Its training tunes' controls (metadata "controls"; empty for a model trained without them).
   abc::ControlTable controls;
+  // Its training tunes' note runs (the copy guard; empty for a checkpoint without them).
+  eval::NoteRunSet note_runs;
   std::unique_ptr<FastLstm> engine;
 };
 // The cleaning options recorded in a checkpoint's metadata ("cleaning"), else the defaults.

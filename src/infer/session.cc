@@ -6,6 +6,8 @@
 #include <cctype>
 
 #include "abcrnn/abc/controls.h"
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/eval/melody.h"
 #include "abcrnn/infer/key_shift.h"
 
 namespace abcrnn {
@@ -49,6 +51,10 @@ Result<GenerationSession> GenerationSession::Create(const SessionModel& model, S
     s.fixed_semitones_ = plan->semitones;
   }
   return s;
+}
+
+int GenerationSession::guard_notes() const {
+  return o_.copy_guard && model_.note_runs != nullptr && !model_.note_runs->empty() ? model_.note_runs->notes() : 0;
 }
 
 std::string GenerationSession::HeaderFor(int index) const {
@@ -103,6 +109,18 @@ Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accep
       // A drawn cut-time meter for a hornpipe is written as common time, which abc2midi accepts.
       out.text = abc::HornpipeInCommonTime(out.text);
       out.header = abc::HornpipeInCommonTime(out.header);
+    }
+    if (guard_notes() > 0) {
+      abc::ParseOptions po;
+      po.keep_text = false;
+      const int at = model_.note_runs->FirstShared(eval::MelodyFromTune(abc::ParseTune(out.text, po)));
+      if (at >= 0) {
+        ++stats_.copies;
+        if (log)
+          log("tune " + std::to_string(t.index + 1) + ": notes " + std::to_string(at + 1) + " to " +
+              std::to_string(at + guard_notes()) + " stand in a training tune (copy guard); dropped, sampling another");
+        return true;
+      }
     }
     std::string why;
     if (accept && !accept(out, &why)) {

@@ -1,8 +1,9 @@
 // A generation session: the policy between a model and the tunes a user gets. It builds each
 // tune's prime (the controls the user gave, the rest drawn per tune; the user's prime), moves it
 // to the tonic of a key-normalised model and each tune back, runs GenerateTunes, replaces tunes
-// that strict mode could not finish or that an acceptor drops (a novelty guard), within a budget,
-// and hands finished tunes to a sink in order. Shared by `abcrnn generate` and the web page.
+// that strict mode could not finish, that share a run of notes with the training tunes (the copy
+// guard, when the model carries their note runs) or that an acceptor drops (a novelty guard),
+// within a budget, and hands finished tunes to a sink in order. Shared by `abcrnn generate` and the web page.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "abcrnn/abc/control_table.h"
+#include "abcrnn/eval/note_runs.h"
 #include "abcrnn/infer/controls_policy.h"
 #include "abcrnn/infer/generate.h"
 #include "abcrnn/infer/lstm.h"
@@ -25,6 +27,7 @@ struct SessionModel {
   const Vocab* vocab = nullptr;
   std::string tonic;                         // a key-normalised model's tonic ("C"); "" none
   const abc::ControlTable* controls = nullptr;  // its training tunes' controls; null or empty: none
+  const eval::NoteRunSet* note_runs = nullptr;  // its training tunes' note runs; null or empty: none
 };
 
 struct SessionOptions {
@@ -37,6 +40,9 @@ struct SessionOptions {
   // Strict mode keeps the drawn or given form (infer/strict.h). Given parts or bars are always
   // kept; this decides for drawn forms.
   bool enforce_drawn_form = true;
+  // Drop (and replace) a tune that shares a run of model.note_runs->notes() notes, in any key,
+  // with a training tune. Off: kept, as the model wrote it.
+  bool copy_guard = true;
   // Tunes tried at most, as a multiple of num (replacements included).
   int budget_factor = 20;
 };
@@ -54,6 +60,7 @@ struct SessionStats {
   int tunes = 0;
   int64_t draws = 0, first_rejected = 0;
   int retried = 0, cut = 0, failed = 0, dropped = 0;
+  int copies = 0;  // dropped by the copy guard (not counted in dropped)
   int64_t backtracks = 0;
   bool exhausted = false;  // the budget ran out before num tunes were accepted
   bool stopped = false;    // options.generate.stop said so before num tunes were made
@@ -78,6 +85,8 @@ class GenerationSession {
 
   const SessionStats& stats() const { return stats_; }
   bool drawing() const { return drawing_; }  // headers are drawn per tune
+  // The copy guard's run length, 0 when it is off (not asked for, or the model has no note runs).
+  int guard_notes() const;
   // The header tune stream `index` is primed with, in the key asked or drawn ("" when the prime
   // is one for all).
   std::string HeaderFor(int index) const;
