@@ -54,6 +54,11 @@ TEST(AbcProblems, BadLengthsPitchesChordsAndTuplets) {
   EXPECT_EQ(Count(ParseBody("A0 B|\n"), K::kBadLength), 1);
   EXPECT_EQ(Count(ParseBody("A/0 B|\n"), K::kBadLength), 1);
   EXPECT_EQ(Count(ParseBody("A100 B|\n"), K::kBadLength), 1);
+  // Lengths one note head cannot show (abcm2ps: "Note too much dotted"), with L:1/8.
+  for (const char* body : {"A5 B3|\n", "[CE]5 B3|\n", "z5 B3|\n", "A9 z7|\n", "A3>A3 B2|\n", "(3A5A5A5 z|\n"})
+    EXPECT_GE(Count(ParseBody(body), K::kBadLength), 1) << body;
+  for (const char* body : {"A15 z|\n", "A7 B|\n", "A6 B2|\n", "A3/2 B/2 c6|\n", "A>A B>>B c>>>c d2|\n"})
+    EXPECT_EQ(Count(ParseBody(body), K::kBadLength), 0) << body;
   EXPECT_EQ(Count(ParseBody("c'''''' B|\n"), K::kPitchOutOfRange), 1);
   EXPECT_EQ(Count(ParseBody("C,,,,,,|\n"), K::kPitchOutOfRange), 1);
   EXPECT_EQ(Count(ParseBody("[C[E]G]|\n"), K::kNestedChord), 1);

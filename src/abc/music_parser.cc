@@ -319,6 +319,18 @@ void TuneParser::CheckTie(Note* note, SourcePos pos, bool pitch_open) {
   }
 }
 
+namespace {
+// True when a note of `d` whole notes can be drawn as one note head: a power of two times 1, 3, 7
+// or 15 (plain, dotted, double or triple dotted). abcm2ps refuses the rest ("Note too much
+// dotted"): C5 with L:1/8, or C3>C3, whose first note lasts 9/16.
+bool DrawableLength(Fraction d) {
+  if (!d.is_positive() || (d.den() & (d.den() - 1)) != 0) return true;  // judged elsewhere
+  int64_t odd = d.num();
+  while (odd % 2 == 0) odd /= 2;
+  return odd == 1 || odd == 3 || odd == 7 || odd == 15;
+}
+}  // namespace
+
 void TuneParser::Timed(size_t index, Fraction base_length, SourcePos pos) {
   VoiceState& v = vs();
   Element& e = voice().elements[index];
@@ -327,6 +339,10 @@ void TuneParser::Timed(size_t index, Fraction base_length, SourcePos pos) {
     // abcm2ps draws notes from a 64th to a longa ("Note too short", "Bad length").
     Report(DiagnosticKind::kBadLength, pos,
            "expected a note from a 64th to four whole notes long, got " + d.ToString() + " of a whole note");
+  } else if (d.valid() && !length_open_ && !DrawableLength(d)) {
+    Report(DiagnosticKind::kBadLength, pos,
+           "expected a length one note can show (a power of two times 1, 3, 7 or 15: plain or with up to "
+           "three dots), got " + d.ToString() + " of a whole note; write it as tied notes");
   }
   const bool in_tuplet = !v.tuplets.empty();
   for (ActiveTuplet& t : v.tuplets) {
@@ -352,6 +368,11 @@ void TuneParser::Timed(size_t index, Fraction base_length, SourcePos pos) {
                  v.broken_first_length.ToString() + " and " + base_length.ToString() + " units");
     }
     Fraction shortf(1, int64_t{1} << v.broken_count);
+    const Fraction longer = base_length * v.state.unit_length * (Fraction(2) - shortf);
+    if (!length_open_ && longer.valid() && !DrawableLength(longer) && DrawableLength(d))
+      Report(DiagnosticKind::kBadLength, v.broken_pos,
+             "expected a broken rhythm whose longer note one note head can show (a power of two times 1, 3, 7 "
+             "or 15), got " + longer.ToString() + " of a whole note");
     d *= v.broken_first_longer ? shortf : Fraction(2) - shortf;
     v.broken_count = 0;
     v.last_closed_broken = true;
