@@ -38,6 +38,16 @@ TEST(BreakLongLinesTest, ShortLinesHeadersAndEndingsStay) {
   EXPECT_EQ(WithoutLayout(out), WithoutLayout(head + music));
 }
 
+TEST(BreakLongLinesTest, ALineNeverStartsLikeAFieldLine) {
+  // Broken before "f:|", the new line would read as an "f:" field to abcm2ps.
+  const std::string head = "M:2/4\nL:1/4\nK:D\n";
+  const std::string music = "|:A2|B2|c2|d2|e2|f2|g2|f:|\n";
+  const std::string out = BreakLongLines(head + music, 4, 6);
+  EXPECT_NE(out.find("\nf :|"), std::string::npos) << out;
+  EXPECT_EQ(WithoutLayout(out), WithoutLayout(head + music));
+  EXPECT_TRUE(ParseTune("X:1\n" + out).valid()) << out;
+}
+
 TEST(BreakLongLinesTest, TheTuneParsesToTheSameMusic) {
   const std::string tune = "M:3/4\nL:1/8\nK:G\n"
                            "|:G2 B2 d2|g4 fe|d2 B2 G2|A6|B2 d2 g2|b4 ag|f2 d2 B2|c6|e2 c2 A2|G6:|\n";

@@ -60,6 +60,13 @@ TEST(Writer, KeepsASpaceWhereBarLinesInARowWouldRunTogetherIntoARepeatSign) {
   EXPECT_EQ(kinds(ParseTune(written)), kinds(ParseTune(abc)));
 }
 
+TEST(Writer, NeverStartsAMusicLineLikeAFieldLine) {
+  // "e :|" at the start of a line written as "e:|" would read as an "e:" field to abcm2ps.
+  const std::string written = Rewrite("X:1\nM:2/4\nL:1/4\nK:C\n|:c d|\ne :|\nd e|\nC :|\n");
+  EXPECT_EQ(written, "X:1\nM:2/4\nL:1/4\nK:C\n|:c d|\ne :|\nd e|\nC :|\n");
+  EXPECT_TRUE(ParseTune(written).valid());
+}
+
 TEST(Writer, KeepsTupletsChordsTiesSlursGracesDecorationsAndChordSymbols) {
   std::string music = "(3abc \"Am\"[CEG]2 A-A|{g}(AB) ~c!trill!d .e|\n";
   EXPECT_EQ(Rewrite("X:1\nM:4/4\nL:1/8\nK:C\n" + music), "X:1\nM:4/4\nL:1/8\nK:C\n" + music);

@@ -71,17 +71,25 @@ std::string BreakLongLines(const std::string& text, int bars_per_line, int max_b
       if (bars <= max_bars && !(bars > bars_per_line && line.size() > kMaxDenseLine)) {
         out += line;
       } else {
+        // A piece that would start with a note letter and ':' ("f:|") would read as a field line
+        // to abcm2ps: a space keeps the note and the repeat apart.
+        auto put = [&out](std::string_view piece) {
+          while (!piece.empty() && piece.front() == ' ') piece.remove_prefix(1);
+          const char c = piece.empty() ? 0 : piece.front();
+          if (piece.size() >= 2 && piece[1] == ':' && ((c >= 'A' && c <= 'G') || (c >= 'a' && c <= 'g'))) {
+            out += c;
+            out += ' ';
+            piece.remove_prefix(1);
+          }
+          out += piece;
+        };
         size_t from = 0;
         for (size_t k = bars_per_line - 1; k < points.size(); k += bars_per_line) {
-          std::string_view piece = line.substr(from, points[k] - from);
-          while (!piece.empty() && piece.front() == ' ') piece.remove_prefix(1);
-          out += piece;
+          put(line.substr(from, points[k] - from));
           out += '\n';
           from = points[k];
         }
-        std::string_view rest = line.substr(from);
-        while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-        out += rest;
+        put(line.substr(from));
       }
     }
     if (field && line.compare(0, 2, "K:") == 0) in_body = true;

@@ -103,6 +103,11 @@ class Out {
     if (type == Tok::kBar && prev_ == Tok::kBar && !line_.empty() && !s.empty() && s[0] == ':' &&
         (line_.back() == '|' || line_.back() == ':'))
       line_ += ' ';
+    // A line that would start with a note letter and ':' ("f:|") reads as a field line to
+    // abcm2ps: the bar line keeps a space from the note.
+    if (type == Tok::kBar && !s.empty() && s[0] == ':' && line_.size() == 1 &&
+        ((line_[0] >= 'A' && line_[0] <= 'G') || (line_[0] >= 'a' && line_[0] <= 'g')))
+      line_ += ' ';
     space_ = false;
     line_ += s;
     prev_ = type;
