@@ -33,6 +33,17 @@ TEST(AbcProblems, InvalidKeyMeterAndUnitLength) {
   EXPECT_EQ(Count(ParseBody("A|\n", "K: Es\n"), K::kInvalidKey), 1);
   EXPECT_EQ(Count(ParseBody("A|\n", "M:FREI4/4\nK:C\n"), K::kInvalidMeter), 1);
   EXPECT_EQ(Count(ParseBody("A|\n", "L:0\nK:C\n"), K::kInvalidUnitLength), 1);
+  EXPECT_EQ(Count(ParseBody("A|\n", "L:1/12\nK:C\n"), K::kInvalidUnitLength), 1);  // abc2midi, abcm2ps
+  EXPECT_EQ(Count(ParseBody("A|\nL:1/6\nB|\n"), K::kInvalidUnitLength), 1);
+  // Header-only fields in the music: abc2midi "Field not allowed in tune body".
+  for (const char* line : {"N:note\n", "R:reel\n", "S:src\n", "Z:tr\n", "O:irl\n"})
+    EXPECT_EQ(Count(ParseBody(std::string("A|\n") + line + "B|\n"), K::kInvalidField), 1) << line;
+  // A music line that starts like a field line: abcm2ps reads it as one.
+  EXPECT_EQ(Count(ParseBody("A|\nf:|\n"), K::kInvalidField), 1);
+  EXPECT_EQ(Count(ParseBody("A|\nC:|\n"), K::kInvalidField), 1);
+  EXPECT_TRUE(ParseBody("A|\nf :|\n").valid());
+  for (const char* line : {"T:Part two\n", "P:B\n", "Q:1/4=120\n", "W:words\n", "r:remark\n"})
+    EXPECT_TRUE(ParseBody(std::string("A|\n") + line + "B|\n").valid()) << line;
   Tune t = ParseBody("A|\n", "K:Bn\n");
   const Diagnostic* d = First(t, K::kInvalidKey);
   ASSERT_NE(d, nullptr);
@@ -59,6 +70,11 @@ TEST(AbcProblems, BadLengthsPitchesChordsAndTuplets) {
     EXPECT_GE(Count(ParseBody(body), K::kBadLength), 1) << body;
   for (const char* body : {"A15 z|\n", "A7 B|\n", "A6 B2|\n", "A3/2 B/2 c6|\n", "A>A B>>B c>>>c d2|\n"})
     EXPECT_EQ(Count(ParseBody(body), K::kBadLength), 0) << body;
+  EXPECT_EQ(Count(ParseBody("[CE5]2 z6|\n"), K::kBadLength), 1);
+  EXPECT_EQ(Count(ParseBody("[C E]2 z6|\n"), K::kSpaceInChord), 1);
+  EXPECT_EQ(Count(ParseBody("[CE2-]E2 z4|\n"), K::kTieMismatch), 1);
+  EXPECT_TRUE(ParseBody("[C2E4] z6|\n").valid());
+  EXPECT_TRUE(ParseBody("[CE-]E z6|\n").valid());
   EXPECT_EQ(Count(ParseBody("c'''''' B|\n"), K::kPitchOutOfRange), 1);
   EXPECT_EQ(Count(ParseBody("C,,,,,,|\n"), K::kPitchOutOfRange), 1);
   EXPECT_EQ(Count(ParseBody("[C[E]G]|\n"), K::kNestedChord), 1);
@@ -99,7 +115,7 @@ TEST(AbcProblems, KindNamesAreStableAndRoundTrip) {
   EXPECT_EQ(KindName(K::kOverfullBar), "overfull-bar");
   EXPECT_EQ(KindName(K::kMissingKey), "missing-key");
   EXPECT_EQ(KindName(K::kUnterminatedChord), "unterminated-chord");
-  for (int k = 0; k <= static_cast<int>(K::kUnevenBrokenRhythm); ++k) {
+  for (int k = 0; k <= static_cast<int>(K::kSpaceInChord); ++k) {
     K kind = static_cast<K>(k);
     EXPECT_NE(KindName(kind), "unknown");
     EXPECT_EQ(KindFromName(KindName(kind)), kind);

@@ -44,6 +44,7 @@ constexpr KindInfo kKinds[] = {
     {DiagnosticKind::kInvalidField, "invalid-field", Severity::kError},
     {DiagnosticKind::kUnexpectedBarInChord, "bar-in-chord", Severity::kError},
     {DiagnosticKind::kUnevenBrokenRhythm, "uneven-broken-rhythm", Severity::kError},
+    {DiagnosticKind::kSpaceInChord, "space-in-chord", Severity::kError},
 };
 
 const KindInfo* Find(DiagnosticKind kind) {

@@ -487,7 +487,10 @@ size_t TuneParser::ParseChord(std::string_view s, size_t i, int32_t line_no) {
       break;
     }
     if (c == ' ' || c == '\t') {
-      ++j;
+      // abc2midi reads it; abcm2ps stops there ("Not a note").
+      Report(DiagnosticKind::kSpaceInChord, p2,
+             "expected a note or ']' inside the chord, got a space (abcm2ps refuses it)");
+      while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
     } else if (c == '[') {
       Report(DiagnosticKind::kNestedChord, p2, "expected a note or ']' inside the chord, got '['");
       ++j;
@@ -582,6 +585,23 @@ size_t TuneParser::ParseChord(std::string_view s, size_t i, int32_t line_no) {
     any_tie = any_tie || own_ties[k];
   }
   Fraction len = n.pitches.front().written_length * n.written_length;
+  // The chord lasts as long as its first note (Timed judges that length); abcm2ps draws every
+  // other note with its own, and abc2midi wants a tie to leave a note that ends with the chord.
+  if (!length_open_) {
+    for (size_t k = 1; k < n.pitches.size(); ++k) {
+      const Pitch& p = n.pitches[k];
+      const Fraction own = p.written_length * n.written_length;
+      const Fraction whole = own * vs().state.unit_length;
+      if (whole.valid() && !DrawableLength(whole))
+        Report(DiagnosticKind::kBadLength, pos,
+               "expected chord notes of lengths one note head can show (a power of two times 1, 3, 7 or 15), "
+               "got " + whole.ToString() + " of a whole note");
+      else if (own_ties[k] && own != len)
+        Report(DiagnosticKind::kTieMismatch, pos,
+               "expected a tied note in a chord as long as the chord (its first note), got " + own.ToString() +
+                   " units against " + len.ToString());
+    }
+  }
   size_t idx = voice().elements.size();
   Add(pos, std::move(n));
   Timed(idx, len, pos);

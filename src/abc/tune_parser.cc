@@ -3,6 +3,8 @@
 // slurs, dangling ties, pending tuplets), then the bar checks of check.cc.
 #include "abc/tune_parser.h"
 
+#include <cstring>
+
 #include "abc/text_util.h"
 #include "abcrnn/abc/check.h"
 
@@ -322,6 +324,13 @@ void TuneParser::BodyLine(std::string_view line, int32_t line_no) {
     Add(pos, std::move(fc));
     return;
   }
+  if (t.size() >= 2 && t[1] == ':' && ((t[0] >= 'A' && t[0] <= 'G') || (t[0] >= 'a' && t[0] <= 'g'))) {
+    // "f:|" is music here (a bar line follows), but abcm2ps reads a line starting so as a field
+    // ("tune info 'f:' not treated") and drops or refuses it.
+    Report(DiagnosticKind::kInvalidField, pos,
+           std::string("expected a music line that does not start like a field line, got '") + t[0] +
+               ":' (abcm2ps reads it as a field); write '" + t[0] + " :' instead");
+  }
   MusicLine(line, line_no);
 }
 
@@ -380,6 +389,11 @@ void TuneParser::BodyField(Field field, bool is_inline) {
         Report(
             DiagnosticKind::kUnknownField, pos,
             std::string("expected a known field letter, got '") + field.letter + ":': kept as is");
+      } else if (!is_inline && std::strchr("ABCDFGHNORSZm", field.letter) != nullptr) {
+        // Header-only fields: abc2midi "Field not allowed in tune body" (abcm2ps reads most).
+        Report(DiagnosticKind::kInvalidField, pos,
+               std::string("expected a field the music may hold (K: L: M: P: Q: T: V: W: w: I: r:), got '") +
+                   field.letter + ":', which belongs in the header (abc2midi refuses it here)");
       }
       break;
   }

@@ -53,6 +53,7 @@ enum class DiagnosticKind : int8_t {
   kUnexpectedBarInChord,     // "bar-in-chord": a bar line inside [ ] or { }
   kUnevenBrokenRhythm,       // "uneven-broken-rhythm": > or < between notes of unequal length or
                              // one in a tuplet (readable, but abc2midi refuses it)
+  kSpaceInChord,             // "space-in-chord": [C E] (readable, but abcm2ps refuses it)
 };
 
 // "overfull-bar", "missing-key", ... (see the enum).
