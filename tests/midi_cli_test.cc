@@ -123,6 +123,11 @@ TEST_F(MidiCliTest, RenderRefusesUnknownOutputsAndMissingFilesWithExitCode2) {
   auto font = RunCommand(Abcrnn("render " + abc_ + " --sound-font /nonexistent.sf2 -o " + (dir_ / "x.wav").string()), true);
   EXPECT_EQ(font.exit_code, 2);
   EXPECT_NE(font.out.find("apt-get install fluid-soundfont-gm"), std::string::npos) << font.out;
+  // A damaged MIDI file is unreadable input, as everywhere: 2, not 1 ("found problems").
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "bad.mid").string(), "MThd garbage").ok());
+  auto damaged = RunCommand(Abcrnn("render " + (dir_ / "bad.mid").string() + " -o " + (dir_ / "x.wav").string()), true);
+  EXPECT_EQ(damaged.exit_code, 2) << damaged.out;
+  EXPECT_NE(damaged.out.find("not a MIDI file"), std::string::npos) << damaged.out;
 }
 
 TEST_F(MidiCliTest, ExportTuneWritesAbcMidiWavAndSvgSideBySide) {

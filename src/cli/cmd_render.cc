@@ -35,16 +35,8 @@ std::string Lower(std::string s) {
 }
 
 int ExitFor(const Status& s) {
-  if (s.ok()) return kExitOk;
-  spdlog::error("{}", s.ToString());
-  switch (s.code()) {
-    case Status::Code::kNotFound:
-    case Status::Code::kIOError:
-    case Status::Code::kUnsupported:
-      return kExitUsage;
-    default:
-      return kExitFindings;
-  }
+  if (!s.ok()) spdlog::error("{}", s.ToString());
+  return ExitCodeFor(s);
 }
 
 int RunRender(const RenderArgs& args) {

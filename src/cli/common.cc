@@ -16,6 +16,22 @@
 #include <spdlog/spdlog.h>
 
 namespace abcrnn::cli {
+
+int ExitCodeFor(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kOk:
+      return kExitOk;
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kNotFound:
+    case Status::Code::kIOError:
+    case Status::Code::kCorruption:
+    case Status::Code::kUnsupported:
+      return kExitUsage;
+    case Status::Code::kInternal:
+      break;
+  }
+  return kExitFindings;
+}
 namespace fs = std::filesystem;
 
 void KeepFreedMemoryForReuse() {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "abcrnn/util/status.h"
+
 namespace CLI {
 class App;
 }
@@ -18,6 +20,11 @@ namespace abcrnn::cli {
 constexpr int kExitOk = 0;        // success; every tune valid
 constexpr int kExitFindings = 1;  // ran, but found problems (invalid tunes, failed checks)
 constexpr int kExitUsage = 2;     // bad options, unreadable files, nothing to do
+
+// The exit code of a failed step: kExitUsage for what the user gave (an invalid argument, a
+// missing, unreadable, damaged or unsupported file), kExitFindings for the rest (a step that ran
+// and failed: kInternal). kExitOk for OK.
+int ExitCodeFor(const Status& s);
 
 // SIGINT and SIGTERM set StopRequested() instead of killing the process (a second one kills):
 // a command then keeps what it finished, says what it kept, and returns StopExitCode() (128 + the

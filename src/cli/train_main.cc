@@ -24,22 +24,9 @@
 namespace abcrnn::cli {
 namespace {
 
-int ExitFor(const Status& s) {
-  switch (s.code()) {
-    case Status::Code::kInvalidArgument:
-    case Status::Code::kNotFound:
-    case Status::Code::kIOError:
-    case Status::Code::kCorruption:
-    case Status::Code::kUnsupported:
-      return kExitUsage;
-    default:
-      return kExitFindings;
-  }
-}
-
 int Fail(const Status& s) {
   std::cerr << "abcrnn-train: " << s.ToString() << "\n";
-  return ExitFor(s);
+  return ExitCodeFor(s);
 }
 
 // The controls of the tunes on the training side of the split (as BuildCorpus will split them).
