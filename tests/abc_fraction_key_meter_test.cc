@@ -78,6 +78,16 @@ TEST(Key, ExplicitAccidentalsOverrideTheSignature) {
   EXPECT_EQ(Alters(*ParseKey("C ^f _b")), "...#..b");
 }
 
+TEST(Key, ExpMakesTheExplicitAccidentalsTheWholeSignature) {
+  // As abc2midi plays them: K:D exp _b has only B flat (C and F natural).
+  KeySignature k = *ParseKey("D exp _b");
+  EXPECT_TRUE(k.explicit_only);
+  EXPECT_EQ(Alters(k), "......b");
+  EXPECT_EQ(Alters(*ParseKey("D exp ^f ^c")), "#..#...");
+  EXPECT_EQ(Alters(*ParseKey("exp ^f")), "...#...");
+  EXPECT_FALSE(ParseKey("D _b").value().explicit_only);
+}
+
 TEST(Key, BagpipeAndNoneKeys) {
   KeySignature hp = *ParseKey("Hp");
   EXPECT_TRUE(hp.highland_pipes);

@@ -29,6 +29,7 @@ TEST(WriterFieldValues, AreNormalised) {
   EXPECT_EQ(KeyText(*ParseKey("ADor")), "Ador");
   EXPECT_EQ(KeyText(*ParseKey("Bb mix")), "Bbmix");
   EXPECT_EQ(KeyText(*ParseKey("D =c")), "D =c");
+  EXPECT_EQ(KeyText(*ParseKey("D exp _b")), "D exp _b");
   EXPECT_EQ(KeyText(*ParseKey("F#m")), "F#m");
   EXPECT_EQ(KeyText(*ParseKey("none")), "none");
   EXPECT_EQ(MeterText(*ParseMeter("C|")), "C|");

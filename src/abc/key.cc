@@ -85,8 +85,7 @@ bool ParseModeWord(std::string_view word, Mode* mode) {
 bool IsClefWord(std::string_view w) {
   std::string l = ToLowerAscii(w);
   return l == "treble" || l == "bass" || l == "alto" || l == "tenor" || l == "perc" ||
-         l == "none" || l == "bass3" || l == "alto1" || l == "alto2" || l == "treble8" ||
-         l == "exp";
+         l == "none" || l == "bass3" || l == "alto1" || l == "alto2" || l == "treble8";
 }
 
 // "^f", "__b", "=c" → one KeyAccidental. False when `w` is not such a token.
@@ -242,8 +241,8 @@ Result<KeySignature> ParseKey(std::string_view value) {
       k.tonic = 'A';
       k.mode = Mode::kMixolydian;
       ++w;
-    } else if (first.find('=') != std::string_view::npos || IsClefWord(first) || first[0] == '^' ||
-               first[0] == '_' || (first[0] == '=')) {
+    } else if (first.find('=') != std::string_view::npos || IsClefWord(first) || lower == "exp" ||
+               first[0] == '^' || first[0] == '_' || (first[0] == '=')) {
       // no tonic: clef or accidentals only (C major base)
     } else {
       char t = first[0];
@@ -277,6 +276,8 @@ Result<KeySignature> ParseKey(std::string_view value) {
     KeyAccidental ka;
     if (ParseKeyAccidental(word, &ka)) {
       k.extra.push_back(ka);
+    } else if (ToLowerAscii(word) == "exp") {
+      k.explicit_only = true;
     } else if (word.find('=') != std::string_view::npos || IsClefWord(word)) {
       // clef=, octave=, transpose=, middle=, stafflines=, or a clef name: not our business
       if (word.back() == '=' && w + 1 < words.size()) ++w;  // "clef= bass"
@@ -285,7 +286,7 @@ Result<KeySignature> ParseKey(std::string_view value) {
     }
   }
   k.alter.fill(0);
-  if (!k.none) {
+  if (!k.none && !k.explicit_only) {
     int sf = k.SharpsOrFlats();
     static constexpr char kSharpOrder[7] = {'F', 'C', 'G', 'D', 'A', 'E', 'B'};
     static constexpr char kFlatOrder[7] = {'B', 'E', 'A', 'D', 'G', 'C', 'F'};

@@ -199,6 +199,7 @@ KeySignature TransposeKey(const KeySignature& key, const Interval& iv) {
   if (key.none && key.extra.empty()) return key;
   KeySignature k;
   k.none = key.none;
+  k.explicit_only = key.explicit_only;
   k.mode = ModeOf(key);
   if (!key.none) {
     SpelledNote tonic = MoveSpelled(TonicOf(key), iv);

@@ -491,6 +491,7 @@ std::string KeyText(const KeySignature& key) {
     else if (key.mode != Mode::kMajor)
       s += ModeName(key.mode);
   }
+  if (key.explicit_only) s += " exp";
   for (const auto& x : key.extra) {
     s += ' ';
     s += AccidentalText(x.accidental);

@@ -45,6 +45,8 @@ struct KeySignature {
   bool none = false;                 // K:none: no signature, no tonic
   bool highland_pipes = false;       // K:Hp or K:HP: F# and C# (G natural); tonic A mixolydian
   std::vector<KeyAccidental> extra;  // explicit accidentals after the tonic, in written order
+  // "exp" (K:D exp _b): the extras are the whole signature (only B flat), not added to the key's.
+  bool explicit_only = false;
   // Semitone alteration per letter, index LetterIndex (C..B), after mode and extras.
   std::array<int8_t, 7> alter{};
   std::string text;  // the K: value as written (after the field letter, trimmed)
