@@ -84,5 +84,34 @@ TEST_F(CheckCommandTest, MissingFileAndMissingArgumentsExitTwo) {
   EXPECT_EQ(RunCommand(Check(""), true).exit_code, 2);
 }
 
+TEST(CommandLine, TyposGetTheNearestNameAndABareProgramItsUsage) {
+  const std::string abcrnn = Program("abcrnn");
+  auto r = RunCommand(abcrnn + " generat", true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("did you mean 'generate'?"), std::string::npos) << r.out;
+  // Forwarded to abcrnn-sample, whose parser makes the suggestion.
+  r = RunCommand(abcrnn + " generate --temprature 0.5 --num 0", true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("unknown option '--temprature'; did you mean '--temperature'?"), std::string::npos) << r.out;
+  r = RunCommand(Program("abcrnn-sample") + " generate --temperature -1", true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--temperature: expected a number of 0 or more, got -1"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("179769313486231570"), std::string::npos) << r.out;  // not the largest double
+  r = RunCommand(abcrnn + " eval x.abc --refrence y.abc", true);
+  EXPECT_NE(r.out.find("did you mean '--reference'?"), std::string::npos) << r.out;
+  // Bare: the usage, on standard error, exit 2; `help`: the usage on standard output, exit 0.
+  r = RunCommand(abcrnn, true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("SUBCOMMAND"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("generate"), std::string::npos) << r.out;
+  r = RunCommand(abcrnn + " help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("SUBCOMMAND"), std::string::npos) << r.out;
+  // A word far from every command gets no guess.
+  r = RunCommand(abcrnn + " frobnicate", true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out.find("did you mean"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace abcrnn

@@ -16,6 +16,7 @@
 #include "abcrnn/data/corpus.h"
 #include "abcrnn/eval/ngram.h"
 #include "abcrnn/util/file.h"
+#include "cli/cli_checks.h"
 #include "cli/commands.h"
 
 namespace abcrnn::cli {
@@ -187,10 +188,10 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
   sub->add_option("--orders", args->orders, "Several orders: the best on --valid is used")
       ->check(CLI::Range(1, 16))
       ->delimiter(',');
-  sub->add_option("--sample", args->samples, "Tunes to sample")->check(CLI::NonNegativeNumber);
+  sub->add_option("--sample", args->samples, "Tunes to sample")->check(NumberAtLeastZero());
   sub->add_option("--seed", args->seed, "Random seed for sampling")->capture_default_str();
   sub->add_option("--max-chars", args->max_chars, "Most characters per sampled tune")
-      ->check(CLI::PositiveNumber)
+      ->check(NumberAtLeastZero(true))
       ->capture_default_str();
   sub->add_option("-o,--out", args->out,
                   "File for the sampled tunes (default: standard output; the report "
@@ -206,7 +207,7 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
                 "Write each tune's controls (style, type, form) before M:, as abcrnn train --controls");
   sub->add_option("--valid-per-type", args->valid_per_type,
                   "Hold out about this many tunes of each type, as abcrnn train --valid-per-type")
-      ->check(CLI::NonNegativeNumber)
+      ->check(NumberAtLeastZero())
       ->capture_default_str();
   sub->add_flag("--json", args->json, "Report as JSON");
   sub->callback([args, &run] { run = [args] { return RunBaseline(*args); }; });

@@ -22,6 +22,7 @@
 #include "abcrnn/eval/novelty.h"
 #include "abcrnn/eval/stats.h"
 #include "abcrnn/util/file.h"
+#include "cli/cli_checks.h"
 #include "cli/commands.h"
 
 namespace abcrnn::cli {
@@ -416,11 +417,11 @@ void RegisterEval(CLI::App& app, RunFn& run) {
   sub->add_flag("--json", args->json, "Print JSON for machines, with per-tune novelty");
   sub->add_option("--max-tunes", args->max_tunes,
                   "Tunes per set used for the style distances (evenly spaced)")
-      ->check(CLI::PositiveNumber)
+      ->check(NumberAtLeastZero(true))
       ->capture_default_str();
   sub->add_option("--candidates", args->candidates,
                   "Training tunes checked by edit distance per tune")
-      ->check(CLI::PositiveNumber)
+      ->check(NumberAtLeastZero(true))
       ->capture_default_str();
   sub->add_option("--classifier-seed", args->classifier_seed,
                   "Seed of the classifier test's balancing subset and folds")

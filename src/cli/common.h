@@ -12,6 +12,7 @@
 
 namespace CLI {
 class App;
+class ParseError;
 }
 
 namespace abcrnn::cli {
@@ -36,6 +37,11 @@ int StopExitCode();
 // `arg` as one word of a POSIX shell command line: unchanged when it is made of safe characters
 // (letters, digits, _-./=:,+@%), else in single quotes.
 std::string ShellQuote(const std::string& arg);
+
+// Reports a command line that did not parse (CLI11's message, then "did you mean ...?" for a
+// mistyped option or subcommand; the usage for a bare program or `help`) and returns the exit
+// code: 0 for --help, --version and `help`, else kExitUsage.
+int ReportParseError(CLI::App& app, const CLI::ParseError& e);
 
 // After parsing, the chosen subcommand's work; returns the exit code.
 using RunFn = std::function<int()>;

@@ -18,6 +18,7 @@
 #include "abcrnn/infer/controls_policy.h"
 #include "abcrnn/infer/session.h"
 #include "abcrnn/util/file.h"
+#include "cli/cli_checks.h"
 #include "cli/sample_model.h"
 #include "cli/sample_output.h"
 
@@ -392,14 +393,14 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
                   "Checkpoint (.ckpt); default: $ABCRNN_MODEL, else models/default.ckpt in the installed "
                   "share/abcrnn or the source tree");
   sub->add_option("--seed", o->seed, "Random seed: the same seed, model and options give the same tunes");
-  sub->add_option("--num", o->num, "How many tunes")->check(CLI::NonNegativeNumber);
+  sub->add_option("--num", o->num, "How many tunes")->check(NumberAtLeastZero());
   sub->add_option("--first", o->first, "Index of the first tune (remakes tune N of a run: --first N --num 1)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--length", o->length, "Most characters per tune (prime included)")->check(CLI::PositiveNumber);
+      ->check(NumberAtLeastZero());
+  sub->add_option("--length", o->length, "Most characters per tune (prime included)")->check(NumberAtLeastZero(true));
   sub->add_option("--temperature", o->temperature, "Sampling temperature: 1 = the model's own distribution, lower = safer; 0 = always the most likely")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NumberAtLeastZero());
   sub->add_option("--top-k", o->top_k, "Sample among the k most likely characters only; 0 = all")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NumberAtLeastZero());
   sub->add_option("--top-p", o->top_p, "Nucleus sampling: the most likely characters up to this mass; 1 = all")
       ->check(CLI::Range(1e-9, 1.0));
   sub->add_option("--prime", o->prime,
@@ -428,14 +429,14 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
                   "ABC files or folders: drop (and replace) tunes that copy more than --max-copied-bars "
                   "consecutive bars of them, in any key");
   sub->add_option("--max-copied-bars", o->max_copied_bars, "Novelty guard: most consecutive bars a tune may share")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NumberAtLeastZero());
   sub->add_option("--novelty-cache", o->novelty_cache,
                   "Bar index cache file (default: $XDG_CACHE_HOME or ~/.cache, abcrnn/bar-index.bin)");
   sub->add_flag("--allow-copies", o->allow_copies,
                 "Keep tunes that share a run of notes (32, in any key) with a training tune; by default they "
                 "are dropped and replaced when the model records its training tunes' runs");
   sub->add_option("--batch", o->batch, "Tunes made at once (speed only; the tunes do not change)")
-      ->check(CLI::PositiveNumber);
+      ->check(NumberAtLeastZero(true));
   sub->add_option("--threads", o->threads, "Threads for the matrix products (the tunes do not change)")
       ->check(CLI::Range(1, 64));
   sub->add_flag("--strict,!--no-strict", o->strict,

@@ -20,8 +20,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
+    return ReportParseError(app, e);
   }
   SetupLogging("abcrnn", 0);
   KeepFreedMemoryForReuse();

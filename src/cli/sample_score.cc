@@ -10,6 +10,7 @@
 
 #include "abcrnn/abc/clean.h"
 #include "abcrnn/infer/generate.h"
+#include "cli/cli_checks.h"
 #include "cli/sample_model.h"
 
 namespace abcrnn::cli {
@@ -97,7 +98,7 @@ void RegisterScore(CLI::App& app, RunFn& run) {
   sub->add_option("--model", o->model, "Checkpoint (.ckpt); default as for generate");
   sub->add_option("files", o->files, "ABC files or folders (*.abc), '-' for standard input")->required();
   sub->add_flag("--json", o->json, "Print a JSON report");
-  sub->add_option("--batch", o->batch, "Tunes scored at once")->check(CLI::PositiveNumber);
+  sub->add_option("--batch", o->batch, "Tunes scored at once")->check(NumberAtLeastZero(true));
   sub->add_option("--threads", o->threads, "Threads for the matrix products")->check(CLI::Range(1, 64));
   sub->callback([o, &run] { run = [o] { return Run(*o); }; });
 }

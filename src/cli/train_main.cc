@@ -181,8 +181,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
+    return ReportParseError(app, e);
   }
   o.given.length = app.count("--steps") + app.count("--epochs") > 0;
   o.given.eval_every = app.count("--eval-every") > 0;
