@@ -69,6 +69,21 @@ TEST_F(SampleCliTest, SameSeedGivesIdenticalOutputAndDifferentSeedsDiffer) {
   EXPECT_NE(a.out.find("X:5\nT:Generated 5\n% abcrnn generate --seed 7 --first "), std::string::npos) << a.out;
 }
 
+TEST_F(SampleCliTest, WithoutASeedEachRunDiffersAndEachTuneSaysHowToMakeItAgain) {
+  auto a = Generate("--num 3 --length 120 --rhythm jig --key D");
+  auto b = Generate("--num 3 --length 120 --rhythm jig --key D");
+  ASSERT_EQ(a.exit_code, 0);
+  ASSERT_EQ(b.exit_code, 0);
+  EXPECT_NE(a.out, b.out);  // two seeds drawn from 10^9: equal once in a billion runs
+  // The first tune's % line is a command that makes exactly that tune.
+  const size_t at = a.out.find("% abcrnn generate --seed ");
+  ASSERT_NE(at, std::string::npos) << a.out;
+  const std::string seed = a.out.substr(at + 25, a.out.find(' ', at + 25) - at - 25);
+  auto again = Generate("--seed " + seed + " --num 3 --length 120 --rhythm jig --key D");
+  EXPECT_EQ(again.out, a.out);
+  EXPECT_NE(RunCommand(Program("abcrnn-sample") + " generate --help").out.find("new each run"), std::string::npos);
+}
+
 TEST_F(SampleCliTest, TheCopyGuardDropsTunesThatShareARunWithTheTrainingTunes) {
   const std::string args = "--seed 3 --num 12 --length 200 --rhythm jig --key D --format jsonl";
   auto texts = [](const std::string& jsonl) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <random>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -28,6 +29,7 @@ namespace {
 struct GenerateCliOptions {
   std::string model;
   uint64_t seed = 0;
+  bool seed_given = false;  // without --seed each run draws its own (printed in every tune's % line)
   int first = 0;
   int num = 1;
   int length = 1000;
@@ -392,7 +394,9 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--model", o->model,
                   "Checkpoint (.ckpt); default: $ABCRNN_MODEL, else models/default.ckpt in the installed "
                   "share/abcrnn or the source tree");
-  sub->add_option("--seed", o->seed, "Random seed: the same seed, model and options give the same tunes");
+  sub->add_option("--seed", o->seed, "Random seed: the same seed, model and options give the same tunes; "
+                                     "without it each run draws one (each tune's % line shows it)")
+      ->default_str("new each run");
   sub->add_option("--num", o->num, "How many tunes")->check(NumberAtLeastZero());
   sub->add_option("--first", o->first, "Index of the first tune (remakes tune N of a run: --first N --num 1)")
       ->check(NumberAtLeastZero());
@@ -442,7 +446,13 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_flag("--strict,!--no-strict", o->strict,
                 "Only valid ABC: mask characters that would make the tune invalid (default on)");
   sub->add_flag("--stats", o->stats, "Print strict-mode statistics to standard error at the end");
-  sub->callback([o, &run] { run = [o] { return Run(*o); }; });
+  sub->callback([o, sub, &run] {
+    o->seed_given = sub->count("--seed") > 0;
+    run = [o] {
+      if (!o->seed_given) o->seed = std::random_device{}() % 1000000000u;  // a fresh run, as folkrnn.org
+      return Run(*o);
+    };
+  });
 }
 
 }  // namespace abcrnn::cli
