@@ -92,6 +92,9 @@ TEST(AbcProblems, EndingsNeedARepeat) {
   // A first ending never closed by :| is reported at the || that ends it and at the end.
   EXPECT_EQ(Count(ParseBody("|:A4|[1 B4||\n"), K::kEndingWithoutRepeat), 2);
   EXPECT_EQ(Count(ParseBody("|:A4|[1 B4|\n"), K::kEndingWithoutRepeat), 1);
+  // A |: after a second ending closed by :| (abc2midi: "Expected end repeat not found at |:").
+  EXPECT_EQ(Count(ParseBody("|:A8:|2B8:|\n|:c8|]\n"), K::kEndingWithoutRepeat), 1);
+  EXPECT_TRUE(ParseBody("|:A8|1B8:|2c8|]\n|:d8:|\n").valid());
 }
 
 TEST(AbcProblems, DiagnosticsCarryFileTunePositionAndReadableText) {

@@ -1,7 +1,7 @@
 // abcm2ps and abc2midi as peers for note lengths and chords: what `abcrnn check` refuses (a
 // length one note head cannot show, "Note too much dotted"; a broken rhythm beyond >>>; a space
 // inside a chord, "Not a note"; a tie leaving a chord note longer than the chord, "Time mismatch
-// at tie") is what one of them reports an error for, and what it accepts both take without
+// at tie"; a |: after a second ending closed by :|, "Expected end repeat not found") is what one of them reports an error for, and what it accepts both take without
 // complaint. (check is stricter below a 64th, which abcm2ps still draws: not compared here.)
 #include <gtest/gtest.h>
 
@@ -25,7 +25,8 @@ TEST(AbcLengthPeer, CheckRefusesWhatAbcm2psOrAbc2midiRefuseAndNoMore) {
                           "(3A5A5A5 z|", "A11 z5|",    "A31 z|",     "A>>>>A B3|",   "A15 z|",
                           "A7 B|",       "A6 B2|",     "A3/2 B/2 c6|", "A>A B>>B c>>>c d2|", "A/8 z/8 z3/4 z3|",
                           "A32|",        "(3A3A3A3 z3|", "A2 A/ A/ z4|", "[C E]2 z6|",   "[CE5]2 z6|",
-                          "[C2E4] z6|",  "[C2-E2]C2 z4|", "[CE2-]E2 z4|", "[CE]2- [CE]2 z4|", "[C2 ]E z5|"};
+                          "[C2E4] z6|",  "[C2-E2]C2 z4|", "[CE2-]E2 z4|", "[CE]2- [CE]2 z4|", "[C2 ]E z5|",
+                          "|:A8:|2B8:|\n|:c8|]", "|:A8:|B8:|\n|:c8|]", "|:A8|1B8:|2c8|]\n|:d8:|"};
   int refused = 0, accepted = 0;
   for (const char* body : bodies) {
     const std::string header = "M:none\nL:1/8\nK:C\n";

@@ -907,6 +907,13 @@ size_t TuneParser::ParseBar(std::string_view s, size_t i, int32_t line_no) {
     v.tuplets.clear();
     break;
   }
+  if (b.repeat_start && v.later_ending_repeated) {
+    // "|: A :|2 B :| |: C ..." : abc2midi "Expected end repeat not found at |:".
+    Report(DiagnosticKind::kEndingWithoutRepeat, pos,
+           "expected a second ending closed by | or || (abc2midi refuses " + b.text +
+               " after an ending closed by :|), got :| before it");
+  }
+  if (b.repeat_end && v.later_ending_open) v.later_ending_repeated = true;
   if (b.kind != BarKind::kSingle && b.kind != BarKind::kDotted && b.kind != BarKind::kInvisible)
     v.later_ending_open = false;
   if (!b.repeat_end && v.first_ending_open && (b.kind == BarKind::kDouble || b.kind == BarKind::kFinal)) {

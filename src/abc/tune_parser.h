@@ -65,6 +65,7 @@ class TuneParser {
     bool repeat_end_since_ending = false;
     bool first_ending_open = false;  // [1 seen, no :| yet
     bool later_ending_open = false;  // [2 (or later) seen, no || :| |: :: |] yet
+    bool later_ending_repeated = false;  // a later ending was closed by :| (abc2midi then refuses a |:)
     SourcePos later_ending_pos;
     SourcePos first_ending_pos;
   };
