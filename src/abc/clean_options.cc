@@ -39,4 +39,10 @@ CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions c) {
   return c;
 }
 
+CleanOptions CleanOptionsOfMetadata(const std::string& metadata_json) {
+  const auto meta = nlohmann::json::parse(metadata_json, nullptr, false);
+  if (!meta.is_object() || !meta.contains("cleaning")) return {};
+  return CleanOptionsFromJson(meta["cleaning"].dump());
+}
+
 }  // namespace abcrnn

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "abc/text_util.h"
+
 namespace abcrnn::abc {
 namespace {
 
@@ -75,9 +77,8 @@ std::string BreakLongLines(const std::string& text, int bars_per_line, int max_b
         // to abcm2ps: a space keeps the note and the repeat apart.
         auto put = [&out](std::string_view piece) {
           while (!piece.empty() && piece.front() == ' ') piece.remove_prefix(1);
-          const char c = piece.empty() ? 0 : piece.front();
-          if (piece.size() >= 2 && piece[1] == ':' && ((c >= 'A' && c <= 'G') || (c >= 'a' && c <= 'g'))) {
-            out += c;
+          if (StartsLikeFieldLine(piece)) {
+            out += piece.front();
             out += ' ';
             piece.remove_prefix(1);
           }

@@ -18,7 +18,6 @@ std::string PosText(SourcePos p) {
 // abcm2ps draws at most this many notes in a chord ("Too many notes in chord").
 constexpr size_t kMaxChordNotes = 8;
 
-bool IsNoteLetter(char c) { return (c >= 'A' && c <= 'G') || (c >= 'a' && c <= 'g'); }
 bool IsAccidentalChar(char c) { return c == '^' || c == '_' || c == '='; }
 
 // Single-character decorations of ABC 2.1 and their names.

@@ -13,6 +13,12 @@ inline bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsNoteLetter(char c) { return (c >= 'A' && c <= 'G') || (c >= 'a' && c <= 'g'); }
+// A music line that begins with a note letter and ':' ("f:|"): abcm2ps reads such a line as a
+// field line ("tune info 'f:' not treated"), so the checker refuses it and writers avoid it.
+inline bool StartsLikeFieldLine(std::string_view line) {
+  return line.size() >= 2 && line[1] == ':' && IsNoteLetter(line[0]);
+}
 
 inline std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);

@@ -324,9 +324,7 @@ void TuneParser::BodyLine(std::string_view line, int32_t line_no) {
     Add(pos, std::move(fc));
     return;
   }
-  if (t.size() >= 2 && t[1] == ':' && ((t[0] >= 'A' && t[0] <= 'G') || (t[0] >= 'a' && t[0] <= 'g'))) {
-    // "f:|" is music here (a bar line follows), but abcm2ps reads a line starting so as a field
-    // ("tune info 'f:' not treated") and drops or refuses it.
+  if (StartsLikeFieldLine(t)) {  // music here (a bar line follows), a field to abcm2ps
     Report(DiagnosticKind::kInvalidField, pos,
            std::string("expected a music line that does not start like a field line, got '") + t[0] +
                ":' (abcm2ps reads it as a field); write '" + t[0] + " :' instead");

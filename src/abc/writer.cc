@@ -9,6 +9,8 @@
 #include <optional>
 #include <vector>
 
+#include "abc/text_util.h"
+
 namespace abcrnn::abc {
 namespace {
 
@@ -105,9 +107,7 @@ class Out {
       line_ += ' ';
     // A line that would start with a note letter and ':' ("f:|") reads as a field line to
     // abcm2ps: the bar line keeps a space from the note.
-    if (type == Tok::kBar && !s.empty() && s[0] == ':' && line_.size() == 1 &&
-        ((line_[0] >= 'A' && line_[0] <= 'G') || (line_[0] >= 'a' && line_[0] <= 'g')))
-      line_ += ' ';
+    if (type == Tok::kBar && line_.size() == 1 && StartsLikeFieldLine(line_ + s)) line_ += ' ';
     space_ = false;
     line_ += s;
     prev_ = type;

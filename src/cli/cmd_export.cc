@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
@@ -25,11 +24,7 @@ struct ExportArgs {
 
 // The note runs of `paths` cleaned as the checkpoint's training data was.
 Result<NoteRunHashes> NoteRunsOf(const Checkpoint& ckpt, const std::vector<std::string>& paths) {
-  const auto meta = nlohmann::json::parse(ckpt.metadata_json, nullptr, false);
-  const CleanOptions clean = meta.is_object() && meta.contains("cleaning")
-                                 ? CleanOptionsFromJson(meta["cleaning"].dump())
-                                 : CleanOptions{};
-  auto cleaned = CleanFiles(paths, clean);
+  auto cleaned = CleanFiles(paths, CleanOptionsOfMetadata(ckpt.metadata_json));
   if (!cleaned.ok()) return cleaned.status();
   std::vector<std::string> texts;
   for (auto& t : cleaned->tunes) texts.push_back(std::move(t.text));

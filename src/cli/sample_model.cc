@@ -28,9 +28,7 @@ std::vector<std::string> DefaultModelCandidates() {
 }
 
 CleanOptions TrainingCleanOptions(const Checkpoint& checkpoint) {
-  auto meta = nlohmann::json::parse(checkpoint.metadata_json, nullptr, false);
-  if (!meta.is_object() || !meta.contains("cleaning")) return {};
-  return CleanOptionsFromJson(meta["cleaning"].dump());
+  return CleanOptionsOfMetadata(checkpoint.metadata_json);
 }
 
 Result<LoadedModel> LoadModel(const std::string& path, int threads) {

@@ -85,6 +85,9 @@ Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const Clea
 // gives `defaults`.
 std::string CleanOptionsToJson(const CleanOptions& options);
 CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions defaults = {});
+// The options a checkpoint's metadata (JSON object text) records under "cleaning": how its model's
+// tunes were cleaned; the defaults when absent.
+CleanOptions CleanOptionsOfMetadata(const std::string& metadata_json);
 
 // The style label of `file`, found below the input `given` (see CleanOptions::controls): lower
 // case, characters other than letters, digits, '-' and '_' as '-'.
