@@ -62,6 +62,7 @@ TuneParts SplitIntoParts(const Tune& tune) {
   if (tune.voices.empty()) return out;
   const Voice& voice = tune.voices.front();
   Fraction part(0);
+  bool repeated = false;  // the part so far holds a first ending
   bool in_later_ending = false;
   out.bar_length = voice.initial.meter.BarLength();
   for (const auto& e : voice.elements) {
@@ -73,42 +74,53 @@ TuneParts SplitIntoParts(const Tune& tune) {
       out.has_repeats = true;
       in_later_ending =
           std::none_of(ending->numbers.begin(), ending->numbers.end(), [](int k) { return k == 1; });
+      if (!in_later_ending) repeated = true;
     } else if (const auto* b = e.get_if<BarLine>()) {
       if (b->repeat_end) out.has_repeats = true;
       if (IsSectionEnd(*b)) {
-        if (part.is_positive()) out.durations.push_back(part);
+        if (part.is_positive()) {
+          out.durations.push_back(part);
+          out.repeated.push_back(repeated || b->repeat_end);
+        }
         part = Fraction(0);
+        repeated = false;
         if (b->repeat_end || b->kind == BarKind::kFinal || b->kind == BarKind::kDouble) in_later_ending = false;
       }
     } else if (const auto* fc = e.get_if<FieldChange>()) {
       if (fc->field.letter == 'M') out.bar_length = fc->state->meter.BarLength();
     }
   }
-  if (part.is_positive()) out.durations.push_back(part);
+  if (part.is_positive()) {
+    out.durations.push_back(part);
+    out.repeated.push_back(repeated);
+  }
   return out;
 }
 
-std::vector<int> PartBars(const TuneParts& parts) {
-  std::vector<int> bars;
-  if (!parts.bar_length.is_positive()) return bars;
+Form FormOfParts(const TuneParts& parts) {
+  Form form;
+  if (!parts.bar_length.is_positive()) return form;
   // A stretch shorter than half a bar (a pickup before |:, a note after the last repeat) joins
   // the part after it, or the one before it at the end.
   Fraction carry(0);
-  for (const Fraction& d : parts.durations) {
-    const Fraction with = d + carry;
+  for (size_t i = 0; i < parts.durations.size(); ++i) {
+    const Fraction with = parts.durations[i] + carry;
     const double b = (with / parts.bar_length).ToDouble();
     if (b < 0.5) {
       carry = with;
       continue;
     }
     carry = Fraction(0);
-    bars.push_back(static_cast<int>(std::lround(b)));
+    form.bars.push_back(static_cast<int>(std::lround(b)));
+    form.repeated.push_back(i < parts.repeated.size() && parts.repeated[i]);
   }
-  if (carry.is_positive() && !bars.empty())
-    bars.back() = static_cast<int>(
-        std::lround((Fraction(bars.back()) + carry / parts.bar_length).ToDouble()));
-  return bars;
+  if (carry.is_positive() && !form.bars.empty())
+    form.bars.back() = static_cast<int>(
+        std::lround((Fraction(form.bars.back()) + carry / parts.bar_length).ToDouble()));
+  return form;
 }
+
+std::vector<int> PartBars(const TuneParts& parts) { return FormOfParts(parts).bars; }
 
 const std::vector<std::string>& KnownTuneTypes() {
   static const std::vector<std::string> kTypes = {"reel",  "jig",        "slip jig", "hornpipe",
@@ -181,41 +193,67 @@ TuneControls DeriveControls(const Tune& tune, std::string style) {
     // A source that names a type abcrnn does not know ("Gavotte") is not second-guessed.
     if (!has_rhythm_field) c.type = InferTuneType(tune);
   }
-  c.part_bars = PartBars(SplitIntoParts(tune));
-  if (static_cast<int>(c.part_bars.size()) > kMaxParts ||
-      std::any_of(c.part_bars.begin(), c.part_bars.end(), [](int b) { return b > kMaxPartBars || b < 1; }))
-    c.part_bars.clear();
+  Form form = FormOfParts(SplitIntoParts(tune));
+  if (static_cast<int>(form.bars.size()) > kMaxParts ||
+      std::any_of(form.bars.begin(), form.bars.end(), [](int b) { return b > kMaxPartBars || b < 1; }))
+    form = Form{};
+  c.part_bars = std::move(form.bars);
+  c.part_repeats = std::move(form.repeated);
   return c;
 }
 
-std::string FormText(const std::vector<int>& part_bars) {
+std::string FormText(const std::vector<int>& part_bars, const std::vector<bool>& repeats) {
   std::string s;
   for (size_t i = 0; i < part_bars.size(); ++i) s += (i ? "+" : "") + std::to_string(part_bars[i]);
+  if (!part_bars.empty() && repeats.size() == part_bars.size()) {
+    s += ' ';
+    for (size_t i = 0; i < repeats.size(); ++i) s.append(repeats[i] ? 2 : 1, static_cast<char>('A' + i));
+  }
   return s;
 }
 
-Result<std::vector<int>> ParseFormText(std::string_view text) {
+Result<Form> ParseForm(std::string_view text) {
   auto bad = [&] {
-    return Status::InvalidArgument("expected a form such as 8+8 (1 to " + std::to_string(kMaxParts) +
-                                   " parts of 1 to " + std::to_string(kMaxPartBars) + " bars), got '" +
+    return Status::InvalidArgument("expected a form such as 8+8 or 8+8 AABB (1 to " + std::to_string(kMaxParts) +
+                                   " parts of 1 to " + std::to_string(kMaxPartBars) +
+                                   " bars, each part's letter once or, played twice, twice), got '" +
                                    std::string(text) + "'");
   };
-  std::vector<int> bars;
+  Form form;
+  const size_t space = text.find(' ');
+  const std::string_view bars = text.substr(0, space);
   size_t i = 0;
-  while (i <= text.size()) {
-    size_t j = text.find('+', i);
-    if (j == std::string_view::npos) j = text.size();
-    std::string_view part = text.substr(i, j - i);
+  while (i <= bars.size()) {
+    size_t j = bars.find('+', i);
+    if (j == std::string_view::npos) j = bars.size();
+    std::string_view part = bars.substr(i, j - i);
     if (part.empty() || part.size() > 3 ||
         !std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
       return bad();
     const int b = std::stoi(std::string(part));
     if (b < 1 || b > kMaxPartBars) return bad();
-    bars.push_back(b);
-    if (static_cast<int>(bars.size()) > kMaxParts) return bad();
+    form.bars.push_back(b);
+    if (static_cast<int>(form.bars.size()) > kMaxParts) return bad();
     i = j + 1;
   }
-  return bars;
+  if (space == std::string_view::npos) return form;
+  const std::string_view letters = text.substr(space + 1);
+  size_t k = 0;
+  for (size_t part = 0; part < form.bars.size(); ++part) {
+    const char letter = static_cast<char>('A' + part);
+    if (k >= letters.size() || letters[k] != letter) return bad();
+    const bool twice = k + 1 < letters.size() && letters[k + 1] == letter;
+    form.repeated.push_back(twice);
+    k += twice ? 2 : 1;
+  }
+  if (k != letters.size()) return bad();
+  return form;
+}
+
+Result<std::vector<int>> ParseFormText(std::string_view text) {
+  auto form = ParseForm(text);
+  if (!form.ok()) return form.status();
+  return std::move(form->bars);
 }
 
 bool IsStyleName(std::string_view name) {
@@ -225,11 +263,12 @@ bool IsStyleName(std::string_view name) {
   });
 }
 
-std::string ControlLines(const TuneControls& c) {
+std::string ControlLines(const TuneControls& c, bool with_repeats) {
   std::string s;
   if (!c.style.empty()) s += "S:" + c.style + "\n";
   if (!c.type.empty()) s += "R:" + c.type + "\n";
-  if (!c.part_bars.empty()) s += "N:form " + FormText(c.part_bars) + "\n";
+  if (!c.part_bars.empty())
+    s += "N:form " + FormText(c.part_bars, with_repeats ? c.part_repeats : std::vector<bool>{}) + "\n";
   return s;
 }
 
@@ -244,8 +283,11 @@ TuneControls ReadControlLines(std::string_view text) {
     if (line.compare(0, 2, "S:") == 0) c.style = std::string(line.substr(2));
     if (line.compare(0, 2, "R:") == 0) c.type = std::string(line.substr(2));
     if (line.compare(0, 7, "N:form ") == 0) {
-      auto form = ParseFormText(line.substr(7));
-      if (form.ok()) c.part_bars = *form;
+      auto form = ParseForm(line.substr(7));
+      if (form.ok()) {
+        c.part_bars = std::move(form->bars);
+        c.part_repeats = std::move(form->repeated);
+      }
     }
     start = end + 1;
   }

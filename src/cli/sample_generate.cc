@@ -196,7 +196,7 @@ std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const 
                       {"header", t.header},
                       {"style", c.style},
                       {"type", c.type},
-                      {"form", abc::FormText(c.part_bars)},
+                      {"form", abc::FormText(c.part_bars, c.part_repeats)},
                       {"moved_semitones", t.moved_semitones},
                       {"strict", o.strict},
                       {"valid", o.strict ? nlohmann::json(!t.raw.failed) : nlohmann::json()},
@@ -272,7 +272,7 @@ int Run(const GenerateCliOptions& o) {
   g.stop = [] { return StopRequested().load(); };
   so.copy_guard = !o.allow_copies;
   SessionModel sm{model->engine.get(), &model->checkpoint.vocab, model->cleaning.transpose_to,
-                  controls ? &model->controls : nullptr, &model->note_runs};
+                  controls ? &model->controls : nullptr, &model->note_runs, model->cleaning.form_repeats};
   Result<GenerationSession> session = GenerationSession::Create(sm, so);
   if (!session.ok()) {
     spdlog::error("{}", session.status().message());

@@ -17,6 +17,7 @@
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/data/corpus.h"
 #include "abcrnn/data/split.h"
+#include "abcrnn/data/training_controls.h"
 #include "abcrnn/eval/note_runs.h"
 #include "cli/common.h"
 #include "cli/train_cli.h"
@@ -27,21 +28,6 @@ namespace {
 int Fail(const Status& s) {
   std::cerr << "abcrnn-train: " << s.ToString() << "\n";
   return ExitCodeFor(s);
-}
-
-// The controls of the tunes on the training side of the split (as BuildCorpus will split them).
-abc::ControlTable TrainingControls(const CleanResult& cleaned, const std::vector<std::string>& texts,
-                                   const TrainOptions& t) {
-  const auto by_type = ValidFractionsByType(texts, t.valid_fraction, t.valid_per_type);
-  abc::ControlTable table;
-  for (size_t i = 0; i < texts.size(); ++i) {
-    const CleanedTune& c = cleaned.tunes[i];
-    auto it = by_type.find(c.controls.type);
-    if (IsValidationTune(texts[i], it == by_type.end() ? t.valid_fraction : it->second)) continue;
-    table.Add({c.controls.style, c.controls.type, abc::FormText(c.controls.part_bars), c.meter, c.unit_length,
-               c.key, 1});
-  }
-  return table;
 }
 
 // LibTorch's OpenMP threads spin while they wait (GOMP's default), which on a 2-core machine
@@ -114,16 +100,16 @@ int RunTrain(TrainCliOptions& o) {
   if (cleaned->tunes.empty())
     return Fail(Status::InvalidArgument("--data: expected at least one tune left after cleaning, got none; check "
                                         "the files hold ABC tunes (X: fields)"));
-  std::vector<std::string> texts;
-  texts.reserve(cleaned->tunes.size());
-  for (auto& t : cleaned->tunes) texts.push_back(std::move(t.text));
-  o.train.data_tunes_read = cleaned->report.read;
   if (o.clean.controls && !resume) {
-    abc::ControlTable table = TrainingControls(*cleaned, texts, o.train);
+    abc::ControlTable table = TrainingControlTable(*cleaned, o.train.valid_fraction, o.train.valid_per_type);
     o.train.controls_json = table.ToJson();
     progress.Line("controls: " + std::to_string(table.rows().size()) + " combinations of style, type, form, meter, "
                   "unit and key over " + std::to_string(table.total()) + " training tunes");
   }
+  std::vector<std::string> texts;
+  texts.reserve(cleaned->tunes.size());
+  for (auto& t : cleaned->tunes) texts.push_back(std::move(t.text));
+  o.train.data_tunes_read = cleaned->report.read;
   {
     // Every tune the model will learn from, training and validation alike: generate's copy guard.
     eval::NoteRunSet runs = eval::NoteRunSet::BuildFromTexts(texts, eval::kGuardNoteRun);

@@ -33,10 +33,12 @@ std::string ModeOf(const std::string& key_text) {
   return std::string(abc::ModeName(k->mode));
 }
 
-std::vector<int> FormOf(const std::string& form) {
-  auto f = abc::ParseFormText(form);
-  return f.ok() ? *f : std::vector<int>{};
+abc::Form FullFormOf(const std::string& form) {
+  auto f = abc::ParseForm(form);
+  return f.ok() ? *f : abc::Form{};
 }
+
+std::vector<int> FormOf(const std::string& form) { return FullFormOf(form).bars; }
 
 bool AllBars(const std::vector<int>& form, int bars) {
   return !form.empty() && std::all_of(form.begin(), form.end(), [&](int b) { return b == bars; });
@@ -45,7 +47,7 @@ bool AllBars(const std::vector<int>& form, int bars) {
 }  // namespace
 
 std::string DrawnControls::Header() const {
-  return abc::ControlLines(controls) + "M:" + meter + "\nL:" + unit_length + "\nK:" + key + "\n";
+  return abc::ControlLines(controls, /*with_repeats=*/true) + "M:" + meter + "\nL:" + unit_length + "\nK:" + key + "\n";
 }
 
 Rng ControlStream(uint64_t seed, int index) {
@@ -139,7 +141,9 @@ DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest&
   if (pick) {
     d.controls.style = pick->style;
     d.controls.type = pick->type;
-    d.controls.part_bars = FormOf(pick->form);
+    abc::Form form = FullFormOf(pick->form);
+    d.controls.part_bars = std::move(form.bars);
+    d.controls.part_repeats = std::move(form.repeated);
     d.meter = pick->meter;
     d.unit_length = pick->unit_length;
     d.key = pick->key;
@@ -157,9 +161,14 @@ DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest&
     const int parts = r.parts > 0 ? r.parts : (form.empty() ? 2 : static_cast<int>(form.size()));
     const int bars = r.bars > 0 ? r.bars : (form.empty() ? 8 : form.front());
     form.assign(parts, bars);
+    // The drawn row's repeats go with its parts; a different number of parts leaves them open.
+    if (d.controls.part_repeats.size() != form.size()) d.controls.part_repeats.clear();
   }
   auto meter = abc::ParseMeter(d.meter);
-  if (meter.ok() && !meter->has_bars()) form.clear();  // M:none has no bars to count
+  if (meter.ok() && !meter->has_bars()) {  // M:none has no bars to count
+    form.clear();
+    d.controls.part_repeats.clear();
+  }
   return d;
 }
 

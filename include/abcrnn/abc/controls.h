@@ -24,14 +24,23 @@ bool IsSectionEnd(const BarLine& b);
 // whole notes; `bar_length` is the meter's bar (0 for M:none).
 struct TuneParts {
   std::vector<Fraction> durations;
+  std::vector<bool> repeated;  // per part: closed by :| or ::, or holding a first ending
   Fraction bar_length;
   bool has_repeats = false;  // a :| or :: or a numbered ending
 };
 TuneParts SplitIntoParts(const Tune& tune);
 
+// A tune's form: bars per part and, when known, which parts are played twice (AABB).
+struct Form {
+  std::vector<int> bars;
+  std::vector<bool> repeated;  // one per part, or empty: not known
+};
+
 // Bars per part: each part's duration in bars, rounded (a pickup and the short last bar that
-// completes it make one bar; a pickup alone does not count). Empty when the tune has no bars
-// (M:none) or a part rounds to no bar.
+// completes it make one bar; a pickup alone does not count, and joins the part after it). Empty
+// when the tune has no bars (M:none) or a part rounds to no bar. FormOfParts adds each part's
+// repeat (a pickup's goes with the part it joins).
+Form FormOfParts(const TuneParts& parts);
 std::vector<int> PartBars(const TuneParts& parts);
 
 // The tune types abcrnn knows, in the order `--list-controls` prints them: reel, jig, slip jig,
@@ -51,6 +60,7 @@ struct TuneControls {
   std::string style;           // the collection's label ("nottingham"); "" none
   std::string type;            // a KnownTuneTypes() name; "" unknown
   std::vector<int> part_bars;  // bars per part; empty when unknown
+  std::vector<bool> part_repeats;  // per part, played twice; empty when unknown (or no form)
 };
 
 // R: (normalised), else the title's type word, else InferTuneType; the form from PartBars
@@ -59,15 +69,20 @@ TuneControls DeriveControls(const Tune& tune, std::string style);
 inline constexpr int kMaxParts = 8;
 inline constexpr int kMaxPartBars = 64;
 
-// "8+8" for {8, 8}; "" for none.
-std::string FormText(const std::vector<int>& part_bars);
-// Parses "8+8" (1 to kMaxParts parts of 1 to kMaxPartBars bars). InvalidArgument otherwise.
+// "8+8" for {8, 8}; "" for none. With repeats, the musicians' letters after a space, a part's
+// letter twice when it is played twice: "8+8 AABB", "4+8 AAB", "8+8+8+8 ABCD".
+std::string FormText(const std::vector<int>& part_bars, const std::vector<bool>& repeats = {});
+// Parses "8+8" or "8+8 AABB" (1 to kMaxParts parts of 1 to kMaxPartBars bars; the letters A, B,
+// ... in order, each once or twice). InvalidArgument otherwise.
+Result<Form> ParseForm(std::string_view text);
+// The bars of ParseForm.
 Result<std::vector<int>> ParseFormText(std::string_view text);
 
 // The header lines of the controls in training form, each ending in "\n", in this order and only
-// those known: "S:<style>", "R:<type>", "N:form <bars>+<bars>...". A style is lower case letters,
+// those known: "S:<style>", "R:<type>", "N:form <bars>+<bars>..." (with the repeat letters only
+// when `with_repeats` and they are known). A style is lower case letters,
 // digits, '-' and '_' (IsStyleName).
-std::string ControlLines(const TuneControls& controls);
+std::string ControlLines(const TuneControls& controls, bool with_repeats = false);
 bool IsStyleName(std::string_view name);
 
 // The controls written in a tune's header by ControlLines (S:, R: and an "N:form ..." line);
