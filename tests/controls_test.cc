@@ -57,6 +57,22 @@ TEST(PartBarsTest, AnAABBTuneHasTwoPartsOfEightBarsWithPickupsAndEndings) {
   EXPECT_TRUE(parts.has_repeats);
   EXPECT_EQ(abc::PartBars(parts), (std::vector<int>{8, 8}));
   EXPECT_EQ(abc::DeriveControls(ParseTune(abc), "s").part_bars, (std::vector<int>{8, 8}));
+  // Both parts are played twice: A closes with :|, B holds a first ending.
+  EXPECT_EQ(abc::DeriveControls(ParseTune(abc), "s").part_repeats, (std::vector<bool>{true, true}));
+}
+
+TEST(PartBarsTest, EachPartKnowsWhetherItIsPlayedTwice) {
+  auto repeats = [](const std::string& music) {
+    return abc::FormOfParts(abc::SplitIntoParts(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\n" + music + "\n"))).repeated;
+  };
+  using R = std::vector<bool>;
+  EXPECT_EQ(repeats("|:cdef|gfed:|cegc|edcc|]"), (R{true, false}));
+  EXPECT_EQ(repeats("cdef|gfed||cegc|edcc:|"), (R{false, true}));  // a repeat back to the ||
+  EXPECT_EQ(repeats("cdef|gfed::cegc|edcc:|"), (R{true, true}));
+  EXPECT_EQ(repeats("cdef|gfed|:cegc|1edcc:|2edc2|]"), (R{false, true}));
+  EXPECT_EQ(repeats("g|:cdef|gfe:|"), (R{true}));  // the pickup joins the part after it
+  EXPECT_EQ(repeats("cdef|gfed|cegc|edcc|"), (R{false}));
+  EXPECT_EQ(abc::DeriveControls(ParseTune("X:1\nM:none\nL:1/4\nK:C\n|:CDE|FGA:|\n"), "s").part_repeats, R{});
 }
 
 TEST(PartBarsTest, ThroughComposedTuneIsOnePartAndMeterNoneHasNoForm) {
@@ -73,8 +89,26 @@ TEST(FormTextTest, FormsReadAndWriteAsBarsJoinedByPlus) {
     EXPECT_FALSE(abc::ParseFormText(bad).ok()) << bad;
 }
 
+TEST(FormTextTest, RepeatsAreThePartsLettersTwiceForAPartPlayedTwice) {
+  EXPECT_EQ(abc::FormText({8, 8}, {true, true}), "8+8 AABB");
+  EXPECT_EQ(abc::FormText({4, 8}, {true, false}), "4+8 AAB");
+  EXPECT_EQ(abc::FormText({8, 8, 8, 8}, {false, false, false, false}), "8+8+8+8 ABCD");
+  EXPECT_EQ(abc::FormText({8, 8}, {true}), "8+8");  // not one per part: left out
+  for (const char* text : {"8+8 AABB", "4+8 AAB", "8+8 ABB", "16 A", "8+8+8+8+8+8+8+8 AABBCCDDEEFFGGHH"}) {
+    auto form = abc::ParseForm(text);
+    ASSERT_TRUE(form.ok()) << text;
+    EXPECT_EQ(abc::FormText(form->bars, form->repeated), text);
+  }
+  auto plain = abc::ParseForm("8+8");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->repeated.empty());  // not known
+  EXPECT_EQ(*abc::ParseFormText("8+8 AAB"), (std::vector<int>{8, 8}));
+  for (const char* bad : {"8+8 ", "8+8 AB B", "8+8 ABC", "8+8 BA", "8+8 AAAB", "8+8 aabb", "8+8 A", "8+8 ABBB"})
+    EXPECT_FALSE(abc::ParseForm(bad).ok()) << bad;
+}
+
 TEST(ControlLinesTest, ControlsAreHeaderLinesBeforeTheMeterAndReadBack) {
-  abc::TuneControls c{"oneills1850", "slip jig", {8, 8, 8}};
+  abc::TuneControls c{"oneills1850", "slip jig", {8, 8, 8}, {}};
   const std::string lines = abc::ControlLines(c);
   EXPECT_EQ(lines, "S:oneills1850\nR:slip jig\nN:form 8+8+8\n");
   const abc::TuneControls back = abc::ReadControlLines(lines + "M:9/8\nL:1/8\nK:G\nR:not a control\n");
@@ -82,6 +116,12 @@ TEST(ControlLinesTest, ControlsAreHeaderLinesBeforeTheMeterAndReadBack) {
   EXPECT_EQ(back.type, "slip jig");
   EXPECT_EQ(back.part_bars, c.part_bars);
   EXPECT_EQ(abc::ControlLines({}), "");
+  // Repeats only when asked for and known.
+  c.part_repeats = {true, true, false};
+  EXPECT_EQ(abc::ControlLines(c), "S:oneills1850\nR:slip jig\nN:form 8+8+8\n");
+  EXPECT_EQ(abc::ControlLines(c, true), "S:oneills1850\nR:slip jig\nN:form 8+8+8 AABBC\n");
+  EXPECT_EQ(abc::ReadControlLines(abc::ControlLines(c, true) + "K:G\n").part_repeats, c.part_repeats);
+  EXPECT_TRUE(abc::ReadControlLines(lines + "K:G\n").part_repeats.empty());
   EXPECT_TRUE(abc::FormOfHeader("M:4/4\nL:1/8\nK:C\nN:form 8+8\n").empty());  // only before K:
 }
 
@@ -96,6 +136,14 @@ TEST(CleanControlsTest, TrainingFormCarriesStyleTypeAndFormAndTheSourceHeader) {
   EXPECT_EQ(r.tunes[0].key, "Dmix");
   EXPECT_EQ(r.tunes[0].meter, "C|");
   EXPECT_EQ(r.tunes[0].unit_length, "1/8");
+  o.form_repeats = true;
+  r = CleanText(abc, "in.abc", o, "mine");
+  ASSERT_EQ(r.tunes.size(), 1u);
+  EXPECT_EQ(r.tunes[0].text.rfind("S:mine\nR:reel\nN:form 2 AA\nM:C|\n", 0), 0u) << r.tunes[0].text;
+  o.controls = false;
+  EXPECT_FALSE(CleanFiles({"in.abc"}, o).ok());  // repeats are written on the form line
+  o.controls = true;
+  o.form_repeats = false;
   o.keep_fields = true;
   EXPECT_FALSE(CleanFiles({"in.abc"}, o).ok());  // R: would be written twice
 }

@@ -29,6 +29,17 @@ class SampleControlsTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("abcrnn_controls_cli_" + std::to_string(getpid()));
     fs::create_directories(dir_);
+    abc::ControlTable t;
+    t.Add({"nottingham", "reel", "4+4", "2/4", "1/8", "D", 30});
+    t.Add({"nottingham", "reel", "4+4", "2/4", "1/8", "G", 10});
+    t.Add({"oneills1850", "reel", "4+4+4", "2/4", "1/8", "Ador", 10});
+    t.Add({"nottingham", "jig", "4+4", "6/8", "1/8", "Em", 20});
+    model_ = WriteModel("controls.ckpt", t, false);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // A random model with the control table `t`, trained (it says) with --form-repeats or not.
+  std::string WriteModel(const std::string& name, const abc::ControlTable& t, bool form_repeats) {
     Checkpoint c;
     c.vocab = Vocab::Build({"S:nottingham oneills1850\nR:reel jig\nN:form 8+2\nM:6/8 2/4 4/4\nL:1/8\nK:Dmix GA\n"
                             "|:ABCDEFG abcdefg z2345/ []:|\n"});
@@ -42,16 +53,12 @@ class SampleControlsTest : public ::testing::Test {
     }
     w.head_b[Vocab::kEos] += 2.0f;
     c.weights = LstmWeightsToTensors(w);
-    abc::ControlTable t;
-    t.Add({"nottingham", "reel", "4+4", "2/4", "1/8", "D", 30});
-    t.Add({"nottingham", "reel", "4+4", "2/4", "1/8", "G", 10});
-    t.Add({"oneills1850", "reel", "4+4+4", "2/4", "1/8", "Ador", 10});
-    t.Add({"nottingham", "jig", "4+4", "6/8", "1/8", "Em", 20});
-    c.metadata_json = R"({"cleaning": {"transpose_to": "C", "controls": true}, "controls": )" + t.ToJson() + "}";
-    model_ = (dir_ / "controls.ckpt").string();
-    ASSERT_TRUE(WriteCheckpoint(model_, c).ok());
+    c.metadata_json = std::string(R"({"cleaning": {"transpose_to": "C", "controls": true, "form_repeats": )") +
+                      (form_repeats ? "true" : "false") + R"(}, "controls": )" + t.ToJson() + "}";
+    const std::string path = (dir_ / name).string();
+    EXPECT_TRUE(WriteCheckpoint(path, c).ok());
+    return path;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   testing::CommandResult Generate(const std::string& args, const std::string& err_file = "/dev/null") {
     return RunCommand(Program("abcrnn-sample") + " generate --model " + model_ + " " + args + " 2>" + err_file);
@@ -131,6 +138,33 @@ TEST_F(SampleControlsTest, ControlsNotGivenAreDrawnPerTuneReproduciblyAndKeysAre
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one[0]["text"], a[6]["text"]);
   EXPECT_NE(a[6]["abc"].get<std::string>().find("--rhythm \"reel\""), std::string::npos);
+}
+
+TEST_F(SampleControlsTest, DrawnRepeatsAreKeptWhereTheModelLearntThemAndNotShownToOneThatDidNot) {
+  abc::ControlTable t;
+  t.Add({"nottingham", "reel", "2+2 AAB", "2/4", "1/8", "D", 10});
+  auto run = [&](const std::string& model) {
+    return RunCommand(Program("abcrnn-sample") + " generate --model " + model +
+                      " --seed 3 --num 12 --length 300 --rhythm reel --format jsonl 2>/dev/null");
+  };
+  auto r = run(WriteModel("repeats.ckpt", t, true));
+  ASSERT_EQ(r.exit_code, 0);
+  std::istringstream lines(r.out);
+  int tunes = 0;
+  for (std::string line; std::getline(lines, line); ++tunes) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["form"], "2+2 AAB");
+    EXPECT_NE(j["header"].get<std::string>().find("N:form 2+2 AAB\n"), std::string::npos) << j["header"];
+    const abc::Form form = abc::FormOfParts(abc::SplitIntoParts(abc::ParseAbcFile(j["abc"].get<std::string>()).tunes.at(0)));
+    EXPECT_EQ(form.bars, (std::vector<int>{2, 2})) << j["text"];
+    EXPECT_EQ(form.repeated, (std::vector<bool>{true, false})) << j["text"];
+  }
+  EXPECT_EQ(tunes, 12);
+  // A model trained without --form-repeats never saw the letters: its header has none.
+  r = run(WriteModel("plain.ckpt", t, false));
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("N:form 2+2\\n"), std::string::npos) << r.out.substr(0, 500);
+  EXPECT_EQ(r.out.find("AAB"), std::string::npos);
 }
 
 TEST_F(SampleControlsTest, BadControlsAreUsageErrorsThatNameWhatTheModelKnows) {

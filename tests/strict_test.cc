@@ -236,6 +236,46 @@ TEST(StrictCorpus, RealTunesAreAcceptedCharacterByCharacter) {
   }
 }
 
+// The form line's repeat letters and the guard agree: a real tune whose form the guard accepts
+// without letters is accepted with the letters its cleaning wrote, and a wrong letter is caught.
+TEST(StrictCorpus, RealTunesKeepTheRepeatsTheirFormLinesSay) {
+  ABCRNN_REQUIRE_CORPUS();
+  CleanOptions o;
+  o.controls = true;
+  o.form_repeats = true;
+  auto cleaned = CleanFiles({testing::CorpusDir() + "/nottingham", testing::CorpusDir() + "/oneills1850"}, o);
+  ASSERT_TRUE(cleaned.ok()) << cleaned.status().message();
+  const StrictChecker c(/*enforce_form=*/true);
+  int forms = 0, complete = 0, lost = 0, once = 0, flipped_caught = 0;
+  for (const CleanedTune& t : cleaned->tunes) {
+    if (t.controls.part_repeats.empty()) continue;
+    ++forms;
+    const std::string plain_line = "N:form " + abc::FormText(t.controls.part_bars) + "\n";
+    const std::string full_line = "N:form " + abc::FormText(t.controls.part_bars, t.controls.part_repeats) + "\n";
+    const size_t at = t.text.find(full_line);
+    ASSERT_NE(at, std::string::npos) << t.text;
+    std::string plain = t.text;
+    plain.replace(at, full_line.size(), plain_line);
+    if (!c.IsComplete(plain)) continue;  // parts the guard does not count as the form line says
+    ++complete;
+    lost += !c.IsComplete(t.text);
+    // The first part played the other number of times: no longer the tune's form.
+    std::vector<bool> flipped = t.controls.part_repeats;
+    flipped[0] = !flipped[0];
+    once += !t.controls.part_repeats[0];
+    std::string wrong = t.text;
+    wrong.replace(at, full_line.size(), "N:form " + abc::FormText(t.controls.part_bars, flipped) + "\n");
+    flipped_caught += !c.IsComplete(wrong);
+  }
+  std::printf("[ measured ] %d tunes with a form, %d complete under the guard, %d of them lost to the letters, "
+              "%d with a first part played once, %d of %d wrong letters caught\n",
+              forms, complete, lost, once, flipped_caught, complete);
+  EXPECT_GT(complete, 1000);
+  EXPECT_EQ(lost, 0);
+  EXPECT_GT(once, 100);
+  EXPECT_EQ(flipped_caught, complete);
+}
+
 // A cache changes no answer: along real tunes with their forms kept, each next character, a
 // bar line and a note are judged the same with the tune's cache as without it, and at part ends.
 TEST(StrictCorpus, ACacheGivesTheSameAnswers) {
@@ -341,6 +381,37 @@ TEST(StrictFormTest, PickupsAndSecondEndingsAreCountedAsMusiciansCountThem) {
   // A first ending of the last part wants its second before the tune may end.
   EXPECT_FALSE(form.IsComplete(kForm + "|:cdef|gfed:|\n|:cegc|1edcc:|\n"));
   EXPECT_TRUE(form.IsComplete(kForm + "|:cdef|gfed:|\n|:cegc|1edcc:|2edc2|]\n"));
+}
+
+TEST(StrictFormTest, APartPlayedTwiceClosesWithARepeatAndAPartPlayedOnceWithout) {
+  const StrictChecker form(true);
+  // "AAB": the first part repeats, the second does not.
+  const std::string aab = "N:form 2+2 AAB\nM:2/4\nL:1/8\nK:C\n";
+  auto allows = [&](const std::string& header, const std::string& music) {
+    std::string text = header;
+    for (char ch : music) {
+      if (!form.AllowsNext(text, std::string(1, ch))) return false;
+      text += ch;
+    }
+    return true;
+  };
+  EXPECT_TRUE(allows(aab, "|:cdef|gfed:|\ncegc|edcc|]"));
+  EXPECT_TRUE(form.IsComplete(aab + "|:cdef|gfed:|\ncegc|edcc|]\n"));
+  EXPECT_TRUE(allows(aab, "cdef|1gfed:|2gfec||\ncegc|edcc||"));  // endings: played twice
+  EXPECT_FALSE(allows(aab, "cdef|gfed||"));                        // A must repeat
+  EXPECT_FALSE(allows(aab, "cdef|gfed|:"));
+  EXPECT_FALSE(allows(aab, "|:cdef|gfed:|\ncegc|edcc:|"));       // B must not
+  EXPECT_FALSE(allows(aab, "|:cdef|gfed::"));                      // :: would open a repeated B
+  EXPECT_FALSE(allows(aab, "|:cdef|gfed:|\n|:cegc|"));           // nor start with |:
+  EXPECT_FALSE(allows(aab, "|:cdef|gfed:|\ncegc|1edcc"));        // nor hold endings
+  EXPECT_FALSE(form.IsComplete(aab + "|:cdef|gfed:|\ncegc|edcc:|\n"));
+  // "ABB": a part played once may close with |: that opens the repeated one.
+  const std::string abb = "N:form 2+2 ABB\nM:2/4\nL:1/8\nK:C\n";
+  EXPECT_TRUE(allows(abb, "cdef|gfed|:\ncegc|edcc:|"));
+  EXPECT_FALSE(allows(abb, "|:cdef|"));  // A does not repeat
+  // Without letters the repeats are free, as before.
+  EXPECT_TRUE(allows(kForm, "cdef|gfed||\ncegc|edcc:|"));
+  EXPECT_TRUE(allows(kForm, "|:cdef|gfed:|\ncegc|edcc|]"));
 }
 
 }  // namespace

@@ -120,7 +120,7 @@ class Cleaner {
       c.text = abc::WriteTune(*use, write_);
       if (options_.controls) {
         c.controls = abc::DeriveControls(tune, StyleOf(tune, style));
-        c.text = abc::ControlLines(c.controls) + c.text;
+        c.text = abc::ControlLines(c.controls, options_.form_repeats) + c.text;
         if (!tune.voices.empty()) {
           const abc::MusicState& st = tune.voices.front().initial;
           c.key = abc::KeyText(st.key);
@@ -166,6 +166,8 @@ CleanResult CleanText(std::string_view text, const std::string& source,
 Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const CleanOptions& options) {
   if (options.controls && options.keep_fields)
     return Status::InvalidArgument("expected either controls or kept fields, got both: R: would be written twice");
+  if (options.form_repeats && !options.controls)
+    return Status::InvalidArgument("--form-repeats: expected --controls too (the repeats are written on the controls' form line)");
   Cleaner cleaner(options);
   Status s = cleaner.Init();
   if (!s.ok()) return s;

@@ -16,7 +16,8 @@ std::string CleanOptionsToJson(const CleanOptions& c) {
                         {"keep_slurs", c.keep_slurs},
                         {"drop_duplicates", c.drop_duplicates},
                         {"transpose_to", c.transpose_to},
-                        {"controls", c.controls}}
+                        {"controls", c.controls},
+                        {"form_repeats", c.form_repeats}}
       .dump();
 }
 
@@ -35,6 +36,7 @@ CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions c) {
   flag("keep_slurs", &c.keep_slurs);
   flag("drop_duplicates", &c.drop_duplicates);
   flag("controls", &c.controls);
+  flag("form_repeats", &c.form_repeats);
   if (j.contains("transpose_to") && j["transpose_to"].is_string()) c.transpose_to = j["transpose_to"].get<std::string>();
   return c;
 }

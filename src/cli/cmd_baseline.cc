@@ -27,7 +27,8 @@ struct BaselineArgs {
   std::vector<std::string> valid;
   double valid_fraction = 0.05;  // abcrnn train's default (TrainOptions::valid_fraction)
   int valid_per_type = 0;        // abcrnn train's default
-  bool controls = false;         // CleanOptions::controls
+  // Cleaning as abcrnn train's: --transpose-to, --controls, --form-repeats (the rest default).
+  CleanOptions clean;
   int order = 10;                // chosen on validation tunes: doc/eval.md
   std::vector<int> orders;
   int samples = 0;
@@ -35,7 +36,6 @@ struct BaselineArgs {
   int max_chars = 2000;
   std::string out;
   std::string split_out;  // prefix: writes PREFIX-train.abc and PREFIX-valid.abc
-  std::string transpose_to;  // every tune moved to this tonic, as `abcrnn train --transpose-to`
   bool json = false;
 };
 
@@ -50,14 +50,10 @@ std::string AsAbcFile(const std::vector<std::string>& texts) {
   return abc;
 }
 
-// The training form of each usable tune of the files (CleanFiles with the default options, as
-// `abcrnn clean` and training use, moved to `transpose_to` when given; already cleaned files
-// pass through unchanged).
+// The training form of each usable tune of the files (CleanFiles with `options`, as `abcrnn
+// clean` and training use; already cleaned files pass through unchanged).
 Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths, const std::string& what,
-                                           const std::string& transpose_to, bool controls) {
-  CleanOptions options;
-  options.transpose_to = transpose_to;
-  options.controls = controls;
+                                           const CleanOptions& options) {
   auto cleaned = CleanFiles(paths, options);
   if (!cleaned.ok()) return cleaned.status();
   spdlog::info("{}: {}", what, FormatCleanReport(cleaned->report));
@@ -70,11 +66,11 @@ Result<std::vector<std::string>> LoadTexts(const std::vector<std::string>& paths
 }
 
 int RunBaseline(const BaselineArgs& args) {
-  auto data = LoadTexts(args.train, "tunes", args.transpose_to, args.controls);
+  auto data = LoadTexts(args.train, "tunes", args.clean);
   if (!data.ok()) return spdlog::error("{}", data.status().ToString()), kExitUsage;
   std::vector<std::string> train, valid;
   if (!args.valid.empty()) {
-    auto v = LoadTexts(args.valid, "validation tunes", args.transpose_to, args.controls);
+    auto v = LoadTexts(args.valid, "validation tunes", args.clean);
     if (!v.ok()) return spdlog::error("validation tunes: {}", v.status().ToString()), kExitUsage;
     train = std::move(data).value();
     valid = std::move(v).value();
@@ -200,11 +196,14 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
       "--split-out", args->split_out,
       "Also write the training and validation tunes to PREFIX-train.abc and PREFIX-valid.abc "
       "(for abcrnn eval --reference/--train)");
-  sub->add_option("--transpose-to", args->transpose_to,
+  sub->add_option("--transpose-to", args->clean.transpose_to,
                   "Move every tune to this tonic (C, D, ...) keeping its mode, as abcrnn train --transpose-to "
                   "(the same split and text as a key-normalised model's)");
-  sub->add_flag("--controls", args->controls,
+  sub->add_flag("--controls", args->clean.controls,
                 "Write each tune's controls (style, type, form) before M:, as abcrnn train --controls");
+  sub->add_flag("--form-repeats", args->clean.form_repeats,
+                "With --controls: the form line says which parts repeat (N:form 8+8 AABB), as abcrnn train "
+                "--form-repeats");
   sub->add_option("--valid-per-type", args->valid_per_type,
                   "Hold out about this many tunes of each type, as abcrnn train --valid-per-type")
       ->check(NumberAtLeastZero())

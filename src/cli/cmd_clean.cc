@@ -96,6 +96,8 @@ void RegisterClean(CLI::App& app, RunFn& run) {
   sub->add_flag("--controls", args->options.controls,
                 "Write each tune's style (NAME=PATH, else its folder), type (R:) and form (N:form 8+8) "
                 "before M:, as abcrnn train --controls");
+  sub->add_flag("--form-repeats", args->options.form_repeats,
+                "With --controls: the form line also says which parts repeat (N:form 8+8 AABB)");
   sub->callback([args, &run] { run = [args] { return RunClean(*args); }; });
 }
 

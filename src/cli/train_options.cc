@@ -34,6 +34,8 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
                "earlier one")->group(data);
   app.add_flag("--controls", o.clean.controls, "Cleaning: write each tune's style (--data NAME=PATH, else its "
                "folder), type (R:) and form (N:form 8+8) before M:, so generate can ask for them")->group(data);
+  app.add_flag("--form-repeats", o.clean.form_repeats, "Cleaning, with --controls: the form line also says "
+               "which parts repeat (N:form 8+8 AABB), so generate keeps them (changes the split)")->group(data);
   app.add_option("--transpose-to", o.clean.transpose_to, "Cleaning: transpose every tune to this tonic (C, D, ...)")
       ->group(data);
 

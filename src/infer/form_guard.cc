@@ -15,13 +15,14 @@ using abc::IsSectionEnd;
 
 }  // namespace
 
-FormVerdict JudgeForm(const abc::Tune& tune, const std::vector<int>& part_bars) {
+FormVerdict JudgeForm(const abc::Tune& tune, const std::vector<int>& part_bars, const std::vector<bool>& repeats) {
   FormVerdict v;
   if (tune.voices.empty() || part_bars.empty()) return v;
   const abc::Voice& voice = tune.voices.front();
   const abc::Fraction bar = voice.initial.meter.BarLength();
   if (!bar.is_positive()) return v;
   const size_t parts = part_bars.size();
+  const bool check_repeats = repeats.size() == parts;
   size_t k = 0;                   // the part being written (parts: all closed)
   abc::Fraction part(0);          // its music so far, later endings left out
   abc::Fraction first_ending(0);  // music under the current first ending
@@ -74,6 +75,7 @@ FormVerdict JudgeForm(const abc::Tune& tune, const std::vector<int>& part_bars) 
       const bool first = std::any_of(ending->numbers.begin(), ending->numbers.end(), [](int n) { return n == 1; });
       if (first) {
         if (k >= parts) return fail();
+        if (check_repeats && !repeats[k]) return fail();  // endings in a part played once
         in_first = true;
         in_later = false;
         first_ending = abc::Fraction(0);
@@ -106,10 +108,14 @@ FormVerdict JudgeForm(const abc::Tune& tune, const std::vector<int>& part_bars) 
       }
       if (IsSectionEnd(*b)) {
         in_first = false;
-        if ((part / bar).ToDouble() < 0.5) continue;  // a pickup (or nothing) closes no part
-        if (k >= parts || part != length(k)) return fail();
-        ++k;
-        part = abc::Fraction(0);
+        if ((part / bar).ToDouble() >= 0.5) {  // a pickup (or nothing) closes no part
+          if (k >= parts || part != length(k)) return fail();
+          if (check_repeats && b->repeat_end != repeats[k]) return fail();  // :| ends exactly the parts played twice
+          ++k;
+          part = abc::Fraction(0);
+        }
+        // |: (or ::) opens a part played twice.
+        if (check_repeats && b->repeat_start && (k >= parts || !repeats[k])) return fail();
       } else if (k < parts && part >= length(k)) {
         return fail();  // the part is full: only a section end may follow
       }

@@ -32,8 +32,12 @@ struct FormVerdict {
 // - a single bar line only while the part is short of its length, and only after a full bar
 //   (or a pickup: the first bar of the tune or of a part);
 // - a section end (:|, ::, |:, ||, |], [|) only where the part has exactly its length (music under
-//   half a bar, a pickup before |:, closes nothing), or the later ending that of the first.
+//   half a bar, a pickup before |:, closes nothing), or the later ending that of the first;
+// - with `repeats` (one per part; empty: not checked), a part played twice closes with :| or ::
+//   and only such a part holds a first ending or starts with |: (or ::); a part played once
+//   closes with ||, |], |: or [|.
 // REQUIRES: part_bars non-empty; tune has one voice with a meter that has bars.
-FormVerdict JudgeForm(const abc::Tune& tune, const std::vector<int>& part_bars);
+FormVerdict JudgeForm(const abc::Tune& tune, const std::vector<int>& part_bars,
+                      const std::vector<bool>& repeats = {});
 
 }  // namespace abcrnn::infer

@@ -60,7 +60,17 @@ int GenerationSession::guard_notes() const {
 std::string GenerationSession::HeaderFor(int index) const {
   if (!drawing_) return "";
   Rng rng = ControlStream(o_.generate.seed, index);
-  return DrawControls(*model_.controls, o_.request, rng).Header();
+  DrawnControls d = DrawControls(*model_.controls, o_.request, rng);
+  // A model that never saw repeat letters in its form lines is not shown them.
+  if (!model_.form_repeats) d.controls.part_repeats.clear();
+  std::string header = d.Header();
+  // A vocabulary that cannot spell the repeat letters (no "H" for an eighth part) gets the form
+  // without them: its parts are then not held to their repeats.
+  if (model_.vocab != nullptr && !d.controls.part_repeats.empty() && !model_.vocab->Encode(header).ok()) {
+    d.controls.part_repeats.clear();
+    header = d.Header();
+  }
+  return header;
 }
 
 std::string GenerationSession::ModelPrime(int index) {

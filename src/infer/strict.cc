@@ -103,13 +103,14 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next,
   // is not music: the colon may still come.
   if (line.size() == 1 && KnownFieldLetter(line[0]) && !(line[0] >= 'A' && line[0] <= 'G')) return true;
   if (IsFieldLine(line) && next != "\n") return true;  // a field in the music: judged at its end
-  const std::vector<int> form = enforce_form_ ? abc::FormOfHeader(s) : std::vector<int>{};
+  const abc::TuneControls asked = enforce_form_ ? abc::ReadControlLines(s) : abc::TuneControls{};
+  const std::vector<int>& form = asked.part_bars;
   // "|||...": a model that would rather end than start the next part writes bar lines, each of
   // which could still become a repeat sign; three in a row never do.
   if (!form.empty() && next == "|" && text.size() >= 2 && text.compare(text.size() - 2, 2, "||") == 0) return false;
   auto fits = [&](const std::string& text) {
     abc::Tune tune = Parse(text, true, cache);
-    return ValidWithFullBars(tune) && (form.empty() || infer::JudgeForm(tune, form).ok);
+    return ValidWithFullBars(tune) && (form.empty() || infer::JudgeForm(tune, form, asked.part_repeats).ok);
   };
   // A newline ends its line: the line is judged as closed (a chord, grace group or accidental
   // left open at its end is an error), by parsing the text with a comment line after it.
@@ -126,9 +127,9 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next,
 
 bool StrictChecker::AtPartEnd(const std::string& text, abc::PrefixParser* cache) const {
   if (!enforce_form_) return false;
-  const std::vector<int> form = abc::FormOfHeader(text);
-  if (form.empty() || !HeaderDone(text)) return false;
-  const infer::FormVerdict v = infer::JudgeForm(Parse(text, true, cache), form);
+  const abc::TuneControls asked = abc::ReadControlLines(text);
+  if (asked.part_bars.empty() || !HeaderDone(text)) return false;
+  const infer::FormVerdict v = infer::JudgeForm(Parse(text, true, cache), asked.part_bars, asked.part_repeats);
   return v.ok && (v.part_full || v.complete);
 }
 
@@ -152,8 +153,9 @@ bool StrictChecker::IsComplete(const std::string& text) const {
   abc::Tune tune = Parse(text, false);
   if (!ValidWithFullBars(tune) || !tune.has_key || tune.voices.empty()) return false;
   if (enforce_form_) {
-    const std::vector<int> form = abc::FormOfHeader(text);
-    if (!form.empty() && !infer::JudgeForm(tune, form).complete) return false;
+    const abc::TuneControls asked = abc::ReadControlLines(text);
+    if (!asked.part_bars.empty() && !infer::JudgeForm(tune, asked.part_bars, asked.part_repeats).complete)
+      return false;
   }
   for (const abc::Voice& voice : tune.voices) {
     bool has_note = false, open_repeat = false;

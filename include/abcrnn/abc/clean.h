@@ -36,6 +36,10 @@ struct CleanOptions {
   // or of the given folder or file itself; a tune whose S: field is already a style name (one in
   // training form) keeps it. Not with keep_fields (R: would be written twice).
   bool controls = false;
+  // With controls: the form line also says which parts are played twice ("N:form 8+8 AABB",
+  // abc/controls.h), so a model learns repeats and strict generation can keep them. Changes the
+  // training text, and so which tunes the hash split holds out.
+  bool form_repeats = false;
 
   // Keep everything (fields, comments, lyrics, chords, decorations, graces, slurs), drop nothing
   // for duplication: the formatter's settings.

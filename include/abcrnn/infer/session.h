@@ -28,6 +28,9 @@ struct SessionModel {
   std::string tonic;                         // a key-normalised model's tonic ("C"); "" none
   const abc::ControlTable* controls = nullptr;  // its training tunes' controls; null or empty: none
   const eval::NoteRunSet* note_runs = nullptr;  // its training tunes' note runs; null or empty: none
+  // Its training form's form lines say which parts repeat ("N:form 8+8 AABB",
+  // CleanOptions::form_repeats): drawn headers say so too, and strict mode keeps the repeats.
+  bool form_repeats = false;
 };
 
 struct SessionOptions {
