@@ -5,8 +5,11 @@
 #include <filesystem>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include <unistd.h>
 
+#include "abcrnn/abc/control_table.h"
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/eval/note_runs.h"
 #include "abcrnn/util/file.h"
@@ -86,6 +89,44 @@ TEST(ExportCommand, NoteRunsFromDataAreTheGuardsOfThoseTunesAndKeptOnTheNextExpo
   r = testing::RunCommand(testing::Program("abcrnn") + " export " + (dir / "last.ckpt").string() + " -o " +
                           (dir / "x.ckpt").string() + " --note-runs-from " + (dir / "missing.abc").string(), true);
   EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "x.ckpt"));
+  fs::remove_all(dir);
+}
+
+TEST(ExportCommand, ControlsFromDataCountTheTrainingTunesFormsWithTheirRepeats) {
+  fs::path dir = fs::temp_directory_path() / ("abcrnn_export_controls_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  Checkpoint c = TrainedLookingCheckpoint();
+  // A model trained before the table knew repeats: its forms are bars only.
+  c.metadata_json = R"({"cleaning": {"controls": true, "transpose_to": "C"},
+                        "training": {"valid_fraction": 0.0, "valid_per_type": 0},
+                        "controls": {"version": 1, "fields": ["style", "type", "form", "meter", "unit_length", "key"],
+                                     "rows": [["tunes", "reel", "2+2", "4/4", "1/8", "D", 2]]}})";
+  ASSERT_TRUE(WriteCheckpoint((dir / "last.ckpt").string(), c).ok());
+  const std::string abc =
+      "X:1\nR:reel\nM:4/4\nL:1/8\nK:D\n|:ABcd efge|dcBA GABc:|\n|:cdef gabc|bagf edcB:|\n\n"
+      "X:2\nR:reel\nM:4/4\nL:1/8\nK:G\nABcd efge|dcBA GABc||\ncdef gabc|bagf edcB|]\n";
+  ASSERT_TRUE(WriteFileAtomically((dir / "tunes.abc").string(), abc).ok());
+  auto r = testing::RunCommand(testing::Program("abcrnn") + " export " + (dir / "last.ckpt").string() + " -o " +
+                               (dir / "ship.ckpt").string() + " --controls-from " + (dir / "tunes.abc").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto back = ReadCheckpoint((dir / "ship.ckpt").string());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  const auto meta = nlohmann::json::parse(back->metadata_json);
+  auto table = abc::ControlTable::FromJson(meta["controls"].dump());
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  EXPECT_EQ(table->Counts("form"), (std::map<std::string, int64_t>{{"2+2 AABB", 1}, {"2+2 AB", 1}}));
+  EXPECT_EQ(table->Counts("key"), (std::map<std::string, int64_t>{{"D", 1}, {"G", 1}}));
+  EXPECT_EQ(meta["cleaning"], nlohmann::json::parse(c.metadata_json)["cleaning"]);  // the rest is kept
+  EXPECT_EQ(CheckpointFingerprint(*back), CheckpointFingerprint(c));
+  // A model without a control table has none to count.
+  c.metadata_json = R"({"cleaning": {"transpose_to": "C"}})";
+  ASSERT_TRUE(WriteCheckpoint((dir / "plain.ckpt").string(), c).ok());
+  r = testing::RunCommand(testing::Program("abcrnn") + " export " + (dir / "plain.ckpt").string() + " -o " +
+                              (dir / "x.ckpt").string() + " --controls-from " + (dir / "tunes.abc").string(),
+                          true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--controls-from: expected a model trained with --controls"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(dir / "x.ckpt"));
   fs::remove_all(dir);
 }

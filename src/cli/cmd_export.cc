@@ -1,15 +1,19 @@
 // `abcrnn export CHECKPOINT -o OUT.ckpt`: the checkpoint for generation only: same weights,
 // vocabulary and metadata, without the optimiser state and trainer position that --resume needs
 // (about a third of the size). Used to ship models/default.ckpt. `--note-runs-from DATA` gives a
-// checkpoint written before abcrnn recorded them its training data's note runs (the copy guard).
+// checkpoint written before abcrnn recorded them its training data's note runs (the copy guard);
+// `--controls-from DATA` counts its control table again (forms with their repeats).
 #include <string>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "abcrnn/abc/clean.h"
+#include "abcrnn/abc/control_table.h"
 #include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/data/training_controls.h"
 #include "abcrnn/eval/note_runs.h"
 #include "cli/commands.h"
 
@@ -20,18 +24,45 @@ struct ExportArgs {
   std::string input;
   std::string output;
   std::vector<std::string> note_runs_from;
+  std::vector<std::string> controls_from;
 };
+
+// `paths` cleaned as the checkpoint's training data was; `option` names the flag in errors.
+Result<CleanResult> CleanAsTrained(const Checkpoint& ckpt, const std::vector<std::string>& paths,
+                                   const std::string& option) {
+  auto cleaned = CleanFiles(paths, CleanOptionsOfMetadata(ckpt.metadata_json));
+  if (!cleaned.ok()) return cleaned.status();
+  if (cleaned->tunes.empty())
+    return Status::InvalidArgument(option + ": expected tunes left after cleaning, got none");
+  return cleaned;
+}
 
 // The note runs of `paths` cleaned as the checkpoint's training data was.
 Result<NoteRunHashes> NoteRunsOf(const Checkpoint& ckpt, const std::vector<std::string>& paths) {
-  auto cleaned = CleanFiles(paths, CleanOptionsOfMetadata(ckpt.metadata_json));
+  auto cleaned = CleanAsTrained(ckpt, paths, "--note-runs-from");
   if (!cleaned.ok()) return cleaned.status();
   std::vector<std::string> texts;
   for (auto& t : cleaned->tunes) texts.push_back(std::move(t.text));
-  if (texts.empty())
-    return Status::InvalidArgument("--note-runs-from: expected tunes left after cleaning, got none");
   eval::NoteRunSet runs = eval::NoteRunSet::BuildFromTexts(texts, eval::kGuardNoteRun);
   return NoteRunHashes{runs.notes(), eval::kNoteRunHash, runs.hashes()};
+}
+
+// The checkpoint's metadata with its control table counted again from `paths` (its training
+// data), split as its training was: so a model trained before the table recorded repeats gets them.
+Result<std::string> RecountControls(const Checkpoint& ckpt, const std::vector<std::string>& paths) {
+  nlohmann::json meta = nlohmann::json::parse(ckpt.metadata_json, nullptr, false);
+  if (meta.is_discarded() || !meta.contains("controls") || !meta.contains("training") ||
+      !meta["training"].contains("valid_fraction"))
+    return Status::InvalidArgument("--controls-from: expected a model trained with --controls, got one without "
+                                   "a control table");
+  const nlohmann::json& t = meta["training"];
+  const double valid_fraction = t["valid_fraction"].get<double>();
+  const int valid_per_type = t.value("valid_per_type", 0);
+  auto cleaned = CleanAsTrained(ckpt, paths, "--controls-from");
+  if (!cleaned.ok()) return cleaned.status();
+  const abc::ControlTable table = TrainingControlTable(*cleaned, valid_fraction, valid_per_type);
+  meta["controls"] = nlohmann::json::parse(table.ToJson());
+  return meta.dump();
 }
 
 int RunExport(const ExportArgs& args) {
@@ -49,6 +80,14 @@ int RunExport(const ExportArgs& args) {
       return kExitUsage;
     }
     ckpt->note_runs = std::move(runs.value());
+  }
+  if (!args.controls_from.empty()) {
+    auto meta = RecountControls(*ckpt, args.controls_from);
+    if (!meta.ok()) {
+      spdlog::error("{}", meta.status().ToString());
+      return kExitUsage;
+    }
+    ckpt->metadata_json = std::move(meta.value());
   }
   Status s = WriteCheckpoint(args.output, *ckpt);
   if (!s.ok()) {
@@ -75,6 +114,9 @@ void RegisterExport(CLI::App& app, RunFn& run) {
   sub->add_option("--note-runs-from", args->note_runs_from,
                   "Record the copy guard's note runs of these ABC files or folders (the model's training "
                   "data, cleaned as its metadata says), replacing any the checkpoint has");
+  sub->add_option("--controls-from", args->controls_from,
+                  "Count the control table (--list-controls, the controls drawn per tune) again from these ABC "
+                  "files or folders: the model's training data, cleaned and split as its metadata says");
   sub->callback([args, &run] { run = [args] { return RunExport(*args); }; });
 }
 
