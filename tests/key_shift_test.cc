@@ -72,6 +72,26 @@ TEST(KeyShiftTest, ShiftedTunesStayValidWithAccidentalsRespelled) {
   EXPECT_EQ(*same, "anything at all");
 }
 
+TEST(KeyShiftTest, TunesComeBackInTheKeyAsTheUserSpelledIt) {
+  // F# and Gb are the same six semitones below C; the tune says the key the prime asked for.
+  const std::string music = "|:CDEF G2B2|c8:|\n";
+  for (const auto& [key, want] : std::vector<std::pair<std::string, std::string>>{
+           {"F#", "K:F#\n|:F,G,A,B, C2E2|F8:|\n"}, {"Gb", "K:Gb\n|:G,A,B,C D2F2|G8:|\n"},
+           {"C#", "K:C#\n|:CDEF G2B2|c8:|\n"}, {"Db", "K:Db\n|:DEFG A2c2|d8:|\n"}}) {
+    auto p = PlanKeyShift("M:4/4\nL:1/8\nK:" + key + "\n", "C");
+    ASSERT_TRUE(p.ok()) << key;
+    EXPECT_EQ(p->tonic, key);
+    auto back = ShiftTune(p->model_prime + music, p->semitones, p->tonic);
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(*back, "M:4/4\nL:1/8\n" + want) << key;
+  }
+  auto p = PlanKeyShift("M:4/4\nL:1/8\nK:D#m\n", "C");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(ShiftTune(p->model_prime + music, p->semitones, p->tonic)->find("K:D#m\n"), 12u);
+  // A tonic that is not the move's is refused, not misspelled.
+  EXPECT_FALSE(ShiftTune("M:4/4\nL:1/8\nK:C\n" + music, 6, "G").ok());
+}
+
 TEST(KeyShiftTest, UnreadableKeysPrimesAndTonicsAreClearErrors) {
   auto p = PlanKeyShift("M:4/4\nL:1/8\nK:Q\n", "C");
   ASSERT_FALSE(p.ok());

@@ -272,6 +272,17 @@ Result<Tune> TransposeTune(const Tune& tune, int semitones) {
   return TransposeWith(tune, IntervalForKey(tune.initial.key, semitones));
 }
 
+Result<Tune> TransposeToSpelledTonic(const Tune& tune, int semitones, SpelledNote tonic) {
+  const KeySignature& key = tune.initial.key;
+  if (key.none || key.highland_pipes) return TransposeTune(tune, semitones);
+  const SpelledNote from = TonicOf(key);
+  if (std::abs(semitones) > 127 || Mod(PitchClass(from) + semitones, 12) != PitchClass(tonic))
+    return Status::InvalidArgument("expected a tonic " + std::to_string(semitones) + " semitones from the tune's, got " +
+                                   std::string(1, tonic.letter) + (tonic.alter > 0 ? "#" : tonic.alter < 0 ? "b" : ""));
+  const int steps = SignedSteps(Mod(LetterIndex(tonic.letter) - LetterIndex(from.letter), 7), semitones);
+  return TransposeWith(tune, {semitones, steps});
+}
+
 Result<Tune> TransposeToTonic(const Tune& tune, SpelledNote tonic) {
   const KeySignature& key = tune.initial.key;
   if (key.none) return tune;

@@ -13,7 +13,7 @@ int Mod12(int a) { return ((a % 12) + 12) % 12; }
 
 // The text of `tune` moved `semitones`, in training form; `keep_open` leaves an unfinished last
 // bar open (a prime) and ends with a newline only where `text` did.
-Result<std::string> Move(const std::string& full_text, int semitones, bool keep_open) {
+Result<std::string> Move(const std::string& full_text, int semitones, bool keep_open, const std::string& tonic = "") {
   // Control lines (S:, R:, N:; abc/controls.h) lead the header and do not move with the key.
   size_t controls = 0;
   while (controls + 1 < full_text.size() && (full_text.compare(controls, 2, "S:") == 0 ||
@@ -28,6 +28,11 @@ Result<std::string> Move(const std::string& full_text, int semitones, bool keep_
   abc::Tune tune = abc::ParseTune(text);
   if (Status s = abc::CheckRewritable(tune); !s.ok()) return s;
   Result<abc::Tune> moved = abc::TransposeTune(tune, semitones);
+  if (!tonic.empty()) {
+    Result<abc::SpelledNote> spelled = abc::ParseTonic(tonic);
+    if (!spelled.ok()) return spelled.status();
+    moved = abc::TransposeToSpelledTonic(tune, semitones, *spelled);
+  }
   if (!moved.ok()) return moved.status();
   abc::WriteOptions wo = abc::WriteOptions::Training();
   wo.write_x = false;
@@ -63,12 +68,16 @@ Result<KeyShift> PlanKeyShift(const std::string& prime, const std::string& model
   if (!moved.ok()) return Status::InvalidArgument("the prime: " + moved.status().message());
   plan.model_prime = *moved;
   plan.semitones = semitones;
+  if (!key->highland_pipes) {
+    const int alter = abc::AccidentalSemitones(key->tonic_accidental);
+    plan.tonic = std::string(1, key->tonic) + (alter > 0 ? "#" : alter < 0 ? "b" : "");
+  }
   return plan;
 }
 
-Result<std::string> ShiftTune(const std::string& text, int semitones) {
+Result<std::string> ShiftTune(const std::string& text, int semitones, const std::string& tonic) {
   if (semitones == 0) return text;
-  return Move(text, semitones, /*keep_open=*/false);
+  return Move(text, semitones, /*keep_open=*/false, tonic);
 }
 
 }  // namespace abcrnn

@@ -48,7 +48,7 @@ Result<GenerationSession> GenerationSession::Create(const SessionModel& model, S
       return Status::InvalidArgument("moving the prime to " + model.tonic + ", the tonic the model was trained in: " +
                                      plan.status().message());
     s.fixed_prime_ = plan->model_prime;
-    s.fixed_semitones_ = plan->semitones;
+    s.fixed_shift_ = {"", plan->semitones, plan->tonic};
   }
   return s;
 }
@@ -77,7 +77,7 @@ std::string GenerationSession::ModelPrime(int index) {
   const std::string prime = HeaderFor(index) + o_.prime;
   auto plan = PlanKeyShift(prime, model_.tonic);
   if (!plan.ok()) return prime;  // a header this session drew always moves; GenerateTunes judges the rest
-  semitones_[index] = plan->semitones;
+  shifts_[index] = {"", plan->semitones, plan->tonic};
   return plan->model_prime;
 }
 
@@ -104,10 +104,11 @@ Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accep
     out.raw = t;
     out.text = t.text;
     out.header = HeaderFor(t.index);
-    const int semitones = drawing_ ? semitones_[t.index] : fixed_semitones_;
-    semitones_.erase(t.index);
+    const KeyShift shift = drawing_ ? shifts_[t.index] : fixed_shift_;
+    shifts_.erase(t.index);
+    const int semitones = shift.semitones;
     if (semitones != 0) {
-      Result<std::string> moved = ShiftTune(t.text, semitones);
+      Result<std::string> moved = ShiftTune(t.text, semitones, shift.tonic);
       if (moved.ok()) {
         out.text = *moved;
         out.moved_semitones = semitones;

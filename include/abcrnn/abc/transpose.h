@@ -51,6 +51,10 @@ Status CheckRewritable(const Tune& tune);
 // The tune `semitones` higher (negative: lower), keys spelled conventionally. InvalidArgument when
 // a note would leave MIDI 0..127.
 Result<Tune> TransposeTune(const Tune& tune, int semitones);
+// The tune `semitones` higher with its tonic spelled with `tonic`'s letter: C major moved -6 with
+// F# is F# major (TransposeTune writes Gb). InvalidArgument when `tonic` is not the pitch class
+// `semitones` from the tune's tonic, or a note would leave MIDI 0..127.
+Result<Tune> TransposeToSpelledTonic(const Tune& tune, int semitones, SpelledNote tonic);
 // The tune moved to the nearest key (at most 6 semitones up or 5 down) whose tonic is `tonic`,
 // its mode kept. K:none tunes are returned unchanged.
 Result<Tune> TransposeToTonic(const Tune& tune, SpelledNote tonic);

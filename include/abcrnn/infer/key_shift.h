@@ -13,6 +13,7 @@ namespace abcrnn {
 struct KeyShift {
   std::string model_prime;  // the prime in the model's tonic (the prime itself when no move)
   int semitones = 0;        // how far each generated tune moves afterwards, -6..5 (0: not at all)
+  std::string tonic;        // the prime's tonic as it spells it ("F#", not "Gb"); "" with no move
 };
 
 // Plans the move for `prime` (training form: header lines, then music) and a model trained in
@@ -22,8 +23,9 @@ struct KeyShift {
 // `model_tonic` is not a tonic or the prime's K: or music cannot be read.
 Result<KeyShift> PlanKeyShift(const std::string& prime, const std::string& model_tonic);
 
-// A tune in training form moved `semitones` (keys respelled conventionally, abc/transpose.h) and
-// written again in training form. The text itself when `semitones` is 0.
-Result<std::string> ShiftTune(const std::string& text, int semitones);
+// A tune in training form moved `semitones` and written again in training form: its tonic spelled
+// as `tonic` when given (KeyShift::tonic, so --key F# writes K:F#), else conventionally
+// (abc/transpose.h). The text itself when `semitones` is 0.
+Result<std::string> ShiftTune(const std::string& text, int semitones, const std::string& tonic = "");
 
 }  // namespace abcrnn

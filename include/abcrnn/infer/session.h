@@ -15,6 +15,7 @@
 #include "abcrnn/eval/note_runs.h"
 #include "abcrnn/infer/controls_policy.h"
 #include "abcrnn/infer/generate.h"
+#include "abcrnn/infer/key_shift.h"
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/status.h"
 #include "abcrnn/vocab/vocab.h"
@@ -104,8 +105,8 @@ class GenerationSession {
   bool drawing_ = false;
   bool enforce_form_ = false;
   std::string fixed_prime_;      // in the model's tonic, when not drawing
-  int fixed_semitones_ = 0;
-  std::map<int, int> semitones_;  // per stream, when drawing
+  KeyShift fixed_shift_;              // the prime's move (model_prime unused)
+  std::map<int, KeyShift> shifts_;  // per stream, when drawing (model_prime unused)
   SessionStats stats_;
 };
 
