@@ -76,7 +76,7 @@ void RegisterClean(CLI::App& app, RunFn& run) {
                                      "the music), without duplicates");
   sub->add_option("files", args->inputs, "ABC files or folders (*.abc), '-' for standard input")
       ->required();
-  sub->add_option("-o,--output", args->output, "Output ABC file ('-': standard output)");
+  sub->add_option("-o,--out,--output", args->output, "Output ABC file ('-': standard output)");
   sub->add_flag("--keep-fields", args->options.keep_fields,
                 "Keep the other fields (T:, R:, Q:, P: ...)");
   sub->add_flag("--keep-comments", args->options.keep_comments,

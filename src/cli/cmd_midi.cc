@@ -102,7 +102,7 @@ void RegisterMidi(CLI::App& app, RunFn& run) {
   auto args = std::make_shared<MidiArgs>();
   CLI::App* sub = app.add_subcommand("midi", "Write Standard MIDI Files of ABC tunes (as abc2midi plays them)");
   sub->add_option("files", args->inputs, "ABC files or folders (\"-\" for standard input)")->required();
-  sub->add_option("-o,--output", args->output, "Folder for <X>.mid files, or one .mid file")->required();
+  sub->add_option("-o,--out,--output", args->output, "Folder for <X>.mid files, or one .mid file")->required();
   sub->add_option("--tune", args->tune, "Only the tune with this X: number");
   AddMidiOptions(sub, &args->perform);
   sub->callback([args, &run] { run = [args] { return RunMidi(*args); }; });

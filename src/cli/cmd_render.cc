@@ -96,7 +96,7 @@ void RegisterRender(CLI::App& app, RunFn& run) {
   auto args = std::make_shared<RenderArgs>();
   CLI::App* sub = app.add_subcommand("render", "Hear or see a tune: WAV audio (FluidSynth) or SVG/PDF sheet music (abcm2ps)");
   sub->add_option("file", args->input, "ABC file (or a .mid file for audio)")->required();
-  sub->add_option("-o,--output", args->output, "OUT.wav, OUT.svg or OUT.pdf")->required();
+  sub->add_option("-o,--out,--output", args->output, "OUT.wav, OUT.svg or OUT.pdf")->required();
   sub->add_option("--tune", args->tune, "The tune with this X: number (default: the first)");
   sub->add_option("--sound-font", args->sound_font, "SoundFont 2 file for audio")->capture_default_str();
   AddMidiOptions(sub, &args->perform);

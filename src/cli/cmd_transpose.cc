@@ -91,7 +91,7 @@ void RegisterTranspose(CLI::App& app, RunFn& run) {
       ->check(CLI::Range(-48, 48));
   sub->add_option("files", args->inputs, "ABC files or folders (*.abc), '-' for standard input")
       ->required();
-  sub->add_option("-o,--output", args->output, "Output ABC file ('-': standard output)");
+  sub->add_option("-o,--out,--output", args->output, "Output ABC file ('-': standard output)");
   sub->callback([args, &run] { run = [args] { return RunTranspose(*args); }; });
 }
 

@@ -426,7 +426,7 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
                                                      "knows, with counts, and exit");
   sub->add_option("--format", o->format, "Output: abc, jsonl, or midi (a .mid per tune in the --out folder)")
       ->check(CLI::IsMember({"abc", "jsonl", "midi"}));
-  sub->add_option("--out", o->out, "Write to this file (atomically) instead of standard output; a folder "
+  sub->add_option("-o,--out", o->out, "Write to this file (atomically) instead of standard output; a folder "
                                    "with --format midi");
   sub->add_option("--render", o->render_dir, "Also write tune-N.abc, .mid, .wav and .svg for each tune here");
   sub->add_option("--novelty-against", o->novelty_against,

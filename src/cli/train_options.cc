@@ -69,7 +69,7 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
   app.add_option("--sample-chars", t.sample_chars, "Length of the sample tune shown at each validation (0: none)")
       ->capture_default_str()->group(eval);
 
-  app.add_option("--out", t.out_dir, "Output folder: best.ckpt, last.ckpt, metrics.jsonl, train.log")
+  app.add_option("-o,--out", t.out_dir, "Output folder: best.ckpt, last.ckpt, metrics.jsonl, train.log")
       ->required()->group(run);
   app.add_option("--resume", o.resume, "Continue from a checkpoint (or a folder's last.ckpt) exactly; --steps or "
                  "--epochs may extend the run")->group(run);
