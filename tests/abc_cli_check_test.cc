@@ -84,6 +84,68 @@ TEST_F(CheckCommandTest, MissingFileAndMissingArgumentsExitTwo) {
   EXPECT_EQ(RunCommand(Check(""), true).exit_code, 2);
 }
 
+TEST_F(CheckCommandTest, AMissingFileIsReportedAfterTheOthersAreChecked) {
+  auto r = RunCommand(Check(bad_ + " " + (dir_ / "absent.abc").string() + " " + good_), true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("tunes read: 4, valid: 3"), std::string::npos) << r.out;  // both files checked
+  EXPECT_NE(r.out.find("absent.abc: no such file or folder"), std::string::npos) << r.out;
+  EXPECT_GT(r.out.find("absent.abc: no such file"), r.out.find("tunes read:")) << r.out;  // said last
+}
+
+TEST_F(CheckCommandTest, FoldersWithoutAbcFilesAndBinaryFilesAreNamedForWhatTheyAre) {
+  fs::create_directories(dir_ / "notes");
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "notes" / "tunes.txt").string(), "X:1\nK:C\nabc|\n").ok());
+  auto r = RunCommand(Check((dir_ / "notes").string()), true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("no .abc files in this folder (found tunes.txt; pass a file by name"), std::string::npos)
+      << r.out;
+  r = RunCommand(Program("abcrnn") + " clean " + (dir_ / "notes").string() + " -o -", true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("found tunes.txt"), std::string::npos) << r.out;
+  // A MIDI file given as ABC.
+  const std::string mid = (dir_ / "good.mid").string();
+  ASSERT_EQ(RunCommand(Program("abcrnn") + " midi " + good_ + " --out " + mid).exit_code, 0);
+  for (const std::string& command : {Check(mid), Program("abcrnn") + " clean " + mid + " -o -"}) {
+    r = RunCommand(command, true);
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_NE(r.out.find("good.mid: expected ABC text, got a MIDI file"), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(CheckCommandTest, EvalSaysNotApplicableWhereNoTuneCanTell) {
+  const std::string empty = (dir_ / "empty.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(empty, "X:1\nT:No music\nK:C\n").ok());
+  auto r = RunCommand(Program("abcrnn") + " eval " + empty + " --reference " + good_ + " 2>/dev/null");
+  EXPECT_NE(r.out.find("end on the tonic                            n/a"), std::string::npos) << r.out;
+  r = RunCommand(Program("abcrnn") + " eval " + empty + " --reference " + good_ + " --json 2>/dev/null");
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["generated"]["form"]["ends_on_tonic"].is_null()) << r.out;
+  EXPECT_FALSE(j["reference"]["form"]["ends_on_tonic"].is_null()) << r.out;
+}
+
+TEST_F(CheckCommandTest, EveryCommandThatWritesTakesDashOAndDashDashOut) {
+  const std::string abcrnn = Program("abcrnn");
+  for (const std::string out : {"-o", "--out", "--output"}) {
+    const fs::path file = dir_ / ("clean" + out + ".abc");
+    EXPECT_EQ(RunCommand(abcrnn + " clean " + good_ + " " + out + " " + file.string()).exit_code, 0) << out;
+    EXPECT_TRUE(fs::exists(file)) << out;
+  }
+  EXPECT_EQ(RunCommand(abcrnn + " transpose --semitones 2 " + good_ + " --out " + (dir_ / "up.abc").string()).exit_code,
+            0);
+  EXPECT_TRUE(fs::exists(dir_ / "up.abc"));
+  EXPECT_EQ(RunCommand(abcrnn + " midi " + good_ + " --out " + (dir_ / "one.mid").string()).exit_code, 0);
+  EXPECT_TRUE(fs::exists(dir_ / "one.mid"));
+  const std::string model = testing::SourceDir() + "/models/default.ckpt";
+  EXPECT_EQ(RunCommand(abcrnn + " generate --model " + model + " --num 1 --seed 1 -o " + (dir_ / "new.abc").string())
+                .exit_code,
+            0);
+  EXPECT_TRUE(fs::exists(dir_ / "new.abc"));
+  if (fs::exists(Program("abcrnn-train"))) {  // built with LibTorch
+    auto help = RunCommand(Program("abcrnn-train") + " --help");
+    EXPECT_NE(help.out.find("-o,--out"), std::string::npos) << help.out;
+  }
+}
+
 TEST(CommandLine, TyposGetTheNearestNameAndABareProgramItsUsage) {
   const std::string abcrnn = Program("abcrnn");
   auto r = RunCommand(abcrnn + " generat", true);

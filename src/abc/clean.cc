@@ -184,7 +184,7 @@ Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const Clea
     auto files = ExpandPaths({path}, {".abc"});
     if (!files.ok()) return files.status();
     for (const auto& file : *files) {
-      auto text = ReadFile(file);
+      auto text = abc::ReadAbcText(file);
       if (!text.ok()) return text.status();
       cleaner.Add(*text, file, label.empty() ? StyleOfFile(path, file) : label);
     }

@@ -112,8 +112,27 @@ Tune ParseTune(std::string_view text, const ParseOptions& options) {
   return ParseLines(lines, first, end, options);
 }
 
-Result<AbcFile> ReadAbcFile(const std::string& path, const ParseOptions& options) {
+Result<std::string> ReadAbcText(const std::string& path) {
   Result<std::string> bytes = ReadFile(path);
+  if (!bytes.ok()) return bytes.status();
+  const std::string_view s = *bytes;
+  auto starts = [&s](std::string_view magic) { return s.substr(0, magic.size()) == magic; };
+  auto refuse = [&path](const std::string& what, const std::string& hint) {
+    return Status::InvalidArgument(path + ": expected ABC text, got " + what + "; hint: " + hint);
+  };
+  if (starts("MThd"))
+    return refuse("a MIDI file", "abcrnn midi writes MIDI from ABC; to read MIDI as ABC, convert it first (midi2abc)");
+  if (starts("RIFF")) return refuse("a WAV (RIFF) file", "pass the ABC file the audio was made from");
+  if (starts("%PDF")) return refuse("a PDF file", "pass the ABC file the sheet music was made from");
+  if (starts("\x89PNG")) return refuse("a PNG image", "pass an ABC file");
+  if (starts("ABCRNN")) return refuse("an abcrnn binary file (a checkpoint or index)", "pass it with --model");
+  if (s.substr(0, 4096).find('\0') != std::string_view::npos)
+    return refuse("a binary file (it holds NUL bytes)", "pass an ABC text file");
+  return bytes;
+}
+
+Result<AbcFile> ReadAbcFile(const std::string& path, const ParseOptions& options) {
+  Result<std::string> bytes = ReadAbcText(path);
   if (!bytes.ok()) return bytes.status();
   ParseOptions o = options;
   if (o.file_name.empty()) o.file_name = path;

@@ -30,12 +30,19 @@ struct KindCount {
 };
 
 int RunCheck(const CheckArgs& args) {
-  Result<std::vector<std::string>> files = ExpandPaths(args.inputs, {".abc"});
-  if (!files.ok()) {
-    spdlog::error("{}", files.status().ToString());
-    return kExitUsage;
-  }
+  // Each input on its own: a missing file is reported, and the others are still checked.
   bool file_error = false;
+  std::vector<std::string> files;
+  std::vector<std::string> missing;
+  for (const std::string& input : args.inputs) {
+    Result<std::vector<std::string>> found = ExpandPaths({input}, {".abc"});
+    if (found.ok()) {
+      files.insert(files.end(), found->begin(), found->end());
+    } else {
+      missing.push_back(found.status().ToString());
+      file_error = true;
+    }
+  }
   int tunes = 0, valid = 0, with_warnings = 0, with_errors = 0;
   std::map<std::string, KindCount> by_kind;
   nlohmann::json problems = nlohmann::json::array();
@@ -60,7 +67,7 @@ int RunCheck(const CheckArgs& args) {
       }
     }
   };
-  for (const std::string& path : *files) {
+  for (const std::string& path : files) {
     Result<abc::AbcFile> parsed = abc::ReadAbcFile(path);
     if (!parsed.ok()) {
       spdlog::error("{}", parsed.status().ToString());
@@ -114,6 +121,7 @@ int RunCheck(const CheckArgs& args) {
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
+  for (const std::string& m : missing) spdlog::error("{}", m);  // after the report, so it is seen
   if (file_error) return kExitUsage;
   if (tunes == 0) {
     spdlog::warn("no tunes found (a tune starts with an X: line)");

@@ -138,7 +138,7 @@ nlohmann::json FormJson(const FormSummary& s) {
           {"valid", s.valid},
           {"bars_ok", s.bars_ok},
           {"header", s.header},
-          {"ends_on_tonic", s.tonic},
+          {"ends_on_tonic", s.tonic_applicable ? nlohmann::json(s.tonic) : nlohmann::json(nullptr)},
           {"tonic_applicable", s.tonic_applicable},
           {"repeats", s.repeats},
           {"equal_parts", s.equal_parts},
@@ -344,12 +344,15 @@ int RunEval(const EvalArgs& args) {
   Row(&out, "valid (abcrnn check)", Percent(gf.valid), Percent(rf.valid));
   Row(&out, "every bar the right length", Percent(gf.bars_ok), Percent(rf.bars_ok));
   Row(&out, "header fields (M:, K:)", Percent(gf.header), Percent(rf.header));
-  Row(&out, "end on the tonic", Percent(gf.tonic), Percent(rf.tonic));
-  Row(&out, "repeats", Percent(gf.repeats), Percent(rf.repeats));
-  Row(&out, "parts of equal length", Percent(gf.equal_parts), Percent(rf.equal_parts));
-  Row(&out, "bars (mean)", Number(gf.mean_bars, 1), Number(rf.mean_bars, 1));
-  Row(&out, "pitch range (mean, semitones)", Number(gf.mean_pitch_range, 1),
-      Number(rf.mean_pitch_range, 1));
+  // What no tune can tell (no tune parses; no tune with notes has a key to end on) is "n/a", not 0.
+  auto tonic = [](const FormSummary& f) { return f.tonic_applicable ? Percent(f.tonic) : std::string("n/a"); };
+  auto parsed = [](const FormSummary& f, const std::string& value) { return f.parses > 0 ? value : "n/a"; };
+  Row(&out, "end on the tonic", tonic(gf), tonic(rf));
+  Row(&out, "repeats", parsed(gf, Percent(gf.repeats)), parsed(rf, Percent(rf.repeats)));
+  Row(&out, "parts of equal length", parsed(gf, Percent(gf.equal_parts)), parsed(rf, Percent(rf.equal_parts)));
+  Row(&out, "bars (mean)", parsed(gf, Number(gf.mean_bars, 1)), parsed(rf, Number(rf.mean_bars, 1)));
+  Row(&out, "pitch range (mean, semitones)", parsed(gf, Number(gf.mean_pitch_range, 1)),
+      parsed(rf, Number(rf.mean_pitch_range, 1)));
   if (!style.empty()) {
     out += "\nStyle against the reference (Yang & Lerch)   overlap     KL (nats)\n";
     Row(&out, "tunes compared (parse, have notes)", std::to_string(generated->melodies.size()),

@@ -107,6 +107,29 @@ Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
   return Status::OK();
 }
 
+namespace {
+
+// A folder with no file of `extensions`: say so, naming a few files it does hold.
+Status NothingToRead(const std::string& folder, const std::vector<std::string>& extensions) {
+  std::string want;
+  for (size_t i = 0; i < extensions.size(); ++i) want += (i ? " or " : "") + extensions[i];
+  std::vector<std::string> others;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(folder, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file()) others.push_back(fs::relative(it->path(), folder, ec).string());
+  }
+  std::sort(others.begin(), others.end());
+  std::string found;
+  for (size_t i = 0; i < others.size() && i < 3; ++i) found += (i ? ", " : "") + others[i];
+  if (others.size() > 3) found += ", ... (" + std::to_string(others.size()) + " files)";
+  return Status::NotFound(folder + ": no " + want + " files in this folder" +
+                          (others.empty() ? std::string(" (it holds no files)")
+                                          : " (found " + found + "; pass a file by name to read it)"));
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& paths,
                                              const std::vector<std::string>& extensions) {
   std::vector<std::string> out;
@@ -126,6 +149,7 @@ Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& pat
           found.push_back(it->path().string());
       }
       if (ec) return Status::IOError(p + ": cannot list folder: " + ec.message());
+      if (found.empty()) return NothingToRead(p, extensions);
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());
     } else {

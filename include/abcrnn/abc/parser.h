@@ -40,4 +40,9 @@ Tune ParseTune(std::string_view text, const ParseOptions& options = {});
 // Reads (ReadFile, "-" for standard input) and parses a file; file_name defaults to `path`.
 Result<AbcFile> ReadAbcFile(const std::string& path, const ParseOptions& options = {});
 
+// The bytes of `path` as ABC text: InvalidArgument naming the file when it is a MIDI file ("MThd"),
+// another known binary format (WAV, PDF, PNG, a checkpoint) or holds NUL bytes, since parsing
+// such a file finds no tunes and says nothing useful.
+Result<std::string> ReadAbcText(const std::string& path);
+
 }  // namespace abcrnn::abc
