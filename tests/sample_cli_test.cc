@@ -246,16 +246,37 @@ TEST_F(SampleCliTest, ClosedPipeEndsQuietlyWithExitCode0) {
   EXPECT_EQ(ReadText(err), "");
 }
 
-TEST_F(SampleCliTest, StrictModeNeverPrintsATuneWithoutAValidEnding) {
-  // One character of music after the prime: no tune can end validly, so every tune is dropped and
-  // replaced until the budget of 20 x --num streams is spent; nothing is printed, exit code 1.
+TEST_F(SampleCliTest, StrictModeNeverPrintsATuneWithoutAValidEndingAndGivesUpOnAModelThatCannotEnd) {
+  // One character of music after the prime: no tune can end validly. Rather than spend the whole
+  // budget of 20 x --num streams, the run stops after 8 failures with none accepted, says the
+  // model looks under-trained, prints nothing and exits 1.
   const std::string out = (dir_ / "none.abc").string();
   const std::string err = (dir_ / "err.txt").string();
-  auto r = Generate("--seed 3 --num 2 --length 17 --rhythm jig --key D --stats --out " + out, err);
+  auto r = Generate("--seed 3 --num 20 --length 17 --rhythm jig --key D --stats --out " + out, err);
   EXPECT_EQ(r.exit_code, 1) << ReadText(err);
-  EXPECT_NE(ReadText(err).find("only 0 of 2 tunes found a valid ending after 40 tries"), std::string::npos)
+  EXPECT_NE(ReadText(err).find("stopped: none of the first 8 tunes it tried found a valid ending; the model looks "
+                               "under-trained"),
+            std::string::npos)
       << ReadText(err);
+  EXPECT_NE(ReadText(err).find("8 failed and replaced"), std::string::npos) << ReadText(err);  // not 400
   EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(SampleCliTest, TheTimeLimitKeepsTheFinishedTunesAndSaysWhy) {
+  // The whole run takes this random model about 25 s (400 tunes, all of them finished).
+  const std::string err = (dir_ / "err.txt").string();
+  const std::string part = (dir_ / "part.abc").string();
+  auto r = Generate("--seed 4 --num 400 --length 200 --rhythm jig --key D --time-limit 0.2 --out " + part, err);
+  EXPECT_EQ(r.exit_code, 1) << ReadText(err);
+  EXPECT_NE(ReadText(err).find("stopped: the time limit (--time-limit 0.2 s) was reached with "), std::string::npos)
+      << ReadText(err);
+  const size_t kept = fs::exists(part) ? abc::ParseAbcFile(ReadText(part)).tunes.size() : 0;
+  EXPECT_LT(kept, 400u);
+  if (kept > 0) {
+    EXPECT_NE(ReadText(err).find("the " + std::to_string(kept) + " finished tunes were written to " + part),
+              std::string::npos)
+        << ReadText(err);
+  }
 }
 
 TEST_F(SampleCliTest, StrictTunesAllPassAbcrnnCheck) {

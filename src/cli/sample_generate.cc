@@ -2,7 +2,11 @@
 // --prime and the header shortcuts, runs GenerateTunes, and prints each tune (ABC or JSON lines)
 // with X:, T: and a % line that says how to make it again. A key-normalised model (trained with
 // --transpose-to) gets the prime in its tonic and its tunes are moved to the prime's key.
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -26,6 +30,17 @@
 namespace abcrnn::cli {
 namespace {
 
+// The default time limit: a trained model makes a tune in well under a second (100 tunes in 4 s on
+// 2 cores), an under-trained one can search for minutes without finding an ending.
+constexpr double kDefaultSeconds = 30;
+constexpr double kSecondsPerTune = 2;
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
 struct GenerateCliOptions {
   std::string model;
   uint64_t seed = 0;
@@ -39,6 +54,9 @@ struct GenerateCliOptions {
   double temperature = 0.8;
   int top_k = 0;
   double top_p = 1.0;
+  // Seconds the run may take; negative: kDefaultSeconds + kSecondsPerTune * num (a trained model
+  // makes a tune in well under a second); 0: no limit.
+  double time_limit = -1;
   std::string prime;
   std::string meter, key, rhythm, unit;
   std::string format = "abc";
@@ -269,7 +287,29 @@ int Run(const GenerateCliOptions& o) {
   g.sampler.top_p = o.top_p;
   g.batch = o.batch;
   g.strict = o.strict;
-  g.stop = [] { return StopRequested().load(); };
+  // Ctrl-C, or the time limit; on a terminal, a progress line once a second.
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  const double limit = o.time_limit < 0 ? kDefaultSeconds + kSecondsPerTune * std::max(o.num, 1) : o.time_limit;
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  bool timed_out = false, progress_shown = false;
+  double next_progress = 2.0;
+  const SessionStats* live = nullptr;  // the session's, once it exists
+  g.stop = [&] {
+    if (StopRequested().load()) return true;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    if (limit > 0 && elapsed > limit) {
+      timed_out = true;
+      return true;
+    }
+    if (terminal && live != nullptr && elapsed >= next_progress) {
+      next_progress = elapsed + 1.0;
+      progress_shown = true;
+      std::fprintf(stderr, "\rgenerating: %d of %d tunes, %d without a valid ending, %.0f s ", live->tunes, o.num,
+                   live->failed, elapsed);
+    }
+    return false;
+  };
   so.copy_guard = !o.allow_copies;
   SessionModel sm{model->engine.get(), &model->checkpoint.vocab, model->cleaning.transpose_to,
                   controls ? &model->controls : nullptr, &model->note_runs, model->cleaning.form_repeats};
@@ -278,6 +318,7 @@ int Run(const GenerateCliOptions& o) {
     spdlog::error("{}", session.status().message());
     return kExitUsage;
   }
+  live = &session->stats();
   std::optional<NoveltyGuard> guard;
   if (!o.novelty_against.empty()) {
     auto opened = NoveltyGuard::Open(o.novelty_against, o.novelty_cache, o.max_copied_bars);
@@ -334,6 +375,7 @@ int Run(const GenerateCliOptions& o) {
     return true;
   };
   Status st = session->Run(sink, accept, [](const std::string& line) { spdlog::info("{}", line); });
+  if (progress_shown) std::fprintf(stderr, "\r\033[K");  // the progress line cleared
   if (!st.ok()) {
     spdlog::error("{}", st.message());
     return kExitUsage;
@@ -372,9 +414,21 @@ int Run(const GenerateCliOptions& o) {
       return kExitUsage;
     }
   }
+  const std::string where = o.out.empty() ? "standard output" : o.out;
+  if (s.hopeless || (s.stopped && timed_out)) {
+    // A model that cannot end tunes: say so in seconds, not after the whole budget.
+    const std::string what = s.hopeless ? "none of the first " + std::to_string(s.failed) +
+                                              " tunes it tried found a valid ending"
+                                        : "the time limit (--time-limit " + Seconds(limit) + " s) was reached with " +
+                                              std::to_string(s.tunes) + " of " + std::to_string(o.num) +
+                                              " tunes finished";
+    spdlog::error("stopped: {}; the model looks under-trained (train it longer), or ask less of it (a lower "
+                  "--temperature, a larger --length); --no-strict shows what it writes{}",
+                  what, s.tunes > 0 ? " (the " + std::to_string(s.tunes) + " finished tunes were written to " + where + ")" : "");
+    return kExitFindings;
+  }
   if (s.stopped) {
     // What was finished is kept (written above, or already printed); say where it is.
-    const std::string where = o.out.empty() ? "standard output" : o.out;
     if (s.tunes == 0)
       spdlog::error("interrupted before the first tune was finished: nothing was written");
     else
@@ -445,6 +499,9 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
       ->check(CLI::Range(1, 64));
   sub->add_flag("--strict,!--no-strict", o->strict,
                 "Only valid ABC: mask characters that would make the tune invalid (default on)");
+  sub->add_option("--time-limit", o->time_limit,
+                  "Stop after this many seconds, keeping the finished tunes (exit 1); 0: no limit")
+      ->default_str("30 + 2 per tune");
   sub->add_flag("--stats", o->stats, "Print strict-mode statistics to standard error at the end");
   sub->callback([o, sub, &run] {
     o->seed_given = sub->count("--seed") > 0;

@@ -95,6 +95,11 @@ Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accep
     if (accepted >= num) return false;
     if (t.failed) {  // strict mode found no valid ending: never printed, replaced
       ++stats_.failed;
+      if (o_.give_up_after > 0 && accepted == 0 && stats_.failed >= o_.give_up_after) {
+        stats_.hopeless = true;
+        stop = true;
+        return false;
+      }
       if (log)
         log("tune " + std::to_string(t.index + 1) + ": no valid ending found in " + std::to_string(t.attempts) +
             " attempts; dropped, sampling another");

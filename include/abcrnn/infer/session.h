@@ -49,6 +49,10 @@ struct SessionOptions {
   bool copy_guard = true;
   // Tunes tried at most, as a multiple of num (replacements included).
   int budget_factor = 20;
+  // Strict mode: stop (stats.hopeless) once this many tunes have found no valid ending before any
+  // was accepted: the model cannot end tunes (an under-trained one), and trying the whole budget
+  // would take minutes to say so. 0: never.
+  int give_up_after = 8;
 };
 
 struct SessionTune {
@@ -67,6 +71,7 @@ struct SessionStats {
   int copies = 0;  // dropped by the copy guard (not counted in dropped)
   int64_t backtracks = 0;
   bool exhausted = false;  // the budget ran out before num tunes were accepted
+  bool hopeless = false;   // give_up_after tunes failed before one was accepted
   bool stopped = false;    // options.generate.stop said so before num tunes were made
 };
 
