@@ -140,6 +140,14 @@ TEST_F(CheckCommandTest, EveryCommandThatWritesTakesDashOAndDashDashOut) {
                 .exit_code,
             0);
   EXPECT_TRUE(fs::exists(dir_ / "new.abc"));
+  // "-o -" is standard output, not a file named "-".
+  for (const std::string& command : {abcrnn + " generate --model " + model + " --num 1 --seed 1 -o -",
+                                    abcrnn + " clean " + good_ + " -o -"}) {
+    auto r = RunCommand("cd " + dir_.string() + " && " + command);
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_EQ(r.out.rfind("X:1\n", 0), 0u) << command << "\n" << r.out;
+    EXPECT_FALSE(fs::exists(dir_ / "-")) << command;
+  }
   if (fs::exists(Program("abcrnn-train"))) {  // built with LibTorch
     auto help = RunCommand(Program("abcrnn-train") + " --help");
     EXPECT_NE(help.out.find("-o,--out"), std::string::npos) << help.out;

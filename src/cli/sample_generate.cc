@@ -225,7 +225,8 @@ std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const 
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-int Run(const GenerateCliOptions& o) {
+int Run(GenerateCliOptions o) {
+  if (o.out == "-" && o.format != "midi") o.out.clear();  // "-o -": standard output, as everywhere
   if (o.format == "midi" && o.out.empty() && !o.list_controls) {
     spdlog::error("--format midi: expected --out DIR (a .mid file per tune goes there), got no --out");
     return kExitUsage;
@@ -480,7 +481,7 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
                                                      "knows, with counts, and exit");
   sub->add_option("--format", o->format, "Output: abc, jsonl, or midi (a .mid per tune in the --out folder)")
       ->check(CLI::IsMember({"abc", "jsonl", "midi"}));
-  sub->add_option("-o,--out", o->out, "Write to this file (atomically) instead of standard output; a folder "
+  sub->add_option("-o,--out", o->out, "Write to this file (atomically) instead of standard output ('-'); a folder "
                                    "with --format midi");
   sub->add_option("--render", o->render_dir, "Also write tune-N.abc, .mid, .wav and .svg for each tune here");
   sub->add_option("--novelty-against", o->novelty_against,
