@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include <unistd.h>
+
+#include "abcrnn/util/file_lock.h"
 
 namespace abcrnn {
 namespace {
@@ -74,6 +77,29 @@ TEST_F(FileTest, ExpandPathsListsFolderFilesSortedByExtension) {
   EXPECT_EQ(fs::path((*r)[0]).filename(), "a.ABC");
   EXPECT_EQ(fs::path((*r)[1]).filename(), "b.abc");
   EXPECT_FALSE(ExpandPaths({(dir_ / "nope").string()}, {".abc"}).ok());
+}
+
+}  // namespace
+}  // namespace abcrnn
+
+namespace abcrnn {
+namespace {
+
+TEST(FileLockTest, OneHolderAtATimeNamedByItsPidAndReleasedWithTheLock) {
+  const std::string path = ::testing::TempDir() + "/abcrnn_lock_" + std::to_string(::getpid());
+  {
+    auto first = FileLock::TryAcquire(path);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    auto second = FileLock::TryAcquire(path);  // another open file: flock refuses it too
+    ASSERT_FALSE(second.ok());
+    EXPECT_NE(second.status().message().find("held by another process (pid " + std::to_string(::getpid()) + ")"),
+              std::string::npos)
+        << second.status().message();
+  }
+  auto again = FileLock::TryAcquire(path);  // the first was released with its FileLock
+  EXPECT_TRUE(again.ok());
+  EXPECT_FALSE(FileLock::TryAcquire("/proc/abcrnn-no/lock").ok());
+  std::remove(path.c_str());
 }
 
 }  // namespace
