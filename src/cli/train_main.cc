@@ -19,6 +19,7 @@
 #include "abcrnn/data/split.h"
 #include "abcrnn/data/training_controls.h"
 #include "abcrnn/eval/note_runs.h"
+#include "abcrnn/util/file_lock.h"
 #include "cli/common.h"
 #include "cli/train_cli.h"
 
@@ -57,6 +58,52 @@ Status CheckOutFolderIsFree(const TrainCliOptions& o) {
   return Status::OK();
 }
 
+// Holds --out for this run: a second abcrnn train there is refused while this one lives (two runs
+// in one folder rewrite each other's log and metrics). Then removes the temporary files an
+// earlier run killed mid-write left (".NAME.tmp.XXXXXX", util/file.h), which no live run owns.
+Result<FileLock> TakeOutFolder(const std::string& out_dir) {
+  namespace fs = std::filesystem;
+  auto lock = FileLock::TryAcquire((fs::path(out_dir) / ".lock").string());
+  if (!lock.ok()) {
+    if (lock.status().code() != Status::Code::kInvalidArgument) return lock.status();
+    const std::string& m = lock.status().message();
+    const size_t pid = m.find("(pid ");
+    return Status::InvalidArgument("--out " + out_dir + ": another abcrnn train is writing there" +
+                                   (pid == std::string::npos ? "" : " " + m.substr(pid)) +
+                                   "; wait for it to end, or choose another --out");
+  }
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(out_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp.") != std::string::npos && it->is_regular_file())
+      fs::remove(it->path(), ec);
+  }
+  return lock;
+}
+
+// Removes --out when this run made it and leaves it holding nothing but its lock (a refused
+// --resume, bad data): a failed start leaves no empty folder behind.
+class RemoveOutIfUnused {
+ public:
+  explicit RemoveOutIfUnused(std::string dir) : dir_(std::move(dir)) {
+    std::error_code ec;
+    made_here_ = !std::filesystem::exists(dir_, ec);
+  }
+  void Keep() { made_here_ = false; }
+  ~RemoveOutIfUnused() {
+    if (!made_here_) return;
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+      if (it->path().filename() != ".lock") return;
+    fs::remove_all(dir_, ec);
+  }
+
+ private:
+  std::string dir_;
+  bool made_here_ = false;
+};
+
 // The command that continues an interrupted run, runnable as printed: the same data and --out;
 // every other option comes from the checkpoint.
 std::string ResumeCommand(const TrainCliOptions& o, const std::string& checkpoint) {
@@ -74,7 +121,13 @@ int RunTrain(TrainCliOptions& o) {
   o.train.batching = *batching;
   if (o.data.empty())
     return Fail(Status::InvalidArgument("--data: expected ABC files or folders, got none"));
+  RemoveOutIfUnused out_cleanup(o.train.out_dir);
   if (Status s = CheckTrainOptions(o.train); !s.ok()) return Fail(s);
+  auto lock = TakeOutFolder(o.train.out_dir);
+  if (!lock.ok()) {
+    out_cleanup.Keep();  // another run's folder
+    return Fail(lock.status());
+  }
   if (Status s = CheckOutFolderIsFree(o); !s.ok()) return Fail(s);
   Progress progress(!o.quiet);
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -47,6 +48,20 @@ class AtomicText {
   }
   void Append(const std::string& line) { text_ += line + "\n"; }
   void Clear() { text_.clear(); }
+  // Drops everything from the first line "step N ..." with N > `step` on: what a run killed after
+  // its last checkpoint logged, which the resumed run will log again.
+  void TrimAfterStep(int64_t step) {
+    size_t at = 0;
+    while (at < text_.size()) {
+      if (text_.compare(at, 5, "step ") == 0 && std::atoll(text_.c_str() + at + 5) > step) {
+        text_.resize(at);
+        return;
+      }
+      const size_t nl = text_.find('\n', at);
+      if (nl == std::string::npos) return;
+      at = nl + 1;
+    }
+  }
   Status Flush() const { return WriteFileAtomically(path_, text_); }
 
  private:
@@ -193,6 +208,12 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   if (resume) {
     if (Status s = train::RestoreCheckpoint(*resume, model_, *adam_, &st_); !s.ok()) return s;
     st_.total_steps = o_.steps > 0 ? o_.steps : o_.epochs * first.size();
+    // The metrics are the checkpoint's own history, and the log stops where the checkpoint did: a
+    // run killed between saving best.ckpt and last.ckpt (or after its last save) logged steps the
+    // resumed run makes again, and would write them twice.
+    metrics_.Clear();
+    for (const auto& line : st_.history) metrics_.Append(line.dump());
+    log_.TrimAfterStep(st_.step);
     Log("resumed at step " + std::to_string(st_.step) + ", epoch " + std::to_string(st_.epoch + 1) + ", window " +
         std::to_string(st_.window));
   } else {

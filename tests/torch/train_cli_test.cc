@@ -3,12 +3,15 @@
 // continues it, SIGTERM that saves and exits cleanly, and `abcrnn train` forwarding to it.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/eval/note_runs.h"
 #include "abcrnn/util/file.h"
+#include "abcrnn/util/file_lock.h"
 #include "support/paths.h"
 #include "torch/tiny_tunes.h"
 
@@ -118,6 +121,47 @@ int InterruptRun(const std::string& command, const std::string& signal, const st
                      " && break; sleep 0.1; done\nsleep 0.5\nkill -" + signal + " $pid\nwait $pid\n";
   EXPECT_TRUE(WriteFileAtomically(script, text).ok());
   return RunCommand("bash " + script, true).exit_code;
+}
+
+TEST_F(TrainCliTest, OneRunAtATimeInAFolderWhichItsResumeFindsAsTheCheckpointLeftIt) {
+  const std::string out = dir_ + "/run";
+  auto r = RunCommand(Train("--out " + out + " --steps 4 --eval-every 2 -q"), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string at4 = *ReadFile(out + "/last.ckpt");
+  {  // A second writer while one holds the folder is refused and names it.
+    auto held = FileLock::TryAcquire(out + "/.lock");
+    ASSERT_TRUE(held.ok()) << held.status().ToString();
+    r = RunCommand(Train("--out " + out + " --resume " + out + " --steps 6 -q"), true);
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_NE(r.out.find("another abcrnn train is writing there (pid " + std::to_string(::getpid()) + ")"),
+              std::string::npos)
+        << r.out;
+  }
+  r = RunCommand(Train("--out " + out + " --resume " + out + " --steps 6 -q"), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // As after a SIGKILL between logging step 6 and saving last.ckpt: last.ckpt at step 4, the log
+  // and metrics at step 6, and a temporary file of the write that never finished.
+  ASSERT_TRUE(WriteFileAtomically(out + "/last.ckpt", at4).ok());
+  ASSERT_TRUE(WriteFileAtomically(out + "/.last.ckpt.tmp.AbC123", "half a checkpoint").ok());
+  r = RunCommand(Train("--out " + out + " --resume " + out + " --steps 8 -q"), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_FALSE(fs::exists(out + "/.last.ckpt.tmp.AbC123"));
+  // Every step is in the metrics once, in order, and the log says each step once.
+  std::vector<int> steps;
+  const std::string metrics = *ReadFile(out + "/metrics.jsonl");
+  for (size_t a = 0, b; (b = metrics.find('\n', a)) != std::string::npos; a = b + 1)
+    steps.push_back(nlohmann::json::parse(metrics.substr(a, b - a))["step"].get<int>());
+  EXPECT_EQ(steps, (std::vector<int>{2, 4, 6, 8})) << metrics;
+  const std::string log = *ReadFile(out + "/train.log");
+  EXPECT_EQ(log.find("step 6 "), log.rfind("step 6 ")) << log;
+  EXPECT_NE(log.find("resumed at step 4"), std::string::npos) << log;
+}
+
+TEST_F(TrainCliTest, ARefusedStartLeavesNoFolderBehind) {
+  const std::string out = dir_ + "/never";
+  auto r = RunCommand(Train("--out " + out + " --resume " + dir_ + "/absent.ckpt -q"), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST_F(TrainCliTest, SigtermSavesTheLastCheckpointAndExits143) {
