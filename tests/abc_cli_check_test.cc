@@ -154,6 +154,30 @@ TEST_F(CheckCommandTest, EveryCommandThatWritesTakesDashOAndDashDashOut) {
   }
 }
 
+TEST_F(CheckCommandTest, AClosedPipeEndsEveryCommandQuietlyWithExitCode0) {
+  // More output than a pipe holds: 4,000 tunes (for check, each with a bar too long).
+  std::string good, bad;
+  for (int i = 1; i <= 4000; ++i) {
+    const std::string head = "X:" + std::to_string(i) + "\nT:Tune\nM:4/4\nL:1/8\nK:G\n";
+    good += head + "ABcd efga|gfed cBAG|]\n\n";
+    bad += head + "ABcd efgab|ABcd efga|]\n\n";
+  }
+  const std::string good_file = (dir_ / "many.abc").string(), bad_file = (dir_ / "many-bad.abc").string();
+  const std::string err = (dir_ / "err.txt").string();
+  ASSERT_TRUE(WriteFileAtomically(good_file, good).ok());
+  ASSERT_TRUE(WriteFileAtomically(bad_file, bad).ok());
+  const std::string abcrnn = Program("abcrnn");
+  for (const std::string& command :
+       {abcrnn + " check " + bad_file, abcrnn + " clean --keep-duplicates " + good_file + " -o -",
+        abcrnn + " transpose --semitones 2 " + good_file}) {
+    auto r = RunCommand("bash -c '" + command + " 2>" + err + " | head -n 1 >/dev/null; echo ${PIPESTATUS[0]}'");
+    EXPECT_EQ(r.out, "0\n") << command;
+    auto said = ReadFile(err);
+    ASSERT_TRUE(said.ok());
+    EXPECT_EQ(said->find("error"), std::string::npos) << command << ": " << *said;
+  }
+}
+
 TEST(CommandLine, TyposGetTheNearestNameAndABareProgramItsUsage) {
   const std::string abcrnn = Program("abcrnn");
   auto r = RunCommand(abcrnn + " generat", true);
