@@ -24,10 +24,12 @@ temperature=${TEMPERATURE:-0.8}
 meta() { grep -a -o "\"$1\": *[^,}]*" "$model" | head -1 | sed 's/^[^:]*: *//; s/"//g' || true; }
 tonic=$(meta transpose_to)
 controls=$(meta controls | head -c 4)
+form_repeats=$(meta form_repeats | head -c 4)
 per_type=$(meta valid_per_type)
 split_args=()
 [ -n "$tonic" ] && split_args+=(--transpose-to "$tonic")
 [ "$controls" = "true" ] && split_args+=(--controls)
+[ "$form_repeats" = "true" ] && split_args+=(--form-repeats)
 [ -n "$per_type" ] && [ "$per_type" != 0 ] && split_args+=(--valid-per-type "$per_type")
 mkdir -p "$out"
 set -x
