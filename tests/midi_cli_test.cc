@@ -54,6 +54,21 @@ TEST_F(MidiCliTest, MidiWritesOneFilePerTuneNamedByX) {
   EXPECT_EQ(*second, *TuneToMidi(file.tunes[1]));
 }
 
+TEST_F(MidiCliTest, TunesSharingAnXNumberAllGetAFileAndDashIsStandardOutput) {
+  const std::string three = (dir_ / "three.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(three, "X:1\nK:C\nabc|\n\nX:1\nK:C\ncba|\n\nX:1\nK:C\nccc|\n").ok());
+  auto r = RunCommand(Abcrnn("midi " + three + " -o " + (dir_ / "dup").string()), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const char* name : {"1.mid", "1-2.mid", "1-3.mid"}) EXPECT_TRUE(fs::exists(dir_ / "dup" / name)) << name;
+  EXPECT_NE(r.out.find("2 tune(s) share an X: number with an earlier tune"), std::string::npos) << r.out;
+  const abc::AbcFile file = abc::ParseAbcFile(*ReadFile(three));
+  EXPECT_EQ(*ReadFile((dir_ / "dup" / "1-3.mid").string()), *TuneToMidi(file.tunes[2]));
+  // "midi - -o -": ABC in, one tune's MIDI out.
+  r = RunCommand("cat " + abc_ + " | " + Abcrnn("midi - -o - 2>/dev/null"));
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, *TuneToMidi(abc::ParseAbcFile(kTwoTunes).tunes[0]));
+}
+
 TEST_F(MidiCliTest, MidiWithTuneWritesThatTuneToOneFileWithTheProgramAsked) {
   std::string out = (dir_ / "seven.mid").string();
   auto r = RunCommand(Abcrnn("midi " + abc_ + " --tune 7 --program 74 --transpose -2 -o " + out), true);
