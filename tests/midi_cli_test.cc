@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 
 #include "abcrnn/abc/parser.h"
@@ -67,6 +69,43 @@ TEST_F(MidiCliTest, TunesSharingAnXNumberAllGetAFileAndDashIsStandardOutput) {
   r = RunCommand("cat " + abc_ + " | " + Abcrnn("midi - -o - 2>/dev/null"));
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, *TuneToMidi(abc::ParseAbcFile(kTwoTunes).tunes[0]));
+}
+
+TEST_F(MidiCliTest, AnEngraverThatHangsIsStoppedAndItsTemporaryFolderRemoved) {
+  // A stand-in for abcm2ps that never ends, as abcm2ps does on some meters.
+  const std::string hang = (dir_ / "hang.sh").string();
+  ASSERT_TRUE(WriteFileAtomically(hang, "#!/bin/sh\nexec sleep 100\n").ok());
+  fs::permissions(hang, fs::perms::owner_all);
+  auto sheet_dirs = [] {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+      n += e.path().filename().string().rfind("abcrnn-sheet-", 0) == 0;
+    return n;
+  };
+  const int before = sheet_dirs();
+  SheetOptions options;
+  options.abcm2ps = hang;
+  options.time_limit_s = 0.3;
+  const auto start = std::chrono::steady_clock::now();
+  Status s = RenderSheet(kTwoTunes, (dir_ / "x.svg").string(), SheetFormat::kSvg, options);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("ran over 0.3 s on this tune and was stopped"), std::string::npos) << s.ToString();
+  std::atomic<bool> stop{true};
+  options.time_limit_s = 0;
+  options.stop = &stop;
+  s = RenderSheet(kTwoTunes, (dir_ / "x.svg").string(), SheetFormat::kSvg, options);
+  EXPECT_NE(s.message().find("interrupted"), std::string::npos) << s.ToString();
+  EXPECT_FALSE(fs::exists(dir_ / "x.svg"));
+  EXPECT_EQ(sheet_dirs(), before);
+  // A tune whose meter does not parse never reaches abcm2ps.
+  const std::string loop = (dir_ / "loop.abc").string();
+  std::string meter = "999999999";
+  for (int i = 0; i < 99; ++i) meter += "+999999999";
+  ASSERT_TRUE(WriteFileAtomically(loop, "X:1\nT:Loop\nM:" + meter + "/4\nL:1/8\nK:C\nabc|\n").ok());
+  auto r = RunCommand(Abcrnn("render " + loop + " -o " + (dir_ / "loop.svg").string()), true);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("X:1 cannot be rendered: [invalid-meter]"), std::string::npos) << r.out;
 }
 
 TEST_F(MidiCliTest, MidiWithTuneWritesThatTuneToOneFileWithTheProgramAsked) {

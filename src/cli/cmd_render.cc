@@ -79,6 +79,18 @@ int RunRender(const RenderArgs& args) {
     else spdlog::error("{}: expected an ABC tune (X:, K: and music), got none", args.input);
     return kExitUsage;
   }
+  // A field abcm2ps or the synthesiser reads whole (a meter, key or unit length that does not
+  // parse) is refused: abcm2ps loops forever on some of them. Errors in the music are played as parsed.
+  for (const abc::Diagnostic& d : tune->diagnostics) {
+    const bool field = d.kind == abc::DiagnosticKind::kInvalidMeter || d.kind == abc::DiagnosticKind::kInvalidKey ||
+                       d.kind == abc::DiagnosticKind::kInvalidUnitLength ||
+                       d.kind == abc::DiagnosticKind::kInvalidField;
+    if (field && d.severity == abc::Severity::kError) {
+      spdlog::error("{}:{}:{}: X:{} cannot be rendered: [{}] {}", args.input, d.pos.line, d.pos.column, tune->x,
+                    abc::KindName(d.kind), d.message.substr(0, 200));
+      return kExitFindings;
+    }
+  }
   if (!tune->valid()) spdlog::warn("{}: X:{} has errors (see abcrnn check); rendering what parsed", args.input, tune->x);
   if (ext == ".wav") {
     auto smf = midi::TuneToMidi(*tune, *options);
@@ -87,7 +99,16 @@ int RunRender(const RenderArgs& args) {
   }
   auto format = midi::SheetFormatForPath(args.output);
   if (!format.ok()) return ExitFor(format.status());
-  return ExitFor(midi::RenderSheet(tune->text, args.output, *format));
+  // Ctrl-C stops abcm2ps and removes its temporary folder.
+  InstallStopSignals();
+  midi::SheetOptions sheet;
+  sheet.stop = &StopRequested();
+  Status s = midi::RenderSheet(tune->text, args.output, *format, sheet);
+  if (StopRequested().load()) {
+    spdlog::error("interrupted: nothing was written");
+    return StopExitCode();
+  }
+  return ExitFor(s);
 }
 
 }  // namespace

@@ -9,8 +9,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 #include "abcrnn/util/file.h"
@@ -40,9 +45,13 @@ class TempDir {
   std::string path_;
 };
 
-// Runs argv (absolute paths) with standard output and error into dir/log.txt; returns the exit status
-// (or -1 when it could not start).
-int Run(const std::vector<std::string>& argv, const std::string& dir) {
+constexpr int kCannotStart = -1;
+constexpr int kOverTime = -2;
+constexpr int kStopped = -3;
+
+// Runs argv (absolute paths) with standard output and error into dir/log.txt; returns the exit status,
+// kCannotStart, or kOverTime / kStopped after killing it (options.time_limit_s, options.stop).
+int Run(const std::vector<std::string>& argv, const std::string& dir, const SheetOptions& options) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   std::string log = dir + "/log.txt";
@@ -55,9 +64,24 @@ int Run(const std::vector<std::string>& argv, const std::string& dir) {
   pid_t pid;
   int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
+  if (rc != 0) return kCannotStart;
   int status = 0;
-  if (::waitpid(pid, &status, 0) < 0) return -1;
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) return kCannotStart;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const bool over = options.time_limit_s > 0 && elapsed > options.time_limit_s;
+    const bool stopped = options.stop != nullptr && options.stop->load();
+    if (over || stopped) {
+      ::kill(pid, SIGKILL);
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      return over ? kOverTime : kStopped;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -108,18 +132,33 @@ Status RenderSheet(std::string_view abc_text, const std::string& out_path, Sheet
   Status s = WriteFileAtomically(abc, abc_text);
   if (!s.ok()) return s;
   std::string produced;
+  // A program that could not start, ran over its time or was stopped: the error says which.
+  auto failed = [&](int rc, const std::string& program) -> Status {
+    if (rc == kCannotStart)
+      return Status::NotFound("sheet music: cannot run " + program + " (apt-get install " +
+                              (program == options.ps2pdf ? "ghostscript" : "abcm2ps") + ")");
+    if (rc == kOverTime)
+    {
+      char limit[32];
+      std::snprintf(limit, sizeof limit, "%g", options.time_limit_s);
+      return Status::InvalidArgument("sheet music: " + program + " ran over " + limit +
+                                     " s on this tune and was stopped");
+    }
+    return Status::Internal("sheet music: interrupted");
+  };
   if (format == SheetFormat::kSvg) {
-    int rc = Run({options.abcm2ps, "-q", "-g", "-O", tmp.path() + "/sheet", abc}, tmp.path());
+    int rc = Run({options.abcm2ps, "-q", "-g", "-O", tmp.path() + "/sheet", abc}, tmp.path(), options);
     produced = tmp.path() + "/sheet001.svg";
-    if (rc < 0) return Status::NotFound("sheet music: cannot run " + options.abcm2ps + " (apt-get install abcm2ps)");
+    if (rc < 0) return failed(rc, options.abcm2ps);
   } else {
-    int rc = Run({options.abcm2ps, "-q", "-O", tmp.path() + "/sheet.ps", abc}, tmp.path());
-    if (rc < 0) return Status::NotFound("sheet music: cannot run " + options.abcm2ps + " (apt-get install abcm2ps)");
+    int rc = Run({options.abcm2ps, "-q", "-O", tmp.path() + "/sheet.ps", abc}, tmp.path(), options);
+    if (rc < 0) return failed(rc, options.abcm2ps);
     std::error_code ec;
     if (!fs::exists(tmp.path() + "/sheet.ps", ec))
       return Status::InvalidArgument("sheet music: expected abcm2ps to write PostScript, got nothing: " +
                                      LogOf(tmp.path()));
-    rc = Run({options.ps2pdf, tmp.path() + "/sheet.ps", tmp.path() + "/sheet.pdf"}, tmp.path());
+    rc = Run({options.ps2pdf, tmp.path() + "/sheet.ps", tmp.path() + "/sheet.pdf"}, tmp.path(), options);
+    if (rc < 0) return failed(rc, options.ps2pdf);
     if (rc != 0)
       return Status::InvalidArgument("PDF: expected ps2pdf to convert abcm2ps's PostScript, got exit status " +
                                      std::to_string(rc) + ": " + LogOf(tmp.path()));

@@ -3,6 +3,7 @@
 // says which Debian package to install.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,12 @@ Result<SheetFormat> SheetFormatForPath(const std::string& path);
 struct SheetOptions {
   std::string abcm2ps = "abcm2ps";  // program name (looked up on PATH) or path
   std::string ps2pdf = "ps2pdf";
+  // Each program is stopped (SIGKILL) after this many seconds: abcm2ps loops forever on some
+  // input (an M: of a hundred huge terms). 0: no limit.
+  double time_limit_s = 30;
+  // Asked while a program runs (every 10 ms); true stops it and returns Internal("interrupted"),
+  // the temporary folder removed. Unset: never.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Engraves `abc_text` (one or more tunes; every tune is engraved) into `out_path`, written
