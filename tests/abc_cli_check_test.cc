@@ -201,6 +201,14 @@ TEST(CommandLine, TyposGetTheNearestNameAndABareProgramItsUsage) {
   r = RunCommand(abcrnn + " help");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("SUBCOMMAND"), std::string::npos) << r.out;
+  // Help and --version speak as the user runs them, whichever program answers.
+  EXPECT_NE(RunCommand(abcrnn + " generate --help").out.find("Usage: abcrnn generate"), std::string::npos);
+  for (const std::string program : {"abcrnn", "abcrnn-sample", "abcrnn-train"}) {
+    if (!fs::exists(Program(program))) continue;  // abcrnn-train: built with LibTorch
+    r = RunCommand(Program(program) + " --version");
+    EXPECT_EQ(r.exit_code, 0) << program;
+    EXPECT_EQ(r.out.rfind(program + " ", 0), 0u) << r.out;
+  }
   // A word far from every command gets no guess.
   r = RunCommand(abcrnn + " frobnicate", true);
   EXPECT_EQ(r.exit_code, 2);

@@ -167,6 +167,24 @@ TEST_F(SampleControlsTest, DrawnRepeatsAreKeptWhereTheModelLearntThemAndNotShown
   EXPECT_EQ(r.out.find("AAB"), std::string::npos);
 }
 
+TEST_F(SampleControlsTest, TitlesComeFromTitleOrThePrimeAndAnUnknownMeterIsWarnedOf) {
+  auto r = Generate("--seed 1 --num 2 --length 200 --rhythm reel --title 'Morning Reel'");
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("X:1\nT:Morning Reel 1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("X:2\nT:Morning Reel 2\n"), std::string::npos) << r.out;
+  // The prime's T: is the tune's title (the model itself is not shown it).
+  r = Generate("--seed 1 --num 1 --length 200 --prime 'T:Sunrise\\nS:nottingham\\nR:reel\\nM:2/4\\nL:1/8\\nK:D\\n'");
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("X:1\nT:Sunrise\n", 0), 0u) << r.out;
+  const std::string err = (dir_ / "err.txt").string();
+  r = Generate("--seed 1 --num 1 --length 200 --meter 7/8", err);
+  EXPECT_NE(ReadText(err).find("--meter 7/8: the model was trained on no tune in 7/8 (it knows 2/4, 6/8)"),
+            std::string::npos)
+      << ReadText(err);
+  r = Generate("--seed 1 --num 1 --length 200 --meter 6/8", err);
+  EXPECT_EQ(ReadText(err).find("trained on no tune"), std::string::npos) << ReadText(err);
+}
+
 TEST_F(SampleControlsTest, BadControlsAreUsageErrorsThatNameWhatTheModelKnows) {
   const std::string err = (dir_ / "err.txt").string();
   struct Case {

@@ -58,6 +58,7 @@ struct GenerateCliOptions {
   // makes a tune in well under a second); 0: no limit.
   double time_limit = -1;
   std::string prime;
+  std::string title;  // T: of every tune ("TITLE N" when several); default: the prime's T:, else "Generated N"
   std::string meter, key, rhythm, unit;
   std::string format = "abc";
   std::string out;
@@ -125,9 +126,32 @@ std::string DefaultUnit(const std::string& meter) {
   return m.ok() ? abc::DefaultUnitLength(*m).ToString() : "1/8";
 }
 
-// The prime: header lines from the shortcuts (M:, L:, then K: when given) and then --prime.
-Result<std::string> BuildPrime(const GenerateCliOptions& o) {
-  std::string prime = Unescape(o.prime);
+// Removes the T: lines from the prime's header (the training form has none, and the model's
+// vocabulary may not spell them) and returns the first title, "" when there is none.
+std::string TakeTitle(std::string* prime) {
+  std::string title, kept;
+  size_t start = 0;
+  bool header = true;
+  while (start < prime->size()) {
+    size_t end = prime->find('\n', start);
+    const bool last = end == std::string::npos;
+    if (last) end = prime->size();
+    const std::string line = prime->substr(start, end - start);
+    if (header && line.rfind("T:", 0) == 0 && !last) {
+      if (title.empty()) title = line.substr(2);
+    } else {
+      kept += line + (last ? "" : "\n");
+    }
+    if (line.rfind("K:", 0) == 0) header = false;
+    start = end + 1;
+  }
+  while (!title.empty() && title.front() == ' ') title.erase(title.begin());
+  *prime = kept;
+  return title;
+}
+
+// The prime: header lines from the shortcuts (M:, L:, then K: when given) and then `prime`.
+Result<std::string> BuildPrime(const GenerateCliOptions& o, std::string prime) {
   if (o.meter.empty() && o.key.empty() && o.rhythm.empty() && o.unit.empty()) return prime;
   std::string meter = o.meter, unit = o.unit;
   if (!o.rhythm.empty()) {
@@ -186,13 +210,18 @@ int ListControls(const LoadedModel& model) {
   return kExitOk;
 }
 
+// The tune's title: --title (or the prime's T:), numbered when there are several, else "Generated N".
+std::string TitleOf(const SessionTune& t, const GenerateCliOptions& o) {
+  if (o.title.empty()) return "Generated " + std::to_string(t.x);
+  return o.num > 1 ? o.title + " " + std::to_string(t.x) : o.title;
+}
+
 // One tune as ABC (X:, T:, the remake line, the text) and as the record the format asks for.
 std::string AbcOf(const SessionTune& t, const GenerateCliOptions& o, const std::string& remake) {
   // Long music lines are broken for abcm2ps and readers (layout only; `text` keeps the model's).
-  std::string abc = "X:" + std::to_string(t.x) + "\nT:Generated " + std::to_string(t.x) + "\n" + remake + "\n" +
+  std::string abc = "X:" + std::to_string(t.x) + "\nT:" + TitleOf(t, o) + "\n" + remake + "\n" +
                     abc::BreakLongLines(t.text);
   if (abc.back() != '\n') abc += '\n';
-  (void)o;
   return abc;
 }
 
@@ -201,7 +230,7 @@ std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const 
   const abc::TuneControls c = abc::ReadControlLines(t.text);
   nlohmann::json j = {{"x", t.x},
                       {"index", t.raw.index},
-                      {"title", "Generated " + std::to_string(t.x)},
+                      {"title", TitleOf(t, o)},
                       {"text", t.text},
                       {"abc", abc},
                       {"ended", t.raw.ended ? "eos" : "length"},
@@ -256,15 +285,22 @@ int Run(GenerateCliOptions o) {
   SessionOptions so;
   const bool controls = !model->controls.empty();
   std::string prime = Unescape(o.prime);
+  if (const std::string from_prime = TakeTitle(&prime); o.title.empty()) o.title = from_prime;
   if (controls) {
     so.request = {o.style, o.rhythm, o.parts, o.bars, o.meter, o.unit, o.key};
+    if (const auto meters = model->controls.Counts("meter"); !o.meter.empty() && meters.count(o.meter) == 0) {
+      std::string known;
+      for (const auto& [m, n] : meters) known += (known.empty() ? "" : ", ") + m;
+      spdlog::warn("--meter {}: the model was trained on no tune in {} (it knows {}); its bars are kept, its "
+                   "rhythm may not be that of the meter", o.meter, o.meter, known);
+    }
   } else {
     if (!o.style.empty() || o.parts != -1 || o.bars != -1) {
       spdlog::error("--style, --parts and --bars: expected a model trained with controls (abcrnn train --controls), "
                     "got {} without them", model->fingerprint);
       return kExitUsage;
     }
-    Result<std::string> built = BuildPrime(o);
+    Result<std::string> built = BuildPrime(o, prime);
     if (!built.ok()) {
       spdlog::error("{}", built.status().message());
       return kExitUsage;
@@ -494,6 +530,9 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_flag("--allow-copies", o->allow_copies,
                 "Keep tunes that share a run of notes (32, in any key) with a training tune; by default they "
                 "are dropped and replaced when the model records its training tunes' runs");
+  sub->add_option("--title", o->title,
+                  "Title (T:) of the tunes, numbered when there are several; default: the prime's T:, else "
+                  "'Generated N'");
   sub->add_option("--batch", o->batch, "Tunes made at once (speed only; the tunes do not change)")
       ->check(NumberAtLeastZero(true));
   sub->add_option("--threads", o->threads, "Threads for the matrix products (the tunes do not change)")

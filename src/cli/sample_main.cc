@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"abcrnn-sample: write new tunes with a trained abcrnn model (no LibTorch)"};
   app.set_version_flag("--version", std::string("abcrnn-sample ") + ABCRNN_VERSION);
+  app.name("abcrnn");  // usage reads "abcrnn generate ...", as users run it
   app.require_subcommand(1);
   RunFn run;
   RegisterGenerate(app, run);

@@ -215,6 +215,7 @@ int main(int argc, char** argv) {
   KeepFreedMemoryForReuse();
   CLI::App app{"abcrnn-train: train a stacked LSTM on ABC tunes"};
   app.set_version_flag("--version", std::string("abcrnn-train ") + ABCRNN_VERSION);
+  app.name("abcrnn train");  // usage reads "abcrnn train ...", as users run it
   TrainCliOptions o;
   AddTrainOptions(app, o);
   try {
