@@ -67,7 +67,10 @@ Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>
     if (!parsed.ok()) return parsed.status();
     for (const auto& tune : parsed->tunes) {
       set.forms.push_back(eval::AnalyzeForm(tune));
-      set.names.push_back(!tune.title().empty() ? tune.title() : "X:" + std::to_string(tune.x));
+      // Its title, else its X:, else its place in the file (text with no X: line).
+      set.names.push_back(!tune.title().empty() ? tune.title()
+                          : tune.x >= 0         ? "X:" + std::to_string(tune.x)
+                                                : path + " tune " + std::to_string(set.names.size() + 1));
       set.types.push_back(eval::TuneTypeOf(tune));
       if (set.forms.back().parses) {
         eval::Melody m = eval::MelodyFromTune(tune);

@@ -316,9 +316,13 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   sum.last_checkpoint = o_.out_dir + "/last.ckpt";
   if (st_.best_step >= 0) sum.best_checkpoint = o_.out_dir + "/best.ckpt";
   char buf[200];
-  std::snprintf(buf, sizeof buf, "done: %lld steps, %.0f chars/s; best validation %.4f bits/char at step %lld",
-                static_cast<long long>(sum.steps), sum.chars_per_s, st_.best_valid_loss / std::log(2.0),
-                static_cast<long long>(st_.best_step));
+  if (st_.best_step >= 0)
+    std::snprintf(buf, sizeof buf, "done: %lld steps, %.0f chars/s; best validation %.4f bits/char at step %lld",
+                  static_cast<long long>(sum.steps), sum.chars_per_s, st_.best_valid_loss / std::log(2.0),
+                  static_cast<long long>(st_.best_step));
+  else  // no validation tunes (a tiny --data, --valid-fraction 0): nothing to call best
+    std::snprintf(buf, sizeof buf, "done: %lld steps, %.0f chars/s; no validation tunes, so no best.ckpt (use last.ckpt)",
+                  static_cast<long long>(sum.steps), sum.chars_per_s);
   Log(buf);
   if (Status s = log_.Flush(); !s.ok()) return s;
   return sum;

@@ -157,6 +157,14 @@ TEST_F(TrainCliTest, OneRunAtATimeInAFolderWhichItsResumeFindsAsTheCheckpointLef
   EXPECT_NE(log.find("resumed at step 4"), std::string::npos) << log;
 }
 
+TEST_F(TrainCliTest, ARunWithoutValidationTunesSaysSoInsteadOfAnInfiniteBest) {
+  auto r = RunCommand(Train("--out " + dir_ + "/nv --steps 2 --valid-fraction 0"), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("no validation tunes, so no best.ckpt (use last.ckpt)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("inf bits/char"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("step -1"), std::string::npos) << r.out;
+}
+
 TEST_F(TrainCliTest, ARefusedStartLeavesNoFolderBehind) {
   const std::string out = dir_ + "/never";
   auto r = RunCommand(Train("--out " + out + " --resume " + dir_ + "/absent.ckpt -q"), true);
