@@ -5,7 +5,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "abcrnn/util/file_lock.h"
@@ -34,6 +36,27 @@ TEST_F(FileTest, AtomicWriteReplacesContentAndLeavesNoTemporaryFile) {
   int entries = 0;
   for ([[maybe_unused]] auto& e : fs::directory_iterator(dir_)) ++entries;
   EXPECT_EQ(entries, 1);
+}
+
+TEST_F(FileTest, AtomicWriteKeepsSymlinksAndWritesIntoFifosAndDevices) {
+  const std::string real = (dir_ / "real.abc").string(), link = (dir_ / "link.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(real, "old").ok());
+  fs::create_symlink("real.abc", link);
+  ASSERT_TRUE(WriteFileAtomically(link, "new").ok());
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(*ReadFile(real), "new");
+  // A FIFO gets the bytes (its reader would otherwise wait forever for a file that replaced it).
+  const std::string fifo = (dir_ / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] { got = *ReadFile(fifo); });
+  EXPECT_TRUE(WriteFileAtomically(fifo, "through the pipe").ok());
+  reader.join();
+  EXPECT_EQ(got, "through the pipe");
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  EXPECT_TRUE(WriteFileAtomically("/dev/null", "gone").ok());
+  EXPECT_FALSE(WriteFileAtomically(dir_.string(), "x").ok());  // a folder is not replaced
+  EXPECT_TRUE(fs::is_directory(dir_));
 }
 
 TEST_F(FileTest, WriteIntoMissingFolderIsAnIOErrorNamingThePath) {

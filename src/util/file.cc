@@ -64,25 +64,56 @@ Result<std::string> ReadFile(const std::string& path) {
   return data;
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
-  fs::path target(path);
-  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  int fd = mkstemp(tmpl.data());
-  if (fd < 0) return Status::IOError(path + ": cannot create a temporary file in " + dir.string() + ": " + Errno());
+namespace {
+
+// Writes every byte to an already open descriptor; false (errno set) on failure.
+bool WriteAll(int fd, std::string_view bytes) {
   const char* p = bytes.data();
   size_t left = bytes.size();
   while (left > 0) {
     ssize_t n = ::write(fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      Status s = Status::IOError(path + ": write failed: " + Errno());
-      ::close(fd);
-      ::unlink(tmpl.c_str());
-      return s;
+      return false;
     }
     p += n;
     left -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
+  std::error_code ec;
+  // A symbolic link stays one: the file it points to is replaced.
+  if (fs::is_symlink(fs::symlink_status(path, ec))) {
+    const fs::path resolved = fs::canonical(path, ec);
+    if (!ec) return WriteFileAtomically(resolved.string(), bytes);
+  }
+  // A FIFO, a terminal or /dev/stdout cannot be replaced by a file (a FIFO's reader would wait
+  // forever): the bytes are written into it.
+  const fs::file_status st = fs::status(path, ec);
+  if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
+    if (fs::is_directory(st)) return Status::IOError(path + ": expected a file, got a folder");
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Status::IOError(path + ": cannot open for writing: " + Errno());
+    const bool ok = WriteAll(fd, bytes);
+    const std::string err = ok ? "" : Errno();
+    ::close(fd);
+    if (!ok) return Status::IOError(path + ": write failed: " + err);
+    return Status::OK();
+  }
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0) return Status::IOError(path + ": cannot create a temporary file in " + dir.string() + ": " + Errno());
+  if (!WriteAll(fd, bytes)) {
+    Status s = Status::IOError(path + ": write failed: " + Errno());
+    ::close(fd);
+    ::unlink(tmpl.c_str());
+    return s;
   }
   if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
     Status s = Status::IOError(path + ": flush failed: " + Errno());

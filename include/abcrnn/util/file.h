@@ -14,7 +14,9 @@ namespace abcrnn {
 // Reads the whole file as bytes. "-" reads standard input.
 Result<std::string> ReadFile(const std::string& path);
 
-// Writes `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the folder).
+// Writes `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the folder). A
+// symbolic link is kept (the file it points to is replaced); a FIFO, device or /dev/stdout is
+// written into, not replaced; a folder is an IOError.
 Status WriteFileAtomically(const std::string& path, std::string_view bytes);
 
 // The files named by `paths`: a file stands for itself; a folder stands for every file below it
