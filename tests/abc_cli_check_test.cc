@@ -148,9 +148,14 @@ TEST_F(CheckCommandTest, EveryCommandThatWritesTakesDashOAndDashDashOut) {
     EXPECT_EQ(r.out.rfind("X:1\n", 0), 0u) << command << "\n" << r.out;
     EXPECT_FALSE(fs::exists(dir_ / "-")) << command;
   }
+  // The cleaning flags are spelled alike in clean and train.
+  EXPECT_EQ(RunCommand(abcrnn + " clean --keep-chord-symbols --keep-grace-notes " + good_ + " -o -").exit_code, 0);
+  EXPECT_EQ(RunCommand(abcrnn + " clean --keep-chords --keep-graces " + good_ + " -o -").exit_code, 0);
   if (fs::exists(Program("abcrnn-train"))) {  // built with LibTorch
     auto help = RunCommand(Program("abcrnn-train") + " --help");
     EXPECT_NE(help.out.find("-o,--out"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--keep-chords,--keep-chord-symbols"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("--keep-graces,--keep-grace-notes"), std::string::npos) << help.out;
   }
 }
 

@@ -82,11 +82,11 @@ void RegisterClean(CLI::App& app, RunFn& run) {
   sub->add_flag("--keep-comments", args->options.keep_comments,
                 "Keep % comments and %% directives");
   sub->add_flag("--keep-lyrics", args->options.keep_lyrics, "Keep w: and W: lyrics");
-  sub->add_flag("--keep-chords", args->options.keep_chord_symbols,
+  sub->add_flag("--keep-chords,--keep-chord-symbols", args->options.keep_chord_symbols,
                 "Keep chord symbols and annotations");
   sub->add_flag("--keep-decorations", args->options.keep_decorations,
                 "Keep decorations (~ . !trill! ...)");
-  sub->add_flag("--keep-graces", args->options.keep_grace_notes, "Keep grace notes {...}");
+  sub->add_flag("--keep-graces,--keep-grace-notes", args->options.keep_grace_notes, "Keep grace notes {...}");
   sub->add_flag("--keep-slurs", args->options.keep_slurs, "Keep slurs ( )");
   sub->add_flag("--keep-all", args->keep_all, "Keep every category above and every duplicate");
   sub->add_flag("--keep-duplicates", args->keep_duplicates,

@@ -25,10 +25,10 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
   app.add_flag("--keep-fields", o.clean.keep_fields, "Cleaning: keep T:, R: and other fields")->group(data);
   app.add_flag("--keep-comments", o.clean.keep_comments, "Cleaning: keep % comments and %% directives")->group(data);
   app.add_flag("--keep-lyrics", o.clean.keep_lyrics, "Cleaning: keep w: and W: lyrics")->group(data);
-  app.add_flag("--keep-chord-symbols", o.clean.keep_chord_symbols, "Cleaning: keep \"Am\" chords, annotations")
+  app.add_flag("--keep-chords,--keep-chord-symbols", o.clean.keep_chord_symbols, "Cleaning: keep \"Am\" chords, annotations")
       ->group(data);
   app.add_flag("--keep-decorations", o.clean.keep_decorations, "Cleaning: keep decorations")->group(data);
-  app.add_flag("--keep-grace-notes", o.clean.keep_grace_notes, "Cleaning: keep {grace notes}")->group(data);
+  app.add_flag("--keep-graces,--keep-grace-notes", o.clean.keep_grace_notes, "Cleaning: keep {grace notes}")->group(data);
   app.add_flag("--keep-slurs", o.clean.keep_slurs, "Cleaning: keep slurs")->group(data);
   app.add_flag("!--keep-duplicates", o.clean.drop_duplicates, "Cleaning: keep tunes whose music repeats an "
                "earlier one")->group(data);
