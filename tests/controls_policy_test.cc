@@ -96,6 +96,24 @@ TEST(ControlsPolicyTest, GivenControlsOverrideAndConditionTheRest) {
   EXPECT_EQ(header.substr(header.size() - 1), "\n");
 }
 
+TEST(ControlsPolicyTest, PartsAndBarsAreNeverDrawnWithAMeterWithoutBars) {
+  // As in the corpus: a tune headed M:none that changes to 4/4 later has a form.
+  abc::ControlTable t;
+  t.Add({"nottingham", "", "8+8 AABB", "none", "1/8", "D", 90});
+  t.Add({"nottingham", "", "8+8 AABB", "4/4", "1/8", "D", 10});
+  ControlRequest r;
+  r.parts = 2;
+  r.bars = 8;
+  ASSERT_TRUE(CheckRequest(t, &r).ok());
+  for (int i = 0; i < 100; ++i) {
+    Rng rng = ControlStream(7, i);
+    DrawnControls d = DrawControls(t, r, rng);
+    EXPECT_EQ(d.meter, "4/4") << i;
+    EXPECT_EQ(d.controls.part_bars, (std::vector<int>{8, 8})) << i;
+    EXPECT_EQ(d.controls.part_repeats, (std::vector<bool>{true, true})) << i;
+  }
+}
+
 TEST(ControlsPolicyTest, DescribeListsEveryControlWithCounts) {
   const std::string s = DescribeControls(Table());
   EXPECT_NE(s.find("tunes 105"), std::string::npos) << s;

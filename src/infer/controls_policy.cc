@@ -113,7 +113,11 @@ DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest&
   for (const auto& row : table.rows())
     if ((r.type.empty() || row.type == r.type) && (r.style.empty() || row.style == r.style)) rows.push_back(&row);
   const std::string want_mode = r.key.empty() ? "" : ModeOf(r.key);
+  const bool form_asked = r.parts > 0 || r.bars > 0;
   const std::vector<Filter> soft = {
+      // Parts and bars need a meter with bars (a row whose M:none header changes meter later has a
+      // form, but the tune would be printed without bars to count).
+      [&](const ControlRow& x) { return !form_asked || !r.meter.empty() || x.meter != "none"; },
       [&](const ControlRow& x) { return r.meter.empty() || x.meter == r.meter; },
       [&](const ControlRow& x) { return r.unit_length.empty() || x.unit_length == r.unit_length; },
       [&](const ControlRow& x) { return want_mode.empty() || ModeOf(x.key) == want_mode; },
