@@ -279,6 +279,23 @@ TEST_F(SampleCliTest, TheTimeLimitKeepsTheFinishedTunesAndSaysWhy) {
   }
 }
 
+TEST_F(SampleCliTest, RenderedAndMidiTunesPlayWithTheInstrumentAndTempoAsked) {
+  const std::string args = "--seed 3 --num 1 --length 120 --rhythm jig --key D";
+  const std::string abc = (dir_ / "one.abc").string();
+  ASSERT_EQ(Generate(args + " --out " + abc).exit_code, 0);
+  ASSERT_EQ(Generate(args + " --format midi --out " + (dir_ / "m").string() + " --program 74 --tempo 90").exit_code, 0);
+  ASSERT_EQ(Generate(args + " --render " + (dir_ / "r").string() + " --program 74 --tempo 90").exit_code, 0);
+  // The same bytes as abcrnn midi makes of the printed tune with the same options, and not the
+  // default instrument's.
+  const std::string want = (dir_ / "want.mid").string(), plain = (dir_ / "plain.mid").string();
+  ASSERT_EQ(RunCommand(Program("abcrnn") + " midi " + abc + " -o " + want + " --program 74 --tempo 90").exit_code, 0);
+  ASSERT_EQ(RunCommand(Program("abcrnn") + " midi " + abc + " -o " + plain).exit_code, 0);
+  EXPECT_EQ(ReadText((dir_ / "m" / "tune-1.mid").string()), ReadText(want));
+  EXPECT_EQ(ReadText((dir_ / "r" / "tune-1.mid").string()), ReadText(want));
+  EXPECT_NE(ReadText(want), ReadText(plain));
+  EXPECT_EQ(Generate(args + " --render " + (dir_ / "r").string() + " --program 0").exit_code, 2);
+}
+
 TEST_F(SampleCliTest, StrictTunesAllPassAbcrnnCheck) {
   // A random-weight model writes noise; strict mode must still print only valid tunes.
   const std::string out = (dir_ / "strict.abc").string();

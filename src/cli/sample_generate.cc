@@ -24,6 +24,7 @@
 #include "abcrnn/infer/session.h"
 #include "abcrnn/util/file.h"
 #include "cli/cli_checks.h"
+#include "cli/midi_options.h"
 #include "cli/sample_model.h"
 #include "cli/sample_output.h"
 
@@ -71,6 +72,7 @@ struct GenerateCliOptions {
   std::string novelty_cache;
   bool allow_copies = false;  // --allow-copies: no copy guard (the checkpoint's note runs)
   std::string render_dir;  // --render DIR: ABC, MIDI, WAV, SVG per tune
+  MidiOptionsArgs perform;  // --program, --tempo, ... for --render and --format midi
   // Controls (a model trained with --controls): not given = drawn per tune.
   std::string style;
   int parts = -1, bars = -1;  // -1: not given
@@ -255,6 +257,12 @@ std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const 
 }
 
 int Run(GenerateCliOptions o) {
+  Result<midi::PerformOptions> perform_options = o.perform.ToOptions();
+  if (!perform_options.ok()) {
+    spdlog::error("{}", perform_options.status().ToString());
+    return kExitUsage;
+  }
+  const midi::PerformOptions perform = *perform_options;
   if (o.out == "-" && o.format != "midi") o.out.clear();  // "-o -": standard output, as everywhere
   if (o.format == "midi" && o.out.empty() && !o.list_controls) {
     spdlog::error("--format midi: expected --out DIR (a .mid file per tune goes there), got no --out");
@@ -384,7 +392,7 @@ int Run(GenerateCliOptions o) {
     const std::string abc = AbcOf(t, o, RemakeLine(o, prime, model->fingerprint, t.raw.index, controls));
     const std::string stem = "tune-" + std::to_string(t.x);
     if (!o.render_dir.empty()) {
-      Status r = RenderTune(abc, o.render_dir, stem);
+      Status r = RenderTune(abc, o.render_dir, stem, perform);
       if (!r.ok()) {
         spdlog::error("--render: {}", r.ToString());
         write_failed = true;
@@ -392,7 +400,7 @@ int Run(GenerateCliOptions o) {
       }
     }
     if (o.format == "midi") {
-      Status m = WriteTuneMidi(abc, o.out, stem);
+      Status m = WriteTuneMidi(abc, o.out, stem, perform);
       if (!m.ok()) {
         spdlog::error("--format midi: {}", m.ToString());
         write_failed = true;
@@ -520,6 +528,11 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("-o,--out", o->out, "Write to this file (atomically) instead of standard output ('-'); a folder "
                                    "with --format midi");
   sub->add_option("--render", o->render_dir, "Also write tune-N.abc, .mid, .wav and .svg for each tune here");
+  // How --render and --format midi play the tunes (abcrnn midi's and render's options of the names).
+  sub->add_option("--program", o->perform.program,
+                  "With --render or --format midi: General MIDI instrument, 1..128 (41 violin, 74 flute)");
+  sub->add_option("--tempo", o->perform.tempo,
+                  "With --render or --format midi: quarter notes per minute when the tune has no Q:");
   sub->add_option("--novelty-against", o->novelty_against,
                   "ABC files or folders: drop (and replace) tunes that copy more than --max-copied-bars "
                   "consecutive bars of them, in any key");

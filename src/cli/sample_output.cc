@@ -56,19 +56,23 @@ bool NoveltyGuard::Accept(const std::string& abc, int* run, std::string* copied_
   return r.bars <= max_bars_;
 }
 
-Status RenderTune(const std::string& abc, const std::string& dir, const std::string& stem) {
+Status RenderTune(const std::string& abc, const std::string& dir, const std::string& stem,
+                  const midi::PerformOptions& perform) {
   Status d = EnsureDir(dir);
   if (!d.ok()) return d;
-  auto files = midi::ExportTune(abc, dir, stem);
+  midi::ExportOptions options;
+  options.perform = perform;
+  auto files = midi::ExportTune(abc, dir, stem, options);
   if (!files.ok()) return files.status();
   for (const auto& why : files->skipped) spdlog::warn("{}: {}", stem, why);
   return Status::OK();
 }
 
-Status WriteTuneMidi(const std::string& abc, const std::string& dir, const std::string& stem) {
+Status WriteTuneMidi(const std::string& abc, const std::string& dir, const std::string& stem,
+                     const midi::PerformOptions& perform) {
   Status d = EnsureDir(dir);
   if (!d.ok()) return d;
-  auto bytes = midi::AbcToMidi(abc);
+  auto bytes = midi::AbcToMidi(abc, perform);
   if (!bytes.ok()) return bytes.status();
   return WriteFileAtomically((fs::path(dir) / (stem + ".mid")).string(), *bytes);
 }

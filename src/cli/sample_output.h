@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "abcrnn/eval/novelty.h"
+#include "abcrnn/midi/performance.h"
 #include "abcrnn/util/status.h"
 
 namespace abcrnn::cli {
@@ -30,8 +31,11 @@ class NoveltyGuard {
 
 // Writes DIR/STEM.abc, .mid, .wav and .svg for one tune; what could not be made (no abcm2ps, no
 // sound font) is logged as a warning. Error only when the folder cannot be written.
-Status RenderTune(const std::string& abc, const std::string& dir, const std::string& stem);
+// `perform`: instrument, tempo and what to play (--program, --tempo, ...).
+Status RenderTune(const std::string& abc, const std::string& dir, const std::string& stem,
+                  const midi::PerformOptions& perform);
 // Writes DIR/STEM.mid (atomically).
-Status WriteTuneMidi(const std::string& abc, const std::string& dir, const std::string& stem);
+Status WriteTuneMidi(const std::string& abc, const std::string& dir, const std::string& stem,
+                     const midi::PerformOptions& perform);
 
 }  // namespace abcrnn::cli

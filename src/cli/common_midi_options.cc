@@ -1,4 +1,5 @@
-// Options shared by `abcrnn midi` and `abcrnn render`: instrument, transposition, what to play.
+// Options shared by `abcrnn midi`, `abcrnn render` and `abcrnn generate --render / --format midi`:
+// instrument, tempo, transposition, what to play.
 #include <CLI/CLI.hpp>
 
 #include "cli/midi_options.h"
