@@ -13,7 +13,7 @@ namespace abcrnn::abc {
 namespace {
 
 constexpr int kDoneNone = 16;
-constexpr int kLeftBase = 17, kLeftOver = 33, kLeftComplete = 34, kLeftNone = 35;
+constexpr int kLeftBase = kFormClockLeftBase, kLeftOver = 33, kLeftComplete = 34, kLeftNone = 35;
 constexpr int kPartsBase = 36, kPartsNone = 40;
 constexpr int kCap = 15;
 constexpr int kTypeNone = kFormClockTypeBase + kFormClockTypeRows - 1;

@@ -11,6 +11,7 @@
 
 #include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/form_clock.h"
+#include "abcrnn/infer/match_model.h"
 
 namespace abcrnn {
 namespace {
@@ -21,6 +22,7 @@ struct Prime {
   std::vector<int> ids;
   int chars = 0;
   std::vector<abc::FormClock> clock;  // the clock after each prime symbol (with a form clock)
+  std::vector<int> tags;  // the bars left in the part before each prime symbol (match model)
 };
 
 // One tune being made in one row of the batch.
@@ -30,6 +32,9 @@ struct Row {
   std::shared_ptr<const Prime> prime;  // this tune's prime
   size_t fed = 0;         // prime ids fed so far (the prime is fed after <bos>)
   std::vector<int> ids;   // sampled ids
+  // With an aligned match model: per position of prime + ids, the bars left in the part when it
+  // was drawn (the clock's field 1).
+  std::vector<int> tags;
   std::string text;       // prime + sampled characters (strict mode, or a form clock)
   abc::FormClock clock = abc::HeaderClock();  // with a form clock: that of next_input
   size_t last_complete = 0;  // strict: text length at the last complete point, 0 = none
@@ -93,6 +98,7 @@ Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const
   std::vector<std::string> symbols;
   for (int id : p->ids) symbols.push_back(vocab.symbol(id));
   p->clock = abc::FormClockOfSymbols(symbols);
+  for (size_t k = 0; k < p->ids.size(); ++k) p->tags.push_back(p->clock[k][1]);  // clock[0] is <bos>'s
   p->clock.erase(p->clock.begin());  // <bos>'s; clock[k] is that after prime symbol k
   return std::shared_ptr<const Prime>(std::move(p));
 }
@@ -185,6 +191,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
       }
     }
     r.text = r.prime->text;
+    r.tags = r.prime->tags;
     r.keeps_form = o.strict && o.enforce_form && !abc::FormOfHeader(r.text).empty();
     engine.ResetRow(&batch, slot);
     if (slot == static_cast<int>(rows.size()))
@@ -220,11 +227,29 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
     // between the engine's threads; the strict checks are most of the work.
     engine.ForRows(n, [&](int b0, int b1) {
       std::vector<uint8_t> mask;
+      std::vector<int> history;
+      std::vector<float> mixed;
       for (int b = b0; b < b1; ++b) {
         Row& r = rows[b];
         r.priming = r.fed < r.prime->ids.size();
         if (r.priming) continue;
         const float* row_logits = &logits[static_cast<size_t>(b) * V];
+        if (!o.match.empty()) {
+          history = r.prime->ids;
+          history.insert(history.end(), r.ids.begin(), r.ids.end());
+          // The tag of the position drawn now: the bars left in the part (r.clock); those of
+          // earlier positions were recorded when they were drawn (or come from the prime).
+          const bool aligned = clocked && o.match.aligned();
+          if (aligned) {
+            r.tags.resize(history.size());
+            r.tags.push_back(r.clock[1]);
+          }
+          const MatchPredictions c =
+              PredictMatches(history.data(), aligned ? r.tags.data() : nullptr, history.size(),
+                             aligned ? r.clock[1] : 0, o.match.min_match(), o.match.max_match);
+          MixMatchLogits(o.match, c, row_logits, V, &mixed);
+          row_logits = mixed.data();
+        }
         int id;
         if (o.strict) {
           mask = base_mask;
@@ -299,6 +324,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         r.fed = 0;
         r.ids.clear();
         r.text = r.prime->text;
+        r.tags = r.prime->tags;
         r.last_complete = 0;
         r.mark = Row::Mark();
         r.prev_mark = Row::Mark();
@@ -356,11 +382,13 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
 }
 
 std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
-                                  const std::vector<std::string>& texts, int batch_size) {
+                                  const std::vector<std::string>& texts, int batch_size, const MatchMix* match,
+                                  std::vector<MatchObservation>* observations) {
   const int V = engine.config().vocab_size;
   std::vector<TuneScore> scores(texts.size());
   std::vector<std::vector<int>> seqs(texts.size());
   std::vector<std::vector<abc::FormClock>> seq_clocks(texts.size());
+  std::vector<std::vector<int>> seq_tags(texts.size());  // bars left in the part at each input
   const bool clocked = engine.config().form_clock != 0;
   std::vector<size_t> order;
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -372,7 +400,10 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
     seqs[i].push_back(Vocab::kBos);
     seqs[i].insert(seqs[i].end(), ids->begin(), ids->end());
     seqs[i].push_back(Vocab::kEos);
-    if (clocked) seq_clocks[i] = abc::FormClockOfSymbols(SplitCharacters(texts[i]));  // <bos>, each character
+    if (clocked) {
+      seq_clocks[i] = abc::FormClockOfSymbols(SplitCharacters(texts[i]));  // <bos>, each character
+      for (const abc::FormClock& c : seq_clocks[i]) seq_tags[i].push_back(c[1]);
+    }
     order.push_back(i);
   }
   // Similar lengths together: less stepping of finished rows.
@@ -401,9 +432,35 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
         const double top = *std::max_element(l, l + V);
         double sum = 0;
         for (int v = 0; v < V; ++v) sum += std::exp(l[v] - top);
-        const int target = seqs[order[g + b]][t + 1];
+        const std::vector<int>& seq = seqs[order[g + b]];
+        const int target = seq[t + 1];
         TuneScore& s = scores[order[g + b]];
-        s.bits += -((l[target] - top) - std::log(sum)) / std::log(2.0);
+        const double log_p = (l[target] - top) - std::log(sum);
+        double p = std::exp(log_p);
+        if (match != nullptr || observations != nullptr) {
+          // The text so far is seq[1..t] (after <bos>); with a clock, the tag of text position p
+          // is the bars left in the part at the input that predicted it (input p).
+          const MatchMix initial = MatchMix::Initial(clocked);
+          const MatchMix& mm = match != nullptr ? *match : initial;
+          const std::vector<int>& tags = seq_tags[order[g + b]];
+          const bool aligned = clocked && (match == nullptr || match->aligned());
+          const MatchPredictions c = PredictMatches(seq.data() + 1, aligned ? tags.data() : nullptr, t,
+                                                    aligned ? tags[t] : 0, mm.min_match(), mm.max_match);
+          if (c.plain.length > 0) {
+            auto prob_of = [&](const MatchPrediction& pr) {
+              for (const auto& [id, q] : pr.next)
+                if (id == target) return q;
+              return 0.0;
+            };
+            if (observations != nullptr)
+              observations->push_back({c.plain.length, p, prob_of(c.plain), c.aligned.length, prob_of(c.aligned)});
+            if (match != nullptr) {
+              const double wu = match->Weight(c.plain.length), wa = match->AlignedWeight(c.aligned.length);
+              p = (1 - wa) * ((1 - wu) * p + wu * prob_of(c.plain)) + wa * prob_of(c.aligned);
+            }
+          }
+        }
+        s.bits += match != nullptr ? -std::log2(p) : -log_p / std::log(2.0);
         s.predicted += 1;
       }
     }

@@ -37,6 +37,7 @@ namespace abcrnn::abc {
 // without bars. Scheme 1 models (the form alone) read only [0..2].
 inline constexpr int kFormClockFields = 4;
 using FormClock = std::array<int, kFormClockFields>;
+inline constexpr int kFormClockLeftBase = 17;  // row of field [1] for no bars left
 inline constexpr int kFormClockTypeBase = 41;
 inline constexpr int kFormClockTypeRows = 13;  // 12 known types and none
 inline constexpr int kFormClockScheme = 2;     // the newest scheme, what training writes
