@@ -13,7 +13,11 @@
 #include "abcrnn/abc/clean.h"
 #include "abcrnn/abc/control_table.h"
 #include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/abc/controls.h"
+#include "abcrnn/data/split.h"
 #include "abcrnn/data/training_controls.h"
+#include "abcrnn/infer/match_model.h"
+#include "abcrnn/infer/lstm.h"
 #include "abcrnn/eval/note_runs.h"
 #include "cli/commands.h"
 
@@ -25,6 +29,7 @@ struct ExportArgs {
   std::string output;
   std::vector<std::string> note_runs_from;
   std::vector<std::string> controls_from;
+  std::vector<std::string> match_from;
 };
 
 // `paths` cleaned as the checkpoint's training data was; `option` names the flag in errors.
@@ -65,6 +70,50 @@ Result<std::string> RecountControls(const Checkpoint& ckpt, const std::vector<st
   return meta.dump();
 }
 
+// The checkpoint's metadata with a match model (infer/match_model.h) fitted on the training side of
+// `paths` (its training data, cleaned and split as its training was).
+Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::string>& paths) {
+  nlohmann::json meta = nlohmann::json::parse(ckpt.metadata_json, nullptr, false);
+  if (!meta.is_object()) meta = nlohmann::json::object();
+  double valid_fraction = 0;
+  int valid_per_type = 0;
+  if (meta.contains("training") && meta["training"].contains("valid_fraction")) {
+    valid_fraction = meta["training"]["valid_fraction"].get<double>();
+    valid_per_type = meta["training"].value("valid_per_type", 0);
+  }
+  auto cleaned = CleanAsTrained(ckpt, paths, "--match-from");
+  if (!cleaned.ok()) return cleaned.status();
+  std::vector<std::string> texts;
+  for (const CleanedTune& c : cleaned->tunes) texts.push_back(c.text);
+  const auto by_type = ValidFractionsByType(texts, valid_fraction, valid_per_type);
+  std::vector<std::string> training;
+  for (const std::string& text : texts) {
+    auto it = by_type.find(abc::ReadControlLines(text).type);
+    if (!IsValidationTune(text, it == by_type.end() ? valid_fraction : it->second)) training.push_back(text);
+  }
+  Result<LstmWeights> weights = LstmWeightsFromCheckpoint(ckpt);
+  if (!weights.ok()) return weights.status();
+  const FastLstm engine(*weights, FastLstm::Options{2});
+  const MatchFit fit = FitMatchModel(engine, ckpt.vocab, training);
+  std::printf("match model fitted on %zu training tunes (%lld characters, %lld predicted by it): %.4f bits/char "
+              "with it, %.4f without\n",
+              training.size() - fit.skipped, static_cast<long long>(fit.symbols),
+              static_cast<long long>(fit.observations), fit.bits_mixed, fit.bits_alone);
+  std::string weights_text;
+  for (size_t k = 0; k < fit.mix.lengths.size(); ++k)
+    weights_text += " " + std::to_string(fit.mix.lengths[k]) + ":" + std::to_string(fit.mix.weights[k]).substr(0, 5);
+  std::printf("match weights by match length:%s\n", weights_text.c_str());
+  if (fit.mix.aligned()) {
+    weights_text.clear();
+    for (size_t k = 0; k < fit.mix.lengths.size(); ++k)
+      weights_text +=
+          " " + std::to_string(fit.mix.lengths[k]) + ":" + std::to_string(fit.mix.aligned_weights[k]).substr(0, 5);
+    std::printf("aligned match weights (the same place in the form):%s\n", weights_text.c_str());
+  }
+  meta["match_model"] = nlohmann::json::parse(MatchMixToJson(fit.mix));
+  return meta.dump();
+}
+
 int RunExport(const ExportArgs& args) {
   auto ckpt = ReadCheckpoint(args.input);
   if (!ckpt.ok()) {
@@ -83,6 +132,14 @@ int RunExport(const ExportArgs& args) {
   }
   if (!args.controls_from.empty()) {
     auto meta = RecountControls(*ckpt, args.controls_from);
+    if (!meta.ok()) {
+      spdlog::error("{}", meta.status().ToString());
+      return kExitUsage;
+    }
+    ckpt->metadata_json = std::move(meta.value());
+  }
+  if (!args.match_from.empty()) {
+    auto meta = FitMatch(*ckpt, args.match_from);
     if (!meta.ok()) {
       spdlog::error("{}", meta.status().ToString());
       return kExitUsage;
@@ -117,6 +174,10 @@ void RegisterExport(CLI::App& app, RunFn& run) {
   sub->add_option("--controls-from", args->controls_from,
                   "Count the control table (--list-controls, the controls drawn per tune) again from these ABC "
                   "files or folders: the model's training data, cleaned and split as its metadata says");
+  sub->add_option("--match-from", args->match_from,
+                  "Fit the match model (a tune's own earlier text as a predictor, mixed with the LSTM; "
+                  "doc/match-model.md) on these ABC files or folders: the model's training data, cleaned and "
+                  "split as its metadata says");
   sub->callback([args, &run] { run = [args] { return RunExport(*args); }; });
 }
 

@@ -70,6 +70,7 @@ struct GenerateCliOptions {
   std::vector<std::string> novelty_against;  // corpus the novelty guard compares with
   int max_copied_bars = 8;
   std::string novelty_cache;
+  bool no_match_model = false;  // --no-match-model: the LSTM alone
   bool allow_copies = false;  // --allow-copies: no copy guard (the checkpoint's note runs)
   std::string render_dir;  // --render DIR: ABC, MIDI, WAV, SVG per tune
   MidiOptionsArgs perform;  // --program, --tempo, ... for --render and --format midi
@@ -356,8 +357,10 @@ int Run(GenerateCliOptions o) {
     return false;
   };
   so.copy_guard = !o.allow_copies;
+  so.match_model = !o.no_match_model;
   SessionModel sm{model->engine.get(), &model->checkpoint.vocab, model->cleaning.transpose_to,
-                  controls ? &model->controls : nullptr, &model->note_runs, model->cleaning.form_repeats};
+                  controls ? &model->controls : nullptr, &model->note_runs, model->cleaning.form_repeats,
+                  &model->match};
   Result<GenerationSession> session = GenerationSession::Create(sm, so);
   if (!session.ok()) {
     spdlog::error("{}", session.status().message());
@@ -540,6 +543,9 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
       ->check(NumberAtLeastZero());
   sub->add_option("--novelty-cache", o->novelty_cache,
                   "Bar index cache file (default: $XDG_CACHE_HOME or ~/.cache, abcrnn/bar-index.bin)");
+  sub->add_flag("--no-match-model", o->no_match_model,
+                "Draw from the LSTM alone, without the model's match model (which brings back the tune's own "
+                "earlier figures as real tunes do; doc/match-model.md)");
   sub->add_flag("--allow-copies", o->allow_copies,
                 "Keep tunes that share a run of notes (32, in any key) with a training tune; by default they "
                 "are dropped and replaced when the model records its training tunes' runs");

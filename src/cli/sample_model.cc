@@ -60,6 +60,11 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads) {
       if (!table.ok()) return Status::Corruption(m.path + ": " + table.status().message());
       m.controls = std::move(table).value();
     }
+    if (meta.is_object() && meta.contains("match_model")) {
+      auto match = MatchMixFromJson(meta["match_model"].dump());
+      if (!match.ok()) return Status::Corruption(m.path + ": " + match.status().message());
+      m.match = std::move(match).value();
+    }
   }
   if (NoteRunHashes& runs = m.checkpoint.note_runs; !runs.hashes.empty()) {
     if (runs.hash == eval::kNoteRunHash) {

@@ -10,6 +10,7 @@
 #include "abcrnn/abc/control_table.h"
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/eval/note_runs.h"
+#include "abcrnn/infer/match_model.h"
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/status.h"
 #include "cli/common.h"
@@ -32,6 +33,8 @@ struct LoadedModel {
   CleanOptions cleaning;
   // Its training tunes' controls (metadata "controls"; empty for a model trained without them).
   abc::ControlTable controls;
+  // Its match model (metadata "match_model", infer/match_model.h; empty for a checkpoint without one).
+  MatchMix match;
   // Its training tunes' note runs (the copy guard; empty for a checkpoint without them).
   eval::NoteRunSet note_runs;
   std::unique_ptr<FastLstm> engine;

@@ -22,6 +22,7 @@ struct ScoreCliOptions {
   bool json = false;
   int batch = 64;
   int threads = 1;
+  bool no_match_model = false;
 };
 
 int Run(const ScoreCliOptions& o) {
@@ -44,7 +45,8 @@ int Run(const ScoreCliOptions& o) {
   }
   std::vector<std::string> texts;
   for (const auto& t : tunes) texts.push_back(t.text);
-  std::vector<TuneScore> scores = ScoreTexts(*model->engine, model->checkpoint.vocab, texts, o.batch);
+  const MatchMix* match = o.no_match_model || model->match.empty() ? nullptr : &model->match;
+  std::vector<TuneScore> scores = ScoreTexts(*model->engine, model->checkpoint.vocab, texts, o.batch, match);
 
   double bits = 0;
   int64_t predicted = 0;
@@ -76,13 +78,14 @@ int Run(const ScoreCliOptions& o) {
     nlohmann::json j = {{"model", model->fingerprint},
                         {"tunes", list},
                         {"overall", {{"tunes", scored}, {"skipped", skipped}, {"symbols", predicted},
-                                     {"bits", bits}, {"bits_per_char", overall}}},
+                                     {"bits", bits}, {"bits_per_char", overall},
+                                     {"match_model", match != nullptr}}},
                         {"clean", FormatCleanReport(cleaned->report)}};
     out = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "overall: %d tunes, %lld symbols (characters + <eos>), %.4f bits/char", scored,
-                  static_cast<long long>(predicted), overall);
+    std::snprintf(buf, sizeof buf, "overall: %d tunes, %lld symbols (characters + <eos>), %.4f bits/char%s", scored,
+                  static_cast<long long>(predicted), overall, match != nullptr ? " (with the match model)" : "");
     out += std::string(buf) + (skipped ? ", " + std::to_string(skipped) + " not scored" : "") + "\n";
   }
   if (!WriteOut(out)) return kExitOk;
@@ -98,6 +101,8 @@ void RegisterScore(CLI::App& app, RunFn& run) {
   sub->add_option("--model", o->model, "Checkpoint (.ckpt); default as for generate");
   sub->add_option("files", o->files, "ABC files or folders (*.abc), '-' for standard input")->required();
   sub->add_flag("--json", o->json, "Print a JSON report");
+  sub->add_flag("--no-match-model", o->no_match_model,
+                "Score under the LSTM alone, without the model's match model (doc/match-model.md)");
   sub->add_option("--batch", o->batch, "Tunes scored at once")->check(NumberAtLeastZero(true));
   sub->add_option("--threads", o->threads, "Threads for the matrix products")->check(CLI::Range(1, 64));
   sub->callback([o, &run] { run = [o] { return Run(*o); }; });

@@ -32,6 +32,8 @@ struct SessionModel {
   // Its training form's form lines say which parts repeat ("N:form 8+8 AABB",
   // CleanOptions::form_repeats): drawn headers say so too, and strict mode keeps the repeats.
   bool form_repeats = false;
+  // Its match model (infer/match_model.h); null or empty: none.
+  const MatchMix* match = nullptr;
 };
 
 struct SessionOptions {
@@ -47,6 +49,9 @@ struct SessionOptions {
   // Drop (and replace) a tune that shares a run of model.note_runs->notes() notes, in any key,
   // with a training tune. Off: kept, as the model wrote it.
   bool copy_guard = true;
+  // Draw from the LSTM mixed with the model's match model (the tune's own earlier text), when it
+  // has one. Off: the LSTM alone.
+  bool match_model = true;
   // Tunes tried at most, as a multiple of num (replacements included).
   int budget_factor = 20;
   // Strict mode: stop (stats.hopeless) once this many tunes have found no valid ending before any
