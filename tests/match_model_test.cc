@@ -71,14 +71,40 @@ TEST(PredictMatchTest, TheAlignedMatchCountsOnlyPlacesAtTheSamePointOfTheForm) {
   EXPECT_EQ(p.aligned.length, 0);
 }
 
-TEST(PredictMatchTest, InAPartsLastBarOnlyTheAlignedMatchCounts) {
+TEST(PredictMatchTest, InAPartsLastTwoBarsOnlyTheAlignedMatchCounts) {
   auto ids = Ids("abcX-abcY.abc");
+  for (int tag : {kMatchTagLastBar, kMatchTagLastBar + 1}) {
+    std::vector<int> tags(ids.size() + 1, 0);
+    tags[8] = tag;
+    MatchPredictions p = PredictMatches(ids.data(), tags.data(), ids.size(), tag, 3, 32);
+    EXPECT_EQ(p.plain.length, 0) << tag;
+    ASSERT_EQ(p.aligned.next.size(), 1u) << tag;
+    EXPECT_EQ(p.aligned.next[0].first, 'Y');
+  }
+  // Three bars before the end: both.
   std::vector<int> tags(ids.size() + 1, 0);
-  tags[8] = kMatchTagLastBar;
-  MatchPredictions p = PredictMatches(ids.data(), tags.data(), ids.size(), kMatchTagLastBar, 3, 32);
-  EXPECT_EQ(p.plain.length, 0);
-  ASSERT_EQ(p.aligned.next.size(), 1u);
-  EXPECT_EQ(p.aligned.next[0].first, 'Y');
+  tags[8] = kMatchTagLastBar + 2;
+  MatchPredictions p = PredictMatches(ids.data(), tags.data(), ids.size(), kMatchTagLastBar + 2, 3, 32);
+  EXPECT_EQ(p.plain.length, 3);
+  EXPECT_EQ(p.aligned.length, 3);
+}
+
+TEST(PredictMatchTest, ALoopIsPeriodicAndARepeatFromAfarIsNot) {
+  auto loop = Ids("xG2G|G2G|G2G|");
+  MatchPrediction p = PredictMatch(loop.data(), loop.size(), 3, 32);
+  EXPECT_EQ(p.length, 8);  // "G2G|G2G|" ends 4 symbols before the end: overlapping
+  EXPECT_TRUE(p.periodic);
+  auto far = Ids("abcdX......abcd");
+  p = PredictMatch(far.data(), far.size(), 3, 32);
+  EXPECT_EQ(p.length, 4);
+  EXPECT_FALSE(p.periodic);
+  MatchMix m = MatchMix::Initial(false);
+  m.weights.assign(m.lengths.size(), 0.8);
+  m.periodic_weights.assign(m.lengths.size(), 0.2);
+  EXPECT_EQ(m.Weight(PredictMatch(loop.data(), loop.size(), 3, 32)), 0.2);
+  EXPECT_EQ(m.Weight(p), 0.8);
+  m.periodic_weights.clear();  // none fitted: the plain weights
+  EXPECT_EQ(m.Weight(8, true), 0.8);
 }
 
 TEST(MatchMixTest, WeightsGoByMatchLengthBuckets) {
@@ -178,6 +204,7 @@ TEST(MatchMixJsonTest, RoundTripsAndRefusesBadFields) {
   EXPECT_EQ(back->weights, m.weights);
   EXPECT_EQ(back->max_match, m.max_match);
   EXPECT_EQ(back->aligned_weights, m.aligned_weights);
+  EXPECT_EQ(back->periodic_weights, m.periodic_weights);
   auto plain = MatchMixFromJson(MatchMixToJson(MatchMix::Initial(false)));
   ASSERT_TRUE(plain.ok());
   EXPECT_FALSE(plain->aligned());

@@ -103,6 +103,13 @@ Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::stri
   for (size_t k = 0; k < fit.mix.lengths.size(); ++k)
     weights_text += " " + std::to_string(fit.mix.lengths[k]) + ":" + std::to_string(fit.mix.weights[k]).substr(0, 5);
   std::printf("match weights by match length:%s\n", weights_text.c_str());
+  if (!fit.mix.periodic_weights.empty()) {
+    weights_text.clear();
+    for (size_t k = 0; k < fit.mix.lengths.size(); ++k)
+      weights_text +=
+          " " + std::to_string(fit.mix.lengths[k]) + ":" + std::to_string(fit.mix.periodic_weights[k]).substr(0, 5);
+    std::printf("periodic match weights (going round a loop):%s\n", weights_text.c_str());
+  }
   if (fit.mix.aligned()) {
     weights_text.clear();
     for (size_t k = 0; k < fit.mix.lengths.size(); ++k)

@@ -453,9 +453,10 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
               return 0.0;
             };
             if (observations != nullptr)
-              observations->push_back({c.plain.length, p, prob_of(c.plain), c.aligned.length, prob_of(c.aligned)});
+              observations->push_back(
+                  {c.plain.length, p, prob_of(c.plain), c.aligned.length, prob_of(c.aligned), c.plain.periodic});
             if (match != nullptr) {
-              const double wu = match->Weight(c.plain.length), wa = match->AlignedWeight(c.aligned.length);
+              const double wu = match->Weight(c.plain), wa = match->AlignedWeight(c.aligned.length);
               p = (1 - wa) * ((1 - wu) * p + wu * prob_of(c.plain)) + wa * prob_of(c.aligned);
             }
           }

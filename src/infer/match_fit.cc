@@ -40,7 +40,7 @@ MatchFit FitMatchModel(const FastLstm& engine, const Vocab& vocab, const std::ve
   // does not predict keep the LSTM's probability).
   double gain = 0;
   for (const auto& o : observations) {
-    const double w = fit.mix.Weight(o.length), wa = fit.mix.AlignedWeight(o.aligned_length);
+    const double w = fit.mix.Weight(o.length, o.periodic), wa = fit.mix.AlignedWeight(o.aligned_length);
     const double m = std::max(o.p_model, 1e-300);
     gain += std::log2((1 - wa) * ((1 - w) * m + w * o.p_match) + wa * o.p_aligned) - std::log2(m);
   }

@@ -14,6 +14,8 @@ namespace abcrnn {
 
 static_assert(kMatchTagLastBar == abc::kFormClockLeftBase + 1, "the tag is the clock's bars left in the part");
 
+bool InCadenceBars(int tag) { return tag >= kMatchTagLastBar && tag < kMatchTagLastBar + kMatchCadenceBars; }
+
 namespace {
 
 // The bucket of a match of `length`; -1 below the shortest.
@@ -42,9 +44,10 @@ void MixIn(double w, const MatchPrediction& p, double* probs, int V) {
 
 }  // namespace
 
-double MatchMix::Weight(int length) const {
+double MatchMix::Weight(int length, bool periodic) const {
   const int b = Bucket(lengths, length);
-  return b < 0 ? 0.0 : weights[static_cast<size_t>(b)];
+  if (b < 0) return 0.0;
+  return (periodic && !periodic_weights.empty() ? periodic_weights : weights)[static_cast<size_t>(b)];
 }
 
 double MatchMix::AlignedWeight(int length) const {
@@ -56,6 +59,7 @@ MatchMix MatchMix::Initial(bool aligned) {
   MatchMix m;
   m.lengths = {3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32};
   m.weights.assign(m.lengths.size(), 0.1);
+  m.periodic_weights.assign(m.lengths.size(), 0.1);
   if (aligned) m.aligned_weights.assign(m.lengths.size(), 0.1);
   return m;
 }
@@ -67,8 +71,9 @@ MatchPredictions PredictMatches(const int* ids, const int* tags, size_t n, int t
   // suffix ids[n-L..n).
   std::map<int, int> plain, aligned;
   int best = 0, best_aligned = 0;
-  // In a part's last bar only the aligned match counts.
-  const bool use_plain = tags == nullptr || tag != kMatchTagLastBar;
+  size_t latest = 0;  // the latest j of the longest plain match
+  // In a part's last two bars only the aligned match counts.
+  const bool use_plain = tags == nullptr || !InCadenceBars(tag);
   for (size_t j = static_cast<size_t>(min_match); j < n; ++j) {
     if (ids[j - 1] != ids[n - 1]) continue;
     int l = 1;
@@ -78,6 +83,7 @@ MatchPredictions PredictMatches(const int* ids, const int* tags, size_t n, int t
       if (l > best) plain.clear();
       best = l;
       ++plain[ids[j]];
+      latest = j;
     }
     if (tags != nullptr && tags[j] == tag && l >= best_aligned) {
       if (l > best_aligned) aligned.clear();
@@ -86,6 +92,7 @@ MatchPredictions PredictMatches(const int* ids, const int* tags, size_t n, int t
     }
   }
   out.plain = FromCounts(best, plain);
+  out.plain.periodic = best > 0 && n - latest < static_cast<size_t>(best);
   out.aligned = FromCounts(best_aligned, aligned);
   return out;
 }
@@ -95,18 +102,18 @@ MatchPrediction PredictMatch(const int* ids, size_t n, int min_match, int max_ma
 }
 
 void MixMatch(const MatchMix& mix, const MatchPrediction& prediction, double* probs, int V) {
-  MixIn(mix.Weight(prediction.length), prediction, probs, V);
+  MixIn(mix.Weight(prediction), prediction, probs, V);
 }
 
 void MixMatches(const MatchMix& mix, const MatchPredictions& predictions, double* probs, int V) {
-  MixIn(mix.Weight(predictions.plain.length), predictions.plain, probs, V);
+  MixIn(mix.Weight(predictions.plain), predictions.plain, probs, V);
   MixIn(mix.AlignedWeight(predictions.aligned.length), predictions.aligned, probs, V);
 }
 
 void MixMatchLogits(const MatchMix& mix, const MatchPredictions& predictions, const float* logits, int V,
                     std::vector<float>* out) {
   out->assign(logits, logits + V);
-  if (mix.Weight(predictions.plain.length) <= 0 && mix.AlignedWeight(predictions.aligned.length) <= 0) return;
+  if (mix.Weight(predictions.plain) <= 0 && mix.AlignedWeight(predictions.aligned.length) <= 0) return;
   const double top = *std::max_element(logits, logits + V);
   std::vector<double> p(static_cast<size_t>(V));
   double sum = 0;
@@ -120,17 +127,20 @@ MatchMix FitMatchMix(const std::vector<MatchObservation>& observations, const Ma
   MatchMix mix = start;
   const size_t K = mix.lengths.size();
   const bool fit_aligned = mix.aligned();
+  const bool fit_periodic = !mix.periodic_weights.empty();
   for (double& w : mix.weights) w = std::clamp(w, 1e-3, 0.999);
+  for (double& w : mix.periodic_weights) w = std::clamp(w, 1e-3, 0.999);
   for (double& w : mix.aligned_weights) w = std::clamp(w, 1e-3, 0.999);
   for (int it = 0; it < iterations; ++it) {
     // E step: the posterior that the aligned match, the plain match or the LSTM produced each
     // character. M step: an aligned weight is the mean aligned posterior of its bucket; a plain
     // weight the plain posterior's share of what the aligned match left.
-    std::vector<double> plain_sum(K, 0.0), plain_den(K, 0.0), aligned_sum(K, 0.0), aligned_den(K, 0.0);
+    // Plain buckets 0..K-1, periodic plain buckets K..2K-1.
+    std::vector<double> plain_sum(2 * K, 0.0), plain_den(2 * K, 0.0), aligned_sum(K, 0.0), aligned_den(K, 0.0);
     for (const MatchObservation& o : observations) {
       const int bp = Bucket(mix.lengths, o.length);
       const int ba = fit_aligned ? Bucket(mix.lengths, o.aligned_length) : -1;
-      const double wu = bp < 0 ? 0.0 : mix.weights[static_cast<size_t>(bp)];
+      const double wu = mix.Weight(o.length, o.periodic);
       const double wa = ba < 0 ? 0.0 : mix.aligned_weights[static_cast<size_t>(ba)];
       const double a = wa * o.p_aligned, u = (1 - wa) * wu * o.p_match, m = (1 - wa) * (1 - wu) * o.p_model;
       const double total = a + u + m;
@@ -141,12 +151,15 @@ MatchMix FitMatchMix(const std::vector<MatchObservation>& observations, const Ma
         aligned_den[static_cast<size_t>(ba)] += 1;
       }
       if (bp >= 0) {
-        plain_sum[static_cast<size_t>(bp)] += ru;
-        plain_den[static_cast<size_t>(bp)] += 1 - ra;
+        const size_t k = static_cast<size_t>(bp) + (o.periodic && fit_periodic ? K : 0);
+        plain_sum[k] += ru;
+        plain_den[k] += 1 - ra;
       }
     }
     for (size_t k = 0; k < K; ++k) {
       if (plain_den[k] > 0) mix.weights[k] = std::clamp(plain_sum[k] / plain_den[k], 0.0, 0.999);
+      if (fit_periodic && plain_den[K + k] > 0)
+        mix.periodic_weights[k] = std::clamp(plain_sum[K + k] / plain_den[K + k], 0.0, 0.999);
       if (fit_aligned && aligned_den[k] > 0)
         mix.aligned_weights[k] = std::clamp(aligned_sum[k] / aligned_den[k], 0.0, 0.999);
     }
@@ -156,6 +169,7 @@ MatchMix FitMatchMix(const std::vector<MatchObservation>& observations, const Ma
 
 std::string MatchMixToJson(const MatchMix& mix) {
   nlohmann::json j = {{"max_match", mix.max_match}, {"lengths", mix.lengths}, {"weights", mix.weights}};
+  if (!mix.periodic_weights.empty()) j["periodic_weights"] = mix.periodic_weights;
   if (mix.aligned()) j["aligned_weights"] = mix.aligned_weights;
   return j.dump();
 }
@@ -179,14 +193,18 @@ Result<MatchMix> MatchMixFromJson(const std::string& text) {
     if (!v.is_number()) return bad("numeric weights, got " + v.dump());
     m.weights.push_back(v.get<double>());
   }
-  if (j.contains("aligned_weights")) {
-    if (!j["aligned_weights"].is_array()) return bad("an aligned_weights array");
-    for (const auto& v : j["aligned_weights"]) {
-      if (!v.is_number()) return bad("numeric aligned weights, got " + v.dump());
-      m.aligned_weights.push_back(v.get<double>());
+  // The optional tables, each one weight per bucket.
+  for (const auto& [key, list] : {std::pair{"periodic_weights", &m.periodic_weights},
+                                  std::pair{"aligned_weights", &m.aligned_weights}}) {
+    if (!j.contains(key)) continue;
+    const std::string name = key;
+    if (!j[key].is_array()) return bad("a " + name + " array");
+    for (const auto& v : j[key]) {
+      if (!v.is_number()) return bad("numeric " + name + ", got " + v.dump());
+      list->push_back(v.get<double>());
     }
-    if (m.aligned_weights.size() != m.lengths.size())
-      return bad("as many aligned weights as lengths, got " + std::to_string(m.aligned_weights.size()) + " and " +
+    if (list->size() != m.lengths.size())
+      return bad("as many " + name + " as lengths, got " + std::to_string(list->size()) + " and " +
                  std::to_string(m.lengths.size()));
   }
   if (m.lengths.empty() || m.lengths.size() != m.weights.size())
@@ -196,7 +214,7 @@ Result<MatchMix> MatchMixFromJson(const std::string& text) {
       std::adjacent_find(m.lengths.begin(), m.lengths.end()) != m.lengths.end() || m.max_match < m.lengths.back())
     return bad("lengths ascending from 1 or more and max_match at least the last, got " + j["lengths"].dump() +
                " and " + std::to_string(m.max_match));
-  for (const auto* list : {&m.weights, &m.aligned_weights})
+  for (const auto* list : {&m.weights, &m.periodic_weights, &m.aligned_weights})
     for (double w : *list)
       if (!(w >= 0 && w < 1)) return bad("weights in [0, 1), got " + std::to_string(w));
   return m;

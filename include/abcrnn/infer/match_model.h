@@ -23,6 +23,10 @@ namespace abcrnn {
 struct MatchPrediction {
   int length = 0;
   std::vector<std::pair<int, double>> next;  // (id, probability), ids ascending, summing to 1
+  // The latest earlier occurrence overlaps the run itself (it ends less than `length` symbols
+  // before the end): the tune is going round a loop ("G2G|G2G|G2G|"), where real tunes break off
+  // sooner than a plain match of that length would say.
+  bool periodic = false;
 };
 
 // Two predictions at one point: `plain` from every earlier place, `aligned` only from places at
@@ -38,37 +42,44 @@ struct MatchPredictions {
 // doc/checkpoint-format.md). Weight(length) is the share of the mixture given to the plain
 // prediction for a match of that length: weights[k] for lengths[k] <= length < lengths[k+1];
 // AlignedWeight(length) that of the aligned one, from aligned_weights (the same buckets; empty
-// for a model without a form clock: no aligned prediction).
+// for a model without a form clock: no aligned prediction). A periodic plain match takes its
+// weight from periodic_weights (the same buckets; empty: from weights).
 struct MatchMix {
   int max_match = 32;
-  std::vector<int> lengths;             // ascending bucket starts; lengths[0] is the shortest match used
-  std::vector<double> weights;          // one per bucket, in [0, 1)
-  std::vector<double> aligned_weights;  // one per bucket, in [0, 1), or none
+  std::vector<int> lengths;              // ascending bucket starts; lengths[0] is the shortest match used
+  std::vector<double> weights;           // one per bucket, in [0, 1)
+  std::vector<double> periodic_weights;  // one per bucket, in [0, 1), or none
+  std::vector<double> aligned_weights;   // one per bucket, in [0, 1), or none
 
   bool empty() const { return lengths.empty(); }
   bool aligned() const { return !aligned_weights.empty(); }
   int min_match() const { return lengths.empty() ? 0 : lengths.front(); }
-  double Weight(int length) const;
+  double Weight(int length, bool periodic = false) const;
+  double Weight(const MatchPrediction& plain) const { return Weight(plain.length, plain.periodic); }
   double AlignedWeight(int length) const;
-  // The buckets used before fitting: 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, every weight 0.1,
-  // with aligned weights (0.1) when `aligned`.
+  // The buckets used before fitting: 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, every weight 0.1
+  // (periodic weights too), with aligned weights (0.1) when `aligned`.
   static MatchMix Initial(bool aligned);
 };
 
 // The tag of a part's last bar (the form clock's "bars left in the part" row for one bar left).
-// There only the aligned match is used: a plain one drew the model's jigs away from their cadence
-// (300 jigs, shipped model, temperature 0.8: 66% ended on the tonic with it, 84% without, real
-// jigs 80%).
+// In the last kMatchCadenceBars bars of a part only the aligned match is used: a plain one there
+// drew the model's tunes away from their cadence (shipped model, temperature 0.8, 300 tunes each:
+// jigs ended on the tonic 66% of the time with it in the last bar, 84% without, real jigs 80%;
+// songs 66% with it in the last bar, 77% without it in the last two, real songs 81%).
 inline constexpr int kMatchTagLastBar = 18;
+inline constexpr int kMatchCadenceBars = 2;
+// True for the tags of a part's last kMatchCadenceBars bars.
+bool InCadenceBars(int tag);
 
 // REQUIRES: 1 <= min_match <= max_match. O(n * mean match length).
 MatchPrediction PredictMatch(const int* ids, size_t n, int min_match, int max_match);
 // Both predictions after ids[0..n); tags[j] is where in the form the symbol ids[j] was predicted
 // (for j < n) and `tag` where the next one is. tags null: no aligned prediction. With tags, no
-// plain prediction where tag is kMatchTagLastBar.
+// plain prediction where InCadenceBars(tag).
 MatchPredictions PredictMatches(const int* ids, const int* tags, size_t n, int tag, int min_match, int max_match);
 
-// probs (V values summing to 1) becomes (1 - w) probs + w match, w = mix.Weight(prediction.length);
+// probs (V values summing to 1) becomes (1 - w) probs + w match, w = mix.Weight(prediction);
 // unchanged when there is no prediction.
 void MixMatch(const MatchMix& mix, const MatchPrediction& prediction, double* probs, int V);
 // The plain prediction mixed in (MixMatch), then the aligned one with its weight:
@@ -88,6 +99,7 @@ struct MatchObservation {
   double p_match = 0;
   int aligned_length = 0;
   double p_aligned = 0;
+  bool periodic = false;  // the plain match's MatchPrediction::periodic
 };
 
 // EM on the mixture weights (the nested mixture of MixMatches: which of the three produced each
