@@ -92,6 +92,13 @@ TEST(MatchCli, ExportFitsTheMatchModelAndScoreAndGenerateUseIt) {
   ASSERT_EQ(b.exit_code, 0) << b.out;
   EXPECT_NE(a.out, b.out);
   EXPECT_EQ(a.out, c.out);  // the same seed, the same tunes
+  // Each tune's remake line says how the match model was used.
+  EXPECT_NE(b.out.find("--no-match-model"), std::string::npos) << b.out;
+  auto fitted = testing::RunCommand(gen + " --match-boost 0");
+  ASSERT_EQ(fitted.exit_code, 0) << fitted.out;
+  EXPECT_NE(fitted.out.find("--match-boost 0 "), std::string::npos) << fitted.out;
+  EXPECT_EQ(a.out.find("--match-boost"), std::string::npos) << a.out;
+  EXPECT_EQ(testing::RunCommand(gen + " --match-boost 1.5", true).exit_code, 2);
 }
 
 TEST(MatchCli, ADamagedMatchModelIsRefusedWithItsFieldNamed) {

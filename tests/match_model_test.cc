@@ -302,6 +302,20 @@ TEST(MatchGenerateTest, TheMatchModelBringsBackThePrimesFiguresAndKeepsTunesInde
   for (const auto& t : mixed) copied_mixed += t.text.rfind(o.prime + "c dBG|", 0) == 0;
   EXPECT_GE(copied_mixed, 25);
   EXPECT_GT(copied_mixed, copied_alone + 10);
+  // A boost gives the plain match a larger share: more copies still.
+  o.match.weights = {0.5};
+  auto fitted = make(o);
+  o.match_boost = 0.9;
+  auto boosted = make(o);
+  int copied_fitted = 0, copied_boosted = 0;
+  for (const auto& t : fitted) copied_fitted += t.text.rfind(o.prime + "c dBG|", 0) == 0;
+  for (const auto& t : boosted) copied_boosted += t.text.rfind(o.prime + "c dBG|", 0) == 0;
+  EXPECT_GT(copied_boosted, copied_fitted + 10);
+  o.match_boost = 1.0;
+  EXPECT_EQ(GenerateTunes(engine, m.vocab, o, [](const GeneratedTune&) { return true; }).code(),
+            Status::Code::kInvalidArgument);
+  o.match_boost = 0.0;
+  o.match.weights = {0.97};
   o.batch = 3;
   auto small = make(o);
   ASSERT_EQ(small.size(), mixed.size());

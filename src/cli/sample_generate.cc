@@ -42,6 +42,12 @@ std::string Seconds(double s) {
   return buf;
 }
 
+// The match boost of a default draw (GenerateOptions::match_boost). Measured on the shipped model
+// at temperature 0.8, 300 tunes per type: with the fitted weights, reels, jigs and hornpipes
+// brought back 16-17% of their four-interval figures (real reels 33%) and their interval
+// overlap was 0.851 / 0.847 / 0.875; with 0.3, 24-25% and 0.906 / 0.918 / 0.904.
+constexpr double kDefaultMatchBoost = 0.3;
+
 struct GenerateCliOptions {
   std::string model;
   uint64_t seed = 0;
@@ -71,6 +77,7 @@ struct GenerateCliOptions {
   int max_copied_bars = 8;
   std::string novelty_cache;
   bool no_match_model = false;  // --no-match-model: the LSTM alone
+  double match_boost = kDefaultMatchBoost;
   bool allow_copies = false;  // --allow-copies: no copy guard (the checkpoint's note runs)
   std::string render_dir;  // --render DIR: ABC, MIDI, WAV, SVG per tune
   MidiOptionsArgs perform;  // --program, --tempo, ... for --render and --format midi
@@ -183,6 +190,10 @@ std::string RemakeLine(const GenerateCliOptions& o, const std::string& prime, co
   std::ostringstream s;
   s << "% abcrnn generate --seed " << o.seed << " --first " << index << " --num 1 --length " << o.length
     << " --temperature " << o.temperature << " --top-k " << o.top_k << " --top-p " << o.top_p;
+  if (o.no_match_model)
+    s << " --no-match-model";
+  else if (o.match_boost != kDefaultMatchBoost)
+    s << " --match-boost " << o.match_boost;
   if (!prime.empty()) s << " --prime \"" << Escape(prime) << "\"";
   if (controls) {  // the request; the rest is drawn again from the same stream
     if (!o.rhythm.empty()) s << " --rhythm \"" << o.rhythm << "\"";
@@ -242,6 +253,8 @@ std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const 
                       {"temperature", o.temperature},
                       {"top_k", o.top_k},
                       {"top_p", o.top_p},
+                      {"match_model", !o.no_match_model},
+                      {"match_boost", o.match_boost},
                       {"prime", prime},
                       {"header", t.header},
                       {"style", c.style},
@@ -329,6 +342,7 @@ int Run(GenerateCliOptions o) {
   g.num = o.num;
   g.length = o.length;
   g.sampler.temperature = o.temperature;
+  g.match_boost = o.match_boost;
   g.sampler.top_k = o.top_k;
   g.sampler.top_p = o.top_p;
   g.batch = o.batch;
@@ -543,6 +557,10 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
       ->check(NumberAtLeastZero());
   sub->add_option("--novelty-cache", o->novelty_cache,
                   "Bar index cache file (default: $XDG_CACHE_HOME or ~/.cache, abcrnn/bar-index.bin)");
+  sub->add_option("--match-boost", o->match_boost,
+                  "How much more the match model's plain matches weigh in a draw than fitted: w + boost (1 - w); "
+                  "0 = as fitted")
+      ->check(CLI::Range(0.0, 0.99));
   sub->add_flag("--no-match-model", o->no_match_model,
                 "Draw from the LSTM alone, without the model's match model (which brings back the tune's own "
                 "earlier figures as real tunes do; doc/match-model.md)");

@@ -149,6 +149,10 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
                                    ", batch " + std::to_string(o.batch) + ", length " + std::to_string(o.length));
   if (!(o.sampler.temperature >= 0) || o.sampler.top_k < 0 || !(o.sampler.top_p > 0 && o.sampler.top_p <= 1))
     return Status::InvalidArgument("expected temperature >= 0, top-k >= 0 and 0 < top-p <= 1");
+  if (!(o.match_boost >= 0 && o.match_boost < 1))
+    return Status::InvalidArgument("expected a match boost in [0, 1), got " + std::to_string(o.match_boost));
+  MatchMix match = o.match;  // with the boost
+  for (double& w : match.weights) w += o.match_boost * (1 - w);
   std::vector<uint8_t> base_mask(V, 1);
   base_mask[Vocab::kBos] = 0;  // a tune never restarts
   const StrictChecker checker(o.enforce_form);
@@ -234,20 +238,20 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         r.priming = r.fed < r.prime->ids.size();
         if (r.priming) continue;
         const float* row_logits = &logits[static_cast<size_t>(b) * V];
-        if (!o.match.empty()) {
+        if (!match.empty()) {
           history = r.prime->ids;
           history.insert(history.end(), r.ids.begin(), r.ids.end());
           // The tag of the position drawn now: the bars left in the part (r.clock); those of
           // earlier positions were recorded when they were drawn (or come from the prime).
-          const bool aligned = clocked && o.match.aligned();
+          const bool aligned = clocked && match.aligned();
           if (aligned) {
             r.tags.resize(history.size());
             r.tags.push_back(r.clock[1]);
           }
           const MatchPredictions c =
               PredictMatches(history.data(), aligned ? r.tags.data() : nullptr, history.size(),
-                             aligned ? r.clock[1] : 0, o.match.min_match(), o.match.max_match);
-          MixMatchLogits(o.match, c, row_logits, V, &mixed);
+                             aligned ? r.clock[1] : 0, match.min_match(), match.max_match);
+          MixMatchLogits(match, c, row_logits, V, &mixed);
           row_logits = mixed.data();
         }
         int id;

@@ -47,6 +47,11 @@ struct GenerateOptions {
   // distribution mixed with the match model's prediction from the tune so far (prime included);
   // temperature, top-k and top-p then apply to the mixture.
   MatchMix match;
+  // Draws give the plain, non-periodic match a larger share than its fitted weight w:
+  // w + match_boost (1 - w). The weights are fitted one character at a time; drawn tune after
+  // tune at temperature 0.8 they brought back half the figures real tunes do (doc/match-model.md).
+  // 0: the fitted weights. REQUIRES: 0 <= match_boost < 1.
+  double match_boost = 0.0;
   // Asked between steps (every character of the batch); true ends GenerateTunes at once with OK:
   // the tunes already handed to the sink stay, the unfinished ones are dropped. For Ctrl-C and a
   // server's time limit. Unset: never stop.
