@@ -10,7 +10,7 @@
 #    against the training tunes' keys (total variation distance);
 #  - how many raw (--no-strict) LSTM tunes pass `abcrnn check`, and strict mode's masked mass.
 # Usage: scripts/model_card.sh [OUT_DIR]   (default build/model-card; needs ../shared/data)
-#   TEMPERATURE=0.9 samples the LSTM's tunes at another temperature (default: generate's own, 0.8).
+#   TEMPERATURE=0.8 samples the tunes at another temperature (default: generate's own, 0.9).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$here/build}
@@ -18,7 +18,7 @@ data=${DATA:-$here/../shared/data}
 out=${1:-$build/model-card}
 model=${MODEL:-$here/models/default.ckpt}
 abcrnn="$build/abcrnn"
-temperature=${TEMPERATURE:-0.8}
+temperature=${TEMPERATURE:-0.9}
 # The model is compared on the text it was trained on: the same cleaning (tonic, controls) and
 # the same split, read from its metadata.
 meta() { grep -a -o "\"$1\": *[^,}]*" "$model" | head -1 | sed 's/^[^:]*: *//; s/"//g' || true; }
