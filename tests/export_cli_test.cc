@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +13,7 @@
 #include "abcrnn/eval/note_runs.h"
 #include "abcrnn/util/file.h"
 #include "support/paths.h"
+#include "support/tiny_model.h"
 
 namespace abcrnn {
 namespace {
@@ -23,16 +23,7 @@ Checkpoint TrainedLookingCheckpoint() {
   Checkpoint c;
   c.vocab = Vocab::Build({"M:6/8\nL:1/8\nK:D\nABc|"});
   c.model = {c.vocab.size(), 4, 6, 2, 0.0f};
-  std::mt19937 gen(3);
-  std::normal_distribution<float> n(0, 0.3f);
-  for (auto& [name, shape] : ExpectedWeights(c.model)) {
-    NamedTensor t{name, shape, {}};
-    int64_t count = 1;
-    for (auto d : shape) count *= d;
-    for (int64_t i = 0; i < count; ++i) t.data.push_back(n(gen));
-    c.optimizer.push_back({"adam.exp_avg." + name, shape, t.data});
-    c.weights.push_back(std::move(t));
-  }
+  testing::FillRandomWeights(&c, 3, /*adam=*/true);
   c.metadata_json = R"({"step":40})";
   c.trainer_state_json = R"({"position":7})";
   return c;

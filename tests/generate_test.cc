@@ -7,23 +7,14 @@
 #include <cmath>
 
 #include "abcrnn/abc/form_clock.h"
+#include "support/tiny_model.h"
 
 namespace abcrnn {
 namespace {
 
-struct TinyModel {
-  Vocab vocab = Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\n"});
-  LstmWeights weights;
-  TinyModel() {
-    ModelConfig c;
-    c.vocab_size = vocab.size();
-    c.embed = 8;
-    c.hidden = 24;
-    c.layers = 2;
-    weights = RandomLstmWeights(c, 17, 2.0f);
-    // <eos> a little less likely, so that some tunes reach the length limits of these tests.
-    weights.head_b[Vocab::kEos] -= 1.0f;
-  }
+// <eos> a little less likely, so that some tunes reach the length limits of these tests.
+struct TinyModel : testing::TinyModel {
+  TinyModel() : testing::TinyModel(-1.0f) {}
 };
 
 std::vector<GeneratedTune> Make(const FastLstm& engine, const Vocab& vocab, GenerateOptions o) {
@@ -165,27 +156,16 @@ TEST(GenerateTest, StopEndsAtOnceKeepingTheFinishedTunesAsTheyWouldBe) {
 TEST(ScoreTest, BitsEqualTheReferenceEnginesLogProbabilities) {
   TinyModel m;
   FastLstm engine(m.weights);
-  ReferenceLstm ref(m.weights);
   std::vector<std::string> texts = {"M:6/8\nK:D\n|:ABc:|\n", "ABc", "", "cBA dBG|A2B c3|\n", "bad Ω"};
   auto scores = ScoreTexts(engine, m.vocab, texts, 2);
   ASSERT_EQ(scores.size(), texts.size());
   EXPECT_EQ(scores[4].status.code(), Status::Code::kInvalidArgument);
   for (size_t i = 0; i < 4; ++i) {
     ASSERT_TRUE(scores[i].status.ok());
-    std::vector<int> ids = {Vocab::kBos};
-    auto enc = m.vocab.Encode(texts[i]);
-    ids.insert(ids.end(), enc->begin(), enc->end());
-    ids.push_back(Vocab::kEos);
-    auto state = ref.InitialState();
-    std::vector<float> logits(m.vocab.size());
+    const testing::ReferenceSteps r = testing::ReferenceStepsOf(m.weights, m.vocab, texts[i]);
     double bits = 0;
-    for (size_t t = 0; t + 1 < ids.size(); ++t) {
-      ref.Step(ids[t], &state, logits.data());
-      double z = 0;
-      for (float l : logits) z += std::exp(double(l));
-      bits -= std::log2(std::exp(double(logits[ids[t + 1]])) / z);
-    }
-    EXPECT_EQ(scores[i].predicted, static_cast<int64_t>(ids.size() - 1));
+    for (size_t t = 0; t < r.probs.size(); ++t) bits -= std::log2(r.probs[t][r.ids[t + 1]]);
+    EXPECT_EQ(scores[i].predicted, static_cast<int64_t>(r.ids.size() - 1));
     EXPECT_NEAR(scores[i].bits, bits, 1e-4 * bits) << i;
   }
 }

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +13,7 @@
 #include "abcrnn/infer/match_model.h"
 #include "abcrnn/util/file.h"
 #include "support/paths.h"
+#include "support/tiny_model.h"
 
 namespace abcrnn {
 namespace {
@@ -37,15 +37,7 @@ struct Fixture {
     Checkpoint c;
     c.vocab = Vocab::Build({"M:6/8\nL:1/8\nK:D\n|:ABcdefgGFED23:|] \n"});
     c.model = {c.vocab.size(), 8, 16, 2, 0.0f};
-    std::mt19937 gen(5);
-    std::normal_distribution<float> n(0, 0.3f);
-    for (auto& [name, shape] : ExpectedWeights(c.model)) {
-      NamedTensor t{name, shape, {}};
-      int64_t count = 1;
-      for (auto d : shape) count *= d;
-      for (int64_t i = 0; i < count; ++i) t.data.push_back(n(gen));
-      c.weights.push_back(std::move(t));
-    }
+    testing::FillRandomWeights(&c, 5);
     c.metadata_json = R"({"training": {"valid_fraction": 0.0}})";
     EXPECT_TRUE(WriteCheckpoint(model, c).ok());
   }

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "abcrnn/infer/generate.h"
+#include "support/tiny_model.h"
 
 namespace abcrnn {
 namespace {
@@ -223,23 +224,11 @@ TEST(MatchMixJsonTest, RoundTripsAndRefusesBadFields) {
   }
 }
 
-struct TinyModel {
-  Vocab vocab = Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\n"});
-  LstmWeights weights;
-  TinyModel() {
-    ModelConfig c;
-    c.vocab_size = vocab.size();
-    c.embed = 8;
-    c.hidden = 24;
-    c.layers = 2;
-    weights = RandomLstmWeights(c, 17, 2.0f);
-  }
-};
+using testing::TinyModel;
 
 TEST(MatchScoreTest, MixedBitsAreTheReferenceEnginesProbabilitiesMixedWithTheMatches) {
   TinyModel m;
   FastLstm engine(m.weights);
-  ReferenceLstm ref(m.weights);
   MatchMix mix;
   mix.lengths = {3, 6};
   mix.weights = {0.3, 0.8};
@@ -250,23 +239,14 @@ TEST(MatchScoreTest, MixedBitsAreTheReferenceEnginesProbabilitiesMixedWithTheMat
   int64_t predicted_by_match = 0;
   for (size_t i = 0; i < texts.size(); ++i) {
     ASSERT_TRUE(scores[i].status.ok());
-    std::vector<int> ids = {Vocab::kBos};
-    auto enc = m.vocab.Encode(texts[i]);
-    ids.insert(ids.end(), enc->begin(), enc->end());
-    ids.push_back(Vocab::kEos);
-    auto state = ref.InitialState();
-    std::vector<float> logits(m.vocab.size());
+    const testing::ReferenceSteps r = testing::ReferenceStepsOf(m.weights, m.vocab, texts[i]);
     double bits = 0;
-    for (size_t t = 0; t + 1 < ids.size(); ++t) {
-      ref.Step(ids[t], &state, logits.data());
-      double z = 0;
-      for (float l : logits) z += std::exp(double(l));
-      std::vector<double> p(logits.size());
-      for (size_t v = 0; v < p.size(); ++v) p[v] = std::exp(double(logits[v])) / z;
-      MatchPredictions c = PredictMatches(ids.data() + 1, nullptr, t, 0, 3, mix.max_match);
+    for (size_t t = 0; t < r.probs.size(); ++t) {
+      std::vector<double> p = r.probs[t];
+      MatchPredictions c = PredictMatches(r.ids.data() + 1, nullptr, t, 0, 3, mix.max_match);
       predicted_by_match += c.plain.length > 0;
       MixMatches(mix, c, p.data(), static_cast<int>(p.size()));
-      bits -= std::log2(p[ids[t + 1]]);
+      bits -= std::log2(p[r.ids[t + 1]]);
     }
     EXPECT_NEAR(scores[i].bits, bits, 1e-4 * bits) << i;
     // These texts repeat themselves: the matches make them likelier.
