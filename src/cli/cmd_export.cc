@@ -13,7 +13,6 @@
 #include "abcrnn/abc/clean.h"
 #include "abcrnn/abc/control_table.h"
 #include "abcrnn/ckpt/checkpoint.h"
-#include "abcrnn/abc/controls.h"
 #include "abcrnn/data/split.h"
 #include "abcrnn/data/training_controls.h"
 #include "abcrnn/infer/match_model.h"
@@ -85,12 +84,7 @@ Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::stri
   if (!cleaned.ok()) return cleaned.status();
   std::vector<std::string> texts;
   for (const CleanedTune& c : cleaned->tunes) texts.push_back(c.text);
-  const auto by_type = ValidFractionsByType(texts, valid_fraction, valid_per_type);
-  std::vector<std::string> training;
-  for (const std::string& text : texts) {
-    auto it = by_type.find(abc::ReadControlLines(text).type);
-    if (!IsValidationTune(text, it == by_type.end() ? valid_fraction : it->second)) training.push_back(text);
-  }
+  const std::vector<std::string> training = SplitTunes(texts, valid_fraction, valid_per_type).train;
   Result<LstmWeights> weights = LstmWeightsFromCheckpoint(ckpt);
   if (!weights.ok()) return weights.status();
   const FastLstm engine(*weights, FastLstm::Options{2});
@@ -99,24 +93,16 @@ Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::stri
               "with it, %.4f without\n",
               training.size() - fit.skipped, static_cast<long long>(fit.symbols),
               static_cast<long long>(fit.observations), fit.bits_mixed, fit.bits_alone);
-  std::string weights_text;
-  for (size_t k = 0; k < fit.mix.lengths.size(); ++k)
-    weights_text += " " + std::to_string(fit.mix.lengths[k]) + ":" + std::to_string(fit.mix.weights[k]).substr(0, 5);
-  std::printf("match weights by match length:%s\n", weights_text.c_str());
-  if (!fit.mix.periodic_weights.empty()) {
-    weights_text.clear();
+  auto print_table = [&](const char* what, const std::vector<double>& weights) {
+    if (weights.empty()) return;
+    std::string text;
     for (size_t k = 0; k < fit.mix.lengths.size(); ++k)
-      weights_text +=
-          " " + std::to_string(fit.mix.lengths[k]) + ":" + std::to_string(fit.mix.periodic_weights[k]).substr(0, 5);
-    std::printf("periodic match weights (going round a loop):%s\n", weights_text.c_str());
-  }
-  if (fit.mix.aligned()) {
-    weights_text.clear();
-    for (size_t k = 0; k < fit.mix.lengths.size(); ++k)
-      weights_text +=
-          " " + std::to_string(fit.mix.lengths[k]) + ":" + std::to_string(fit.mix.aligned_weights[k]).substr(0, 5);
-    std::printf("aligned match weights (the same place in the form):%s\n", weights_text.c_str());
-  }
+      text += " " + std::to_string(fit.mix.lengths[k]) + ":" + std::to_string(weights[k]).substr(0, 5);
+    std::printf("%s:%s\n", what, text.c_str());
+  };
+  print_table("match weights by match length", fit.mix.weights);
+  print_table("periodic match weights (going round a loop)", fit.mix.periodic_weights);
+  print_table("aligned match weights (the same place in the form)", fit.mix.aligned_weights);
   meta["match_model"] = nlohmann::json::parse(MatchMixToJson(fit.mix));
   return meta.dump();
 }

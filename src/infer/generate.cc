@@ -410,6 +410,10 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
     }
     order.push_back(i);
   }
+  // The match model's buckets: the one given, or (observations only) those fitting starts from.
+  const bool matching = match != nullptr || observations != nullptr;
+  const MatchMix mm = match != nullptr ? *match : MatchMix::Initial(clocked);
+  const bool aligned = clocked && mm.aligned();
   // Similar lengths together: less stepping of finished rows.
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return seqs[a].size() > seqs[b].size(); });
   batch_size = std::max(1, batch_size);
@@ -441,13 +445,10 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
         TuneScore& s = scores[order[g + b]];
         const double log_p = (l[target] - top) - std::log(sum);
         double p = std::exp(log_p);
-        if (match != nullptr || observations != nullptr) {
+        if (matching) {
           // The text so far is seq[1..t] (after <bos>); with a clock, the tag of text position p
           // is the bars left in the part at the input that predicted it (input p).
-          const MatchMix initial = MatchMix::Initial(clocked);
-          const MatchMix& mm = match != nullptr ? *match : initial;
           const std::vector<int>& tags = seq_tags[order[g + b]];
-          const bool aligned = clocked && (match == nullptr || match->aligned());
           const MatchPredictions c = PredictMatches(seq.data() + 1, aligned ? tags.data() : nullptr, t,
                                                     aligned ? tags[t] : 0, mm.min_match(), mm.max_match);
           if (c.plain.length > 0) {
@@ -456,13 +457,10 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
                 if (id == target) return q;
               return 0.0;
             };
-            if (observations != nullptr)
-              observations->push_back(
-                  {c.plain.length, p, prob_of(c.plain), c.aligned.length, prob_of(c.aligned), c.plain.periodic});
-            if (match != nullptr) {
-              const double wu = match->Weight(c.plain), wa = match->AlignedWeight(c.aligned.length);
-              p = (1 - wa) * ((1 - wu) * p + wu * prob_of(c.plain)) + wa * prob_of(c.aligned);
-            }
+            const MatchObservation o{c.plain.length, p, prob_of(c.plain), c.aligned.length, prob_of(c.aligned),
+                                     c.plain.periodic};
+            if (observations != nullptr) observations->push_back(o);
+            if (match != nullptr) p = MixedProbability(*match, o);
           }
         }
         s.bits += match != nullptr ? -std::log2(p) : -log_p / std::log(2.0);

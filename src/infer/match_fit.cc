@@ -39,10 +39,9 @@ MatchFit FitMatchModel(const FastLstm& engine, const Vocab& vocab, const std::ve
   // The fitted mixture's likelihood, from the same observations (the characters the match model
   // does not predict keep the LSTM's probability).
   double gain = 0;
-  for (const auto& o : observations) {
-    const double w = fit.mix.Weight(o.length, o.periodic), wa = fit.mix.AlignedWeight(o.aligned_length);
-    const double m = std::max(o.p_model, 1e-300);
-    gain += std::log2((1 - wa) * ((1 - w) * m + w * o.p_match) + wa * o.p_aligned) - std::log2(m);
+  for (MatchObservation o : observations) {
+    o.p_model = std::max(o.p_model, 1e-300);
+    gain += std::log2(MixedProbability(fit.mix, o)) - std::log2(o.p_model);
   }
   fit.bits_mixed = fit.symbols > 0 ? fit.bits_alone - gain / static_cast<double>(fit.symbols) : 0.0;
   return fit;

@@ -123,6 +123,11 @@ void MixMatchLogits(const MatchMix& mix, const MatchPredictions& predictions, co
   for (int v = 0; v < V; ++v) (*out)[v] = static_cast<float>(std::log(std::max(p[v], 1e-300)));
 }
 
+double MixedProbability(const MatchMix& mix, const MatchObservation& o) {
+  const double w = mix.Weight(o.length, o.periodic), wa = mix.AlignedWeight(o.aligned_length);
+  return (1 - wa) * ((1 - w) * o.p_model + w * o.p_match) + wa * o.p_aligned;
+}
+
 MatchMix FitMatchMix(const std::vector<MatchObservation>& observations, const MatchMix& start, int iterations) {
   MatchMix mix = start;
   const size_t K = mix.lengths.size();

@@ -43,7 +43,7 @@ struct GenerateOptions {
   // model would rather go on, its last bar is drawn again (up to 8 times); a model with one knows
   // where its parts end.
   bool enforce_form = false;
-  // the match model (infer/match_model.h): when not empty, each draw is from the LSTM's
+  // The match model (infer/match_model.h): when not empty, each draw is from the LSTM's
   // distribution mixed with the match model's prediction from the tune so far (prime included);
   // temperature, top-k and top-p then apply to the mixture.
   MatchMix match;
@@ -91,7 +91,7 @@ struct TuneScore {
 
 // Scores every text (training form) as <bos> text <eos>; bits per character = bits / predicted.
 // Log-probabilities in double from the engine's float logits.
-// With `copy`, each character's probability is the LSTM's mixed with the match model's
+// With `match`, each character's probability is the LSTM's mixed with the match model's
 // (infer/match_model.h); with `observations`, every character the match model predicts is added to
 // it (the LSTM's and the match model's probability of it, for FitMatchMix), in no set order.
 std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,

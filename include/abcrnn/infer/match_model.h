@@ -102,6 +102,10 @@ struct MatchObservation {
   bool periodic = false;  // the plain match's MatchPrediction::periodic
 };
 
+// The mixture's probability of the observed character (MixMatches for one character):
+// (1 - wa) ((1 - w) p_model + w p_match) + wa p_aligned.
+double MixedProbability(const MatchMix& mix, const MatchObservation& o);
+
 // EM on the mixture weights (the nested mixture of MixMatches: which of the three produced each
 // character), starting from `start`: maximises the likelihood of the observations. A bucket with
 // no observations keeps its weight; aligned weights are fitted when `start` has them.
