@@ -121,8 +121,8 @@ DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest&
       [&](const ControlRow& x) { return r.meter.empty() || x.meter == r.meter; },
       [&](const ControlRow& x) { return r.unit_length.empty() || x.unit_length == r.unit_length; },
       [&](const ControlRow& x) { return want_mode.empty() || ModeOf(x.key) == want_mode; },
-      [&](const ControlRow& x) { return r.parts == 0 || FormOf(x.form).size() == static_cast<size_t>(r.parts); },
-      [&](const ControlRow& x) { return r.bars == 0 || AllBars(FormOf(x.form), r.bars); },
+      [&](const ControlRow& x) { return r.parts <= 0 || FormOf(x.form).size() == static_cast<size_t>(r.parts); },
+      [&](const ControlRow& x) { return r.bars <= 0 || AllBars(FormOf(x.form), r.bars); },
   };
   for (const Filter& f : soft) {
     std::vector<const ControlRow*> kept;
