@@ -64,16 +64,19 @@ bool PrefixParser::Extend(std::string_view text, size_t end) {
   return true;
 }
 
-Tune PrefixParser::Parse(std::string_view text) {
+const Tune& PrefixParser::Parse(std::string_view text) {
   const bool bom = text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF;
   const size_t last = LastLineStart(text);
   if (bom || text.compare(0, done_.size(), done_) != 0 || done_.size() > last) Reset();
-  if (bom || !Extend(text, last)) return ParseTune(text, *options_);
+  if (bom || !Extend(text, last)) return scratch_ = ParseTune(text, *options_);
   std::string_view rest = text.substr(last);
   if (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
   // Empty: the text ends with a blank line, which ends the tune at the line before it.
-  if (rest.empty() || !PlainLine(rest)) return ParseTune(text, *options_);
-  Tune tune = *tune_;
+  if (rest.empty() || !PlainLine(rest)) return scratch_ = ParseTune(text, *options_);
+  // Copy-assigned, not constructed: the elements the last question's tune had at the same places
+  // (the snapshot's, as a rule) keep their storage, so the copy allocates nothing.
+  scratch_ = *tune_;
+  Tune& tune = scratch_;
   TuneParser parser(*parser_, *options_, &tune);
   const int32_t n = lines_ + 1;
   parser.set_last_line(n);

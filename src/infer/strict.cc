@@ -24,9 +24,12 @@ abc::ParseOptions StrictParseOptions(bool prefix) {
   return o;
 }
 
-abc::Tune Parse(std::string_view text, bool prefix, abc::PrefixParser* cache = nullptr) {
-  if (prefix && cache != nullptr) return cache->Parse(text);
-  return abc::ParseTune(text, StrictParseOptions(prefix));
+// The tune `text` parses to in prefix mode: the cache's (until its next question), or without
+// one, parsed into `own`.
+const abc::Tune& ParsePrefix(std::string_view text, abc::PrefixParser* cache, abc::Tune* own) {
+  if (cache != nullptr) return cache->Parse(text);
+  *own = abc::ParseTune(text, StrictParseOptions(true));
+  return *own;
 }
 
 // "K:D" style: a letter and a colon start the line.
@@ -96,7 +99,8 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next,
     }
     if (next != "\n") return true;  // the line is judged when it ends
     // Every finished header line must parse; only the K: is still missing.
-    return !HasErrorsOtherThan(Parse(s, true, cache), DiagnosticKind::kMissingKey);
+    abc::Tune own;
+    return !HasErrorsOtherThan(ParsePrefix(s, cache, &own), DiagnosticKind::kMissingKey);
   }
   if (IsFieldLine(line) && !KnownFieldLetter(line[0])) return false;
   // A field line in the music ("K:G" for a change of key) starts with its letter, which alone
@@ -109,7 +113,8 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next,
   // which could still become a repeat sign; three in a row never do.
   if (!form.empty() && next == "|" && text.size() >= 2 && text.compare(text.size() - 2, 2, "||") == 0) return false;
   auto fits = [&](const std::string& text) {
-    abc::Tune tune = Parse(text, true, cache);
+    abc::Tune own;
+    const abc::Tune& tune = ParsePrefix(text, cache, &own);
     return ValidWithFullBars(tune) && (form.empty() || infer::JudgeForm(tune, form, asked.part_repeats).ok);
   };
   // A newline ends its line: the line is judged as closed (a chord, grace group or accidental
@@ -129,7 +134,8 @@ bool StrictChecker::AtPartEnd(const std::string& text, abc::PrefixParser* cache)
   if (!enforce_form_) return false;
   const abc::TuneControls asked = abc::ReadControlLines(text);
   if (asked.part_bars.empty() || !HeaderDone(text)) return false;
-  const infer::FormVerdict v = infer::JudgeForm(Parse(text, true, cache), asked.part_bars, asked.part_repeats);
+  abc::Tune own;
+  const infer::FormVerdict v = infer::JudgeForm(ParsePrefix(text, cache, &own), asked.part_bars, asked.part_repeats);
   return v.ok && (v.part_full || v.complete);
 }
 
@@ -150,7 +156,7 @@ bool StrictChecker::Stalled(const std::string& text) const {
 }
 
 bool StrictChecker::IsComplete(const std::string& text) const {
-  abc::Tune tune = Parse(text, false);
+  const abc::Tune tune = abc::ParseTune(text, StrictParseOptions(false));
   if (!ValidWithFullBars(tune) || !tune.has_key || tune.voices.empty()) return false;
   if (enforce_form_) {
     const abc::TuneControls asked = abc::ReadControlLines(text);

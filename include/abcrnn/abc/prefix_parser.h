@@ -29,7 +29,8 @@ class PrefixParser {
 
   // Equals ParseTune(text, options). Texts the snapshot cannot stand for (an X: line, a blank
   // line, a carriage return, a byte-order mark) are parsed whole, as ParseTune parses them.
-  Tune Parse(std::string_view text);
+  // The tune lives in this parser until its next Parse (copy it to keep it).
+  const Tune& Parse(std::string_view text);
 
   // The characters of the text the snapshot holds (for tests and benchmarks).
   size_t snapshot_chars() const { return done_.size(); }
@@ -45,6 +46,7 @@ class PrefixParser {
   int32_t lines_ = 0;                      // lines in done_
   std::unique_ptr<Tune> tune_;
   std::unique_ptr<TuneParser> parser_;
+  Tune scratch_;  // the last Parse's tune
 };
 
 }  // namespace abcrnn::abc
