@@ -2,6 +2,7 @@
 // result outside +-2^62 becomes the invalid value (see fraction.h).
 #include "abcrnn/abc/fraction.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace abcrnn::abc {
@@ -34,6 +35,13 @@ Fraction Fraction::Make(__int128 num, __int128 den) {
     if (d == 1 || n == 0) {
       f.num_ = n;
       f.den_ = n == 0 ? 1 : d;
+      return f;
+    }
+    // A power-of-two denominator (1/8, 3/16: most lengths in ABC): the gcd is the common power of two.
+    if ((d & (d - 1)) == 0) {
+      const int shift = std::min(__builtin_ctzll(static_cast<uint64_t>(n)), __builtin_ctzll(static_cast<uint64_t>(d)));
+      f.num_ = n >> shift;
+      f.den_ = d >> shift;
       return f;
     }
     // Binary gcd: no divisions in the loop.
