@@ -136,7 +136,10 @@ TEST(Meter, DefaultUnitLengthFollowsTheStandardRule) {
 
 TEST(UnitLength, AcceptsFractionsAndRejectsZeroOrGarbage) {
   EXPECT_EQ(*ParseUnitLength("1/16"), Fraction(1, 16));
-  EXPECT_EQ(*ParseUnitLength(" 1 "), Fraction(1));
+  EXPECT_EQ(*ParseUnitLength(" 1/1 "), Fraction(1));
+  // Written 1/X, as abc2midi ("Missing /", "Default length must be 1/X") and abcm2ps ("Bad unit
+  // note length") ask; the shipped model wrote "L:3/4" into a tune's music.
+  for (const char* bad : {"1", "2", "3/4", "2/8"}) EXPECT_FALSE(ParseUnitLength(bad).ok()) << bad;
   EXPECT_FALSE(ParseUnitLength("0").ok());
   EXPECT_FALSE(ParseUnitLength("1/0").ok());
   EXPECT_FALSE(ParseUnitLength("eighth").ok());

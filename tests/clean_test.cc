@@ -34,6 +34,18 @@ TEST(CleanText, WritesTheTrainingFormWithOnlyMeterUnitLengthKeyAndMusic) {
   EXPECT_EQ(r.tunes[0].line, 1);
 }
 
+// "~ d2A" is refused by abc2midi, but the training form leaves decorations out: only a cleaner
+// that keeps them drops the tune.
+TEST(CleanText, ADecorationApartFromItsNoteDropsTheTuneOnlyWhenDecorationsAreKept) {
+  const char detached[] = "X:1\nT:Apart\nM:6/8\nL:1/8\nK:D\n~ d2A FAd|c2e a3|\n";
+  CleanResult r = CleanText(detached, "f", CleanOptions());
+  ASSERT_EQ(r.tunes.size(), 1u);
+  EXPECT_EQ(r.tunes[0].text, "M:6/8\nL:1/8\nK:D\nd2A FAd|c2e a3|\n");
+  CleanOptions keep;
+  keep.keep_decorations = true;
+  EXPECT_TRUE(CleanText(detached, "f", keep).tunes.empty());
+}
+
 TEST(CleanText, KeepsEachCategoryWhenItsOptionSaysSo) {
   auto with = [](void (*set)(CleanOptions*)) {
     CleanOptions o;

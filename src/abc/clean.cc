@@ -46,11 +46,13 @@ bool HasMusic(const abc::Tune& tune) {
   return false;
 }
 
-// Why a parsed tune cannot be used, or "" when it can.
-std::string DropReason(const abc::Tune& tune) {
+// Why a parsed tune cannot be used, or "" when it can. A decoration written apart from its note
+// is no reason where the training form leaves decorations out.
+std::string DropReason(const abc::Tune& tune, bool keep_decorations) {
   bool overfull = false, other = false;
   for (const auto& d : tune.diagnostics) {
     if (d.severity != abc::Severity::kError) continue;
+    if (d.kind == abc::DiagnosticKind::kDetachedDecoration && !keep_decorations) continue;
     (d.kind == abc::DiagnosticKind::kOverfullBar ? overfull : other) = true;
   }
   if (other) return "errors";
@@ -92,7 +94,7 @@ class Cleaner {
     abc::AbcFile file = abc::ParseAbcFile(text, po);
     for (auto& tune : file.tunes) {
       ++result_.report.read;
-      std::string reason = bad_tonic_ ? "invalid-transpose-to" : DropReason(tune);
+      std::string reason = bad_tonic_ ? "invalid-transpose-to" : DropReason(tune, options_.keep_decorations);
       if (!reason.empty()) {
         ++result_.report.dropped[reason];
         continue;

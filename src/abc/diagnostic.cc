@@ -45,6 +45,7 @@ constexpr KindInfo kKinds[] = {
     {DiagnosticKind::kUnexpectedBarInChord, "bar-in-chord", Severity::kError},
     {DiagnosticKind::kUnevenBrokenRhythm, "uneven-broken-rhythm", Severity::kError},
     {DiagnosticKind::kSpaceInChord, "space-in-chord", Severity::kError},
+    {DiagnosticKind::kDetachedDecoration, "detached-decoration", Severity::kError},
 };
 
 const KindInfo* Find(DiagnosticKind kind) {

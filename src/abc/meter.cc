@@ -96,6 +96,11 @@ Result<Fraction> ParseUnitLength(std::string_view value) {
     return Status::InvalidArgument("expected a unit length such as 1/8 or 1/16, got '" +
                                    std::string(v) + "'");
   }
+  // abc2midi: "Missing /" and "Default length must be 1/X"; abcm2ps: "Bad unit note length".
+  const size_t slash = v.find('/');
+  if (slash == std::string_view::npos || Trim(v.substr(0, slash)) != "1") {
+    return Status::InvalidArgument("expected a unit length written 1/X (1/8, 1/16), got '" + std::string(v) + "'");
+  }
   if ((f.den() & (f.den() - 1)) != 0) {
     // abc2midi: "is not a power of 2"; abcm2ps: "Incorrect unit note length".
     return Status::InvalidArgument("expected a unit length whose denominator is a power of two (1/8, 1/16), got '" +

@@ -304,11 +304,16 @@ void TuneParser::CheckTie(Note* note, SourcePos pos, bool pitch_open) {
   if (!prev) return;
   for (const Pitch& q : prev->pitches) {
     if (!q.tie) continue;
-    bool found = false;
-    for (const Pitch& p : note->pitches)
+    bool found = false, reachable = false;
+    for (const Pitch& p : note->pitches) {
       if (p.midi == q.midi) found = true;
+      // Octave marks still to come move a pitch by octaves, up from a lower-case letter ("c'"),
+      // down from an upper-case one ("C,"); they cannot change its letter.
+      const bool lower = p.octave >= 1;
+      if ((q.midi - p.midi) % 12 == 0 && (lower ? q.midi >= p.midi : q.midi <= p.midi)) reachable = true;
+    }
     if (!found) {
-      if (pitch_open) return;  // "c" of "c'": octave marks may still come
+      if (pitch_open && reachable) return;  // "c" of "c'": octave marks may still come
       Report(DiagnosticKind::kTieMismatch, pos,
              "expected a tied note of MIDI pitch " + std::to_string(q.midi) + ", got " +
                  (note->pitches.empty() ? std::string("none")
@@ -324,6 +329,8 @@ namespace {
 // dotted"): C5 with L:1/8, or C3>C3, whose first note lasts 9/16.
 bool DrawableLength(Fraction d) {
   if (!d.is_positive() || (d.den() & (d.den() - 1)) != 0) return true;  // judged elsewhere
+  // Its dots down to a 128th at most: a double-dotted 64th (7/256) is "Invalid note duration".
+  if (d.den() > 128) return false;
   int64_t odd = d.num();
   while (odd % 2 == 0) odd /= 2;
   return odd == 1 || odd == 3 || odd == 7 || odd == 15;
@@ -1193,10 +1200,19 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
       continue;
     }
     if (const char* name = DecorationLetterName(c)) {
-      const bool bar_next = i + 1 < s.size() && (s[i + 1] == '|' || s[i + 1] == ':' || s[i + 1] == ']' ||
-                                                 (s[i + 1] == '[' && i + 2 < s.size() &&
-                                                  (s[i + 2] == '|' || IsDigit(s[i + 2]))));
-      if (i + 1 < s.size() ? bar_next : !AtOpenEnd(pos) || music_line_trimmed_) {
+      // abc2midi reads a decoration letter as part of the note right after it: a letter, an
+      // accidental, a rest (z, x), a chord or another decoration letter. A space, a bar line, a
+      // slur, a tuplet, grace notes, a !decoration! or a chord symbol there is "Malformed note".
+      const char after = i + 1 < s.size() ? s[i + 1] : 0;
+      const bool bar_next = after == '|' || after == ':' || after == ']' ||
+                            (after == '[' && i + 2 < s.size() && (s[i + 2] == '|' || IsDigit(s[i + 2])));
+      const bool chord_next = after == '[' && !bar_next;  // "[" at the open end may still be a chord
+      const bool note_next = IsNoteLetter(after) || IsAccidentalChar(after) || after == 'z' || after == 'x' ||
+                             (after != 0 && DecorationLetterName(after) != nullptr) || chord_next;
+      if (after != 0 && !bar_next && !note_next) {
+        Report(DiagnosticKind::kDetachedDecoration, pos,
+               "expected the note right after the decoration '" + std::string(1, c) + "', got " + Quote(s, i + 1));
+      } else if (i + 1 < s.size() ? bar_next : !AtOpenEnd(pos) || music_line_trimmed_) {
         // abc2midi: "Malformed note : expecting a-g or A-G" for a decoration with no note.
         Report(DiagnosticKind::kSyntax, pos,
                "expected a note after the decoration '" + std::string(1, c) + "', got " +

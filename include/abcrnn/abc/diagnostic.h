@@ -54,6 +54,7 @@ enum class DiagnosticKind : int8_t {
   kUnevenBrokenRhythm,       // "uneven-broken-rhythm": > or < between notes of unequal length or
                              // one in a tuplet (readable, but abc2midi refuses it)
   kSpaceInChord,             // "space-in-chord": [C E] (readable, but abcm2ps refuses it)
+  kDetachedDecoration,       // "detached-decoration": ~ G, T (c (abc2midi: "Malformed note")
 };
 
 // "overfull-bar", "missing-key", ... (see the enum).
