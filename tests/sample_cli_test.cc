@@ -85,7 +85,9 @@ TEST_F(SampleCliTest, WithoutASeedEachRunDiffersAndEachTuneSaysHowToMakeItAgain)
 }
 
 TEST_F(SampleCliTest, TheCopyGuardDropsTunesThatShareARunWithTheTrainingTunes) {
-  const std::string args = "--seed 3 --num 12 --length 200 --rhythm jig --key D --format jsonl";
+  // (The random test model ends fewer than half its tunes in strict mode; seed 3's first eight
+  // all failed once strict mode refused more dead ends, and the command gives up after eight.)
+  const std::string args = "--seed 4 --num 12 --length 200 --rhythm jig --key D --format jsonl";
   auto texts = [](const std::string& jsonl) {
     std::vector<std::string> out;
     std::istringstream lines(jsonl);
@@ -280,7 +282,7 @@ TEST_F(SampleCliTest, TheTimeLimitKeepsTheFinishedTunesAndSaysWhy) {
 }
 
 TEST_F(SampleCliTest, RenderedAndMidiTunesPlayWithTheInstrumentAndTempoAsked) {
-  const std::string args = "--seed 3 --num 1 --length 120 --rhythm jig --key D";
+  const std::string args = "--seed 4 --num 1 --length 120 --rhythm jig --key D";  // seed: see the copy guard test
   const std::string abc = (dir_ / "one.abc").string();
   ASSERT_EQ(Generate(args + " --out " + abc).exit_code, 0);
   ASSERT_EQ(Generate(args + " --format midi --out " + (dir_ / "m").string() + " --program 74 --tempo 90").exit_code, 0);
