@@ -108,6 +108,29 @@ TEST(PredictMatchTest, ALoopIsPeriodicAndARepeatFromAfarIsNot) {
   EXPECT_EQ(m.Weight(8, true), 0.8);
 }
 
+// The header is not music: "L:1/8\nK:" followed by "C" must not be what a bar ending in "/8" and a
+// line break is followed by (the shipped model wrote K: lines full of music that way).
+TEST(PredictMatchTest, OnlyTheMusicIsSearched) {
+  const std::string header = "M:6/8\nL:1/8\nK:C\n";
+  auto ids = Ids(header + "abc def|ab/8\n");
+  EXPECT_EQ(PredictMatches(ids.data(), nullptr, ids.size(), 0, 3, 32).plain.next.front().first, 'K');
+  const size_t music = MusicStartSymbol(header + "abc");
+  EXPECT_EQ(music, header.size());
+  EXPECT_EQ(PredictMusicMatches(ids.data(), nullptr, ids.size(), music, 0, 3, 32).plain.length, 0);
+  // Music repeated within the music is still found.
+  auto again = Ids(header + "abc def|abc");
+  MatchPredictions p = PredictMusicMatches(again.data(), nullptr, again.size(), music, 0, 3, 32);
+  EXPECT_EQ(p.plain.length, 3);
+  EXPECT_EQ(p.plain.next.front().first, ' ');
+  EXPECT_EQ(PredictMusicMatches(again.data(), nullptr, 5, SIZE_MAX, 0, 3, 32).plain.length, 0);  // in the header
+
+  EXPECT_EQ(MusicStartSymbol("M:6/8\nL:1/8\nK:D"), SIZE_MAX);  // the K: line is not over
+  EXPECT_EQ(MusicStartSymbol(""), SIZE_MAX);
+  EXPECT_EQ(MusicStartSymbol("M"), SIZE_MAX);
+  EXPECT_EQ(MusicStartSymbol("ABc dBG|"), 0u);  // music alone, as a prime may be
+  EXPECT_EQ(MusicStartSymbol("T:\xc3\x89t\xc3\xa9\nK:C\nabc"), 10u);  // "T:Été\nK:C\n": symbols, not bytes
+}
+
 TEST(MatchMixTest, WeightsGoByMatchLengthBuckets) {
   MatchMix m;
   m.lengths = {3, 5, 8};
@@ -243,7 +266,7 @@ TEST(MatchScoreTest, MixedBitsAreTheReferenceEnginesProbabilitiesMixedWithTheMat
     double bits = 0;
     for (size_t t = 0; t < r.probs.size(); ++t) {
       std::vector<double> p = r.probs[t];
-      MatchPredictions c = PredictMatches(r.ids.data() + 1, nullptr, t, 0, 3, mix.max_match);
+      MatchPredictions c = PredictMusicMatches(r.ids.data() + 1, nullptr, t, MusicStartSymbol(texts[i]), 0, 3, mix.max_match);
       predicted_by_match += c.plain.length > 0;
       MixMatches(mix, c, p.data(), static_cast<int>(p.size()));
       bits -= std::log2(p[r.ids[t + 1]]);

@@ -23,6 +23,7 @@ struct Prime {
   int chars = 0;
   std::vector<abc::FormClock> clock;  // the clock after each prime symbol (with a form clock)
   std::vector<int> tags;  // the bars left in the part before each prime symbol (match model)
+  size_t music = SIZE_MAX;  // where its music starts, in symbols (SIZE_MAX: in the header)
 };
 
 // One tune being made in one row of the batch.
@@ -35,7 +36,8 @@ struct Row {
   // With an aligned match model: per position of prime + ids, the bars left in the part when it
   // was drawn (the clock's field 1).
   std::vector<int> tags;
-  std::string text;       // prime + sampled characters (strict mode, or a form clock)
+  std::string text;       // prime + sampled characters (strict mode, a form clock or a match model)
+  size_t music = SIZE_MAX;  // where the music of prime + ids starts, in symbols (SIZE_MAX: not yet)
   abc::FormClock clock = abc::HeaderClock();  // with a form clock: that of next_input
   size_t last_complete = 0;  // strict: text length at the last complete point, 0 = none
   int next_input = Vocab::kBos;
@@ -95,6 +97,7 @@ Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const
   p->text = text;
   p->ids = std::move(ids).value();
   p->chars = chars;
+  p->music = MusicStartSymbol(text);
   std::vector<std::string> symbols;
   for (int id : p->ids) symbols.push_back(vocab.symbol(id));
   p->clock = abc::FormClockOfSymbols(symbols);
@@ -195,6 +198,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
       }
     }
     r.text = r.prime->text;
+    r.music = r.prime->music;
     r.tags = r.prime->tags;
     r.keeps_form = o.strict && o.enforce_form && !abc::FormOfHeader(r.text).empty();
     engine.ResetRow(&batch, slot);
@@ -248,9 +252,10 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
             r.tags.resize(history.size());
             r.tags.push_back(r.clock[1]);
           }
+          if (r.music == SIZE_MAX) r.music = MusicStartSymbol(r.text);
           const MatchPredictions c =
-              PredictMatches(history.data(), aligned ? r.tags.data() : nullptr, history.size(),
-                             aligned ? r.clock[1] : 0, match.min_match(), match.max_match);
+              PredictMusicMatches(history.data(), aligned ? r.tags.data() : nullptr, history.size(), r.music,
+                                  aligned ? r.clock[1] : 0, match.min_match(), match.max_match);
           MixMatchLogits(match, c, row_logits, V, &mixed);
           row_logits = mixed.data();
         }
@@ -265,9 +270,9 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         r.stalled = false;  // strict: no note or rest for StrictChecker::kMaxStall characters
         if (id >= 0 && id != Vocab::kEos) {
           r.ids.push_back(id);
-          if (clocked && !o.strict) {
+          if ((clocked || !match.empty()) && !o.strict) {
             r.text += vocab.symbol(id);
-            r.clock = abc::AdvanceFormClock(r.text, r.clock);
+            if (clocked) r.clock = abc::AdvanceFormClock(r.text, r.clock);
           }
           if (o.strict) {
             if (vocab.symbol(id) == "|" && !r.text.empty() && std::strchr("|:] \n", r.text.back()) == nullptr) {
@@ -328,6 +333,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
         r.fed = 0;
         r.ids.clear();
         r.text = r.prime->text;
+        r.music = r.prime->music;
         r.tags = r.prime->tags;
         r.last_complete = 0;
         r.mark = Row::Mark();
@@ -393,6 +399,7 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
   std::vector<std::vector<int>> seqs(texts.size());
   std::vector<std::vector<abc::FormClock>> seq_clocks(texts.size());
   std::vector<std::vector<int>> seq_tags(texts.size());  // bars left in the part at each input
+  std::vector<size_t> music(texts.size(), SIZE_MAX);     // where each text's music starts, in symbols
   const bool clocked = engine.config().form_clock != 0;
   std::vector<size_t> order;
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -404,6 +411,7 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
     seqs[i].push_back(Vocab::kBos);
     seqs[i].insert(seqs[i].end(), ids->begin(), ids->end());
     seqs[i].push_back(Vocab::kEos);
+    music[i] = MusicStartSymbol(texts[i]);
     if (clocked) {
       seq_clocks[i] = abc::FormClockOfSymbols(SplitCharacters(texts[i]));  // <bos>, each character
       for (const abc::FormClock& c : seq_clocks[i]) seq_tags[i].push_back(c[1]);
@@ -449,8 +457,9 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
           // The text so far is seq[1..t] (after <bos>); with a clock, the tag of text position p
           // is the bars left in the part at the input that predicted it (input p).
           const std::vector<int>& tags = seq_tags[order[g + b]];
-          const MatchPredictions c = PredictMatches(seq.data() + 1, aligned ? tags.data() : nullptr, t,
-                                                    aligned ? tags[t] : 0, mm.min_match(), mm.max_match);
+          const MatchPredictions c = PredictMusicMatches(seq.data() + 1, aligned ? tags.data() : nullptr, t,
+                                                         music[order[g + b]], aligned ? tags[t] : 0, mm.min_match(),
+                                                         mm.max_match);
           if (c.plain.length > 0) {
             auto prob_of = [&](const MatchPrediction& pr) {
               for (const auto& [id, q] : pr.next)

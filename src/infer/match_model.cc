@@ -3,12 +3,16 @@
 #include "abcrnn/infer/match_model.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "abcrnn/abc/form_clock.h"
+#include "abc/text_util.h"
+#include "abcrnn/vocab/vocab.h"
 
 namespace abcrnn {
 
@@ -62,6 +66,22 @@ MatchMix MatchMix::Initial(bool aligned) {
   m.periodic_weights.assign(m.lengths.size(), 0.1);
   if (aligned) m.aligned_weights.assign(m.lengths.size(), 0.1);
   return m;
+}
+
+MatchPredictions PredictMusicMatches(const int* ids, const int* tags, size_t n, size_t music, int tag, int min_match,
+                                     int max_match) {
+  if (music >= n) return {};
+  return PredictMatches(ids + music, tags == nullptr ? nullptr : tags + music, n - music, tag, min_match, max_match);
+}
+
+size_t MusicStartSymbol(std::string_view text) {
+  // A text that starts with music has no header; one too short to tell may still get one.
+  const bool letter = !text.empty() && std::isalpha(static_cast<unsigned char>(text[0]));
+  if (text.empty() || (letter && text.size() == 1)) return SIZE_MAX;
+  if (!letter || text[1] != ':') return 0;
+  const size_t bytes = abc::MusicStart(text);
+  if (bytes == std::string_view::npos) return SIZE_MAX;
+  return SplitCharacters(text.substr(0, bytes)).size();
 }
 
 MatchPredictions PredictMatches(const int* ids, const int* tags, size_t n, int tag, int min_match, int max_match) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <string_view>
 #include <vector>
 
 #include "abcrnn/util/status.h"
@@ -78,6 +79,15 @@ MatchPrediction PredictMatch(const int* ids, size_t n, int min_match, int max_ma
 // (for j < n) and `tag` where the next one is. tags null: no aligned prediction. With tags, no
 // plain prediction where InCadenceBars(tag).
 MatchPredictions PredictMatches(const int* ids, const int* tags, size_t n, int tag, int min_match, int max_match);
+// PredictMatches over the tune's music only, ids[music..n): the header is not music, and copying
+// it ("L:1/8\nK:" after a bar ending in "/8" and a line break) writes a field where a bar belongs.
+// music >= n (the header not over): no prediction.
+MatchPredictions PredictMusicMatches(const int* ids, const int* tags, size_t n, size_t music, int tag, int min_match,
+                                     int max_match);
+// Where the music of a tune in training form starts, in symbols of `text`: after the header's K:
+// line; 0 for a text that starts with music (no field line first); SIZE_MAX while the header is
+// not over, or the text too short to tell.
+size_t MusicStartSymbol(std::string_view text);
 
 // probs (V values summing to 1) becomes (1 - w) probs + w match, w = mix.Weight(prediction);
 // unchanged when there is no prediction.
