@@ -218,21 +218,5 @@ TEST(AbcPrefix, AnUnfinishedTuneReportsOnlyWhatMoreTextCannotFix) {
   EXPECT_EQ(Kinds(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\nEG GFE", o)), "overfull-bar");  // full without E
 }
 
-// A tied-to note whose octave marks may still come: octave marks move it by octaves, up from a
-// lower-case letter and down from an upper-case one, and never change its letter. What they
-// cannot bring to the tied pitch is an error at once (strict decoding wrote "A3- B,,,," and
-// "f3- g''''" into dead ends before this).
-TEST(AbcPrefix, ATiedToNoteIsJudgedByWhatOctaveMarksCanStillMakeOfIt) {
-  ParseOptions o;
-  o.prefix = true;
-  const std::string head = "X:1\nM:4/4\nL:1/8\nK:C\n";
-  for (const char* fine : {"A3- A", "c3- c", "c'3- c", "C,3- C", "A3- [A"})
-    EXPECT_EQ(Kinds(ParseTune(head + fine, o)), "") << fine;
-  for (const char* bad : {"A3- B", "f3- g", "c3- C", "C3- c", "c3- c'", "C3- C,", "A3- A,"})
-    EXPECT_EQ(Kinds(ParseTune(head + bad, o)), "tie-mismatch") << bad;
-  // Closed, the pitch is judged as written.
-  EXPECT_EQ(Kinds(ParseTune(head + "c'3- c2", o)), "tie-mismatch");
-}
-
 }  // namespace
 }  // namespace abcrnn::abc

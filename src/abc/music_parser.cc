@@ -304,16 +304,11 @@ void TuneParser::CheckTie(Note* note, SourcePos pos, bool pitch_open) {
   if (!prev) return;
   for (const Pitch& q : prev->pitches) {
     if (!q.tie) continue;
-    bool found = false, reachable = false;
-    for (const Pitch& p : note->pitches) {
+    bool found = false;
+    for (const Pitch& p : note->pitches)
       if (p.midi == q.midi) found = true;
-      // Octave marks still to come move a pitch by octaves, up from a lower-case letter ("c'"),
-      // down from an upper-case one ("C,"); they cannot change its letter.
-      const bool lower = p.octave >= 1;
-      if ((q.midi - p.midi) % 12 == 0 && (lower ? q.midi >= p.midi : q.midi <= p.midi)) reachable = true;
-    }
     if (!found) {
-      if (pitch_open && reachable) return;  // "c" of "c'": octave marks may still come
+      if (pitch_open) return;  // "c" of "c'": octave marks may still come
       Report(DiagnosticKind::kTieMismatch, pos,
              "expected a tied note of MIDI pitch " + std::to_string(q.midi) + ", got " +
                  (note->pitches.empty() ? std::string("none")

@@ -58,17 +58,6 @@ bool HasFieldLine(std::string_view text, const char* field) {
   return false;
 }
 
-// Where an inline field ("[K:", "[L:1/") still open at the end of `line` starts; npos if none.
-size_t OpenInlineField(std::string_view line) {
-  for (size_t at = line.find('['); at != std::string_view::npos; at = line.find('[', at + 1)) {
-    if (at + 2 >= line.size() || !std::isalpha(static_cast<unsigned char>(line[at + 1])) || line[at + 2] != ':') continue;
-    const size_t close = line.find(']', at);
-    if (close == std::string_view::npos) return at;  // the field's text runs to the end
-    at = close;
-  }
-  return std::string_view::npos;
-}
-
 bool HeaderDone(std::string_view text) { return abc::MusicStart(text) != std::string_view::npos; }
 
 // Valid, and no bar shorter than the meter except where the parser lets it be (pickups, bars
@@ -117,53 +106,21 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next,
   const abc::TuneControls asked = enforce_form_ ? abc::ReadControlLines(s) : abc::TuneControls{};
   const std::vector<int>& form = asked.part_bars;
   // A field line in the music ("K:G" for a change of key) starts with its letter, which alone
-  // is not music: the colon may still come. Not after a kept form's last part: no music may
-  // follow, and a tune that ends in a field is not complete.
-  if (line.size() == 1 && KnownFieldLetter(line[0]) && !(line[0] >= 'A' && line[0] <= 'G')) {
-    if (form.empty()) return true;
-    abc::Tune own;
-    return !infer::JudgeForm(ParsePrefix(text, cache, &own), form, asked.part_repeats).complete;
-  }
-  // A field in the music is judged at its end, but holds no bar line (in ABC 2.1 only w: lyrics
-  // do, and the training form has none) and is short (the longest in ../shared/data's training
-  // form: 6 characters, V: aside): a model writing music into a field would go on until it stalls.
-  if (IsFieldLine(line) && next != "\n") return next != "|" && line.size() <= kMaxMusicFieldLine;
-  // So is an inline field ("[L:1/16]") still open at the end.
-  if (const size_t open = OpenInlineField(line); open != std::string_view::npos && next != "]")
-    return next != "|" && next != "\n" && line.size() - open <= kMaxMusicFieldLine;
+  // is not music: the colon may still come.
+  if (line.size() == 1 && KnownFieldLetter(line[0]) && !(line[0] >= 'A' && line[0] <= 'G')) return true;
+  if (IsFieldLine(line) && next != "\n") return true;  // a field in the music: judged at its end
   // "|||...": a model that would rather end than start the next part writes bar lines, each of
   // which could still become a repeat sign; three in a row never do.
   if (!form.empty() && next == "|" && text.size() >= 2 && text.compare(text.size() - 2, 2, "||") == 0) return false;
-  infer::FormVerdict verdict;  // of the last text `fits` judged, with a form
   auto fits = [&](const std::string& text) {
     abc::Tune own;
     const abc::Tune& tune = ParsePrefix(text, cache, &own);
-    if (!ValidWithFullBars(tune)) return false;
-    if (form.empty()) return true;
-    verdict = infer::JudgeForm(tune, form, asked.part_repeats);
-    return verdict.ok;
+    return ValidWithFullBars(tune) && (form.empty() || infer::JudgeForm(tune, form, asked.part_repeats).ok);
   };
   // A newline ends its line: the line is judged as closed (a chord, grace group or accidental
   // left open at its end is an error), by parsing the text with a comment line after it.
   if (next == "\n") return fits(s + "%");
-  if (fits(s)) {
-    // Once a kept form is complete only the tune's end may follow: the bar line that closes it,
-    // a line break (above) and <eos>. A slur, a chord or a space there leads nowhere: the model
-    // would write them until the tune stalls.
-    // The bar line that completes the form must leave a complete tune (no slur left open).
-    if (!form.empty() && verdict.complete)
-      return (next == "|" || next == "]" || next == ":") && IsComplete(s);
-    // An accidental or a slur is kept only where a note can follow it: in a full bar, or before
-    // the note a tie asks for, none can, and the tune would be at a dead end a draw later.
-    if (next != "^" && next != "_" && next != "=" && next != "(") return true;
-    const bool can_double = (next == "^" || next == "_") && text.back() != next[0];
-    for (const char* more : {"", "^", "_"}) {
-      if (*more != 0 && (!can_double || *more != next[0])) continue;
-      for (char letter : std::string_view("cdefgabCDEFGAB"))
-        if (fits(s + more + letter)) return true;
-    }
-    return false;  // (a tuplet's notes would not fit either)
-  }
+  if (fits(s)) return true;
   // A last token that more bar-line characters complete (":" of ":|", "|" of "||" or "|:", ...):
   // allowed when one of them fits. Not a note's letter, length or accidental, which the parser
   // already judges as open at the end: most characters asked about are rejected draws of notes

@@ -44,9 +44,6 @@ class StrictChecker {
   // instead, and generation treats that as a dead end.
   bool Stalled(const std::string& text) const;
   static constexpr int kMaxStall = 24;
-  // The longest field line AllowsNext lets the music have ("M:6/8", "L:1/16"; K: lines in the
-  // music are rare and short).
-  static constexpr size_t kMaxMusicFieldLine = 16;
 
   // With a form kept: true when the part being written has its full length, so only the bar
   // line that closes it (or the tune's end) may come next.
