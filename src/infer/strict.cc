@@ -103,12 +103,12 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next,
     return !HasErrorsOtherThan(ParsePrefix(s, cache, &own), DiagnosticKind::kMissingKey);
   }
   if (IsFieldLine(line) && !KnownFieldLetter(line[0])) return false;
-  const abc::TuneControls asked = enforce_form_ ? abc::ReadControlLines(s) : abc::TuneControls{};
-  const std::vector<int>& form = asked.part_bars;
   // A field line in the music ("K:G" for a change of key) starts with its letter, which alone
   // is not music: the colon may still come.
   if (line.size() == 1 && KnownFieldLetter(line[0]) && !(line[0] >= 'A' && line[0] <= 'G')) return true;
   if (IsFieldLine(line) && next != "\n") return true;  // a field in the music: judged at its end
+  const abc::TuneControls asked = enforce_form_ ? abc::ReadControlLines(s) : abc::TuneControls{};
+  const std::vector<int>& form = asked.part_bars;
   // "|||...": a model that would rather end than start the next part writes bar lines, each of
   // which could still become a repeat sign; three in a row never do.
   if (!form.empty() && next == "|" && text.size() >= 2 && text.compare(text.size() - 2, 2, "||") == 0) return false;
