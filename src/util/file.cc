@@ -64,6 +64,46 @@ Result<std::string> ReadFile(const std::string& path) {
   return data;
 }
 
+Result<FileReader> FileReader::Open(const std::string& path) {
+  if (path == "-") return FileReader(path, STDIN_FILENO);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(path + ": cannot open for reading: " + Errno());
+  return FileReader(path, fd);
+}
+
+FileReader::FileReader(FileReader&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) {
+  other.fd_ = -1;
+}
+
+FileReader& FileReader::operator=(FileReader&& other) noexcept {
+  if (this != &other) {
+    if (fd_ > STDIN_FILENO) ::close(fd_);
+    path_ = std::move(other.path_);
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+FileReader::~FileReader() {
+  if (fd_ > STDIN_FILENO) ::close(fd_);
+}
+
+Result<size_t> FileReader::Append(std::string* out, size_t max) {
+  const size_t used = out->size();
+  out->resize(used + max);
+  ssize_t n;
+  do n = ::read(fd_, &(*out)[used], max);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    const std::string why = Errno();
+    out->resize(used);
+    return Status::IOError(path_ + ": read failed: " + why);
+  }
+  out->resize(used + static_cast<size_t>(n));
+  return static_cast<size_t>(n);
+}
+
 namespace {
 
 // Writes every byte to an already open descriptor; false (errno set) on failure.

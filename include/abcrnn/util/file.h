@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "abcrnn/util/status.h"
@@ -13,6 +14,28 @@ namespace abcrnn {
 
 // Reads the whole file as bytes. "-" reads standard input.
 Result<std::string> ReadFile(const std::string& path);
+
+// A file read in pieces, for inputs too large to hold whole. "-" reads standard input (which
+// is not closed). Move-only; closes its file when destroyed.
+class FileReader {
+ public:
+  static Result<FileReader> Open(const std::string& path);
+  FileReader(FileReader&& other) noexcept;
+  FileReader& operator=(FileReader&& other) noexcept;
+  FileReader(const FileReader&) = delete;
+  FileReader& operator=(const FileReader&) = delete;
+  ~FileReader();
+
+  // Appends up to `max` bytes to *out: the number appended, 0 at the end of the file, or an
+  // IOError naming the file.
+  Result<size_t> Append(std::string* out, size_t max);
+  const std::string& path() const { return path_; }
+
+ private:
+  FileReader(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  std::string path_;
+  int fd_ = -1;
+};
 
 // Writes `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the folder). A
 // symbolic link is kept (the file it points to is replaced); a FIFO, device or /dev/stdout is
