@@ -68,14 +68,15 @@ int RunCheck(const CheckArgs& args) {
     }
   };
   for (const std::string& path : files) {
-    Result<abc::AbcFile> parsed = abc::ReadAbcFile(path);
-    if (!parsed.ok()) {
-      spdlog::error("{}", parsed.status().ToString());
+    // One tune at a time: memory stays that of one tune whatever the file's size.
+    auto reader = abc::TuneReader::Open(path);
+    if (!reader.ok()) {
+      spdlog::error("{}", reader.status().ToString());
       file_error = true;
       continue;
     }
-    for (const abc::Diagnostic& d : parsed->diagnostics) emit(d);
-    for (const abc::Tune& tune : parsed->tunes) {
+    abc::Tune tune;
+    while ((*reader)->Next(&tune)) {
       ++tunes;
       bool errors = !tune.valid();
       bool warnings = tune.has_warnings();
@@ -95,6 +96,10 @@ int RunCheck(const CheckArgs& args) {
           ++kc.tunes;
         }
       }
+    }
+    if (!(*reader)->status().ok()) {
+      spdlog::error("{}", (*reader)->status().ToString());
+      file_error = true;
     }
   }
   if (args.json) {

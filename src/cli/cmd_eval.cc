@@ -63,9 +63,10 @@ Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>
   abc::ParseOptions options;
   options.keep_text = false;
   for (const auto& path : *files) {
-    auto parsed = abc::ReadAbcFile(path, options);
-    if (!parsed.ok()) return parsed.status();
-    for (const auto& tune : parsed->tunes) {
+    auto reader = abc::TuneReader::Open(path, options);  // one tune at a time
+    if (!reader.ok()) return reader.status();
+    abc::Tune tune;
+    while ((*reader)->Next(&tune)) {
       set.forms.push_back(eval::AnalyzeForm(tune));
       // Its title, else its X:, else its place in the file (text with no X: line).
       set.names.push_back(!tune.title().empty() ? tune.title()
@@ -80,6 +81,7 @@ Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>
         }
       }
     }
+    if (!(*reader)->status().ok()) return (*reader)->status();
   }
   if (set.forms.empty())
     return Status::InvalidArgument(label +

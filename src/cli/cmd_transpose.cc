@@ -1,6 +1,7 @@
 // `abcrnn transpose --semitones N FILE... [-o OUT]`: every tune N semitones higher (lower when
 // negative), keys respelled conventionally, accidentals and chord symbols moved with the notes.
 // Tunes with errors other than bar lengths are skipped with a message (exit 1).
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -31,17 +32,21 @@ int RunTranspose(const TransposeArgs& args) {
     spdlog::error("{}", files.status().ToString());
     return kExitUsage;
   }
-  std::vector<abc::Tune> tunes;
+  // Tunes are read and written one at a time; only the written text is kept.
+  std::string out;
+  std::vector<size_t> starts;  // where each tune's X: line starts in `out`
+  std::set<int> xs;
   int skipped = 0;
   for (const auto& path : *files) {
     abc::ParseOptions po;
     po.keep_text = false;
-    auto parsed = abc::ReadAbcFile(path, po);
-    if (!parsed.ok()) {
-      spdlog::error("{}", parsed.status().ToString());
+    auto reader = abc::TuneReader::Open(path, po);
+    if (!reader.ok()) {
+      spdlog::error("{}", reader.status().ToString());
       return kExitUsage;
     }
-    for (auto& tune : parsed->tunes) {
+    abc::Tune tune;
+    while ((*reader)->Next(&tune)) {
       if (!abc::CheckRewritable(tune).ok()) {
         spdlog::error("{}:{}: X:{} \"{}\" has errors (see abcrnn check): not transposed", path,
                       tune.start.line, tune.x, tune.title());
@@ -54,19 +59,26 @@ int RunTranspose(const TransposeArgs& args) {
         ++skipped;
         continue;
       }
-      tunes.push_back(std::move(moved).value());
+      xs.insert(moved->x);
+      if (!starts.empty()) out += '\n';
+      starts.push_back(out.size());
+      out += abc::WriteTune(*moved, abc::WriteOptions());
+    }
+    if (!(*reader)->status().ok()) {
+      spdlog::error("{}", (*reader)->status().ToString());
+      return kExitUsage;
     }
   }
   // Keep each tune's X: unless two tunes (from different files) share one: then number 1, 2, ...
-  std::set<int> xs;
-  for (const auto& t : tunes) xs.insert(t.x);
-  bool renumber = xs.size() != tunes.size();
-  std::string out;
-  for (size_t i = 0; i < tunes.size(); ++i) {
-    abc::WriteOptions wo;
-    if (renumber) wo.x = static_cast<int>(i) + 1;
-    if (i) out += '\n';
-    out += abc::WriteTune(tunes[i], wo);
+  if (xs.size() != starts.size()) {
+    std::string numbered;
+    for (size_t i = 0; i < starts.size(); ++i) {
+      const size_t end = i + 1 < starts.size() ? starts[i + 1] : out.size();
+      const size_t line_end = std::min(out.find('\n', starts[i]), end);  // after "X:n"
+      numbered += "X:" + std::to_string(i + 1);
+      numbered.append(out, line_end, end - line_end);
+    }
+    out.swap(numbered);
   }
   if (args.output == "-") {
     std::fwrite(out.data(), 1, out.size(), stdout);

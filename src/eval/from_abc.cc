@@ -140,9 +140,11 @@ Result<BarIndex> LoadOrBuildBarIndex(const std::vector<std::string>& paths,
   abc::ParseOptions options;
   options.keep_text = false;
   for (const auto& path : *files) {
-    auto parsed = abc::ReadAbcFile(path, options);
-    if (!parsed.ok()) return parsed.status();
-    for (const auto& tune : parsed->tunes) melodies.push_back(MelodyFromTune(tune));
+    auto reader = abc::TuneReader::Open(path, options);  // one tune at a time
+    if (!reader.ok()) return reader.status();
+    abc::Tune tune;
+    while ((*reader)->Next(&tune)) melodies.push_back(MelodyFromTune(tune));
+    if (!(*reader)->status().ok()) return (*reader)->status();
   }
   BarIndex index = BarIndex::Build(melodies, *fingerprint);
   if (!cache_path.empty()) {
