@@ -133,6 +133,18 @@ TEST(ClassifierTest, StyleVectorHoldsTheHistogramsAndTheScalarsInOrder) {
   EXPECT_DOUBLE_EQ(StyleVector(m, 1)[53], 1);
 }
 
+TEST(ClassifierTest, AStyleVectorGivesBackTheFeaturesItWasMadeFrom) {
+  // eval keeps style vectors only and rebuilds the features of the style comparison from them.
+  const Melody m = testing::MakeMelody("62:1/8 66:1/8 69:1/8 74:1/8 | r:1/4 69:1/4 | 61:3/8 64:1/8", 2, 1, 2);
+  const TuneFeatures want = ExtractFeatures(m);
+  const TuneFeatures got = FeaturesOfStyleVector(StyleVector(m, 1));
+  EXPECT_EQ(got.pitch_class, want.pitch_class);
+  EXPECT_EQ(got.interval, want.interval);
+  EXPECT_EQ(got.note_length, want.note_length);
+  EXPECT_EQ(got.pitch_range, want.pitch_range);
+  EXPECT_EQ(got.notes_per_bar, want.notes_per_bar);
+}
+
 TEST(ClassifierTest, TellsArpeggiosFromScalesByTheirStyleVectors) {
   Rng rng(5);
   Rows arpeggios, scales;

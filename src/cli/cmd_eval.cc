@@ -45,17 +45,29 @@ constexpr int kClassifierMinTunes = 10;
 constexpr int kClassifierFolds = 5;
 constexpr int kTypeMinTunes = 5;
 
-// One set of tunes as the metrics see it.
+// The novelty of one tune against the training tunes.
+struct NoveltyRow {
+  std::string name;
+  int bars = 0;
+  eval::CopiedRun run;
+  eval::NearestTune nearest;
+  bool shares16 = false, shares32 = false;  // a 16- (32-) note run of a training tune
+};
+
+// One set of tunes as the metrics see it: per tune what the metrics read, never the parsed tune
+// or its melody, so a set of 155,000 tunes fits in a few hundred bytes a tune.
 struct TuneSet {
   std::string label;
   std::vector<eval::TuneForm> forms;
-  std::vector<std::string> names;      // title, else X:n; parallel to forms
-  std::vector<std::string> types;      // R: type (eval::TuneTypeOf), "" none; parallel to forms
-  std::vector<eval::Melody> melodies;  // tunes that parse and have notes
-  std::vector<int> melody_forms;       // index into forms of each melody's tune
+  std::vector<std::string> names;               // title, else X:n; parallel to forms
+  std::vector<std::string> types;               // R: type (eval::TuneTypeOf), "" none; parallel to forms
+  std::vector<std::vector<double>> style;       // eval::StyleVector of each tune that parses and has notes
+  std::vector<NoveltyRow> novelty;              // with a training index: per tune of `style`
 };
 
-Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>& paths) {
+// Reads the tunes of `paths` one at a time; with `index`, judges each one's novelty as it goes.
+Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>& paths,
+                        const eval::BarIndex* index, int candidates) {
   auto files = ExpandPaths(paths, {".abc"});
   if (!files.ok()) return files.status();
   TuneSet set;
@@ -63,7 +75,7 @@ Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>
   abc::ParseOptions options;
   options.keep_text = false;
   for (const auto& path : *files) {
-    auto reader = abc::TuneReader::Open(path, options);  // one tune at a time
+    auto reader = abc::TuneReader::Open(path, options);
     if (!reader.ok()) return reader.status();
     abc::Tune tune;
     while ((*reader)->Next(&tune)) {
@@ -73,12 +85,19 @@ Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>
                           : tune.x >= 0         ? "X:" + std::to_string(tune.x)
                                                 : path + " tune " + std::to_string(set.names.size() + 1));
       set.types.push_back(eval::TuneTypeOf(tune));
-      if (set.forms.back().parses) {
-        eval::Melody m = eval::MelodyFromTune(tune);
-        if (m.note_count() > 0) {
-          set.melodies.push_back(std::move(m));
-          set.melody_forms.push_back(static_cast<int>(set.forms.size()) - 1);
-        }
+      if (!set.forms.back().parses) continue;
+      const eval::Melody m = eval::MelodyFromTune(tune);
+      if (m.note_count() == 0) continue;
+      set.style.push_back(eval::StyleVector(m, set.forms.back().ends_on_tonic));
+      if (index) {
+        NoveltyRow row;
+        row.name = m.name;
+        row.bars = static_cast<int>(m.bars.size());
+        row.run = index->LongestCopiedRun(m);
+        row.nearest = index->Nearest(m, candidates);
+        row.shares16 = index->SharesNoteRun(m, 16);
+        row.shares32 = row.shares16 && index->SharesNoteRun(m, 32);
+        set.novelty.push_back(std::move(row));
       }
     }
     if (!(*reader)->status().ok()) return (*reader)->status();
@@ -87,6 +106,16 @@ Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>
     return Status::InvalidArgument(label +
                                    ": expected ABC tunes (X: lines), got none in the given files");
   return set;
+}
+
+// The style features of at most `max_tunes` tunes of the set, evenly spaced (as
+// eval::CompareSets picks them).
+std::vector<eval::TuneFeatures> StyleFeatures(const TuneSet& set, int max_tunes) {
+  std::vector<eval::TuneFeatures> out;
+  const size_t n = set.style.size();
+  const size_t keep = std::min(n, static_cast<size_t>(std::max(1, max_tunes)));
+  for (size_t k = 0; k < keep; ++k) out.push_back(eval::FeaturesOfStyleVector(set.style[k * n / keep]));
+  return out;
 }
 
 struct FormSummary {
@@ -158,31 +187,27 @@ struct NoveltySummary {
   nlohmann::json per_tune = nlohmann::json::array();
 };
 
-NoveltySummary Novelty(const eval::BarIndex& index, const std::vector<eval::Melody>& melodies,
-                       int candidates) {
+NoveltySummary Novelty(const eval::BarIndex& index, const std::vector<NoveltyRow>& rows, bool per_tune) {
   NoveltySummary s;
-  s.tunes = static_cast<int>(melodies.size());
-  for (const auto& m : melodies) {
-    const eval::CopiedRun run = index.LongestCopiedRun(m);
-    const eval::NearestTune near = index.Nearest(m, candidates);
-    s.copy2 += run.bars >= 2;
-    s.copy4 += run.bars >= 4;
-    s.copy8 += run.bars >= 8;
-    const bool shares16 = index.SharesNoteRun(m, 16);
-    const bool shares32 = shares16 && index.SharesNoteRun(m, 32);
-    s.notes16 += shares16;
-    s.notes32 += shares32;
-    s.mean_run += run.bars;
-    s.mean_distance += near.distance;
-    s.per_tune.push_back({{"name", m.name},
-                          {"bars", m.bars.size()},
-                          {"longest_copied_bars", run.bars},
-                          {"copied_from", run.tune >= 0 ? index.name(run.tune) : ""},
-                          {"copied_from_bar", run.tune_bar},
-                          {"first_copied_bar", run.first_bar},
-                          {"nearest", near.tune >= 0 ? index.name(near.tune) : ""},
-                          {"nearest_edits", near.edits},
-                          {"nearest_distance", near.distance}});
+  s.tunes = static_cast<int>(rows.size());
+  for (const NoveltyRow& r : rows) {
+    s.copy2 += r.run.bars >= 2;
+    s.copy4 += r.run.bars >= 4;
+    s.copy8 += r.run.bars >= 8;
+    s.notes16 += r.shares16;
+    s.notes32 += r.shares32;
+    s.mean_run += r.run.bars;
+    s.mean_distance += r.nearest.distance;
+    if (!per_tune) continue;
+    s.per_tune.push_back({{"name", r.name},
+                          {"bars", r.bars},
+                          {"longest_copied_bars", r.run.bars},
+                          {"copied_from", r.run.tune >= 0 ? index.name(r.run.tune) : ""},
+                          {"copied_from_bar", r.run.tune_bar},
+                          {"first_copied_bar", r.run.first_bar},
+                          {"nearest", r.nearest.tune >= 0 ? index.name(r.nearest.tune) : ""},
+                          {"nearest_edits", r.nearest.edits},
+                          {"nearest_distance", r.nearest.distance}});
   }
   if (s.tunes > 0)
     for (double* v : {&s.copy2, &s.copy4, &s.copy8, &s.notes16, &s.notes32, &s.mean_run, &s.mean_distance})
@@ -208,19 +233,11 @@ struct ClassifierSummary {
   std::string skipped;  // why there is no result
 };
 
-std::vector<std::vector<double>> StyleVectors(const TuneSet& set) {
-  std::vector<std::vector<double>> rows;
-  for (size_t i = 0; i < set.melodies.size(); ++i)
-    rows.push_back(
-        eval::StyleVector(set.melodies[i], set.forms[set.melody_forms[i]].ends_on_tonic));
-  return rows;
-}
-
 ClassifierSummary Classify(const TuneSet& generated, const TuneSet& reference, uint64_t seed) {
   ClassifierSummary s;
   for (const TuneSet* set : {&generated, &reference}) {
-    if (set->melodies.size() < static_cast<size_t>(kClassifierMinTunes)) {
-      s.skipped = set->label + " has " + std::to_string(set->melodies.size()) +
+    if (set->style.size() < static_cast<size_t>(kClassifierMinTunes)) {
+      s.skipped = set->label + " has " + std::to_string(set->style.size()) +
                   " tunes with notes, needs " + std::to_string(kClassifierMinTunes);
       return s;
     }
@@ -229,7 +246,7 @@ ClassifierSummary Classify(const TuneSet& generated, const TuneSet& reference, u
   options.folds = kClassifierFolds;
   options.seed = seed;
   options.min_per_class = kClassifierMinTunes;
-  auto result = eval::ClassifierTest(StyleVectors(generated), StyleVectors(reference), options);
+  auto result = eval::ClassifierTest(generated.style, reference.style, options);
   if (result.ok())
     s.result = *result;
   else
@@ -286,18 +303,24 @@ std::vector<std::string> TypeCells(const eval::TypeForm& t) {
 }
 
 int RunEval(const EvalArgs& args) {
-  auto generated = LoadSet("generated", args.generated);
+  // The training index first, so each tune's novelty is judged as it is read.
+  std::optional<eval::BarIndex> index;
+  if (!args.train.empty()) {
+    auto loaded = eval::LoadOrBuildBarIndex(args.train, args.train_cache);
+    if (!loaded.ok()) return spdlog::error("{}", loaded.status().ToString()), kExitUsage;
+    index = std::move(loaded).value();
+  }
+  const eval::BarIndex* novelty_index = index ? &*index : nullptr;
+  auto generated = LoadSet("generated", args.generated, novelty_index, args.candidates);
   if (!generated.ok()) return spdlog::error("{}", generated.status().ToString()), kExitUsage;
-  auto reference = LoadSet("reference", args.reference);
+  auto reference = LoadSet("reference", args.reference, novelty_index, args.candidates);
   if (!reference.ok()) return spdlog::error("{}", reference.status().ToString()), kExitUsage;
 
   const FormSummary gf = Summarise(generated->forms), rf = Summarise(reference->forms);
   std::vector<eval::FeatureComparison> style;
-  if (!generated->melodies.empty() && !reference->melodies.empty()) {
-    std::vector<eval::TuneFeatures> g, r;
-    for (const auto& m : generated->melodies) g.push_back(eval::ExtractFeatures(m));
-    for (const auto& m : reference->melodies) r.push_back(eval::ExtractFeatures(m));
-    style = eval::CompareSets(g, r, args.max_tunes);
+  if (!generated->style.empty() && !reference->style.empty()) {
+    style = eval::CompareSets(StyleFeatures(*generated, args.max_tunes), StyleFeatures(*reference, args.max_tunes),
+                              args.max_tunes);
   } else {
     spdlog::warn("no tunes with notes to compare: style metrics skipped");
   }
@@ -308,12 +331,10 @@ int RunEval(const EvalArgs& args) {
       generated->forms, generated->types, reference->forms, reference->types, kTypeMinTunes);
   std::optional<NoveltySummary> gn, rn;
   int train_tunes = 0;
-  if (!args.train.empty()) {
-    auto index = eval::LoadOrBuildBarIndex(args.train, args.train_cache);
-    if (!index.ok()) return spdlog::error("{}", index.status().ToString()), kExitUsage;
+  if (index) {
     train_tunes = index->tune_count();
-    gn = Novelty(*index, generated->melodies, args.candidates);
-    rn = Novelty(*index, reference->melodies, args.candidates);
+    gn = Novelty(*index, generated->novelty, args.json);
+    rn = Novelty(*index, reference->novelty, args.json);
   }
 
   if (args.json) {
@@ -360,8 +381,8 @@ int RunEval(const EvalArgs& args) {
       parsed(rf, Number(rf.mean_pitch_range, 1)));
   if (!style.empty()) {
     out += "\nStyle against the reference (Yang & Lerch)   overlap     KL (nats)\n";
-    Row(&out, "tunes compared (parse, have notes)", std::to_string(generated->melodies.size()),
-        std::to_string(reference->melodies.size()));
+    Row(&out, "tunes compared (parse, have notes)", std::to_string(generated->style.size()),
+        std::to_string(reference->style.size()));
     for (const auto& c : style) Row(&out, c.feature, Number(c.overlap, 3), Number(c.kl, 3));
   }
   out += "\nClassifier test: generated against reference (0.5 = cannot be told apart)\n";

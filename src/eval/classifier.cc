@@ -130,6 +130,16 @@ std::vector<double> StyleVector(const Melody& melody, int ends_on_tonic) {
   return v;
 }
 
+TuneFeatures FeaturesOfStyleVector(const std::vector<double>& v) {
+  TuneFeatures f;
+  f.pitch_class.assign(v.begin(), v.begin() + 12);
+  f.interval.assign(v.begin() + 12, v.begin() + 37);
+  f.note_length.assign(v.begin() + 37, v.begin() + 50);
+  f.pitch_range = v[50];
+  f.notes_per_bar = v[52];
+  return f;
+}
+
 double LogisticModel::Probability(const std::vector<double>& x) const {
   double z = bias;
   for (size_t j = 0; j < x.size(); ++j) z += weights[j] * x[j];

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "abcrnn/eval/melody.h"
+#include "abcrnn/eval/stats.h"
 #include "abcrnn/util/status.h"
 
 namespace abcrnn::eval {
@@ -21,6 +22,9 @@ inline constexpr int kStyleVectorSize = 12 + 25 + 13 + 4;
 // The names of StyleVector's values, in order ("pitch_class_0" .. "ends_on_tonic").
 const std::vector<std::string>& StyleVectorNames();
 std::vector<double> StyleVector(const Melody& melody, int ends_on_tonic);
+// The ExtractFeatures a style vector was made from, exactly (so a set can keep style vectors
+// alone). REQUIRES: v.size() == kStyleVectorSize.
+TuneFeatures FeaturesOfStyleVector(const std::vector<double>& v);
 
 struct LogisticOptions {
   double l2 = 1.0;           // penalty (l2 / 2) |w|^2 on the weights, not on the bias
