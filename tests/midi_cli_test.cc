@@ -1,12 +1,15 @@
-// Specification of `abcrnn midi`, `abcrnn render` and ExportTune: files written where asked, audio
-// as long as the tune and not silent, sheet music when abcm2ps is installed, exit code 2 with a
-// clear message for bad input.
+// Specification of `abcrnn midi`, `abcrnn render` and ExportTune: files written where asked (MIDI
+// one per tune, <stem>-<X>.mid), audio as long as the tune and not silent, sheet music when abcm2ps
+// is installed, exit code 2 with a clear message for bad input.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/midi/export.h"
@@ -42,11 +45,19 @@ class MidiCliTest : public ::testing::Test {
   std::string abc_;
 };
 
-TEST_F(MidiCliTest, MidiWritesOneFilePerTuneNamedByX) {
+// The names of the files in `dir`, sorted.
+std::vector<std::string> FilesIn(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(MidiCliTest, MidiWritesOneFilePerTuneNamedByTheFileStemAndX) {
   auto r = RunCommand(Abcrnn("midi " + abc_ + " -o " + (dir_ / "out").string()), true);
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  auto first = ReadFile((dir_ / "out" / "1.mid").string());
-  auto second = ReadFile((dir_ / "out" / "7.mid").string());
+  auto first = ReadFile((dir_ / "out" / "tunes-1.mid").string());
+  auto second = ReadFile((dir_ / "out" / "tunes-7.mid").string());
   ASSERT_TRUE(first.ok() && second.ok()) << r.out;
   auto smf = DecodeSmf(*first);
   ASSERT_TRUE(smf.ok());
@@ -61,14 +72,30 @@ TEST_F(MidiCliTest, TunesSharingAnXNumberAllGetAFileAndDashIsStandardOutput) {
   ASSERT_TRUE(WriteFileAtomically(three, "X:1\nK:C\nabc|\n\nX:1\nK:C\ncba|\n\nX:1\nK:C\nccc|\n").ok());
   auto r = RunCommand(Abcrnn("midi " + three + " -o " + (dir_ / "dup").string()), true);
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  for (const char* name : {"1.mid", "1-2.mid", "1-3.mid"}) EXPECT_TRUE(fs::exists(dir_ / "dup" / name)) << name;
+  for (const char* name : {"three-1.mid", "three-1-2.mid", "three-1-3.mid"})
+    EXPECT_TRUE(fs::exists(dir_ / "dup" / name)) << name;
   EXPECT_NE(r.out.find("2 tune(s) share an X: number with an earlier tune"), std::string::npos) << r.out;
   const abc::AbcFile file = abc::ParseAbcFile(*ReadFile(three));
-  EXPECT_EQ(*ReadFile((dir_ / "dup" / "1-3.mid").string()), *TuneToMidi(file.tunes[2]));
+  EXPECT_EQ(*ReadFile((dir_ / "dup" / "three-1-3.mid").string()), *TuneToMidi(file.tunes[2]));
   // "midi - -o -": ABC in, one tune's MIDI out.
   r = RunCommand("cat " + abc_ + " | " + Abcrnn("midi - -o - 2>/dev/null"));
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, *TuneToMidi(abc::ParseAbcFile(kTwoTunes).tunes[0]));
+}
+
+TEST_F(MidiCliTest, MidiFromStandardInputNamesItsFilesTuneX) {
+  auto r = RunCommand("cat " + abc_ + " | " + Abcrnn("midi - -o " + (dir_ / "in").string()), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(FilesIn(dir_ / "in"), (std::vector<std::string>{"tune-1.mid", "tune-7.mid"}));
+}
+
+TEST_F(MidiCliTest, MidiOfSeveralFilesNamesEachTuneByItsOwnFileStem) {
+  const std::string other = (dir_ / "other.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(other, "X:1\nK:C\nabc|\n").ok());
+  auto r = RunCommand(Abcrnn("midi " + abc_ + " " + other + " -o " + (dir_ / "both").string()), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(FilesIn(dir_ / "both"), (std::vector<std::string>{"other-1.mid", "tunes-1.mid", "tunes-7.mid"}));
+  EXPECT_EQ(r.out.find("share an X: number"), std::string::npos) << "different stems are no repeat: " << r.out;
 }
 
 TEST_F(MidiCliTest, AnEngraverThatHangsIsStoppedAndItsTemporaryFolderRemoved) {

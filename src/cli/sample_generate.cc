@@ -403,12 +403,13 @@ int Run(GenerateCliOptions o) {
   }
   bool write_failed = false, reader_gone = false;
   std::string file_text;  // for --out: written at the end, atomically
+  TuneFileNames names("");  // the stem of --render's and --format midi's files: tune-<X>
   auto sink = [&](const SessionTune& t) {
     if (!t.move_error.empty())
       spdlog::warn("tune {}: not moved to the key asked ({}); left in {}", t.x, t.move_error,
                    model->cleaning.transpose_to);
     const std::string abc = AbcOf(t, o, RemakeLine(o, prime, model->fingerprint, t.raw.index, controls));
-    const std::string stem = "tune-" + std::to_string(t.x);
+    const std::string stem = names.Next("tune", t.x, t.x);
     if (!o.render_dir.empty()) {
       Status r = RenderTune(abc, o.render_dir, stem, perform);
       if (!r.ok()) {
@@ -541,11 +542,11 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
       ->excludes("--free-form");
   sub->add_flag("--list-controls", o->list_controls, "Print the types, styles, forms, meters and keys the model "
                                                      "knows, with counts, and exit");
-  sub->add_option("--format", o->format, "Output: abc, jsonl, or midi (a .mid per tune in the --out folder)")
+  sub->add_option("--format", o->format, "Output: abc, jsonl, or midi (tune-<X>.mid per tune in the --out folder)")
       ->check(CLI::IsMember({"abc", "jsonl", "midi"}));
   sub->add_option("-o,--out", o->out, "Write to this file (atomically) instead of standard output ('-'); a folder "
                                    "with --format midi");
-  sub->add_option("--render", o->render_dir, "Also write tune-N.abc, .mid, .wav and .svg for each tune here");
+  sub->add_option("--render", o->render_dir, "Also write tune-<X>.abc, .mid, .wav and .svg for each tune here");
   // How --render and --format midi play the tunes (abcrnn midi's and render's options of the names).
   sub->add_option("--program", o->perform.program,
                   "With --render or --format midi: General MIDI instrument, 1..128 (41 violin, 74 flute)");
