@@ -1,7 +1,7 @@
 // Specification of what `abcrnn generate` does beyond printing: the novelty guard drops and
 // replaces tunes that copy more than N consecutive bars of a corpus, --render writes files to hear
-// and see each tune, --format midi writes a MIDI file per tune. Runs the real program on a small
-// random-weight checkpoint.
+// and see each tune, --format midi writes a MIDI file per tune (tune-<X>.mid; one named .mid file
+// for one tune). Runs the real program on a small random-weight checkpoint.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -118,6 +118,23 @@ TEST_F(GenerateOutputTest, FormatMidiWritesOneFilePerTuneAndNeedsAFolder) {
   for (int x : {1, 2, 3}) EXPECT_EQ(Read(out / ("tune-" + std::to_string(x) + ".mid")).substr(0, 4), "MThd");
   EXPECT_EQ(Generate("--seed 5 --num 1 --format midi").exit_code, 2);
   EXPECT_NE(Read(dir_ / "err.txt").find("--out"), std::string::npos);
+}
+
+TEST_F(GenerateOutputTest, FormatMidiWithOneTuneAndAMidOutWritesThatFile) {
+  const fs::path out = dir_ / "new" / "one.mid";
+  ASSERT_EQ(Generate("--seed 5 --num 1 --length 200 --key D --meter 4/4 --format midi --out " + out.string()).exit_code,
+            0)
+      << Read(dir_ / "err.txt");
+  ASSERT_TRUE(fs::is_regular_file(out)) << "a file, not a folder of that name";
+  EXPECT_EQ(Read(out).substr(0, 4), "MThd");
+}
+
+TEST_F(GenerateOutputTest, FormatMidiRefusesSeveralTunesIntoOneMidFile) {
+  const fs::path out = dir_ / "two.mid";
+  EXPECT_EQ(Generate("--seed 5 --num 2 --length 200 --format midi --out " + out.string()).exit_code, 2);
+  EXPECT_NE(Read(dir_ / "err.txt").find("expected --num 1 for one MIDI file, got --num 2"), std::string::npos)
+      << Read(dir_ / "err.txt");
+  EXPECT_FALSE(fs::exists(out));
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
-// Specification of `abcrnn midi`, `abcrnn render` and ExportTune: files written where asked, audio
-// as long as the tune and not silent, sheet music when abcm2ps is installed, exit code 2 with a
-// clear message for bad input.
+// Specification of `abcrnn midi`, `abcrnn render` and ExportTune: files written where asked (one
+// per tune, <stem>-<X>.<ext>), audio as long as the tune and not silent, sheet music when abcm2ps
+// is installed, exit code 2 with a clear message for bad input.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/midi/export.h"
@@ -42,11 +45,19 @@ class MidiCliTest : public ::testing::Test {
   std::string abc_;
 };
 
-TEST_F(MidiCliTest, MidiWritesOneFilePerTuneNamedByX) {
+// The names of the files in `dir`, sorted.
+std::vector<std::string> FilesIn(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(MidiCliTest, MidiWritesOneFilePerTuneNamedByTheFileStemAndX) {
   auto r = RunCommand(Abcrnn("midi " + abc_ + " -o " + (dir_ / "out").string()), true);
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  auto first = ReadFile((dir_ / "out" / "1.mid").string());
-  auto second = ReadFile((dir_ / "out" / "7.mid").string());
+  auto first = ReadFile((dir_ / "out" / "tunes-1.mid").string());
+  auto second = ReadFile((dir_ / "out" / "tunes-7.mid").string());
   ASSERT_TRUE(first.ok() && second.ok()) << r.out;
   auto smf = DecodeSmf(*first);
   ASSERT_TRUE(smf.ok());
@@ -61,14 +72,30 @@ TEST_F(MidiCliTest, TunesSharingAnXNumberAllGetAFileAndDashIsStandardOutput) {
   ASSERT_TRUE(WriteFileAtomically(three, "X:1\nK:C\nabc|\n\nX:1\nK:C\ncba|\n\nX:1\nK:C\nccc|\n").ok());
   auto r = RunCommand(Abcrnn("midi " + three + " -o " + (dir_ / "dup").string()), true);
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  for (const char* name : {"1.mid", "1-2.mid", "1-3.mid"}) EXPECT_TRUE(fs::exists(dir_ / "dup" / name)) << name;
+  for (const char* name : {"three-1.mid", "three-1-2.mid", "three-1-3.mid"})
+    EXPECT_TRUE(fs::exists(dir_ / "dup" / name)) << name;
   EXPECT_NE(r.out.find("2 tune(s) share an X: number with an earlier tune"), std::string::npos) << r.out;
   const abc::AbcFile file = abc::ParseAbcFile(*ReadFile(three));
-  EXPECT_EQ(*ReadFile((dir_ / "dup" / "1-3.mid").string()), *TuneToMidi(file.tunes[2]));
+  EXPECT_EQ(*ReadFile((dir_ / "dup" / "three-1-3.mid").string()), *TuneToMidi(file.tunes[2]));
   // "midi - -o -": ABC in, one tune's MIDI out.
   r = RunCommand("cat " + abc_ + " | " + Abcrnn("midi - -o - 2>/dev/null"));
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, *TuneToMidi(abc::ParseAbcFile(kTwoTunes).tunes[0]));
+}
+
+TEST_F(MidiCliTest, MidiFromStandardInputNamesItsFilesTuneX) {
+  auto r = RunCommand("cat " + abc_ + " | " + Abcrnn("midi - -o " + (dir_ / "in").string()), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(FilesIn(dir_ / "in"), (std::vector<std::string>{"tune-1.mid", "tune-7.mid"}));
+}
+
+TEST_F(MidiCliTest, MidiOfSeveralFilesNamesEachTuneByItsOwnFileStem) {
+  const std::string other = (dir_ / "other.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(other, "X:1\nK:C\nabc|\n").ok());
+  auto r = RunCommand(Abcrnn("midi " + abc_ + " " + other + " -o " + (dir_ / "both").string()), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(FilesIn(dir_ / "both"), (std::vector<std::string>{"other-1.mid", "tunes-1.mid", "tunes-7.mid"}));
+  EXPECT_EQ(r.out.find("share an X: number"), std::string::npos) << "different stems are no repeat: " << r.out;
 }
 
 TEST_F(MidiCliTest, AnEngraverThatHangsIsStoppedAndItsTemporaryFolderRemoved) {
@@ -139,7 +166,7 @@ TEST_F(MidiCliTest, MidiRefusesBadInputWithExitCode2AndSaysWhy) {
 TEST_F(MidiCliTest, RenderedAudioLastsTheTunePlusOneSecondAndIsNotSilent) {
   if (!fs::exists(SynthOptions().sound_font)) GTEST_SKIP() << "sound font absent (apt-get install fluid-soundfont-gm)";
   std::string wav = (dir_ / "first.wav").string();
-  auto r = RunCommand(Abcrnn("render " + abc_ + " -o " + wav), true);
+  auto r = RunCommand(Abcrnn("render " + abc_ + " --tune 1 -o " + wav), true);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto pcm = DecodeWav(*ReadFile(wav));
   ASSERT_TRUE(pcm.ok()) << pcm.status().ToString();
@@ -151,6 +178,17 @@ TEST_F(MidiCliTest, RenderedAudioLastsTheTunePlusOneSecondAndIsNotSilent) {
   EXPECT_DOUBLE_EQ(seconds, 6.0);
   EXPECT_NEAR(pcm->seconds(), seconds + 1.0, 1.0 / pcm->sample_rate);
   EXPECT_GT(pcm->Rms(), 0.01);
+}
+
+TEST_F(MidiCliTest, RenderOfAFileOfSeveralTunesToWavWritesOneRecordingPerTune) {
+  if (!fs::exists(SynthOptions().sound_font)) GTEST_SKIP() << "sound font absent (apt-get install fluid-soundfont-gm)";
+  fs::create_directories(dir_ / "wav");
+  auto r = RunCommand(Abcrnn("render " + abc_ + " -o " + (dir_ / "wav" / "all.wav").string()), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(FilesIn(dir_ / "wav"), (std::vector<std::string>{"all-1.wav", "all-7.wav"}));
+  auto second = DecodeWav(*ReadFile((dir_ / "wav" / "all-7.wav").string()));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_GT(second->Rms(), 0.01);
 }
 
 TEST_F(MidiCliTest, RenderWritesSvgSheetMusicWhenAbcm2psIsInstalled) {
@@ -182,6 +220,94 @@ TEST_F(MidiCliTest, RenderRefusesUnknownOutputsAndMissingFilesWithExitCode2) {
   auto damaged = RunCommand(Abcrnn("render " + (dir_ / "bad.mid").string() + " -o " + (dir_ / "x.wav").string()), true);
   EXPECT_EQ(damaged.exit_code, 2) << damaged.out;
   EXPECT_NE(damaged.out.find("not a MIDI file"), std::string::npos) << damaged.out;
+}
+
+constexpr const char* kThreeTunes =
+    "X:1\nT:Reel One\nM:4/4\nL:1/8\nK:D\nABcd efga|\n\n"
+    "X:2\nT:Jig Two\nM:6/8\nL:1/8\nK:G\nGAB cBA|\n\n"
+    "X:5\nT:Waltz Five\nM:3/4\nL:1/8\nK:A\nA2 c2 e2|\n";
+
+TEST_F(MidiCliTest, RenderOfAFileOfSeveralTunesWritesOneSvgPerTuneBesideOut) {
+  if (!ProgramAvailable("abcm2ps")) GTEST_SKIP() << "abcm2ps absent (apt-get install abcm2ps): sheet music test skipped";
+  const std::string book = (dir_ / "book.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(book, kThreeTunes).ok());
+  fs::create_directories(dir_ / "svg");
+  auto r = RunCommand(Abcrnn("-v render " + book + " -o " + (dir_ / "svg" / "out.svg").string()), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(FilesIn(dir_ / "svg"), (std::vector<std::string>{"out-1.svg", "out-2.svg", "out-5.svg"}));
+  EXPECT_NE(ReadFile((dir_ / "svg" / "out-1.svg").string())->find("Reel One"), std::string::npos);
+  EXPECT_NE(ReadFile((dir_ / "svg" / "out-2.svg").string())->find("Jig Two"), std::string::npos);
+  EXPECT_NE(ReadFile((dir_ / "svg" / "out-5.svg").string())->find("Waltz Five"), std::string::npos);
+  EXPECT_NE(r.out.find("3 of 3 tunes written as " + (dir_ / "svg" / "out-<X>.svg").string() + ", 0 failed"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(MidiCliTest, RenderWithTuneWritesExactlyOutFromAFileOfSeveralTunes) {
+  if (!ProgramAvailable("abcm2ps")) GTEST_SKIP() << "abcm2ps absent (apt-get install abcm2ps): sheet music test skipped";
+  const std::string book = (dir_ / "book.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(book, kThreeTunes).ok());
+  fs::create_directories(dir_ / "one");
+  auto r = RunCommand(Abcrnn("render " + book + " --tune 2 -o " + (dir_ / "one" / "jig.svg").string()), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(FilesIn(dir_ / "one"), (std::vector<std::string>{"jig.svg"}));
+  EXPECT_NE(ReadFile((dir_ / "one" / "jig.svg").string())->find("Jig Two"), std::string::npos);
+}
+
+TEST_F(MidiCliTest, RenderGivesARepeatedXNumberASuffixAndWarnsOnce) {
+  if (!ProgramAvailable("abcm2ps")) GTEST_SKIP() << "abcm2ps absent (apt-get install abcm2ps): sheet music test skipped";
+  const std::string dup = (dir_ / "dup.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(dup, "X:1\nT:First take\nK:C\nabc|\n\nX:1\nT:Second take\nK:C\ncba|\n\n"
+                                       "X:1\nT:Third take\nK:C\nccc|\n\nX:2\nT:Other\nK:C\nddd|\n").ok());
+  fs::create_directories(dir_ / "dup");
+  auto r = RunCommand(Abcrnn("render " + dup + " -o " + (dir_ / "dup" / "s.svg").string()), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(FilesIn(dir_ / "dup"), (std::vector<std::string>{"s-1-2.svg", "s-1-3.svg", "s-1.svg", "s-2.svg"}));
+  EXPECT_NE(ReadFile((dir_ / "dup" / "s-1-3.svg").string())->find("Third take"), std::string::npos);
+  const std::string warning = "2 tune(s) share an X: number with an earlier tune";
+  ASSERT_NE(r.out.find(warning), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(warning, r.out.find(warning) + 1), std::string::npos) << "one warning: " << r.out;
+}
+
+TEST_F(MidiCliTest, RenderKeepsGoingPastATuneThatFailsAndExits1) {
+  if (!ProgramAvailable("abcm2ps")) GTEST_SKIP() << "abcm2ps absent (apt-get install abcm2ps): sheet music test skipped";
+  const std::string mixed = (dir_ / "mixed.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(mixed, "X:1\nT:Good\nM:4/4\nK:C\nabc|\n\n"
+                                         "X:2\nT:Bad\nM:4/x\nK:C\ncba|\n\n"
+                                         "X:3\nT:Also good\nM:3/4\nK:C\nccc|\n").ok());
+  fs::create_directories(dir_ / "mixed");
+  auto r = RunCommand(Abcrnn("render " + mixed + " -o " + (dir_ / "mixed" / "m.svg").string()), true);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(FilesIn(dir_ / "mixed"), (std::vector<std::string>{"m-1.svg", "m-3.svg"}));
+  EXPECT_NE(r.out.find(mixed + ":9:1: X:2 cannot be rendered: [invalid-meter]"), std::string::npos) << r.out;
+}
+
+TEST_F(MidiCliTest, CtrlCStopsARenderOfSeveralTunesKeepsTheFilesWrittenAndExits130) {
+  // A stand-in for abcm2ps (`abcm2ps -q -g -O DIR/sheet FILE`) that engraves quickly but hangs on
+  // the tune titled Slow; Ctrl-C comes while it hangs.
+  const fs::path bin = dir_ / "bin";
+  fs::create_directories(bin);
+  ASSERT_TRUE(WriteFileAtomically((bin / "abcm2ps").string(),
+                                  "#!/bin/sh\nif grep -q 'T:Slow' \"$5\"; then exec sleep 100; fi\n"
+                                  "echo '<svg/>' > \"$4\"001.svg\n").ok());
+  fs::permissions(bin / "abcm2ps", fs::perms::owner_all);
+  const std::string slow = (dir_ / "slow.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(slow, "X:1\nT:Quick\nK:C\nabc|\n\nX:2\nT:Slow\nK:C\ncba|\n\n"
+                                        "X:3\nT:Never\nK:C\nccc|\n").ok());
+  fs::create_directories(dir_ / "int");
+  const std::string first = (dir_ / "int" / "s-1.svg").string(), err = (dir_ / "err.txt").string();
+  const std::string script = "PATH=" + bin.string() + ":$PATH " + Abcrnn("render " + slow + " -o ") +
+                             (dir_ / "int" / "s.svg").string() + " 2>" + err + " & pid=$!\n" +
+                             "for i in $(seq 100); do [ -e " + first + " ] && break; sleep 0.1; done\n" +
+                             "sleep 0.5\nkill -INT $pid\nwait $pid\n";
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "int.sh").string(), script).ok());
+  const auto start = std::chrono::steady_clock::now();
+  auto r = RunCommand("bash " + (dir_ / "int.sh").string());
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 20.0);
+  const std::string said = ReadFile(err).ok() ? *ReadFile(err) : "";
+  EXPECT_EQ(r.exit_code, 130) << said;
+  EXPECT_EQ(FilesIn(dir_ / "int"), (std::vector<std::string>{"s-1.svg"}));
+  EXPECT_NE(said.find("interrupted after 1 of 3 tunes: kept the 1 file(s) written"), std::string::npos) << said;
 }
 
 TEST_F(MidiCliTest, ExportTuneWritesAbcMidiWavAndSvgSideBySide) {

@@ -1,9 +1,9 @@
-// `abcrnn midi FILE... -o OUT`: a Standard MIDI File per tune, OUT/<X>.mid (OUT/<file>_<X>.mid
-// when several files are given), or one file with `-o out.mid [--tune X]`. Exit 0 when every tune
-// was written, 1 when some could not be played, 2 for usage or file errors.
+// `abcrnn midi FILE... -o OUT`: a Standard MIDI File per tune, OUT/<stem>-<X>.mid (the stem of the
+// file the tune came from, "tune" for standard input; TuneFileNames), or one file with
+// `-o out.mid [--tune X]`. Exit 0 when every tune was written, 1 when some could not be played,
+// 2 for usage or file errors.
 #include <cstdio>
 #include <filesystem>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -27,10 +27,6 @@ struct MidiArgs {
   MidiOptionsArgs perform;
 };
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 int RunMidi(const MidiArgs& args) {
   auto options = args.perform.ToOptions();
   if (!options.ok()) {
@@ -43,7 +39,7 @@ int RunMidi(const MidiArgs& args) {
     return kExitUsage;
   }
   const bool to_stdout = args.output == "-";  // one tune's MIDI on standard output
-  const bool single = to_stdout || EndsWith(args.output, ".mid") || EndsWith(args.output, ".midi");
+  const bool single = to_stdout || IsMidiFileName(args.output);
   if (!single) {
     std::error_code ec;
     fs::create_directories(args.output, ec);
@@ -54,9 +50,7 @@ int RunMidi(const MidiArgs& args) {
   }
   int written = 0, failed = 0, matched = 0;
   bool file_error = false;
-  std::set<std::string> names;  // written so far: a second tune with the same X: gets NAME-2.mid
-  int renamed = 0;
-  std::string first_renamed;
+  TuneFileNames names(".mid");  // a second tune with the same name gets NAME-2.mid
   for (const std::string& path : *files) {
     abc::ParseOptions parse;
     parse.keep_text = false;
@@ -78,14 +72,6 @@ int RunMidi(const MidiArgs& args) {
         ++failed;
         continue;
       }
-      std::string name = std::to_string(tune.x >= 0 ? tune.x : static_cast<int>(i + 1));
-      if (files->size() > 1) name = fs::path(path).stem().string() + "_" + name;
-      if (!names.insert(name).second) {
-        int k = 2;
-        while (!names.insert(name + "-" + std::to_string(k)).second) ++k;
-        name += "-" + std::to_string(k);
-        if (renamed++ == 0) first_renamed = name + ".mid";
-      }
       if (to_stdout) {
         if (std::fwrite(bytes->data(), 1, bytes->size(), stdout) != bytes->size() || std::fflush(stdout) != 0) {
           spdlog::error("-o -: cannot write to standard output");
@@ -94,7 +80,9 @@ int RunMidi(const MidiArgs& args) {
         ++written;
         continue;
       }
-      std::string out = single ? args.output : (fs::path(args.output) / (name + ".mid")).string();
+      const std::string out =
+          single ? args.output
+                 : (fs::path(args.output) / names.Next(TuneFileStem(path), tune.x, static_cast<int>(i + 1))).string();
       Status s = WriteFileAtomically(out, *bytes);
       if (!s.ok()) {
         spdlog::error("{}", s.ToString());
@@ -111,9 +99,7 @@ int RunMidi(const MidiArgs& args) {
     spdlog::error("expected at least one tune (X: ... K: ...) in the input, got none");
     return kExitUsage;
   }
-  if (renamed > 0)
-    spdlog::warn("{} tune(s) share an X: number with an earlier tune; each was written under its number and a "
-                 "suffix (the first: {}), so none replaced another", renamed, first_renamed);
+  if (names.renamed() > 0) spdlog::warn("{}", names.RenamedWarning());
   spdlog::info("{} MIDI file(s) written, {} tune(s) failed", written, failed);
   if (file_error) return kExitUsage;
   return failed > 0 ? kExitFindings : kExitOk;
@@ -125,7 +111,10 @@ void RegisterMidi(CLI::App& app, RunFn& run) {
   auto args = std::make_shared<MidiArgs>();
   CLI::App* sub = app.add_subcommand("midi", "Write Standard MIDI Files of ABC tunes (as abc2midi plays them)");
   sub->add_option("files", args->inputs, "ABC files or folders (\"-\" for standard input)")->required();
-  sub->add_option("-o,--out,--output", args->output, "Folder for <X>.mid files (a repeated X: gets <X>-2.mid), one .mid file, or - for one tune on standard output")->required();
+  sub->add_option("-o,--out,--output", args->output,
+                  "Folder for <stem>-<X>.mid files (stem: the input file's, 'tune' for standard input; a "
+                  "repeated X: gets <stem>-<X>-2.mid), one .mid file, or - for one tune on standard output")
+      ->required();
   sub->add_option("--tune", args->tune, "Only the tune with this X: number");
   AddMidiOptions(sub, &args->perform);
   sub->callback([args, &run] { run = [args] { return RunMidi(*args); }; });

@@ -1,10 +1,13 @@
-// `abcrnn render FILE -o OUT.wav|.svg|.pdf`: a tune as audio (FluidSynth with the General MIDI
-// sound font; FILE may also be a .mid) or as sheet music (abcm2ps). One tune: the first, or
-// --tune X. Exit 0 when written, 1 when the tune could not be played or engraved, 2 for usage,
-// file errors and missing programs.
+// `abcrnn render FILE -o OUT.wav|.svg|.pdf`: tunes as audio (FluidSynth with the General MIDI
+// sound font; FILE may also be a .mid, one WAV) or as sheet music (abcm2ps). A file of one tune, or
+// --tune X, gives OUT as named; several tunes give one file each beside OUT, <OUT stem>-<X>.<ext>
+// (TuneFileNames), as abcm2ps -g writes one SVG per tune. Exit 0 when every tune was written, 1
+// when a tune could not be played or engraved (the others are still written), 2 for usage, file
+// errors and missing programs; 128 + the signal when interrupted.
 #include <cctype>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -29,6 +32,14 @@ struct RenderArgs {
   MidiOptionsArgs perform;
 };
 
+// What every tune of one run is rendered with.
+struct RenderJob {
+  std::string input;  // FILE, for messages
+  std::string ext;    // ".wav", ".svg" or ".pdf" (lower case)
+  midi::PerformOptions perform;
+  midi::SynthOptions synth;
+};
+
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -39,9 +50,106 @@ int ExitFor(const Status& s) {
   return ExitCodeFor(s);
 }
 
+// A field abcm2ps or the synthesiser reads whole (a meter, key or unit length that does not parse)
+// is refused: abcm2ps loops forever on some of them. Errors in the music are played as parsed.
+// False, after saying where the field is, when `tune` has such an error.
+bool HeaderFieldsParse(const abc::Tune& tune, const std::string& input) {
+  for (const abc::Diagnostic& d : tune.diagnostics) {
+    const bool field = d.kind == abc::DiagnosticKind::kInvalidMeter || d.kind == abc::DiagnosticKind::kInvalidKey ||
+                       d.kind == abc::DiagnosticKind::kInvalidUnitLength ||
+                       d.kind == abc::DiagnosticKind::kInvalidField;
+    if (field && d.severity == abc::Severity::kError) {
+      spdlog::error("{}:{}:{}: X:{} cannot be rendered: [{}] {}", input, d.pos.line, d.pos.column, tune.x,
+                    abc::KindName(d.kind), d.message.substr(0, 200));
+      return false;
+    }
+  }
+  if (!tune.valid()) spdlog::warn("{}: X:{} has errors (see abcrnn check); rendering what parsed", input, tune.x);
+  return true;
+}
+
+// Writes `tune` to `out` as the job's format. Sheet music stops when StopRequested() is set.
+Status RenderToFile(const abc::Tune& tune, const std::string& out, const RenderJob& job) {
+  if (job.ext == ".wav") {
+    auto smf = midi::TuneToMidi(tune, job.perform);
+    if (!smf.ok()) return smf.status();
+    return midi::WriteWavFromSmf(out, *smf, job.synth);
+  }
+  auto format = midi::SheetFormatForPath(out);
+  if (!format.ok()) return format.status();
+  midi::SheetOptions sheet;
+  sheet.stop = &StopRequested();
+  return midi::RenderSheet(tune.text, out, *format, sheet);
+}
+
+// One tune to OUT as named.
+int RenderOne(const abc::Tune& tune, const std::string& out, const RenderJob& job) {
+  if (!HeaderFieldsParse(tune, job.input)) return kExitFindings;
+  if (job.ext != ".wav") InstallStopSignals();  // Ctrl-C stops abcm2ps and removes its temporary folder
+  Status s = RenderToFile(tune, out, job);
+  if (StopRequested().load()) {
+    spdlog::error("interrupted: nothing was written");
+    return StopExitCode();
+  }
+  return ExitFor(s);
+}
+
+// Every tune of `tunes` to its own file beside OUT: <OUT stem>-<X><OUT extension>. A tune that
+// cannot be rendered is reported and skipped; a missing program or sound font, or a folder that
+// cannot be written, would fail every tune alike and ends the run (exit 2).
+int RenderEach(const std::vector<abc::Tune>& tunes, const std::string& out, const RenderJob& job) {
+  const fs::path out_path(out);
+  const std::string stem = out_path.stem().string();
+  TuneFileNames names(out_path.extension().string());
+  InstallStopSignals();  // Ctrl-C: stops abcm2ps (audio finishes its tune); the tunes written are kept
+  int written = 0, failed = 0, done = 0;
+  bool environment = false;
+  for (size_t i = 0; i < tunes.size() && !StopRequested().load(); ++i) {
+    const abc::Tune& tune = tunes[i];
+    const std::string path = (out_path.parent_path() / names.Next(stem, tune.x, static_cast<int>(i + 1))).string();
+    ++done;
+    if (!HeaderFieldsParse(tune, job.input)) {
+      ++failed;
+      continue;
+    }
+    Status s = RenderToFile(tune, path, job);
+    if (StopRequested().load()) {
+      --done;  // stopped in the middle: not written
+      break;
+    }
+    if (s.ok()) {
+      ++written;
+      continue;
+    }
+    spdlog::error("{}: X:{} not rendered to {}: {}", job.input, tune.x, path, s.ToString());
+    const Status::Code c = s.code();
+    if (c == Status::Code::kNotFound || c == Status::Code::kIOError || c == Status::Code::kUnsupported) {
+      environment = true;
+      break;
+    }
+    ++failed;
+  }
+  if (names.renamed() > 0) spdlog::warn("{}", names.RenamedWarning());
+  const std::string pattern = (out_path.parent_path() / (stem + "-<X>" + out_path.extension().string())).string();
+  if (StopRequested().load()) {
+    spdlog::error("interrupted after {} of {} tunes: kept the {} file(s) written as {}", done, tunes.size(),
+                  written, pattern);
+    return StopExitCode();
+  }
+  if (environment) {
+    spdlog::error("stopped after {} of {} tunes: kept the {} file(s) written as {}", done, tunes.size(), written,
+                  pattern);
+    return kExitUsage;
+  }
+  spdlog::info("{} of {} tunes written as {}, {} failed", written, tunes.size(), pattern, failed);
+  return failed > 0 ? kExitFindings : kExitOk;
+}
+
 int RunRender(const RenderArgs& args) {
-  std::string ext = Lower(fs::path(args.output).extension().string());
-  if (ext != ".wav" && ext != ".svg" && ext != ".pdf") {
+  RenderJob job;
+  job.input = args.input;
+  job.ext = Lower(fs::path(args.output).extension().string());
+  if (job.ext != ".wav" && job.ext != ".svg" && job.ext != ".pdf") {
     spdlog::error("-o: expected an output ending in .wav, .svg or .pdf, got '{}'", args.output);
     return kExitUsage;
   }
@@ -50,75 +158,49 @@ int RunRender(const RenderArgs& args) {
     spdlog::error("{}", options.status().ToString());
     return kExitUsage;
   }
+  job.perform = *options;
   auto bytes = ReadFile(args.input);
   if (!bytes.ok()) {
     spdlog::error("{}", bytes.status().ToString());
     return kExitUsage;
   }
-  midi::SynthOptions synth;
-  synth.sound_font = args.sound_font;
+  job.synth.sound_font = args.sound_font;
   std::string in_ext = Lower(fs::path(args.input).extension().string());
   if (in_ext == ".mid" || in_ext == ".midi") {
-    if (ext != ".wav") {
-      spdlog::error("sheet music needs ABC: expected an .abc input for {}, got a MIDI file", ext);
+    if (job.ext != ".wav") {
+      spdlog::error("sheet music needs ABC: expected an .abc input for {}, got a MIDI file", job.ext);
       return kExitUsage;
     }
-    return ExitFor(midi::WriteWavFromSmf(args.output, *bytes, synth));
+    return ExitFor(midi::WriteWavFromSmf(args.output, *bytes, job.synth));
   }
   abc::ParseOptions parse;
   parse.file_name = args.input;
   abc::AbcFile file = abc::ParseAbcFile(*bytes, parse);
-  const abc::Tune* tune = nullptr;
-  for (const auto& t : file.tunes)
-    if (args.tune < 0 || t.x == args.tune) {
-      tune = &t;
-      break;
-    }
-  if (!tune) {
-    if (args.tune >= 0) spdlog::error("--tune: expected a tune with X:{} in {}, got none", args.tune, args.input);
-    else spdlog::error("{}: expected an ABC tune (X:, K: and music), got none", args.input);
+  if (args.tune >= 0) {
+    for (const auto& t : file.tunes)
+      if (t.x == args.tune) return RenderOne(t, args.output, job);
+    spdlog::error("--tune: expected a tune with X:{} in {}, got none", args.tune, args.input);
     return kExitUsage;
   }
-  // A field abcm2ps or the synthesiser reads whole (a meter, key or unit length that does not
-  // parse) is refused: abcm2ps loops forever on some of them. Errors in the music are played as parsed.
-  for (const abc::Diagnostic& d : tune->diagnostics) {
-    const bool field = d.kind == abc::DiagnosticKind::kInvalidMeter || d.kind == abc::DiagnosticKind::kInvalidKey ||
-                       d.kind == abc::DiagnosticKind::kInvalidUnitLength ||
-                       d.kind == abc::DiagnosticKind::kInvalidField;
-    if (field && d.severity == abc::Severity::kError) {
-      spdlog::error("{}:{}:{}: X:{} cannot be rendered: [{}] {}", args.input, d.pos.line, d.pos.column, tune->x,
-                    abc::KindName(d.kind), d.message.substr(0, 200));
-      return kExitFindings;
-    }
+  if (file.tunes.empty()) {
+    spdlog::error("{}: expected an ABC tune (X:, K: and music), got none", args.input);
+    return kExitUsage;
   }
-  if (!tune->valid()) spdlog::warn("{}: X:{} has errors (see abcrnn check); rendering what parsed", args.input, tune->x);
-  if (ext == ".wav") {
-    auto smf = midi::TuneToMidi(*tune, *options);
-    if (!smf.ok()) return ExitFor(smf.status());
-    return ExitFor(midi::WriteWavFromSmf(args.output, *smf, synth));
-  }
-  auto format = midi::SheetFormatForPath(args.output);
-  if (!format.ok()) return ExitFor(format.status());
-  // Ctrl-C stops abcm2ps and removes its temporary folder.
-  InstallStopSignals();
-  midi::SheetOptions sheet;
-  sheet.stop = &StopRequested();
-  Status s = midi::RenderSheet(tune->text, args.output, *format, sheet);
-  if (StopRequested().load()) {
-    spdlog::error("interrupted: nothing was written");
-    return StopExitCode();
-  }
-  return ExitFor(s);
+  if (file.tunes.size() == 1) return RenderOne(file.tunes[0], args.output, job);
+  return RenderEach(file.tunes, args.output, job);
 }
 
 }  // namespace
 
 void RegisterRender(CLI::App& app, RunFn& run) {
   auto args = std::make_shared<RenderArgs>();
-  CLI::App* sub = app.add_subcommand("render", "Hear or see a tune: WAV audio (FluidSynth) or SVG/PDF sheet music (abcm2ps)");
+  CLI::App* sub = app.add_subcommand("render", "Hear or see tunes: WAV audio (FluidSynth) or SVG/PDF sheet music (abcm2ps)");
   sub->add_option("file", args->input, "ABC file (or a .mid file for audio)")->required();
-  sub->add_option("-o,--out,--output", args->output, "OUT.wav, OUT.svg or OUT.pdf")->required();
-  sub->add_option("--tune", args->tune, "The tune with this X: number (default: the first)");
+  sub->add_option("-o,--out,--output", args->output,
+                  "OUT.wav, OUT.svg or OUT.pdf; a file of several tunes (no --tune) gives OUT-<X>.wav ... "
+                  "beside it, one per tune (a repeated X: gets OUT-<X>-2)")
+      ->required();
+  sub->add_option("--tune", args->tune, "Only the tune with this X: number, written to OUT as named (default: every tune)");
   sub->add_option("--sound-font", args->sound_font, "SoundFont 2 file for audio")->capture_default_str();
   AddMidiOptions(sub, &args->perform);
   sub->callback([args, &run] { run = [args] { return RunRender(*args); }; });

@@ -1,11 +1,14 @@
 // Shared by the three programs (abcrnn, abcrnn-sample, abcrnn-train): exit codes, logging set-up,
-// running a sibling program, and the registry shape of a subcommand (CLI11's subcom_in_files:
-// one options struct and one Setup/Run pair per subcommand, in its own cmd_*.cc file).
+// running a sibling program, the names of per-tune files, and the registry shape of a subcommand
+// (CLI11's subcom_in_files: one options struct and one Setup/Run pair per subcommand, in its own
+// cmd_*.cc file).
 #pragma once
 
 #include <atomic>
 #include <functional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "abcrnn/util/status.h"
@@ -37,6 +40,37 @@ int StopExitCode();
 // `arg` as one word of a POSIX shell command line: unchanged when it is made of safe characters
 // (letters, digits, _-./=:,+@%), else in single quotes.
 std::string ShellQuote(const std::string& arg);
+
+// Per-tune file names, one rule for `abcrnn midi`, `abcrnn render` and `abcrnn generate`:
+// STEM-X.EXT, where STEM is the input file's stem (TuneFileStem), OUT's stem for render, and
+// "tune" for generate; X is the tune's X: number, or its 1-based place in the file when it has
+// none. A name handed out before gets -2, -3, ... (STEM-X-2.EXT), so no tune replaces another.
+// One object per output folder; not thread-safe.
+class TuneFileNames {
+ public:
+  // `ext` is appended to every name (".mid"; "" for a stem the caller extends).
+  explicit TuneFileNames(std::string ext) : ext_(std::move(ext)) {}
+
+  // The name for tune `x` (negative: none, then `place` is used) read from `stem`.
+  std::string Next(const std::string& stem, int x, int place);
+
+  // How many names got a suffix, and a warning that says so ("" when none did).
+  int renamed() const { return renamed_; }
+  std::string RenamedWarning() const;
+
+ private:
+  std::string ext_;
+  std::set<std::string> given_;
+  int renamed_ = 0;
+  std::string first_renamed_;
+};
+
+// The STEM of per-tune files read from `input`: "tunes" for "dir/tunes.abc", "tune" for standard
+// input ("-").
+std::string TuneFileStem(const std::string& input);
+
+// True when `path` ends in .mid or .midi (any case): one MIDI file, not a folder of them.
+bool IsMidiFileName(const std::string& path);
 
 // Reports a command line that did not parse (CLI11's message, then "did you mean ...?" for a
 // mistyped option or subcommand; the usage for a bare program or `help`) and returns the exit

@@ -280,15 +280,24 @@ int Run(GenerateCliOptions o) {
   const midi::PerformOptions perform = *perform_options;
   if (o.out == "-" && o.format != "midi") o.out.clear();  // "-o -": standard output, as everywhere
   if (o.format == "midi" && o.out.empty() && !o.list_controls) {
-    spdlog::error("--format midi: expected --out DIR (a .mid file per tune goes there), got no --out");
+    spdlog::error("--format midi: expected --out DIR (tune-<X>.mid per tune goes there) or --out FILE.mid with "
+                  "--num 1, got no --out");
+    return kExitUsage;
+  }
+  // --format midi --out one.mid: one tune into that file; several need a folder.
+  const bool one_midi_file = o.format == "midi" && IsMidiFileName(o.out);
+  if (one_midi_file && o.num > 1 && !o.list_controls) {
+    spdlog::error("--format midi --out {}: expected --num 1 for one MIDI file, got --num {}; give a folder for "
+                  "tune-<X>.mid per tune", o.out, o.num);
     return kExitUsage;
   }
   if (o.novelty_against.empty() && o.max_copied_bars != 8)
     spdlog::warn("--max-copied-bars has no effect without --novelty-against");
   if (!o.out.empty() && o.out != "-") {
     // Missing folders of --out are made now, so a long run never fails at its very end.
-    const std::filesystem::path folder =
-        o.format == "midi" ? std::filesystem::path(o.out) : std::filesystem::path(o.out).parent_path();
+    const std::filesystem::path folder = o.format == "midi" && !one_midi_file
+                                             ? std::filesystem::path(o.out)
+                                             : std::filesystem::path(o.out).parent_path();
     std::error_code ec;
     if (!folder.empty()) std::filesystem::create_directories(folder, ec);
     if (ec) {
@@ -403,12 +412,13 @@ int Run(GenerateCliOptions o) {
   }
   bool write_failed = false, reader_gone = false;
   std::string file_text;  // for --out: written at the end, atomically
+  TuneFileNames names("");  // the stem of --render's and --format midi's files: tune-<X>
   auto sink = [&](const SessionTune& t) {
     if (!t.move_error.empty())
       spdlog::warn("tune {}: not moved to the key asked ({}); left in {}", t.x, t.move_error,
                    model->cleaning.transpose_to);
     const std::string abc = AbcOf(t, o, RemakeLine(o, prime, model->fingerprint, t.raw.index, controls));
-    const std::string stem = "tune-" + std::to_string(t.x);
+    const std::string stem = names.Next("tune", t.x, t.x);
     if (!o.render_dir.empty()) {
       Status r = RenderTune(abc, o.render_dir, stem, perform);
       if (!r.ok()) {
@@ -418,7 +428,8 @@ int Run(GenerateCliOptions o) {
       }
     }
     if (o.format == "midi") {
-      Status m = WriteTuneMidi(abc, o.out, stem, perform);
+      const std::string path = one_midi_file ? o.out : (std::filesystem::path(o.out) / (stem + ".mid")).string();
+      Status m = WriteTuneMidi(abc, path, perform);
       if (!m.ok()) {
         spdlog::error("--format midi: {}", m.ToString());
         write_failed = true;
@@ -541,11 +552,13 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
       ->excludes("--free-form");
   sub->add_flag("--list-controls", o->list_controls, "Print the types, styles, forms, meters and keys the model "
                                                      "knows, with counts, and exit");
-  sub->add_option("--format", o->format, "Output: abc, jsonl, or midi (a .mid per tune in the --out folder)")
+  sub->add_option("--format", o->format,
+                  "Output: abc, jsonl, or midi (tune-<X>.mid per tune in the --out folder, or the --out .mid "
+                  "file with --num 1)")
       ->check(CLI::IsMember({"abc", "jsonl", "midi"}));
-  sub->add_option("-o,--out", o->out, "Write to this file (atomically) instead of standard output ('-'); a folder "
-                                   "with --format midi");
-  sub->add_option("--render", o->render_dir, "Also write tune-N.abc, .mid, .wav and .svg for each tune here");
+  sub->add_option("-o,--out", o->out, "Write to this file (atomically) instead of standard output ('-'); with "
+                                   "--format midi a folder, or a .mid file for --num 1");
+  sub->add_option("--render", o->render_dir, "Also write tune-<X>.abc, .mid, .wav and .svg for each tune here");
   // How --render and --format midi play the tunes (abcrnn midi's and render's options of the names).
   sub->add_option("--program", o->perform.program,
                   "With --render or --format midi: General MIDI instrument, 1..128 (41 violin, 74 flute)");

@@ -68,13 +68,15 @@ Status RenderTune(const std::string& abc, const std::string& dir, const std::str
   return Status::OK();
 }
 
-Status WriteTuneMidi(const std::string& abc, const std::string& dir, const std::string& stem,
-                     const midi::PerformOptions& perform) {
-  Status d = EnsureDir(dir);
-  if (!d.ok()) return d;
+Status WriteTuneMidi(const std::string& abc, const std::string& path, const midi::PerformOptions& perform) {
+  const std::string dir = fs::path(path).parent_path().string();
+  if (!dir.empty()) {
+    Status d = EnsureDir(dir);
+    if (!d.ok()) return d;
+  }
   auto bytes = midi::AbcToMidi(abc, perform);
   if (!bytes.ok()) return bytes.status();
-  return WriteFileAtomically((fs::path(dir) / (stem + ".mid")).string(), *bytes);
+  return WriteFileAtomically(path, *bytes);
 }
 
 }  // namespace abcrnn::cli

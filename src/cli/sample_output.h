@@ -1,6 +1,7 @@
 // What `abcrnn generate` does with each finished tune besides printing it: the novelty guard
 // (drop tunes that copy more than N consecutive bars of a corpus, eval/novelty.h) and the
-// listening files (--render DIR: ABC, MIDI, WAV, SVG; --format midi: one .mid per tune).
+// listening files (--render DIR: ABC, MIDI, WAV, SVG; --format midi: one .mid per tune). The names
+// are the caller's (TuneFileNames).
 #pragma once
 
 #include <optional>
@@ -34,8 +35,7 @@ class NoveltyGuard {
 // `perform`: instrument, tempo and what to play (--program, --tempo, ...).
 Status RenderTune(const std::string& abc, const std::string& dir, const std::string& stem,
                   const midi::PerformOptions& perform);
-// Writes DIR/STEM.mid (atomically).
-Status WriteTuneMidi(const std::string& abc, const std::string& dir, const std::string& stem,
-                     const midi::PerformOptions& perform);
+// Writes `path` (a .mid file, atomically), making its folder when missing.
+Status WriteTuneMidi(const std::string& abc, const std::string& path, const midi::PerformOptions& perform);
 
 }  // namespace abcrnn::cli
