@@ -54,14 +54,14 @@ int RunMidi(const MidiArgs& args) {
   for (const std::string& path : *files) {
     abc::ParseOptions parse;
     parse.keep_text = false;
-    auto parsed = abc::ReadAbcFile(path, parse);
-    if (!parsed.ok()) {
-      spdlog::error("{}", parsed.status().ToString());
+    auto reader = abc::TuneReader::Open(path, parse);  // one tune at a time
+    if (!reader.ok()) {
+      spdlog::error("{}", reader.status().ToString());
       file_error = true;
       continue;
     }
-    for (size_t i = 0; i < parsed->tunes.size(); ++i) {
-      const abc::Tune& tune = parsed->tunes[i];
+    abc::Tune tune;
+    for (size_t i = 0; (*reader)->Next(&tune); ++i) {
       if (args.tune >= 0 && tune.x != args.tune) continue;
       if (single && matched > 0) break;  // one tune into one file: the first that matches
       ++matched;
@@ -89,6 +89,10 @@ int RunMidi(const MidiArgs& args) {
         return kExitUsage;
       }
       ++written;
+    }
+    if (!(*reader)->status().ok()) {
+      spdlog::error("{}", (*reader)->status().ToString());
+      file_error = true;
     }
   }
   if (args.tune >= 0 && matched == 0) {

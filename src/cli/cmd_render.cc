@@ -97,15 +97,22 @@ int RenderOne(const abc::Tune& tune, const std::string& out, const RenderJob& jo
 // Every tune of `tunes` to its own file beside OUT: <OUT stem>-<X><OUT extension>. A tune that
 // cannot be rendered is reported and skipped; a missing program or sound font, or a folder that
 // cannot be written, would fail every tune alike and ends the run (exit 2).
-int RenderEach(const std::vector<abc::Tune>& tunes, const std::string& out, const RenderJob& job) {
+// The tunes come from `reader`, after the ones already read (`first`), one at a time.
+int RenderEach(std::vector<abc::Tune> first, abc::TuneReader& reader, const std::string& out, const RenderJob& job) {
   const fs::path out_path(out);
   const std::string stem = out_path.stem().string();
   TuneFileNames names(out_path.extension().string());
   InstallStopSignals();  // Ctrl-C: stops abcm2ps (audio finishes its tune); the tunes written are kept
   int written = 0, failed = 0, done = 0;
   bool environment = false;
-  for (size_t i = 0; i < tunes.size() && !StopRequested().load(); ++i) {
-    const abc::Tune& tune = tunes[i];
+  abc::Tune tune;
+  auto next = [&](size_t i) {
+    if (i >= first.size()) return reader.Next(&tune);
+    tune = std::move(first[i]);
+    return true;
+  };
+  size_t i = 0;
+  for (; !StopRequested().load() && next(i); ++i) {
     const std::string path = (out_path.parent_path() / names.Next(stem, tune.x, static_cast<int>(i + 1))).string();
     ++done;
     if (!HeaderFieldsParse(tune, job.input)) {
@@ -132,16 +139,18 @@ int RenderEach(const std::vector<abc::Tune>& tunes, const std::string& out, cons
   if (names.renamed() > 0) spdlog::warn("{}", names.RenamedWarning());
   const std::string pattern = (out_path.parent_path() / (stem + "-<X>" + out_path.extension().string())).string();
   if (StopRequested().load()) {
-    spdlog::error("interrupted after {} of {} tunes: kept the {} file(s) written as {}", done, tunes.size(),
-                  written, pattern);
+    spdlog::error("interrupted after {} tune(s): kept the {} file(s) written as {}", done, written, pattern);
     return StopExitCode();
   }
   if (environment) {
-    spdlog::error("stopped after {} of {} tunes: kept the {} file(s) written as {}", done, tunes.size(), written,
-                  pattern);
+    spdlog::error("stopped after {} tune(s): kept the {} file(s) written as {}", done, written, pattern);
     return kExitUsage;
   }
-  spdlog::info("{} of {} tunes written as {}, {} failed", written, tunes.size(), pattern, failed);
+  if (!reader.status().ok()) {
+    spdlog::error("{}", reader.status().ToString());
+    return kExitUsage;
+  }
+  spdlog::info("{} of {} tunes written as {}, {} failed", written, i, pattern, failed);
   return failed > 0 ? kExitFindings : kExitOk;
 }
 
@@ -159,11 +168,6 @@ int RunRender(const RenderArgs& args) {
     return kExitUsage;
   }
   job.perform = *options;
-  auto bytes = ReadFile(args.input);
-  if (!bytes.ok()) {
-    spdlog::error("{}", bytes.status().ToString());
-    return kExitUsage;
-  }
   job.synth.sound_font = args.sound_font;
   std::string in_ext = Lower(fs::path(args.input).extension().string());
   if (in_ext == ".mid" || in_ext == ".midi") {
@@ -171,23 +175,47 @@ int RunRender(const RenderArgs& args) {
       spdlog::error("sheet music needs ABC: expected an .abc input for {}, got a MIDI file", job.ext);
       return kExitUsage;
     }
+    auto bytes = ReadFile(args.input);
+    if (!bytes.ok()) {
+      spdlog::error("{}", bytes.status().ToString());
+      return kExitUsage;
+    }
     return ExitFor(midi::WriteWavFromSmf(args.output, *bytes, job.synth));
   }
+  // One tune at a time: --tune stops at its tune, and a file of any size fits in memory.
   abc::ParseOptions parse;
   parse.file_name = args.input;
-  abc::AbcFile file = abc::ParseAbcFile(*bytes, parse);
+  auto reader = abc::TuneReader::Open(args.input, parse);
+  if (!reader.ok()) {
+    spdlog::error("{}", reader.status().ToString());
+    return kExitUsage;
+  }
+  std::vector<abc::Tune> first;
+  abc::Tune tune;
   if (args.tune >= 0) {
-    for (const auto& t : file.tunes)
-      if (t.x == args.tune) return RenderOne(t, args.output, job);
+    while ((*reader)->Next(&tune))
+      if (tune.x == args.tune) return RenderOne(tune, args.output, job);
+  }
+  if (!(*reader)->status().ok()) {
+    spdlog::error("{}", (*reader)->status().ToString());
+    return kExitUsage;
+  }
+  if (args.tune >= 0) {
     spdlog::error("--tune: expected a tune with X:{} in {}, got none", args.tune, args.input);
     return kExitUsage;
   }
-  if (file.tunes.empty()) {
+  // One tune gives OUT as named; a second one means a file per tune.
+  while (first.size() < 2 && (*reader)->Next(&tune)) first.push_back(std::move(tune));
+  if (!(*reader)->status().ok()) {
+    spdlog::error("{}", (*reader)->status().ToString());
+    return kExitUsage;
+  }
+  if (first.empty()) {
     spdlog::error("{}: expected an ABC tune (X:, K: and music), got none", args.input);
     return kExitUsage;
   }
-  if (file.tunes.size() == 1) return RenderOne(file.tunes[0], args.output, job);
-  return RenderEach(file.tunes, args.output, job);
+  if (first.size() == 1) return RenderOne(first[0], args.output, job);
+  return RenderEach(std::move(first), **reader, args.output, job);
 }
 
 }  // namespace
