@@ -126,7 +126,7 @@ TEST(AbcProblems, KindNamesAreStableAndRoundTrip) {
   EXPECT_EQ(KindName(K::kOverfullBar), "overfull-bar");
   EXPECT_EQ(KindName(K::kMissingKey), "missing-key");
   EXPECT_EQ(KindName(K::kUnterminatedChord), "unterminated-chord");
-  for (int k = 0; k <= static_cast<int>(K::kDetachedDecoration); ++k) {
+  for (int k = 0; k <= static_cast<int>(K::kHornpipeSwing); ++k) {
     K kind = static_cast<K>(k);
     EXPECT_NE(KindName(kind), "unknown");
     EXPECT_EQ(KindFromName(KindName(kind)), kind);
