@@ -1018,17 +1018,15 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
       case '.':
         if (i + 1 < s.size() && s[i + 1] == '|') {
           i = ParseBar(s, i, line_no);
-        } else if (i + 1 < s.size() && s[i + 1] == '(' &&
-                   !(i + 2 < s.size() && IsDigit(s[i + 2]))) {
+          continue;
+        }
+        if (i + 1 < s.size() && s[i + 1] == '(' && !(i + 2 < s.size() && IsDigit(s[i + 2]))) {
           vs().slurs.push_back(pos);
           Add(pos, Slur{true, true});
           i += 2;
-        } else {
-          vs().next_halved = true;
-          Add(pos, Decoration{"staccato", "."});
-          ++i;
+          continue;
         }
-        continue;
+        break;  // a staccato: a decoration letter like the others, below
       case '(':
         if (i + 1 < s.size() && IsDigit(s[i + 1])) {
           i = ParseTuplet(s, i, pos);
@@ -1229,6 +1227,7 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
                    (i + 1 < s.size() ? Quote(s, i + 1) : std::string("the end of the line")));
       }
       if (c == 'H') vs().next_fermata = true;
+      if (c == '.') vs().next_halved = true;
       Add(pos, Decoration{name, std::string(1, c)});
       ++i;
       continue;
