@@ -40,7 +40,8 @@ const Case kRefused[] = {
     {kHornpipe, "{g}cA>Bc dedc|\n", 1, 6, "a grace note before the pair"},
     {kHornpipe, "c\"C\"A>Bc d4|\n", 1, 6, "a chord symbol inside the pair"},
     {kHornpipe, "c(A>B)c d4|\n", 1, 4, "slurs"},
-    {kHornpipe, "c2/2A>Bc d4|\n", 1, 6, "c2/2 is a quaver: only the second note's numerator counts"},
+    {kHornpipe, "c2/2A>Bc d4|\n", 1, 6,
+     "c2/2 is a quaver: only the second note's numerator counts"},
     {kHornpipe, "cdef gabc|cA>Bc d4|\n", 1, 13, "each bar line starts the count again"},
     {kHornpipe, "c7 ::cA>B c4:|\n", 1, 8, "after a repeat sign"},
     {kHornpipe, "cdef gab\nA>Bc d4|\n", 2, 2, "a line break does not end the bar: b A is a pair"},
@@ -72,7 +73,8 @@ const Case kRefused[] = {
 const Case kAccepted[] = {
     {kHornpipe, "cdA>B dedc|\n", 0, 0, "A>B starts on the beat"},
     {"M:4/4\nL:1/8\nK:C\n", "cA>Bc dedc|\n", 0, 0, "no R:hornpipe, no swing"},
-    {"R:HORNPIPE\nM:4/4\nL:1/8\nK:C\n", "cA>Bc d4|\n", 0, 0, "abc2midi compares hornpipe or Hornpipe only"},
+    {"R:HORNPIPE\nM:4/4\nL:1/8\nK:C\n", "cA>Bc d4|\n", 0, 0,
+     "abc2midi compares hornpipe or Hornpipe only"},
     {"R:hornPipe\nM:4/4\nL:1/8\nK:C\n", "cA>Bc d4|\n", 0, 0, "mixed case"},
     {"R:set dance hornpipe\nM:4/4\nL:1/8\nK:C\n", "cA>Bc d4|\n", 0, 0, "hornpipe not first"},
     {kHornpipe, "c2 A>B c dec|\n", 0, 0, "A>B on the beat after a crotchet"},
@@ -89,11 +91,13 @@ const Case kAccepted[] = {
     {kHornpipe, "c!staccato!A d6|\n", 0, 0, "abc2midi ignores !staccato!"},
     {kHornpipe, ".c.A d6|\n", 0, 0, "both halved: still equal"},
     {kHornpipe, "HcHA d6|\n", 0, 0, "both doubled"},
-    {kHornpipe, "[ce]2 cA>Bc d2|\n", 0, 0, "abc2midi counts [ce]2 as a quaver: A>B starts on its off-beat"},
+    {kHornpipe, "[ce]2 cA>Bc d2|\n", 0, 0,
+     "abc2midi counts [ce]2 as a quaver: A>B starts on its off-beat"},
     {kHornpipe, "[ce] cA>Bc d3|\n", 0, 0, "a chord is no first note of a pair"},
     {kHornpipe, "c2/2A2/2>B2/2c2/2 d4|\n", 0, 0, "numerators of 2 never swing"},
     {kHornpipe, "c2 cA2 B2 z|\n", 0, 0, "unequal notes"},
-    {"R:hornpipe\nM:4/4\nL:1/16\nK:C\n", "c2A2>B2c2 d8|\n", 0, 0, "quavers written c2 do not swing"},
+    {"R:hornpipe\nM:4/4\nL:1/16\nK:C\n", "c2A2>B2c2 d8|\n", 0, 0,
+     "quavers written c2 do not swing"},
     {"R:hornpipe\nM:2/4\nL:1/8\nK:C\n", "cA>Bc|\n", 0, 0, "2/4 swings semiquavers only"},
     {kHornpipe24, "c2A>Bc d3|\n", 0, 0, "A>B on an off-beat semiquaver: swung in place of the >"},
 };
@@ -138,13 +142,15 @@ TEST(HornpipeSwing, TheMessageNamesThePairAndTheRefusal) {
   const Tune after_pair = ParseBody("cA>Bc dedc|\n", kHornpipe);
   const Diagnostic* d = Swing(after_pair);
   ASSERT_NE(d, nullptr);
-  EXPECT_NE(d->message.find("notes at line 7, column 1 and line 7, column 2"), std::string::npos) << d->message;
+  EXPECT_NE(d->message.find("notes at line 7, column 1 and line 7, column 2"), std::string::npos)
+      << d->message;
   EXPECT_NE(d->message.find("Cannot apply broken rhythm"), std::string::npos) << d->message;
   const Tune pair_after = ParseBody("c3A>Bc d2|\n", kHornpipe);
   d = Swing(pair_after);
   ASSERT_NE(d, nullptr);
   EXPECT_NE(d->message.find("got 1/12 against 1/8"), std::string::npos) << d->message;
-  EXPECT_NE(d->message.find("second of the broken rhythm at line 7, column 4"), std::string::npos) << d->message;
+  EXPECT_NE(d->message.find("second of the broken rhythm at line 7, column 4"), std::string::npos)
+      << d->message;
 }
 
 // A hornpipe drawn in cut time is written in common time (abc::HornpipeInCommonTime), where
@@ -174,9 +180,11 @@ TEST(HornpipeSwing, PrefixModeWaitsForTheLastNotesLength) {
 // The cases above against abc2midi itself: it prints "Cannot apply broken rhythm" for exactly the
 // refused ones, on the line the rule names (abc2midi names the note after a refused >).
 TEST(HornpipeSwing, Abc2midiRefusesExactlyTheRefusedCases) {
-  if (!testing::HaveTool("abc2midi")) GTEST_SKIP() << "abc2midi absent: peer test skipped (apt-get install abcmidi)";
+  if (!testing::HaveTool("abc2midi"))
+    GTEST_SKIP() << "abc2midi absent: peer test skipped (apt-get install abcmidi)";
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(testing::ScratchRoot()) / ("abcrnn_hornpipe_swing_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::path(testing::ScratchRoot()) / ("abcrnn_hornpipe_swing_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   auto run = [&](const Case& c) {
     const std::string abc = (dir / "t.abc").string();
@@ -187,7 +195,8 @@ TEST(HornpipeSwing, Abc2midiRefusesExactlyTheRefusedCases) {
     const std::string out = run(c);
     const std::string at = "Error in line-char " + std::to_string(Line(c, c.line)) + "-";
     EXPECT_NE(out.find(at), std::string::npos) << c.header << c.body << out;
-    EXPECT_NE(out.find("Cannot apply broken rhythm"), std::string::npos) << c.header << c.body << out;
+    EXPECT_NE(out.find("Cannot apply broken rhythm"), std::string::npos)
+        << c.header << c.body << out;
   }
   for (const Case& c : kAccepted) {
     const std::string out = run(c);

@@ -1,8 +1,8 @@
-// abc2midi's hornpipe swing as the parser follows it: in a tune whose header has R:hornpipe,
-// abc2midi plays two equal quavers (semiquavers in 2/4) from an off-beat as a broken rhythm, and
-// then refuses a broken rhythm whose two notes are no longer equally long ("Cannot apply broken
-// rhythm"). Its rules (store.c: hornp, brokenadjust) and the cases they were checked on are in
-// doc/abc-dialect.md and tests/hornpipe_swing_test.cc. Part of TuneParser (tune_parser.h).
+// Part of TuneParser (tune_parser.h): abc2midi's hornpipe swing. Under R:hornpipe abc2midi plays
+// two equal quavers (2/4: semiquavers) from an off-beat as a broken rhythm, then refuses one whose
+// notes are no longer equal ("Cannot apply broken rhythm"). Rules (its store.c: hornp,
+// brokenadjust) and cases checked against abc2midi: doc/abc-dialect.md,
+// tests/hornpipe_swing_test.cc.
 #include <string>
 
 #include "abc/tune_parser.h"
@@ -10,7 +10,9 @@
 namespace abcrnn::abc {
 namespace {
 
-std::string At(SourcePos p) { return "line " + std::to_string(p.line) + ", column " + std::to_string(p.column); }
+std::string At(SourcePos p) {
+  return "line " + std::to_string(p.line) + ", column " + std::to_string(p.column);
+}
 
 // abc2midi's test of an R: field: after spaces, "hornpipe" or "Hornpipe" (any ending).
 bool SaysHornpipe(std::string_view r) {
@@ -32,7 +34,8 @@ Fraction SecondShare(int count, bool second_longer) {
 void TuneParser::StartSwing() {
   swing_note_ = Fraction(0);
   bool hornpipe = false;
-  for (const Field& f : tune_->header) hornpipe = hornpipe || (f.letter == 'R' && SaysHornpipe(f.value));
+  for (const Field& f : tune_->header)
+    hornpipe = hornpipe || (f.letter == 'R' && SaysHornpipe(f.value));
   if (!hornpipe) return;
   // abc2midi decides on the header's meter: quavers swing in 4/4 (C, and no meter, which it reads
   // as 4/4), semiquavers in 2/4; any other meter it refuses for a hornpipe ("Hornpipe must be in
@@ -41,13 +44,15 @@ void TuneParser::StartSwing() {
   const Meter& m = tune_->initial.meter;
   int beats = 0;
   for (int k : m.numerators) beats += k;
-  if (m.kind != Meter::Kind::kNumeric || (m.denominator == 4 && beats == 4) || (m.denominator == 2 && beats == 2))
+  if (m.kind != Meter::Kind::kNumeric || (m.denominator == 4 && beats == 4) ||
+      (m.denominator == 2 && beats == 2))
     swing_note_ = Fraction(1, 8);
   else if (m.denominator == 4 && beats == 2)
     swing_note_ = Fraction(1, 16);
 }
 
-void TuneParser::SwingTimed(size_t index, Fraction length, Fraction tuplet, bool numerator_one, SourcePos pos) {
+void TuneParser::SwingTimed(size_t index, Fraction length, Fraction tuplet, bool numerator_one,
+                            SourcePos pos) {
   VoiceState& v = vs();
   const Element& e = voice().elements[index];
   const Note* n = e.get_if<Note>();
@@ -67,7 +72,8 @@ void TuneParser::SwingTimed(size_t index, Fraction length, Fraction tuplet, bool
   // count of the bar.
   if (plain && numerator_one && length == swing_note_ && swing_previous_ == length &&
       swing_bar_.den() == swing_note_.den()) {
-    const Note* before = v.last_timed >= 0 ? voice().elements[v.last_timed].get_if<Note>() : nullptr;
+    const Note* before =
+        v.last_timed >= 0 ? voice().elements[v.last_timed].get_if<Note>() : nullptr;
     if (before != nullptr) from = voice().elements[v.last_timed].pos;
     if (before != nullptr && !before->chord && v.held_length == held) {
       swung = true;
@@ -80,10 +86,12 @@ void TuneParser::SwingTimed(size_t index, Fraction length, Fraction tuplet, bool
       else
         why = "a staccato, fermata or !breath! makes one of them shorter or longer";
       Report(DiagnosticKind::kHornpipeSwing, pos,
-             "expected the note before this one" + (before ? " (" + At(from) + ")" : std::string()) +
-                 " as long as this one, which abc2midi swings with it in a tune marked R:hornpipe, got " +
-                 v.held_length.ToString() + " against " + held.ToString() + " of a whole note: " + why +
-                 " (abc2midi: \"Cannot apply broken rhythm\")" + SwingMeterNote());
+             "expected the note before this one" +
+                 (before ? " (" + At(from) + ")" : std::string()) +
+                 " as long as this one, which abc2midi swings with it in a tune marked R:hornpipe, "
+                 "got " +
+                 v.held_length.ToString() + " against " + held.ToString() + " of a whole note: " +
+                 why + " (abc2midi: \"Cannot apply broken rhythm\")" + SwingMeterNote());
     }
   }
   // abc2midi's count of the bar: written lengths with tuplets, before broken rhythm and fermatas;
@@ -108,10 +116,13 @@ void TuneParser::SwingBrokenRhythm(std::string_view sign, SourcePos pos) {
   const VoiceState& v = vs();
   if (!v.last_swung || v.last_timed < 0) return;
   Report(DiagnosticKind::kHornpipeSwing, pos,
-         "expected a broken rhythm after a note abc2midi plays as written, got '" + std::string(sign) +
-             "' after the notes at " + At(v.swung_from) + " and " + At(voice().elements[v.last_timed].pos) +
-             ", which abc2midi swings as a broken rhythm in a tune marked R:hornpipe; this one it then cannot "
-             "apply (\"Cannot apply broken rhythm\")" + SwingMeterNote());
+         "expected a broken rhythm after a note abc2midi plays as written, got '" +
+             std::string(sign) + "' after the notes at " + At(v.swung_from) + " and " +
+             At(voice().elements[v.last_timed].pos) +
+             ", which abc2midi swings as a broken rhythm in a tune marked R:hornpipe; this one it "
+             "then cannot "
+             "apply (\"Cannot apply broken rhythm\")" +
+             SwingMeterNote());
 }
 
 void TuneParser::SwingRestOfBars(Fraction bar_length) {

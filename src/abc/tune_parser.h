@@ -1,6 +1,7 @@
 // The single-pass parser of one tune, fed line by line by parser.cc: header fields until K:, then
-// body lines (fields, comments, music). music_parser.cc holds the music-line lexer/parser;
-// tune_parser.cc the fields, voices and the end-of-tune checks. Internal to src/abc.
+// body lines (fields, comments, music). music_parser.cc holds the music-line lexer/parser,
+// hornpipe_swing.cc abc2midi's swing of R:hornpipe tunes, tune_parser.cc the fields, voices and
+// the end-of-tune checks. Internal to src/abc.
 #pragma once
 
 #include <array>
