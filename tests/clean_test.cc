@@ -46,6 +46,18 @@ TEST(CleanText, ADecorationApartFromItsNoteDropsTheTuneOnlyWhenDecorationsAreKep
   EXPECT_TRUE(CleanText(detached, "f", keep).tunes.empty());
 }
 
+// "cA>B" under R:hornpipe is refused by abc2midi (its swing of c A), but the training form leaves
+// the R: field out: only a cleaner that keeps the fields drops the tune.
+TEST(CleanText, AHornpipeSwingDropsTheTuneOnlyWhenTheRFieldIsKept) {
+  const char swung[] = "X:1\nT:Swung\nR:hornpipe\nM:4/4\nL:1/8\nK:C\ncA>Bc dedc|\n";
+  CleanResult r = CleanText(swung, "f", CleanOptions());
+  ASSERT_EQ(r.tunes.size(), 1u);
+  EXPECT_EQ(r.tunes[0].text, "M:4/4\nL:1/8\nK:C\ncA>Bc dedc|\n");
+  CleanOptions keep;
+  keep.keep_fields = true;
+  EXPECT_TRUE(CleanText(swung, "f", keep).tunes.empty());
+}
+
 TEST(CleanText, KeepsEachCategoryWhenItsOptionSaysSo) {
   auto with = [](void (*set)(CleanOptions*)) {
     CleanOptions o;

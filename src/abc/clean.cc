@@ -63,12 +63,14 @@ bool HasMusic(const abc::Tune& tune) {
 }
 
 // Why a parsed tune cannot be used, or "" when it can. A decoration written apart from its note
-// is no reason where the training form leaves decorations out.
-std::string DropReason(const abc::Tune& tune, bool keep_decorations) {
+// is no reason where the training form leaves decorations out, nor abc2midi's hornpipe swing
+// where it leaves out the R: field that turns the swing on (--controls writes its own R:).
+std::string DropReason(const abc::Tune& tune, const CleanOptions& options) {
   bool overfull = false, other = false;
   for (const auto& d : tune.diagnostics) {
     if (d.severity != abc::Severity::kError) continue;
-    if (d.kind == abc::DiagnosticKind::kDetachedDecoration && !keep_decorations) continue;
+    if (d.kind == abc::DiagnosticKind::kDetachedDecoration && !options.keep_decorations) continue;
+    if (d.kind == abc::DiagnosticKind::kHornpipeSwing && !options.keep_fields) continue;
     (d.kind == abc::DiagnosticKind::kOverfullBar ? overfull : other) = true;
   }
   if (other) return "errors";
@@ -111,7 +113,7 @@ class Cleaner {
 
   void Add(const abc::Tune& tune, const std::string& source, const std::string& style) {
     ++result_.report.read;
-    std::string reason = bad_tonic_ ? "invalid-transpose-to" : DropReason(tune, options_.keep_decorations);
+    std::string reason = bad_tonic_ ? "invalid-transpose-to" : DropReason(tune, options_);
     if (!reason.empty()) {
       ++result_.report.dropped[reason];
       return;

@@ -46,6 +46,7 @@ constexpr KindInfo kKinds[] = {
     {DiagnosticKind::kUnevenBrokenRhythm, "uneven-broken-rhythm", Severity::kError},
     {DiagnosticKind::kSpaceInChord, "space-in-chord", Severity::kError},
     {DiagnosticKind::kDetachedDecoration, "detached-decoration", Severity::kError},
+    {DiagnosticKind::kHornpipeSwing, "hornpipe-swing", Severity::kError},
 };
 
 const KindInfo* Find(DiagnosticKind kind) {

@@ -206,6 +206,7 @@ Fraction TuneParser::ParseLength(std::string_view s, size_t* i, SourcePos pos) {
   int64_t num = 1, den = 1;
   bool overflow = false;
   bool have_num = ParseSmallInt(s, &j, &num, &overflow);
+  length_numerator_one_ = !have_num || num == 1;
   int slashes = 0;
   bool after_digits = false;  // a '/' after "/4" (as in /4/4 or /2/) is read by neither tool
   bool odd = false;           // a denominator that is not a power of two (/3, /12)
@@ -346,8 +347,12 @@ void TuneParser::Timed(size_t index, Fraction base_length, SourcePos pos) {
            "three dots), got " + d.ToString() + " of a whole note; write it as tied notes");
   }
   const bool in_tuplet = !v.tuplets.empty();
+  Fraction tuplet(1);
+  bool q_one = true;
   for (ActiveTuplet& t : v.tuplets) {
     d *= t.factor;
+    tuplet *= t.factor;
+    q_one = q_one && t.q == 1;
     --t.remaining;
   }
   while (!v.tuplets.empty() && v.tuplets.back().remaining <= 0) v.tuplets.pop_back();
@@ -357,6 +362,7 @@ void TuneParser::Timed(size_t index, Fraction base_length, SourcePos pos) {
     else
       ++k;
   }
+  SwingTimed(index, d, tuplet, length_numerator_one_ && q_one, pos);
   if (v.broken_count > 0) {
     if (in_tuplet != v.broken_first_in_tuplet) {
       Report(DiagnosticKind::kUnevenBrokenRhythm, v.broken_pos,
@@ -432,6 +438,7 @@ size_t TuneParser::ParseNoteOrRest(std::string_view s, size_t i, int32_t line_no
     r.bars = static_cast<int32_t>(bars);
     r.duration = vs().state.meter.BarLength() * Fraction(bars);
     r.onset = vs().time;
+    SwingRestOfBars(vs().state.meter.BarLength());
     vs().time += r.duration;
     size_t idx = voice().elements.size();
     Add(pos, std::move(r));
@@ -652,6 +659,7 @@ size_t TuneParser::ParseGrace(std::string_view s, size_t i, int32_t line_no) {
     } else if (c == '|' || c == '{') {
       Report(DiagnosticKind::kUnterminatedGrace, pos,
              "expected '}' to close the grace notes opened here, got " + Quote(s, j));
+      if (!g.pitches.empty()) swing_previous_ = Fraction(0);  // abc2midi swings no note after a grace note
       Add(pos, std::move(g));
       return j;
     } else {
@@ -664,6 +672,7 @@ size_t TuneParser::ParseGrace(std::string_view s, size_t i, int32_t line_no) {
     Report(DiagnosticKind::kUnterminatedGrace, pos,
            "expected '}' to close the grace notes opened here, got the end of the line");
   }
+  if (!g.pitches.empty()) swing_previous_ = Fraction(0);
   Add(pos, std::move(g));
   return j;
 }
@@ -738,6 +747,7 @@ size_t TuneParser::ParseTuplet(std::string_view s, size_t i, SourcePos pos) {
   t.text = text;
   ActiveTuplet at;
   at.factor = Fraction(q, p);
+  at.q = static_cast<int>(q);
   at.remaining = static_cast<int>(r);
   at.pos = pos;
   if (vs().tuplets.size() < 8) vs().tuplets.push_back(at);
@@ -933,6 +943,7 @@ size_t TuneParser::ParseBar(std::string_view s, size_t i, int32_t line_no) {
   }
   if (b.repeat_end || b.repeat_start) v.repeat_since_tie = true;
   ResetBarAccidentals();
+  swing_bar_ = Fraction(0);
   v.last_timed_adjacent = false;
   Add(pos, std::move(b));
   if (j < s.size() && IsDigit(s[j])) {
@@ -1007,16 +1018,15 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
       case '.':
         if (i + 1 < s.size() && s[i + 1] == '|') {
           i = ParseBar(s, i, line_no);
-        } else if (i + 1 < s.size() && s[i + 1] == '(' &&
-                   !(i + 2 < s.size() && IsDigit(s[i + 2]))) {
+          continue;
+        }
+        if (i + 1 < s.size() && s[i + 1] == '(' && !(i + 2 < s.size() && IsDigit(s[i + 2]))) {
           vs().slurs.push_back(pos);
           Add(pos, Slur{true, true});
           i += 2;
-        } else {
-          Add(pos, Decoration{"staccato", "."});
-          ++i;
+          continue;
         }
-        continue;
+        break;  // a staccato: a decoration letter like the others, below
       case '(':
         if (i + 1 < s.size() && IsDigit(s[i + 1])) {
           i = ParseTuplet(s, i, pos);
@@ -1084,6 +1094,8 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
           Decoration d;
           d.name = std::string(s.substr(i + 1, e - i - 1));
           d.written = std::string(s.substr(i, e - i + 1));
+          if (d.name == "fermata") vs().next_fermata = true;
+          if (d.name == "breath") vs().next_halved = true;
           Add(pos, std::move(d));
           i = e + 1;
         } else if (c == '!') {
@@ -1165,6 +1177,7 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
           *dur *= factor;
           v.time = onset + *dur;
         }
+        SwingBrokenRhythm(s.substr(i, k - i), pos);
         v.broken_count = count;
         v.broken_first_longer = c == '>';
         v.broken_first_length = v.last_timed_length;
@@ -1213,6 +1226,8 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
                "expected a note after the decoration '" + std::string(1, c) + "', got " +
                    (i + 1 < s.size() ? Quote(s, i + 1) : std::string("the end of the line")));
       }
+      if (c == 'H') vs().next_fermata = true;
+      if (c == '.') vs().next_halved = true;
       Add(pos, Decoration{name, std::string(1, c)});
       ++i;
       continue;

@@ -76,6 +76,10 @@ TuneParser::TuneParser(const TuneParser& other, const ParseOptions& options, Tun
       in_body_(other.in_body_),
       header_continued_(other.header_continued_),
       length_open_(other.length_open_),
+      length_numerator_one_(other.length_numerator_one_),
+      swing_note_(other.swing_note_),
+      swing_previous_(other.swing_previous_),
+      swing_bar_(other.swing_bar_),
       music_line_trimmed_(other.music_line_trimmed_),
       overlay_reported_(other.overlay_reported_),
       header_voices_(other.header_voices_),
@@ -249,6 +253,7 @@ void TuneParser::StartBody(SourcePos pos) {
   current_ = 0;
   // About one element per two characters of music: one allocation instead of many.
   tune_->voices[0].elements.reserve(tune_->text.size() / 2 + 16);
+  StartSwing();
 }
 
 void TuneParser::SelectVoice(std::string_view value, SourcePos pos, bool create_only) {

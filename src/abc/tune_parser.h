@@ -1,6 +1,7 @@
 // The single-pass parser of one tune, fed line by line by parser.cc: header fields until K:, then
-// body lines (fields, comments, music). music_parser.cc holds the music-line lexer/parser;
-// tune_parser.cc the fields, voices and the end-of-tune checks. Internal to src/abc.
+// body lines (fields, comments, music). music_parser.cc holds the music-line lexer/parser,
+// hornpipe_swing.cc abc2midi's swing of R:hornpipe tunes, tune_parser.cc the fields, voices and
+// the end-of-tune checks. Internal to src/abc.
 #pragma once
 
 #include <array>
@@ -40,6 +41,7 @@ class TuneParser {
   // Per-voice parsing state beside Tune::voices.
   struct ActiveTuplet {
     Fraction factor;  // q/p
+    int q = 2;        // as given or defaulted (abc2midi's hornpipe swing asks for q = 1)
     int remaining = 0;
     SourcePos pos;
   };
@@ -68,6 +70,14 @@ class TuneParser {
     bool later_ending_repeated = false;  // a later ending was closed by :| (abc2midi then refuses a |:)
     SourcePos later_ending_pos;
     SourcePos first_ending_pos;
+    // abc2midi's hornpipe swing (hornpipe_swing.cc): the last Note/Rest's length as abc2midi holds
+    // it (whole notes: written, tuplets, a fermata doubles, a staccato or !breath! halves, then
+    // broken rhythm and swing), whether it was swung as the second of a pair and from where.
+    Fraction held_length;
+    bool last_swung = false;
+    SourcePos swung_from;
+    bool next_fermata = false;  // decorations waiting for their note
+    bool next_halved = false;
   };
 
   // ---- tune_parser.cc
@@ -99,6 +109,20 @@ class TuneParser {
   // Fills duration and onset of the timed element `index` (a Note or Rest) from its written
   // length, advancing the voice's time; handles tuplets, broken rhythm and ties.
   void Timed(size_t index, Fraction base_length, SourcePos pos);
+  // ---- hornpipe_swing.cc: abc2midi's swing of R:hornpipe tunes
+  // At the end of the header: whether the tune swings, and which length (swing_note_).
+  void StartSwing();
+  // For the timed element `index` of `length` whole notes (written, unit and `tuplet` factor
+  // applied; `numerator_one`: written with a numerator of 1, in no tuplet with q > 1), before
+  // its broken rhythm is applied: swings it with the note before, or reports why abc2midi cannot.
+  void SwingTimed(size_t index, Fraction length, Fraction tuplet, bool numerator_one, SourcePos pos);
+  // A broken rhythm `sign` at `pos` after the last note: reported when that note was swung.
+  void SwingBrokenRhythm(std::string_view sign, SourcePos pos);
+  // A multi-bar rest of `length` whole notes (abc2midi counts one bar of it).
+  void SwingRestOfBars(Fraction length);
+  // "" or, for a hornpipe in cut time, what abc2midi says of that meter (for messages).
+  std::string SwingMeterNote() const;
+
   // pitch_open: the note ends a prefix's open end, where octave marks may still change its pitch.
   void CheckTie(Note* note, SourcePos pos, bool pitch_open = false);
   void ResetBarAccidentals();
@@ -131,6 +155,11 @@ class TuneParser {
   HeaderContinuation header_continued_ = HeaderContinuation::kNone;
   // The last length ParseLength read reached the open end of a prefix (it may still grow).
   bool length_open_ = false;
+  bool length_numerator_one_ = true;  // ... and had no numerator or 1 ("c", "c/2", not "c2/2")
+  // abc2midi's hornpipe swing, kept for the whole tune as abc2midi keeps it (not per voice):
+  Fraction swing_note_;      // the length that swings: 1/8, 1/16 in 2/4; 0 when the tune does not
+  Fraction swing_previous_;  // the last note's length (tuplets applied); 0 after a rest, chord, grace
+  Fraction swing_bar_;       // abc2midi's count of the bar so far: written lengths, tuplets applied
   bool music_line_trimmed_ = false;  // the music line being read had spaces or a comment after it
   bool overlay_reported_ = false;
   bool header_voices_ = false;  // V: fields in the header declared voices

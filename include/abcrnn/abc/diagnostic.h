@@ -55,6 +55,8 @@ enum class DiagnosticKind : int8_t {
                              // one in a tuplet (readable, but abc2midi refuses it)
   kSpaceInChord,             // "space-in-chord": [C E] (readable, but abcm2ps refuses it)
   kDetachedDecoration,       // "detached-decoration": ~ G, T (c (abc2midi: "Malformed note")
+  kHornpipeSwing,            // "hornpipe-swing": R:hornpipe, where abc2midi swings pairs of quavers and
+                             // then cannot apply a written broken rhythm ("Cannot apply broken rhythm")
 };
 
 // "overfull-bar", "missing-key", ... (see the enum).
