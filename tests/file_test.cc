@@ -59,6 +59,38 @@ TEST_F(FileTest, AtomicWriteKeepsSymlinksAndWritesIntoFifosAndDevices) {
   EXPECT_TRUE(fs::is_directory(dir_));
 }
 
+TEST_F(FileTest, ABatchPutsEveryFileInPlaceOnlyWhenFlushed) {
+  AtomicFileBatch batch;
+  const size_t n = AtomicFileBatch::kFilesPerFlush + 10;  // one flush on the way, one at the end
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "0.txt").string(), "old").ok());
+  for (size_t i = 0; i < n; ++i) ASSERT_TRUE(batch.Add((dir_ / (std::to_string(i) + ".txt")).string(), std::to_string(i)).ok());
+  // The first kFilesPerFlush are in place; the last 10 wait as temporary files.
+  EXPECT_TRUE(fs::exists(dir_ / "100.txt"));
+  EXPECT_FALSE(fs::exists(dir_ / (std::to_string(n - 1) + ".txt")));
+  ASSERT_TRUE(batch.Flush().ok());
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir_)) ++entries;
+  EXPECT_EQ(entries, static_cast<int>(n));  // and no temporary file
+  for (size_t i : {size_t{0}, size_t{1}, n - 1}) {
+    auto read = ReadFile((dir_ / (std::to_string(i) + ".txt")).string());
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ(*read, std::to_string(i));
+  }
+}
+
+TEST_F(FileTest, ABatchNeverFlushedLeavesTheOldFilesAndNoTemporaryOne) {
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "a.txt").string(), "old").ok());
+  {
+    AtomicFileBatch batch;
+    ASSERT_TRUE(batch.Add((dir_ / "a.txt").string(), "new").ok());
+    ASSERT_TRUE(batch.Add((dir_ / "b.txt").string(), "new").ok());
+  }
+  EXPECT_EQ(*ReadFile((dir_ / "a.txt").string()), "old");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir_)) ++entries;
+  EXPECT_EQ(entries, 1);
+}
+
 TEST_F(FileTest, WriteIntoMissingFolderIsAnIOErrorNamingThePath) {
   std::string path = (dir_ / "no" / "such" / "out.txt").string();
   Status s = WriteFileAtomically(path, "x");

@@ -310,6 +310,34 @@ TEST_F(MidiCliTest, CtrlCStopsARenderOfSeveralTunesKeepsTheFilesWrittenAndExits1
   EXPECT_NE(said.find("interrupted after 1 tune(s): kept the 1 file(s) written"), std::string::npos) << said;
 }
 
+TEST_F(MidiCliTest, CtrlCStopsMidiOfAFolderKeepsEveryFileWrittenAndExits130) {
+  // Files are made durable a batch at a time: Ctrl-C mid-way keeps each finished one, whole,
+  // and leaves no temporary file.
+  std::string text;
+  for (int x = 1; x <= 60000; ++x) text += "X:" + std::to_string(x) + "\nL:1/8\nM:4/4\nK:G\nGABc dedB|\n\n";
+  const std::string many = (dir_ / "many.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(many, text).ok());
+  const fs::path out = dir_ / "many";
+  const std::string err = (dir_ / "err.txt").string();
+  const std::string script = Abcrnn("midi " + many + " -o ") + out.string() + " 2>" + err + " & pid=$!\n" +
+                             "for i in $(seq 200); do [ -e " + (out / "many-1.mid").string() +
+                             " ] && break; sleep 0.05; done\nkill -INT $pid\nwait $pid\n";
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "int.sh").string(), script).ok());
+  auto r = RunCommand("bash " + (dir_ / "int.sh").string());
+  const std::string said = ReadFile(err).ok() ? *ReadFile(err) : "";
+  EXPECT_EQ(r.exit_code, 130) << said;
+  const std::vector<std::string> files = FilesIn(out);
+  ASSERT_GT(files.size(), 0u);
+  EXPECT_LT(files.size(), 60000u) << "the run ended before Ctrl-C; make the input larger";
+  EXPECT_NE(said.find("interrupted: kept the " + std::to_string(files.size()) + " MIDI file(s) written"),
+            std::string::npos)
+      << said;
+  for (const std::string& f : files) ASSERT_EQ(f.find(".tmp."), std::string::npos) << f;
+  auto last = ReadFile((out / files.back()).string());
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->substr(0, 4), "MThd");
+}
+
 TEST_F(MidiCliTest, ExportTuneWritesAbcMidiWavAndSvgSideBySide) {
   // The training form (no X:), as the sampler writes it.
   std::string text = "M:6/8\nL:1/8\nK:G\nGAB cBA|G3 D3|]\n";

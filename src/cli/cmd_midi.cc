@@ -51,7 +51,12 @@ int RunMidi(const MidiArgs& args) {
   int written = 0, failed = 0, matched = 0;
   bool file_error = false;
   TuneFileNames names(".mid");  // a second tune with the same name gets NAME-2.mid
+  // A file per tune, made durable a batch at a time (one sync, not one per file). Ctrl-C keeps
+  // the files finished so far.
+  AtomicFileBatch batch;
+  InstallStopSignals();
   for (const std::string& path : *files) {
+    if (StopRequested().load()) break;
     abc::ParseOptions parse;
     parse.keep_text = false;
     auto reader = abc::TuneReader::Open(path, parse);  // one tune at a time
@@ -61,7 +66,7 @@ int RunMidi(const MidiArgs& args) {
       continue;
     }
     abc::Tune tune;
-    for (size_t i = 0; (*reader)->Next(&tune); ++i) {
+    for (size_t i = 0; !StopRequested().load() && (*reader)->Next(&tune); ++i) {
       if (args.tune >= 0 && tune.x != args.tune) continue;
       if (single && matched > 0) break;  // one tune into one file: the first that matches
       ++matched;
@@ -83,8 +88,9 @@ int RunMidi(const MidiArgs& args) {
       const std::string out =
           single ? args.output
                  : (fs::path(args.output) / names.Next(TuneFileStem(path), tune.x, static_cast<int>(i + 1))).string();
-      Status s = WriteFileAtomically(out, *bytes);
+      Status s = single ? WriteFileAtomically(out, *bytes) : batch.Add(out, *bytes);
       if (!s.ok()) {
+        (void)batch.Flush();  // keep the files finished before this one
         spdlog::error("{}", s.ToString());
         return kExitUsage;
       }
@@ -94,6 +100,15 @@ int RunMidi(const MidiArgs& args) {
       spdlog::error("{}", (*reader)->status().ToString());
       file_error = true;
     }
+  }
+  Status flushed = batch.Flush();
+  if (!flushed.ok()) {
+    spdlog::error("{}", flushed.ToString());
+    return kExitUsage;
+  }
+  if (StopRequested().load()) {
+    spdlog::error("interrupted: kept the {} MIDI file(s) written", written);
+    return StopExitCode();
   }
   if (args.tune >= 0 && matched == 0) {
     spdlog::error("--tune: expected a tune with X:{} in the input, got none", args.tune);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -200,6 +201,64 @@ Status NothingToRead(const std::string& folder, const std::vector<std::string>& 
 }
 
 }  // namespace
+
+AtomicFileBatch::~AtomicFileBatch() {
+  for (const Pending& p : pending_) ::unlink(p.temp.c_str());
+}
+
+Status AtomicFileBatch::Add(const std::string& path, std::string_view bytes) {
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(path, ec);
+  if (!ec && fs::exists(st) && !fs::is_regular_file(st)) return WriteFileAtomically(path, bytes);
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  const int fd = mkstemp(tmpl.data());
+  if (fd < 0) return Status::IOError(path + ": cannot create a temporary file in " + dir.string() + ": " + Errno());
+  const bool ok = WriteAll(fd, bytes) && ::fchmod(fd, 0644) == 0;
+  const std::string why = ok ? "" : Errno();
+  if (::close(fd) != 0 || !ok) {
+    ::unlink(tmpl.c_str());
+    return Status::IOError(path + ": write failed: " + (ok ? Errno() : why));
+  }
+  pending_.push_back({std::move(tmpl), path});
+  return pending_.size() >= kFilesPerFlush ? Flush() : Status::OK();
+}
+
+Status AtomicFileBatch::Flush() {
+  std::vector<std::string> dirs;  // the folders of the batch, each once
+  for (const Pending& p : pending_) {
+    const fs::path t(p.target);
+    const std::string dir = t.has_parent_path() ? t.parent_path().string() : ".";
+    if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+  }
+  // The data first (one sync of each folder's file system), then the names.
+  for (const std::string& dir : dirs) {
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const bool synced = dfd >= 0 && ::syncfs(dfd) == 0;
+    const std::string why = synced ? "" : Errno();
+    if (dfd >= 0) ::close(dfd);
+    if (!synced) return Status::IOError(dir + ": flush failed: " + why);
+  }
+  Status status;
+  size_t done = 0;
+  for (; done < pending_.size(); ++done) {
+    const Pending& p = pending_[done];
+    if (::rename(p.temp.c_str(), p.target.c_str()) != 0) {
+      status = Status::IOError(p.target + ": rename from temporary file failed: " + Errno());
+      break;
+    }
+  }
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(done));
+  for (const std::string& dir : dirs) {
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
+    }
+  }
+  return status;
+}
 
 Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& paths,
                                              const std::vector<std::string>& extensions) {

@@ -42,6 +42,30 @@ class FileReader {
 // written into, not replaced; a folder is an IOError.
 Status WriteFileAtomically(const std::string& path, std::string_view bytes);
 
+// Many files written atomically for a few flushes: Add writes each to a temporary file beside
+// its target, unflushed; Flush makes a batch durable with one syncfs(2) per file system, renames
+// each file into place and flushes the folders. A crash leaves under each name the old file or
+// the whole new one, never part of one (and at most a batch of temporary files). Add flushes by
+// itself every kFilesPerFlush files; a target that is a link, FIFO or device goes through
+// WriteFileAtomically. Not thread-safe.
+class AtomicFileBatch {
+ public:
+  static constexpr size_t kFilesPerFlush = 1024;
+  AtomicFileBatch() = default;
+  AtomicFileBatch(const AtomicFileBatch&) = delete;
+  AtomicFileBatch& operator=(const AtomicFileBatch&) = delete;
+  ~AtomicFileBatch();  // removes the temporary files of a batch not flushed
+
+  Status Add(const std::string& path, std::string_view bytes);
+  Status Flush();
+
+ private:
+  struct Pending {
+    std::string temp, target;
+  };
+  std::vector<Pending> pending_;
+};
+
 // The files named by `paths`: a file stands for itself; a folder stands for every file below it
 // whose name ends in one of `extensions` (e.g. ".abc"), sorted by path so runs are reproducible.
 // "-" is kept as is (standard input).
