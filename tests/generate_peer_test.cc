@@ -76,5 +76,27 @@ TEST(GeneratePeer, EveryTuneOfSevenOptionSetsPassesAbc2midiAndAbcm2ps) {
   fs::remove_all(dir);
 }
 
+TEST(GeneratePeer, ATuneMovedToItsKeyIsStillValid) {
+  // This hornpipe was drawn in C with a G2/ that abc2midi does not swing; moved to G, the writer
+  // prints it as G, which it swings, and then refuses the broken rhythm after it. The session
+  // checks the moved tune and draws another.
+  const std::string model = testing::SourceDir() + "/models/default.ckpt";
+  if (!fs::exists(model)) GTEST_SKIP() << "no shipped model at " << model;
+  const fs::path dir = fs::path(testing::ScratchRoot()) / ("abcrnn_generate_moved_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string abc = (dir / "hornpipe.abc").string();
+  auto r = RunCommand(Program("abcrnn") + " generate --model " + model +
+                          " --seed 11 --first 485 --num 1 --length 1000 --rhythm hornpipe --out " + abc,
+                      true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto check = RunCommand(Program("abcrnn") + " check " + abc, true);
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  if (testing::HaveTool("abc2midi")) {
+    const auto midi = ErrorLines("cd " + dir.string() + " && abc2midi " + abc + " -quiet -silent");
+    EXPECT_TRUE(midi.empty()) << midi[0];
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace abcrnn

@@ -127,6 +127,19 @@ Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accep
       out.text = abc::HornpipeInCommonTime(out.text);
       out.header = abc::HornpipeInCommonTime(out.header);
     }
+    // Strict mode judged the model's own text; the key move and the cut-time rewrite write it
+    // again, and a rewrite can change what the tools accept (a hornpipe's G2/ comes back as G,
+    // which abc2midi swings). What is printed must pass `abcrnn check` too.
+    if (o_.generate.strict && out.text != t.text) {
+      abc::ParseOptions po;
+      po.keep_text = false;
+      if (!abc::ParseTune(out.text, po).valid()) {
+        ++stats_.dropped;
+        if (log)
+          log("tune " + std::to_string(t.index + 1) + ": invalid once moved to its key or meter; dropped, sampling another");
+        return true;
+      }
+    }
     if (guard_notes() > 0) {
       abc::ParseOptions po;
       po.keep_text = false;
