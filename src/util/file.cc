@@ -125,6 +125,18 @@ bool WriteAll(int fd, std::string_view bytes) {
 
 }  // namespace
 
+namespace {
+
+// Creates `.NAME.tmp.XXXXXX` beside `path` (in *dir): its descriptor, or -1 with errno set.
+int OpenTempBeside(const std::string& path, fs::path* dir, std::string* temp) {
+  const fs::path target(path);
+  *dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  *temp = (*dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  return mkstemp(temp->data());
+}
+
+}  // namespace
+
 Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
   std::error_code ec;
   // A symbolic link stays one: the file it points to is replaced.
@@ -145,10 +157,9 @@ Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
     if (!ok) return Status::IOError(path + ": write failed: " + err);
     return Status::OK();
   }
-  fs::path target(path);
-  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  int fd = mkstemp(tmpl.data());
+  fs::path dir;
+  std::string tmpl;
+  const int fd = OpenTempBeside(path, &dir, &tmpl);
   if (fd < 0) return Status::IOError(path + ": cannot create a temporary file in " + dir.string() + ": " + Errno());
   if (!WriteAll(fd, bytes)) {
     Status s = Status::IOError(path + ": write failed: " + Errno());
@@ -210,10 +221,9 @@ Status AtomicFileBatch::Add(const std::string& path, std::string_view bytes) {
   std::error_code ec;
   const fs::file_status st = fs::symlink_status(path, ec);
   if (!ec && fs::exists(st) && !fs::is_regular_file(st)) return WriteFileAtomically(path, bytes);
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  const int fd = mkstemp(tmpl.data());
+  fs::path dir;
+  std::string tmpl;
+  const int fd = OpenTempBeside(path, &dir, &tmpl);
   if (fd < 0) return Status::IOError(path + ": cannot create a temporary file in " + dir.string() + ": " + Errno());
   const bool ok = WriteAll(fd, bytes) && ::fchmod(fd, 0644) == 0;
   const std::string why = ok ? "" : Errno();
