@@ -12,7 +12,7 @@
 #include <set>
 #include <tuple>
 
-#include "repeats.h"
+#include "abcrnn/abc/repeats.h"
 #include "timing.h"
 
 namespace abcrnn::midi {
@@ -52,7 +52,7 @@ class VoicePlayer {
     ties_ = MergeTies(voice_);
     changed_ = DurationOverrides(voice_, hornpipe_, options_.fermata, options_.staccato);
     state_ = voice_.initial;
-    for (size_t e : PlayOrder(voice_, parts_, several_voices_)) {
+    for (size_t e : abc::PlayOrder(voice_, parts_, several_voices_)) {
       Status s = Step(e);
       if (!s.ok()) return s;
     }

@@ -1,14 +1,14 @@
 // Repeat expansion as abc2midi 4.x does it: first its clean-up pass over the bar lines (missing
 // |: inserted, |: after |: made ::, :| followed by a lone :| made ::), then its playback state
 // machine (pass number, the saved repeat point, which endings play on which pass).
-#include "repeats.h"
+#include "abcrnn/abc/repeats.h"
 
 #include <algorithm>
 #include <cctype>
 #include <functional>
 #include <map>
 
-namespace abcrnn::midi {
+namespace abcrnn::abc {
 namespace {
 
 // abc2midi's bar features.
@@ -20,26 +20,26 @@ struct Item {
   bool is_virtual = false;
 };
 
-Bar BarOf(const abc::BarLine& b) {
+Bar BarOf(const BarLine& b) {
   switch (b.kind) {
-    case abc::BarKind::kDouble: return Bar::kDouble;
-    case abc::BarKind::kFinal: return Bar::kThinThick;
-    case abc::BarKind::kStart: return Bar::kThickThin;
-    case abc::BarKind::kRepeatStart: return Bar::kBarRep;
-    case abc::BarKind::kRepeatEnd: return Bar::kRepBar;
-    case abc::BarKind::kRepeatBoth: return Bar::kDoubleRep;
+    case BarKind::kDouble: return Bar::kDouble;
+    case BarKind::kFinal: return Bar::kThinThick;
+    case BarKind::kStart: return Bar::kThickThin;
+    case BarKind::kRepeatStart: return Bar::kBarRep;
+    case BarKind::kRepeatEnd: return Bar::kRepBar;
+    case BarKind::kRepeatBoth: return Bar::kDoubleRep;
     default: return Bar::kSingle;
   }
 }
 
-std::vector<Item> Items(const abc::Voice& voice, size_t begin, size_t end) {
+std::vector<Item> Items(const Voice& voice, size_t begin, size_t end) {
   std::vector<Item> items;
   items.push_back({Bar::kDouble, begin, true});  // abc2midi puts a || before the music
   for (size_t i = begin; i < end; ++i) {
-    const abc::Element& e = voice.elements[i];
+    const Element& e = voice.elements[i];
     Bar bar = Bar::kNone;
-    if (const auto* b = e.get_if<abc::BarLine>()) bar = BarOf(*b);
-    if (e.get_if<abc::Ending>()) bar = Bar::kPlayOnRep;
+    if (const auto* b = e.get_if<BarLine>()) bar = BarOf(*b);
+    if (e.get_if<Ending>()) bar = Bar::kPlayOnRep;
     items.push_back({bar, i, false});
   }
   return items;
@@ -91,13 +91,13 @@ void FixRepeats(std::vector<Item>& items, bool in_part) {
   }
 }
 
-bool EndingPlays(const abc::Voice& voice, size_t element, int pass) {
-  const auto* e = voice.elements[element].get_if<abc::Ending>();
+bool EndingPlays(const Voice& voice, size_t element, int pass) {
+  const auto* e = voice.elements[element].get_if<Ending>();
   return e && std::find(e->numbers.begin(), e->numbers.end(), pass) != e->numbers.end();
 }
 
 // Plays elements [begin, end) and appends their indices to `order`.
-void PlayRange(const abc::Voice& voice, size_t begin, size_t end, bool in_part, std::vector<size_t>& order) {
+void PlayRange(const Voice& voice, size_t begin, size_t end, bool in_part, std::vector<size_t>& order) {
   std::vector<Item> items = Items(voice, begin, end);
   FixRepeats(items, in_part);
   int pass = 1, maxpass = 2;
@@ -195,14 +195,14 @@ std::string ExpandParts(const std::string& written) {
   return group(0);
 }
 
-std::vector<size_t> PlayOrder(const abc::Voice& voice, const std::string& parts, bool several_voices) {
+std::vector<size_t> PlayOrder(const Voice& voice, const std::string& parts, bool several_voices) {
   std::vector<size_t> order;
   // Where each part starts (its P: field) and ends (the next P: field).
   std::map<char, std::pair<size_t, size_t>> spans;
   size_t first_part = voice.elements.size();
   char open = 0;
   for (size_t i = 0; i < voice.elements.size(); ++i) {
-    const auto* fc = voice.elements[i].get_if<abc::FieldChange>();
+    const auto* fc = voice.elements[i].get_if<FieldChange>();
     if (!fc || fc->field.letter != 'P') continue;
     if (open) spans[open].second = i;
     open = fc->field.value.empty() ? 0 : fc->field.value[0];
@@ -223,4 +223,4 @@ std::vector<size_t> PlayOrder(const abc::Voice& voice, const std::string& parts,
   return order;
 }
 
-}  // namespace abcrnn::midi
+}  // namespace abcrnn::abc
