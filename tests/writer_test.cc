@@ -24,6 +24,19 @@ TEST(WriterLengths, AreWrittenInCanonicalForm) {
   EXPECT_EQ(LengthText(Fraction(3, 4)), "3/4");
 }
 
+// abc2midi swings a hornpipe's quaver only when its written numerator is 1: "G2/" is a quaver it
+// does not swing, so the writer keeps a numerator there ("2/"), where "G" would change the tune
+// abc2midi plays (and may make it refuse a broken rhythm: the hornpipe-swing rule).
+TEST(WriterLengths, KeepANumeratorThatReducesAway) {
+  EXPECT_EQ(Rewrite("X:1\nM:4/4\nL:1/8\nK:C\nG2/A c2/4d/ e4/2 f2/2 a4/4b|\n"),
+            "X:1\nM:4/4\nL:1/8\nK:C\nG2/A c2/4d/ e2 f2/ a2/b|\n");
+  const std::string hornpipe = "X:1\nR:hornpipe\nM:2/4\nL:1/16\nK:C\nC/D/E/F/G/A/ G>AG2/F/G/E/F/|G8|]\n";
+  const Tune t = ParseTune(hornpipe);
+  ASSERT_TRUE(t.valid()) << t.diagnostics.front().ToString();
+  const Tune again = ParseTune(WriteTune(t, {}));
+  EXPECT_TRUE(again.valid()) << WriteTune(t, {}) << again.diagnostics.front().ToString();
+}
+
 TEST(WriterFieldValues, AreNormalised) {
   EXPECT_EQ(KeyText(*ParseKey("E minor")), "Em");
   EXPECT_EQ(KeyText(*ParseKey("ADor")), "Ador");

@@ -459,6 +459,7 @@ size_t TuneParser::ParseNoteOrRest(std::string_view s, size_t i, int32_t line_no
   // At a prefix's open end, octave marks may still come after the letter.
   const bool pitch_open = OpenEndAt(s, j, pos);
   n.written_length = ParseLength(s, &j, pos);
+  n.numerator_reduced = !length_numerator_one_ && n.written_length.num() == 1;
   ResolvePitch(&p, pos, /*grace=*/false);
   bool tie = false;
   if (j < s.size() && s[j] == '-') {

@@ -204,6 +204,13 @@ std::string FieldValue(const FieldChange& fc) {
   }
 }
 
+// A length of numerator 1 written with numerator 2 ("2/" for 1, "2/4" for 1/2), as the source
+// wrote "G2/" or "c2/4": abc2midi swings the note of a hornpipe only when its numerator is 1.
+std::string NumeratorTwoLengthText(const Fraction& l) {
+  if (!l.valid() || l.num() != 1) return LengthText(l);
+  return l.den() == 1 ? "2/" : "2/" + std::to_string(2 * l.den());
+}
+
 class TuneWriter {
  public:
   TuneWriter(const Tune& tune, const WriteOptions& o) : tune_(tune), o_(o) {}
@@ -357,7 +364,8 @@ class TuneWriter {
             }
           }
           if (n.chord) s += ']';
-          s += LengthText(n.written_length);
+          s += n.numerator_reduced && !n.chord ? NumeratorTwoLengthText(n.written_length)
+                                                : LengthText(n.written_length);
           if (n.chord ? n.chord_tie : (!n.pitches.empty() && n.pitches[0].tie)) s += '-';
           acc.EndNote(n);
           out_.Put(s, Tok::kNote);

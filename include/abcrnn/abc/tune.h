@@ -59,6 +59,9 @@ struct Note {
   // the multiplier after ] ("[CE]2" → 2). The chord's own duration uses its first pitch's
   // written_length times this (the standard's rule).
   Fraction written_length{1};
+  // Written with a numerator other than 1 that reduces away ("G2/" = G, "c2/4" = c/): abc2midi
+  // swings a hornpipe's note only when its written numerator is 1, so a writer keeps one.
+  bool numerator_reduced = false;
   Fraction duration;  // whole notes, after L:, broken rhythm and tuplets
   Fraction onset;     // whole notes from the start of the voice, written order, no repeats
 };
