@@ -29,7 +29,7 @@ for entry in "${sets[@]}"; do
   "$build/abcrnn" generate --model "$model" --seed "$seed" --num "$n" "${options[@]}" -o "$abc" 2> "$out/$name.log" \
     || { echo "$name: generate failed (exit $?; $out/$name.log)"; status=1; continue; }
   tunes=$(grep -c '^X:' "$abc")
-  (cd "$out" && rm -f ./*.mid && abc2midi "$abc" -quiet -silent > "$name.abc2midi" 2>&1; rm -f ./*.mid) || true
+  (cd "$out" && rm -f ./*.mid && abc2midi "$abc" -quiet > "$name.abc2midi" 2>&1; rm -f ./*.mid) || true
   abcm2ps "$abc" -O /dev/null > "$out/$name.abcm2ps" 2>&1 || true
   midi=$(grep -c -E 'Error|error:' "$out/$name.abc2midi" || true)
   sheet=$(grep -c -E 'Error|error:' "$out/$name.abcm2ps" || true)

@@ -136,7 +136,7 @@ TEST(AbcProblems, KindNamesAreStableAndRoundTrip) {
   EXPECT_EQ(KindName(K::kOverfullBar), "overfull-bar");
   EXPECT_EQ(KindName(K::kMissingKey), "missing-key");
   EXPECT_EQ(KindName(K::kUnterminatedChord), "unterminated-chord");
-  for (int k = 0; k <= static_cast<int>(K::kHornpipeSwing); ++k) {
+  for (int k = 0; k <= static_cast<int>(K::kBadRepeat); ++k) {
     K kind = static_cast<K>(k);
     EXPECT_NE(KindName(kind), "unknown");
     EXPECT_EQ(KindFromName(KindName(kind)), kind);

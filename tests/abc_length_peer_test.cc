@@ -32,8 +32,8 @@ TEST(AbcLengthPeer, CheckRefusesWhatAbcm2psOrAbc2midiRefuseAndNoMore) {
     const std::string header = "M:none\nL:1/8\nK:C\n";
     const std::string path = dir + "/t.abc";
     ASSERT_TRUE(WriteFileAtomically(path, "X:1\nT:Test\n" + header + body + "\n").ok());
-    auto peer = testing::RunCommand("cd " + dir + " && rm -f t*.mid && { abcm2ps -q t.abc -O t.ps; abc2midi t.abc -quiet "
-                                    "-silent; } 2>&1 | grep -ci 'error'", false);
+    auto peer = testing::RunCommand("cd " + dir + " && rm -f t*.mid && { abcm2ps -q t.abc -O t.ps; abc2midi t.abc -quiet; } "
+                                    "2>&1 | grep -ci 'error'", false);
     const bool peer_refuses = std::stoi(peer.out) > 0;
     const bool we_refuse = !test::ParseBody(std::string(body) + "\n", header).valid();
     EXPECT_EQ(we_refuse, peer_refuses) << body;

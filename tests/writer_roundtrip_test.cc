@@ -23,6 +23,19 @@ bool Rewritable(const Tune& tune) {
   return !tune.voices.empty();
 }
 
+bool HasPartFields(const Tune& tune) {
+  for (const Voice& v : tune.voices)
+    for (const Element& e : v.elements)
+      if (const auto* f = e.get_if<FieldChange>(); f != nullptr && f->field.letter == 'P') return true;
+  return false;
+}
+
+bool OnlyBadRepeats(const Tune& tune) {
+  for (const auto& d : tune.diagnostics)
+    if (d.severity == Severity::kError && d.kind != DiagnosticKind::kBadRepeat) return false;
+  return true;
+}
+
 // "pitches:duration" per note and rest of every voice, in order.
 std::vector<std::string> Melody(const Tune& tune) {
   std::vector<std::string> out;
@@ -54,6 +67,7 @@ TEST(WriterCorpus, WritingAndParsingAgainKeepsEveryNotesPitchAndDuration) {
   auto t0 = std::chrono::steady_clock::now();
   int tunes = 0, compared = 0, failures = 0;
   std::map<std::string, int> mismatched;  // options -> tunes
+  int parts_dropped = 0;
   for (const auto& path : *files) {
     auto file = ReadAbcFile(path);
     ASSERT_TRUE(file.ok()) << file.status().ToString();
@@ -68,6 +82,12 @@ TEST(WriterCorpus, WritingAndParsingAgainKeepsEveryNotesPitchAndDuration) {
         Tune again = ParseTune(text);
         long at = FirstDifference(before, Melody(again));
         bool ok = at < 0 && Rewritable(again);
+        if (!ok && at < 0 && !options.fields && HasPartFields(tune) && OnlyBadRepeats(again)) {
+          // Without its P: fields abc2midi lays out the repeats of the whole tune anew; the
+          // cleaner drops such a tune ("invalid-once-cleaned").
+          ++parts_dropped;
+          continue;
+        }
         if (!ok) {
           ++mismatched[name];
           if (++failures <= 5)
@@ -87,6 +107,8 @@ TEST(WriterCorpus, WritingAndParsingAgainKeepsEveryNotesPitchAndDuration) {
   std::cout << "\n";
   EXPECT_GT(compared, 12000);
   EXPECT_EQ(failures, 0);
+  std::cout << "training forms whose repeats abc2midi lays out anew without P: fields: " << parts_dropped << "\n";
+  EXPECT_LE(parts_dropped, 5);
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "abcrnn/abc/repeats.h"
+
 namespace abcrnn::abc {
 namespace {
 
@@ -25,7 +27,49 @@ Fraction LastTimedDuration(const std::vector<Element>& els, const BarSpan& bar) 
   return Fraction(0);
 }
 
+// What the writer of the tune should have done instead, for each of abc2midi's repeat errors.
+std::string Expected(const std::string& abc2midi_words) {
+  static const std::pair<const char*, const char*> kExpected[] = {
+      {"found another |: after a |:", "a :| closing the open repeat before this |:"},
+      {"found [1 or like before |:", "a |: before the first ending"},
+      {"found :: before |:", "a |: before this ::"},
+      {"Expected end repeat not found at |:", "a :| before this |: on the first pass"},
+      {"Found unexpected :|", "a |: before this :|"},
+      {"Found unexpected ::", "a |: before this ::"},
+      {"Need || |: :| or :: to mark end of variant ending", "||, |:, :| or :: closing the ending before this one"},
+      {"multiple endings do not follow |: or ::", "a |: or :: before this ending"},
+      {"Cannot find :| || [| or |] to close variant ending", ":|, ||, [| or |] closing this ending"},
+      {"Missing :| at end of tune", "a :| closing this |: before the end of the tune"},
+  };
+  for (const auto& [words, expected] : kExpected)
+    if (abc2midi_words == words) return expected;
+  return "repeat signs abc2midi can follow";
+}
+
 }  // namespace
+
+void CheckRepeats(Tune* tune) {
+  for (const Diagnostic& d : tune->diagnostics)
+    if (d.severity == Severity::kError &&
+        (d.kind == DiagnosticKind::kEndingWithoutRepeat || d.kind == DiagnosticKind::kBadRepeat))
+      return;
+  PlayOptions options;
+  for (const Field& f : tune->header)
+    if (f.letter == 'P') options.parts = f.value;
+  options.several_voices = tune->voices.size() > 1;
+  for (const Voice& voice : tune->voices) {
+    std::vector<RepeatProblem> problems;
+    PlayOrder(voice, options, &problems);
+    for (const RepeatProblem& p : problems) {
+      Diagnostic d;
+      d.kind = DiagnosticKind::kBadRepeat;
+      d.severity = DefaultSeverity(d.kind);
+      d.pos = voice.elements[p.element].pos;
+      d.message = "expected " + Expected(p.message) + ", got none (abc2midi: \"" + p.message + "\")";
+      tune->diagnostics.push_back(std::move(d));
+    }
+  }
+}
 
 std::vector<BarSpan> SplitBars(const Voice& voice) {
   std::vector<BarSpan> bars;

@@ -129,6 +129,15 @@ class Cleaner {
       moved = std::move(r).value();
       use = &moved;
     }
+    std::string text = abc::WriteTune(*use, write_);
+    // What is dropped can change how a tool reads the rest (without its P: fields abc2midi lays
+    // out a tune's repeats anew): a training text must be as valid as its source.
+    abc::ParseOptions po;
+    po.keep_text = false;
+    if (!DropReason(abc::ParseTune(text, po), options_).empty()) {
+      ++result_.report.dropped["invalid-once-cleaned"];
+      return;
+    }
     if (options_.drop_duplicates && !seen_.insert(Digest(MelodyFingerprint(*use))).second) {
       ++result_.report.dropped["duplicate"];
       return;
@@ -138,7 +147,7 @@ class Cleaner {
     c.line = tune.start.line;
     c.x = tune.x >= 0 ? std::to_string(tune.x) : "";
     c.title = tune.title();
-    c.text = abc::WriteTune(*use, write_);
+    c.text = std::move(text);
     if (options_.controls) {
       c.controls = abc::DeriveControls(tune, StyleOf(tune, style));
       c.text = abc::ControlLines(c.controls, options_.form_repeats) + c.text;

@@ -47,6 +47,7 @@ constexpr KindInfo kKinds[] = {
     {DiagnosticKind::kSpaceInChord, "space-in-chord", Severity::kError},
     {DiagnosticKind::kDetachedDecoration, "detached-decoration", Severity::kError},
     {DiagnosticKind::kHornpipeSwing, "hornpipe-swing", Severity::kError},
+    {DiagnosticKind::kBadRepeat, "bad-repeat", Severity::kError},
 };
 
 const KindInfo* Find(DiagnosticKind kind) {

@@ -17,19 +17,59 @@ enum class Bar { kNone, kSingle, kDouble, kThinThick, kThickThin, kBarRep, kRepB
 struct Item {
   Bar bar = Bar::kNone;
   size_t element = 0;  // index in voice.elements; the first item is a virtual "||" (element 0)
-  bool is_virtual = false;
+  bool is_virtual = false;  // not played: the virtual "||", or a bar line's second feature
 };
 
-Bar BarOf(const BarLine& b) {
-  switch (b.kind) {
-    case BarKind::kDouble: return Bar::kDouble;
-    case BarKind::kFinal: return Bar::kThinThick;
-    case BarKind::kStart: return Bar::kThickThin;
-    case BarKind::kRepeatStart: return Bar::kBarRep;
-    case BarKind::kRepeatEnd: return Bar::kRepBar;
-    case BarKind::kRepeatBoth: return Bar::kDoubleRep;
-    default: return Bar::kSingle;
+// Collects each problem once (playback passes an element more than once); no-op without a list.
+class Problems {
+ public:
+  explicit Problems(std::vector<RepeatProblem>* list) : list_(list) {}
+  void Add(const Item& at, const char* message) {
+    if (list_ == nullptr) return;
+    for (const RepeatProblem& p : *list_)
+      if (p.element == at.element && p.message == message) return;
+    list_->push_back({at.element, message});
   }
+
+ private:
+  std::vector<RepeatProblem>* list_;
+};
+
+// The bar features abc2midi reads in a bar line's text, left to right: "|:" |: , "||" || ,
+// "|]" |] , "[|" [| , "::" :: , ":|" :| (a "]" after it belongs to it), "|" and ":" alone
+// (abc2midi's dotted bar) plain. So "||:" is || and a plain bar (no repeat starts there) and
+// ":|:" is :| and a plain bar, where the parser and abcm2ps read a repeat start.
+std::vector<Bar> BarFeatures(std::string_view text) {
+  std::vector<Bar> bars;
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    const char next = i + 1 < text.size() ? text[i + 1] : '\0';
+    if (c == '|' && next == ':') {
+      bars.push_back(Bar::kBarRep);
+      i += 2;
+    } else if (c == '|' && next == '|') {
+      bars.push_back(Bar::kDouble);
+      i += 2;
+    } else if (c == '|' && next == ']') {
+      bars.push_back(Bar::kThinThick);
+      i += 2;
+    } else if (c == '[' && next == '|') {
+      bars.push_back(Bar::kThickThin);
+      i += 2;
+    } else if (c == ':' && next == ':') {
+      bars.push_back(Bar::kDoubleRep);
+      i += 2;
+    } else if (c == ':' && next == '|') {
+      bars.push_back(Bar::kRepBar);
+      i += 2;
+      if (i < text.size() && text[i] == ']') ++i;
+    } else {
+      if (c == '|' || c == ':') bars.push_back(Bar::kSingle);
+      ++i;
+    }
+  }
+  if (bars.empty()) bars.push_back(Bar::kSingle);
+  return bars;
 }
 
 std::vector<Item> Items(const Voice& voice, size_t begin, size_t end) {
@@ -37,16 +77,21 @@ std::vector<Item> Items(const Voice& voice, size_t begin, size_t end) {
   items.push_back({Bar::kDouble, begin, true});  // abc2midi puts a || before the music
   for (size_t i = begin; i < end; ++i) {
     const Element& e = voice.elements[i];
-    Bar bar = Bar::kNone;
-    if (const auto* b = e.get_if<BarLine>()) bar = BarOf(*b);
-    if (e.get_if<Ending>()) bar = Bar::kPlayOnRep;
-    items.push_back({bar, i, false});
+    if (const auto* b = e.get_if<BarLine>()) {
+      bool first = true;
+      for (Bar bar : BarFeatures(b->text)) {
+        items.push_back({bar, i, !first});  // the element is played once, at its first feature
+        first = false;
+      }
+      continue;
+    }
+    items.push_back({e.get_if<Ending>() ? Bar::kPlayOnRep : Bar::kNone, i, false});
   }
   return items;
 }
 
 // abc2midi's scan_for_missing_repeats (per part) and, for tunes without parts, fixreps.
-void FixRepeats(std::vector<Item>& items, bool in_part) {
+void FixRepeats(std::vector<Item>& items, bool in_part, Problems& problems) {
   for (const Item& it : items) {
     if (it.bar == Bar::kBarRep) break;
     if (it.bar == Bar::kRepBar || it.bar == Bar::kDoubleRep) {
@@ -69,7 +114,10 @@ void FixRepeats(std::vector<Item>& items, bool in_part) {
         rep_point = j;
         break;
       case Bar::kBarRep:
-        if (expect_repeat) items[j].bar = Bar::kDoubleRep;  // |: after |: is read as ::
+        if (expect_repeat) {  // |: after |: is read as ::
+          items[j].bar = Bar::kDoubleRep;
+          problems.Add(items[j], "found another |: after a |:");
+        }
         expect_repeat = true;
         break;
       case Bar::kRepBar:
@@ -78,11 +126,17 @@ void FixRepeats(std::vector<Item>& items, bool in_part) {
         rep_point = j;
         break;
       case Bar::kPlayOnRep:
-        if (nplays == 0 && !expect_repeat) place_start(rep_point);
+        if (nplays == 0 && !expect_repeat) {
+          place_start(rep_point);
+          problems.Add(items[j], "found [1 or like before |:");
+        }
         ++nplays;
         break;
       case Bar::kDoubleRep:
-        if (!expect_repeat) place_start(rep_point);
+        if (!expect_repeat) {
+          place_start(rep_point);
+          problems.Add(items[j], "found :: before |:");
+        }
         expect_repeat = true;
         break;
       default:
@@ -97,11 +151,13 @@ bool EndingPlays(const Voice& voice, size_t element, int pass) {
 }
 
 // Plays elements [begin, end) and appends their indices to `order`.
-void PlayRange(const Voice& voice, size_t begin, size_t end, bool in_part, std::vector<size_t>& order) {
+void PlayRange(const Voice& voice, size_t begin, size_t end, bool in_part, std::vector<size_t>& order,
+               Problems& problems) {
   std::vector<Item> items = Items(voice, begin, end);
-  FixRepeats(items, in_part);
+  FixRepeats(items, in_part, problems);
   int pass = 1, maxpass = 2;
   bool expect_repeat = false;
+  bool in_ending = false;  // playing an ending: the next ending needs a || or repeat before it
   size_t saved = 0;  // item index of the repeat start
   // A generous bound against pathological input (each :| can replay the tune a few times).
   const size_t limit = order.size() + 16 * items.size() + 64;
@@ -109,14 +165,21 @@ void PlayRange(const Voice& voice, size_t begin, size_t end, bool in_part, std::
     const Item& it = items[j];
     if (!it.is_virtual) order.push_back(it.element);
     switch (it.bar) {
+      case Bar::kDouble:
+        in_ending = false;
+        break;
       case Bar::kBarRep:
+        in_ending = false;
+        if (pass == 1 && expect_repeat) problems.Add(it, "Expected end repeat not found at |:");
         saved = j;
         expect_repeat = true;
         pass = 1;
         maxpass = 2;
         break;
       case Bar::kRepBar:
+        in_ending = false;
         if (pass == 1) {
+          if (!expect_repeat) problems.Add(it, "Found unexpected :|");
           if (expect_repeat) {
             ++pass;
             j = saved;
@@ -129,12 +192,14 @@ void PlayRange(const Voice& voice, size_t begin, size_t end, bool in_part, std::
         }
         break;
       case Bar::kDoubleRep:
+        in_ending = false;
         if (pass > 1) {  // the second time through: acts as |:
           expect_repeat = true;
           saved = j;
           pass = 1;
           maxpass = 2;
         } else if (!expect_repeat) {  // no |: before it: only a repeat start
+          problems.Add(it, "Found unexpected ::");
           expect_repeat = true;
           saved = j;
           pass = 1;
@@ -144,6 +209,8 @@ void PlayRange(const Voice& voice, size_t begin, size_t end, bool in_part, std::
         }
         break;
       case Bar::kPlayOnRep:
+        if (in_ending) problems.Add(it, "Need || |: :| or :: to mark end of variant ending");
+        if (!expect_repeat && pass == 1) problems.Add(it, "multiple endings do not follow |: or ::");
         if (!EndingPlays(voice, it.element, (expect_repeat || pass > 1) ? pass : 1)) {
           // Skip to the bar that ends this section; that bar is skipped too (abc2midi's j+1).
           ++j;
@@ -151,17 +218,22 @@ void PlayRange(const Voice& voice, size_t begin, size_t end, bool in_part, std::
                  items[j].bar != Bar::kDouble && items[j].bar != Bar::kThinThick &&
                  items[j].bar != Bar::kThickThin && items[j].bar != Bar::kPlayOnRep)
             ++j;
-        } else if (maxpass < 4) {
-          maxpass = pass + 1;
+          if (j >= items.size()) problems.Add(it, "Cannot find :| || [| or |] to close variant ending");
+        } else {
+          in_ending = true;
+          if (maxpass < 4) maxpass = pass + 1;
         }
         break;
       default:
         break;
     }
   }
+  if (expect_repeat && pass == 1 && items.size() > 1) problems.Add(items[saved], "Missing :| at end of tune");
 }
 
 }  // namespace
+
+bool SameBarForAbc2midi(std::string_view a, std::string_view b) { return BarFeatures(a) == BarFeatures(b); }
 
 std::string ExpandParts(const std::string& written) {
   std::string sequence = written.substr(0, written.find('%'));  // a comment may follow
@@ -196,6 +268,17 @@ std::string ExpandParts(const std::string& written) {
 }
 
 std::vector<size_t> PlayOrder(const Voice& voice, const std::string& parts, bool several_voices) {
+  PlayOptions options;
+  options.parts = parts;
+  options.several_voices = several_voices;
+  return PlayOrder(voice, options, nullptr);
+}
+
+std::vector<size_t> PlayOrder(const Voice& voice, const PlayOptions& options,
+                              std::vector<RepeatProblem>* problem_list) {
+  Problems problems(problem_list);
+  const std::string& parts = options.parts;
+  const bool several_voices = options.several_voices;
   std::vector<size_t> order;
   // Where each part starts (its P: field) and ends (the next P: field).
   std::map<char, std::pair<size_t, size_t>> spans;
@@ -212,13 +295,13 @@ std::vector<size_t> PlayOrder(const Voice& voice, const std::string& parts, bool
   }
   std::string sequence = ExpandParts(parts);
   if (sequence.empty() || spans.empty()) {
-    PlayRange(voice, 0, voice.elements.size(), several_voices, order);
+    PlayRange(voice, 0, voice.elements.size(), several_voices, order, problems);
     return order;
   }
-  if (first_part > 0) PlayRange(voice, 0, first_part, true, order);
+  if (first_part > 0) PlayRange(voice, 0, first_part, true, order, problems);
   for (char part : sequence) {
     auto it = spans.find(part);
-    if (it != spans.end()) PlayRange(voice, it->second.first, it->second.second, true, order);
+    if (it != spans.end()) PlayRange(voice, it->second.first, it->second.second, true, order, problems);
   }
   return order;
 }

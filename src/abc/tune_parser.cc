@@ -461,6 +461,7 @@ void TuneParser::Finish() {
     co.prefix = options_.prefix;
     co.last_length_open = options_.prefix && length_open_;
     CheckBars(tune_, co);
+    if (!options_.prefix) CheckRepeats(tune_);
   }
   for (Diagnostic& d : tune_->diagnostics) {
     d.file = options_.file_name;

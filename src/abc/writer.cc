@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "abc/text_util.h"
+#include "abcrnn/abc/repeats.h"
 
 namespace abcrnn::abc {
 namespace {
@@ -140,7 +141,7 @@ class Out {
   Tok prev_ = Tok::kOther;
 };
 
-std::string BarText(const BarLine& b) {
+std::string CanonicalBarText(const BarLine& b) {
   switch (b.kind) {
     case BarKind::kSingle:
       return "|";
@@ -162,6 +163,14 @@ std::string BarText(const BarLine& b) {
       return "[|]";
   }
   return "|";
+}
+
+// The canonical spelling of the bar line, or the source's where abc2midi reads the two
+// differently (":|:" is :| to it, "||:" is ||, while "::" and "|:" are repeat signs).
+std::string BarText(const BarLine& b) {
+  std::string canonical = CanonicalBarText(b);
+  if (b.text.empty() || SameBarForAbc2midi(b.text, canonical)) return canonical;
+  return b.text;
 }
 
 // "(p" when q and r are what a parser infers for p in `meter` (the standard's defaults: q is 3

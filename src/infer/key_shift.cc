@@ -25,7 +25,9 @@ Result<std::string> Move(const std::string& full_text, int semitones, bool keep_
   }
   const std::string head = full_text.substr(0, controls);
   const std::string text = full_text.substr(controls);
-  abc::Tune tune = abc::ParseTune(text);
+  abc::ParseOptions po;
+  po.prefix = keep_open;  // a prime is unfinished: a repeat it opens may close later
+  abc::Tune tune = abc::ParseTune(text, po);
   if (Status s = abc::CheckRewritable(tune); !s.ok()) return s;
   Result<abc::Tune> moved = abc::TransposeTune(tune, semitones);
   if (!tonic.empty()) {

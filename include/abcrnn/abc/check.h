@@ -1,6 +1,6 @@
 // Checks on a parsed tune that need the whole voice: bar durations against the meter (pickup,
 // closing bar, repeats and first/second endings as the standard and abc2midi treat them),
-// endings without a repeat. ParseTune runs it when ParseOptions::check_bars; also callable alone.
+// endings without a repeat, repeat signs abc2midi cannot follow. ParseTune runs it when ParseOptions::check_bars; also callable alone.
 #pragma once
 
 #include <vector>
@@ -20,6 +20,11 @@ struct CheckOptions {
 // errors, underfull bars that are neither the pickup, the last bar, nor a bar before/after a
 // repeat sign or ending that complements it are warnings. See doc/abc-dialect.md.
 void CheckBars(Tune* tune, const CheckOptions& options = {});
+
+// Appends a "bad-repeat" error for each voice whose repeat signs abc2midi cannot follow when it
+// plays them (abc/repeats.h: RepeatProblem), unless the tune already has an ending or repeat
+// error: the first one found says enough. Only for whole tunes (a prefix may still close them).
+void CheckRepeats(Tune* tune);
 
 // One bar of a voice, as CheckBars sees it (exposed for tests, metrics and the sampler).
 struct BarSpan {

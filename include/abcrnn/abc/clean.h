@@ -74,8 +74,10 @@ struct CleanResult {
 // (with options.controls). An invalid
 // options.transpose_to drops every tune as "invalid-transpose-to" (CleanFiles refuses it).
 // Drop reasons: "errors" (any error but overfull bars), "overfull-bar", "several-voices",
-// "no-music", "transpose-out-of-range", "duplicate" (same melody as an earlier tune, compared
-// with pitches relative to the first note, so transposed copies count).
+// "no-music", "transpose-out-of-range", "invalid-once-cleaned" (its training form has errors the
+// source has not: without its P: fields abc2midi lays out the repeats anew), "duplicate" (same
+// melody as an earlier tune, compared with pitches relative to the first note, so transposed
+// copies count).
 CleanResult CleanText(std::string_view text, const std::string& source,
                       const CleanOptions& options, const std::string& style = "");
 // Cleans every tune of the files and folders (*.abc below a folder; "-" = standard input; each

@@ -57,6 +57,8 @@ enum class DiagnosticKind : int8_t {
   kDetachedDecoration,       // "detached-decoration": ~ G, T (c (abc2midi: "Malformed note")
   kHornpipeSwing,            // "hornpipe-swing": R:hornpipe, where abc2midi swings pairs of quavers and
                              // then cannot apply a written broken rhythm ("Cannot apply broken rhythm")
+  kBadRepeat,                // "bad-repeat": repeat signs abc2midi cannot follow when it plays the tune
+                             // (a |: while one is open, a :| missing at the end, an ending before any |:)
 };
 
 // "overfull-bar", "missing-key", ... (see the enum).
