@@ -90,8 +90,9 @@ std::string StyleOf(const abc::Tune& tune, const std::string& label) {
 
 class Cleaner {
  public:
-  explicit Cleaner(const CleanOptions& options)
-      : options_(options), write_(TrainingWriteOptions(options)) {}
+  // Each kept tune goes to `sink` as soon as it is written; without one, into Take()'s result.
+  explicit Cleaner(const CleanOptions& options, CleanSink sink = nullptr)
+      : options_(options), write_(TrainingWriteOptions(options)), sink_(std::move(sink)) {}
 
   Status Init() {
     if (options_.transpose_to.empty()) return Status::OK();
@@ -158,8 +159,11 @@ class Cleaner {
         c.unit_length = abc::UnitLengthText(st.unit_length);
       }
     }
-    result_.tunes.push_back(std::move(c));
     ++result_.report.kept;
+    if (sink_)
+      sink_(std::move(c));
+    else
+      result_.tunes.push_back(std::move(c));
   }
 
   CleanResult Take() { return std::move(result_); }
@@ -171,6 +175,7 @@ class Cleaner {
   bool bad_tonic_ = false;
   abc::SpelledNote tonic_;
   std::unordered_set<MelodyDigest, MelodyDigestHash> seen_;  // of the tunes kept so far
+  CleanSink sink_;
   CleanResult result_;
 };
 
@@ -197,11 +202,21 @@ CleanResult CleanText(std::string_view text, const std::string& source,
 }
 
 Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const CleanOptions& options) {
+  CleanResult result;
+  Result<CleanReport> report =
+      CleanFilesEach(paths, options, [&result](CleanedTune&& t) { result.tunes.push_back(std::move(t)); });
+  if (!report.ok()) return report.status();
+  result.report = *report;
+  return result;
+}
+
+Result<CleanReport> CleanFilesEach(const std::vector<std::string>& paths, const CleanOptions& options,
+                                   const CleanSink& sink) {
   if (options.controls && options.keep_fields)
     return Status::InvalidArgument("expected either controls or kept fields, got both: R: would be written twice");
   if (options.form_repeats && !options.controls)
     return Status::InvalidArgument("--form-repeats: expected --controls too (the repeats are written on the controls' form line)");
-  Cleaner cleaner(options);
+  Cleaner cleaner(options, sink);
   Status s = cleaner.Init();
   if (!s.ok()) return s;
   for (const auto& input : paths) {
@@ -225,7 +240,7 @@ Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const Clea
       if (!(*reader)->status().ok()) return (*reader)->status();
     }
   }
-  return cleaner.Take();
+  return cleaner.Take().report;
 }
 
 std::string FormatCleanReport(const CleanReport& report) {

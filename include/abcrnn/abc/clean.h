@@ -5,6 +5,7 @@
 // and no other fields unless kept by an option. Implemented in src/abc/clean*.cc.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -85,6 +86,11 @@ CleanResult CleanText(std::string_view text, const std::string& source,
 // InvalidArgument for a transpose_to that is not a tonic ("C", "F#", "Bb"), a style NAME that is not
 // IsStyleName, or controls with keep_fields.
 Result<CleanResult> CleanFiles(const std::vector<std::string>& paths, const CleanOptions& options);
+// As CleanFiles, handing each kept tune to `sink` as soon as it is written, in order: memory holds
+// one tune (and the duplicate digests), whatever the size of the input. Returns the report.
+using CleanSink = std::function<void(CleanedTune&&)>;
+Result<CleanReport> CleanFilesEach(const std::vector<std::string>& paths, const CleanOptions& options,
+                                   const CleanSink& sink);
 
 // The options as a JSON object's text (a checkpoint's metadata "cleaning"), and back: fields that
 // are absent or of the wrong type keep their value in `defaults`; text that is not a JSON object
