@@ -353,6 +353,40 @@ TEST_F(SampleCliTest, ScoreGivesBitsPerCharacterOfTheCleanedTunes) {
   EXPECT_NE(text.out.find("overall: 2 tunes"), std::string::npos) << text.out;
 }
 
+// score cleans, scores and prints 512 tunes at a time (its memory does not grow with the input):
+// the numbers of a tune do not depend on the chunk it falls in.
+TEST_F(SampleCliTest, ScoreStreamsChunksThatChangeNoTunesNumbers) {
+  std::string all, first, second;
+  for (int k = 0; k < 700; ++k) {
+    const std::string tune = "X:" + std::to_string(k + 1) + "\nM:6/8\nL:1/8\nK:D\n|:" +
+                             std::string(1, "ABCDEFG"[k % 7]) + "Bc dBG|A2" + std::string(1, "abcdefg"[k / 7 % 7]) +
+                             " c3:|\n\n";
+    all += tune;
+    (k < 300 ? first : second) += tune;
+  }
+  const std::string paths[] = {(dir_ / "all.abc").string(), (dir_ / "first.abc").string(),
+                               (dir_ / "second.abc").string()};
+  ASSERT_TRUE(WriteFileAtomically(paths[0], all).ok());
+  ASSERT_TRUE(WriteFileAtomically(paths[1], first).ok());
+  ASSERT_TRUE(WriteFileAtomically(paths[2], second).ok());
+  auto score = [&](const std::string& path) {
+    auto r = RunCommand(Program("abcrnn") + " score --json --batch 16 --model " + model_ + " " + path);
+    EXPECT_EQ(r.exit_code, 0) << r.out.substr(0, 500);
+    return nlohmann::json::parse(r.out);
+  };
+  const nlohmann::json whole = score(paths[0]), a = score(paths[1]), b = score(paths[2]);
+  ASSERT_EQ(whole["tunes"].size(), 700u);
+  ASSERT_EQ(a["tunes"].size() + b["tunes"].size(), 700u);
+  for (size_t i = 0; i < 700; ++i) {
+    const nlohmann::json& part = i < 300 ? a["tunes"][i] : b["tunes"][i - 300];
+    EXPECT_EQ(whole["tunes"][i]["bits"], part["bits"]) << i;
+    EXPECT_EQ(whole["tunes"][i]["x"], std::to_string(i + 1));
+  }
+  EXPECT_EQ(whole["overall"]["symbols"].get<int64_t>(),
+            a["overall"]["symbols"].get<int64_t>() + b["overall"]["symbols"].get<int64_t>());
+  EXPECT_EQ(whole["overall"]["tunes"].get<int>(), 700);
+}
+
 // A model trained with --transpose-to C: the same weights, its metadata saying so.
 std::string WriteKeyNormalisedCopy(const std::string& model, const std::string& path) {
   Result<Checkpoint> c = ReadCheckpoint(model);

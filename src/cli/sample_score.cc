@@ -25,6 +25,9 @@ struct ScoreCliOptions {
   bool no_match_model = false;
 };
 
+// Tunes scored at a time: the engine's batches, while memory holds only these.
+constexpr size_t kChunkTunes = 512;
+
 int Run(const ScoreCliOptions& o) {
   Result<LoadedModel> model = LoadModel(o.model, o.threads);
   if (!model.ok()) {
@@ -33,60 +36,81 @@ int Run(const ScoreCliOptions& o) {
   }
   CleanOptions cleaning = model->cleaning;
   cleaning.drop_duplicates = false;
-  Result<CleanResult> cleaned = CleanFiles(o.files, cleaning);
-  if (!cleaned.ok()) {
-    spdlog::error("{}", cleaned.status().ToString());
-    return kExitUsage;
-  }
-  const std::vector<CleanedTune>& tunes = cleaned->tunes;
-  if (tunes.empty()) {
-    spdlog::error("no tunes to score in the given files ({})", FormatCleanReport(cleaned->report));
-    return kExitUsage;
-  }
-  std::vector<std::string> texts;
-  for (const auto& t : tunes) texts.push_back(t.text);
   const MatchMix* match = o.no_match_model || model->match.empty() ? nullptr : &model->match;
-  std::vector<TuneScore> scores = ScoreTexts(*model->engine, model->checkpoint.vocab, texts, o.batch, match);
 
+  // Tunes are cleaned, scored and printed a chunk at a time, so memory does not grow with the
+  // input. The JSON report streams too: "model", then "tunes", then "overall" and "clean".
   double bits = 0;
   int64_t predicted = 0;
   int scored = 0, skipped = 0;
-  nlohmann::json list = nlohmann::json::array();
-  std::string out;
-  for (size_t i = 0; i < tunes.size(); ++i) {
-    const CleanedTune& t = tunes[i];
-    const TuneScore& s = scores[i];
-    const std::string where = t.source + ":" + std::to_string(t.line) + " X:" + t.x;
-    if (!s.status.ok()) {
-      ++skipped;
-      spdlog::warn("{}: not scored: {}", where, s.status.message());
-      list.push_back({{"source", t.source}, {"line", t.line}, {"x", t.x}, {"title", t.title}, {"error", s.status.message()}});
-      continue;
+  bool reader_gone = false;
+  std::vector<CleanedTune> chunk;
+  auto flush = [&] {
+    if (chunk.empty() || reader_gone) return;
+    std::vector<std::string> texts;
+    texts.reserve(chunk.size());
+    for (const auto& t : chunk) texts.push_back(t.text);
+    const std::vector<TuneScore> scores = ScoreTexts(*model->engine, model->checkpoint.vocab, texts, o.batch, match);
+    std::string out;
+    if (o.json && scored + skipped == 0)
+      out = "{\n \"model\": " + nlohmann::json(model->fingerprint).dump() + ",\n \"tunes\": [";
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      const CleanedTune& t = chunk[i];
+      const TuneScore& s = scores[i];
+      const std::string where = t.source + ":" + std::to_string(t.line) + " X:" + t.x;
+      nlohmann::json item = {{"source", t.source}, {"line", t.line}, {"x", t.x}, {"title", t.title}};
+      if (o.json) out += scored + skipped == 0 ? "\n  " : ",\n  ";
+      if (!s.status.ok()) {
+        ++skipped;
+        spdlog::warn("{}: not scored: {}", where, s.status.message());
+        item["error"] = s.status.message();
+      } else {
+        ++scored;
+        bits += s.bits;
+        predicted += s.predicted;
+        const double bpc = s.bits / static_cast<double>(s.predicted);
+        item["chars"] = s.predicted - 1;
+        item["bits"] = s.bits;
+        item["bits_per_char"] = bpc;
+        if (!o.json) {
+          char buf[64];
+          std::snprintf(buf, sizeof buf, "%.4f bits/char (%lld chars)", bpc, static_cast<long long>(s.predicted - 1));
+          out += where + (t.title.empty() ? "" : " \"" + t.title + "\"") + ": " + buf + "\n";
+        }
+      }
+      if (o.json) out += item.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
-    ++scored;
-    bits += s.bits;
-    predicted += s.predicted;
-    const double bpc = s.bits / static_cast<double>(s.predicted);
-    list.push_back({{"source", t.source}, {"line", t.line}, {"x", t.x}, {"title", t.title},
-                    {"chars", s.predicted - 1}, {"bits", s.bits}, {"bits_per_char", bpc}});
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.4f bits/char (%lld chars)", bpc, static_cast<long long>(s.predicted - 1));
-    out += where + (t.title.empty() ? "" : " \"" + t.title + "\"") + ": " + buf + "\n";
+    chunk.clear();
+    reader_gone = !WriteOut(out);
+  };
+  Result<CleanReport> report = CleanFilesEach(o.files, cleaning, [&](CleanedTune&& t) {
+    if (reader_gone) return;
+    chunk.push_back(std::move(t));
+    if (chunk.size() >= kChunkTunes) flush();
+  });
+  if (!report.ok()) {
+    spdlog::error("{}", report.status().ToString());
+    return kExitUsage;
+  }
+  flush();
+  if (reader_gone) return kExitOk;
+  if (scored + skipped == 0) {
+    spdlog::error("no tunes to score in the given files ({})", FormatCleanReport(*report));
+    return kExitUsage;
   }
   const double overall = predicted ? bits / static_cast<double>(predicted) : 0.0;
+  std::string out;
   if (o.json) {
-    nlohmann::json j = {{"model", model->fingerprint},
-                        {"tunes", list},
-                        {"overall", {{"tunes", scored}, {"skipped", skipped}, {"symbols", predicted},
-                                     {"bits", bits}, {"bits_per_char", overall},
-                                     {"match_model", match != nullptr}}},
-                        {"clean", FormatCleanReport(cleaned->report)}};
-    out = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    const nlohmann::json summary = {{"tunes", scored}, {"skipped", skipped}, {"symbols", predicted},
+                                    {"bits", bits}, {"bits_per_char", overall}, {"match_model", match != nullptr}};
+    out = "\n ],\n \"overall\": " + summary.dump() + ",\n \"clean\": " +
+          nlohmann::json(FormatCleanReport(*report)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+          "\n}\n";
   } else {
     char buf[160];
     std::snprintf(buf, sizeof buf, "overall: %d tunes, %lld symbols (characters + <eos>), %.4f bits/char%s", scored,
                   static_cast<long long>(predicted), overall, match != nullptr ? " (with the match model)" : "");
-    out += std::string(buf) + (skipped ? ", " + std::to_string(skipped) + " not scored" : "") + "\n";
+    out = std::string(buf) + (skipped ? ", " + std::to_string(skipped) + " not scored" : "") + "\n";
   }
   if (!WriteOut(out)) return kExitOk;
   return skipped > 0 ? kExitFindings : kExitOk;
