@@ -262,5 +262,28 @@ TEST(EvalCorpusTest, RealJigsAgainstRealReelsOverlapWellAndRarelyCopyFourBars) {
   EXPECT_LT(j["novelty"]["generated"]["copy_4_bars"].get<double>(), 0.05);
 }
 
+// The style comparison and the classifier read a seeded uniform sample of a large set, so eval's
+// memory stays flat (bench/README.md): the counts still cover every tune, the sample is the same
+// every run, and a bound above the set's size changes nothing.
+TEST(EvalCorpusTest, StyleReadsABoundedReproducibleSampleOfALargeSet) {
+  ABCRNN_REQUIRE_CORPUS();
+  const std::string n = testing::CorpusDir() + "/nottingham/";
+  const std::string base = Program("abcrnn") + " eval " + n + "jigs.abc --reference " + n + "reelsa-c.abc";
+  const CommandResult full = RunCommand(base);
+  const CommandResult sampled = RunCommand(base + " --max-style-tunes 50");
+  const CommandResult again = RunCommand(base + " --max-style-tunes 50");
+  const CommandResult above = RunCommand(base + " --max-style-tunes 100000");
+  ASSERT_EQ(full.exit_code, 0) << full.out;
+  ASSERT_EQ(sampled.exit_code, 0) << sampled.out;
+  EXPECT_EQ(sampled.out, again.out);
+  EXPECT_EQ(above.out, full.out);
+  EXPECT_NE(sampled.out, full.out);
+  EXPECT_NE(sampled.out.find("tunes per set 50 "), std::string::npos) << sampled.out;
+  // The count of tunes compared is every tune with notes, sampled or not.
+  const auto compared = [](const std::string& out) { return out.substr(out.find("tunes compared"), 80); };
+  EXPECT_EQ(compared(sampled.out), compared(full.out));
+  EXPECT_EQ(RunCommand(base + " --max-style-tunes 3 2>&1").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace abcrnn

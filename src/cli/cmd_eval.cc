@@ -20,6 +20,7 @@
 #include "abcrnn/eval/form_by_type.h"
 #include "abcrnn/eval/melody.h"
 #include "abcrnn/eval/novelty.h"
+#include "abcrnn/eval/rng.h"
 #include "abcrnn/eval/stats.h"
 #include "abcrnn/util/file.h"
 #include "cli/cli_checks.h"
@@ -37,6 +38,9 @@ struct EvalArgs {
   int max_tunes = 1000;
   int candidates = 16;
   uint64_t classifier_seed = 1;
+  // The style comparison and the classifier read at most this many tunes of a set: a uniform
+  // sample (reservoir, seeded) of a larger one, so memory stays flat whatever the input's size.
+  int max_style_tunes = 20000;
 };
 
 // The classifier test needs this many melodies in each set; the per-type table this many tunes
@@ -61,17 +65,20 @@ struct TuneSet {
   std::vector<eval::TuneForm> forms;
   std::vector<std::string> names;               // title, else X:n; parallel to forms
   std::vector<std::string> types;               // R: type (eval::TuneTypeOf), "" none; parallel to forms
-  std::vector<std::vector<double>> style;       // eval::StyleVector of each tune that parses and has notes
-  std::vector<NoveltyRow> novelty;              // with a training index: per tune of `style`
+  // eval::StyleVector of each tune that parses and has notes, or of a uniform sample of them
+  std::vector<std::vector<double>> style;
+  int64_t with_notes = 0;           // tunes that parse and have notes
+  std::vector<NoveltyRow> novelty;  // with a training index: per tune that parses and has notes
 };
 
 // Reads the tunes of `paths` one at a time; with `index`, judges each one's novelty as it goes.
 Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>& paths,
-                        const eval::BarIndex* index, int candidates) {
+                        const eval::BarIndex* index, int candidates, size_t max_style) {
   auto files = ExpandPaths(paths, {".abc"});
   if (!files.ok()) return files.status();
   TuneSet set;
   set.label = label;
+  eval::Rng reservoir(20261130);
   abc::ParseOptions options;
   options.keep_text = false;
   for (const auto& path : *files) {
@@ -88,7 +95,12 @@ Result<TuneSet> LoadSet(const std::string& label, const std::vector<std::string>
       if (!set.forms.back().parses) continue;
       const eval::Melody m = eval::MelodyFromTune(tune);
       if (m.note_count() == 0) continue;
-      set.style.push_back(eval::StyleVector(m, set.forms.back().ends_on_tonic));
+      ++set.with_notes;
+      if (set.style.size() < max_style) {
+        set.style.push_back(eval::StyleVector(m, set.forms.back().ends_on_tonic));
+      } else if (const uint64_t k = reservoir.Next() % static_cast<uint64_t>(set.with_notes); k < max_style) {
+        set.style[k] = eval::StyleVector(m, set.forms.back().ends_on_tonic);
+      }
       if (index) {
         NoveltyRow row;
         row.name = m.name;
@@ -311,9 +323,11 @@ int RunEval(const EvalArgs& args) {
     index = std::move(loaded).value();
   }
   const eval::BarIndex* novelty_index = index ? &*index : nullptr;
-  auto generated = LoadSet("generated", args.generated, novelty_index, args.candidates);
+  auto generated = LoadSet("generated", args.generated, novelty_index, args.candidates,
+                           static_cast<size_t>(args.max_style_tunes));
   if (!generated.ok()) return spdlog::error("{}", generated.status().ToString()), kExitUsage;
-  auto reference = LoadSet("reference", args.reference, novelty_index, args.candidates);
+  auto reference = LoadSet("reference", args.reference, novelty_index, args.candidates,
+                           static_cast<size_t>(args.max_style_tunes));
   if (!reference.ok()) return spdlog::error("{}", reference.status().ToString()), kExitUsage;
 
   const FormSummary gf = Summarise(generated->forms), rf = Summarise(reference->forms);
@@ -381,8 +395,8 @@ int RunEval(const EvalArgs& args) {
       parsed(rf, Number(rf.mean_pitch_range, 1)));
   if (!style.empty()) {
     out += "\nStyle against the reference (Yang & Lerch)   overlap     KL (nats)\n";
-    Row(&out, "tunes compared (parse, have notes)", std::to_string(generated->style.size()),
-        std::to_string(reference->style.size()));
+    Row(&out, "tunes compared (parse, have notes)", std::to_string(generated->with_notes),
+        std::to_string(reference->with_notes));
     for (const auto& c : style) Row(&out, c.feature, Number(c.overlap, 3), Number(c.kl, 3));
   }
   out += "\nClassifier test: generated against reference (0.5 = cannot be told apart)\n";
@@ -447,6 +461,11 @@ void RegisterEval(CLI::App& app, RunFn& run) {
   sub->add_option("--max-tunes", args->max_tunes,
                   "Tunes per set used for the style distances (evenly spaced)")
       ->check(NumberAtLeastZero(true))
+      ->capture_default_str();
+  sub->add_option("--max-style-tunes", args->max_style_tunes,
+                  "Tunes per set read by the style distances and the classifier: a seeded uniform sample of a "
+                  "larger set, so memory stays flat")
+      ->check(CLI::Range(kClassifierMinTunes, 1 << 30))
       ->capture_default_str();
   sub->add_option("--candidates", args->candidates,
                   "Training tunes checked by edit distance per tune")
