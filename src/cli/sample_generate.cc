@@ -413,6 +413,7 @@ int Run(GenerateCliOptions o) {
   bool write_failed = false, reader_gone = false;
   std::string file_text;  // for --out: written at the end, atomically
   TuneFileNames names("");  // the stem of --render's and --format midi's files: tune-<X>
+  AtomicFileBatch midi_files;  // --format midi into a folder: flushed by the thousand, and at the end
   auto sink = [&](const SessionTune& t) {
     if (!t.move_error.empty())
       spdlog::warn("tune {}: not moved to the key asked ({}); left in {}", t.x, t.move_error,
@@ -429,7 +430,7 @@ int Run(GenerateCliOptions o) {
     }
     if (o.format == "midi") {
       const std::string path = one_midi_file ? o.out : (std::filesystem::path(o.out) / (stem + ".mid")).string();
-      Status m = WriteTuneMidi(abc, path, perform);
+      Status m = WriteTuneMidi(abc, path, perform, one_midi_file ? nullptr : &midi_files);
       if (!m.ok()) {
         spdlog::error("--format midi: {}", m.ToString());
         write_failed = true;
@@ -450,6 +451,11 @@ int Run(GenerateCliOptions o) {
   };
   Status st = session->Run(sink, accept, [](const std::string& line) { spdlog::info("{}", line); });
   if (progress_shown) std::fprintf(stderr, "\r\033[K");  // the progress line cleared
+  // The MIDI files of the tunes finished, also when interrupted.
+  if (Status f = midi_files.Flush(); !f.ok()) {
+    spdlog::error("--format midi: {}", f.ToString());
+    write_failed = true;
+  }
   if (!st.ok()) {
     spdlog::error("{}", st.message());
     return kExitUsage;

@@ -68,7 +68,8 @@ Status RenderTune(const std::string& abc, const std::string& dir, const std::str
   return Status::OK();
 }
 
-Status WriteTuneMidi(const std::string& abc, const std::string& path, const midi::PerformOptions& perform) {
+Status WriteTuneMidi(const std::string& abc, const std::string& path, const midi::PerformOptions& perform,
+                     AtomicFileBatch* batch) {
   const std::string dir = fs::path(path).parent_path().string();
   if (!dir.empty()) {
     Status d = EnsureDir(dir);
@@ -76,7 +77,7 @@ Status WriteTuneMidi(const std::string& abc, const std::string& path, const midi
   }
   auto bytes = midi::AbcToMidi(abc, perform);
   if (!bytes.ok()) return bytes.status();
-  return WriteFileAtomically(path, *bytes);
+  return batch != nullptr ? batch->Add(path, *bytes) : WriteFileAtomically(path, *bytes);
 }
 
 }  // namespace abcrnn::cli

@@ -10,6 +10,7 @@
 
 #include "abcrnn/eval/novelty.h"
 #include "abcrnn/midi/performance.h"
+#include "abcrnn/util/file.h"
 #include "abcrnn/util/status.h"
 
 namespace abcrnn::cli {
@@ -35,7 +36,9 @@ class NoveltyGuard {
 // `perform`: instrument, tempo and what to play (--program, --tempo, ...).
 Status RenderTune(const std::string& abc, const std::string& dir, const std::string& stem,
                   const midi::PerformOptions& perform);
-// Writes `path` (a .mid file, atomically), making its folder when missing.
-Status WriteTuneMidi(const std::string& abc, const std::string& path, const midi::PerformOptions& perform);
+// Writes `path` (a .mid file, atomically), making its folder when missing; with `batch`, adds it
+// to the batch (one flush per 1,024 files, util/file.h), which the caller flushes at the end.
+Status WriteTuneMidi(const std::string& abc, const std::string& path, const midi::PerformOptions& perform,
+                     AtomicFileBatch* batch = nullptr);
 
 }  // namespace abcrnn::cli
