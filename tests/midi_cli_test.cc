@@ -310,6 +310,26 @@ TEST_F(MidiCliTest, CtrlCStopsARenderOfSeveralTunesKeepsTheFilesWrittenAndExits1
   EXPECT_NE(said.find("interrupted after 1 tune(s): kept the 1 file(s) written"), std::string::npos) << said;
 }
 
+// A tune the engraver refuses is the tune's problem (exit 1), as in a file of several tunes; a
+// missing engraver is the machine's (exit 2).
+TEST_F(MidiCliTest, ATuneTheEngraverRefusesExits1AndAMissingEngraver2) {
+  const fs::path bin = dir_ / "refusing";
+  fs::create_directories(bin);
+  ASSERT_TRUE(WriteFileAtomically((bin / "abcm2ps").string(), "#!/bin/sh\necho 'error: no music' >&2\nexit 1\n").ok());
+  fs::permissions(bin / "abcm2ps", fs::perms::owner_all);
+  const std::string one = "PATH=" + bin.string() + ":$PATH " + Abcrnn("render " + abc_ + " --tune 7 -o ");
+  auto refused = RunCommand(one + (dir_ / "r.svg").string() + " 2>&1");
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("not rendered"), std::string::npos) << refused.out;
+  EXPECT_FALSE(fs::exists(dir_ / "r.svg"));
+  auto all = RunCommand("PATH=" + bin.string() + ":$PATH " + Abcrnn("render " + abc_ + " -o ") +
+                        (dir_ / "all" / "r.svg").string() + " 2>&1");
+  EXPECT_EQ(all.exit_code, 1) << all.out;
+  auto missing = RunCommand("PATH=/nonexistent " + Abcrnn("render " + abc_ + " --tune 7 -o ") +
+                            (dir_ / "m.svg").string() + " 2>&1");
+  EXPECT_EQ(missing.exit_code, 2) << missing.out;
+}
+
 TEST_F(MidiCliTest, CtrlCStopsMidiOfAFolderKeepsEveryFileWrittenAndExits130) {
   // Files are made durable a batch at a time: Ctrl-C mid-way keeps each finished one, whole,
   // and leaves no temporary file.

@@ -45,9 +45,11 @@ std::string Lower(std::string s) {
   return s;
 }
 
-int ExitFor(const Status& s) {
-  if (!s.ok()) spdlog::error("{}", s.ToString());
-  return ExitCodeFor(s);
+// A missing program or sound font, or a folder that cannot be written, would fail every tune
+// alike; anything else is this tune's (abcm2ps engraved nothing, ran over its time ...).
+bool EnvironmentFailure(const Status& s) {
+  const Status::Code c = s.code();
+  return c == Status::Code::kNotFound || c == Status::Code::kIOError || c == Status::Code::kUnsupported;
 }
 
 // A field abcm2ps or the synthesiser reads whole (a meter, key or unit length that does not parse)
@@ -91,7 +93,9 @@ int RenderOne(const abc::Tune& tune, const std::string& out, const RenderJob& jo
     spdlog::error("interrupted: nothing was written");
     return StopExitCode();
   }
-  return ExitFor(s);
+  if (s.ok()) return kExitOk;
+  spdlog::error("{}: X:{} not rendered to {}: {}", job.input, tune.x, out, s.ToString());
+  return EnvironmentFailure(s) ? kExitUsage : kExitFindings;
 }
 
 // Every tune of `tunes` to its own file beside OUT: <OUT stem>-<X><OUT extension>. A tune that
@@ -129,8 +133,7 @@ int RenderEach(std::vector<abc::Tune> first, abc::TuneReader& reader, const std:
       continue;
     }
     spdlog::error("{}: X:{} not rendered to {}: {}", job.input, tune.x, path, s.ToString());
-    const Status::Code c = s.code();
-    if (c == Status::Code::kNotFound || c == Status::Code::kIOError || c == Status::Code::kUnsupported) {
+    if (EnvironmentFailure(s)) {
       environment = true;
       break;
     }
@@ -180,7 +183,9 @@ int RunRender(const RenderArgs& args) {
       spdlog::error("{}", bytes.status().ToString());
       return kExitUsage;
     }
-    return ExitFor(midi::WriteWavFromSmf(args.output, *bytes, job.synth));
+    const Status written = midi::WriteWavFromSmf(args.output, *bytes, job.synth);
+    if (!written.ok()) spdlog::error("{}", written.ToString());
+    return ExitCodeFor(written);
   }
   // One tune at a time: --tune stops at its tune, and a file of any size fits in memory.
   abc::ParseOptions parse;
