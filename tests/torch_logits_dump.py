@@ -23,8 +23,8 @@ def read_checkpoint(path):
     if data[:8] != b"ABCRNNCK":
         raise SystemExit(f"{path}: expected magic ABCRNNCK, got {data[:8]!r}")
     version, header_crc, n = struct.unpack_from("<IIQ", data, 8)
-    if version != 1:
-        raise SystemExit(f"{path}: expected format version 1, got {version}")
+    if version not in (1, 2):
+        raise SystemExit(f"{path}: expected format version 1 or 2, got {version}")
     header = data[24 : 24 + n]
     if zlib.crc32(header) != header_crc:
         raise SystemExit(f"{path}: header checksum mismatch")
