@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     ckpt.vocab = Vocab::Build({chars});
     c.vocab_size = ckpt.vocab.size();
     ckpt.model = c;
-    ckpt.weights = LstmWeightsToTensors(RandomLstmWeights(c, 0));
+    ckpt.weights = RnnWeightsToTensors(RandomRnnWeights(c, 0));
     Status st = WriteCheckpoint(path, ckpt);
     if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
     return st.ok() ? 0 : 1;
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   auto t_load = std::chrono::steady_clock::now();
-  FastLstm engine(RandomLstmWeights(c, 0), {threads});
+  FastLstm engine(RandomRnnWeights(c, 0), {threads});
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
   FastLstm::Batch state = engine.NewBatch(batch);
   std::vector<Rng> rngs;

@@ -31,9 +31,9 @@ class GenerateOutputTest : public ::testing::Test {
     Checkpoint c;
     c.vocab = Vocab::Build({"M:4/4\nL:1/8\nK:D\n|:ABCDEFG abcdefg z2345/ []:|\n"});
     c.model = {c.vocab.size(), 8, 24, 2, 0.0f};
-    LstmWeights w = RandomLstmWeights(c.model, 9, 2.0f);
+    RnnWeights w = RandomRnnWeights(c.model, 9, 2.0f);
     w.head_b[Vocab::kEos] -= 3.0f;  // longer tunes: several bars each
-    c.weights = LstmWeightsToTensors(w);
+    c.weights = RnnWeightsToTensors(w);
     model_ = (dir_ / "tiny.ckpt").string();
     ASSERT_TRUE(WriteCheckpoint(model_, c).ok());
   }

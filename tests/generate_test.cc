@@ -183,7 +183,7 @@ TEST(GenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   c.hidden = 24;
   c.layers = 2;
   c.form_clock = abc::kFormClockScheme;
-  LstmWeights w = RandomLstmWeights(c, 23, 2.0f);
+  RnnWeights w = RandomRnnWeights(c, 23, 2.0f);
   w.head_b[Vocab::kEos] -= 1.0f;
   FastLstm engine(w);
   GenerateOptions o;
@@ -225,7 +225,7 @@ TEST(GenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   }
   EXPECT_GT(moved, 0) << "no tune moved the clock: the test shows nothing";
   // The same model fed the header's clock throughout writes other tunes.
-  LstmWeights no_clock = w;
+  RnnWeights no_clock = w;
   for (float& x : no_clock.clock) x = 0;
   FastLstm flat(no_clock);
   bool differs = false;

@@ -33,7 +33,7 @@ std::vector<std::vector<int>> RandomIds(int rows, int steps, int vocab, uint64_t
 
 // Largest |fast - ref| / max(1, |ref|) over every logit of every step.
 double MaxRelativeGap(const ModelConfig& c, float scale, int rows, int steps, int threads) {
-  LstmWeights w = RandomLstmWeights(c, 7, scale);
+  RnnWeights w = RandomRnnWeights(c, 7, scale);
   ReferenceLstm ref(w);
   FastLstm fast(w, {threads});
   auto ids = RandomIds(rows, steps, c.vocab_size, 11);
@@ -89,7 +89,7 @@ std::vector<float> RunBatch(const FastLstm& fast, const std::vector<std::vector<
 
 TEST(LstmEngineTest, SequenceLogitsAreBitIdenticalAloneInABatchAndWithTwoThreads) {
   ModelConfig c = Config(37, 12, 40, 2);
-  LstmWeights w = RandomLstmWeights(c, 3);
+  RnnWeights w = RandomRnnWeights(c, 3);
   FastLstm one(w, {1}), two(w, {2});
   auto ids = RandomIds(11, 120, c.vocab_size, 5);
   const int V = c.vocab_size;
@@ -109,7 +109,7 @@ TEST(LstmEngineTest, ManyRowsSplitOverThreadsByRowsGiveTheSameBits) {
   // Enough rows for each thread to take whole rows through the step (FastLstm::Step), with row
   // counts that do not divide evenly, against one thread.
   ModelConfig c = Config(37, 12, 40, 2);
-  LstmWeights w = RandomLstmWeights(c, 4);
+  RnnWeights w = RandomRnnWeights(c, 4);
   FastLstm one(w, {1});
   for (int rows : {32, 50, 67}) {
     auto ids = RandomIds(rows, 40, c.vocab_size, rows);
@@ -126,7 +126,7 @@ TEST(LstmEngineTest, ManyRowsSplitOverThreadsByRowsGiveTheSameBits) {
 
 TEST(LstmEngineTest, CopyRowAndResetRowMoveWholeStates) {
   ModelConfig c = Config(20, 6, 16, 2);
-  FastLstm fast(RandomLstmWeights(c, 9), {1});
+  FastLstm fast(RandomRnnWeights(c, 9), {1});
   FastLstm::Batch batch = fast.NewBatch(3);
   std::vector<float> logits(3 * 20), fresh(20), moved(20);
   int ids[3] = {4, 5, 6};
@@ -185,7 +185,7 @@ namespace {
 TEST(LstmEngineTest, ASavedRowStateLoadedAgainGivesTheSameLogitsInAnyRow) {
   // Strict generation goes back to an earlier point of a tune by saving and loading its row.
   ModelConfig c = Config(37, 12, 40, 2);
-  LstmWeights w = RandomLstmWeights(c, 9);
+  RnnWeights w = RandomRnnWeights(c, 9);
   FastLstm engine(w, {1});
   const int V = c.vocab_size;
   FastLstm::Batch batch = engine.NewBatch(3);
@@ -210,7 +210,7 @@ TEST(LstmEngineTest, FastEqualsReferenceWithAFormClockAndRowsStayIndependent) {
     SCOPED_TRACE("form clock scheme " + std::to_string(scheme));
     ModelConfig c = Config(30, 12, 24, 2);
     c.form_clock = scheme;
-    LstmWeights w = RandomLstmWeights(c, 5, 1.5f);
+    RnnWeights w = RandomRnnWeights(c, 5, 1.5f);
     ReferenceLstm ref(w);
     FastLstm fast(w), fast2(w, {2});
     const int rows = 3, steps = 120;

@@ -34,9 +34,9 @@ class SampleCliTest : public ::testing::Test {
     Checkpoint c;
     c.vocab = Vocab::Build({"M:6/8 2/4 4/4\nL:1/8\nK:Dmix GA\n|:ABCDEFG abcdefg z2345/ []:|\n"});
     c.model = {c.vocab.size(), 8, 24, 2, 0.0f};
-    LstmWeights w = RandomLstmWeights(c.model, 5, 2.0f);
+    RnnWeights w = RandomRnnWeights(c.model, 5, 2.0f);
     w.head_b[Vocab::kEos] -= 1.0f;
-    c.weights = LstmWeightsToTensors(w);
+    c.weights = RnnWeightsToTensors(w);
     model_ = (dir_ / "tiny.ckpt").string();
     ASSERT_TRUE(WriteCheckpoint(model_, c).ok());
   }
@@ -334,7 +334,7 @@ TEST_F(SampleCliTest, ScoreGivesBitsPerCharacterOfTheCleanedTunes) {
   // Same numbers as the library on the cleaner's training form.
   Result<Checkpoint> ckpt = ReadCheckpoint(model_);
   ASSERT_TRUE(ckpt.ok());
-  FastLstm engine(*LstmWeightsFromCheckpoint(*ckpt));
+  FastLstm engine(*RnnWeightsFromCheckpoint(*ckpt));
   CleanOptions co;
   co.drop_duplicates = false;
   CleanResult cleaned = CleanText(ReadText(tunes), tunes, co);

@@ -44,7 +44,7 @@ class SampleControlsTest : public ::testing::Test {
     c.vocab = Vocab::Build({"S:nottingham oneills1850\nR:reel jig\nN:form 8+2\nM:6/8 2/4 4/4\nL:1/8\nK:Dmix GA\n"
                             "|:ABCDEFG abcdefg z2345/ []:|\n"});
     c.model = {c.vocab.size(), 8, 24, 2, 0.0f};
-    LstmWeights w = RandomLstmWeights(c.model, 5, 2.0f);
+    RnnWeights w = RandomRnnWeights(c.model, 5, 2.0f);
     // Notes, bar lines and <eos> more likely than the header letters the vocabulary also holds,
     // so that noise fills bars and ends tunes often enough for these tests.
     for (char ch : std::string("ABCDEFGabcdefg|")) {
@@ -52,7 +52,7 @@ class SampleControlsTest : public ::testing::Test {
       if (id.ok()) w.head_b[id->front()] += 3.0f;
     }
     w.head_b[Vocab::kEos] += 2.0f;
-    c.weights = LstmWeightsToTensors(w);
+    c.weights = RnnWeightsToTensors(w);
     c.metadata_json = std::string(R"({"cleaning": {"transpose_to": "C", "controls": true, "form_repeats": )") +
                       (form_repeats ? "true" : "false") + R"(}, "controls": )" + t.ToJson() + "}";
     const std::string path = (dir_ / name).string();

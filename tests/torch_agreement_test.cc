@@ -36,7 +36,7 @@ void CompareWithTorch(const std::vector<Case>& cases) {
   const fs::path dir = fs::temp_directory_path() / ("abcrnn_torch_agree_" + std::to_string(getpid()));
   fs::create_directories(dir);
   std::vector<Checkpoint> models;
-  std::vector<LstmWeights> weights;
+  std::vector<RnnWeights> weights;
   std::vector<std::vector<int>> sequences;
   std::vector<std::vector<int>> clocks;  // per case: abc::kFormClockFields rows per step, or empty
   std::string command = "/usr/bin/python3 " + testing::SourceDir() + "/tests/torch_logits_dump.py";
@@ -46,8 +46,8 @@ void CompareWithTorch(const std::vector<Case>& cases) {
     c.vocab = Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\"Am\"efg^f=e_d,'(3z>2\n"});
     c.model = {c.vocab.size(), cs.embed, cs.hidden, cs.layers, 0.0f};
     c.model.form_clock = cs.form_clock;
-    weights.push_back(RandomLstmWeights(c.model, 21 + k, cs.scale));
-    c.weights = LstmWeightsToTensors(weights.back());
+    weights.push_back(RandomRnnWeights(c.model, 21 + k, cs.scale));
+    c.weights = RnnWeightsToTensors(weights.back());
     const std::string stem = (dir / std::to_string(k)).string();
     ASSERT_TRUE(WriteCheckpoint(stem + ".ckpt", c).ok());
     Rng rng(4 + k);

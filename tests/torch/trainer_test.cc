@@ -91,7 +91,7 @@ double StartProbability(Batching batching, const std::string& dir) {
   EXPECT_TRUE(ck.ok()) << ck.status().ToString();
   if (!ck.ok()) return 0;
   const int m = ck->vocab.Encode("M").value().at(0);
-  auto weights = LstmWeightsFromCheckpoint(*ck);
+  auto weights = RnnWeightsFromCheckpoint(*ck);
   EXPECT_TRUE(weights.ok());
   ReferenceLstm engine(std::move(weights).value());
   ReferenceLstm::State state = engine.InitialState();
@@ -358,7 +358,7 @@ TEST(TrainerTest, TheFormClockTeachesWhereTunesEndAndTheSamplerSeesWhatTheTraine
   for (int t = 0; t < T; ++t) rows.insert(rows.end(), clocks[t].begin(), clocks[t].end());
   torch::NoGradGuard no_grad;
   auto [logits, state] = model->forward(torch::tensor(id64).view({1, T}), {}, torch::tensor(rows).view({1, T, abc::kFormClockFields}));
-  auto weights = LstmWeightsFromCheckpoint(*ck);
+  auto weights = RnnWeightsFromCheckpoint(*ck);
   ASSERT_TRUE(weights.ok());
   ReferenceLstm ref(std::move(weights).value());
   auto st = ref.InitialState();
@@ -405,7 +405,7 @@ TEST(TrainerTest, TheTypeRowCarriesTheTypeToTheLastBar) {
     auto ck = ReadCheckpoint(r->last_checkpoint);
     ASSERT_TRUE(ck.ok()) << ck.status().ToString();
     ASSERT_EQ(ck->model.form_clock, scheme);
-    auto weights = LstmWeightsFromCheckpoint(*ck);
+    auto weights = RnnWeightsFromCheckpoint(*ck);
     ASSERT_TRUE(weights.ok());
     ReferenceLstm ref(std::move(weights).value());
     std::vector<float> logits(ck->model.vocab_size);
