@@ -134,6 +134,38 @@ TEST(CheckpointTest, AnLstmIsWrittenAsVersionOneWithoutAnArchitectureAndReadAsAn
   EXPECT_EQ(stray->model.architecture, "lstm");
 }
 
+TEST(CheckpointTest, AGruIsWrittenAsVersionTwoWithItsTensorsNamedAfterIt) {
+  ModelConfig m{40, 16, 32, 2, 0};
+  m.architecture = "gru";
+  auto w = ExpectedWeights(m);
+  ASSERT_EQ(w.size(), 2u + 4u * 2u + 1u);
+  EXPECT_EQ(w[1].first, "gru.weight_ih_l0");  // torch.nn.GRU registered as "gru": r, z, n rows
+  EXPECT_EQ(w[1].second, (std::vector<int64_t>{96, 16}));
+  EXPECT_EQ(w[2].first, "gru.weight_hh_l0");
+  EXPECT_EQ(w[2].second, (std::vector<int64_t>{96, 32}));
+  EXPECT_EQ(w[8].first, "gru.bias_hh_l1");
+  EXPECT_EQ(w[8].second, (std::vector<int64_t>{96}));
+  Checkpoint c = MakeCheckpoint();
+  c.model.architecture = "gru";
+  c.weights.clear();
+  for (auto& [name, shape] : ExpectedWeights(c.model)) {
+    int64_t n = 1;
+    for (auto d : shape) n *= d;
+    c.weights.push_back({name, shape, std::vector<float>(n, 0.25f)});
+  }
+  const std::string bytes = SerializeCheckpoint(c);
+  EXPECT_EQ(bytes[8], 2);
+  auto back = ParseCheckpoint(bytes, "gru.ckpt");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->model.architecture, "gru");
+  EXPECT_EQ(back->Find("gru.weight_hh_l1")->shape, (std::vector<int64_t>{24, 8}));
+  // An LSTM's tensors under a GRU's name: the first misshapen one is named.
+  Checkpoint lstm = MakeCheckpoint();
+  lstm.model.architecture = "gru";
+  EXPECT_NE(ValidateCheckpoint(lstm).message().find("gru.weight_ih_l0"), std::string::npos)
+      << ValidateCheckpoint(lstm).message();
+}
+
 TEST(CheckpointTest, AnUnknownArchitectureIsRefusedNamingTheFileTheNameAndTheKnownOnes) {
   Checkpoint c = MakeCheckpoint();
   c.model.architecture = "transformer";

@@ -77,10 +77,11 @@ uint32_t VersionFor(const ModelConfig& c) { return c.architecture == "lstm" ? kV
 
 int ArchitectureGates(const std::string& architecture) {
   if (architecture == "lstm") return 4;
+  if (architecture == "gru") return 3;
   return 0;
 }
 
-std::string KnownArchitectures() { return "lstm"; }
+std::string KnownArchitectures() { return "lstm, gru"; }
 
 const NamedTensor* Checkpoint::Find(const std::string& name) const {
   for (const auto& t : weights)

@@ -6,11 +6,8 @@
 #include "infer/reference_ops.h"
 
 namespace abcrnn {
-namespace {
 
-float Sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
-
-}  // namespace
+using infer::Sigmoid;
 
 ReferenceLstm::ReferenceLstm(RnnWeights weights) : w_(std::move(weights)) {}
 

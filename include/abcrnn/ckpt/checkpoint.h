@@ -43,9 +43,9 @@ struct ModelConfig {
 };
 
 // Gate blocks of H rows in a layer's weight matrices of `architecture` ("lstm": 4, i, f, g, o as
-// torch.nn.LSTM), or 0 for a name this abcrnn does not know.
+// torch.nn.LSTM; "gru": 3, r, z, n as torch.nn.GRU), or 0 for a name this abcrnn does not know.
 int ArchitectureGates(const std::string& architecture);
-// The names this abcrnn knows, for messages: "lstm".
+// The names this abcrnn knows, for messages: "lstm, gru".
 std::string KnownArchitectures();
 
 // The copy guard's memory of the training tunes (eval/note_runs.h): hashes of every run of

@@ -115,7 +115,7 @@ class FastEngine {
   std::unique_ptr<infer::ThreadPool> pool_;
 };
 
-// The fast engine of `weights`' architecture ("lstm": FastLstm). Unsupported for
+// The fast engine of `weights`' architecture ("lstm": FastLstm, "gru": FastGru). Unsupported for
 // an architecture this abcrnn does not run.
 Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights, FastEngineOptions options = {});
 
