@@ -12,6 +12,7 @@
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/infer/sampler.h"
 #include "infer/kernels.h"
+#include "support/cells.h"
 #include "support/reference_engine.h"
 
 namespace abcrnn {
@@ -191,12 +192,6 @@ TEST(KernelTest, ScalarAndAvx2ProductsGiveTheSameBits) {
     }
 }
 
-}  // namespace
-}  // namespace abcrnn
-
-namespace abcrnn {
-namespace {
-
 TEST_P(EngineTest, ASavedRowStateLoadedAgainGivesTheSameLogitsInAnyRow) {
   // Strict generation goes back to an earlier point of a tune by saving and loading its row.
   ModelConfig c = Config(37, 12, 40, 2);
@@ -275,15 +270,10 @@ TEST_P(EngineTest, FastEqualsReferenceWithAFormClockAndRowsStayIndependent) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Cells, EngineTest, ::testing::Values("lstm", "gru"),
-                         [](const ::testing::TestParamInfo<const char*>& i) { return std::string(i.param); });
+ABCRNN_FOR_EVERY_CELL(EngineTest);
 
 TEST(EngineChoiceTest, TheFastEngineIsChosenByTheArchitectureNameAndAnUnknownOneIsRefused) {
-  ModelConfig c;
-  c.vocab_size = 12;
-  c.embed = 4;
-  c.hidden = 8;
-  c.layers = 1;
+  ModelConfig c{12, 4, 8, 1, 0.0f, 0, "lstm"};
   RnnWeights w = RandomRnnWeights(c, 1);
   auto lstm = NewFastEngine(w);
   ASSERT_TRUE(lstm.ok());

@@ -14,10 +14,11 @@
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/eval/melody.h"
 #include "abcrnn/eval/note_runs.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/infer/generate.h"
 #include "abcrnn/infer/key_shift.h"
-#include "abcrnn/infer/engine.h"
 #include "abcrnn/util/file.h"
+#include "support/cells.h"
 #include "support/paths.h"
 #include "support/reference_engine.h"
 
@@ -442,8 +443,7 @@ TEST(SampleProgramTest, LinksNoLibTorch) {
 }
 
 // Every test for every cell: a GRU checkpoint generates with every option an LSTM has.
-INSTANTIATE_TEST_SUITE_P(Cells, SampleCliTest, ::testing::Values("lstm", "gru"),
-                         [](const ::testing::TestParamInfo<const char*>& i) { return std::string(i.param); });
+ABCRNN_FOR_EVERY_CELL(SampleCliTest);
 
 }  // namespace
 }  // namespace abcrnn

@@ -16,6 +16,7 @@
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/infer/engine.h"
 #include "abcrnn/util/file.h"
+#include "support/cells.h"
 #include "support/paths.h"
 
 namespace abcrnn {
@@ -206,8 +207,7 @@ TEST_P(SampleControlsTest, BadControlsAreUsageErrorsThatNameWhatTheModelKnows) {
 }
 
 // Every test for every cell: a GRU checkpoint generates with every option an LSTM has.
-INSTANTIATE_TEST_SUITE_P(Cells, SampleControlsTest, ::testing::Values("lstm", "gru"),
-                         [](const ::testing::TestParamInfo<const char*>& i) { return std::string(i.param); });
+ABCRNN_FOR_EVERY_CELL(SampleControlsTest);
 
 }  // namespace
 }  // namespace abcrnn

@@ -76,12 +76,15 @@ void FastEngine::LoadRow(Batch* batch, int row, const std::vector<float>& state)
   }
 }
 
-Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights, FastEngineOptions options) {
+Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights,
+                                                  FastEngineOptions options) {
   const std::string& arch = weights.config.architecture;
-  if (arch == "lstm") return std::unique_ptr<FastEngine>(std::make_unique<FastLstm>(weights, options));
-  if (arch == "gru") return std::unique_ptr<FastEngine>(std::make_unique<FastGru>(weights, options));
-  return Status::Unsupported("model architecture '" + arch + "': this sampler runs " + KnownArchitectures() +
-                             "; use the abcrnn that wrote it");
+  if (arch == "lstm")
+    return std::unique_ptr<FastEngine>(std::make_unique<FastLstm>(weights, options));
+  if (arch == "gru")
+    return std::unique_ptr<FastEngine>(std::make_unique<FastGru>(weights, options));
+  return Status::Unsupported("model architecture '" + arch + "': this sampler runs " +
+                             KnownArchitectures() + "; use the abcrnn that wrote it");
 }
 
 }  // namespace abcrnn

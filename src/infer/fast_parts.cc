@@ -20,14 +20,16 @@ InputTable BuildInputTable(const RnnWeights& w, const std::vector<float>& bias, 
   InputTable t;
   t.gp = gp;
   t.table.resize(static_cast<size_t>(V) * gp);
-  for (int v = 0; v < V; ++v) std::copy(bias.begin(), bias.end(), t.table.begin() + static_cast<size_t>(v) * gp);
+  for (int v = 0; v < V; ++v)
+    std::copy(bias.begin(), bias.end(), t.table.begin() + static_cast<size_t>(v) * gp);
   const PackedMatrix w_ih0 = PackRows(w.w_ih[0].data(), rows, E);
   GemmAccumulate(w_ih0, w.embed.data(), E, V, t.table.data(), gp, 0, w_ih0.panels, avx2);
   if (c.form_clock != 0) {
     const int clock_rows = abc::FormClockRows(c.form_clock);
     t.clock_fields = abc::FormClockFields(c.form_clock);
     t.clock_table.assign(static_cast<size_t>(clock_rows) * gp, 0.0f);
-    GemmAccumulate(w_ih0, w.clock.data(), E, clock_rows, t.clock_table.data(), gp, 0, w_ih0.panels, avx2);
+    GemmAccumulate(w_ih0, w.clock.data(), E, clock_rows, t.clock_table.data(), gp, 0, w_ih0.panels,
+                   avx2);
   }
   return t;
 }
@@ -47,6 +49,14 @@ void InputTable::Write(int id, const int* clock, float* out) const {
     const float* r3 = clock_table.data() + static_cast<size_t>(rows[3]) * gp;
     for (int j = 0; j < gp; ++j) out[j] += ((r0[j] + r1[j]) + r2[j]) + r3[j];
   }
+}
+
+void PackCell(const RnnWeights& w, int gates, PackedCell* p) {
+  p->avx2 = CpuHasAvx2Fma();
+  p->H = w.config.hidden;
+  p->L = w.config.layers;
+  p->gp = (gates * p->H + kPanel - 1) / kPanel * kPanel;
+  p->head = BuildHead(w);
 }
 
 PackedHead BuildHead(const RnnWeights& w) {

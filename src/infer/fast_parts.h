@@ -31,21 +31,36 @@ InputTable BuildInputTable(const RnnWeights& w, const std::vector<float>& bias, 
 
 // The head: logits (V) = head_w h + head_b, packed.
 struct PackedHead {
-  int V = 0, vp = 0;  // vocabulary, padded to panels
-  PackedMatrix w;     // (V,H)
+  int V = 0, vp = 0;     // vocabulary, padded to panels
+  PackedMatrix w;        // (V,H)
   std::vector<float> b;  // (vp)
 
   // Rows [b0, b1): out (rows, vp; scratch) = b + W h, copied to logits (rows, V) at row b0.
   // h: row b0's top hidden state, rows ldh apart. gemm as in infer/fast_step.h.
   template <typename Gemm>
-  void Apply(const float* h, int ldh, int b0, int b1, float* out, float* logits, const Gemm& gemm) const {
+  void Apply(const float* h, int ldh, int b0, int b1, float* out, float* logits,
+             const Gemm& gemm) const {
     float* o = out + static_cast<size_t>(b0) * vp;
-    for (int b = 0; b < b1 - b0; ++b) std::memcpy(o + static_cast<size_t>(b) * vp, this->b.data(), sizeof(float) * vp);
+    for (int b = 0; b < b1 - b0; ++b)
+      std::memcpy(o + static_cast<size_t>(b) * vp, this->b.data(), sizeof(float) * vp);
     gemm(w, h, ldh, o, vp, b1 - b0);
     for (int b = b0; b < b1; ++b)
-      std::memcpy(logits + static_cast<size_t>(b) * V, out + static_cast<size_t>(b) * vp, sizeof(float) * V);
+      std::memcpy(logits + static_cast<size_t>(b) * V, out + static_cast<size_t>(b) * vp,
+                  sizeof(float) * V);
   }
 };
 PackedHead BuildHead(const RnnWeights& w);
+
+// What every cell's packed weights hold: sizes, code path, the layer-0 input table (built by the
+// cell, whose biases differ) and the head. A cell's Packed adds its layers.
+struct PackedCell {
+  bool avx2 = false;
+  int H = 0, L = 0;
+  int gp = 0;  // the cell's gate rows (gates * H) padded to whole panels
+  InputTable input;
+  PackedHead head;
+};
+// Sets `p`'s sizes, code path and head for `w`, whose cell has `gates` blocks of H gate rows.
+void PackCell(const RnnWeights& w, int gates, PackedCell* p);
 
 }  // namespace abcrnn::infer

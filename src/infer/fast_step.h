@@ -18,10 +18,12 @@ void SplitStep(ThreadPool& pool, bool avx2, int n, const StepRows& step_rows) {
   const int threads = pool.size();
   if (threads > 1 && n >= kRowsPerThread * threads) {
     pool.Run([&](int t) {
-      const int b0 = n * t / threads / 4 * 4, b1 = t + 1 == threads ? n : n * (t + 1) / threads / 4 * 4;
-      step_rows(b0, b1, [&](const PackedMatrix& w, const float* x, int ldx, float* y, int ldy, int rows) {
-        GemmAccumulate(w, x, ldx, rows, y, ldy, 0, w.panels, avx2);
-      });
+      const int b0 = n * t / threads / 4 * 4,
+                b1 = t + 1 == threads ? n : n * (t + 1) / threads / 4 * 4;
+      step_rows(b0, b1,
+                [&](const PackedMatrix& w, const float* x, int ldx, float* y, int ldy, int rows) {
+                  GemmAccumulate(w, x, ldx, rows, y, ldy, 0, w.panels, avx2);
+                });
     });
     return;
   }

@@ -11,26 +11,22 @@
 
 namespace abcrnn {
 
-using infer::kPanel;
 using infer::PackedMatrix;
 
-struct FastGru::Packed {
-  bool avx2 = false;
-  int H = 0, L = 0;
-  int gp = 0;                              // 3H padded to whole panels
-  infer::InputTable input;                 // (V, gp): embed W_ih0^T + b_ih0 + b_hh0's r, z rows
+// gp = 3H padded; input: (V, gp) embed W_ih0^T + b_ih0 + b_hh0's r, z rows, and the clock's rows.
+struct FastGru::Packed : infer::PackedCell {
   std::vector<PackedMatrix> w_ih;          // per layer (3H,H); empty for layer 0 (the table)
   std::vector<PackedMatrix> w_hh;          // per layer (3H,H)
   std::vector<std::vector<float>> bias_x;  // per layer (gp): b_ih + b_hh's r, z rows (unused for 0)
   std::vector<std::vector<float>> bias_h;  // per layer (gp): b_hh's n rows, zero for r and z
-  infer::PackedHead head;
 };
 
 namespace {
 
 // b_hh split by where it is added: r and z rows beside the input product (`rz`), n rows inside
 // r * (W_hn h + b_hn) (`n`). Both padded to gp.
-void SplitHiddenBias(const std::vector<float>& b_hh, int H, int gp, std::vector<float>* rz, std::vector<float>* n) {
+void SplitHiddenBias(const std::vector<float>& b_hh, int H, int gp, std::vector<float>* rz,
+                     std::vector<float>* n) {
   rz->assign(gp, 0.0f);
   n->assign(gp, 0.0f);
   std::copy_n(b_hh.begin(), 2 * H, rz->begin());
@@ -42,12 +38,8 @@ void SplitHiddenBias(const std::vector<float>& b_hh, int H, int gp, std::vector<
 FastGru::FastGru(const RnnWeights& wt, Options options)
     : FastEngine(wt.config, options), packed_(std::make_unique<Packed>()) {
   Packed& p = *packed_;
-  const ModelConfig& c = config();
-  p.avx2 = infer::CpuHasAvx2Fma();
-  p.H = c.hidden;
-  p.L = c.layers;
+  infer::PackCell(wt, 3, &p);
   const int H = p.H, G = 3 * H;
-  p.gp = (G + kPanel - 1) / kPanel * kPanel;
   for (int l = 0; l < p.L; ++l) {
     std::vector<float> rz, n;
     SplitHiddenBias(wt.b_hh[l], H, p.gp, &rz, &n);
@@ -63,7 +55,6 @@ FastGru::FastGru(const RnnWeights& wt, Options options)
     p.w_hh.push_back(infer::PackRows(wt.w_hh[l].data(), G, H));
     p.bias_h.push_back(n);
   }
-  p.head = infer::BuildHead(wt);
 }
 
 FastGru::~FastGru() = default;
@@ -83,8 +74,8 @@ namespace {
 // y += x W^T for `rows` rows.
 template <typename Gemm>
 void StepRows(const FastGru::Packed& p, const int* ids, const int* clock, int b0, int b1,
-              std::vector<std::vector<float>>& state, float* gx_all, float* gh_all, float* out, float* logits,
-              const Gemm& gemm) {
+              std::vector<std::vector<float>>& state, float* gx_all, float* gh_all, float* out,
+              float* logits, const Gemm& gemm) {
   const int H = p.H, n = b1 - b0;
   float* gx = gx_all + static_cast<size_t>(b0) * p.gp;
   float* gh = gh_all + static_cast<size_t>(b0) * p.gp;
@@ -93,7 +84,9 @@ void StepRows(const FastGru::Packed& p, const int* ids, const int* clock, int b0
     for (int b = 0; b < n; ++b) {
       float* xb = gx + static_cast<size_t>(b) * p.gp;
       if (l == 0) {
-        p.input.Write(ids[b0 + b], clock ? clock + abc::kFormClockFields * static_cast<size_t>(b0 + b) : nullptr, xb);
+        p.input.Write(ids[b0 + b],
+                      clock ? clock + abc::kFormClockFields * static_cast<size_t>(b0 + b) : nullptr,
+                      xb);
       } else {
         std::memcpy(xb, p.bias_x[l].data(), sizeof(float) * p.gp);
       }
@@ -102,7 +95,8 @@ void StepRows(const FastGru::Packed& p, const int* ids, const int* clock, int b0
     if (l > 0) gemm(p.w_ih[l], state[l - 1].data() + static_cast<size_t>(b0) * H, H, gx, p.gp, n);
     gemm(p.w_hh[l], h, H, gh, p.gp, n);
     for (int b = 0; b < n; ++b)
-      infer::GruCell(gx + static_cast<size_t>(b) * p.gp, gh + static_cast<size_t>(b) * p.gp, h + static_cast<size_t>(b) * H, H);
+      infer::GruCell(gx + static_cast<size_t>(b) * p.gp, gh + static_cast<size_t>(b) * p.gp,
+                     h + static_cast<size_t>(b) * H, H);
   }
   p.head.Apply(state[p.L - 1].data() + static_cast<size_t>(b0) * H, H, b0, b1, out, logits, gemm);
 }
@@ -114,7 +108,8 @@ void FastGru::Step(const int* ids, int n, Batch* batch, float* logits, const int
   auto& state = StateOf(batch);
   auto& scratch = ScratchOf(batch);
   infer::SplitStep(pool(), p.avx2, n, [&](int b0, int b1, const auto& gemm) {
-    StepRows(p, ids, clock, b0, b1, state, scratch[0].data(), scratch[1].data(), scratch[2].data(), logits, gemm);
+    StepRows(p, ids, clock, b0, b1, state, scratch[0].data(), scratch[1].data(), scratch[2].data(),
+             logits, gemm);
   });
 }
 

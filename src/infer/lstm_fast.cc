@@ -11,17 +11,12 @@
 
 namespace abcrnn {
 
-using infer::kPanel;
 using infer::PackedMatrix;
 
-struct FastLstm::Packed {
-  bool avx2 = false;
-  int H = 0, L = 0;
-  int gp = 0;                            // 4H padded to whole panels
-  infer::InputTable input;               // (V, gp): embed W_ih0^T + b_ih0 + b_hh0, and the clock's
+// gp = 4H padded; input: (V, gp) embed W_ih0^T + b_ih0 + b_hh0, and the clock's rows.
+struct FastLstm::Packed : infer::PackedCell {
   std::vector<PackedMatrix> w;           // layer 0: W_hh0 (4H,H); above: [W_ih | W_hh] (4H,2H)
   std::vector<std::vector<float>> bias;  // per layer (gp): b_ih + b_hh (unused for layer 0)
-  infer::PackedHead head;
 
   int K(int l) const { return l == 0 ? H : 2 * H; }  // inputs of layer l's packed matrix
 };
@@ -29,12 +24,8 @@ struct FastLstm::Packed {
 FastLstm::FastLstm(const RnnWeights& wt, Options options)
     : FastEngine(wt.config, options), packed_(std::make_unique<Packed>()) {
   Packed& p = *packed_;
-  const ModelConfig& c = config();
-  p.avx2 = infer::CpuHasAvx2Fma();
-  p.H = c.hidden;
-  p.L = c.layers;
+  infer::PackCell(wt, 4, &p);
   const int H = p.H, G = 4 * H;
-  p.gp = (G + kPanel - 1) / kPanel * kPanel;
   p.input = infer::BuildInputTable(wt, infer::PaddedSum(wt.b_ih[0], wt.b_hh[0], p.gp), p.gp, p.avx2);
   for (int l = 0; l < p.L; ++l) {
     if (l == 0) {
@@ -50,7 +41,6 @@ FastLstm::FastLstm(const RnnWeights& wt, Options options)
     p.w.push_back(infer::PackRows(cat.data(), G, 2 * H));
     p.bias.push_back(infer::PaddedSum(wt.b_ih[l], wt.b_hh[l], p.gp));
   }
-  p.head = infer::BuildHead(wt);
 }
 
 FastLstm::~FastLstm() = default;

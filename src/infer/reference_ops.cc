@@ -5,7 +5,8 @@
 
 namespace abcrnn::infer {
 
-void MatVec(const std::vector<float>& w, const float* x, const std::vector<float>& b, int rows, int cols, float* y) {
+void MatVec(const std::vector<float>& w, const float* x, const std::vector<float>& b, int rows,
+            int cols, float* y) {
   for (int r = 0; r < rows; ++r) {
     float s = b[r];
     for (int k = 0; k < cols; ++k) s += w[static_cast<size_t>(r) * cols + k] * x[k];

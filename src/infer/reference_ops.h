@@ -13,7 +13,8 @@ namespace abcrnn::infer {
 inline float Sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 // y (rows) = W (rows,cols) x (cols) + b (rows), one sum per row in input order.
-void MatVec(const std::vector<float>& w, const float* x, const std::vector<float>& b, int rows, int cols, float* y);
+void MatVec(const std::vector<float>& w, const float* x, const std::vector<float>& b, int rows,
+            int cols, float* y);
 
 // The first layer's input for token `id` (E): embed[id], plus with a form clock the clock's rows
 // (`clock`: abc::kFormClockFields rows; nullptr: abc::HeaderClock()), as PyTorch adds them.

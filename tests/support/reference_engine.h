@@ -18,12 +18,15 @@ using ReferenceSequence = std::function<void(int id, float* logits, const int* c
 template <typename Engine>
 ReferenceSequence SequenceOf(std::shared_ptr<const Engine> engine) {
   auto state = std::make_shared<typename Engine::State>(engine->InitialState());
-  return [engine, state](int id, float* logits, const int* clock) { engine->Step(id, state.get(), logits, clock); };
+  return [engine, state](int id, float* logits, const int* clock) {
+    engine->Step(id, state.get(), logits, clock);
+  };
 }
 
 // A new sequence, from the zero state, of the reference engine of `weights`' architecture.
 inline ReferenceSequence NewReferenceSequence(const RnnWeights& weights) {
-  if (weights.config.architecture == "gru") return SequenceOf(std::make_shared<const ReferenceGru>(weights));
+  if (weights.config.architecture == "gru")
+    return SequenceOf(std::make_shared<const ReferenceGru>(weights));
   return SequenceOf(std::make_shared<const ReferenceLstm>(weights));
 }
 

@@ -23,14 +23,14 @@ class ThreadPool;
 // torch.nn.LSTM's or torch.nn.GRU's as config.architecture says (gate order i, f, g, o or r, z, n).
 struct RnnWeights {
   ModelConfig config;
-  std::vector<float> embed;               // (V,E)
-  std::vector<float> clock;               // (FormClockRows(scheme), E) with a form clock, or empty
-  std::vector<std::vector<float>> w_ih;   // per layer: (G, E for layer 0 else H)
-  std::vector<std::vector<float>> w_hh;   // per layer: (G,H)
-  std::vector<std::vector<float>> b_ih;   // per layer: (G)
-  std::vector<std::vector<float>> b_hh;   // per layer: (G)
-  std::vector<float> head_w;              // (V,H)
-  std::vector<float> head_b;              // (V)
+  std::vector<float> embed;              // (V,E)
+  std::vector<float> clock;              // (FormClockRows(scheme), E) with a form clock, or empty
+  std::vector<std::vector<float>> w_ih;  // per layer: (G, E for layer 0 else H)
+  std::vector<std::vector<float>> w_hh;  // per layer: (G,H)
+  std::vector<std::vector<float>> b_ih;  // per layer: (G)
+  std::vector<std::vector<float>> b_hh;  // per layer: (G)
+  std::vector<float> head_w;             // (V,H)
+  std::vector<float> head_b;             // (V)
 };
 
 // The weights of `ckpt` (embed.weight, <architecture>.weight_ih_l{k}, ..., head.bias), validated
@@ -91,7 +91,8 @@ class FastEngine {
   // logits to `logits` (n,V) row-major. Rows n.. are left untouched. With a form clock, `clock`
   // holds each row's clock rows ((n, abc::kFormClockFields) row-major; nullptr: abc::HeaderClock()
   // for all).
-  virtual void Step(const int* ids, int n, Batch* batch, float* logits, const int* clock = nullptr) const = 0;
+  virtual void Step(const int* ids, int n, Batch* batch, float* logits,
+                    const int* clock = nullptr) const = 0;
 
   // Runs fn(b0, b1) over rows [0, n) split into contiguous ranges, one per thread of the engine
   // (the caller's included), and returns when all are done: per-row work after a Step, such as
@@ -105,7 +106,8 @@ class FastEngine {
   FastEngine(const ModelConfig& config, Options options);
   // A batch of `capacity` rows whose state is buffers of widths[i] floats per row and whose
   // scratch is buffers of scratch_rows[i] floats per row, all zero.
-  static Batch MakeBatch(int capacity, const std::vector<size_t>& widths, const std::vector<size_t>& scratch_rows);
+  static Batch MakeBatch(int capacity, const std::vector<size_t>& widths,
+                         const std::vector<size_t>& scratch_rows);
   static std::vector<std::vector<float>>& StateOf(Batch* batch) { return batch->state_; }
   static std::vector<std::vector<float>>& ScratchOf(Batch* batch) { return batch->scratch_; }
   infer::ThreadPool& pool() const { return *pool_; }
@@ -117,6 +119,7 @@ class FastEngine {
 
 // The fast engine of `weights`' architecture ("lstm": FastLstm, "gru": FastGru). Unsupported for
 // an architecture this abcrnn does not run.
-Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights, FastEngineOptions options = {});
+Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights,
+                                                  FastEngineOptions options = {});
 
 }  // namespace abcrnn

@@ -45,7 +45,8 @@ class FastGru : public FastEngine {
   ~FastGru() override;
 
   Batch NewBatch(int capacity) const override;
-  void Step(const int* ids, int n, Batch* batch, float* logits, const int* clock = nullptr) const override;
+  void Step(const int* ids, int n, Batch* batch, float* logits,
+            const int* clock = nullptr) const override;
 
   struct Packed;  // packed matrices (internal)
 
