@@ -5,8 +5,7 @@
 
 #include <algorithm>
 
-#include "abcrnn/infer/gru.h"
-#include "abcrnn/infer/lstm.h"
+#include "infer/fast_cells.h"
 #include "infer/thread_pool.h"
 
 namespace abcrnn {
@@ -79,10 +78,8 @@ void FastEngine::LoadRow(Batch* batch, int row, const std::vector<float>& state)
 Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights,
                                                   FastEngineOptions options) {
   const std::string& arch = weights.config.architecture;
-  if (arch == "lstm")
-    return std::unique_ptr<FastEngine>(std::make_unique<FastLstm>(weights, options));
-  if (arch == "gru")
-    return std::unique_ptr<FastEngine>(std::make_unique<FastGru>(weights, options));
+  if (arch == "lstm") return infer::NewFastLstm(weights, options);
+  if (arch == "gru") return infer::NewFastGru(weights, options);
   return Status::Unsupported("model architecture '" + arch + "': this sampler runs " +
                              KnownArchitectures() + "; use the abcrnn that wrote it");
 }

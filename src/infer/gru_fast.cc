@@ -5,13 +5,29 @@
 #include <cstring>
 
 #include "abcrnn/abc/form_clock.h"
-#include "abcrnn/infer/gru.h"
+#include "infer/fast_cells.h"
 #include "infer/fast_parts.h"
 #include "infer/fast_step.h"
 
 namespace abcrnn {
 
 using infer::PackedMatrix;
+
+// The engine behind infer::NewFastGru (infer/fast_cells.h).
+class FastGru : public FastEngine {
+ public:
+  explicit FastGru(const RnnWeights& weights, Options options = Options());
+  ~FastGru() override;
+
+  Batch NewBatch(int capacity) const override;
+  void Step(const int* ids, int n, Batch* batch, float* logits,
+            const int* clock = nullptr) const override;
+
+  struct Packed;  // packed matrices (internal)
+
+ private:
+  std::unique_ptr<Packed> packed_;
+};
 
 // gp = 3H padded; input: (V, gp) embed W_ih0^T + b_ih0 + b_hh0's r, z rows, and the clock's rows.
 struct FastGru::Packed : infer::PackedCell {
@@ -112,5 +128,11 @@ void FastGru::Step(const int* ids, int n, Batch* batch, float* logits, const int
              logits, gemm);
   });
 }
+
+namespace infer {
+std::unique_ptr<FastEngine> NewFastGru(const RnnWeights& weights, FastEngineOptions options) {
+  return std::make_unique<FastGru>(weights, options);
+}
+}  // namespace infer
 
 }  // namespace abcrnn

@@ -5,13 +5,28 @@
 #include <cstring>
 
 #include "abcrnn/abc/form_clock.h"
-#include "abcrnn/infer/lstm.h"
+#include "infer/fast_cells.h"
 #include "infer/fast_parts.h"
 #include "infer/fast_step.h"
 
 namespace abcrnn {
 
 using infer::PackedMatrix;
+
+// The engine behind infer::NewFastLstm (infer/fast_cells.h).
+class FastLstm : public FastEngine {
+ public:
+  explicit FastLstm(const RnnWeights& weights, Options options = Options());
+  ~FastLstm() override;
+
+  Batch NewBatch(int capacity) const override;
+  void Step(const int* ids, int n, Batch* batch, float* logits, const int* clock = nullptr) const override;
+
+  struct Packed;  // packed matrices (internal)
+
+ private:
+  std::unique_ptr<Packed> packed_;
+};
 
 // gp = 4H padded; input: (V, gp) embed W_ih0^T + b_ih0 + b_hh0, and the clock's rows.
 struct FastLstm::Packed : infer::PackedCell {
@@ -99,5 +114,11 @@ void FastLstm::Step(const int* ids, int n, Batch* batch, float* logits, const in
     StepRows(p, ids, clock, b0, b1, state, scratch[0].data(), scratch[1].data(), logits, gemm);
   });
 }
+
+namespace infer {
+std::unique_ptr<FastEngine> NewFastLstm(const RnnWeights& weights, FastEngineOptions options) {
+  return std::make_unique<FastLstm>(weights, options);
+}
+}  // namespace infer
 
 }  // namespace abcrnn

@@ -1,7 +1,8 @@
 // What generation needs of a recurrent character model, whatever its cell: the weights
 // (embedding, stacked cell, linear head; PyTorch's names and layouts) and the fast engine's
-// interface, which steps B sequences at once. The cells are infer/lstm.h and infer/gru.h;
-// NewFastEngine picks one by the checkpoint's architecture name, the only place that does.
+// interface, which steps B sequences at once. NewFastEngine picks the cell's engine by the
+// checkpoint's architecture name, the only place that does; the cells' reference engines are
+// infer/lstm.h and infer/gru.h.
 // Shapes: V = vocabulary, E = embedding, H = hidden, L = layers, G = gate rows (4H LSTM, 3H GRU).
 #pragma once
 
@@ -117,8 +118,8 @@ class FastEngine {
   std::unique_ptr<infer::ThreadPool> pool_;
 };
 
-// The fast engine of `weights`' architecture ("lstm": FastLstm, "gru": FastGru). Unsupported for
-// an architecture this abcrnn does not run.
+// The fast engine of `weights`' architecture, "lstm" or "gru" (src/infer/fast_cells.h).
+// Unsupported for an architecture this abcrnn does not run.
 Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights,
                                                   FastEngineOptions options = {});
 

@@ -1,10 +1,9 @@
 // The GRU cell (torch.nn.GRU: PyTorch's names, layouts and gate order r, z, n) for inference
-// without LibTorch: a readable reference engine that steps one sequence, and the fast engine
-// (infer/engine.h) that steps B sequences at once on pre-packed weights.
+// without LibTorch: the readable reference engine that steps one sequence. Its fast engine is
+// NewFastEngine's (infer/engine.h) for a "gru" checkpoint.
 // Shapes: V = vocabulary, E = embedding, H = hidden, L = layers, B = sequences in a batch.
 #pragma once
 
-#include <memory>
 #include <vector>
 
 #include "abcrnn/infer/engine.h"
@@ -32,26 +31,6 @@ class ReferenceGru {
 
  private:
   RnnWeights w_;
-};
-
-// The fast GRU. Packed once: layer 0's input product becomes a (V,3H) table (embedding times
-// W_ih0 plus b_ih0, plus b_hh0's r and z rows) so feeding a token is a row copy; W_hh (and W_ih
-// above layer 0) are (3H,H) matrices in panels of 8 rows. The hidden product's n rows stay apart
-// (r multiplies them), so unlike the LSTM the two products are not fused into one matrix.
-// Keeps FastEngine's reproducibility contract. REQUIRES: weights.config.architecture == "gru".
-class FastGru : public FastEngine {
- public:
-  explicit FastGru(const RnnWeights& weights, Options options = Options());
-  ~FastGru() override;
-
-  Batch NewBatch(int capacity) const override;
-  void Step(const int* ids, int n, Batch* batch, float* logits,
-            const int* clock = nullptr) const override;
-
-  struct Packed;  // packed matrices (internal)
-
- private:
-  std::unique_ptr<Packed> packed_;
 };
 
 }  // namespace abcrnn

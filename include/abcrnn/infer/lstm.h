@@ -1,10 +1,9 @@
 // The LSTM cell (torch.nn.LSTM: PyTorch's names, layouts and gate order i, f, g, o) for inference
-// without LibTorch: a readable reference engine that steps one sequence, and the fast engine
-// (infer/engine.h) that steps B sequences at once on pre-packed weights.
+// without LibTorch: the readable reference engine that steps one sequence. Its fast engine is
+// NewFastEngine's (infer/engine.h) for an "lstm" checkpoint.
 // Shapes: V = vocabulary, E = embedding, H = hidden, L = layers, B = sequences in a batch.
 #pragma once
 
-#include <memory>
 #include <vector>
 
 #include "abcrnn/infer/engine.h"
@@ -31,26 +30,6 @@ class ReferenceLstm {
 
  private:
   RnnWeights w_;
-};
-
-// The fast LSTM. At construction the weights are packed once: layer 0's input product becomes a
-// (V,4H) table (embedding times W_ih0 plus both biases) so feeding a token is a row copy; above
-// layer 0, [W_ih | W_hh] form one (4H, 2H) matrix applied to [x, h]; matrices are stored in panels
-// of 8 output rows interleaved along the input, the layout the kernels stream. Keeps
-// FastEngine's reproducibility contract. REQUIRES: weights.config.architecture == "lstm".
-
-class FastLstm : public FastEngine {
- public:
-  explicit FastLstm(const RnnWeights& weights, Options options = Options());
-  ~FastLstm() override;
-
-  Batch NewBatch(int capacity) const override;
-  void Step(const int* ids, int n, Batch* batch, float* logits, const int* clock = nullptr) const override;
-
-  struct Packed;  // packed matrices (internal)
-
- private:
-  std::unique_ptr<Packed> packed_;
 };
 
 }  // namespace abcrnn
