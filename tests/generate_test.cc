@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "abcrnn/abc/form_clock.h"
+#include "support/cells.h"
 #include "support/reference_engine.h"
 #include "support/tiny_model.h"
 
@@ -182,7 +183,9 @@ TEST(ScoreTest, BitsEqualTheReferenceEnginesLogProbabilities) {
 // (abc::FormClockOfSymbols). Replaying the draws on one row with those clocks, from the tune's
 // own random stream, gives back every character, the prime's clocks included; and the clock
 // changes what is drawn.
-TEST(GenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
+class ClockedGenerateTest : public ::testing::TestWithParam<const char*> {};  // the model's cell
+
+TEST_P(ClockedGenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   const std::string prime = "N:form 2+2\nM:6/8\nL:1/8\nK:D\n";
   Vocab vocab = Vocab::Build({prime + "|:ABc dBG|A2B c3:|\n"});
   ModelConfig c;
@@ -191,6 +194,7 @@ TEST(GenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   c.hidden = 24;
   c.layers = 2;
   c.form_clock = abc::kFormClockScheme;
+  c.architecture = GetParam();
   RnnWeights w = RandomRnnWeights(c, 23, 2.0f);
   w.head_b[Vocab::kEos] -= 1.0f;
   auto fast = testing::NewFast(w);
@@ -243,6 +247,8 @@ TEST(GenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   for (size_t i = 0; i < tunes.size(); ++i) differs |= other[i].text != tunes[i].text;
   EXPECT_TRUE(differs);
 }
+
+ABCRNN_FOR_EVERY_CELL(ClockedGenerateTest);
 
 }  // namespace
 }  // namespace abcrnn
