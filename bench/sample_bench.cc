@@ -1,5 +1,6 @@
-// Sampling speed of the fast LSTM engine, shaped like ../shared/bench/torch_reference.py's
-// `sample`: random weights, B sequences, each step = LSTM step + softmax + one draw per sequence.
+// Sampling speed of the fast engine (`--cell lstm|gru`, LSTM by default), shaped like
+// ../shared/bench/torch_reference.py's `sample`: random weights, B sequences, each step = cell step
+// + softmax + one draw per sequence.
 // Prints one JSON line (chars_per_s is the figure). `--write-model FILE` instead writes a checkpoint
 // of that shape with random weights and a 96-symbol vocabulary (for timing abcrnn-sample itself);
 // `--ceiling 1` times a large OpenBLAS sgemm (2048^3, its default threads): the machine's ceiling.
@@ -13,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/infer/sampler.h"
 
 namespace {
@@ -40,6 +41,11 @@ int main(int argc, char** argv) {
   c.embed = Arg(argc, argv, "--embed", 0);
   if (c.embed == 0) c.embed = c.hidden;  // as the reference
   c.vocab_size = Arg(argc, argv, "--vocab", 96);
+  if (std::string cell = StrArg(argc, argv, "--cell"); !cell.empty()) c.architecture = cell;
+  if (ArchitectureGates(c.architecture) == 0) {
+    std::fprintf(stderr, "--cell: expected one of %s, got '%s'\n", KnownArchitectures().c_str(), c.architecture.c_str());
+    return 2;
+  }
   const int batch = Arg(argc, argv, "--batch", 1);
   const int chars = Arg(argc, argv, "--chars", 1000);
   const int threads = Arg(argc, argv, "--threads", 1);
@@ -52,7 +58,7 @@ int main(int argc, char** argv) {
     ckpt.vocab = Vocab::Build({chars});
     c.vocab_size = ckpt.vocab.size();
     ckpt.model = c;
-    ckpt.weights = LstmWeightsToTensors(RandomLstmWeights(c, 0));
+    ckpt.weights = RnnWeightsToTensors(RandomRnnWeights(c, 0));
     Status st = WriteCheckpoint(path, ckpt);
     if (!st.ok()) std::fprintf(stderr, "%s\n", st.ToString().c_str());
     return st.ok() ? 0 : 1;
@@ -70,9 +76,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   auto t_load = std::chrono::steady_clock::now();
-  FastLstm engine(RandomLstmWeights(c, 0), {threads});
+  auto made = NewFastEngine(RandomRnnWeights(c, 0), FastEngineOptions{threads});
+  if (!made.ok()) {
+    std::fprintf(stderr, "%s\n", made.status().ToString().c_str());
+    return 1;
+  }
+  const FastEngine& engine = **made;
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
-  FastLstm::Batch state = engine.NewBatch(batch);
+  FastEngine::Batch state = engine.NewBatch(batch);
   std::vector<Rng> rngs;
   for (int b = 0; b < batch; ++b) rngs.push_back(Rng::ForStream(0, b));
   std::vector<int> ids(batch, 0);
@@ -89,14 +100,16 @@ int main(int argc, char** argv) {
   auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < chars; ++i) step();
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  // Multiply-adds per character: layer 0 (table row + W_hh), [W_ih|W_hh] above, the head.
-  const double macs = 4.0 * c.hidden * c.hidden + (c.layers - 1) * 8.0 * c.hidden * c.hidden +
+  // Multiply-adds per character: layer 0 (table row + W_hh), W_ih and W_hh above, the head.
+  const double G = ArchitectureGates(c.architecture);
+  const double macs = G * c.hidden * c.hidden + (c.layers - 1) * 2.0 * G * c.hidden * c.hidden +
                       double(c.vocab_size) * c.hidden;
   std::printf(
-      "{\"what\": \"sample\", \"impl\": \"abcrnn-fast\", \"threads\": %d, \"layers\": %d, \"hidden\": %d, "
+      "{\"what\": \"sample\", \"impl\": \"abcrnn-fast\", \"cell\": \"%s\", \"threads\": %d, \"layers\": %d, "
+      "\"hidden\": %d, "
       "\"embed\": %d, \"batch\": %d, \"vocab\": %d, \"chars\": %d, \"seconds\": %.4f, \"chars_per_s\": %.1f, "
       "\"gflops\": %.2f, \"load_ms\": %.2f}\n",
-      threads, c.layers, c.hidden, c.embed, batch, c.vocab_size, chars, s, batch * chars / s,
+      c.architecture.c_str(), threads, c.layers, c.hidden, c.embed, batch, c.vocab_size, chars, s, batch * chars / s,
       2.0 * macs * batch * chars / s * 1e-9, load_s * 1e3);
   return 0;
 }

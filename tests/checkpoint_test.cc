@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include <unistd.h>
@@ -91,11 +94,107 @@ TEST(CheckpointTest, ForeignFileIsRejectedWithAHint) {
 
 TEST(CheckpointTest, FutureVersionIsUnsupported) {
   std::string bytes = SerializeCheckpoint(MakeCheckpoint());
-  bytes[8] = 2;
+  bytes[8] = 3;
   auto r = ParseCheckpoint(bytes, "new.ckpt");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kUnsupported);
-  EXPECT_NE(r.status().message().find("version 2"), std::string::npos);
+  EXPECT_NE(r.status().message().find("version 3"), std::string::npos);
+}
+
+// `bytes` with its JSON header replaced by edit(header): the preamble's length and checksum and
+// the data's alignment follow, so only the edit is wrong.
+std::string EditHeader(const std::string& bytes, const std::function<void(nlohmann::json&)>& edit) {
+  uint64_t n = 0;
+  std::memcpy(&n, bytes.data() + 16, 8);
+  const size_t data_start = (24 + n + 63) / 64 * 64;
+  nlohmann::json h = nlohmann::json::parse(bytes.substr(24, n));
+  edit(h);
+  const std::string text = h.dump(1);
+  std::string out = bytes.substr(0, 24) + text;
+  const uint32_t crc = Crc32(text.data(), text.size());
+  const uint64_t len = text.size();
+  std::memcpy(out.data() + 12, &crc, 4);
+  std::memcpy(out.data() + 16, &len, 8);
+  out.resize((out.size() + 63) / 64 * 64, '\0');
+  return out + bytes.substr(data_start);
+}
+
+TEST(CheckpointTest, AnLstmIsWrittenAsVersionOneWithoutAnArchitectureAndReadAsAnLstm) {
+  // Every abcrnn reads it, and its bytes are those written before architectures were recorded.
+  const std::string bytes = SerializeCheckpoint(MakeCheckpoint());
+  EXPECT_EQ(bytes[8], 1);
+  EXPECT_EQ(bytes.find("architecture"), std::string::npos);
+  auto back = ParseCheckpoint(bytes, "old.ckpt");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->model.architecture, "lstm");
+  // A version 1 file does not name an architecture: a stray key does not make it another one.
+  auto stray = ParseCheckpoint(
+      EditHeader(bytes, [](nlohmann::json& h) { h["model"]["architecture"] = "gru"; }), "old.ckpt");
+  ASSERT_TRUE(stray.ok()) << stray.status().ToString();
+  EXPECT_EQ(stray->model.architecture, "lstm");
+}
+
+TEST(CheckpointTest, AGruIsWrittenAsVersionTwoWithItsTensorsNamedAfterIt) {
+  ModelConfig m{40, 16, 32, 2, 0};
+  m.architecture = "gru";
+  auto w = ExpectedWeights(m);
+  ASSERT_EQ(w.size(), 2u + 4u * 2u + 1u);
+  EXPECT_EQ(w[1].first, "gru.weight_ih_l0");  // torch.nn.GRU registered as "gru": r, z, n rows
+  EXPECT_EQ(w[1].second, (std::vector<int64_t>{96, 16}));
+  EXPECT_EQ(w[2].first, "gru.weight_hh_l0");
+  EXPECT_EQ(w[2].second, (std::vector<int64_t>{96, 32}));
+  EXPECT_EQ(w[8].first, "gru.bias_hh_l1");
+  EXPECT_EQ(w[8].second, (std::vector<int64_t>{96}));
+  Checkpoint c = MakeCheckpoint();
+  c.model.architecture = "gru";
+  c.weights.clear();
+  for (auto& [name, shape] : ExpectedWeights(c.model)) {
+    int64_t n = 1;
+    for (auto d : shape) n *= d;
+    c.weights.push_back({name, shape, std::vector<float>(n, 0.25f)});
+  }
+  const std::string bytes = SerializeCheckpoint(c);
+  EXPECT_EQ(bytes[8], 2);
+  auto back = ParseCheckpoint(bytes, "gru.ckpt");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->model.architecture, "gru");
+  EXPECT_EQ(back->Find("gru.weight_hh_l1")->shape, (std::vector<int64_t>{24, 8}));
+  // An LSTM's tensors under a GRU's name: the first misshapen one is named.
+  Checkpoint lstm = MakeCheckpoint();
+  lstm.model.architecture = "gru";
+  EXPECT_NE(ValidateCheckpoint(lstm).message().find("gru.weight_ih_l0"), std::string::npos)
+      << ValidateCheckpoint(lstm).message();
+}
+
+TEST(CheckpointTest, AnUnknownArchitectureIsRefusedNamingTheFileTheNameAndTheKnownOnes) {
+  Checkpoint c = MakeCheckpoint();
+  c.model.architecture = "transformer";
+  const std::string bytes = SerializeCheckpoint(c);
+  EXPECT_EQ(bytes[8], 2);  // a model that is not an LSTM needs a reader that knows architectures
+  auto r = ParseCheckpoint(bytes, "future.ckpt");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnsupported);
+  const std::string m = r.status().message();
+  EXPECT_NE(m.find("future.ckpt"), std::string::npos) << m;
+  EXPECT_NE(m.find("'transformer'"), std::string::npos) << m;
+  EXPECT_NE(m.find(KnownArchitectures()), std::string::npos) << m;
+  EXPECT_EQ(ValidateCheckpoint(c).code(), Status::Code::kUnsupported);
+  EXPECT_FALSE(WriteCheckpoint("/nonexistent/never-written.ckpt", c).ok());
+}
+
+TEST(CheckpointTest, AVersionTwoFileWithoutAnArchitectureIsDamaged) {
+  Checkpoint c = MakeCheckpoint();
+  c.model.architecture = "transformer";
+  const std::string bytes = EditHeader(SerializeCheckpoint(c), [](nlohmann::json& h) { h["model"].erase("architecture"); });
+  auto r = ParseCheckpoint(bytes, "v2.ckpt");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(r.status().message().find("architecture"), std::string::npos) << r.status().message();
+  // The header's version must be the preamble's.
+  auto mixed = ParseCheckpoint(EditHeader(SerializeCheckpoint(MakeCheckpoint()), [](nlohmann::json& h) { h["version"] = 2; }),
+                               "mixed.ckpt");
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_NE(mixed.status().message().find("preamble"), std::string::npos) << mixed.status().message();
 }
 
 TEST(CheckpointTest, NoteRunsRoundTripAndAreCheckedLikeTensors) {
@@ -219,6 +318,18 @@ TEST(CheckpointTest, AFormClockIsRecordedWithItsWeightsAndAnUnknownSchemeIsRefus
   missing.model.form_clock = abc::kFormClockScheme;
   EXPECT_NE(ValidateCheckpoint(missing).message().find("clock.weight"), std::string::npos)
       << ValidateCheckpoint(missing).message();
+}
+
+TEST(CheckpointTest, TheShippedModelReadsAsAnLstmAndWritesBackByteForByte) {
+  // Old checkpoints load unchanged: models/default.ckpt (version 1, no architecture) reads as an
+  // LSTM, and writing it again gives the same bytes, so nothing about it has moved.
+  const std::string path = std::string(ABCRNN_SOURCE_DIR) + "/models/default.ckpt";
+  auto bytes = ReadFile(path);
+  if (!bytes.ok()) GTEST_SKIP() << path << " is absent";
+  auto ckpt = ParseCheckpoint(*bytes, path);
+  ASSERT_TRUE(ckpt.ok()) << ckpt.status().ToString();
+  EXPECT_EQ(ckpt->model.architecture, "lstm");
+  EXPECT_TRUE(SerializeCheckpoint(*ckpt) == *bytes);
 }
 
 }  // namespace

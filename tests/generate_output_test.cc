@@ -1,7 +1,7 @@
 // Specification of what `abcrnn generate` does beyond printing: the novelty guard drops and
 // replaces tunes that copy more than N consecutive bars of a corpus, --render writes files to hear
 // and see each tune, --format midi writes a MIDI file per tune (tune-<X>.mid; one named .mid file
-// for one tune). Runs the real program on a small random-weight checkpoint.
+// for one tune). Runs the real program on a small random-weight checkpoint, an LSTM and a GRU.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -14,7 +14,8 @@
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/eval/melody.h"
 #include "abcrnn/eval/novelty.h"
-#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/engine.h"
+#include "support/cells.h"
 #include "support/paths.h"
 
 namespace abcrnn {
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 using testing::Program;
 using testing::RunCommand;
 
-class GenerateOutputTest : public ::testing::Test {
+class GenerateOutputTest : public ::testing::TestWithParam<const char*> {  // the model's cell
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("abcrnn_generate_output_" + std::to_string(getpid()));
@@ -31,9 +32,10 @@ class GenerateOutputTest : public ::testing::Test {
     Checkpoint c;
     c.vocab = Vocab::Build({"M:4/4\nL:1/8\nK:D\n|:ABCDEFG abcdefg z2345/ []:|\n"});
     c.model = {c.vocab.size(), 8, 24, 2, 0.0f};
-    LstmWeights w = RandomLstmWeights(c.model, 9, 2.0f);
+    c.model.architecture = GetParam();
+    RnnWeights w = RandomRnnWeights(c.model, 9, 2.0f);
     w.head_b[Vocab::kEos] -= 3.0f;  // longer tunes: several bars each
-    c.weights = LstmWeightsToTensors(w);
+    c.weights = RnnWeightsToTensors(w);
     model_ = (dir_ / "tiny.ckpt").string();
     ASSERT_TRUE(WriteCheckpoint(model_, c).ok());
   }
@@ -54,7 +56,7 @@ class GenerateOutputTest : public ::testing::Test {
   std::string model_;
 };
 
-TEST_F(GenerateOutputTest, NoveltyGuardDropsCopiesAndKeepsOnlyTunesWithinTheLimit) {
+TEST_P(GenerateOutputTest, NoveltyGuardDropsCopiesAndKeepsOnlyTunesWithinTheLimit) {
   const std::string corpus = (dir_ / "corpus.abc").string();
   // The same seed makes the same four tunes first: each copies itself, so those with more than
   // two bars must be dropped and replaced by later random streams. The first seed whose tunes
@@ -94,7 +96,7 @@ TEST_F(GenerateOutputTest, NoveltyGuardDropsCopiesAndKeepsOnlyTunesWithinTheLimi
   }
 }
 
-TEST_F(GenerateOutputTest, RenderWritesAbcAndMidiForEveryTune) {
+TEST_P(GenerateOutputTest, RenderWritesAbcAndMidiForEveryTune) {
   const fs::path out = dir_ / "render";
   ASSERT_EQ(Generate("--seed 5 --num 2 --length 200 --key D --meter 4/4 --render " + out.string()).exit_code, 0)
       << Read(dir_ / "err.txt");
@@ -111,7 +113,7 @@ TEST_F(GenerateOutputTest, RenderWritesAbcAndMidiForEveryTune) {
   }
 }
 
-TEST_F(GenerateOutputTest, FormatMidiWritesOneFilePerTuneAndNeedsAFolder) {
+TEST_P(GenerateOutputTest, FormatMidiWritesOneFilePerTuneAndNeedsAFolder) {
   const fs::path out = dir_ / "midi";
   ASSERT_EQ(Generate("--seed 5 --num 3 --length 200 --key D --meter 4/4 --format midi --out " + out.string()).exit_code, 0)
       << Read(dir_ / "err.txt");
@@ -120,7 +122,7 @@ TEST_F(GenerateOutputTest, FormatMidiWritesOneFilePerTuneAndNeedsAFolder) {
   EXPECT_NE(Read(dir_ / "err.txt").find("--out"), std::string::npos);
 }
 
-TEST_F(GenerateOutputTest, FormatMidiWithOneTuneAndAMidOutWritesThatFile) {
+TEST_P(GenerateOutputTest, FormatMidiWithOneTuneAndAMidOutWritesThatFile) {
   const fs::path out = dir_ / "new" / "one.mid";
   ASSERT_EQ(Generate("--seed 5 --num 1 --length 200 --key D --meter 4/4 --format midi --out " + out.string()).exit_code,
             0)
@@ -129,13 +131,15 @@ TEST_F(GenerateOutputTest, FormatMidiWithOneTuneAndAMidOutWritesThatFile) {
   EXPECT_EQ(Read(out).substr(0, 4), "MThd");
 }
 
-TEST_F(GenerateOutputTest, FormatMidiRefusesSeveralTunesIntoOneMidFile) {
+TEST_P(GenerateOutputTest, FormatMidiRefusesSeveralTunesIntoOneMidFile) {
   const fs::path out = dir_ / "two.mid";
   EXPECT_EQ(Generate("--seed 5 --num 2 --length 200 --format midi --out " + out.string()).exit_code, 2);
   EXPECT_NE(Read(dir_ / "err.txt").find("expected --num 1 for one MIDI file, got --num 2"), std::string::npos)
       << Read(dir_ / "err.txt");
   EXPECT_FALSE(fs::exists(out));
 }
+
+ABCRNN_FOR_EVERY_CELL(GenerateOutputTest);
 
 }  // namespace
 }  // namespace abcrnn

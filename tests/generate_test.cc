@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "abcrnn/abc/form_clock.h"
+#include "support/cells.h"
+#include "support/reference_engine.h"
 #include "support/tiny_model.h"
 
 namespace abcrnn {
@@ -17,7 +19,7 @@ struct TinyModel : testing::TinyModel {
   TinyModel() : testing::TinyModel(-1.0f) {}
 };
 
-std::vector<GeneratedTune> Make(const FastLstm& engine, const Vocab& vocab, GenerateOptions o) {
+std::vector<GeneratedTune> Make(const FastEngine& engine, const Vocab& vocab, GenerateOptions o) {
   std::vector<GeneratedTune> out;
   Status st = GenerateTunes(engine, vocab, o, [&](const GeneratedTune& t) {
     out.push_back(t);
@@ -29,7 +31,8 @@ std::vector<GeneratedTune> Make(const FastLstm& engine, const Vocab& vocab, Gene
 
 TEST(GenerateTest, TunesStartWithThePrimeRespectTheLengthAndComeInIndexOrder) {
   TinyModel m;
-  FastLstm engine(m.weights);
+  auto fast = testing::NewFast(m.weights);
+  const FastEngine& engine = *fast;
   GenerateOptions o;
   o.num = 20;
   o.length = 60;
@@ -54,7 +57,8 @@ TEST(GenerateTest, TunesStartWithThePrimeRespectTheLengthAndComeInIndexOrder) {
 
 TEST(GenerateTest, EachTuneIsTheSameAloneInAnyBatchAndWithAnyThreadCount) {
   TinyModel m;
-  FastLstm one(m.weights, {1}), two(m.weights, {2});
+  auto one_thread = testing::NewFast(m.weights, 1), two_threads = testing::NewFast(m.weights, 2);
+  const FastEngine &one = *one_thread, &two = *two_threads;
   GenerateOptions o;
   o.num = 13;
   o.length = 80;
@@ -85,7 +89,8 @@ TEST(GenerateTest, StrictTunesThatStallStartAgainAndNoPrintedTuneStalls) {
   // A random-weight model soon writes runs of bar lines and tuplet marks with no note; strict mode
   // takes that as a dead end. No kept tune has such a run anywhere, and some tunes did restart.
   TinyModel m;
-  FastLstm engine(m.weights);
+  auto fast = testing::NewFast(m.weights);
+  const FastEngine& engine = *fast;
   GenerateOptions o;
   o.num = 200;
   o.length = 300;
@@ -110,7 +115,8 @@ TEST(GenerateTest, StrictTunesThatStallStartAgainAndNoPrintedTuneStalls) {
 
 TEST(GenerateTest, UnknownPrimeCharactersAreNamed) {
   TinyModel m;
-  FastLstm engine(m.weights);
+  auto fast = testing::NewFast(m.weights);
+  const FastEngine& engine = *fast;
   GenerateOptions o;
   o.prime = "M:6/8\nK:Z";
   Status st = GenerateTunes(engine, m.vocab, o, [](const GeneratedTune&) { return true; });
@@ -120,7 +126,8 @@ TEST(GenerateTest, UnknownPrimeCharactersAreNamed) {
 
 TEST(GenerateTest, SinkReturningFalseStopsEarlyWithoutError) {
   TinyModel m;
-  FastLstm engine(m.weights);
+  auto fast = testing::NewFast(m.weights);
+  const FastEngine& engine = *fast;
   GenerateOptions o;
   o.num = 50;
   o.length = 40;
@@ -132,7 +139,8 @@ TEST(GenerateTest, SinkReturningFalseStopsEarlyWithoutError) {
 
 TEST(GenerateTest, StopEndsAtOnceKeepingTheFinishedTunesAsTheyWouldBe) {
   TinyModel m;
-  FastLstm engine(m.weights);
+  auto fast = testing::NewFast(m.weights);
+  const FastEngine& engine = *fast;
   GenerateOptions o;
   o.num = 50;
   o.length = 40;
@@ -155,7 +163,8 @@ TEST(GenerateTest, StopEndsAtOnceKeepingTheFinishedTunesAsTheyWouldBe) {
 
 TEST(ScoreTest, BitsEqualTheReferenceEnginesLogProbabilities) {
   TinyModel m;
-  FastLstm engine(m.weights);
+  auto fast = testing::NewFast(m.weights);
+  const FastEngine& engine = *fast;
   std::vector<std::string> texts = {"M:6/8\nK:D\n|:ABc:|\n", "ABc", "", "cBA dBG|A2B c3|\n", "bad Ω"};
   auto scores = ScoreTexts(engine, m.vocab, texts, 2);
   ASSERT_EQ(scores.size(), texts.size());
@@ -174,7 +183,9 @@ TEST(ScoreTest, BitsEqualTheReferenceEnginesLogProbabilities) {
 // (abc::FormClockOfSymbols). Replaying the draws on one row with those clocks, from the tune's
 // own random stream, gives back every character, the prime's clocks included; and the clock
 // changes what is drawn.
-TEST(GenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
+class ClockedGenerateTest : public ::testing::TestWithParam<const char*> {};  // the model's cell
+
+TEST_P(ClockedGenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   const std::string prime = "N:form 2+2\nM:6/8\nL:1/8\nK:D\n";
   Vocab vocab = Vocab::Build({prime + "|:ABc dBG|A2B c3:|\n"});
   ModelConfig c;
@@ -183,9 +194,11 @@ TEST(GenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   c.hidden = 24;
   c.layers = 2;
   c.form_clock = abc::kFormClockScheme;
-  LstmWeights w = RandomLstmWeights(c, 23, 2.0f);
+  c.architecture = GetParam();
+  RnnWeights w = RandomRnnWeights(c, 23, 2.0f);
   w.head_b[Vocab::kEos] -= 1.0f;
-  FastLstm engine(w);
+  auto fast = testing::NewFast(w);
+  const FastEngine& engine = *fast;
   GenerateOptions o;
   o.seed = 4;
   o.num = 6;
@@ -198,7 +211,7 @@ TEST(GenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   for (const GeneratedTune& t : tunes) {
     const std::vector<std::string> symbols = SplitCharacters(t.text);
     const std::vector<abc::FormClock> clocks = abc::FormClockOfSymbols(symbols);
-    FastLstm::Batch row = engine.NewBatch(1);
+    FastEngine::Batch row = engine.NewBatch(1);
     Rng rng = Rng::ForStream(o.seed, static_cast<uint64_t>(t.index));
     std::vector<uint8_t> mask(vocab.size(), 1);
     mask[Vocab::kBos] = 0;
@@ -225,14 +238,17 @@ TEST(GenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   }
   EXPECT_GT(moved, 0) << "no tune moved the clock: the test shows nothing";
   // The same model fed the header's clock throughout writes other tunes.
-  LstmWeights no_clock = w;
+  RnnWeights no_clock = w;
   for (float& x : no_clock.clock) x = 0;
-  FastLstm flat(no_clock);
+  auto flat_fast = testing::NewFast(no_clock);
+  const FastEngine& flat = *flat_fast;
   bool differs = false;
   const auto other = Make(flat, vocab, o);
   for (size_t i = 0; i < tunes.size(); ++i) differs |= other[i].text != tunes[i].text;
   EXPECT_TRUE(differs);
 }
+
+ABCRNN_FOR_EVERY_CELL(ClockedGenerateTest);
 
 }  // namespace
 }  // namespace abcrnn

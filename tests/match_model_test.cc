@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "abcrnn/infer/generate.h"
+#include "support/reference_engine.h"
 #include "support/tiny_model.h"
 
 namespace abcrnn {
@@ -251,7 +252,8 @@ using testing::TinyModel;
 
 TEST(MatchScoreTest, MixedBitsAreTheReferenceEnginesProbabilitiesMixedWithTheMatches) {
   TinyModel m;
-  FastLstm engine(m.weights);
+  auto fast = testing::NewFast(m.weights);
+  const FastEngine& engine = *fast;
   MatchMix mix;
   mix.lengths = {3, 6};
   mix.weights = {0.3, 0.8};
@@ -280,7 +282,8 @@ TEST(MatchScoreTest, MixedBitsAreTheReferenceEnginesProbabilitiesMixedWithTheMat
 
 TEST(MatchGenerateTest, TheMatchModelBringsBackThePrimesFiguresAndKeepsTunesIndependentOfBatching) {
   TinyModel m;
-  FastLstm engine(m.weights);
+  auto fast = testing::NewFast(m.weights);
+  const FastEngine& engine = *fast;
   GenerateOptions o;
   o.num = 40;
   o.length = 48;

@@ -1,5 +1,5 @@
 // Specification of abcrnn-sample run as a program on a small random-weight checkpoint written by
-// the test: reproducible output, batching and threads that do not change tunes, the output formats,
+// the test, an LSTM and a GRU alike: reproducible output, batching and threads that do not change tunes, the output formats,
 // clear errors (exit 2) for damaged models and unknown characters, quiet closed pipes, no LibTorch.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -14,11 +14,13 @@
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/eval/melody.h"
 #include "abcrnn/eval/note_runs.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/infer/generate.h"
 #include "abcrnn/infer/key_shift.h"
-#include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/file.h"
+#include "support/cells.h"
 #include "support/paths.h"
+#include "support/reference_engine.h"
 
 namespace abcrnn {
 namespace {
@@ -26,7 +28,7 @@ namespace fs = std::filesystem;
 using testing::Program;
 using testing::RunCommand;
 
-class SampleCliTest : public ::testing::Test {
+class SampleCliTest : public ::testing::TestWithParam<const char*> {  // the model's cell
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("abcrnn_sample_cli_" + std::to_string(getpid()));
@@ -34,9 +36,10 @@ class SampleCliTest : public ::testing::Test {
     Checkpoint c;
     c.vocab = Vocab::Build({"M:6/8 2/4 4/4\nL:1/8\nK:Dmix GA\n|:ABCDEFG abcdefg z2345/ []:|\n"});
     c.model = {c.vocab.size(), 8, 24, 2, 0.0f};
-    LstmWeights w = RandomLstmWeights(c.model, 5, 2.0f);
+    c.model.architecture = GetParam();
+    RnnWeights w = RandomRnnWeights(c.model, 5, 2.0f);
     w.head_b[Vocab::kEos] -= 1.0f;
-    c.weights = LstmWeightsToTensors(w);
+    c.weights = RnnWeightsToTensors(w);
     model_ = (dir_ / "tiny.ckpt").string();
     ASSERT_TRUE(WriteCheckpoint(model_, c).ok());
   }
@@ -57,7 +60,7 @@ class SampleCliTest : public ::testing::Test {
   std::string model_;
 };
 
-TEST_F(SampleCliTest, SameSeedGivesIdenticalOutputAndDifferentSeedsDiffer) {
+TEST_P(SampleCliTest, SameSeedGivesIdenticalOutputAndDifferentSeedsDiffer) {
   auto a = Generate("--seed 7 --num 5 --length 120 --rhythm jig --key D");
   auto b = Generate("--seed 7 --num 5 --length 120 --rhythm jig --key D");
   auto c = Generate("--seed 8 --num 5 --length 120 --rhythm jig --key D");
@@ -69,7 +72,7 @@ TEST_F(SampleCliTest, SameSeedGivesIdenticalOutputAndDifferentSeedsDiffer) {
   EXPECT_NE(a.out.find("X:5\nT:Generated 5\n% abcrnn generate --seed 7 --first "), std::string::npos) << a.out;
 }
 
-TEST_F(SampleCliTest, WithoutASeedEachRunDiffersAndEachTuneSaysHowToMakeItAgain) {
+TEST_P(SampleCliTest, WithoutASeedEachRunDiffersAndEachTuneSaysHowToMakeItAgain) {
   auto a = Generate("--num 3 --length 120 --rhythm jig --key D");
   auto b = Generate("--num 3 --length 120 --rhythm jig --key D");
   ASSERT_EQ(a.exit_code, 0);
@@ -84,7 +87,7 @@ TEST_F(SampleCliTest, WithoutASeedEachRunDiffersAndEachTuneSaysHowToMakeItAgain)
   EXPECT_NE(RunCommand(Program("abcrnn-sample") + " generate --help").out.find("new each run"), std::string::npos);
 }
 
-TEST_F(SampleCliTest, TheCopyGuardDropsTunesThatShareARunWithTheTrainingTunes) {
+TEST_P(SampleCliTest, TheCopyGuardDropsTunesThatShareARunWithTheTrainingTunes) {
   // (The random test model ends fewer than half its tunes in strict mode; seed 3's first eight
   // all failed once strict mode refused more dead ends, and the command gives up after eight.)
   const std::string args = "--seed 4 --num 12 --length 200 --rhythm jig --key D --format jsonl";
@@ -139,7 +142,7 @@ TEST_F(SampleCliTest, TheCopyGuardDropsTunesThatShareARunWithTheTrainingTunes) {
   EXPECT_NE(r.out.find("without the copy guard"), std::string::npos) << r.out;
 }
 
-TEST_F(SampleCliTest, BatchSizeAndThreadsDoNotChangeTheTunesAndFirstRemakesOneTune) {
+TEST_P(SampleCliTest, BatchSizeAndThreadsDoNotChangeTheTunesAndFirstRemakesOneTune) {
   for (const std::string strict : {"--strict --rhythm reel --key G", "--no-strict"}) {
     auto batched = Generate("--seed 3 --num 9 --length 150 --batch 64 --threads 1 " + strict);
     auto single = Generate("--seed 3 --num 9 --length 150 --batch 2 --threads 2 " + strict);
@@ -160,7 +163,7 @@ TEST_F(SampleCliTest, BatchSizeAndThreadsDoNotChangeTheTunesAndFirstRemakesOneTu
   }
 }
 
-TEST_F(SampleCliTest, JsonLinesCarryTheTuneAndHowItWasMade) {
+TEST_P(SampleCliTest, JsonLinesCarryTheTuneAndHowItWasMade) {
   auto r = Generate("--seed 1 --num 3 --length 90 --no-strict --format jsonl --rhythm jig --key Dmix --temperature 0.8 --top-k 5");
   ASSERT_EQ(r.exit_code, 0);
   std::istringstream lines(r.out);
@@ -180,7 +183,7 @@ TEST_F(SampleCliTest, JsonLinesCarryTheTuneAndHowItWasMade) {
   EXPECT_EQ(n, 3);
 }
 
-TEST_F(SampleCliTest, OutFileHoldsExactlyWhatStandardOutputWouldShow) {
+TEST_P(SampleCliTest, OutFileHoldsExactlyWhatStandardOutputWouldShow) {
   auto r = Generate("--seed 2 --num 4 --length 100 --no-strict");
   const std::string out = (dir_ / "tunes.abc").string();
   auto w = Generate("--seed 2 --num 4 --length 100 --no-strict --out " + out);
@@ -189,7 +192,7 @@ TEST_F(SampleCliTest, OutFileHoldsExactlyWhatStandardOutputWouldShow) {
   EXPECT_EQ(ReadText(out), r.out);
 }
 
-TEST_F(SampleCliTest, CtrlCKeepsTheFinishedTunesInMissingFoldersOfOutAndExits130) {
+TEST_P(SampleCliTest, CtrlCKeepsTheFinishedTunesInMissingFoldersOfOutAndExits130) {
   const std::string out = (dir_ / "new" / "folder" / "big.abc").string();
   const std::string err = (dir_ / "err.txt").string();
   const std::string script = Program("abcrnn-sample") + " generate --model " + model_ +
@@ -209,14 +212,14 @@ TEST_F(SampleCliTest, CtrlCKeepsTheFinishedTunesInMissingFoldersOfOutAndExits130
   EXPECT_EQ(kept, same.out);
 }
 
-TEST_F(SampleCliTest, AbcrnnGenerateRunsTheSampler) {
+TEST_P(SampleCliTest, AbcrnnGenerateRunsTheSampler) {
   auto direct = Generate("--seed 4 --num 2 --length 80 --rhythm polka --key A");
   auto via = RunCommand(Program("abcrnn") + " generate --model " + model_ + " --seed 4 --num 2 --length 80 --rhythm polka --key A");
   ASSERT_EQ(via.exit_code, 0);
   EXPECT_EQ(via.out, direct.out);
 }
 
-TEST_F(SampleCliTest, DamagedCheckpointIsAClearErrorWithExitCode2) {
+TEST_P(SampleCliTest, DamagedCheckpointIsAClearErrorWithExitCode2) {
   std::string bytes = ReadText(model_);
   const std::string bad = (dir_ / "bad.ckpt").string();
   ASSERT_TRUE(WriteFileAtomically(bad, bytes.substr(0, bytes.size() - 100)).ok());
@@ -229,7 +232,7 @@ TEST_F(SampleCliTest, DamagedCheckpointIsAClearErrorWithExitCode2) {
   EXPECT_NE(missing.out.find("none.ckpt"), std::string::npos) << missing.out;
 }
 
-TEST_F(SampleCliTest, UnknownPrimeCharactersAreNamedWithExitCode2) {
+TEST_P(SampleCliTest, UnknownPrimeCharactersAreNamedWithExitCode2) {
   const std::string err = (dir_ / "err.txt").string();
   auto r = Generate("--prime 'M:6/8\\nK:Q'", err);
   EXPECT_EQ(r.exit_code, 2);
@@ -240,7 +243,7 @@ TEST_F(SampleCliTest, UnknownPrimeCharactersAreNamedWithExitCode2) {
   EXPECT_NE(ReadText(err).find("jig"), std::string::npos) << ReadText(err);
 }
 
-TEST_F(SampleCliTest, ClosedPipeEndsQuietlyWithExitCode0) {
+TEST_P(SampleCliTest, ClosedPipeEndsQuietlyWithExitCode0) {
   const std::string err = (dir_ / "err.txt").string();
   auto r = RunCommand("bash -c '" + Program("abcrnn-sample") + " generate --model " + model_ +
                       " --num 3000 --length 200 --no-strict 2>" + err + " | head -n 2 >/dev/null; echo ${PIPESTATUS[0]}'");
@@ -248,7 +251,7 @@ TEST_F(SampleCliTest, ClosedPipeEndsQuietlyWithExitCode0) {
   EXPECT_EQ(ReadText(err), "");
 }
 
-TEST_F(SampleCliTest, StrictModeNeverPrintsATuneWithoutAValidEndingAndGivesUpOnAModelThatCannotEnd) {
+TEST_P(SampleCliTest, StrictModeNeverPrintsATuneWithoutAValidEndingAndGivesUpOnAModelThatCannotEnd) {
   // One character of music after the prime: no tune can end validly. Rather than spend the whole
   // budget of 20 x --num streams, the run stops after 8 failures with none accepted, says the
   // model looks under-trained, prints nothing and exits 1.
@@ -264,7 +267,7 @@ TEST_F(SampleCliTest, StrictModeNeverPrintsATuneWithoutAValidEndingAndGivesUpOnA
   EXPECT_FALSE(fs::exists(out));
 }
 
-TEST_F(SampleCliTest, TheTimeLimitKeepsTheFinishedTunesAndSaysWhy) {
+TEST_P(SampleCliTest, TheTimeLimitKeepsTheFinishedTunesAndSaysWhy) {
   // The whole run takes this random model about 25 s (400 tunes, all of them finished).
   const std::string err = (dir_ / "err.txt").string();
   const std::string part = (dir_ / "part.abc").string();
@@ -281,7 +284,7 @@ TEST_F(SampleCliTest, TheTimeLimitKeepsTheFinishedTunesAndSaysWhy) {
   }
 }
 
-TEST_F(SampleCliTest, RenderedAndMidiTunesPlayWithTheInstrumentAndTempoAsked) {
+TEST_P(SampleCliTest, RenderedAndMidiTunesPlayWithTheInstrumentAndTempoAsked) {
   const std::string args = "--seed 4 --num 1 --length 120 --rhythm jig --key D";  // seed: see the copy guard test
   const std::string abc = (dir_ / "one.abc").string();
   ASSERT_EQ(Generate(args + " --out " + abc).exit_code, 0);
@@ -298,7 +301,7 @@ TEST_F(SampleCliTest, RenderedAndMidiTunesPlayWithTheInstrumentAndTempoAsked) {
   EXPECT_EQ(Generate(args + " --render " + (dir_ / "r").string() + " --program 0").exit_code, 2);
 }
 
-TEST_F(SampleCliTest, StrictTunesAllPassAbcrnnCheck) {
+TEST_P(SampleCliTest, StrictTunesAllPassAbcrnnCheck) {
   // A random-weight model writes noise; strict mode must still print only valid tunes.
   const std::string out = (dir_ / "strict.abc").string();
   const std::string err = (dir_ / "err.txt").string();
@@ -316,14 +319,14 @@ TEST_F(SampleCliTest, StrictTunesAllPassAbcrnnCheck) {
   EXPECT_NE(raw_check.exit_code, 0);
 }
 
-TEST_F(SampleCliTest, StrictModeRefusesAnInvalidPrime) {
+TEST_P(SampleCliTest, StrictModeRefusesAnInvalidPrime) {
   const std::string err = (dir_ / "err.txt").string();
   auto r = Generate("--prime 'M:6/8\\nL:1/8\\nK:D\\nabc def g|'", err);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(ReadText(err).find("--no-strict"), std::string::npos) << ReadText(err);
 }
 
-TEST_F(SampleCliTest, ScoreGivesBitsPerCharacterOfTheCleanedTunes) {
+TEST_P(SampleCliTest, ScoreGivesBitsPerCharacterOfTheCleanedTunes) {
   const std::string tunes = (dir_ / "tunes.abc").string();
   ASSERT_TRUE(WriteFileAtomically(tunes, "X:1\nT:One\nM:6/8\nL:1/8\nK:D\n|:ABc dBG|A2B c3:|\n\n"
                                          "X:2\nT:Two\nM:2/4\nL:1/8\nK:G\nABcd|edcB|]\n").ok());
@@ -334,7 +337,7 @@ TEST_F(SampleCliTest, ScoreGivesBitsPerCharacterOfTheCleanedTunes) {
   // Same numbers as the library on the cleaner's training form.
   Result<Checkpoint> ckpt = ReadCheckpoint(model_);
   ASSERT_TRUE(ckpt.ok());
-  FastLstm engine(*LstmWeightsFromCheckpoint(*ckpt));
+  auto engine = testing::NewFast(*RnnWeightsFromCheckpoint(*ckpt));
   CleanOptions co;
   co.drop_duplicates = false;
   CleanResult cleaned = CleanText(ReadText(tunes), tunes, co);
@@ -342,7 +345,7 @@ TEST_F(SampleCliTest, ScoreGivesBitsPerCharacterOfTheCleanedTunes) {
   double bits = 0;
   int64_t symbols = 0;
   for (int i = 0; i < 2; ++i) {
-    auto s = ScoreTexts(engine, ckpt->vocab, {cleaned.tunes[i].text});
+    auto s = ScoreTexts(*engine, ckpt->vocab, {cleaned.tunes[i].text});
     EXPECT_NEAR(j["tunes"][i]["bits"].get<double>(), s[0].bits, 1e-9);
     EXPECT_EQ(j["tunes"][i]["chars"].get<int64_t>(), s[0].predicted - 1);
     bits += s[0].bits;
@@ -402,7 +405,7 @@ std::vector<nlohmann::json> JsonLines(const std::string& text) {
   return out;
 }
 
-TEST_F(SampleCliTest, KeyNormalisedModelWritesInItsTonicAndMovesTunesToTheKeyAsked) {
+TEST_P(SampleCliTest, KeyNormalisedModelWritesInItsTonicAndMovesTunesToTheKeyAsked) {
   const std::string c_model = WriteKeyNormalisedCopy(model_, (dir_ / "in-c.ckpt").string());
   ASSERT_FALSE(c_model.empty());
   auto run = [&](const std::string& model, const std::string& key) {
@@ -445,7 +448,7 @@ TEST_F(SampleCliTest, KeyNormalisedModelWritesInItsTonicAndMovesTunesToTheKeyAsk
   EXPECT_EQ(check.exit_code, 0) << check.out.substr(0, 2000);
 }
 
-TEST_F(SampleCliTest, ScoreCleansAsTheModelWasTrainedSoAKeyNormalisedModelScoresEveryKeyAlike) {
+TEST_P(SampleCliTest, ScoreCleansAsTheModelWasTrainedSoAKeyNormalisedModelScoresEveryKeyAlike) {
   const std::string c_model = WriteKeyNormalisedCopy(model_, (dir_ / "in-c.ckpt").string());
   ASSERT_FALSE(c_model.empty());
   const std::string tunes = (dir_ / "two-keys.abc").string();  // one tune, in D and a tone lower in C
@@ -472,6 +475,9 @@ TEST(SampleProgramTest, LinksNoLibTorch) {
   EXPECT_EQ(r.out.find("libtorch"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("libc10"), std::string::npos) << r.out;
 }
+
+// Every test for every cell: a GRU checkpoint generates with every option an LSTM has.
+ABCRNN_FOR_EVERY_CELL(SampleCliTest);
 
 }  // namespace
 }  // namespace abcrnn

@@ -1,7 +1,7 @@
 // Specification of `abcrnn generate` with a model trained with controls (a small random-weight
-// checkpoint whose metadata carries a control table, written by the test): what it knows is
-// listed, given controls are kept (the form by construction), the rest is drawn per tune and
-// reproducible, keys are drawn and moved, and bad controls are clear usage errors.
+// checkpoint, an LSTM and a GRU alike, whose metadata carries a control table, written by the
+// test): what it knows is listed, given controls are kept (the form by construction), the rest is
+// drawn per tune and reproducible, keys are drawn and moved, and bad controls are clear usage errors.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -14,8 +14,9 @@
 #include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/ckpt/checkpoint.h"
-#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/util/file.h"
+#include "support/cells.h"
 #include "support/paths.h"
 
 namespace abcrnn {
@@ -24,7 +25,7 @@ namespace fs = std::filesystem;
 using testing::Program;
 using testing::RunCommand;
 
-class SampleControlsTest : public ::testing::Test {
+class SampleControlsTest : public ::testing::TestWithParam<const char*> {  // the model's cell
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("abcrnn_controls_cli_" + std::to_string(getpid()));
@@ -44,7 +45,8 @@ class SampleControlsTest : public ::testing::Test {
     c.vocab = Vocab::Build({"S:nottingham oneills1850\nR:reel jig\nN:form 8+2\nM:6/8 2/4 4/4\nL:1/8\nK:Dmix GA\n"
                             "|:ABCDEFG abcdefg z2345/ []:|\n"});
     c.model = {c.vocab.size(), 8, 24, 2, 0.0f};
-    LstmWeights w = RandomLstmWeights(c.model, 5, 2.0f);
+    c.model.architecture = GetParam();
+    RnnWeights w = RandomRnnWeights(c.model, 5, 2.0f);
     // Notes, bar lines and <eos> more likely than the header letters the vocabulary also holds,
     // so that noise fills bars and ends tunes often enough for these tests.
     for (char ch : std::string("ABCDEFGabcdefg|")) {
@@ -52,7 +54,7 @@ class SampleControlsTest : public ::testing::Test {
       if (id.ok()) w.head_b[id->front()] += 3.0f;
     }
     w.head_b[Vocab::kEos] += 2.0f;
-    c.weights = LstmWeightsToTensors(w);
+    c.weights = RnnWeightsToTensors(w);
     c.metadata_json = std::string(R"({"cleaning": {"transpose_to": "C", "controls": true, "form_repeats": )") +
                       (form_repeats ? "true" : "false") + R"(}, "controls": )" + t.ToJson() + "}";
     const std::string path = (dir_ / name).string();
@@ -80,7 +82,7 @@ class SampleControlsTest : public ::testing::Test {
   std::string model_;
 };
 
-TEST_F(SampleControlsTest, ListControlsPrintsWhatTheModelKnowsWithCounts) {
+TEST_P(SampleControlsTest, ListControlsPrintsWhatTheModelKnowsWithCounts) {
   auto r = Generate("--list-controls");
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("type (--rhythm): reel (50), jig (20)"), std::string::npos) << r.out;
@@ -88,7 +90,7 @@ TEST_F(SampleControlsTest, ListControlsPrintsWhatTheModelKnowsWithCounts) {
   EXPECT_NE(r.out.find("key (--key): D (30), Em (20), Ador (10), G (10)"), std::string::npos) << r.out;
 }
 
-TEST_F(SampleControlsTest, GivenPartsAndBarsAreAlwaysKeptAndTheTunesPassCheck) {
+TEST_P(SampleControlsTest, GivenPartsAndBarsAreAlwaysKeptAndTheTunesPassCheck) {
   const std::string out = (dir_ / "form.abc").string();
   const std::string err = (dir_ / "err.txt").string();
   auto r = Generate("--seed 2 --num 20 --length 400 --rhythm reel --parts 2 --bars 2 --out " + out, err);
@@ -105,7 +107,7 @@ TEST_F(SampleControlsTest, GivenPartsAndBarsAreAlwaysKeptAndTheTunesPassCheck) {
   EXPECT_EQ(check.exit_code, 0) << check.out.substr(0, 2000);
 }
 
-TEST_F(SampleControlsTest, ControlsNotGivenAreDrawnPerTuneReproduciblyAndKeysAreMoved) {
+TEST_P(SampleControlsTest, ControlsNotGivenAreDrawnPerTuneReproduciblyAndKeysAreMoved) {
   auto a = Json("--seed 5 --num 40 --length 200 --rhythm reel");
   auto b = Json("--seed 5 --num 40 --length 200 --rhythm reel --batch 3");
   ASSERT_EQ(a.size(), 40u);
@@ -140,7 +142,7 @@ TEST_F(SampleControlsTest, ControlsNotGivenAreDrawnPerTuneReproduciblyAndKeysAre
   EXPECT_NE(a[6]["abc"].get<std::string>().find("--rhythm \"reel\""), std::string::npos);
 }
 
-TEST_F(SampleControlsTest, DrawnRepeatsAreKeptWhereTheModelLearntThemAndNotShownToOneThatDidNot) {
+TEST_P(SampleControlsTest, DrawnRepeatsAreKeptWhereTheModelLearntThemAndNotShownToOneThatDidNot) {
   abc::ControlTable t;
   t.Add({"nottingham", "reel", "2+2 AAB", "2/4", "1/8", "D", 10});
   auto run = [&](const std::string& model) {
@@ -167,7 +169,7 @@ TEST_F(SampleControlsTest, DrawnRepeatsAreKeptWhereTheModelLearntThemAndNotShown
   EXPECT_EQ(r.out.find("AAB"), std::string::npos);
 }
 
-TEST_F(SampleControlsTest, TitlesComeFromTitleOrThePrimeAndAnUnknownMeterIsWarnedOf) {
+TEST_P(SampleControlsTest, TitlesComeFromTitleOrThePrimeAndAnUnknownMeterIsWarnedOf) {
   auto r = Generate("--seed 1 --num 2 --length 200 --rhythm reel --title 'Morning Reel'");
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("X:1\nT:Morning Reel 1\n"), std::string::npos) << r.out;
@@ -185,7 +187,7 @@ TEST_F(SampleControlsTest, TitlesComeFromTitleOrThePrimeAndAnUnknownMeterIsWarne
   EXPECT_EQ(ReadText(err).find("trained on no tune"), std::string::npos) << ReadText(err);
 }
 
-TEST_F(SampleControlsTest, BadControlsAreUsageErrorsThatNameWhatTheModelKnows) {
+TEST_P(SampleControlsTest, BadControlsAreUsageErrorsThatNameWhatTheModelKnows) {
   const std::string err = (dir_ / "err.txt").string();
   struct Case {
     const char* args;
@@ -203,6 +205,9 @@ TEST_F(SampleControlsTest, BadControlsAreUsageErrorsThatNameWhatTheModelKnows) {
     EXPECT_NE(ReadText(err).find(c.says), std::string::npos) << c.args << ": " << ReadText(err);
   }
 }
+
+// Every test for every cell: a GRU checkpoint generates with every option an LSTM has.
+ABCRNN_FOR_EVERY_CELL(SampleControlsTest);
 
 }  // namespace
 }  // namespace abcrnn

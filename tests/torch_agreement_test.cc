@@ -1,5 +1,6 @@
-// Specification: the LSTM engines agree with PyTorch (Debian's python3-torch running
-// tests/torch_logits_dump.py on the same checkpoint file) within 1e-4 over 1,200 steps.
+// Specification: the engines of every cell agree with PyTorch (Debian's python3-torch running
+// tests/torch_logits_dump.py on the same checkpoint file: torch.nn.LSTM or torch.nn.GRU) within
+// 1e-4 over 1,200 steps.
 // Skips, saying so, when python3-torch is absent.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,9 +11,10 @@
 
 #include "abcrnn/abc/form_clock.h"
 #include "abcrnn/ckpt/checkpoint.h"
-#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/infer/sampler.h"
 #include "support/paths.h"
+#include "support/reference_engine.h"
 
 namespace abcrnn {
 namespace {
@@ -27,6 +29,7 @@ struct Case {
   float scale;
   int steps;
   int form_clock = 0;  // the model's form clock scheme (0: none), fed random rows of each field
+  const char* cell = "lstm";  // the architecture
 };
 
 // Writes a checkpoint per case with random weights and random ids, runs PyTorch on all of them in
@@ -36,7 +39,7 @@ void CompareWithTorch(const std::vector<Case>& cases) {
   const fs::path dir = fs::temp_directory_path() / ("abcrnn_torch_agree_" + std::to_string(getpid()));
   fs::create_directories(dir);
   std::vector<Checkpoint> models;
-  std::vector<LstmWeights> weights;
+  std::vector<RnnWeights> weights;
   std::vector<std::vector<int>> sequences;
   std::vector<std::vector<int>> clocks;  // per case: abc::kFormClockFields rows per step, or empty
   std::string command = "/usr/bin/python3 " + testing::SourceDir() + "/tests/torch_logits_dump.py";
@@ -46,8 +49,9 @@ void CompareWithTorch(const std::vector<Case>& cases) {
     c.vocab = Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\"Am\"efg^f=e_d,'(3z>2\n"});
     c.model = {c.vocab.size(), cs.embed, cs.hidden, cs.layers, 0.0f};
     c.model.form_clock = cs.form_clock;
-    weights.push_back(RandomLstmWeights(c.model, 21 + k, cs.scale));
-    c.weights = LstmWeightsToTensors(weights.back());
+    c.model.architecture = cs.cell;
+    weights.push_back(RandomRnnWeights(c.model, 21 + k, cs.scale));
+    c.weights = RnnWeightsToTensors(weights.back());
     const std::string stem = (dir / std::to_string(k)).string();
     ASSERT_TRUE(WriteCheckpoint(stem + ".ckpt", c).ok());
     Rng rng(4 + k);
@@ -84,16 +88,15 @@ void CompareWithTorch(const std::vector<Case>& cases) {
     std::ifstream in(dir / (std::to_string(k) + ".f32"), std::ios::binary);
     in.read(reinterpret_cast<char*>(torch_logits.data()), torch_logits.size() * sizeof(float));
     ASSERT_EQ(in.gcount(), static_cast<std::streamsize>(torch_logits.size() * sizeof(float)));
-    ReferenceLstm ref(weights[k]);
-    FastLstm fast(weights[k]);
-    auto state = ref.InitialState();
-    FastLstm::Batch batch = fast.NewBatch(1);
+    testing::ReferenceSequence ref = testing::NewReferenceSequence(weights[k]);
+    auto fast = testing::NewFast(weights[k]);
+    FastEngine::Batch batch = fast->NewBatch(1);
     std::vector<float> a(V), b(V);
     double worst_ref = 0, worst_fast = 0, largest = 0;
     for (int t = 0; t < steps; ++t) {
       const int* clock = clocks[k].empty() ? nullptr : &clocks[k][abc::kFormClockFields * t];
-      ref.Step(ids[t], &state, a.data(), clock);
-      fast.Step(&ids[t], 1, &batch, b.data(), clock);
+      ref(ids[t], a.data(), clock);
+      fast->Step(&ids[t], 1, &batch, b.data(), clock);
       for (int v = 0; v < V; ++v) {
         const double want = torch_logits[static_cast<size_t>(t) * V + v];
         const double scale_v = std::max(1.0, std::abs(want));
@@ -106,10 +109,9 @@ void CompareWithTorch(const std::vector<Case>& cases) {
     EXPECT_LE(worst_fast, 1e-4) << "case " << k;
     EXPECT_GT(largest, 0.5) << "case " << k << ": logits too small to be a meaningful comparison";
     std::printf(
-        "layers %d hidden %d, form clock scheme %d, %d steps: largest |logit| %.3f, worst gap "
-        "reference "
-        "%.2e, fast %.2e\n",
-        cs.layers, cs.hidden, cs.form_clock, steps, largest, worst_ref, worst_fast);
+        "%s layers %d hidden %d, form clock scheme %d, %d steps: largest |logit| %.3f, worst gap "
+        "reference %.2e, fast %.2e\n",
+        cs.cell, cs.layers, cs.hidden, cs.form_clock, steps, largest, worst_ref, worst_fast);
   }
   fs::remove_all(dir);
 }
@@ -118,6 +120,16 @@ TEST(TorchAgreementTest, EnginesMatchPyTorchOver1200Steps) {
   if (!HaveTorch()) GTEST_SKIP() << "python3-torch is not installed: PyTorch agreement not checked";
   // Two layers, and three layers with large weights that saturate the gates.
   CompareWithTorch({{2, 64, 32, 2.0f, 1200}, {3, 40, 16, 3.0f, 1000}});
+}
+
+TEST(TorchAgreementTest, GruEnginesMatchTorchNnGruOver1200Steps) {
+  if (!HaveTorch()) GTEST_SKIP() << "python3-torch is not installed: PyTorch agreement not checked";
+  // One, two and three layers; hidden sizes that are and are not whole panels (3H = 192, 120, 39);
+  // large weights that saturate the gates; a form clock.
+  CompareWithTorch({{2, 64, 32, 2.0f, 1200, 0, "gru"},
+                    {3, 40, 16, 3.0f, 1000, 0, "gru"},
+                    {1, 13, 5, 1.0f, 600, 0, "gru"},
+                    {2, 64, 32, 2.0f, 800, 2, "gru"}});
 }
 
 TEST(TorchAgreementTest, EnginesWithAFormClockMatchPyTorch) {

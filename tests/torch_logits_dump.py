@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""PyTorch reference for abcrnn's LSTM engines: reads an abcrnn checkpoint using only the layout in
-doc/checkpoint-format.md (json, struct, zlib), loads its weights into torch.nn.Embedding, LSTM and
-Linear (strict state dict), feeds a sequence of token ids and writes the logits of every step.
+"""PyTorch reference for abcrnn's engines: reads an abcrnn checkpoint using only the layout in
+doc/checkpoint-format.md (json, struct, zlib), loads its weights into torch.nn.Embedding, LSTM or
+GRU (model.architecture) and Linear (strict state dict), feeds a sequence of token ids and writes
+the logits of every step.
 
   /usr/bin/python3 tests/torch_logits_dump.py MODEL.ckpt IDS.txt LOGITS.f32 [MODEL IDS LOGITS ...]
 
@@ -23,8 +24,8 @@ def read_checkpoint(path):
     if data[:8] != b"ABCRNNCK":
         raise SystemExit(f"{path}: expected magic ABCRNNCK, got {data[:8]!r}")
     version, header_crc, n = struct.unpack_from("<IIQ", data, 8)
-    if version != 1:
-        raise SystemExit(f"{path}: expected format version 1, got {version}")
+    if version not in (1, 2):
+        raise SystemExit(f"{path}: expected format version 1 or 2, got {version}")
     header = data[24 : 24 + n]
     if zlib.crc32(header) != header_crc:
         raise SystemExit(f"{path}: header checksum mismatch")
@@ -61,7 +62,8 @@ def main():
 def dump(model_path, ids_path, out_path):
     shape, weights = read_checkpoint(model_path)
     clock_rows = weights["clock.weight"].shape[0] if shape.get("form_clock", 0) else 0
-    model = CharLSTM(shape["vocab_size"], shape["embed"], shape["hidden"], shape["layers"], clock_rows).eval()
+    cell = shape.get("architecture", "lstm")  # version 1 files have none: an LSTM
+    model = CharLSTM(shape["vocab_size"], shape["embed"], shape["hidden"], shape["layers"], clock_rows, cell).eval()
     model.load_state_dict(weights, strict=True)
     ids = torch.tensor([[int(t) for t in open(ids_path).read().split()]], dtype=torch.long)
     clock = None

@@ -1,6 +1,7 @@
-// The checkpoint file format, version 1 (doc/checkpoint-format.md): a fixed 24-byte preamble
-// (magic, version, header CRC, header length), a JSON header describing everything, then float32
-// tensors, each 64-byte aligned with its own CRC. Readers check every field and refuse the rest.
+// The checkpoint file format, versions 1 and 2 (doc/checkpoint-format.md): a fixed 24-byte
+// preamble (magic, version, header CRC, header length), a JSON header describing everything, then
+// float32 tensors, each 64-byte aligned with its own CRC. Readers check every field and refuse the
+// rest. Version 2 adds the model's architecture; an LSTM is still written as version 1.
 #include "abcrnn/ckpt/checkpoint.h"
 
 #include <algorithm>
@@ -20,7 +21,9 @@ namespace {
 using json = nlohmann::json;
 
 constexpr char kMagic[8] = {'A', 'B', 'C', 'R', 'N', 'N', 'C', 'K'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;        // the newest version read and written
+constexpr uint32_t kVersionLstmOnly = 1;  // no model.architecture: an LSTM
+
 constexpr size_t kPreamble = 24;  // magic 8, version 4, header crc 4, header length 8
 constexpr size_t kAlign = 64;
 constexpr uint64_t kMaxHeader = 64ull << 20;
@@ -66,7 +69,19 @@ json TensorEntry(const NamedTensor& t, const char* section, size_t offset) {
               {"crc32", Crc32(t.data.data(), t.data.size() * sizeof(float))}};
 }
 
+// The version a checkpoint is written in: the oldest that describes it, so that an LSTM stays
+// readable by every abcrnn (and its bytes as they always were).
+uint32_t VersionFor(const ModelConfig& c) { return c.architecture == "lstm" ? kVersionLstmOnly : kVersion; }
+
 }  // namespace
+
+int ArchitectureGates(const std::string& architecture) {
+  if (architecture == "lstm") return 4;
+  if (architecture == "gru") return 3;
+  return 0;
+}
+
+std::string KnownArchitectures() { return "lstm, gru"; }
 
 const NamedTensor* Checkpoint::Find(const std::string& name) const {
   for (const auto& t : weights)
@@ -76,15 +91,16 @@ const NamedTensor* Checkpoint::Find(const std::string& name) const {
 
 std::vector<std::pair<std::string, std::vector<int64_t>>> ExpectedWeights(const ModelConfig& c) {
   std::vector<std::pair<std::string, std::vector<int64_t>>> w;
-  const int64_t V = c.vocab_size, E = c.embed, H = c.hidden;
+  const int64_t V = c.vocab_size, E = c.embed, H = c.hidden, G = ArchitectureGates(c.architecture) * H;
   w.push_back({"embed.weight", {V, E}});
   if (c.form_clock != 0) w.push_back({"clock.weight", {abc::FormClockRows(c.form_clock), E}});
+  const std::string cell = c.architecture + ".";
   for (int k = 0; k < c.layers; ++k) {
     std::string s = std::to_string(k);
-    w.push_back({"lstm.weight_ih_l" + s, {4 * H, k == 0 ? E : H}});
-    w.push_back({"lstm.weight_hh_l" + s, {4 * H, H}});
-    w.push_back({"lstm.bias_ih_l" + s, {4 * H}});
-    w.push_back({"lstm.bias_hh_l" + s, {4 * H}});
+    w.push_back({cell + "weight_ih_l" + s, {G, k == 0 ? E : H}});
+    w.push_back({cell + "weight_hh_l" + s, {G, H}});
+    w.push_back({cell + "bias_ih_l" + s, {G}});
+    w.push_back({cell + "bias_hh_l" + s, {G}});
   }
   w.push_back({"head.weight", {V, H}});
   w.push_back({"head.bias", {V}});
@@ -93,6 +109,9 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> ExpectedWeights(const 
 
 Status ValidateCheckpoint(const Checkpoint& ckpt) {
   const ModelConfig& c = ckpt.model;
+  if (ArchitectureGates(c.architecture) == 0)
+    return Status::Unsupported("model architecture '" + c.architecture + "': this abcrnn knows " +
+                               KnownArchitectures() + "; use the abcrnn that wrote it");
   if (c.vocab_size < 3 || c.embed < 1 || c.hidden < 1 || c.layers < 1 || c.layers > 64 ||
       c.embed > 65536 || c.hidden > 65536 || c.vocab_size > 1 << 20 || !(c.dropout >= 0 && c.dropout < 1))
     return Status::Corruption("model shape: expected vocab >= 3, 1 <= layers <= 64, embed and hidden "
@@ -146,10 +165,12 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
 std::string SerializeCheckpoint(const Checkpoint& ckpt) {
   json header;
   header["format"] = "abcrnn-checkpoint";
-  header["version"] = kVersion;
+  const uint32_t version = VersionFor(ckpt.model);
+  header["version"] = version;
   header["model"] = {{"vocab_size", ckpt.model.vocab_size}, {"embed", ckpt.model.embed},
                      {"hidden", ckpt.model.hidden},         {"layers", ckpt.model.layers},
                      {"dropout", ckpt.model.dropout}};
+  if (version >= 2) header["model"]["architecture"] = ckpt.model.architecture;
   if (ckpt.model.form_clock != 0) header["model"]["form_clock"] = ckpt.model.form_clock;
   header["vocab"] = ckpt.vocab.symbols();
   header["metadata"] = json::parse(ckpt.metadata_json.empty() ? "{}" : ckpt.metadata_json);
@@ -180,7 +201,7 @@ std::string SerializeCheckpoint(const Checkpoint& ckpt) {
   std::string text = header.dump(1);
 
   std::string out(kMagic, sizeof kMagic);
-  PutU32(out, kVersion);
+  PutU32(out, version);
   PutU32(out, Crc32(text.data(), text.size()));
   PutU64(out, text.size());
   out += text;
@@ -210,9 +231,9 @@ Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source
     return bad("not an abcrnn checkpoint: expected the magic bytes 'ABCRNNCK' at the start (is it a "
                "checkpoint written by 'abcrnn train'?)");
   uint32_t version = static_cast<uint32_t>(GetLE(b, 8, 4));
-  if (version != kVersion)
+  if (version < kVersionLstmOnly || version > kVersion)
     return Status::Unsupported(source + ": checkpoint format version " + std::to_string(version) +
-                               ", this abcrnn reads version " + std::to_string(kVersion) +
+                               ", this abcrnn reads versions 1 to " + std::to_string(kVersion) +
                                "; use the abcrnn that wrote it, or retrain");
   uint32_t header_crc = static_cast<uint32_t>(GetLE(b, 12, 4));
   uint64_t header_len = GetLE(b, 16, 8);
@@ -224,8 +245,9 @@ Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source
   Checkpoint ckpt;
   try {
     json h = json::parse(text);
-    if (h.value("format", "") != "abcrnn-checkpoint" || h.value("version", 0u) != kVersion)
-      return bad("header: expected format 'abcrnn-checkpoint' version 1");
+    if (h.value("format", "") != "abcrnn-checkpoint" || h.value("version", 0u) != version)
+      return bad("header: expected format 'abcrnn-checkpoint' version " + std::to_string(version) +
+                 " (the preamble's)");
     const json& m = h.at("model");
     ckpt.model.vocab_size = m.at("vocab_size").get<int>();
     ckpt.model.embed = m.at("embed").get<int>();
@@ -233,6 +255,8 @@ Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source
     ckpt.model.layers = m.at("layers").get<int>();
     ckpt.model.dropout = m.at("dropout").get<float>();
     ckpt.model.form_clock = m.value("form_clock", 0);
+    // Version 1 has no architecture: its models are LSTMs. Version 2 names it.
+    ckpt.model.architecture = version == kVersionLstmOnly ? "lstm" : m.at("architecture").get<std::string>();
     auto vocab = Vocab::FromSymbols(h.at("vocab").get<std::vector<std::string>>());
     if (!vocab.ok()) return bad(vocab.status().message());
     ckpt.vocab = std::move(vocab.value());
@@ -293,6 +317,7 @@ Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source
     return bad(std::string("header: malformed (") + e.what() + ")");
   }
   Status s = ValidateCheckpoint(ckpt);
+  if (s.code() == Status::Code::kUnsupported) return Status::Unsupported(source + ": " + s.message());
   if (!s.ok()) return bad(s.message());
   return ckpt;
 }

@@ -16,7 +16,7 @@
 #include "abcrnn/data/split.h"
 #include "abcrnn/data/training_controls.h"
 #include "abcrnn/infer/match_model.h"
-#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/eval/note_runs.h"
 #include "cli/commands.h"
 
@@ -85,10 +85,11 @@ Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::stri
   std::vector<std::string> texts;
   for (const CleanedTune& c : cleaned->tunes) texts.push_back(c.text);
   const std::vector<std::string> training = SplitTunes(texts, valid_fraction, valid_per_type).train;
-  Result<LstmWeights> weights = LstmWeightsFromCheckpoint(ckpt);
+  Result<RnnWeights> weights = RnnWeightsFromCheckpoint(ckpt);
   if (!weights.ok()) return weights.status();
-  const FastLstm engine(*weights, FastLstm::Options{2});
-  const MatchFit fit = FitMatchModel(engine, ckpt.vocab, training);
+  Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, FastEngineOptions{2});
+  if (!engine.ok()) return engine.status();
+  const MatchFit fit = FitMatchModel(**engine, ckpt.vocab, training);
   std::printf("match model fitted on %zu training tunes (%lld characters, %lld predicted by it): %.4f bits/char "
               "with it, %.4f without\n",
               training.size() - fit.skipped, static_cast<long long>(fit.symbols),

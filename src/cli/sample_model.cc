@@ -78,14 +78,16 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads) {
     runs.hashes.clear();
   }
   m.checkpoint.optimizer.clear();
-  std::optional<LstmWeights> weights;
+  std::optional<RnnWeights> weights;
   {
-    Result<LstmWeights> w = LstmWeightsFromCheckpoint(std::move(m.checkpoint));  // moves the weights
+    Result<RnnWeights> w = RnnWeightsFromCheckpoint(std::move(m.checkpoint));  // moves the weights
     if (!w.ok()) return w.status();
     weights = std::move(w).value();
   }
   m.checkpoint.weights.clear();
-  m.engine = std::make_unique<FastLstm>(*weights, FastLstm::Options{threads});
+  Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, FastEngineOptions{threads});
+  if (!engine.ok()) return Status::Unsupported(m.path + ": " + engine.status().message());
+  m.engine = std::move(engine).value();
   return m;
 }
 

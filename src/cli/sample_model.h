@@ -11,7 +11,7 @@
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/eval/note_runs.h"
 #include "abcrnn/infer/match_model.h"
-#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/util/status.h"
 #include "cli/common.h"
 
@@ -37,7 +37,7 @@ struct LoadedModel {
   MatchMix match;
   // Its training tunes' note runs (the copy guard; empty for a checkpoint without them).
   eval::NoteRunSet note_runs;
-  std::unique_ptr<FastLstm> engine;
+  std::unique_ptr<FastEngine> engine;  // the checkpoint's architecture's (NewFastEngine)
 };
 // The cleaning options recorded in a checkpoint's metadata ("cleaning"), else the defaults.
 CleanOptions TrainingCleanOptions(const Checkpoint& checkpoint);

@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
   using namespace abcrnn::cli;
   EnsurePassiveOpenMp(argv);
   KeepFreedMemoryForReuse();
-  CLI::App app{"abcrnn-train: train a stacked LSTM on ABC tunes"};
+  CLI::App app{"abcrnn-train: train a stacked LSTM or GRU on ABC tunes"};
   app.set_version_flag("--version", std::string("abcrnn-train ") + ABCRNN_VERSION);
   app.name("abcrnn train");  // usage reads "abcrnn train ...", as users run it
   TrainCliOptions o;

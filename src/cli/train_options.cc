@@ -39,10 +39,13 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
   app.add_option("--transpose-to", o.clean.transpose_to, "Cleaning: transpose every tune to this tonic (C, D, ...)")
       ->group(data);
 
-  app.add_option("--layers", t.layers, "LSTM layers (L)")->capture_default_str()->group(model);
-  app.add_option("--hidden", t.hidden, "LSTM units per layer (H)")->capture_default_str()->group(model);
+  app.add_option("--cell", t.cell, "Recurrent cell: lstm or gru (PyTorch's torch.nn.LSTM or torch.nn.GRU), "
+                 "recorded as the checkpoint's architecture")
+      ->check(CLI::IsMember({"lstm", "gru"}))->capture_default_str()->group(model);
+  app.add_option("--layers", t.layers, "Recurrent layers (L)")->capture_default_str()->group(model);
+  app.add_option("--hidden", t.hidden, "Units per recurrent layer (H)")->capture_default_str()->group(model);
   app.add_option("--embed", t.embed, "Character embedding size (E)")->capture_default_str()->group(model);
-  app.add_option("--dropout", t.dropout, "Dropout between LSTM layers")->capture_default_str()->group(model);
+  app.add_option("--dropout", t.dropout, "Dropout between recurrent layers")->capture_default_str()->group(model);
   app.add_flag_callback("--form-clock", [&t] { t.form_clock = abc::kFormClockScheme; },
                         "The model also sees where each character stands in its tune's form (bars written "
                         "and left in the part, parts left) and the tune's type, from the header --controls "

@@ -140,7 +140,7 @@ bool EndsWithBarLineChar(const std::string& text) {
 
 }  // namespace
 
-Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateOptions& o,
+Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const GenerateOptions& o,
                      const TuneSink& sink) {
   const int V = engine.config().vocab_size;
   if (vocab.size() != V)
@@ -174,7 +174,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
   }
   Status prime_error;
   const int capacity = std::min(o.batch, std::max(o.num, 1));
-  FastLstm::Batch batch = engine.NewBatch(capacity);
+  FastEngine::Batch batch = engine.NewBatch(capacity);
   std::vector<Row> rows;
   std::vector<int> inputs(capacity);
   std::vector<int> clocks(static_cast<size_t>(capacity) * abc::kFormClockFields);
@@ -391,7 +391,7 @@ Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateO
   return Status::OK();
 }
 
-std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
+std::vector<TuneScore> ScoreTexts(const FastEngine& engine, const Vocab& vocab,
                                   const std::vector<std::string>& texts, int batch_size, const MatchMix* match,
                                   std::vector<MatchObservation>* observations) {
   const int V = engine.config().vocab_size;
@@ -425,7 +425,7 @@ std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
   // Similar lengths together: less stepping of finished rows.
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return seqs[a].size() > seqs[b].size(); });
   batch_size = std::max(1, batch_size);
-  FastLstm::Batch batch = engine.NewBatch(batch_size);
+  FastEngine::Batch batch = engine.NewBatch(batch_size);
   std::vector<float> logits(static_cast<size_t>(batch_size) * V);
   std::vector<int> inputs(batch_size);
   std::vector<int> clocks(static_cast<size_t>(batch_size) * abc::kFormClockFields);

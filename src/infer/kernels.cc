@@ -1,5 +1,6 @@
 // The fast engine's kernels: panel packing, the batched fused-multiply-add product (AVX2 tiles of
-// 4 rows x 3 panels or 1 row x 8 panels; a scalar path with identical rounding) and the LSTM cell.
+// 4 rows x 3 panels or 1 row x 8 panels; a scalar path with identical rounding) and the LSTM and
+// GRU cells.
 #include "infer/kernels.h"
 
 #include <immintrin.h>
@@ -211,6 +212,16 @@ __attribute__((target_clones("avx2", "default"))) void LstmCell(const float* gat
     const float cn = Sigmoid(gf[j]) * c[j] + Sigmoid(gi[j]) * Tanh(gg[j]);
     c[j] = cn;
     h[j] = Sigmoid(go[j]) * Tanh(cn);
+  }
+}
+
+__attribute__((target_clones("avx2", "default"))) void GruCell(const float* gx, const float* gh, float* h,
+                                                               int hidden) {
+  for (int j = 0; j < hidden; ++j) {
+    const float r = Sigmoid(gx[j] + gh[j]);
+    const float z = Sigmoid(gx[hidden + j] + gh[hidden + j]);
+    const float n = Tanh(gx[2 * hidden + j] + r * gh[2 * hidden + j]);
+    h[j] = (1.0f - z) * n + z * h[j];
   }
 }
 

@@ -1,6 +1,6 @@
-// Internal kernels of the fast LSTM engine: weight matrices packed in panels of 8 output rows,
+// Internal kernels of the fast engines: weight matrices packed in panels of 8 output rows,
 // the batched product that streams them (AVX2+FMA when the CPU has it, else scalar std::fma with
-// the same rounding), and the element-wise LSTM cell update with a polynomial exp.
+// the same rounding), and the element-wise LSTM and GRU cell updates with a polynomial exp.
 // Every output is one chain of fused multiply-adds in input order: results do not depend on the
 // batch size, the tile a row falls in, the code path or the thread that computes it.
 #pragma once
@@ -59,5 +59,10 @@ inline float ExpApprox(float x) {
 // The LSTM cell for one sequence: gates (4H: i, f, g, o pre-activations) and c (H) in, c updated in
 // place, h' written to h (H). i, f, o = sigmoid, g = tanh; c' = f*c + i*g; h' = o*tanh(c').
 void LstmCell(const float* gates, float* c, float* h, int hidden);
+
+// The GRU cell for one sequence: gx (3H: W_ih x + b_ih + b_hh's r and z rows) and gh (3H: W_hh h
+// + b_hh's n rows, zero bias on r and z) in, h (H) updated in place. r = sigmoid(gx_r + gh_r),
+// z = sigmoid(gx_z + gh_z), n = tanh(gx_n + r*gh_n), h' = (1-z)*n + z*h (PyTorch's torch.nn.GRU).
+void GruCell(const float* gx, const float* gh, float* h, int hidden);
 
 }  // namespace abcrnn::infer

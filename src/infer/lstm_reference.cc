@@ -2,27 +2,14 @@
 // obvious on purpose; the fast engine (lstm_fast.cc) is tested against it.
 #include <cmath>
 
-#include "abcrnn/abc/form_clock.h"
 #include "abcrnn/infer/lstm.h"
+#include "infer/reference_ops.h"
 
 namespace abcrnn {
-namespace {
 
-float Sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+using infer::Sigmoid;
 
-// y (rows) = W (rows,cols) x (cols) + b (rows)
-void MatVec(const std::vector<float>& w, const float* x, const std::vector<float>& b, int rows,
-            int cols, float* y) {
-  for (int r = 0; r < rows; ++r) {
-    float s = b[r];
-    for (int k = 0; k < cols; ++k) s += w[static_cast<size_t>(r) * cols + k] * x[k];
-    y[r] = s;
-  }
-}
-
-}  // namespace
-
-ReferenceLstm::ReferenceLstm(LstmWeights weights) : w_(std::move(weights)) {}
+ReferenceLstm::ReferenceLstm(RnnWeights weights) : w_(std::move(weights)) {}
 
 ReferenceLstm::State ReferenceLstm::InitialState() const {
   const ModelConfig& c = w_.config;
@@ -35,23 +22,13 @@ ReferenceLstm::State ReferenceLstm::InitialState() const {
 void ReferenceLstm::Step(int id, State* state, float* logits, const int* clock) const {
   const ModelConfig& c = w_.config;
   const int H = c.hidden;
-  std::vector<float> x(w_.embed.begin() + static_cast<size_t>(id) * c.embed,
-                       w_.embed.begin() + static_cast<size_t>(id + 1) * c.embed);
-  if (c.form_clock != 0) {  // embed[id] + the clock's rows, as PyTorch adds them
-    const abc::FormClock none = abc::HeaderClock();
-    std::vector<float> sum(c.embed, 0.0f);
-    for (int k = 0; k < abc::FormClockFields(c.form_clock); ++k) {
-      const float* row = w_.clock.data() + static_cast<size_t>(clock ? clock[k] : none[k]) * c.embed;
-      for (int e = 0; e < c.embed; ++e) sum[e] += row[e];
-    }
-    for (int e = 0; e < c.embed; ++e) x[e] += sum[e];
-  }
+  std::vector<float> x = infer::ReferenceInput(w_, id, clock);
   std::vector<float> a(4 * H), b(4 * H);
   for (int l = 0; l < c.layers; ++l) {
     std::vector<float>& h = state->h[l];
     std::vector<float>& cell = state->c[l];
-    MatVec(w_.w_ih[l], x.data(), w_.b_ih[l], 4 * H, static_cast<int>(x.size()), a.data());
-    MatVec(w_.w_hh[l], h.data(), w_.b_hh[l], 4 * H, H, b.data());
+    infer::MatVec(w_.w_ih[l], x.data(), w_.b_ih[l], 4 * H, static_cast<int>(x.size()), a.data());
+    infer::MatVec(w_.w_hh[l], h.data(), w_.b_hh[l], 4 * H, H, b.data());
     for (int j = 0; j < H; ++j) {
       const float i = Sigmoid(a[j] + b[j]);
       const float f = Sigmoid(a[H + j] + b[H + j]);
@@ -62,7 +39,7 @@ void ReferenceLstm::Step(int id, State* state, float* logits, const int* clock) 
     }
     x = h;
   }
-  MatVec(w_.head_w, x.data(), w_.head_b, c.vocab_size, H, logits);
+  infer::MatVec(w_.head_w, x.data(), w_.head_b, c.vocab_size, H, logits);
 }
 
 }  // namespace abcrnn

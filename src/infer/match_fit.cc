@@ -28,7 +28,7 @@ double BitsPerSymbol(const std::vector<TuneScore>& scores, int64_t* symbols, int
 
 }  // namespace
 
-MatchFit FitMatchModel(const FastLstm& engine, const Vocab& vocab, const std::vector<std::string>& texts) {
+MatchFit FitMatchModel(const FastEngine& engine, const Vocab& vocab, const std::vector<std::string>& texts) {
   MatchFit fit;
   std::vector<MatchObservation> observations;
   const MatchMix start = MatchMix::Initial(engine.config().form_clock != 0);

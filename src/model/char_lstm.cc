@@ -25,10 +25,18 @@ CharLSTMImpl::CharLSTMImpl(const ModelConfig& config, LstmKernel kernel) : confi
                             torch::nn::Embedding(torch::nn::EmbeddingOptions(rows, config.embed)
                                                      ._weight(torch::zeros({rows, config.embed}))));
   }
-  lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(config.embed, config.hidden)
-                                                     .num_layers(config.layers)
-                                                     .dropout(config.layers > 1 ? config.dropout : 0.0)
-                                                     .batch_first(true)));
+  const double dropout = config.layers > 1 ? config.dropout : 0.0;
+  if (config.architecture == "gru") {
+    gru = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(config.embed, config.hidden)
+                                                    .num_layers(config.layers)
+                                                    .dropout(dropout)
+                                                    .batch_first(true)));
+  } else {
+    lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(config.embed, config.hidden)
+                                                       .num_layers(config.layers)
+                                                       .dropout(dropout)
+                                                       .batch_first(true)));
+  }
   head = register_module("head", torch::nn::Linear(config.hidden, config.vocab_size));
 }
 
@@ -44,6 +52,11 @@ std::tuple<torch::Tensor, LstmState> CharLSTMImpl::forward(const torch::Tensor& 
     }
     // The fields the model's scheme reads: (B,T,F,E) -> (B,T,E).
     x = x + clock->forward(rows.narrow(2, 0, abc::FormClockFields(config_.form_clock))).sum(2);
+  }
+  if (gru) {  // torch::nn::GRU: h alone is carried
+    const torch::Tensor& h = std::get<0>(state);
+    auto [y, h_n] = h.defined() ? gru->forward(x, h) : gru->forward(x);
+    return {head->forward(y), LstmState{h_n, torch::Tensor()}};  // logits (B,T,V)
   }
   if (kernel_ == LstmKernel::kFused) {
     auto [y, h, c] = FusedLstm(x, std::get<0>(state), std::get<1>(state), lstm->all_weights(),
@@ -77,7 +90,7 @@ torch::Tensor FromNamed(const NamedTensor& t) {
 }
 
 std::vector<NamedTensor> ExportWeights(CharLSTM& model) {
-  // named_parameters() registers in PyTorch's order: embed, lstm layer by layer, head.
+  // named_parameters() registers in PyTorch's order: embed, the cell layer by layer, head.
   std::vector<NamedTensor> out;
   for (const auto& p : model->named_parameters()) out.push_back(ToNamed(p.key(), p.value()));
   return out;

@@ -2,7 +2,8 @@
 // lstm.weight_ih_l{k} ..., head.weight, head.bias; gates i, f, g, o), so weights mean the same in
 // PyTorch, and its conversion to and from the checkpoint's NamedTensors. The LSTM runs either the
 // fused layers of model/fused_lstm.h (the default, faster) or torch::nn::LSTM (the reference), on
-// the same parameters.
+// the same parameters. With config.architecture "gru" (the class keeps its older name) the cell
+// is torch::nn::GRU registered as "gru" (gru.weight_ih_l{k} ...; gates r, z, n) instead.
 // Legend: B = batch, T = time steps, V = vocabulary, E = embedding, H = hidden, L = layers.
 #pragma once
 
@@ -20,11 +21,12 @@
 
 namespace abcrnn {
 
-// The LSTM's carried state: h and c, each (L,B,H). Undefined tensors mean zeros.
+// The cell's carried state: h and c, each (L,B,H). Undefined tensors mean zeros; a GRU carries h
+// alone (c stays undefined).
 using LstmState = std::tuple<torch::Tensor, torch::Tensor>;
 
 // Which code computes the LSTM; both give the same numbers to float rounding
-// (tests/torch/fused_lstm_test.cc) and draw the same dropout masks.
+// (tests/torch/fused_lstm_test.cc) and draw the same dropout masks. A GRU ignores it.
 enum class LstmKernel {
   kFused,      // model/fused_lstm.h: one autograd node per layer
   kReference,  // torch::nn::LSTM (ATen's at::lstm)
@@ -48,7 +50,8 @@ class CharLSTMImpl : public torch::nn::Module {
 
   torch::nn::Embedding embed{nullptr};
   torch::nn::Embedding clock{nullptr};  // with a form clock: (abc::FormClockRows(scheme), E)
-  torch::nn::LSTM lstm{nullptr};
+  torch::nn::LSTM lstm{nullptr};  // for architecture "lstm"
+  torch::nn::GRU gru{nullptr};    // for architecture "gru"
   torch::nn::Linear head{nullptr};
 
  private:

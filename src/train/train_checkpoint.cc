@@ -40,7 +40,8 @@ json Number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 }  // namespace
 
 json OptionsToJson(const TrainOptions& o) {
-  return json{{"layers", o.layers},
+  return json{{"cell", o.cell},
+              {"layers", o.layers},
               {"hidden", o.hidden},
               {"embed", o.embed},
               {"dropout", o.dropout},
@@ -79,7 +80,8 @@ Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, Cha
   }
   if (std::get<0>(state.carry).defined()) {
     ck.optimizer.push_back(ToNamed("carry.h", std::get<0>(state.carry)));
-    ck.optimizer.push_back(ToNamed("carry.c", std::get<1>(state.carry)));
+    if (std::get<1>(state.carry).defined())  // an LSTM's; a GRU carries h alone
+      ck.optimizer.push_back(ToNamed("carry.c", std::get<1>(state.carry)));
   }
   json meta{{"format", "abcrnn-train-metadata"},
             {"version", 1},
@@ -174,7 +176,9 @@ Status RestoreCheckpoint(const Checkpoint& ck, CharLSTM& model, torch::optim::Ad
     }
     auto h = by_name.find("carry.h");
     auto c = by_name.find("carry.c");
-    if (h != by_name.end() && c != by_name.end()) state->carry = {FromNamed(*h->second), FromNamed(*c->second)};
+    const bool wants_c = ck.model.architecture == "lstm";  // a GRU carries h alone
+    if (h != by_name.end() && (c != by_name.end() || !wants_c))
+      state->carry = {FromNamed(*h->second), wants_c ? FromNamed(*c->second) : torch::Tensor()};
   } catch (const json::exception& e) {
     return Status::Corruption(std::string("resume: trainer state: ") + e.what());
   }

@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -135,7 +137,8 @@ Status Trainer::Step(const Window& w, double* loss) {
   const double lr = LearningRate(o_, st_.step, st_.total_steps);
   for (auto& g : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
   adam_->step();
-  st_.carry = {std::get<0>(next).detach(), std::get<1>(next).detach()};
+  const torch::Tensor& c = std::get<1>(next);  // undefined for a GRU
+  st_.carry = {std::get<0>(next).detach(), c.defined() ? c.detach() : c};
   return Status::OK();
 }
 
@@ -192,6 +195,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   mc.layers = o_.layers;
   mc.dropout = o_.dropout;
   mc.form_clock = o_.form_clock;
+  mc.architecture = o_.cell;
   if (o_.form_clock && (corpus_.train_clock.size() != corpus_.train.size() ||
                         corpus_.valid_clock.size() != corpus_.valid.size()))
     return Status::InvalidArgument("form clock: expected the corpus's clocks (AddFormClocks), got none");
@@ -221,7 +225,9 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
     // to start over), so two runs never mix in one metrics.jsonl.
     log_.Clear();
     metrics_.Clear();
-    Log("training " + std::to_string(o_.layers) + " x " + std::to_string(o_.hidden) + " LSTM (embed " +
+    std::string cell = o_.cell;
+    std::transform(cell.begin(), cell.end(), cell.begin(), [](unsigned char ch) { return std::toupper(ch); });
+    Log("training " + std::to_string(o_.layers) + " x " + std::to_string(o_.hidden) + " " + cell + " (embed " +
         std::to_string(o_.embed) + ", vocabulary " + std::to_string(mc.vocab_size) + ") on " +
         std::to_string(corpus_.train.size()) + " tunes (" + std::to_string(corpus_.train_chars) + " chars), " +
         std::to_string(corpus_.valid.size()) + " for validation; " + std::to_string(first.size()) +
@@ -339,6 +345,8 @@ Status CheckTrainOptions(const TrainOptions& o) {
   auto bad = [](const std::string& opt, const std::string& expected, const std::string& got) {
     return Status::InvalidArgument(opt + ": expected " + expected + ", got " + got);
   };
+  if (o.cell != "lstm" && o.cell != "gru") return bad("--cell", "lstm or gru", "'" + o.cell + "'");
+  if (o.reference_lstm && o.cell != "lstm") return bad("--reference-lstm", "--cell lstm", "--cell " + o.cell);
   if (o.layers < 1 || o.layers > 16) return bad("--layers", "1 to 16", std::to_string(o.layers));
   if (o.hidden < 1 || o.hidden > 8192) return bad("--hidden", "1 to 8192", std::to_string(o.hidden));
   if (o.embed < 1 || o.embed > 8192) return bad("--embed", "1 to 8192", std::to_string(o.embed));
@@ -404,6 +412,7 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     o.embed = t.at("embed").get<int>();
     o.dropout = t.at("dropout").get<float>();
     o.form_clock = ckpt.model.form_clock;
+    o.cell = ckpt.model.architecture;
     o.lr = t.at("lr").get<double>();
     o.min_lr_fraction = t.at("min_lr_fraction").get<double>();
     o.warmup_steps = t.at("warmup_steps").get<int64_t>();

@@ -19,14 +19,14 @@ namespace abcrnn::testing {
 // <eos>'s output bias (negative: tunes run longer).
 struct TinyModel {
   Vocab vocab = Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\n"});
-  LstmWeights weights;
+  RnnWeights weights;
   explicit TinyModel(float eos_shift = 0.0f) {
     ModelConfig c;
     c.vocab_size = vocab.size();
     c.embed = 8;
     c.hidden = 24;
     c.layers = 2;
-    weights = RandomLstmWeights(c, 17, 2.0f);
+    weights = RandomRnnWeights(c, 17, 2.0f);
     weights.head_b[Vocab::kEos] += eos_shift;
   }
 };
@@ -38,7 +38,7 @@ struct ReferenceSteps {
   std::vector<int> ids;
   std::vector<std::vector<double>> probs;
 };
-inline ReferenceSteps ReferenceStepsOf(const LstmWeights& weights, const Vocab& vocab, const std::string& text) {
+inline ReferenceSteps ReferenceStepsOf(const RnnWeights& weights, const Vocab& vocab, const std::string& text) {
   ReferenceSteps r;
   r.ids = {Vocab::kBos};
   auto enc = vocab.Encode(text);

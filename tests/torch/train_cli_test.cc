@@ -90,6 +90,39 @@ TEST_F(TrainCliTest, RunWritesCheckpointsMetricsAndLogAndResumeContinues) {
   EXPECT_EQ(ck->note_runs.hashes.size(), ReadCheckpoint(out + "/best.ckpt")->note_runs.hashes.size());
 }
 
+TEST_F(TrainCliTest, AGruTrainsResumesAndGeneratesValidTunesInStrictMode) {
+  // End to end: --cell gru is recorded as the checkpoint's architecture, --resume keeps it, and
+  // abcrnn generate runs the checkpoint (strict mode, the default) to tunes abcrnn check passes.
+  // (Trained enough to end its tunes: 150 steps of 1 x 32 at --lr 0.01 reach about 0.8 bits/char.)
+  const std::string out = dir_ + "/gru";
+  auto r = RunCommand(Program("abcrnn-train") + " --data " + data_ + " --cell gru --layers 1 --hidden 32 --embed 8 "
+                      "--batch 4 --seq 32 --lr 0.01 --threads 1 --sample-chars 40 --out " + out +
+                      " --steps 100 --eval-every 50 -q", true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = RunCommand(Program("abcrnn") + " train --data " + data_ + " --out " + out + " --resume " + out + " --steps 150 -q",
+                 true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("resumed at step 100"), std::string::npos) << r.out;
+  auto ck = ReadCheckpoint(out + "/last.ckpt");
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  EXPECT_EQ(ck->model.architecture, "gru");
+  EXPECT_EQ(nlohmann::json::parse(ck->metadata_json)["step"], 150);
+  EXPECT_NE(ck->Find("gru.weight_ih_l0"), nullptr);
+  const std::string tunes = dir_ + "/gru.abc";
+  r = RunCommand(Program("abcrnn") + " generate --model " + out + "/last.ckpt --seed 3 --num 4 --length 400 --strict "
+                 "--threads 2 --batch 3 -o " + tunes, true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto text = ReadFile(tunes);
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("X:4\n"), std::string::npos) << *text;
+  r = RunCommand(Program("abcrnn") + " check " + tunes, true);
+  EXPECT_EQ(r.exit_code, 0) << r.out << *text;
+  // A --cell this abcrnn does not know is a usage error naming the choices.
+  r = RunCommand(Train("--cell transformer --out " + dir_ + "/bad"), true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--cell"), std::string::npos) << r.out;
+}
+
 TEST_F(TrainCliTest, ANewRunIntoAFolderHoldingOneIsRefusedUnlessForced) {
   std::string out = dir_ + "/run";
   auto r = RunCommand(Train("--out " + out + " --steps 6 --eval-every 3 -q"), true);

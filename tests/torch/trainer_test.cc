@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "abcrnn/abc/form_clock.h"
+#include "abcrnn/infer/gru.h"
 #include "abcrnn/infer/lstm.h"
 #include "abcrnn/util/file.h"
 #include "model/char_lstm.h"
@@ -91,7 +92,7 @@ double StartProbability(Batching batching, const std::string& dir) {
   EXPECT_TRUE(ck.ok()) << ck.status().ToString();
   if (!ck.ok()) return 0;
   const int m = ck->vocab.Encode("M").value().at(0);
-  auto weights = LstmWeightsFromCheckpoint(*ck);
+  auto weights = RnnWeightsFromCheckpoint(*ck);
   EXPECT_TRUE(weights.ok());
   ReferenceLstm engine(std::move(weights).value());
   ReferenceLstm::State state = engine.InitialState();
@@ -194,8 +195,9 @@ Result<Checkpoint> RunMaybeInterrupted(TrainOptions o, const Corpus& c, int64_t 
   return ReadCheckpoint(o.out_dir + "/last.ckpt");
 }
 
-void ExpectResumeIsExact(Batching mode) {
-  TrainOptions o = Tiny(FreshDir(std::string("resume_full_") + BatchingName(mode)));
+void ExpectResumeIsExact(Batching mode, const std::string& cell = "lstm") {
+  TrainOptions o = Tiny(FreshDir("resume_full_" + cell + BatchingName(mode)));
+  o.cell = cell;
   o.batching = mode;
   o.dropout = 0.3f;  // the dropout masks must be reproduced too
   o.epochs = 3;
@@ -203,7 +205,7 @@ void ExpectResumeIsExact(Batching mode) {
   Corpus c = TinyCorpus(24, o.valid_fraction);
   auto full = RunMaybeInterrupted(o, c, 0);
   ASSERT_TRUE(full.ok()) << full.status().ToString();
-  o.out_dir = FreshDir(std::string("resume_cut_") + BatchingName(mode));
+  o.out_dir = FreshDir("resume_cut_" + cell + BatchingName(mode));
   auto cut = RunMaybeInterrupted(o, c, 7);  // mid-epoch, between validations
   ASSERT_TRUE(cut.ok()) << cut.status().ToString();
   ASSERT_EQ(full->weights.size(), cut->weights.size());
@@ -221,6 +223,49 @@ TEST(TrainerTest, InterruptedAndResumedPackedRunEqualsUninterruptedBitForBit) { 
 
 TEST(TrainerTest, InterruptedAndResumedBucketedRunEqualsUninterruptedBitForBit) {
   ExpectResumeIsExact(Batching::kBucket);
+}
+
+TEST(TrainerTest, InterruptedAndResumedGruRunsEqualUninterruptedBitForBit) {
+  // A GRU carries h alone between windows (packed) and no c is saved or expected on resume.
+  ExpectResumeIsExact(Batching::kPack, "gru");
+  ExpectResumeIsExact(Batching::kBucket, "gru");
+}
+
+TEST(TrainerTest, AGruLearnsAndItsCheckpointIsATorchNnGruTheSamplerRuns) {
+  TrainOptions o = Tiny(FreshDir("gru"));
+  o.cell = "gru";
+  o.steps = 60;
+  Corpus c = TinyCorpus(24, o.valid_fraction);
+  auto r = Train(o, c, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const double bits = r->best_valid_loss / std::log(2.0);
+  EXPECT_LT(bits, c.unigram_bits - 0.5) << "unigram " << c.unigram_bits;
+  auto ck = ReadCheckpoint(r->last_checkpoint);
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  EXPECT_EQ(ck->model.architecture, "gru");
+  EXPECT_EQ(json::parse(ck->metadata_json)["training"]["cell"], "gru");
+  ASSERT_NE(ck->Find("gru.weight_hh_l1"), nullptr);
+  EXPECT_EQ(ck->Find("gru.weight_hh_l1")->shape, (std::vector<int64_t>{3 * 32, 32}));
+  // The trained module and the sampler's reference GRU give the same logits on the same weights.
+  CharLSTM model(ck->model);
+  ASSERT_TRUE(ImportWeights(model, ck->weights).ok());
+  model->eval();
+  auto weights = RnnWeightsFromCheckpoint(*ck);
+  ASSERT_TRUE(weights.ok()) << weights.status().ToString();
+  ReferenceGru ref(std::move(weights).value());
+  auto state = ref.InitialState();
+  const std::vector<int> ids = c.train.front();
+  torch::NoGradGuard no_grad;
+  auto logits = std::get<0>(model->forward(torch::tensor(std::vector<int64_t>(ids.begin(), ids.end()), torch::kLong)
+                                               .view({1, -1})));  // (1,T,V)
+  std::vector<float> step(ck->model.vocab_size);
+  double worst = 0;
+  for (size_t t = 0; t < ids.size(); ++t) {
+    ref.Step(ids[t], &state, step.data());
+    for (int v = 0; v < ck->model.vocab_size; ++v)
+      worst = std::max(worst, std::abs(double(step[v]) - logits[0][t][v].item<double>()));
+  }
+  EXPECT_LT(worst, 1e-4);
 }
 
 TEST(TrainerTest, FusedAndReferenceLstmTrainAlikeToFloatRounding) {
@@ -297,6 +342,13 @@ TEST(TrainerTest, BadOptionsAreRefusedNamingTheOption) {
   Status s = CheckTrainOptions(o);
   EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
   EXPECT_NE(s.message().find("--hidden: expected"), std::string::npos) << s.message();
+  o = Tiny(FreshDir("bad"));
+  o.cell = "transformer";
+  EXPECT_NE(CheckTrainOptions(o).message().find("--cell: expected lstm or gru, got 'transformer'"), std::string::npos)
+      << CheckTrainOptions(o).message();
+  o.cell = "gru";
+  o.reference_lstm = true;
+  EXPECT_NE(CheckTrainOptions(o).message().find("--reference-lstm"), std::string::npos);
   o = Tiny("/proc/abcrnn-cannot-write-here");
   s = CheckTrainOptions(o);
   EXPECT_EQ(s.code(), Status::Code::kIOError) << s.ToString();
@@ -358,7 +410,7 @@ TEST(TrainerTest, TheFormClockTeachesWhereTunesEndAndTheSamplerSeesWhatTheTraine
   for (int t = 0; t < T; ++t) rows.insert(rows.end(), clocks[t].begin(), clocks[t].end());
   torch::NoGradGuard no_grad;
   auto [logits, state] = model->forward(torch::tensor(id64).view({1, T}), {}, torch::tensor(rows).view({1, T, abc::kFormClockFields}));
-  auto weights = LstmWeightsFromCheckpoint(*ck);
+  auto weights = RnnWeightsFromCheckpoint(*ck);
   ASSERT_TRUE(weights.ok());
   ReferenceLstm ref(std::move(weights).value());
   auto st = ref.InitialState();
@@ -405,7 +457,7 @@ TEST(TrainerTest, TheTypeRowCarriesTheTypeToTheLastBar) {
     auto ck = ReadCheckpoint(r->last_checkpoint);
     ASSERT_TRUE(ck.ok()) << ck.status().ToString();
     ASSERT_EQ(ck->model.form_clock, scheme);
-    auto weights = LstmWeightsFromCheckpoint(*ck);
+    auto weights = RnnWeightsFromCheckpoint(*ck);
     ASSERT_TRUE(weights.ok());
     ReferenceLstm ref(std::move(weights).value());
     std::vector<float> logits(ck->model.vocab_size);

@@ -27,6 +27,8 @@ struct NamedTensor {
 // order i, f, g, o; head.weight (V,H), head.bias (V). With a form clock, also clock.weight (C,E)
 // after embed.weight: the input of a step is embed[id] plus the clock's three rows
 // (abc/form_clock.h; C = abc::FormClockRows(form_clock): 41 for scheme 1, 54 for 2).
+// Another architecture names its recurrent tensors after itself, with its own gate count G:
+// <architecture>.weight_ih_l{k} (G*H, E or H) and so on (ArchitectureGates).
 struct ModelConfig {
   int vocab_size = 0;  // V
   int embed = 64;      // E
@@ -35,7 +37,16 @@ struct ModelConfig {
   float dropout = 0.0f;
   // The form-clock input's scheme (abc::kFormClockScheme), 0 for none: a character model alone.
   int form_clock = 0;
+  // The recurrent cell, by the name the checkpoint records (model.architecture; llama.cpp's
+  // general.architecture): one of KnownArchitectures(). Files without it hold an "lstm".
+  std::string architecture = "lstm";
 };
+
+// Gate blocks of H rows in a layer's weight matrices of `architecture` ("lstm": 4, i, f, g, o as
+// torch.nn.LSTM; "gru": 3, r, z, n as torch.nn.GRU), or 0 for a name this abcrnn does not know.
+int ArchitectureGates(const std::string& architecture);
+// The names this abcrnn knows, for messages: "lstm, gru".
+std::string KnownArchitectures();
 
 // The copy guard's memory of the training tunes (eval/note_runs.h): hashes of every run of
 // `notes` consecutive notes, strictly increasing, computed by the hash named `hash`. Empty: the
@@ -66,7 +77,8 @@ struct Checkpoint {
 // The names and shapes a ModelConfig requires, in file order.
 std::vector<std::pair<std::string, std::vector<int64_t>>> ExpectedWeights(const ModelConfig& config);
 
-// Checks that `ckpt` has every expected weight with the right shape, no extras, finite values,
+// Checks that the architecture is known (Unsupported otherwise, naming it and the known ones), that
+// `ckpt` has every expected weight with the right shape, no extras, finite values,
 // and that vocab.size() == model.vocab_size. Corruption naming the first bad item otherwise.
 Status ValidateCheckpoint(const Checkpoint& ckpt);
 

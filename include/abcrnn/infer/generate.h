@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "abcrnn/infer/match_model.h"
-#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/infer/sampler.h"
 #include "abcrnn/infer/strict.h"
 #include "abcrnn/util/status.h"
@@ -80,7 +80,7 @@ using TuneSink = std::function<bool(const GeneratedTune&)>;
 // Makes the tunes. InvalidArgument when the prime has characters outside the vocabulary (named,
 // with their position) or is not shorter than `length`, or an option is out of range.
 // <bos> is never sampled; <eos> ends a tune.
-Status GenerateTunes(const FastLstm& engine, const Vocab& vocab, const GenerateOptions& options,
+Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const GenerateOptions& options,
                      const TuneSink& sink);
 
 struct TuneScore {
@@ -94,7 +94,7 @@ struct TuneScore {
 // With `match`, each character's probability is the LSTM's mixed with the match model's
 // (infer/match_model.h); with `observations`, every character the match model predicts is added to
 // it (the LSTM's and the match model's probability of it, for FitMatchMix), in no set order.
-std::vector<TuneScore> ScoreTexts(const FastLstm& engine, const Vocab& vocab,
+std::vector<TuneScore> ScoreTexts(const FastEngine& engine, const Vocab& vocab,
                                   const std::vector<std::string>& texts, int batch = 64,
                                   const MatchMix* match = nullptr,
                                   std::vector<MatchObservation>* observations = nullptr);

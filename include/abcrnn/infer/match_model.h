@@ -131,9 +131,9 @@ struct MatchFit {
   int64_t symbols = 0;                    // characters scored (<eos> included)
   int skipped = 0;
 };
-class FastLstm;
+class FastEngine;
 class Vocab;
-MatchFit FitMatchModel(const FastLstm& engine, const Vocab& vocab, const std::vector<std::string>& texts);
+MatchFit FitMatchModel(const FastEngine& engine, const Vocab& vocab, const std::vector<std::string>& texts);
 
 // As JSON text, and back. FromJson checks every field ("expected ... got ...").
 std::string MatchMixToJson(const MatchMix& mix);

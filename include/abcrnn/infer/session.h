@@ -16,7 +16,7 @@
 #include "abcrnn/infer/controls_policy.h"
 #include "abcrnn/infer/generate.h"
 #include "abcrnn/infer/key_shift.h"
-#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/util/status.h"
 #include "abcrnn/vocab/vocab.h"
 
@@ -24,7 +24,7 @@ namespace abcrnn {
 
 // What the session needs of a loaded model; the pointers must outlive the session.
 struct SessionModel {
-  const FastLstm* engine = nullptr;
+  const FastEngine* engine = nullptr;
   const Vocab* vocab = nullptr;
   std::string tonic;                         // a key-normalised model's tonic ("C"); "" none
   const abc::ControlTable* controls = nullptr;  // its training tunes' controls; null or empty: none

@@ -20,6 +20,7 @@ namespace abcrnn {
 
 struct TrainOptions {
   // Model shape (vocab_size is taken from the corpus).
+  std::string cell = "lstm";  // the recurrent cell, "lstm" or "gru": the checkpoint's architecture
   int layers = 2;
   int hidden = 512;
   int embed = 64;
@@ -51,7 +52,7 @@ struct TrainOptions {
   int sample_chars = 400;  // characters of the sample tune shown at each validation (0: none)
   // Machine and files.
   int threads = 0;       // LibTorch intra-op threads; 0 = the measured default (see bench/README.md)
-  bool reference_lstm = false;  // torch::nn::LSTM instead of the fused layers (to compare)
+  bool reference_lstm = false;  // torch::nn::LSTM instead of the fused layers (to compare; LSTM only)
   std::string out_dir;   // best.ckpt, last.ckpt, metrics.jsonl, train.log
   std::string cleaning_json = "{}";  // the cleaning options, recorded in the checkpoint
   std::string controls_json;         // the training tunes' ControlTable (abc/control_table.h), "" none

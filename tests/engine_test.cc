@@ -1,26 +1,38 @@
-// Specification of the LSTM inference engines: the fast batched engine equals the reference loop,
-// and a sequence's logits do not depend on its batch, its row or the thread count.
+// Specification of the inference engines of every cell (LSTM, GRU): the fast batched engine equals
+// the reference loop, and a sequence's logits do not depend on its batch, its row or the thread
+// count.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
 
 #include "abcrnn/abc/form_clock.h"
-#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/infer/sampler.h"
 #include "infer/kernels.h"
+#include "support/cells.h"
+#include "support/reference_engine.h"
 
 namespace abcrnn {
 namespace {
 
-ModelConfig Config(int vocab, int embed, int hidden, int layers) {
-  ModelConfig c;
-  c.vocab_size = vocab;
-  c.embed = embed;
-  c.hidden = hidden;
-  c.layers = layers;
-  return c;
-}
+using testing::NewFast;
+using testing::NewReferenceSequence;
+using testing::ReferenceSequence;
+
+// The tests are run for every cell, their parameter.
+class EngineTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  ModelConfig Config(int vocab, int embed, int hidden, int layers) const {
+    ModelConfig c;
+    c.vocab_size = vocab;
+    c.embed = embed;
+    c.hidden = hidden;
+    c.layers = layers;
+    c.architecture = GetParam();
+    return c;
+  }
+};
 
 // A random id sequence per row, fixed by `seed`.
 std::vector<std::vector<int>> RandomIds(int rows, int steps, int vocab, uint64_t seed) {
@@ -33,12 +45,13 @@ std::vector<std::vector<int>> RandomIds(int rows, int steps, int vocab, uint64_t
 
 // Largest |fast - ref| / max(1, |ref|) over every logit of every step.
 double MaxRelativeGap(const ModelConfig& c, float scale, int rows, int steps, int threads) {
-  LstmWeights w = RandomLstmWeights(c, 7, scale);
-  ReferenceLstm ref(w);
-  FastLstm fast(w, {threads});
+  RnnWeights w = RandomRnnWeights(c, 7, scale);
+  std::vector<ReferenceSequence> refs;
+  for (int b = 0; b < rows; ++b) refs.push_back(NewReferenceSequence(w));
+  auto fast_engine = NewFast(w, threads);
+  const FastEngine& fast = *fast_engine;
   auto ids = RandomIds(rows, steps, c.vocab_size, 11);
-  std::vector<ReferenceLstm::State> states(rows, ref.InitialState());
-  FastLstm::Batch batch = fast.NewBatch(rows);
+  FastEngine::Batch batch = fast.NewBatch(rows);
   std::vector<float> got(static_cast<size_t>(rows) * c.vocab_size), want(c.vocab_size);
   std::vector<int> step_ids(rows);
   double worst = 0;
@@ -46,7 +59,7 @@ double MaxRelativeGap(const ModelConfig& c, float scale, int rows, int steps, in
     for (int b = 0; b < rows; ++b) step_ids[b] = ids[b][t];
     fast.Step(step_ids.data(), rows, &batch, got.data());
     for (int b = 0; b < rows; ++b) {
-      ref.Step(ids[b][t], &states[b], want.data());
+      refs[b](ids[b][t], want.data(), nullptr);
       for (int v = 0; v < c.vocab_size; ++v)
         worst = std::max(worst, std::abs(double(got[b * c.vocab_size + v]) - want[v]) /
                                     std::max(1.0, std::abs(double(want[v]))));
@@ -55,28 +68,28 @@ double MaxRelativeGap(const ModelConfig& c, float scale, int rows, int steps, in
   return worst;
 }
 
-TEST(LstmEngineTest, FastEqualsReferenceForOneSequenceOverManySteps) {
+TEST_P(EngineTest, FastEqualsReferenceForOneSequenceOverManySteps) {
   EXPECT_LE(MaxRelativeGap(Config(40, 16, 32, 2), 1.0f, 1, 400, 1), 1e-5);
 }
 
-TEST(LstmEngineTest, FastEqualsReferenceForABatchOfSequences) {
+TEST_P(EngineTest, FastEqualsReferenceForABatchOfSequences) {
   // 7 rows: one 4-row tile plus 3 single rows; hidden 13 makes 4H = 52, not a whole panel.
   EXPECT_LE(MaxRelativeGap(Config(29, 5, 13, 3), 1.0f, 7, 300, 1), 1e-5);
   EXPECT_LE(MaxRelativeGap(Config(50, 24, 40, 1), 1.0f, 9, 200, 1), 1e-5);
 }
 
-TEST(LstmEngineTest, FastEqualsReferenceWithLargeWeightsThatSaturateTheGates) {
+TEST_P(EngineTest, FastEqualsReferenceWithLargeWeightsThatSaturateTheGates) {
   EXPECT_LE(MaxRelativeGap(Config(30, 8, 24, 2), 4.0f, 5, 200, 1), 1e-5);
 }
 
-TEST(LstmEngineTest, FastEqualsReferenceWithTwoThreads) {
+TEST_P(EngineTest, FastEqualsReferenceWithTwoThreads) {
   EXPECT_LE(MaxRelativeGap(Config(33, 16, 48, 2), 1.0f, 6, 150, 2), 1e-5);
 }
 
 // Runs `rows` sequences together for `steps` and returns all their logits (steps, rows, V).
-std::vector<float> RunBatch(const FastLstm& fast, const std::vector<std::vector<int>>& ids, int steps) {
+std::vector<float> RunBatch(const FastEngine& fast, const std::vector<std::vector<int>>& ids, int steps) {
   const int rows = static_cast<int>(ids.size()), V = fast.config().vocab_size;
-  FastLstm::Batch batch = fast.NewBatch(rows);
+  FastEngine::Batch batch = fast.NewBatch(rows);
   std::vector<float> all, logits(static_cast<size_t>(rows) * V);
   std::vector<int> step_ids(rows);
   for (int t = 0; t < steps; ++t) {
@@ -87,10 +100,11 @@ std::vector<float> RunBatch(const FastLstm& fast, const std::vector<std::vector<
   return all;
 }
 
-TEST(LstmEngineTest, SequenceLogitsAreBitIdenticalAloneInABatchAndWithTwoThreads) {
+TEST_P(EngineTest, SequenceLogitsAreBitIdenticalAloneInABatchAndWithTwoThreads) {
   ModelConfig c = Config(37, 12, 40, 2);
-  LstmWeights w = RandomLstmWeights(c, 3);
-  FastLstm one(w, {1}), two(w, {2});
+  RnnWeights w = RandomRnnWeights(c, 3);
+  auto one_engine = NewFast(w, 1), two_engine = NewFast(w, 2);
+  const FastEngine &one = *one_engine, &two = *two_engine;
   auto ids = RandomIds(11, 120, c.vocab_size, 5);
   const int V = c.vocab_size;
   auto batched = RunBatch(one, ids, 120);
@@ -105,18 +119,17 @@ TEST(LstmEngineTest, SequenceLogitsAreBitIdenticalAloneInABatchAndWithTwoThreads
   }
 }
 
-TEST(LstmEngineTest, ManyRowsSplitOverThreadsByRowsGiveTheSameBits) {
-  // Enough rows for each thread to take whole rows through the step (FastLstm::Step), with row
+TEST_P(EngineTest, ManyRowsSplitOverThreadsByRowsGiveTheSameBits) {
+  // Enough rows for each thread to take whole rows through the step (infer/fast_step.h), with row
   // counts that do not divide evenly, against one thread.
   ModelConfig c = Config(37, 12, 40, 2);
-  LstmWeights w = RandomLstmWeights(c, 4);
-  FastLstm one(w, {1});
+  RnnWeights w = RandomRnnWeights(c, 4);
+  auto one = NewFast(w, 1);
   for (int rows : {32, 50, 67}) {
     auto ids = RandomIds(rows, 40, c.vocab_size, rows);
-    auto expected = RunBatch(one, ids, 40);
+    auto expected = RunBatch(*one, ids, 40);
     for (int threads : {2, 3}) {
-      FastLstm many(w, {threads});
-      auto got = RunBatch(many, ids, 40);
+      auto got = RunBatch(*NewFast(w, threads), ids, 40);
       EXPECT_EQ(0, std::memcmp(expected.data(), got.data(), expected.size() * sizeof(float)))
           << rows << " rows, " << threads << " threads";
     }
@@ -124,10 +137,11 @@ TEST(LstmEngineTest, ManyRowsSplitOverThreadsByRowsGiveTheSameBits) {
   EXPECT_LE(MaxRelativeGap(Config(33, 16, 48, 3), 1.0f, 40, 100, 2), 1e-5);
 }
 
-TEST(LstmEngineTest, CopyRowAndResetRowMoveWholeStates) {
+TEST_P(EngineTest, CopyRowAndResetRowMoveWholeStates) {
   ModelConfig c = Config(20, 6, 16, 2);
-  FastLstm fast(RandomLstmWeights(c, 9), {1});
-  FastLstm::Batch batch = fast.NewBatch(3);
+  auto engine = NewFast(RandomRnnWeights(c, 9), 1);
+  const FastEngine& fast = *engine;
+  FastEngine::Batch batch = fast.NewBatch(3);
   std::vector<float> logits(3 * 20), fresh(20), moved(20);
   int ids[3] = {4, 5, 6};
   fast.Step(ids, 3, &batch, logits.data());
@@ -137,16 +151,16 @@ TEST(LstmEngineTest, CopyRowAndResetRowMoveWholeStates) {
   fast.ResetRow(&batch, 1);
   int next[2] = {7, 7};
   fast.Step(next, 2, &batch, logits.data());
-  FastLstm::Batch ref = fast.NewBatch(1);
+  FastEngine::Batch ref = fast.NewBatch(1);
   for (int id : {6, 6, 7}) fast.Step(&id, 1, &ref, moved.data());
   EXPECT_EQ(0, std::memcmp(moved.data(), logits.data(), 20 * sizeof(float)));
-  FastLstm::Batch zero = fast.NewBatch(1);
+  FastEngine::Batch zero = fast.NewBatch(1);
   int seven = 7;
   fast.Step(&seven, 1, &zero, fresh.data());
   EXPECT_EQ(0, std::memcmp(fresh.data(), logits.data() + 20, 20 * sizeof(float)));
 }
 
-TEST(LstmKernelTest, ExpApproxIsWithinFourUlpOfExp) {
+TEST(KernelTest, ExpApproxIsWithinFourUlpOfExp) {
   double worst = 0;
   for (float x = -87.0f; x < 88.0f; x += 0.01357f)
     worst = std::max(worst, std::abs(double(infer::ExpApprox(x)) / std::exp(double(x)) - 1.0));
@@ -154,7 +168,7 @@ TEST(LstmKernelTest, ExpApproxIsWithinFourUlpOfExp) {
   EXPECT_EQ(infer::ExpApprox(0.0f), 1.0f);
 }
 
-TEST(LstmKernelTest, ScalarAndAvx2ProductsGiveTheSameBits) {
+TEST(KernelTest, ScalarAndAvx2ProductsGiveTheSameBits) {
   if (!infer::CpuHasAvx2Fma()) GTEST_SKIP() << "CPU without AVX2+FMA: only the scalar path runs";
   Rng rng(1);
   const int rows = 45, cols = 77, n = 6;
@@ -176,19 +190,14 @@ TEST(LstmKernelTest, ScalarAndAvx2ProductsGiveTheSameBits) {
     }
 }
 
-}  // namespace
-}  // namespace abcrnn
-
-namespace abcrnn {
-namespace {
-
-TEST(LstmEngineTest, ASavedRowStateLoadedAgainGivesTheSameLogitsInAnyRow) {
+TEST_P(EngineTest, ASavedRowStateLoadedAgainGivesTheSameLogitsInAnyRow) {
   // Strict generation goes back to an earlier point of a tune by saving and loading its row.
   ModelConfig c = Config(37, 12, 40, 2);
-  LstmWeights w = RandomLstmWeights(c, 9);
-  FastLstm engine(w, {1});
+  RnnWeights w = RandomRnnWeights(c, 9);
+  auto fast = NewFast(w, 1);
+  const FastEngine& engine = *fast;
   const int V = c.vocab_size;
-  FastLstm::Batch batch = engine.NewBatch(3);
+  FastEngine::Batch batch = engine.NewBatch(3);
   for (int r = 0; r < 3; ++r) engine.ResetRow(&batch, r);
   std::vector<int> in = {5, 7, 9};
   std::vector<float> logits(3 * V), first(3 * V), again(3 * V);
@@ -205,14 +214,14 @@ TEST(LstmEngineTest, ASavedRowStateLoadedAgainGivesTheSameLogitsInAnyRow) {
 
 // With a form clock: the fast engine adds the clock rows' products as the reference adds the rows
 // to the embedding, and a row's logits stay those of its own ids and clocks whatever the batch.
-TEST(LstmEngineTest, FastEqualsReferenceWithAFormClockAndRowsStayIndependent) {
+TEST_P(EngineTest, FastEqualsReferenceWithAFormClockAndRowsStayIndependent) {
   for (int scheme = 1; scheme <= abc::kFormClockScheme; ++scheme) {
     SCOPED_TRACE("form clock scheme " + std::to_string(scheme));
     ModelConfig c = Config(30, 12, 24, 2);
     c.form_clock = scheme;
-    LstmWeights w = RandomLstmWeights(c, 5, 1.5f);
-    ReferenceLstm ref(w);
-    FastLstm fast(w), fast2(w, {2});
+    RnnWeights w = RandomRnnWeights(c, 5, 1.5f);
+    auto fast_engine = NewFast(w, 1), fast2_engine = NewFast(w, 2);
+    const FastEngine &fast = *fast_engine, &fast2 = *fast2_engine;
     const int rows = 3, steps = 120;
     auto ids = RandomIds(rows, steps, c.vocab_size, 2);
     Rng rng(9);
@@ -224,11 +233,12 @@ TEST(LstmEngineTest, FastEqualsReferenceWithAFormClockAndRowsStayIndependent) {
              {static_cast<int>(rng.Next() % 17), 17 + static_cast<int>(rng.Next() % 19),
               36 + static_cast<int>(rng.Next() % 5), 41 + static_cast<int>(rng.Next() % 13)})
           cl.push_back(r);
-    std::vector<ReferenceLstm::State> states(rows, ref.InitialState());
-    FastLstm::Batch batch = fast.NewBatch(rows), alone = fast2.NewBatch(1);
+    std::vector<ReferenceSequence> refs;
+    for (int b = 0; b < rows; ++b) refs.push_back(NewReferenceSequence(w));
+    FastEngine::Batch batch = fast.NewBatch(rows), alone = fast2.NewBatch(1);
     std::vector<float> got(rows * c.vocab_size), want(c.vocab_size), single(c.vocab_size),
         no_clock(c.vocab_size);
-    auto plain = ref.InitialState();
+    ReferenceSequence plain = NewReferenceSequence(w);
     double worst = 0, clock_effect = 0;
     for (int t = 0; t < steps; ++t) {
       std::vector<int> step_ids(rows), step_clock;
@@ -242,12 +252,12 @@ TEST(LstmEngineTest, FastEqualsReferenceWithAFormClockAndRowsStayIndependent) {
       EXPECT_EQ(0, std::memcmp(single.data(), &got[2 * c.vocab_size], sizeof(float) * c.vocab_size))
           << "step " << t;
       for (int b = 0; b < rows; ++b) {
-        ref.Step(ids[b][t], &states[b], want.data(), &clocks[b][F * t]);
+        refs[b](ids[b][t], want.data(), &clocks[b][F * t]);
         for (int v = 0; v < c.vocab_size; ++v)
           worst = std::max(worst, std::abs(double(got[b * c.vocab_size + v]) - want[v]) /
                                       std::max(1.0, std::abs(double(want[v]))));
         if (b == 0) {  // the same ids with the header's clock throughout: other logits
-          ref.Step(ids[0][t], &plain, no_clock.data());
+          plain(ids[0][t], no_clock.data(), nullptr);
           for (int v = 0; v < c.vocab_size; ++v)
             clock_effect = std::max(clock_effect, std::abs(double(no_clock[v]) - want[v]));
         }
@@ -256,6 +266,33 @@ TEST(LstmEngineTest, FastEqualsReferenceWithAFormClockAndRowsStayIndependent) {
     EXPECT_LE(worst, 1e-5);
     EXPECT_GT(clock_effect, 0.1);  // the clock reaches the logits
   }
+}
+
+ABCRNN_FOR_EVERY_CELL(EngineTest);
+
+TEST(EngineChoiceTest, TheFastEngineIsChosenByTheArchitectureNameAndAnUnknownOneIsRefused) {
+  // Each cell's engine gives its reference's logits: the name chose the engine.
+  for (const char* cell : {"lstm", "gru"}) {
+    ModelConfig c{12, 4, 8, 2, 0.0f, 0, cell};
+    RnnWeights w = RandomRnnWeights(c, 1);
+    auto engine = NewFastEngine(w);
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    FastEngine::Batch batch = (*engine)->NewBatch(1);
+    ReferenceSequence ref = NewReferenceSequence(w);
+    std::vector<float> got(12), want(12);
+    for (int id : {0, 5, 7, 3}) {
+      (*engine)->Step(&id, 1, &batch, got.data());
+      ref(id, want.data(), nullptr);
+      for (int v = 0; v < 12; ++v) EXPECT_NEAR(got[v], want[v], 1e-5) << cell;
+    }
+  }
+  ModelConfig c{12, 4, 8, 1, 0.0f, 0, "lstm"};
+  RnnWeights w = RandomRnnWeights(c, 1);
+  w.config.architecture = "transformer";
+  auto unknown = NewFastEngine(w);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), Status::Code::kUnsupported);
+  EXPECT_NE(unknown.status().message().find("'transformer'"), std::string::npos) << unknown.status().message();
 }
 
 }  // namespace

@@ -1,41 +1,43 @@
-// LstmWeights from and to checkpoint tensors, and PyTorch-like random weights for tests and benches.
+// RnnWeights from and to checkpoint tensors, and PyTorch-like random weights for tests and benches.
+// The cell's tensors are named after the architecture (lstm.*, gru.*), G = gates * H rows each.
 #include <cmath>
 #include <string>
 
 #include "abcrnn/abc/form_clock.h"
-#include "abcrnn/infer/lstm.h"
+#include "abcrnn/infer/engine.h"
 #include "abcrnn/infer/sampler.h"
 
 namespace abcrnn {
 
-Result<LstmWeights> LstmWeightsFromCheckpoint(const Checkpoint& ckpt) {
+Result<RnnWeights> RnnWeightsFromCheckpoint(const Checkpoint& ckpt) {
   Checkpoint copy = ckpt;
-  return LstmWeightsFromCheckpoint(std::move(copy));
+  return RnnWeightsFromCheckpoint(std::move(copy));
 }
 
-Result<LstmWeights> LstmWeightsFromCheckpoint(Checkpoint&& ckpt) {
+Result<RnnWeights> RnnWeightsFromCheckpoint(Checkpoint&& ckpt) {
   Status st = ValidateCheckpoint(ckpt);
   if (!st.ok()) return st;
-  LstmWeights w;
+  RnnWeights w;
   w.config = ckpt.model;
   auto get = [&ckpt](const std::string& name) {
     return std::move(const_cast<NamedTensor*>(ckpt.Find(name))->data);
   };
   w.embed = get("embed.weight");
   if (w.config.form_clock != 0) w.clock = get("clock.weight");
+  const std::string cell = w.config.architecture + ".";
   for (int k = 0; k < w.config.layers; ++k) {
     const std::string s = std::to_string(k);
-    w.w_ih.push_back(get("lstm.weight_ih_l" + s));
-    w.w_hh.push_back(get("lstm.weight_hh_l" + s));
-    w.b_ih.push_back(get("lstm.bias_ih_l" + s));
-    w.b_hh.push_back(get("lstm.bias_hh_l" + s));
+    w.w_ih.push_back(get(cell + "weight_ih_l" + s));
+    w.w_hh.push_back(get(cell + "weight_hh_l" + s));
+    w.b_ih.push_back(get(cell + "bias_ih_l" + s));
+    w.b_hh.push_back(get(cell + "bias_hh_l" + s));
   }
   w.head_w = get("head.weight");
   w.head_b = get("head.bias");
   return w;
 }
 
-std::vector<NamedTensor> LstmWeightsToTensors(const LstmWeights& w) {
+std::vector<NamedTensor> RnnWeightsToTensors(const RnnWeights& w) {
   std::vector<NamedTensor> out;
   auto expected = ExpectedWeights(w.config);
   size_t i = 0;
@@ -56,7 +58,7 @@ std::vector<NamedTensor> LstmWeightsToTensors(const LstmWeights& w) {
   return out;
 }
 
-LstmWeights RandomLstmWeights(const ModelConfig& c, uint64_t seed, float scale) {
+RnnWeights RandomRnnWeights(const ModelConfig& c, uint64_t seed, float scale) {
   Rng rng(seed);
   const float bound = scale / std::sqrt(static_cast<float>(c.hidden));
   auto uniform = [&](size_t n) {
@@ -65,15 +67,16 @@ LstmWeights RandomLstmWeights(const ModelConfig& c, uint64_t seed, float scale) 
     return v;
   };
   const size_t V = c.vocab_size, E = c.embed, H = c.hidden;
-  LstmWeights w;
+  const size_t G = static_cast<size_t>(ArchitectureGates(c.architecture)) * H;
+  RnnWeights w;
   w.config = c;
   w.embed.resize(V * E);
   for (auto& x : w.embed) x = static_cast<float>(rng.Normal() * scale);
   for (int k = 0; k < c.layers; ++k) {
-    w.w_ih.push_back(uniform(4 * H * (k == 0 ? E : H)));
-    w.w_hh.push_back(uniform(4 * H * H));
-    w.b_ih.push_back(uniform(4 * H));
-    w.b_hh.push_back(uniform(4 * H));
+    w.w_ih.push_back(uniform(G * (k == 0 ? E : H)));
+    w.w_hh.push_back(uniform(G * H));
+    w.b_ih.push_back(uniform(G));
+    w.b_hh.push_back(uniform(G));
   }
   w.head_w = uniform(V * H);
   w.head_b = uniform(V);
