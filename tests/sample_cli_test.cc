@@ -358,7 +358,7 @@ TEST_P(SampleCliTest, ScoreGivesBitsPerCharacterOfTheCleanedTunes) {
 
 // score cleans, scores and prints 512 tunes at a time (its memory does not grow with the input):
 // the numbers of a tune do not depend on the chunk it falls in.
-TEST_F(SampleCliTest, ScoreStreamsChunksThatChangeNoTunesNumbers) {
+TEST_P(SampleCliTest, ScoreStreamsChunksThatChangeNoTunesNumbers) {
   std::string all, first, second;
   for (int k = 0; k < 700; ++k) {
     const std::string tune = "X:" + std::to_string(k + 1) + "\nM:6/8\nL:1/8\nK:D\n|:" +
