@@ -74,6 +74,14 @@ TEST(Writer, KeepsASpaceWhereBarLinesInARowWouldRunTogetherIntoARepeatSign) {
   EXPECT_EQ(kinds(ParseTune(written)), kinds(ParseTune(abc)));
 }
 
+TEST(Writer, KeepsEmptyBarsApartSoTheyStaySingleBarLines) {
+  // "| |" written as "||" would be a double bar, and "| | | |]" as "||||]" no bar line at all.
+  const std::string abc = "X:1\nM:4/4\nL:1/8\nK:C\nabcd efga | | bagf edcB | | | |]\n";
+  const std::string written = Rewrite(abc);
+  EXPECT_EQ(written, "X:1\nM:4/4\nL:1/8\nK:C\nabcd efga| |bagf edcB| | | |]\n");
+  EXPECT_TRUE(ParseTune(written).valid());
+}
+
 TEST(Writer, NeverStartsAMusicLineLikeAFieldLine) {
   // "e :|" at the start of a line written as "e:|" would read as an "e:" field to abcm2ps.
   const std::string written = Rewrite("X:1\nM:2/4\nL:1/4\nK:C\n|:c d|\ne :|\nd e|\nC :|\n");

@@ -101,11 +101,9 @@ class Out {
     if (space_ && !line_.empty() && prev_ != Tok::kPrefix && prev_ != Tok::kBar &&
         prev_ != Tok::kBroken && type != Tok::kBar && type != Tok::kBroken)
       line_ += ' ';
-    // Bar lines in a row that would run together into a repeat sign keep a space: "|" then ":|"
-    // written as "|:|" would read as "|:" then "|".
-    if (type == Tok::kBar && prev_ == Tok::kBar && !line_.empty() && !s.empty() && s[0] == ':' &&
-        (line_.back() == '|' || line_.back() == ':'))
-      line_ += ' ';
+    // Bar lines in a row keep a space: together they would read as another bar line ("|" then
+    // ":|" as "|:" then "|", "| |" as "||", "| | |]" as "||" then "|]").
+    if (type == Tok::kBar && prev_ == Tok::kBar && !line_.empty()) line_ += ' ';
     // A line that would start with a note letter and ':' ("f:|") reads as a field line to
     // abcm2ps: the bar line keeps a space from the note.
     if (type == Tok::kBar && line_.size() == 1 && StartsLikeFieldLine(line_ + s)) line_ += ' ';
