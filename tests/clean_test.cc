@@ -132,15 +132,44 @@ class CleanCommand : public ::testing::Test {
   std::string in_;
 };
 
+// Essen's songs (../shared/data/essen) leave out the bar line at the end of a line that ends a
+// bar; a line that ends mid-bar goes on. Read as written, the first tune's bars run together.
+const char kEssenLike[] =
+    "X:1\nT:Lines as bars\nM:2/4\nL:1/8\nK:F\nA | A2GA | c2BA | G2AB | G2z2\nc2AB | G2z2 | A2GA | F2z\n\n"
+    "X:2\nT:A phrase ends mid-bar\nM:2/4\nL:1/8\nK:F\nF | F2GA | B2z\nB | A2cd | c2z2\ndcBA | G2G\nG | cBAG | F2z\n";
+
+TEST(CleanText, LineEndBarsClosesABarThatIsFullAtTheEndOfItsLineAndOnlyThat) {
+  CleanResult plain = CleanText(kEssenLike, "f", CleanOptions());
+  EXPECT_EQ(plain.report.dropped["overfull-bar"], 2);
+  CleanOptions o;
+  o.line_end_bars = true;
+  CleanResult r = CleanText(kEssenLike, "f", o);
+  ASSERT_EQ(r.report.kept, 2) << FormatCleanReport(r.report);
+  EXPECT_EQ(r.tunes[0].text, "M:2/4\nL:1/8\nK:F\nA|A2GA|c2BA|G2AB|G2z2|\nc2AB|G2z2|A2GA|F2z|]\n");
+  // Lines that end mid-bar (B2z, G2G) go on into the next line's first notes.
+  EXPECT_EQ(r.tunes[1].text, "M:2/4\nL:1/8\nK:F\nF|F2GA|B2z\nB|A2cd|c2z2|\ndcBA|G2G\nG|cBAG|F2z|]\n");
+}
+
+TEST(CleanText, CollapseEmptyBarsKeepsOneBarLineOfARunTheStrongest) {
+  const char tune[] = "X:1\nM:2/4\nL:1/8\nK:C\n| | |C2D2|E4| ||G4|\n|:c4| :|\n";
+  CleanOptions o;
+  EXPECT_EQ(CleanText(tune, "f", o).tunes.at(0).text, "M:2/4\nL:1/8\nK:C\n| | |C2D2|E4| ||G4|\n|:c4| :|\n");
+  o.collapse_empty_bars = true;
+  EXPECT_EQ(CleanText(tune, "f", o).tunes.at(0).text, "M:2/4\nL:1/8\nK:C\n|C2D2|E4||G4\n|:c4:|\n");
+}
+
 TEST(CleanOptionsJson, RoundTripsAndKeepsDefaultsForWhatIsAbsentOrMistyped) {
   CleanOptions o;
   o.keep_slurs = true;
   o.drop_duplicates = false;
   o.controls = true;
   o.transpose_to = "D";
+  o.line_end_bars = true;
+  o.collapse_empty_bars = true;
   const CleanOptions back = CleanOptionsFromJson(CleanOptionsToJson(o));
   EXPECT_EQ(CleanOptionsToJson(back), CleanOptionsToJson(o));
   EXPECT_TRUE(back.keep_slurs && back.controls && !back.drop_duplicates);
+  EXPECT_TRUE(back.line_end_bars && back.collapse_empty_bars);
   EXPECT_EQ(back.transpose_to, "D");
   CleanOptions defaults;
   defaults.keep_lyrics = true;

@@ -82,6 +82,31 @@ std::string DropReason(const abc::Tune& tune, const CleanOptions& options) {
 
 // A tune already in training form with controls (generated or held-out tunes being scored) keeps
 // its style: an S: field whose value is a style name wins over the input's label.
+// Runs of bar lines with no note, rest or ending between ("| | |", "| ||") become one: the last
+// that is not a plain "|", else the first (a run of two repeat signs keeps both).
+void CollapseEmptyBars(abc::Tune* tune) {
+  auto plain = [](const abc::Element& e) { return e.get_if<abc::BarLine>()->kind == abc::BarKind::kSingle; };
+  for (abc::Voice& v : tune->voices) {
+    std::vector<abc::Element> kept;
+    kept.reserve(v.elements.size());
+    size_t run = std::string::npos;  // the run's bar line in `kept`
+    for (abc::Element& e : v.elements) {
+      const abc::ElementKind kind = e.kind();
+      if (kind == abc::ElementKind::kBarLine) {
+        if (run != std::string::npos && plain(e)) continue;
+        if (run != std::string::npos && plain(kept[run]))
+          kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(run));  // the stronger one, where it stands
+        run = kept.size();
+      } else if (kind != abc::ElementKind::kSpace && kind != abc::ElementKind::kLineBreak &&
+                 kind != abc::ElementKind::kComment) {
+        run = std::string::npos;
+      }
+      kept.push_back(std::move(e));
+    }
+    v.elements = std::move(kept);
+  }
+}
+
 std::string StyleOf(const abc::Tune& tune, const std::string& label) {
   for (const auto& f : tune.header)
     if (f.letter == 'S' && abc::IsStyleName(f.value)) return f.value;
@@ -121,8 +146,13 @@ class Cleaner {
     }
     const abc::Tune* use = &tune;
     abc::Tune moved;
+    if (options_.collapse_empty_bars) {
+      moved = tune;
+      CollapseEmptyBars(&moved);
+      use = &moved;
+    }
     if (transpose_) {
-      auto r = abc::TransposeToTonic(tune, tonic_);
+      auto r = abc::TransposeToTonic(*use, tonic_);
       if (!r.ok()) {
         ++result_.report.dropped["transpose-out-of-range"];
         return;
@@ -196,6 +226,7 @@ CleanResult CleanText(std::string_view text, const std::string& source,
   abc::ParseOptions po;
   po.file_name = source;
   po.keep_text = false;
+  po.line_end_bars = options.line_end_bars;
   abc::TuneReader reader(text, po);
   cleaner.Add(reader, source, style);
   return cleaner.Take();
@@ -234,6 +265,7 @@ Result<CleanReport> CleanFilesEach(const std::vector<std::string>& paths, const 
     for (const auto& file : *files) {
       abc::ParseOptions po;
       po.keep_text = false;
+      po.line_end_bars = options.line_end_bars;
       auto reader = abc::TuneReader::Open(file, po);
       if (!reader.ok()) return reader.status();
       cleaner.Add(**reader, file, label.empty() ? StyleOfFile(path, file) : label);

@@ -17,7 +17,9 @@ std::string CleanOptionsToJson(const CleanOptions& c) {
                         {"drop_duplicates", c.drop_duplicates},
                         {"transpose_to", c.transpose_to},
                         {"controls", c.controls},
-                        {"form_repeats", c.form_repeats}}
+                        {"form_repeats", c.form_repeats},
+                        {"line_end_bars", c.line_end_bars},
+                        {"collapse_empty_bars", c.collapse_empty_bars}}
       .dump();
 }
 
@@ -37,6 +39,8 @@ CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions c) {
   flag("drop_duplicates", &c.drop_duplicates);
   flag("controls", &c.controls);
   flag("form_repeats", &c.form_repeats);
+  flag("line_end_bars", &c.line_end_bars);
+  flag("collapse_empty_bars", &c.collapse_empty_bars);
   if (j.contains("transpose_to") && j["transpose_to"].is_string()) c.transpose_to = j["transpose_to"].get<std::string>();
   return c;
 }

@@ -837,6 +837,23 @@ size_t TuneParser::ParseEnding(std::string_view s, size_t i, SourcePos pos, bool
   return j;
 }
 
+void TuneParser::CloseFullBarAtLineEnd(int32_t line_no, size_t column) {
+  VoiceState& v = vs();
+  const Fraction bar = v.state.meter.BarLength();
+  if (!bar.is_positive() || v.time - v.bar_start != bar || v.broken_count > 0) return;
+  for (const ActiveTuplet& t : v.tuplets)
+    if (t.remaining > 0) return;
+  const std::vector<Element>& els = voice().elements;
+  for (size_t k = els.size(); k > 0; --k) {
+    const ElementKind kind = els[k - 1].kind();
+    if (kind == ElementKind::kBarLine || kind == ElementKind::kEnding) return;  // closed already
+    if (kind == ElementKind::kNote || kind == ElementKind::kRest) break;
+  }
+  // As if "|" stood just after the line's music.
+  const std::string line = std::string(column, ' ') + "|";
+  ParseBar(line, column, line_no);
+}
+
 size_t TuneParser::ParseBar(std::string_view s, size_t i, int32_t line_no) {
   SourcePos pos{line_no, static_cast<int32_t>(i) + 1};
   size_t j = i;
@@ -943,6 +960,7 @@ size_t TuneParser::ParseBar(std::string_view s, size_t i, int32_t line_no) {
     v.first_ending_open = false;
   }
   if (b.repeat_end || b.repeat_start) v.repeat_since_tie = true;
+  v.bar_start = v.time;
   ResetBarAccidentals();
   swing_bar_ = Fraction(0);
   v.last_timed_adjacent = false;
@@ -1257,6 +1275,7 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
     }
     std::vector<Element>& els = voice().elements;
     if (!els.empty() && els.back().kind() == ElementKind::kSpace) els.pop_back();
+    if (options_.line_end_bars) CloseFullBarAtLineEnd(line_no, music_end);
     Add(SourcePos{line_no, static_cast<int32_t>(music_end) + 1}, LineBreak{});
   }
 }

@@ -48,6 +48,7 @@ class TuneParser {
   struct VoiceState {
     MusicState state;
     Fraction time;                      // onset of the next note, whole notes
+    Fraction bar_start;                 // `time` at the last bar line
     std::array<int8_t, 7> bar_alter{};  // accidentals written in this bar, per letter (C..B)
     std::array<bool, 7> bar_set{};
     std::vector<ActiveTuplet> tuplets;
@@ -100,6 +101,9 @@ class TuneParser {
   Fraction ParseLength(std::string_view s, size_t* i, SourcePos pos);
   void ResolvePitch(Pitch* p, SourcePos pos, bool grace);
   size_t ParseBar(std::string_view s, size_t i, int32_t line_no);
+  // ParseOptions::line_end_bars: a bar line at the end of the music of line `line_no` (column
+  // `column`) when the bar is full there.
+  void CloseFullBarAtLineEnd(int32_t line_no, size_t column);
   size_t ParseEnding(std::string_view s, size_t i, SourcePos pos, bool attached);
   size_t ParseChord(std::string_view s, size_t i, int32_t line_no);
   size_t ParseNoteOrRest(std::string_view s, size_t i, int32_t line_no);

@@ -98,6 +98,10 @@ void RegisterClean(CLI::App& app, RunFn& run) {
                 "before M:, as abcrnn train --controls");
   sub->add_flag("--form-repeats", args->options.form_repeats,
                 "With --controls: the form line also says which parts repeat (N:form 8+8 AABB)");
+  sub->add_flag("--line-end-bars", args->options.line_end_bars,
+                "A music line that ends where a bar is full has a bar line there (Essen's songs leave it out)");
+  sub->add_flag("--collapse-empty-bars", args->options.collapse_empty_bars,
+                "Runs of bar lines with no note between become one bar line");
   sub->callback([args, &run] { run = [args] { return RunClean(*args); }; });
 }
 

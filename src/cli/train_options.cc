@@ -38,6 +38,10 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
                "which parts repeat (N:form 8+8 AABB), so generate keeps them (changes the split)")->group(data);
   app.add_option("--transpose-to", o.clean.transpose_to, "Cleaning: transpose every tune to this tonic (C, D, ...)")
       ->group(data);
+  app.add_flag("--line-end-bars", o.clean.line_end_bars, "Cleaning: a music line that ends where a bar is full "
+               "has a bar line there (Essen's songs leave it out)")->group(data);
+  app.add_flag("--collapse-empty-bars", o.clean.collapse_empty_bars, "Cleaning: runs of bar lines with no note "
+               "between become one bar line")->group(data);
 
   app.add_option("--cell", t.cell, "Recurrent cell: lstm or gru (PyTorch's torch.nn.LSTM or torch.nn.GRU), "
                  "recorded as the checkpoint's architecture")

@@ -41,6 +41,11 @@ struct CleanOptions {
   // abc/controls.h), so a model learns repeats and strict generation can keep them. Changes the
   // training text, and so which tunes the hash split holds out.
   bool form_repeats = false;
+  // Read a music line that ends where a bar is full, without a bar line, as ending with one
+  // (ParseOptions::line_end_bars): Essen's songs leave them out. Off by default.
+  bool line_end_bars = false;
+  // Runs of bar lines with no note between ("| | |F2") become one bar line. Off by default.
+  bool collapse_empty_bars = false;
 
   // Keep everything (fields, comments, lyrics, chords, decorations, graces, slurs), drop nothing
   // for duplication: the formatter's settings.

@@ -23,6 +23,10 @@ struct ParseOptions {
   // reported.
   bool prefix = false;
   bool keep_text = true;  // fill Tune::text with each tune's source text
+  // A music line that ends where a bar is full (the notes since the last bar line fill the meter)
+  // and without a bar line ends with one: for collections that write each bar or phrase on its
+  // own line and leave the bar line out (Essen's songs). A line that ends mid-bar goes on.
+  bool line_end_bars = false;
 };
 
 struct AbcFile {
