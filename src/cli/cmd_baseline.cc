@@ -27,7 +27,8 @@ struct BaselineArgs {
   std::vector<std::string> valid;
   double valid_fraction = 0.05;  // abcrnn train's default (TrainOptions::valid_fraction)
   int valid_per_type = 0;        // abcrnn train's default
-  // Cleaning as abcrnn train's: --transpose-to, --controls, --form-repeats (the rest default).
+  // Cleaning as abcrnn train's: --transpose-to, --controls, --form-repeats, --line-end-bars,
+  // --collapse-empty-bars (the rest default).
   CleanOptions clean;
   int order = 10;                // chosen on validation tunes: doc/eval.md
   std::vector<int> orders;
@@ -204,6 +205,10 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
   sub->add_flag("--form-repeats", args->clean.form_repeats,
                 "With --controls: the form line says which parts repeat (N:form 8+8 AABB), as abcrnn train "
                 "--form-repeats");
+  sub->add_flag("--line-end-bars", args->clean.line_end_bars,
+                "A music line that ends where a bar is full has a bar line there, as abcrnn train --line-end-bars");
+  sub->add_flag("--collapse-empty-bars", args->clean.collapse_empty_bars,
+                "Runs of bar lines with no note between become one, as abcrnn train --collapse-empty-bars");
   sub->add_option("--valid-per-type", args->valid_per_type,
                   "Hold out about this many tunes of each type, as abcrnn train --valid-per-type")
       ->check(NumberAtLeastZero())
