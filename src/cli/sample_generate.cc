@@ -77,7 +77,7 @@ struct GenerateCliOptions {
   std::vector<std::string> novelty_against;  // corpus the novelty guard compares with
   int max_copied_bars = 8;
   std::string novelty_cache;
-  bool no_match_model = false;  // --no-match-model: the LSTM alone
+  bool no_match_model = false;  // --no-match-model: the network alone
   double match_boost = kDefaultMatchBoost;
   bool allow_copies = false;  // --allow-copies: no copy guard (the checkpoint's note runs)
   std::string render_dir;  // --render DIR: ABC, MIDI, WAV, SVG per tune
@@ -582,7 +582,7 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
                   "0 = as fitted")
       ->check(CLI::Range(0.0, 0.99));
   sub->add_flag("--no-match-model", o->no_match_model,
-                "Draw from the LSTM alone, without the model's match model (which brings back the tune's own "
+                "Draw from the network (LSTM or GRU) alone, without the model's match model (which brings back the tune's own "
                 "earlier figures as real tunes do; doc/match-model.md)");
   sub->add_flag("--allow-copies", o->allow_copies,
                 "Keep tunes that share a run of notes (32, in any key) with a training tune; by default they "

@@ -126,7 +126,7 @@ void RegisterScore(CLI::App& app, RunFn& run) {
   sub->add_option("files", o->files, "ABC files or folders (*.abc), '-' for standard input")->required();
   sub->add_flag("--json", o->json, "Print a JSON report");
   sub->add_flag("--no-match-model", o->no_match_model,
-                "Score under the LSTM alone, without the model's match model (doc/match-model.md)");
+                "Score under the network (LSTM or GRU) alone, without the model's match model (doc/match-model.md)");
   sub->add_option("--batch", o->batch, "Tunes scored at once")->check(NumberAtLeastZero(true));
   sub->add_option("--threads", o->threads, "Threads for the matrix products")->check(CLI::Range(1, 64));
   sub->callback([o, &run] { run = [o] { return Run(*o); }; });
