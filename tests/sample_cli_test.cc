@@ -476,6 +476,17 @@ TEST(SampleProgramTest, LinksNoLibTorch) {
   EXPECT_EQ(r.out.find("libc10"), std::string::npos) << r.out;
 }
 
+// FluidSynth (and the sixty libraries it brings) is opened when a note is first rendered, so
+// generating text loads none of it; the audio tests show rendering still works.
+TEST(SampleProgramTest, LoadsFluidSynthOnlyToRender) {
+  if (!testing::HaveTool("ldd")) GTEST_SKIP() << "ldd not available";
+  for (const char* program : {"abcrnn-sample", "abcrnn"}) {
+    auto r = RunCommand("ldd " + Program(program));
+    ASSERT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out.find("libfluidsynth"), std::string::npos) << program << ": " << r.out;
+  }
+}
+
 // Every test for every cell: a GRU checkpoint generates with every option an LSTM has.
 ABCRNN_FOR_EVERY_CELL(SampleCliTest);
 

@@ -1,15 +1,20 @@
 // Offline MIDI synthesis with FluidSynth: a player driven by the synth's sample clock, pulled
 // 64 frames at a time with fluid_synth_write_s16 for the music's length plus a tail.
-// Compiled without FluidSynth (ABCRNN_HAVE_FLUIDSYNTH=0) it reports Unsupported.
+// FluidSynth is opened (dlopen) the first time a note is rendered: the sixty or so libraries it
+// pulls in are not loaded by the programs and commands that never play one.
+// Compiled without FluidSynth's header (ABCRNN_HAVE_FLUIDSYNTH=0) it reports Unsupported.
 #include "abcrnn/midi/synth.h"
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <type_traits>
 
 #include "abcrnn/midi/smf.h"
 #include "abcrnn/util/file.h"
 
 #if ABCRNN_HAVE_FLUIDSYNTH
+#include <dlfcn.h>
 #include <fluidsynth.h>
 #endif
 
@@ -18,14 +23,70 @@ namespace abcrnn::midi {
 #if ABCRNN_HAVE_FLUIDSYNTH
 namespace {
 
+// The FluidSynth functions used here, from the library opened at run time.
+struct Fluid {
+  decltype(&fluid_set_log_function) set_log_function = nullptr;
+  decltype(&new_fluid_settings) new_settings = nullptr;
+  decltype(&delete_fluid_settings) delete_settings = nullptr;
+  decltype(&fluid_settings_setnum) settings_setnum = nullptr;
+  decltype(&fluid_settings_setint) settings_setint = nullptr;
+  decltype(&fluid_settings_setstr) settings_setstr = nullptr;
+  decltype(&new_fluid_synth) new_synth = nullptr;
+  decltype(&delete_fluid_synth) delete_synth = nullptr;
+  decltype(&fluid_synth_sfload) synth_sfload = nullptr;
+  decltype(&fluid_synth_write_s16) synth_write_s16 = nullptr;
+  decltype(&new_fluid_player) new_player = nullptr;
+  decltype(&delete_fluid_player) delete_player = nullptr;
+  decltype(&fluid_player_add_mem) player_add_mem = nullptr;
+  decltype(&fluid_player_play) player_play = nullptr;
+  std::string error;  // why it could not be opened; empty when every function was found
+};
+
+Fluid Open() {
+  Fluid f;
+  void* lib = nullptr;
+  for (const char* name : {"libfluidsynth.so.3", "libfluidsynth.so.2", "libfluidsynth.so"})
+    if ((lib = ::dlopen(name, RTLD_NOW | RTLD_LOCAL)) != nullptr) break;
+  if (lib == nullptr) {
+    f.error = "audio: expected FluidSynth's library (libfluidsynth.so.3), got none: " + std::string(::dlerror()) +
+              " (apt-get install libfluidsynth3)";
+    return f;
+  }
+  auto find = [&](auto* slot, const char* symbol) {
+    *slot = reinterpret_cast<std::remove_pointer_t<decltype(slot)>>(::dlsym(lib, symbol));
+    if (*slot == nullptr && f.error.empty()) f.error = std::string("audio: FluidSynth's library lacks ") + symbol;
+  };
+  find(&f.set_log_function, "fluid_set_log_function");
+  find(&f.new_settings, "new_fluid_settings");
+  find(&f.delete_settings, "delete_fluid_settings");
+  find(&f.settings_setnum, "fluid_settings_setnum");
+  find(&f.settings_setint, "fluid_settings_setint");
+  find(&f.settings_setstr, "fluid_settings_setstr");
+  find(&f.new_synth, "new_fluid_synth");
+  find(&f.delete_synth, "delete_fluid_synth");
+  find(&f.synth_sfload, "fluid_synth_sfload");
+  find(&f.synth_write_s16, "fluid_synth_write_s16");
+  find(&f.new_player, "new_fluid_player");
+  find(&f.delete_player, "delete_fluid_player");
+  find(&f.player_add_mem, "fluid_player_add_mem");
+  find(&f.player_play, "fluid_player_play");
+  return f;  // the library stays open for the life of the process
+}
+
+// Opened once, on first use (thread-safe: a function-local static).
+const Fluid& Api() {
+  static const Fluid api = Open();
+  return api;
+}
+
 struct SettingsDeleter {
-  void operator()(fluid_settings_t* s) const { delete_fluid_settings(s); }
+  void operator()(fluid_settings_t* s) const { Api().delete_settings(s); }
 };
 struct SynthDeleter {
-  void operator()(fluid_synth_t* s) const { delete_fluid_synth(s); }
+  void operator()(fluid_synth_t* s) const { Api().delete_synth(s); }
 };
 struct PlayerDeleter {
-  void operator()(fluid_player_t* p) const { delete_fluid_player(p); }
+  void operator()(fluid_player_t* p) const { Api().delete_player(p); }
 };
 
 }  // namespace
@@ -48,27 +109,29 @@ Result<Pcm> RenderSmf(std::string_view smf_bytes, const SynthOptions& options) {
   if (options.sample_rate < 8000 || options.sample_rate > 96000)
     return Status::InvalidArgument("synth: expected a sample rate of 8000..96000, got " +
                                    std::to_string(options.sample_rate));
+  const Fluid& fl = Api();
+  if (!fl.error.empty()) return Status::Unsupported(fl.error);
   // FluidSynth prints its own warnings on standard error; only errors matter here.
-  fluid_set_log_function(FLUID_WARN, nullptr, nullptr);
-  fluid_set_log_function(FLUID_INFO, nullptr, nullptr);
-  fluid_set_log_function(FLUID_DBG, nullptr, nullptr);
-  std::unique_ptr<fluid_settings_t, SettingsDeleter> settings(new_fluid_settings());
+  fl.set_log_function(FLUID_WARN, nullptr, nullptr);
+  fl.set_log_function(FLUID_INFO, nullptr, nullptr);
+  fl.set_log_function(FLUID_DBG, nullptr, nullptr);
+  std::unique_ptr<fluid_settings_t, SettingsDeleter> settings(fl.new_settings());
   if (!settings) return Status::Internal("FluidSynth: cannot create settings");
-  fluid_settings_setnum(settings.get(), "synth.sample-rate", options.sample_rate);
-  fluid_settings_setnum(settings.get(), "synth.gain", options.gain);
-  fluid_settings_setint(settings.get(), "synth.lock-memory", 0);
-  fluid_settings_setint(settings.get(), "synth.cpu-cores", 1);
-  fluid_settings_setstr(settings.get(), "player.timing-source", "sample");
-  std::unique_ptr<fluid_synth_t, SynthDeleter> synth(new_fluid_synth(settings.get()));
+  fl.settings_setnum(settings.get(), "synth.sample-rate", options.sample_rate);
+  fl.settings_setnum(settings.get(), "synth.gain", options.gain);
+  fl.settings_setint(settings.get(), "synth.lock-memory", 0);
+  fl.settings_setint(settings.get(), "synth.cpu-cores", 1);
+  fl.settings_setstr(settings.get(), "player.timing-source", "sample");
+  std::unique_ptr<fluid_synth_t, SynthDeleter> synth(fl.new_synth(settings.get()));
   if (!synth) return Status::Internal("FluidSynth: cannot create a synthesiser");
-  if (fluid_synth_sfload(synth.get(), options.sound_font.c_str(), 1) == FLUID_FAILED)
+  if (fl.synth_sfload(synth.get(), options.sound_font.c_str(), 1) == FLUID_FAILED)
     return Status::InvalidArgument("sound font: expected a SoundFont 2 file at " + options.sound_font +
                                    ", got one FluidSynth cannot load");
-  std::unique_ptr<fluid_player_t, PlayerDeleter> player(new_fluid_player(synth.get()));
+  std::unique_ptr<fluid_player_t, PlayerDeleter> player(fl.new_player(synth.get()));
   if (!player) return Status::Internal("FluidSynth: cannot create a player");
-  if (fluid_player_add_mem(player.get(), smf_bytes.data(), smf_bytes.size()) != FLUID_OK)
+  if (fl.player_add_mem(player.get(), smf_bytes.data(), smf_bytes.size()) != FLUID_OK)
     return Status::InvalidArgument("FluidSynth: expected a Standard MIDI File, got bytes it refuses");
-  if (fluid_player_play(player.get()) != FLUID_OK)
+  if (fl.player_play(player.get()) != FLUID_OK)
     return Status::InvalidArgument("FluidSynth: cannot play the MIDI file");
 
   constexpr int kBlock = 64;  // FluidSynth's internal block size, in frames
@@ -77,7 +140,7 @@ Result<Pcm> RenderSmf(std::string_view smf_bytes, const SynthOptions& options) {
   pcm.channels = 2;
   int16_t block[2 * kBlock];
   auto render_block = [&]() -> bool {
-    if (fluid_synth_write_s16(synth.get(), kBlock, block, 0, 2, block, 1, 2) != FLUID_OK) return false;
+    if (fl.synth_write_s16(synth.get(), kBlock, block, 0, 2, block, 1, 2) != FLUID_OK) return false;
     pcm.samples.insert(pcm.samples.end(), block, block + 2 * kBlock);
     return true;
   };
