@@ -73,8 +73,10 @@ TEST_P(SampleCliTest, SameSeedGivesIdenticalOutputAndDifferentSeedsDiffer) {
 }
 
 TEST_P(SampleCliTest, WithoutASeedEachRunDiffersAndEachTuneSaysHowToMakeItAgain) {
-  auto a = Generate("--num 3 --length 120 --rhythm jig --key D");
-  auto b = Generate("--num 3 --length 120 --rhythm jig --key D");
+  // --no-strict: the random test model cannot end every tune in strict mode, and which seeds it
+  // fails on is chance here (the seed is drawn); this test is about the seed, not the ending.
+  auto a = Generate("--num 3 --length 120 --rhythm jig --key D --no-strict");
+  auto b = Generate("--num 3 --length 120 --rhythm jig --key D --no-strict");
   ASSERT_EQ(a.exit_code, 0);
   ASSERT_EQ(b.exit_code, 0);
   EXPECT_NE(a.out, b.out);  // two seeds drawn from 10^9: equal once in a billion runs
@@ -82,7 +84,7 @@ TEST_P(SampleCliTest, WithoutASeedEachRunDiffersAndEachTuneSaysHowToMakeItAgain)
   const size_t at = a.out.find("% abcrnn generate --seed ");
   ASSERT_NE(at, std::string::npos) << a.out;
   const std::string seed = a.out.substr(at + 25, a.out.find(' ', at + 25) - at - 25);
-  auto again = Generate("--seed " + seed + " --num 3 --length 120 --rhythm jig --key D");
+  auto again = Generate("--seed " + seed + " --num 3 --length 120 --rhythm jig --key D --no-strict");
   EXPECT_EQ(again.out, a.out);
   EXPECT_NE(RunCommand(Program("abcrnn-sample") + " generate --help").out.find("new each run"), std::string::npos);
 }
