@@ -5,7 +5,8 @@ pkgs=(build-essential cmake ninja-build pkg-config
       libtorch-dev libopenblas0-pthread libopenblas-dev
       libcli11-dev libspdlog-dev nlohmann-json3-dev libgtest-dev googletest libbenchmark-dev
       abcmidi abcm2ps fluidsynth libfluidsynth-dev fluid-soundfont-gm
-      python3-torch python3-numpy clang libclang-rt-14-dev hyperfine)
+      python3-torch python3-numpy clang libclang-rt-14-dev hyperfine
+      libcpp-httplib-dev libsqlite3-dev)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
