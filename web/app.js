@@ -33,7 +33,7 @@ function render() {
     $('notation').textContent = 'Notation needs abcjs: run scripts/setup.sh.';
     return;
   }
-  ABCJS.renderAbc('notation', $('abc').value, { responsive: 'resize' });
+  ABCJS.renderAbc('notation', $('abc').value, { responsive: 'resize', add_classes: true });
 }
 
 function show(tune) {
