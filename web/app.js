@@ -99,10 +99,13 @@ async function play() {
   }
 }
 
+let listed = 0;  // the latest list request: answers to earlier ones (slower) are dropped
 async function list() {
   const q = new URLSearchParams({ q: $('search').value, starred: $('starred').checked ? '1' : '0' });
+  const mine = ++listed;
   try {
     const out = await api('GET', '/api/tunes?' + q);
+    if (mine !== listed) return;
     const ul = $('list');
     ul.innerHTML = '';
     for (const t of out.tunes) {

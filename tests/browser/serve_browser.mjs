@@ -1,9 +1,9 @@
 // Browser test of `abcrnn serve`'s page: Debian's chromium, driven headless by playwright-core,
 // against a server started here on 127.0.0.1. A locked seed gives the same tune; the notation
-// renders (SVG notes) and follows an edit of the ABC; playback starts; downloads parse (`abcrnn
-// check`, the MIDI header); the archive keeps tunes (and stars) across a restart; no request
-// leaves 127.0.0.1. Screenshots go to OUT_DIR. Exit 77 (CTest: skipped) without chromium or
-// playwright-core.
+// renders (SVG notes) and follows an edit of the ABC; a bad input shows the server's message;
+// playback starts; downloads parse (`abcrnn check`, the MIDI header); the archive keeps tunes (and
+// stars) across a restart; no request leaves 127.0.0.1. Screenshots go to OUT_DIR. Exit 77
+// (CTest: skipped) without chromium or playwright-core.
 //   node tests/browser/serve_browser.mjs SAMPLE_PROGRAM ABCRNN_PROGRAM SOURCE_DIR OUT_DIR
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -86,6 +86,14 @@ try {
   await page.screenshot({ path: path.join(out, 'serve-generated.png'), fullPage: true });
   const second = await make();
   check(second.title !== first.title && second.abc === first.abc, 'a locked seed gives the same tune again');
+
+  // A value out of range: the server's message in the page, and the page still works.
+  await page.fill('#temperature', '9');
+  await page.click('#generate');
+  await page.waitForFunction(() => document.getElementById('error').textContent !== '');
+  const refused = await page.textContent('#error');
+  check(refused.includes('temperature: expected 0.05 to 2'), 'a bad input is refused with the server\'s message (' + refused + ')');
+  await page.fill('#temperature', '0.9');
 
   // The ABC is editable and the notation follows.
   await page.fill('#abc', first.abc.replace(/^T:.*$/m, 'T:Edited In The Browser'));
