@@ -2,6 +2,7 @@
 // the archive, and serves the page and its API (serve/server.h) until Ctrl-C or SIGTERM; each
 // generate request runs a GenerationSession of its own on the shared engine (infer/engine.h is
 // thread-safe), made as `abcrnn generate` makes it (sample_request.h).
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -130,11 +131,18 @@ int Run(const ServeCliOptions& o) {
   std::printf("abcrnn serve: open http://%s:%d/ (model %s, archive %s; ready in %.0f ms; Ctrl-C stops)\n",
               o.host.c_str(), server.port(), model->fingerprint.c_str(), o.db.c_str(), ms);
   std::fflush(stdout);
-  std::thread watch([&server] {
-    while (!StopRequested().load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    server.Stop();
+  // A stop asked for before Listen has started would be lost (the server is not running yet):
+  // asked again until Listen returns.
+  std::atomic<bool> listening_done{false};
+  std::thread watch([&server, &listening_done] {
+    while (!StopRequested().load() && !listening_done.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    while (!listening_done.load()) {
+      server.Stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   });
   server.Listen();
+  listening_done.store(true);
   watch.join();
   return kExitOk;
 }

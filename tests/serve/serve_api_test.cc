@@ -170,6 +170,15 @@ TEST_F(ServeApiTest, BadRequestsGetA4xxWithAMessageAndTheServerStaysUp) {
   Post("/api/generate", R"({"seed": 3})", 200);
 }
 
+TEST_F(ServeApiTest, SigtermEndsTheServerEvenRightAfterItStarts) {
+  for (int i = 0; i < 5; ++i) {  // the stop may come before the server listens
+    server_.reset();
+    server_ = std::make_unique<testing::ServeProcess>(db_);
+    ASSERT_GT(server_->port(), 0) << server_->output();
+    EXPECT_EQ(server_->Stop(15), 0) << "round " << i;
+  }
+}
+
 TEST_F(ServeApiTest, ARequestThatTakesTooLongIsCut) {
   server_.reset();
   server_ = std::make_unique<testing::ServeProcess>(db_, "--time-limit 1");

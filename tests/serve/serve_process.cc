@@ -60,7 +60,14 @@ int ServeProcess::Stop(int signal) {
   if (pid_ <= 0) return status_;
   ::kill(pid_, signal);
   int status = 0;
-  ::waitpid(pid_, &status, 0);
+  // A server that does not stop within 10 s is killed: status -1.
+  for (int i = 0; i < 200 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i) ::usleep(50 * 1000);
+  if (::waitpid(pid_, &status, WNOHANG) == 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status_ = -1;
+  }
   pid_ = -1;
   status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return status_;

@@ -19,7 +19,9 @@ class ServeProcess {
   int port() const { return port_; }
   const std::string& output() const { return output_; }
   bool Running();              // the process has not exited (reaps it when it has)
-  int Stop(int signal = 15);   // sends the signal, waits; the exit status (128 + signal when killed)
+  // Sends the signal and waits: the exit status (128 + signal when killed by it); -1 when it had
+  // not ended 10 s later (it is then killed).
+  int Stop(int signal = 15);
 
  private:
   int pid_ = -1;

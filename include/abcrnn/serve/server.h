@@ -62,8 +62,10 @@ class Server {
   // Reads the static files and binds. IOError naming the file or the address.
   Status Bind();
   int port() const;  // after Bind: the port bound
-  // Serves until Stop (from another thread or a signal handler's thread).
+  // Serves until Stop (from another thread).
   void Listen();
+  // Ends Listen. A Stop before Listen has started serving is lost (cpp-httplib's): call it until
+  // Listen returns.
   void Stop();
 
  private:
