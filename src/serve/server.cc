@@ -63,7 +63,30 @@ struct Server::Impl {
   void Download(const httplib::Request& req, httplib::Response& res);
 };
 
+// Requests another web site could make from a browser on this machine are refused before any
+// route: a Host that is not this server's own address (DNS rebinding, when bound to loopback) and a
+// POST that is not JSON (a cross-site form; a JSON POST needs the browser to ask first, and the
+// server grants no other origin).
+static httplib::Server::HandlerResponse Guard(const ServerOptions& o, int port, const httplib::Request& req,
+                                       httplib::Response& res) {
+  const bool loopback = o.host == "127.0.0.1" || o.host == "localhost" || o.host == "::1";
+  const std::string host = req.get_header_value("Host"), p = ":" + std::to_string(port);
+  if (loopback && host != "127.0.0.1" + p && host != "localhost" + p && host != "[::1]" + p) {
+    Error(res, 403, "Host: expected this server's address (127.0.0.1" + p + "), got '" + host.substr(0, 80) + "'");
+    return httplib::Server::HandlerResponse::Handled;
+  }
+  if (req.method == "POST" && req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+    Error(res, 415, "Content-Type: expected application/json, got '" +
+                        req.get_header_value("Content-Type").substr(0, 80) + "'");
+    return httplib::Server::HandlerResponse::Handled;
+  }
+  return httplib::Server::HandlerResponse::Unhandled;
+}
+
 void Server::Impl::Routes() {
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    return Guard(o, o.port, req, res);
+  });
   for (const auto& [url, file] : files) {
     const auto* f = &file;
     http.Get(url, [f](const httplib::Request&, httplib::Response& res) { res.set_content(f->first, f->second); });

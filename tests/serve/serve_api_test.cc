@@ -161,6 +161,15 @@ TEST_F(ServeApiTest, BadRequestsGetA4xxWithAMessageAndTheServerStaysUp) {
     EXPECT_LT(r->status, 500) << path;
     EXPECT_EQ(r->body.find("root:"), std::string::npos) << path;
   }
+  // What another web site could send from a browser here: a rebound host name, a form's POST.
+  auto rebound = client_->Get("/api/tunes", {{"Host", "evil.example"}});
+  ASSERT_TRUE(rebound);
+  EXPECT_EQ(rebound->status, 403);
+  EXPECT_NE(rebound->body.find("Host: expected"), std::string::npos) << rebound->body;
+  auto form = client_->Post("/api/generate", "{}", "text/plain");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 415);
+  EXPECT_NE(form->body.find("expected application/json"), std::string::npos) << form->body;
   Get("/api/tunes/1/wav?tempo=100000", 400);
   Get("/api/tunes?limit=abc", 400);
   auto huge = client_->Post("/api/generate", std::string(1 << 20, ' '), "application/json");
