@@ -87,12 +87,25 @@ async function generate() {
   }
 }
 
+// Plays the tune as shown: the archived tune's WAV, or the edited text rendered by the server.
+let edited = null;  // the object URL of the last edited rendering
 async function play() {
   if (!current) return;
   showError(null);
   const player = $('player');
-  player.src = '/api/tunes/' + current.id + '/wav?' + playQuery();
   try {
+    if ($('abc').value === current.abc) {
+      player.src = '/api/tunes/' + current.id + '/wav?' + playQuery();
+    } else {
+      const res = await fetch('/api/render', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ abc: $('abc').value, format: 'wav', tempo: number('tempo'), program: number('program') }),
+      });
+      if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error || 'render failed (' + res.status + ')');
+      if (edited) URL.revokeObjectURL(edited);
+      edited = URL.createObjectURL(await res.blob());
+      player.src = edited;
+    }
     await player.play();
   } catch (e) {
     showError('Playback: ' + e.message);

@@ -21,6 +21,19 @@ constexpr size_t kMaxBodyBytes = 16 * 1024;  // a request body
 // ASCII (and newlines in the prime).
 Result<GenerateParams> ParseGenerateParams(const std::string& body, uint64_t fresh_seed);
 
+constexpr size_t kMaxAbcBytes = 8000;  // an edited tune to render
+
+// The body of POST /api/render: {"abc": text, "format": "wav"|"mid"|"svg", "tempo": 30..300,
+// "program": 1..128}; tempo and program may be absent (120, 41). InvalidArgument as above; the
+// ABC may hold UTF-8 (titles) but no control characters other than newlines and tabs.
+struct RenderParams {
+  std::string abc;
+  std::string format;
+  int tempo = 120;
+  int program = 41;
+};
+Result<RenderParams> ParseRenderParams(const std::string& body);
+
 // An integer query parameter: `fallback` when empty, else a whole number in [lo, hi].
 Result<int> ParseBoundedInt(const std::string& name, const std::string& text, int fallback, int lo, int hi);
 

@@ -121,6 +121,17 @@ void Server::Impl::Routes() {
   });
   http.Get(R"(/api/tunes/(\d{1,12})/(abc|mid|wav|svg))",
            [this](const httplib::Request& req, httplib::Response& res) { Download(req, res); });
+  // The page's edited text, heard or engraved without storing it.
+  http.Post("/api/render", [this](const httplib::Request& req, httplib::Response& res) {
+    Result<RenderParams> p = ParseRenderParams(req.body);
+    if (!p.ok()) return Error(res, 400, p.status().message());
+    midi::PerformOptions perform;
+    perform.default_quarters_per_minute = p->tempo;
+    perform.program = p->program - 1;
+    Result<serve::Download> d = MakeDownload(p->abc, p->format, perform, o.generate_seconds);
+    if (!d.ok()) return Error(res, StatusFor(d.status()), d.status().message());
+    res.set_content(std::move(d->bytes), d->content_type);
+  });
   // Anything else (a path trick, a mistyped address): a JSON 404 and nothing read.
   http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;

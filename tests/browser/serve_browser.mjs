@@ -1,9 +1,9 @@
 // Browser test of `abcrnn serve`'s page: Debian's chromium, driven headless by playwright-core,
 // against a server started here on 127.0.0.1. A locked seed gives the same tune; the notation
-// renders (SVG notes) and follows an edit of the ABC; a bad input shows the server's message;
-// playback starts; downloads parse (`abcrnn check`, the MIDI header); the archive keeps tunes (and
-// stars) across a restart; no request leaves 127.0.0.1. Screenshots go to OUT_DIR. Exit 77
-// (CTest: skipped) without chromium or playwright-core.
+// renders (SVG notes); a bad input shows the server's message; playback starts, and plays the ABC
+// as edited (the notation follows the edit too); downloads parse (`abcrnn check`, the MIDI
+// header); the archive keeps tunes (and stars) across a restart; no request leaves 127.0.0.1.
+// Screenshots go to OUT_DIR. Exit 77 (CTest: skipped) without chromium or playwright-core.
 //   node tests/browser/serve_browser.mjs SAMPLE_PROGRAM ABCRNN_PROGRAM SOURCE_DIR OUT_DIR
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -55,7 +55,7 @@ try {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
   // Every request the page makes: those not to 127.0.0.1 are recorded and refused.
   await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
+    const url = new URL(route.request().url().replace(/^blob:/, ''));
     if (url.hostname !== '127.0.0.1') { offsite.push(url.href); return route.abort(); }
     return route.continue();
   });
@@ -95,11 +95,6 @@ try {
   check(refused.includes('temperature: expected 0.05 to 2'), 'a bad input is refused with the server\'s message (' + refused + ')');
   await page.fill('#temperature', '0.9');
 
-  // The ABC is editable and the notation follows.
-  await page.fill('#abc', first.abc.replace(/^T:.*$/m, 'T:Edited In The Browser'));
-  await page.waitForFunction(() => document.getElementById('notation').textContent.includes('Edited In The Browser'));
-  check(true, 'an edited ABC is rendered again');
-
   // Playback: the WAV the server renders, from 127.0.0.1.
   await page.fill('#tempo', '140');
   await page.selectOption('#program', '74');
@@ -109,6 +104,16 @@ try {
   const src = await page.evaluate(() => document.getElementById('player').currentSrc);
   check(playing, 'playback starts (' + src + ')');
   check(src.startsWith(base()) && src.includes('tempo=140') && src.includes('program=74'), 'it plays the server\'s WAV at the tempo and instrument chosen');
+
+  // The ABC is editable; the notation follows and Play plays the text as edited.
+  await page.fill('#abc', first.abc.replace(/^T:.*$/m, 'T:Edited In The Browser'));
+  await page.waitForFunction(() => document.getElementById('notation').textContent.includes('Edited In The Browser'));
+  check(true, 'an edited ABC is rendered again');
+  await page.evaluate(() => document.getElementById('player').pause());
+  await page.click('#playbutton');
+  const playingEdit = await page.waitForFunction(() => { const a = document.getElementById('player'); return a.currentSrc.startsWith('blob:') && !a.paused && a.currentTime > 0; },
+                                                 null, { timeout: 30000 }).then(() => true, () => false);
+  check(playingEdit, 'the edited text plays (rendered by the server, POST /api/render)');
 
   // Downloads parse.
   for (const [format, test] of [['abc', (f) => execFileSync(abcrnn, ['check', f]) !== null],

@@ -119,6 +119,28 @@ TEST_F(ServeApiTest, DownloadsParseAsAbcMidiWavAndSvg) {
   }
 }
 
+TEST_F(ServeApiTest, EditedTextIsRenderedWithoutBeingStoredAndBadTextIsRefused) {
+  const std::string abc = "X:1\nT:Edited\nM:6/8\nL:1/8\nK:D\n|:d2d d2c|dfa agf:|\n";
+  auto mid = client_->Post("/api/render", json({{"abc", abc}, {"format", "mid"}, {"tempo", 90}}).dump(),
+                           "application/json");
+  ASSERT_TRUE(mid);
+  ASSERT_EQ(mid->status, 200) << mid->body.substr(0, 200);
+  EXPECT_TRUE(midi::DecodeSmf(mid->body).ok());
+  EXPECT_EQ(Get("/api/tunes", 200)["tunes"].size(), 0u);
+  auto refused = [&](const json& body, const std::string& says) {
+    json j = Post("/api/render", body.dump(), 400);
+    ASSERT_TRUE(j.contains("error")) << body.dump().substr(0, 100);
+    EXPECT_NE(j["error"].get<std::string>().find(says), std::string::npos) << j["error"];
+  };
+  refused({{"abc", abc}, {"format", "exe"}}, "format: expected wav, mid or svg");
+  refused({{"abc", std::string(9000, 'a')}, {"format", "wav"}}, "abc: expected at most 8000 bytes");
+  refused({{"abc", "X:1\nK:D\n\x01" "abc|\n"}, {"format", "wav"}}, "abc: expected text without control");
+  refused({{"abc", abc}, {"format", "wav"}, {"tempo", 1e9}}, "tempo: expected a whole number");
+  refused({{"abc", abc}}, "expected \"abc\" and \"format\"");
+  refused({{"abc", "no tune here"}, {"format", "mid"}}, "cannot be played");
+  EXPECT_TRUE(server_->Running());
+}
+
 TEST_F(ServeApiTest, TheArchiveListsSearchesStarsDeletesAndSurvivesARestart) {
   json a = Post("/api/generate", R"({"seed": 1, "num": 2, "type": "jig"})", 200);
   ASSERT_EQ(a["tunes"].size(), 2u);
