@@ -1,4 +1,4 @@
-// `abcrnn generate|score|train ...`: forwarded, arguments untouched, to the program that does the
+// `abcrnn generate|serve|score|train ...`: forwarded, arguments untouched, to the program that does the
 // work, so that only abcrnn-train loads LibTorch and generation starts fast.
 #include <CLI/CLI.hpp>
 
@@ -25,6 +25,7 @@ void Forward(CLI::App& app, RunFn& run, const std::string& name, const std::stri
 
 void RegisterForwarded(CLI::App& app, RunFn& run) {
   Forward(app, run, "generate", "Write new tunes with a trained model", "abcrnn-sample", true);
+  Forward(app, run, "serve", "Serve a web page to make, see, hear and keep tunes", "abcrnn-sample", true);
   Forward(app, run, "score", "Bits per character of tunes under a model", "abcrnn-sample", true);
   Forward(app, run, "train", "Train a model on ABC tunes", "abcrnn-train", false);
 }

@@ -1,7 +1,7 @@
-// `abcrnn generate` (abcrnn-sample generate): new tunes from a checkpoint. Builds the prime from
-// --prime and the header shortcuts, runs GenerateTunes, and prints each tune (ABC or JSON lines)
-// with X:, T: and a % line that says how to make it again. A key-normalised model (trained with
-// --transpose-to) gets the prime in its tonic and its tunes are moved to the prime's key.
+// `abcrnn generate` (abcrnn-sample generate): new tunes from a checkpoint. Turns the options into
+// a request (sample_request.h), runs a GenerationSession with a time limit, Ctrl-C and the novelty
+// guard, and prints each tune (ABC or JSON lines) with X:, T: and a % line that says how to make it
+// again, or writes it to files (--out, --render, --format midi).
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,8 +18,6 @@
 #include <spdlog/spdlog.h>
 
 #include "abcrnn/abc/controls.h"
-#include "abcrnn/abc/line_breaks.h"
-#include "abcrnn/abc/meter.h"
 #include "abcrnn/infer/controls_policy.h"
 #include "abcrnn/infer/session.h"
 #include "abcrnn/util/file.h"
@@ -27,6 +25,7 @@
 #include "cli/midi_options.h"
 #include "cli/sample_model.h"
 #include "cli/sample_output.h"
+#include "cli/sample_request.h"
 
 namespace abcrnn::cli {
 namespace {
@@ -42,69 +41,24 @@ std::string Seconds(double s) {
   return buf;
 }
 
-// The match boost of a default draw (GenerateOptions::match_boost). Measured on the shipped model
-// at temperature 0.8, 300 tunes per type: with the fitted weights, reels, jigs and hornpipes
-// brought back 16-17% of their four-interval figures (real reels 33%) and their interval
-// overlap was 0.851 / 0.847 / 0.875; with 0.3, 24-25% and 0.906 / 0.918 / 0.904.
-constexpr double kDefaultMatchBoost = 0.3;
-
-struct GenerateCliOptions {
+// The command line's request (sample_request.h) and what only the command line does.
+struct GenerateCliOptions : TuneRequest {
   std::string model;
-  uint64_t seed = 0;
   bool seed_given = false;  // without --seed each run draws its own (printed in every tune's % line)
-  int first = 0;
-  int num = 1;
-  int length = 1000;
-  // 0.8 by measurement on the shipped model (models/README.md): it ends on the tonic as often as
-  // real tunes (81.4%; 71.8% at 1.0) and beats the n-gram on all five style overlaps (0.6 loses
-  // three of them).
-  // With the match model; the LSTM alone was best at 0.8 (doc/sampler.md).
-  double temperature = 0.9;
-  int top_k = 0;
-  double top_p = 1.0;
   // Seconds the run may take; negative: kDefaultSeconds + kSecondsPerTune * num (a trained model
   // makes a tune in well under a second); 0: no limit.
   double time_limit = -1;
-  std::string prime;
-  std::string title;  // T: of every tune ("TITLE N" when several); default: the prime's T:, else "Generated N"
-  std::string meter, key, rhythm, unit;
   std::string format = "abc";
   std::string out;
-  int batch = 64;
   int threads = 1;
-  bool strict = true;
   bool stats = false;
   std::vector<std::string> novelty_against;  // corpus the novelty guard compares with
   int max_copied_bars = 8;
   std::string novelty_cache;
-  bool no_match_model = false;  // --no-match-model: the network alone
-  double match_boost = kDefaultMatchBoost;
-  bool allow_copies = false;  // --allow-copies: no copy guard (the checkpoint's note runs)
   std::string render_dir;  // --render DIR: ABC, MIDI, WAV, SVG per tune
   MidiOptionsArgs perform;  // --program, --tempo, ... for --render and --format midi
-  // Controls (a model trained with --controls): not given = drawn per tune.
-  std::string style;
-  int parts = -1, bars = -1;  // -1: not given
-  // Drawn forms are kept (strict mode) when a type is asked for, left to the model otherwise
-  // (models/README.md measures both); these flags say which.
-  bool free_form = false;
-  bool keep_form = false;
   bool list_controls = false;
 };
-
-struct RhythmDefaults {
-  const char* name;
-  const char* meter;
-  const char* unit;
-};
-
-// Common dance and tune types and the header they usually have.
-constexpr RhythmDefaults kRhythms[] = {
-    {"air", "4/4", "1/8"},         {"barndance", "4/4", "1/8"}, {"hornpipe", "4/4", "1/8"},
-    {"jig", "6/8", "1/8"},         {"march", "4/4", "1/8"},     {"mazurka", "3/4", "1/8"},
-    {"polka", "2/4", "1/8"},       {"polska", "3/4", "1/8"},    {"reel", "4/4", "1/8"},
-    {"schottische", "4/4", "1/8"}, {"slide", "12/8", "1/8"},    {"slip jig", "9/8", "1/8"},
-    {"slipjig", "9/8", "1/8"},     {"strathspey", "4/4", "1/8"}, {"waltz", "3/4", "1/8"}};
 
 // "\n", "\t" and "\\" in --prime become a newline, a tab and a backslash.
 std::string Unescape(const std::string& s) {
@@ -123,95 +77,6 @@ std::string Unescape(const std::string& s) {
   return out;
 }
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) out += c == '\n' ? std::string("\\n") : c == '\t' ? std::string("\\t") : c == '\\' ? std::string("\\\\") : std::string(1, c);
-  return out;
-}
-
-// The unit note length ABC gives a meter when there is no L: (below 3/4: 1/16, else 1/8).
-// The standard's default unit length for `meter` (1/16 below 3/4, else 1/8; "2+3/8" is 5/8), or
-// 1/8 when the meter does not parse (the prime's check then names it).
-std::string DefaultUnit(const std::string& meter) {
-  Result<abc::Meter> m = abc::ParseMeter(meter);
-  return m.ok() ? abc::DefaultUnitLength(*m).ToString() : "1/8";
-}
-
-// Removes the T: lines from the prime's header (the training form has none, and the model's
-// vocabulary may not spell them) and returns the first title, "" when there is none.
-std::string TakeTitle(std::string* prime) {
-  std::string title, kept;
-  size_t start = 0;
-  bool header = true;
-  while (start < prime->size()) {
-    size_t end = prime->find('\n', start);
-    const bool last = end == std::string::npos;
-    if (last) end = prime->size();
-    const std::string line = prime->substr(start, end - start);
-    if (header && line.rfind("T:", 0) == 0 && !last) {
-      if (title.empty()) title = line.substr(2);
-    } else {
-      kept += line + (last ? "" : "\n");
-    }
-    if (line.rfind("K:", 0) == 0) header = false;
-    start = end + 1;
-  }
-  while (!title.empty() && title.front() == ' ') title.erase(title.begin());
-  *prime = kept;
-  return title;
-}
-
-// The prime: header lines from the shortcuts (M:, L:, then K: when given) and then `prime`.
-Result<std::string> BuildPrime(const GenerateCliOptions& o, std::string prime) {
-  if (o.meter.empty() && o.key.empty() && o.rhythm.empty() && o.unit.empty()) return prime;
-  std::string meter = o.meter, unit = o.unit;
-  if (!o.rhythm.empty()) {
-    const RhythmDefaults* found = nullptr;
-    std::string known;
-    for (const RhythmDefaults& r : kRhythms) {
-      if (o.rhythm == r.name) found = &r;
-      known += std::string(known.empty() ? "" : ", ") + r.name;
-    }
-    if (!found) return Status::InvalidArgument("--rhythm: expected one of " + known + "; got '" + o.rhythm + "'");
-    if (meter.empty()) meter = found->meter;
-    if (unit.empty()) unit = found->unit;
-  }
-  if (meter.empty()) meter = "4/4";
-  if (unit.empty()) unit = DefaultUnit(meter);
-  std::string header = "M:" + meter + "\nL:" + unit + "\n";
-  if (!o.key.empty()) header += "K:" + o.key + "\n";
-  if (!prime.empty() && o.key.empty())
-    return Status::InvalidArgument("--prime with --meter/--unit/--rhythm: expected --key too (the prime "
-                                   "follows the K: line), got no --key");
-  return header + prime;
-}
-
-std::string RemakeLine(const GenerateCliOptions& o, const std::string& prime, const std::string& fingerprint,
-                       int index, bool controls) {
-  std::ostringstream s;
-  s << "% abcrnn generate --seed " << o.seed << " --first " << index << " --num 1 --length " << o.length
-    << " --temperature " << o.temperature << " --top-k " << o.top_k << " --top-p " << o.top_p;
-  if (o.no_match_model)
-    s << " --no-match-model";
-  else if (o.match_boost != kDefaultMatchBoost)
-    s << " --match-boost " << o.match_boost;
-  if (!prime.empty()) s << " --prime \"" << Escape(prime) << "\"";
-  if (controls) {  // the request; the rest is drawn again from the same stream
-    if (!o.rhythm.empty()) s << " --rhythm \"" << o.rhythm << "\"";
-    if (!o.style.empty()) s << " --style " << o.style;
-    if (o.parts > 0) s << " --parts " << o.parts;
-    if (o.bars > 0) s << " --bars " << o.bars;
-    if (!o.meter.empty()) s << " --meter " << o.meter;
-    if (!o.unit.empty()) s << " --unit " << o.unit;
-    if (!o.key.empty()) s << " --key " << o.key;
-    if (o.free_form) s << " --free-form";
-    if (o.keep_form) s << " --keep-form";
-  }
-  if (!o.strict) s << " --no-strict";
-  s << " (model " << fingerprint << ", abcrnn " << ABCRNN_VERSION << ")";
-  return s.str();
-}
-
 // --list-controls: what the model knows, from its checkpoint.
 int ListControls(const LoadedModel& model) {
   if (model.controls.empty()) {
@@ -225,27 +90,12 @@ int ListControls(const LoadedModel& model) {
   return kExitOk;
 }
 
-// The tune's title: --title (or the prime's T:), numbered when there are several, else "Generated N".
-std::string TitleOf(const SessionTune& t, const GenerateCliOptions& o) {
-  if (o.title.empty()) return "Generated " + std::to_string(t.x);
-  return o.num > 1 ? o.title + " " + std::to_string(t.x) : o.title;
-}
-
-// One tune as ABC (X:, T:, the remake line, the text) and as the record the format asks for.
-std::string AbcOf(const SessionTune& t, const GenerateCliOptions& o, const std::string& remake) {
-  // Long music lines are broken for abcm2ps and readers (layout only; `text` keeps the model's).
-  std::string abc = "X:" + std::to_string(t.x) + "\nT:" + TitleOf(t, o) + "\n" + remake + "\n" +
-                    abc::BreakLongLines(t.text);
-  if (abc.back() != '\n') abc += '\n';
-  return abc;
-}
-
 std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const std::string& abc,
-                       const std::string& prime, const LoadedModel& model) {
+                       const PreparedRequest& p, const LoadedModel& model) {
   const abc::TuneControls c = abc::ReadControlLines(t.text);
   nlohmann::json j = {{"x", t.x},
                       {"index", t.raw.index},
-                      {"title", TitleOf(t, o)},
+                      {"title", TitleOf(t, p.title, o.num)},
                       {"text", t.text},
                       {"abc", abc},
                       {"ended", t.raw.ended ? "eos" : "length"},
@@ -256,7 +106,7 @@ std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const 
                       {"top_p", o.top_p},
                       {"match_model", !o.no_match_model},
                       {"match_boost", o.match_boost},
-                      {"prime", prime},
+                      {"prime", p.prime},
                       {"header", t.header},
                       {"style", c.style},
                       {"type", c.type},
@@ -312,51 +162,15 @@ int Run(GenerateCliOptions o) {
     return kExitUsage;
   }
   if (o.list_controls) return ListControls(*model);
-  // A model trained with controls gets them as a request (drawn per tune); an older one gets the
-  // header shortcuts as M:, L:, K: lines before the prime.
-  SessionOptions so;
-  const bool controls = !model->controls.empty();
-  std::string prime = Unescape(o.prime);
-  if (const std::string from_prime = TakeTitle(&prime); o.title.empty()) o.title = from_prime;
-  if (controls) {
-    so.request = {o.style, o.rhythm, o.parts, o.bars, o.meter, o.unit, o.key};
-    if (const auto meters = model->controls.Counts("meter"); !o.meter.empty() && meters.count(o.meter) == 0) {
-      std::string known;
-      for (const auto& [m, n] : meters) known += (known.empty() ? "" : ", ") + m;
-      spdlog::warn("--meter {}: the model was trained on no tune in {} (it knows {}); its bars are kept, its "
-                   "rhythm may not be that of the meter", o.meter, o.meter, known);
-    }
-  } else {
-    if (!o.style.empty() || o.parts != -1 || o.bars != -1) {
-      spdlog::error("--style, --parts and --bars: expected a model trained with controls (abcrnn train --controls), "
-                    "got {} without them", model->fingerprint);
-      return kExitUsage;
-    }
-    Result<std::string> built = BuildPrime(o, prime);
-    if (!built.ok()) {
-      spdlog::error("{}", built.status().message());
-      return kExitUsage;
-    }
-    prime = *built;
+  o.prime = Unescape(o.prime);
+  Result<PreparedRequest> prepared = PrepareRequest(*model, o);
+  if (!prepared.ok()) {
+    spdlog::error("{}", prepared.status().message());
+    return kExitUsage;
   }
-  so.prime = prime;
-  // Drawn forms are kept unless --free-form when a type is asked for, and with a model that sees
-  // the form clock (it closes parts where the form says, so keeping the form costs little) when no
-  // music is primed: a primed beginning the drawn form does not fit (`--prime '|:'` before a
-  // pickup) made 14 of 10 tunes fail and start again (models/README.md has the forms measured).
-  const bool clocked = model->engine->config().form_clock != 0;
-  so.enforce_drawn_form = o.keep_form || (!o.free_form && (!o.rhythm.empty() || (clocked && prime.empty())));
+  for (const std::string& w : prepared->warnings) spdlog::warn("{}", w);
+  SessionOptions& so = prepared->session;
   GenerateOptions& g = so.generate;
-  g.seed = o.seed;
-  g.first = o.first;
-  g.num = o.num;
-  g.length = o.length;
-  g.sampler.temperature = o.temperature;
-  g.match_boost = o.match_boost;
-  g.sampler.top_k = o.top_k;
-  g.sampler.top_p = o.top_p;
-  g.batch = o.batch;
-  g.strict = o.strict;
   // Ctrl-C, or the time limit; on a terminal, a progress line once a second.
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
@@ -380,12 +194,7 @@ int Run(GenerateCliOptions o) {
     }
     return false;
   };
-  so.copy_guard = !o.allow_copies;
-  so.match_model = !o.no_match_model;
-  SessionModel sm{model->engine.get(), &model->checkpoint.vocab, model->cleaning.transpose_to,
-                  controls ? &model->controls : nullptr, &model->note_runs, model->cleaning.form_repeats,
-                  &model->match};
-  Result<GenerationSession> session = GenerationSession::Create(sm, so);
+  Result<GenerationSession> session = GenerationSession::Create(prepared->model, so);
   if (!session.ok()) {
     spdlog::error("{}", session.status().message());
     return kExitUsage;
@@ -418,7 +227,8 @@ int Run(GenerateCliOptions o) {
     if (!t.move_error.empty())
       spdlog::warn("tune {}: not moved to the key asked ({}); left in {}", t.x, t.move_error,
                    model->cleaning.transpose_to);
-    const std::string abc = AbcOf(t, o, RemakeLine(o, prime, model->fingerprint, t.raw.index, controls));
+    const std::string abc =
+        TuneAbc(t, prepared->title, o.num, RemakeLine(o, *prepared, model->fingerprint, t.raw.index));
     const std::string stem = names.Next("tune", t.x, t.x);
     if (!o.render_dir.empty()) {
       Status r = RenderTune(abc, o.render_dir, stem, perform);
@@ -438,7 +248,7 @@ int Run(GenerateCliOptions o) {
       }
       return true;
     }
-    const std::string record = o.format == "jsonl" ? JsonRecord(t, o, abc, prime, *model) : abc + "\n";
+    const std::string record = o.format == "jsonl" ? JsonRecord(t, o, abc, *prepared, *model) : abc + "\n";
     if (!o.out.empty()) {
       file_text += record;
       return true;

@@ -1,5 +1,5 @@
 // abcrnn-sample: generation and scoring with a trained checkpoint, without LibTorch.
-// Subcommands: generate (sample_generate.cc), score (sample_score.cc).
+// Subcommands: generate (sample_generate.cc), score (sample_score.cc), serve (sample_serve.cc).
 #include <csignal>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   RunFn run;
   RegisterGenerate(app, run);
   RegisterScore(app, run);
+  RegisterServe(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,6 +19,7 @@ namespace abcrnn::cli {
 
 void RegisterGenerate(CLI::App& app, RunFn& run);
 void RegisterScore(CLI::App& app, RunFn& run);
+void RegisterServe(CLI::App& app, RunFn& run);
 
 // The places `--model` defaults to, in order: $ABCRNN_MODEL; <program dir>/../share/abcrnn/models/
 // default.ckpt (installed); <source tree>/models/default.ckpt (a build tree's program).

@@ -19,7 +19,8 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::Run(const std::function<void(int)>& fn) {
-  if (workers_.empty()) return fn(0);
+  if (workers_.empty()) return fn(0);  // nothing shared: callers run side by side
+  std::lock_guard<std::mutex> run(run_mu_);
   fn_ = &fn;
   pending_.store(static_cast<int>(workers_.size()));
   {

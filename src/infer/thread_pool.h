@@ -1,5 +1,6 @@
 // The fast engines' worker threads: threads-1 workers plus the calling thread, handed one function
-// at a time. Internal to src/infer; one caller at a time (the engines' Step and ForRows).
+// at a time. Internal to src/infer (the engines' Step and ForRows). Thread-safe: callers on several
+// threads (a server's requests sharing one engine) are served one Run after another.
 #pragma once
 
 #include <atomic>
@@ -25,13 +26,14 @@ class ThreadPool {
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   // Runs fn(t) for t = 0..size()-1 (t = 0 on the calling thread); returns when all are done.
-  // REQUIRES: no other Run in progress.
+  // A Run from another thread waits until this one is done. REQUIRES: fn does not call Run.
   void Run(const std::function<void(int)>& fn);
 
  private:
   static constexpr int kSpins = 4000;
   void Work(int t);
 
+  std::mutex run_mu_;  // held for a whole Run: one caller's function at a time
   std::mutex mu_;
   std::condition_variable start_, done_;
   const std::function<void(int)>* fn_ = nullptr;  // published by the generation increment

@@ -56,9 +56,10 @@ struct FastEngineOptions {
 // whatever the batch size, the row's position in the batch, the thread count or the CPU's vector
 // width, and the element-wise functions use only correctly rounded +, -, *, /. So a sequence's
 // logits are bit-for-bit independent of what else is in the batch and of `threads`.
-// Construction is not cheap. Step is const, but the engine's worker threads serve one Step or
-// ForRows at a time: callers on several threads need an engine each (or threads = 1 and a Batch
-// each).
+// Construction is not cheap. Thread-safe: Step and ForRows may be called from several threads at
+// once, each with its own Batch (one engine for a server's requests). With threads > 1 the
+// engine's worker threads serve one Step or ForRows at a time and the others wait their turn;
+// with threads = 1 each caller steps on its own thread.
 class FastEngine {
  public:
   using Options = FastEngineOptions;
