@@ -3,6 +3,7 @@
 // + softmax + one draw per sequence.
 // Prints one JSON line (chars_per_s is the figure). `--write-model FILE` instead writes a checkpoint
 // of that shape with random weights and a 96-symbol vocabulary (for timing abcrnn-sample itself);
+// `--bf16 1` packs the weights in bfloat16 (generate --precision bf16).
 // `--ceiling 1` times a large OpenBLAS sgemm (2048^3, its default threads): the machine's ceiling.
 // bench/sample_bench.sh runs it beside the reference; results in bench/README.md.
 #include <cblas.h>
@@ -76,7 +77,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   auto t_load = std::chrono::steady_clock::now();
-  auto made = NewFastEngine(RandomRnnWeights(c, 0), FastEngineOptions{threads});
+  FastEngineOptions engine_options;
+  engine_options.threads = threads;
+  engine_options.bf16 = Arg(argc, argv, "--bf16", 0) != 0;  // weights in bfloat16 (--precision bf16)
+  auto made = NewFastEngine(RandomRnnWeights(c, 0), engine_options);
   if (!made.ok()) {
     std::fprintf(stderr, "%s\n", made.status().ToString().c_str());
     return 1;

@@ -190,6 +190,57 @@ TEST(KernelTest, ScalarAndAvx2ProductsGiveTheSameBits) {
     }
 }
 
+TEST(KernelTest, Bf16ProductsAreTheSameChainsOfTheRoundedWeightsOnEveryPath) {
+  Rng rng(2);
+  const int rows = 45, cols = 77, n = 6;
+  std::vector<float> w(rows * cols), x(n * cols);
+  for (auto& v : w) v = static_cast<float>(rng.Normal());
+  for (auto& v : x) v = static_cast<float>(rng.Normal());
+  // Rounding to the nearest bfloat16, ties to even: 1 + 2^-8 is a tie (to 1), 1 + 3*2^-8 rounds up.
+  EXPECT_EQ(infer::FromBf16(infer::ToBf16(1.0f + 1.0f / 256)), 1.0f);
+  EXPECT_EQ(infer::FromBf16(infer::ToBf16(1.0f + 3.0f / 256)), 1.0f + 4.0f / 256);
+  EXPECT_EQ(infer::FromBf16(infer::ToBf16(-2.5f)), -2.5f);
+  std::vector<float> rounded(w.size());
+  for (size_t i = 0; i < w.size(); ++i) rounded[i] = infer::FromBf16(infer::ToBf16(w[i]));
+  const infer::PackedMatrix half = infer::PackRows(w.data(), rows, cols, /*bf16=*/true);
+  const infer::PackedMatrix full = infer::PackRows(rounded.data(), rows, cols);
+  ASSERT_TRUE(half.is_bf16() && half.data.empty());
+  const int ld = half.panels * infer::kPanel;
+  std::vector<float> want(n * ld, 0.5f);
+  infer::GemmAccumulate(full, x.data(), cols, n, want.data(), ld, 0, full.panels, false);
+  for (bool avx2 : {false, true}) {
+    if (avx2 && !infer::CpuHasAvx2Fma()) continue;
+    std::vector<float> got(n * ld, 0.5f);
+    infer::GemmAccumulate(half, x.data(), cols, n, got.data(), ld, 0, half.panels, avx2);
+    EXPECT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float))) << "avx2 " << avx2;
+  }
+}
+
+// --precision bf16: the engine with its weights in bfloat16 keeps the engine's contract (a row's
+// logits do not depend on its batch or the threads) and stays near the float32 logits: bfloat16
+// keeps 8 bits of mantissa, so each weight moves by at most 2^-9 of itself.
+TEST_P(EngineTest, Bf16WeightsGiveLogitsNearFloat32AndKeepTheContract) {
+  ModelConfig c = Config(37, 12, 40, 2);
+  RnnWeights w = RandomRnnWeights(c, 3);
+  auto f32 = NewFast(w, 1), one = NewFast(w, 1, true), two = NewFast(w, 2, true);
+  auto ids = RandomIds(11, 120, c.vocab_size, 5);
+  auto exact = RunBatch(*f32, ids, 120), half = RunBatch(*one, ids, 120), half2 = RunBatch(*two, ids, 120);
+  EXPECT_EQ(0, std::memcmp(half.data(), half2.data(), half.size() * sizeof(float)));
+  auto alone = RunBatch(*one, {ids[4]}, 120);
+  const int V = c.vocab_size;
+  for (int t = 0; t < 120; ++t)
+    ASSERT_EQ(0, std::memcmp(&alone[static_cast<size_t>(t) * V], &half[(static_cast<size_t>(t) * 11 + 4) * V],
+                             V * sizeof(float)));
+  double worst = 0;
+  bool differs = false;
+  for (size_t i = 0; i < exact.size(); ++i) {
+    worst = std::max(worst, std::abs(double(half[i]) - exact[i]) / std::max(1.0, std::abs(double(exact[i]))));
+    differs = differs || half[i] != exact[i];
+  }
+  EXPECT_TRUE(differs);  // the weights are rounded: not the float32 engine under another name
+  EXPECT_LT(worst, 0.05) << "largest relative logit gap";
+}
+
 TEST_P(EngineTest, ASavedRowStateLoadedAgainGivesTheSameLogitsInAnyRow) {
   // Strict generation goes back to an earlier point of a tune by saving and loading its row.
   ModelConfig c = Config(37, 12, 40, 2);

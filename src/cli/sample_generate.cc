@@ -156,7 +156,7 @@ int Run(GenerateCliOptions o) {
     }
   }
   InstallStopSignals();
-  Result<LoadedModel> model = LoadModel(o.model, o.threads);
+  Result<LoadedModel> model = LoadModel(o.model, o.threads, o.precision);
   if (!model.ok()) {
     spdlog::error("{}", model.status().ToString());
     return kExitUsage;
@@ -404,6 +404,7 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
       ->check(NumberAtLeastZero(true));
   sub->add_option("--threads", o->threads, "Threads for the matrix products (the tunes do not change)")
       ->check(CLI::Range(1, 64));
+  AddPrecisionOption(sub, &o->precision);
   sub->add_flag("--strict,!--no-strict", o->strict,
                 "Only valid ABC: mask characters that would make the tune invalid (default on)");
   sub->add_option("--time-limit", o->time_limit,

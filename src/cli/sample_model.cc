@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -31,7 +32,15 @@ CleanOptions TrainingCleanOptions(const Checkpoint& checkpoint) {
   return CleanOptionsOfMetadata(checkpoint.metadata_json);
 }
 
-Result<LoadedModel> LoadModel(const std::string& path, int threads) {
+void AddPrecisionOption(CLI::App* sub, std::string* precision) {
+  sub->add_option("--precision", *precision,
+                  "Weights in float32 (the default, PyTorch's numbers) or bf16 (half the bytes per character: "
+                  "faster one tune at a time, logits within about 1%)")
+      ->check(CLI::IsMember({"float32", "bf16"}))
+      ->capture_default_str();
+}
+
+Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::string& precision) {
   LoadedModel m;
   m.path = path;
   if (m.path.empty()) {
@@ -85,7 +94,10 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads) {
     weights = std::move(w).value();
   }
   m.checkpoint.weights.clear();
-  Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, FastEngineOptions{threads});
+  FastEngineOptions engine_options;
+  engine_options.threads = threads;
+  engine_options.bf16 = precision == "bf16";
+  Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, engine_options);
   if (!engine.ok()) return Status::Unsupported(m.path + ": " + engine.status().message());
   m.engine = std::move(engine).value();
   return m;

@@ -15,6 +15,10 @@
 #include "abcrnn/util/status.h"
 #include "cli/common.h"
 
+namespace CLI {
+class App;
+}
+
 namespace abcrnn::cli {
 
 void RegisterGenerate(CLI::App& app, RunFn& run);
@@ -43,8 +47,12 @@ struct LoadedModel {
 // The cleaning options recorded in a checkpoint's metadata ("cleaning"), else the defaults.
 CleanOptions TrainingCleanOptions(const Checkpoint& checkpoint);
 
-// Reads `path` ("" = the first existing default) and packs it for `threads` threads.
-Result<LoadedModel> LoadModel(const std::string& path, int threads);
+// Reads `path` ("" = the first existing default) and packs it for `threads` threads, its weights
+// in float32 or, with `precision` "bf16", in bfloat16 (FastEngineOptions::bf16).
+Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::string& precision = "float32");
+
+// --precision float32|bf16 on `sub`, into `precision`.
+void AddPrecisionOption(CLI::App* sub, std::string* precision);
 
 // Writes to standard output and flushes; false when the reader has gone (EPIPE), after which the
 // caller stops quietly with exit code 0. SIGPIPE is ignored by abcrnn-sample's main.

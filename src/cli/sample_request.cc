@@ -166,6 +166,7 @@ std::string RemakeLine(const TuneRequest& o, const PreparedRequest& p, const std
     if (o.keep_form) s << " --keep-form";
   }
   if (!o.strict) s << " --no-strict";
+  if (o.precision != "float32") s << " --precision " << o.precision;
   s << " (model " << fingerprint << ", abcrnn " << ABCRNN_VERSION << ")";
   return s.str();
 }

@@ -48,6 +48,7 @@ struct TuneRequest {
   double match_boost = kDefaultMatchBoost;
   bool allow_copies = false;  // no copy guard (the checkpoint's note runs)
   int batch = 64;
+  std::string precision = "float32";  // the engine's weights: "float32" or "bf16" (other tunes)
 };
 
 // A request made ready for GenerationSession::Create.

@@ -22,6 +22,7 @@ struct ScoreCliOptions {
   bool json = false;
   int batch = 64;
   int threads = 1;
+  std::string precision = "float32";
   bool no_match_model = false;
 };
 
@@ -29,7 +30,7 @@ struct ScoreCliOptions {
 constexpr size_t kChunkTunes = 512;
 
 int Run(const ScoreCliOptions& o) {
-  Result<LoadedModel> model = LoadModel(o.model, o.threads);
+  Result<LoadedModel> model = LoadModel(o.model, o.threads, o.precision);
   if (!model.ok()) {
     spdlog::error("{}", model.status().ToString());
     return kExitUsage;
@@ -129,6 +130,7 @@ void RegisterScore(CLI::App& app, RunFn& run) {
                 "Score under the network (LSTM or GRU) alone, without the model's match model (doc/match-model.md)");
   sub->add_option("--batch", o->batch, "Tunes scored at once")->check(NumberAtLeastZero(true));
   sub->add_option("--threads", o->threads, "Threads for the matrix products")->check(CLI::Range(1, 64));
+  AddPrecisionOption(sub, &o->precision);
   sub->callback([o, &run] { run = [o] { return Run(*o); }; });
 }
 

@@ -51,19 +51,20 @@ void InputTable::Write(int id, const int* clock, float* out) const {
   }
 }
 
-void PackCell(const RnnWeights& w, int gates, PackedCell* p) {
+void PackCell(const RnnWeights& w, int gates, bool bf16, PackedCell* p) {
   p->avx2 = CpuHasAvx2Fma();
+  p->bf16 = bf16;
   p->H = w.config.hidden;
   p->L = w.config.layers;
   p->gp = (gates * p->H + kPanel - 1) / kPanel * kPanel;
-  p->head = BuildHead(w);
+  p->head = BuildHead(w, bf16);
 }
 
-PackedHead BuildHead(const RnnWeights& w) {
+PackedHead BuildHead(const RnnWeights& w, bool bf16) {
   PackedHead h;
   h.V = w.config.vocab_size;
   h.vp = (h.V + kPanel - 1) / kPanel * kPanel;
-  h.w = PackRows(w.head_w.data(), h.V, w.config.hidden);
+  h.w = PackRows(w.head_w.data(), h.V, w.config.hidden, bf16);
   h.b = PaddedSum(w.head_b, {}, h.vp);
   return h;
 }

@@ -49,18 +49,20 @@ struct PackedHead {
                   sizeof(float) * V);
   }
 };
-PackedHead BuildHead(const RnnWeights& w);
+PackedHead BuildHead(const RnnWeights& w, bool bf16);
 
 // What every cell's packed weights hold: sizes, code path, the layer-0 input table (built by the
 // cell, whose biases differ) and the head. A cell's Packed adds its layers.
 struct PackedCell {
   bool avx2 = false;
+  bool bf16 = false;  // matrices packed in bfloat16 (FastEngineOptions::bf16)
   int H = 0, L = 0;
   int gp = 0;  // the cell's gate rows (gates * H) padded to whole panels
   InputTable input;
   PackedHead head;
 };
-// Sets `p`'s sizes, code path and head for `w`, whose cell has `gates` blocks of H gate rows.
-void PackCell(const RnnWeights& w, int gates, PackedCell* p);
+// Sets `p`'s sizes, code path, precision and head for `w`, whose cell has `gates` blocks of H gate
+// rows.
+void PackCell(const RnnWeights& w, int gates, bool bf16, PackedCell* p);
 
 }  // namespace abcrnn::infer

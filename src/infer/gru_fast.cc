@@ -54,7 +54,7 @@ void SplitHiddenBias(const std::vector<float>& b_hh, int H, int gp, std::vector<
 FastGru::FastGru(const RnnWeights& wt, Options options)
     : FastEngine(wt.config, options), packed_(std::make_unique<Packed>()) {
   Packed& p = *packed_;
-  infer::PackCell(wt, 3, &p);
+  infer::PackCell(wt, 3, options.bf16, &p);
   const int H = p.H, G = 3 * H;
   for (int l = 0; l < p.L; ++l) {
     std::vector<float> rz, n;
@@ -65,10 +65,10 @@ FastGru::FastGru(const RnnWeights& wt, Options options)
       p.w_ih.emplace_back();
       p.bias_x.emplace_back();
     } else {
-      p.w_ih.push_back(infer::PackRows(wt.w_ih[l].data(), G, H));
+      p.w_ih.push_back(infer::PackRows(wt.w_ih[l].data(), G, H, p.bf16));
       p.bias_x.push_back(bias_x);
     }
-    p.w_hh.push_back(infer::PackRows(wt.w_hh[l].data(), G, H));
+    p.w_hh.push_back(infer::PackRows(wt.w_hh[l].data(), G, H, p.bf16));
     p.bias_h.push_back(n);
   }
 }

@@ -8,19 +8,45 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 namespace abcrnn::infer {
 
-PackedMatrix PackRows(const float* w, int rows, int cols) {
+uint16_t ToBf16(float x) {
+  uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  bits += 0x7FFFu + ((bits >> 16) & 1u);  // round to nearest, ties to even (weights are finite)
+  return static_cast<uint16_t>(bits >> 16);
+}
+
+float FromBf16(uint16_t b) {
+  const uint32_t bits = static_cast<uint32_t>(b) << 16;
+  float x;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+PackedMatrix PackRows(const float* w, int rows, int cols, bool bf16) {
   PackedMatrix m;
   m.rows = rows;
   m.cols = cols;
   m.panels = (rows + kPanel - 1) / kPanel;
-  m.data.assign(static_cast<size_t>(m.panels) * cols * kPanel, 0.0f);
+  const size_t size = static_cast<size_t>(m.panels) * cols * kPanel;
+  if (bf16)
+    m.bf16.assign(size, 0);
+  else
+    m.data.assign(size, 0.0f);
   for (int j = 0; j < rows; ++j) {
     const int p = j / kPanel, r = j % kPanel;
-    float* dst = m.data.data() + static_cast<size_t>(p) * cols * kPanel + r;
-    for (int k = 0; k < cols; ++k) dst[static_cast<size_t>(k) * kPanel] = w[static_cast<size_t>(j) * cols + k];
+    const size_t base = static_cast<size_t>(p) * cols * kPanel + r;
+    for (int k = 0; k < cols; ++k) {
+      const float v = w[static_cast<size_t>(j) * cols + k];
+      const size_t at = base + static_cast<size_t>(k) * kPanel;
+      if (bf16)
+        m.bf16[at] = ToBf16(v);
+      else
+        m.data[at] = v;
+    }
   }
   return m;
 }
@@ -30,12 +56,23 @@ bool CpuHasAvx2Fma() { return __builtin_cpu_supports("avx2") && __builtin_cpu_su
 namespace {
 
 // ---- AVX2 + FMA: tiles with their accumulators in named registers ------------------------------
+// Weights are float, or bfloat16 widened exactly to float as they are loaded (T = uint16_t).
+template <typename T>
+__attribute__((target("avx2,fma"))) inline __m256 Load8(const T* p) {
+  if constexpr (std::is_same_v<T, float>) {
+    return _mm256_loadu_ps(p);
+  } else {
+    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+  }
+}
+
 // (An array of __m256 accumulators is kept in memory by GCC, storing every iteration; named
 // variables stay in registers.)
 
 // 4 rows x P panels (P <= 3): 12 accumulators, each weight load used by 4 rows.
-template <int P>
-__attribute__((target("avx2,fma"))) void Tile4(const float* w, size_t ps, int K, const float* x,
+template <int P, typename T>
+__attribute__((target("avx2,fma"))) void Tile4(const T* w, size_t ps, int K, const float* x,
                                                 int ldx, float* y, int ldy) {
   const __m256 z = _mm256_setzero_ps();
   float *y0 = y, *y1 = y + ldy, *y2 = y + 2 * ldy, *y3 = y + 3 * ldy;
@@ -50,13 +87,13 @@ __attribute__((target("avx2,fma"))) void Tile4(const float* w, size_t ps, int K,
     a22 = _mm256_loadu_ps(y2 + 16); a32 = _mm256_loadu_ps(y3 + 16);
   }
   const float *x0 = x, *x1 = x + ldx, *x2 = x + 2 * ldx, *x3 = x + 3 * ldx;
-  const float *w0 = w, *w1 = w + ps, *w2 = w + 2 * ps;
+  const T *w0 = w, *w1 = w + ps, *w2 = w + 2 * ps;
   for (int k = 0; k < K; ++k) {
     // 3 weight vectors + 1 broadcast + 12 accumulators = the 16 ymm registers.
     const size_t o = static_cast<size_t>(k) * kPanel;
-    const __m256 v0 = _mm256_loadu_ps(w0 + o);
-    const __m256 v1 = P > 1 ? _mm256_loadu_ps(w1 + o) : z;
-    const __m256 v2 = P > 2 ? _mm256_loadu_ps(w2 + o) : z;
+    const __m256 v0 = Load8(w0 + o);
+    const __m256 v1 = P > 1 ? Load8(w1 + o) : z;
+    const __m256 v2 = P > 2 ? Load8(w2 + o) : z;
     __m256 b = _mm256_broadcast_ss(x0 + k);
     a00 = _mm256_fmadd_ps(b, v0, a00);
     if constexpr (P > 1) a01 = _mm256_fmadd_ps(b, v1, a01);
@@ -87,9 +124,9 @@ __attribute__((target("avx2,fma"))) void Tile4(const float* w, size_t ps, int K,
 
 // 1 row x P panels (P <= 8): 8 independent chains hide the FMA latency; streams 8 panels.
 #define ABCRNN_ROW1_PANEL(i)                                                        \
-  if constexpr (P > i) a##i = _mm256_fmadd_ps(b, _mm256_loadu_ps(w + i * ps + o), a##i)
-template <int P>
-__attribute__((target("avx2,fma"))) void Tile1(const float* w, size_t ps, int K, const float* x,
+  if constexpr (P > i) a##i = _mm256_fmadd_ps(b, Load8(w + i * ps + o), a##i)
+template <int P, typename T>
+__attribute__((target("avx2,fma"))) void Tile1(const T* w, size_t ps, int K, const float* x,
                                                 int /*ldx*/, float* y, int /*ldy*/) {
   const __m256 z = _mm256_setzero_ps();
   __m256 a0 = _mm256_loadu_ps(y), a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
@@ -123,30 +160,35 @@ __attribute__((target("avx2,fma"))) void Tile1(const float* w, size_t ps, int K,
 }
 #undef ABCRNN_ROW1_PANEL
 
-using TileFn = void (*)(const float*, size_t, int, const float*, int, float*, int);
+template <typename T>
+using TileFn = void (*)(const T*, size_t, int, const float*, int, float*, int);
 
-TileFn PickTile4(int panels) {
+template <typename T>
+TileFn<T> PickTile4(int panels) {
   switch (panels) {
-    case 1: return Tile4<1>;
-    case 2: return Tile4<2>;
-    default: return Tile4<3>;
+    case 1: return Tile4<1, T>;
+    case 2: return Tile4<2, T>;
+    default: return Tile4<3, T>;
   }
 }
 
-TileFn PickTile1(int panels) {
+template <typename T>
+TileFn<T> PickTile1(int panels) {
   switch (panels) {
-    case 1: return Tile1<1>;
-    case 2: return Tile1<2>;
-    case 3: return Tile1<3>;
-    case 4: return Tile1<4>;
-    case 5: return Tile1<5>;
-    case 6: return Tile1<6>;
-    case 7: return Tile1<7>;
-    default: return Tile1<8>;
+    case 1: return Tile1<1, T>;
+    case 2: return Tile1<2, T>;
+    case 3: return Tile1<3, T>;
+    case 4: return Tile1<4, T>;
+    case 5: return Tile1<5, T>;
+    case 6: return Tile1<6, T>;
+    case 7: return Tile1<7, T>;
+    default: return Tile1<8, T>;
   }
 }
 
-void GemmAvx2(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy, int p0, int p1) {
+template <typename T>
+void GemmAvx2(const T* data, const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy, int p0,
+              int p1) {
   const size_t stride = static_cast<size_t>(w.cols) * kPanel;
   const int K = w.cols;
   // Blocks of 4 rows x 3 panels: 12 accumulators, each weight load used 4 times. Panels outside,
@@ -155,29 +197,34 @@ void GemmAvx2(const PackedMatrix& w, const float* x, int ldx, int n, float* y, i
   const int full = n / 4 * 4;
   for (int p = p0; p < p1; p += 3) {
     const int np = std::min(3, p1 - p);
-    const TileFn tile = PickTile4(np);
+    const TileFn<T> tile = PickTile4<T>(np);
     for (int b = 0; b < full; b += 4)
-      tile(w.data.data() + p * stride, stride, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
+      tile(data + p * stride, stride, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
   }
   // Leftover rows one at a time, 8 panels per pass (8 independent chains hide the FMA latency).
   for (int b = full; b < n; ++b)
     for (int p = p0; p < p1; p += 8) {
       const int np = std::min(8, p1 - p);
-      PickTile1(np)(w.data.data() + p * stride, stride, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
+      PickTile1<T>(np)(data + p * stride, stride, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
     }
 }
 
 // ---- portable path: the same chains with std::fma ------------------------------------------------
-void GemmScalar(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy, int p0, int p1) {
+inline float Widen(float v) { return v; }
+inline float Widen(uint16_t v) { return FromBf16(v); }
+
+template <typename T>
+void GemmScalar(const T* data, const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy, int p0,
+                int p1) {
   const size_t stride = static_cast<size_t>(w.cols) * kPanel;
   for (int b = 0; b < n; ++b)
     for (int p = p0; p < p1; ++p) {
-      const float* wp = w.data.data() + p * stride;
+      const T* wp = data + p * stride;
       float acc[kPanel];
       std::memcpy(acc, y + b * ldy + p * kPanel, sizeof acc);
       for (int k = 0; k < w.cols; ++k) {
         const float xv = x[b * ldx + k];
-        for (int r = 0; r < kPanel; ++r) acc[r] = std::fma(xv, wp[k * kPanel + r], acc[r]);
+        for (int r = 0; r < kPanel; ++r) acc[r] = std::fma(xv, Widen(wp[k * kPanel + r]), acc[r]);
       }
       std::memcpy(y + b * ldy + p * kPanel, acc, sizeof acc);
     }
@@ -188,10 +235,16 @@ void GemmScalar(const PackedMatrix& w, const float* x, int ldx, int n, float* y,
 void GemmAccumulate(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy,
                     int p0, int p1, bool avx2) {
   if (n <= 0 || p0 >= p1) return;
-  if (avx2)
-    GemmAvx2(w, x, ldx, n, y, ldy, p0, p1);
-  else
-    GemmScalar(w, x, ldx, n, y, ldy, p0, p1);
+  if (w.is_bf16()) {
+    if (avx2)
+      GemmAvx2(w.bf16.data(), w, x, ldx, n, y, ldy, p0, p1);
+    else
+      GemmScalar(w.bf16.data(), w, x, ldx, n, y, ldy, p0, p1);
+  } else if (avx2) {
+    GemmAvx2(w.data.data(), w, x, ldx, n, y, ldy, p0, p1);
+  } else {
+    GemmScalar(w.data.data(), w, x, ldx, n, y, ldy, p0, p1);
+  }
 }
 
 // ---- element-wise ---------------------------------------------------------------------------------

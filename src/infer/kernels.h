@@ -15,20 +15,28 @@ namespace abcrnn::infer {
 constexpr int kPanel = 8;  // output rows per panel
 
 // W (rows,cols) row-major, stored as (panels, cols, 8): data[(p*cols + k)*8 + r] = W[p*8 + r][k],
-// zero for rows past the end.
+// zero for rows past the end. Packed in bfloat16, `bf16` holds the same layout (each weight
+// rounded to the nearest bfloat16, ties to even) and `data` is empty: half the bytes to stream.
 struct PackedMatrix {
   int rows = 0;
   int cols = 0;
   int panels = 0;
   std::vector<float> data;
+  std::vector<uint16_t> bf16;
+  bool is_bf16() const { return !bf16.empty(); }
 };
-PackedMatrix PackRows(const float* w, int rows, int cols);
+PackedMatrix PackRows(const float* w, int rows, int cols, bool bf16 = false);
+
+// The bfloat16 nearest to `x` (ties to even), and back: the top 16 bits of a float.
+uint16_t ToBf16(float x);
+float FromBf16(uint16_t b);
 
 // True when the CPU runs the AVX2+FMA kernels.
 bool CpuHasAvx2Fma();
 
 // For rows b < n of x (n,K; row stride ldx) and the outputs of panels [p0,p1):
-//   y[b][j] <- fma chain: acc = y[b][j]; for k = 0..K-1: acc = fma(x[b][k], W[j][k], acc).
+//   y[b][j] <- fma chain: acc = y[b][j]; for k = 0..K-1: acc = fma(x[b][k], W[j][k], acc)
+// (W[j][k] widened exactly from bfloat16 when w is packed so: the same chain, other weights).
 // y has row stride ldy >= panels*8 (the padding columns are written too).
 void GemmAccumulate(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy,
                     int p0, int p1, bool avx2);

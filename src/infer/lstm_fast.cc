@@ -39,12 +39,12 @@ struct FastLstm::Packed : infer::PackedCell {
 FastLstm::FastLstm(const RnnWeights& wt, Options options)
     : FastEngine(wt.config, options), packed_(std::make_unique<Packed>()) {
   Packed& p = *packed_;
-  infer::PackCell(wt, 4, &p);
+  infer::PackCell(wt, 4, options.bf16, &p);
   const int H = p.H, G = 4 * H;
   p.input = infer::BuildInputTable(wt, infer::PaddedSum(wt.b_ih[0], wt.b_hh[0], p.gp), p.gp, p.avx2);
   for (int l = 0; l < p.L; ++l) {
     if (l == 0) {
-      p.w.push_back(infer::PackRows(wt.w_hh[0].data(), G, H));
+      p.w.push_back(infer::PackRows(wt.w_hh[0].data(), G, H, p.bf16));
       p.bias.emplace_back();
       continue;
     }
@@ -53,7 +53,7 @@ FastLstm::FastLstm(const RnnWeights& wt, Options options)
       std::copy_n(wt.w_ih[l].begin() + static_cast<size_t>(r) * H, H, cat.begin() + static_cast<size_t>(r) * 2 * H);
       std::copy_n(wt.w_hh[l].begin() + static_cast<size_t>(r) * H, H, cat.begin() + static_cast<size_t>(r) * 2 * H + H);
     }
-    p.w.push_back(infer::PackRows(cat.data(), G, 2 * H));
+    p.w.push_back(infer::PackRows(cat.data(), G, 2 * H, p.bf16));
     p.bias.push_back(infer::PaddedSum(wt.b_ih[l], wt.b_hh[l], p.gp));
   }
 }

@@ -31,8 +31,11 @@ inline ReferenceSequence NewReferenceSequence(const RnnWeights& weights) {
 }
 
 // The fast engine of `weights`' architecture (NewFastEngine, which must succeed).
-inline std::unique_ptr<FastEngine> NewFast(const RnnWeights& weights, int threads = 1) {
-  auto engine = NewFastEngine(weights, FastEngineOptions{threads});
+inline std::unique_ptr<FastEngine> NewFast(const RnnWeights& weights, int threads = 1, bool bf16 = false) {
+  FastEngineOptions options;
+  options.threads = threads;
+  options.bf16 = bf16;
+  auto engine = NewFastEngine(weights, options);
   if (!engine.ok()) std::abort();
   return std::move(engine).value();
 }

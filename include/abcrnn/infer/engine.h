@@ -49,6 +49,10 @@ RnnWeights RandomRnnWeights(const ModelConfig& config, uint64_t seed, float scal
 
 struct FastEngineOptions {
   int threads = 1;  // threads for a step (1 = the calling thread only)
+  // The recurrent and head weights held as bfloat16 (rounded to nearest) and widened exactly as
+  // they are read: half the bytes a step streams, for the memory-bound one-tune case. The
+  // products are the same chains of float FMAs, of other weights; not PyTorch's logits.
+  bool bf16 = false;
 };
 
 // The fast engine of any cell. Reproducibility contract (each engine keeps it): each logit of a
