@@ -6,36 +6,27 @@
 #include <cmath>
 
 #include "abcrnn/infer/generate.h"
+#include "support/make_tunes.h"
 #include "support/reference_engine.h"
 #include "support/tiny_model.h"
 
 namespace abcrnn {
 namespace {
 
-// 2 x 24 random weights over the tokens of a few jig bars (notes with lengths, bar lines with
+// testing::TinyModel over the tokens of a few jig bars (notes with lengths, bar lines with
 // repeats, field lines), <eos> a little less likely.
-struct TokenModel {
-  Vocab vocab = Vocab::BuildTokens({"M:6/8\nL:1/8\nK:D\n|:ABc dBG|A2B c3:|\n"}, 1);
-  RnnWeights weights;
-  TokenModel() {
-    ModelConfig c;
-    c.vocab_size = vocab.size();
-    c.embed = 8;
-    c.hidden = 24;
-    c.layers = 2;
-    weights = RandomRnnWeights(c, 17, 2.0f);
-    weights.head_b[Vocab::kEos] -= 1.0f;
-  }
+struct TokenModel : testing::TinyModel {
+  TokenModel() : testing::TinyModel(Vocab::BuildTokens({"M:6/8\nL:1/8\nK:D\n|:ABc dBG|A2B c3:|\n"}, 1), -1.0f) {}
 };
 
-std::vector<GeneratedTune> Make(const FastEngine& engine, const Vocab& vocab, GenerateOptions o) {
-  std::vector<GeneratedTune> out;
-  Status st = GenerateTunes(engine, vocab, o, [&](const GeneratedTune& t) {
-    out.push_back(t);
-    return true;
-  });
-  EXPECT_TRUE(st.ok()) << st.ToString();
-  return out;
+// `num` tunes of at most `length` characters after a jig's header, from `seed`.
+GenerateOptions JigOptions(int num, int length, uint64_t seed) {
+  GenerateOptions o;
+  o.num = num;
+  o.length = length;
+  o.prime = "M:6/8\nL:1/8\nK:D\n";
+  o.seed = seed;
+  return o;
 }
 
 TEST(TokenGenerateTest, TheVocabularyHoldsMusicalUnits) {
@@ -47,13 +38,9 @@ TEST(TokenGenerateTest, TheVocabularyHoldsMusicalUnits) {
 TEST(TokenGenerateTest, TheLengthLimitCountsCharactersAndCutsATokenPastIt) {
   TokenModel m;
   auto fast = testing::NewFast(m.weights);
-  GenerateOptions o;
-  o.num = 30;
-  o.length = 61;
-  o.prime = "M:6/8\nL:1/8\nK:D\n";
-  o.seed = 3;
+  const GenerateOptions o = JigOptions(30, 61, 3);
   int cut = 0;
-  for (const GeneratedTune& t : Make(*fast, m.vocab, o)) {
+  for (const GeneratedTune& t : testing::MakeTunes(*fast, m.vocab, o)) {
     EXPECT_EQ(t.text.rfind(o.prime, 0), 0u);
     const size_t chars = SplitCharacters(t.text).size();
     EXPECT_LE(chars, 61u);
@@ -69,15 +56,11 @@ TEST(TokenGenerateTest, TheLengthLimitCountsCharactersAndCutsATokenPastIt) {
 TEST(TokenGenerateTest, StrictTunesAreCompleteValidAndWithinTheLength) {
   TokenModel m;
   auto fast = testing::NewFast(m.weights);
-  GenerateOptions o;
-  o.num = 60;
-  o.length = 300;
-  o.prime = "M:6/8\nL:1/8\nK:D\n";
-  o.seed = 5;
+  GenerateOptions o = JigOptions(60, 300, 5);
   o.strict = true;
   StrictChecker checker;
   int kept = 0;
-  for (const GeneratedTune& t : Make(*fast, m.vocab, o)) {
+  for (const GeneratedTune& t : testing::MakeTunes(*fast, m.vocab, o)) {
     if (t.failed) continue;
     ++kept;
     EXPECT_TRUE(checker.IsComplete(t.text)) << t.text;
