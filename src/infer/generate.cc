@@ -118,14 +118,31 @@ Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const
   return std::shared_ptr<const Prime>(std::move(p));
 }
 
+// For a token vocabulary: per id, the other ids whose symbols start with the same character (a
+// refused first character refuses them all). Empty lists for a character vocabulary.
+std::vector<std::vector<int>> SameFirstCharacter(const Vocab& vocab) {
+  std::vector<std::vector<int>> out(vocab.size());
+  if (vocab.tokenizer() == Tokenizer::kChar) return out;
+  std::map<std::string, std::vector<int>> by_first;
+  for (int id = 2; id < vocab.size(); ++id) by_first[SplitCharacters(vocab.symbol(id))[0]].push_back(id);
+  for (const auto& [first, ids] : by_first)
+    for (int id : ids)
+      for (int other : ids)
+        if (other != id) out[id].push_back(other);
+  return out;
+}
+
 // Strict draw: the sampled id if it keeps the tune valid, else masked out and drawn again.
-// -1 when no character is left (a dead end). Where a kept form has just been completed (only
-// the end may follow) and the first draw is music, the model would rather go on than end here:
-// kRedrawEnd asks for the last bar to be written again (a few times), so the tune ends where the
-// model is ready to end, as it would if it chose the form itself (rejection sampling of the last
-// bar on the model's own wish to end).
+// -1 when no character is left (a dead end). A refused token whose first character is refused
+// too masks every symbol that starts with that character at once (rejection sampling draws from
+// the same distribution either way; for characters there are none). Where a kept form has just
+// been completed (only the end may follow) and the first draw is music, the model would rather
+// go on than end here: kRedrawEnd asks for the last bar to be written again (a few times), so the
+// tune ends where the model is ready to end, as it would if it chose the form itself (rejection
+// sampling of the last bar on the model's own wish to end).
 int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab& vocab,
-               const StrictChecker& checker, int max_end_redraws, std::vector<uint8_t>* mask, Row* r) {
+               const std::vector<std::vector<int>>& same_first, const StrictChecker& checker, int max_end_redraws,
+               std::vector<uint8_t>* mask, Row* r) {
   int allowed = 0;
   for (uint8_t m : *mask) allowed += m;
   bool first = true;
@@ -141,6 +158,14 @@ int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab
     first = false;
     (*mask)[id] = 0;
     --allowed;
+    if (id == Vocab::kEos || same_first[id].empty()) continue;
+    const std::vector<std::string> chars = SplitCharacters(vocab.symbol(id));
+    if (chars.size() > 1 && checker.AllowsNext(r->text, chars[0], &r->parse)) continue;
+    for (int other : same_first[id])
+      if ((*mask)[other]) {
+        (*mask)[other] = 0;
+        --allowed;
+      }
   }
   return -1;
 }
@@ -179,6 +204,7 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
   std::vector<uint8_t> base_mask(V, 1);
   base_mask[Vocab::kBos] = 0;  // a tune never restarts
   const StrictChecker checker(o.enforce_form);
+  const std::vector<std::vector<int>> same_first = SameFirstCharacter(vocab);
   // A model with a form clock sees, beside each input, where the tune stands in its form: the
   // text is kept for it even without strict mode.
   const bool clocked = engine.config().form_clock != 0;
@@ -284,7 +310,7 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
         int id;
         if (o.strict) {
           mask = base_mask;
-          id = DrawStrict(row_logits, V, o, vocab, checker, max_end_redraws, &mask, &r);
+          id = DrawStrict(row_logits, V, o, vocab, same_first, checker, max_end_redraws, &mask, &r);
         } else {
           id = SampleNext(row_logits, V, o.sampler, r.rng, base_mask.data());
         }
