@@ -94,11 +94,11 @@ TEST(CheckpointTest, ForeignFileIsRejectedWithAHint) {
 
 TEST(CheckpointTest, FutureVersionIsUnsupported) {
   std::string bytes = SerializeCheckpoint(MakeCheckpoint());
-  bytes[8] = 3;
+  bytes[8] = 4;
   auto r = ParseCheckpoint(bytes, "new.ckpt");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kUnsupported);
-  EXPECT_NE(r.status().message().find("version 3"), std::string::npos);
+  EXPECT_NE(r.status().message().find("version 4"), std::string::npos);
 }
 
 // `bytes` with its JSON header replaced by edit(header): the preamble's length and checksum and
@@ -195,6 +195,46 @@ TEST(CheckpointTest, AVersionTwoFileWithoutAnArchitectureIsDamaged) {
                                "mixed.ckpt");
   ASSERT_FALSE(mixed.ok());
   EXPECT_NE(mixed.status().message().find("preamble"), std::string::npos) << mixed.status().message();
+}
+
+// MakeCheckpoint with a token vocabulary (notes with lengths, bar lines) of the same size.
+Checkpoint MakeTokenCheckpoint() {
+  Checkpoint c = MakeCheckpoint();
+  std::vector<std::string> symbols = c.vocab.symbols();
+  symbols.resize(symbols.size() - 3);
+  for (const char* token : {"A2", "|:", ":|"}) symbols.push_back(token);
+  c.vocab = *Vocab::FromSymbols(symbols, Tokenizer::kToken);
+  return c;
+}
+
+TEST(CheckpointTest, ATokenVocabularyIsWrittenAsVersionThreeWithItsTokenizer) {
+  const Checkpoint c = MakeTokenCheckpoint();
+  ASSERT_TRUE(ValidateCheckpoint(c).ok()) << ValidateCheckpoint(c).message();
+  const std::string bytes = SerializeCheckpoint(c);
+  EXPECT_EQ(bytes[8], 3);
+  auto back = ParseCheckpoint(bytes, "token.ckpt");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->vocab.tokenizer(), Tokenizer::kToken);
+  EXPECT_TRUE(back->vocab == c.vocab);
+  EXPECT_EQ(back->model.architecture, "lstm");  // version 3 names the architecture too
+  EXPECT_TRUE(SerializeCheckpoint(*back) == bytes);
+  // A character vocabulary stays in the older versions, which have no tokenizer.
+  EXPECT_EQ(SerializeCheckpoint(MakeCheckpoint()).find("tokenizer"), std::string::npos);
+}
+
+TEST(CheckpointTest, AnUnknownOrMissingTokenizerIsRefused) {
+  const std::string bytes = SerializeCheckpoint(MakeTokenCheckpoint());
+  auto unknown = ParseCheckpoint(EditHeader(bytes, [](nlohmann::json& h) { h["tokenizer"] = "bpe"; }), "bpe.ckpt");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), Status::Code::kUnsupported);
+  EXPECT_NE(unknown.status().message().find("'bpe'"), std::string::npos) << unknown.status().message();
+  auto missing = ParseCheckpoint(EditHeader(bytes, [](nlohmann::json& h) { h.erase("tokenizer"); }), "v3.ckpt");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Status::Code::kCorruption);
+  // Tokens in a file that says its vocabulary is characters: damaged, naming the symbol.
+  auto chars = ParseCheckpoint(EditHeader(bytes, [](nlohmann::json& h) { h["tokenizer"] = "char"; }), "v3.ckpt");
+  ASSERT_FALSE(chars.ok());
+  EXPECT_NE(chars.status().message().find("single UTF-8 character"), std::string::npos) << chars.status().message();
 }
 
 TEST(CheckpointTest, NoteRunsRoundTripAndAreCheckedLikeTensors) {

@@ -8,6 +8,7 @@
 
 #include "abcrnn/abc/form_clock.h"
 #include "support/cells.h"
+#include "support/make_tunes.h"
 #include "support/reference_engine.h"
 #include "support/tiny_model.h"
 
@@ -19,16 +20,6 @@ struct TinyModel : testing::TinyModel {
   TinyModel() : testing::TinyModel(-1.0f) {}
 };
 
-std::vector<GeneratedTune> Make(const FastEngine& engine, const Vocab& vocab, GenerateOptions o) {
-  std::vector<GeneratedTune> out;
-  Status st = GenerateTunes(engine, vocab, o, [&](const GeneratedTune& t) {
-    out.push_back(t);
-    return true;
-  });
-  EXPECT_TRUE(st.ok()) << st.ToString();
-  return out;
-}
-
 TEST(GenerateTest, TunesStartWithThePrimeRespectTheLengthAndComeInIndexOrder) {
   TinyModel m;
   auto fast = testing::NewFast(m.weights);
@@ -38,7 +29,7 @@ TEST(GenerateTest, TunesStartWithThePrimeRespectTheLengthAndComeInIndexOrder) {
   o.length = 60;
   o.prime = "M:6/8\nL:1/8\nK:D";
   o.seed = 3;
-  auto tunes = Make(engine, m.vocab, o);
+  auto tunes = testing::MakeTunes(engine, m.vocab, o);
   ASSERT_EQ(tunes.size(), 20u);
   int ended = 0;
   for (int i = 0; i < 20; ++i) {
@@ -64,22 +55,22 @@ TEST(GenerateTest, EachTuneIsTheSameAloneInAnyBatchAndWithAnyThreadCount) {
   o.length = 80;
   o.seed = 99;
   o.batch = 64;
-  auto all = Make(one, m.vocab, o);
+  auto all = testing::MakeTunes(one, m.vocab, o);
   o.batch = 4;  // rolling refills of finished rows
-  auto small = Make(two, m.vocab, o);
+  auto small = testing::MakeTunes(two, m.vocab, o);
   ASSERT_EQ(small.size(), all.size());
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(small[i].text, all[i].text) << i;
   for (int i : {0, 7, 12}) {
     GenerateOptions alone = o;
     alone.first = i;
     alone.num = 1;
-    auto t = Make(one, m.vocab, alone);
+    auto t = testing::MakeTunes(one, m.vocab, alone);
     ASSERT_EQ(t.size(), 1u);
     EXPECT_EQ(t[0].index, i);
     EXPECT_EQ(t[0].text, all[i].text);
   }
   o.seed = 100;
-  auto other = Make(one, m.vocab, o);
+  auto other = testing::MakeTunes(one, m.vocab, o);
   int same = 0;
   for (size_t i = 0; i < all.size(); ++i) same += other[i].text == all[i].text;
   EXPECT_LT(same, 3);
@@ -99,7 +90,7 @@ TEST(GenerateTest, StrictTunesThatStallStartAgainAndNoPrintedTuneStalls) {
   o.strict = true;
   StrictChecker checker;
   int restarted = 0, stalled_prefixes = 0, went_back = 0, incomplete = 0;
-  for (const GeneratedTune& t : Make(engine, m.vocab, o)) {
+  for (const GeneratedTune& t : testing::MakeTunes(engine, m.vocab, o)) {
     restarted += t.attempts > 1;
     went_back += t.backtracks > 0;
     if (t.failed) continue;
@@ -145,7 +136,7 @@ TEST(GenerateTest, StopEndsAtOnceKeepingTheFinishedTunesAsTheyWouldBe) {
   o.num = 50;
   o.length = 40;
   o.batch = 4;
-  const std::vector<GeneratedTune> all = Make(engine, m.vocab, o);
+  const std::vector<GeneratedTune> all = testing::MakeTunes(engine, m.vocab, o);
   int seen = 0, asked = 0;
   o.stop = [&] { return ++asked, seen >= 5; };  // as a Ctrl-C after the fifth tune
   std::vector<GeneratedTune> kept;
@@ -205,7 +196,7 @@ TEST_P(ClockedGenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   o.length = 160;
   o.batch = 4;
   o.prime = prime;
-  const auto tunes = Make(engine, vocab, o);
+  const auto tunes = testing::MakeTunes(engine, vocab, o);
   ASSERT_EQ(tunes.size(), 6u);
   int moved = 0;
   for (const GeneratedTune& t : tunes) {
@@ -243,7 +234,7 @@ TEST_P(ClockedGenerateTest, AClockedModelDrawsWithTheClocksTheTrainerComputes) {
   auto flat_fast = testing::NewFast(no_clock);
   const FastEngine& flat = *flat_fast;
   bool differs = false;
-  const auto other = Make(flat, vocab, o);
+  const auto other = testing::MakeTunes(flat, vocab, o);
   for (size_t i = 0; i < tunes.size(); ++i) differs |= other[i].text != tunes[i].text;
   EXPECT_TRUE(differs);
 }

@@ -56,5 +56,40 @@ TEST(VocabTest, FromSymbolsRoundTripsAndRejectsDamage) {
   EXPECT_FALSE(Vocab::FromSymbols({"<bos>", "<eos>", "ab"}).ok());
 }
 
+TEST(VocabTest, TokenVocabularyHasTheCharactersThenTheFrequentUnits) {
+  const Vocab v = Vocab::BuildTokens({"A2B|A2B|A2c|:d\n"}, /*min_count=*/2);
+  EXPECT_EQ(v.tokenizer(), Tokenizer::kToken);
+  // <bos>, <eos>, "\n", "2", ":", "A", "B", "c", "d", "|", then "A2" (3 times); "|:" once: spelled.
+  ASSERT_EQ(v.size(), 2 + 8 + 1);
+  EXPECT_EQ(v.symbol(10), "A2");
+  EXPECT_EQ(v.chars(10), 2);
+  EXPECT_EQ(v.chars(Vocab::kEos), 0);
+  auto ids = v.Encode("A2c|:A2\n");
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(*ids, (std::vector<int>{10, v.Id("c"), v.Id("|"), v.Id(":"), 10, v.Id("\n")}));
+  EXPECT_EQ(v.Decode(*ids), "A2c|:A2\n");
+}
+
+TEST(VocabTest, TokenVocabularyNamesTheFirstCharacterItCannotSpell) {
+  const Vocab v = Vocab::BuildTokens({"M:6/8\nK:D\nABc|\n"}, 1);
+  auto ids = v.Encode("M:6/8\nK:D\nAB#c|\n");
+  ASSERT_FALSE(ids.ok());
+  EXPECT_EQ(ids.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(ids.status().message().find("'#' at line 3, column 3"), std::string::npos) << ids.status().message();
+}
+
+TEST(VocabTest, TokenVocabularyFromSymbolsRoundTripsAndRejectsDamage) {
+  const Vocab v = Vocab::BuildTokens({"A2B2|A2B2|\n"}, 2);
+  auto again = Vocab::FromSymbols(v.symbols(), Tokenizer::kToken);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(*again == v);
+  EXPECT_FALSE(Vocab::FromSymbols(v.symbols()).ok());  // the same symbols read as characters: refused
+  EXPECT_FALSE(Vocab::FromSymbols({"<bos>", "<eos>", "A2", "A2"}, Tokenizer::kToken).ok());
+  EXPECT_FALSE(Vocab::FromSymbols({"<bos>", "<eos>", ""}, Tokenizer::kToken).ok());
+  EXPECT_FALSE(Vocab::FromSymbols({"<bos>", "<eos>", "A\xE9"}, Tokenizer::kToken).ok());
+  EXPECT_EQ(std::string(TokenizerName(*ParseTokenizer("token"))), "token");
+  EXPECT_FALSE(ParseTokenizer("bpe").ok());
+}
+
 }  // namespace
 }  // namespace abcrnn

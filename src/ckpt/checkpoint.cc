@@ -1,7 +1,8 @@
-// The checkpoint file format, versions 1 and 2 (doc/checkpoint-format.md): a fixed 24-byte
+// The checkpoint file format, versions 1 to 3 (doc/checkpoint-format.md): a fixed 24-byte
 // preamble (magic, version, header CRC, header length), a JSON header describing everything, then
 // float32 tensors, each 64-byte aligned with its own CRC. Readers check every field and refuse the
-// rest. Version 2 adds the model's architecture; an LSTM is still written as version 1.
+// rest. Version 2 adds the model's architecture, version 3 the vocabulary's tokenizer; each file
+// is written in the oldest version that describes it (a character LSTM still as version 1).
 #include "abcrnn/ckpt/checkpoint.h"
 
 #include <algorithm>
@@ -21,8 +22,9 @@ namespace {
 using json = nlohmann::json;
 
 constexpr char kMagic[8] = {'A', 'B', 'C', 'R', 'N', 'N', 'C', 'K'};
-constexpr uint32_t kVersion = 2;        // the newest version read and written
+constexpr uint32_t kVersion = 3;        // the newest version read and written
 constexpr uint32_t kVersionLstmOnly = 1;  // no model.architecture: an LSTM
+constexpr uint32_t kVersionCharsOnly = 2;  // no tokenizer: a character vocabulary
 
 constexpr size_t kPreamble = 24;  // magic 8, version 4, header crc 4, header length 8
 constexpr size_t kAlign = 64;
@@ -71,7 +73,10 @@ json TensorEntry(const NamedTensor& t, const char* section, size_t offset) {
 
 // The version a checkpoint is written in: the oldest that describes it, so that an LSTM stays
 // readable by every abcrnn (and its bytes as they always were).
-uint32_t VersionFor(const ModelConfig& c) { return c.architecture == "lstm" ? kVersionLstmOnly : kVersion; }
+uint32_t VersionFor(const Checkpoint& c) {
+  if (c.vocab.tokenizer() != Tokenizer::kChar) return kVersion;
+  return c.model.architecture == "lstm" ? kVersionLstmOnly : kVersionCharsOnly;
+}
 
 }  // namespace
 
@@ -165,13 +170,14 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
 std::string SerializeCheckpoint(const Checkpoint& ckpt) {
   json header;
   header["format"] = "abcrnn-checkpoint";
-  const uint32_t version = VersionFor(ckpt.model);
+  const uint32_t version = VersionFor(ckpt);
   header["version"] = version;
   header["model"] = {{"vocab_size", ckpt.model.vocab_size}, {"embed", ckpt.model.embed},
                      {"hidden", ckpt.model.hidden},         {"layers", ckpt.model.layers},
                      {"dropout", ckpt.model.dropout}};
   if (version >= 2) header["model"]["architecture"] = ckpt.model.architecture;
   if (ckpt.model.form_clock != 0) header["model"]["form_clock"] = ckpt.model.form_clock;
+  if (version >= 3) header["tokenizer"] = TokenizerName(ckpt.vocab.tokenizer());
   header["vocab"] = ckpt.vocab.symbols();
   header["metadata"] = json::parse(ckpt.metadata_json.empty() ? "{}" : ckpt.metadata_json);
   header["trainer_state"] =
@@ -257,7 +263,15 @@ Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source
     ckpt.model.form_clock = m.value("form_clock", 0);
     // Version 1 has no architecture: its models are LSTMs. Version 2 names it.
     ckpt.model.architecture = version == kVersionLstmOnly ? "lstm" : m.at("architecture").get<std::string>();
-    auto vocab = Vocab::FromSymbols(h.at("vocab").get<std::vector<std::string>>());
+    // Versions 1 and 2 have no tokenizer: their vocabularies are characters. Version 3 names it.
+    Tokenizer tokenizer = Tokenizer::kChar;
+    if (version >= 3) {
+      auto t = ParseTokenizer(h.at("tokenizer").get<std::string>());
+      if (!t.ok())
+        return Status::Unsupported(source + ": " + t.status().message() + "; use the abcrnn that wrote it");
+      tokenizer = *t;
+    }
+    auto vocab = Vocab::FromSymbols(h.at("vocab").get<std::vector<std::string>>(), tokenizer);
     if (!vocab.ok()) return bad(vocab.status().message());
     ckpt.vocab = std::move(vocab.value());
     ckpt.metadata_json = h.at("metadata").dump();

@@ -1,8 +1,10 @@
 // `abcrnn score` (abcrnn-sample score): bits per character of tunes under a model, by the engine
-// that generates. Tunes are cleaned into the training form first (abc/clean.h; the checkpoint's
+// that generates; for a token model, bits per token beside it (per character is what compares
+// models of either vocabulary: the same text has the same characters). Tunes are cleaned into the training form first (abc/clean.h; the checkpoint's
 // metadata "cleaning" object sets the options, the move to one tonic of a key-normalised model
 // included), each scored as <bos> text <eos>. Every tune is scored: no duplicate dropping.
 #include <cstdio>
+#include <cstring>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -42,7 +44,8 @@ int Run(const ScoreCliOptions& o) {
   // Tunes are cleaned, scored and printed a chunk at a time, so memory does not grow with the
   // input. The JSON report streams too: "model", then "tunes", then "overall" and "clean".
   double bits = 0;
-  int64_t predicted = 0;
+  int64_t predicted = 0, chars = 0;
+  const bool tokens = model->checkpoint.vocab.tokenizer() == Tokenizer::kToken;
   int scored = 0, skipped = 0;
   bool reader_gone = false;
   std::vector<CleanedTune> chunk;
@@ -69,13 +72,22 @@ int Run(const ScoreCliOptions& o) {
         ++scored;
         bits += s.bits;
         predicted += s.predicted;
-        const double bpc = s.bits / static_cast<double>(s.predicted);
-        item["chars"] = s.predicted - 1;
+        chars += s.chars;
+        const double bpc = s.bits / static_cast<double>(s.chars);
+        const double bpt = s.bits / static_cast<double>(s.predicted);
+        item["chars"] = s.chars - 1;
         item["bits"] = s.bits;
         item["bits_per_char"] = bpc;
+        if (tokens) {
+          item["tokens"] = s.predicted - 1;
+          item["bits_per_token"] = bpt;
+        }
         if (!o.json) {
-          char buf[64];
-          std::snprintf(buf, sizeof buf, "%.4f bits/char (%lld chars)", bpc, static_cast<long long>(s.predicted - 1));
+          char buf[128];
+          std::snprintf(buf, sizeof buf, "%.4f bits/char (%lld chars)", bpc, static_cast<long long>(s.chars - 1));
+          if (tokens)
+            std::snprintf(buf + std::strlen(buf), sizeof buf - std::strlen(buf), ", %.4f bits/token (%lld tokens)",
+                          bpt, static_cast<long long>(s.predicted - 1));
           out += where + (t.title.empty() ? "" : " \"" + t.title + "\"") + ": " + buf + "\n";
         }
       }
@@ -99,18 +111,28 @@ int Run(const ScoreCliOptions& o) {
     spdlog::error("no tunes to score in the given files ({})", FormatCleanReport(*report));
     return kExitUsage;
   }
-  const double overall = predicted ? bits / static_cast<double>(predicted) : 0.0;
+  const double overall = chars ? bits / static_cast<double>(chars) : 0.0;
+  const double per_token = predicted ? bits / static_cast<double>(predicted) : 0.0;
   std::string out;
   if (o.json) {
-    const nlohmann::json summary = {{"tunes", scored}, {"skipped", skipped}, {"symbols", predicted},
-                                    {"bits", bits}, {"bits_per_char", overall}, {"match_model", match != nullptr}};
+    nlohmann::json summary = {{"tunes", scored}, {"skipped", skipped}, {"symbols", predicted},
+                              {"bits", bits}, {"bits_per_char", overall}, {"match_model", match != nullptr}};
+    if (tokens) {
+      summary["chars"] = chars;
+      summary["bits_per_token"] = per_token;
+    }
     out = "\n ],\n \"overall\": " + summary.dump() + ",\n \"clean\": " +
           nlohmann::json(FormatCleanReport(*report)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
           "\n}\n";
   } else {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "overall: %d tunes, %lld symbols (characters + <eos>), %.4f bits/char%s", scored,
-                  static_cast<long long>(predicted), overall, match != nullptr ? " (with the match model)" : "");
+    char buf[240];
+    if (tokens)
+      std::snprintf(buf, sizeof buf, "overall: %d tunes, %lld characters + <eos>, %.4f bits/char; %lld symbols "
+                    "(tokens + <eos>), %.4f bits/token%s", scored, static_cast<long long>(chars), overall,
+                    static_cast<long long>(predicted), per_token, match != nullptr ? " (with the match model)" : "");
+    else
+      std::snprintf(buf, sizeof buf, "overall: %d tunes, %lld symbols (characters + <eos>), %.4f bits/char%s", scored,
+                    static_cast<long long>(predicted), overall, match != nullptr ? " (with the match model)" : "");
     out = std::string(buf) + (skipped ? ", " + std::to_string(skipped) + " not scored" : "") + "\n";
   }
   if (!WriteOut(out)) return kExitOk;

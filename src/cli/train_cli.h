@@ -20,6 +20,7 @@ struct TrainCliOptions {
   std::vector<std::string> data;  // files, folders, "-"
   std::string resume;             // a checkpoint, or a folder holding last.ckpt
   std::string batching = BatchingName(TrainOptions{}.batching);  // the library's default
+  std::string vocab = "char";     // the tokenizer of a new run's vocabulary (vocab/vocab.h)
   CleanOptions clean;
   TrainOptions train;
   int verbosity = 0;

@@ -170,8 +170,10 @@ int RunTrain(TrainCliOptions& o) {
     progress.Line("copy guard: " + std::to_string(runs.hashes().size()) + " runs of " +
                   std::to_string(runs.notes()) + " notes recorded");
   }
+  auto tokenizer = ParseTokenizer(o.vocab);
+  if (!tokenizer.ok()) return Fail(tokenizer.status());
   auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr,
-                            o.train.augment_transpose, o.clean, o.train.valid_per_type);
+                            o.train.augment_transpose, o.clean, o.train.valid_per_type, *tokenizer);
   if (!corpus.ok()) return Fail(corpus.status());
   if (o.train.form_clock) {
     if (!o.clean.controls)
@@ -190,6 +192,13 @@ int RunTrain(TrainCliOptions& o) {
                 static_cast<long long>(corpus->train_chars), corpus->valid.size(),
                 static_cast<long long>(corpus->valid_chars), corpus->unigram_bits);
   progress.Line(buf);
+  if (corpus->vocab.tokenizer() == Tokenizer::kToken) {
+    int several = 0;
+    for (int id = 2; id < corpus->vocab.size(); ++id) several += corpus->vocab.chars(id) > 1;
+    progress.Line("token vocabulary: " + std::to_string(corpus->vocab.size()) + " symbols, " +
+                  std::to_string(several) + " of them musical units of several characters; the counts above are "
+                  "tokens + <eos>, and so is the unigram entropy's unit");
+  }
 
   InstallStopSignals();
   TrainHooks hooks;

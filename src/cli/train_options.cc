@@ -43,6 +43,11 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
   app.add_flag("--collapse-empty-bars", o.clean.collapse_empty_bars, "Cleaning: runs of bar lines with no note "
                "between become one bar line")->group(data);
 
+  app.add_option("--vocab", o.vocab, "Vocabulary: char (every character a symbol) or token (musical units: a "
+                 "note with its accidental, octave and length, a bar line, a tuplet or broken-rhythm mark, a field "
+                 "line; rare units spelled in characters), recorded in the checkpoint; --resume keeps the "
+                 "checkpoint's")
+      ->check(CLI::IsMember({"char", "token"}))->capture_default_str()->group(model);
   app.add_option("--cell", t.cell, "Recurrent cell: lstm or gru (PyTorch's torch.nn.LSTM or torch.nn.GRU), "
                  "recorded as the checkpoint's architecture")
       ->check(CLI::IsMember({"lstm", "gru"}))->capture_default_str()->group(model);

@@ -36,7 +36,7 @@ void AddFormClocks(Corpus* corpus) {
 
 Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_fraction, const Vocab* vocab,
                            const std::vector<int>& augment_transpose, const CleanOptions& clean,
-                           int valid_per_type) {
+                           int valid_per_type, Tokenizer tokenizer) {
   if (!(valid_fraction >= 0 && valid_fraction < 1))
     return Status::InvalidArgument("valid fraction: expected a number in [0, 1), got " +
                                    std::to_string(valid_fraction));
@@ -52,7 +52,9 @@ Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_f
     c.augmented = a.added;
     split.train = std::move(a.tunes);
   }
-  c.vocab = vocab ? *vocab : Vocab::Build(split.train);
+  c.vocab = vocab                               ? *vocab
+            : tokenizer == Tokenizer::kToken ? Vocab::BuildTokens(split.train)
+                                             : Vocab::Build(split.train);
   for (size_t i = 0; i < split.train.size(); ++i) {
     auto ids = EncodeTune(c.vocab, split.train[i]);
     if (!ids.ok())
@@ -67,6 +69,7 @@ Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_f
       continue;
     }
     c.valid_chars += static_cast<int64_t>(ids->size()) - 1;
+    c.valid_text_chars += static_cast<int64_t>(SplitCharacters(t).size()) + 1;
     c.valid.push_back(std::move(ids).value());
   }
   std::vector<int64_t> counts(c.vocab.size(), 0);
@@ -78,6 +81,13 @@ Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_f
       c.unigram_bits -= p * std::log2(p);
     }
   return c;
+}
+
+double ValidBitsPerChar(const Corpus& corpus, double nats_per_symbol) {
+  if (corpus.valid_text_chars == 0) return nats_per_symbol / std::log(2.0);
+  // For characters the ratio is exactly 1: the figure is the loss in bits, unchanged.
+  const double symbols_per_char = static_cast<double>(corpus.valid_chars) / static_cast<double>(corpus.valid_text_chars);
+  return nats_per_symbol * symbols_per_char / std::log(2.0);
 }
 
 }  // namespace abcrnn

@@ -16,7 +16,7 @@
 namespace abcrnn {
 namespace {
 
-// A prime checked once: its text, ids and length in characters.
+// A prime checked once: its text, ids (symbols of the vocabulary) and length in characters.
 struct Prime {
   std::string text;
   std::vector<int> ids;
@@ -33,6 +33,7 @@ struct Row {
   std::shared_ptr<const Prime> prime;  // this tune's prime
   size_t fed = 0;         // prime ids fed so far (the prime is fed after <bos>)
   std::vector<int> ids;   // sampled ids
+  int chars = 0;          // characters of the sampled ids (the length limit counts characters)
   // With an aligned match model: per position of prime + ids, the bars left in the part when it
   // was drawn (the clock's field 1).
   std::vector<int> tags;
@@ -54,6 +55,7 @@ struct Row {
     bool valid = false;
     std::vector<float> state;
     size_t text = 0, ids = 0, last_complete = 0;
+    int chars = 0;
     int next_input = 0;
     abc::FormClock clock_before{};  // the clock before next_input was fed
   } mark, prev_mark;  // the last bar line, and the one before it
@@ -74,11 +76,21 @@ constexpr int kMaxEndRedraws = 8;
 constexpr int kRedrawEnd = -2;
 
 
+// Where the music of `text` starts, in symbols of its encoding `ids` (n of them): MusicStartSymbol,
+// counted in the vocabulary's symbols rather than characters.
+size_t MusicStartOfIds(const Vocab& vocab, std::string_view text, const int* ids, size_t n) {
+  const size_t chars = MusicStartSymbol(text);
+  if (vocab.tokenizer() == Tokenizer::kChar || chars == SIZE_MAX) return chars;
+  size_t seen = 0, k = 0;
+  while (k < n && seen < chars) seen += static_cast<size_t>(vocab.chars(ids[k++]));
+  return k;
+}
+
 Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const Vocab& vocab,
                                                  const GenerateOptions& o, const StrictChecker& checker) {
   Result<std::vector<int>> ids = vocab.Encode(text);
   if (!ids.ok()) return Status::InvalidArgument("prime: " + ids.status().message());
-  const int chars = static_cast<int>(ids->size());
+  const int chars = static_cast<int>(SplitCharacters(text).size());
   if (chars >= o.length)
     return Status::InvalidArgument("expected a prime shorter than the length limit (" + std::to_string(o.length) +
                                    " characters), got " + std::to_string(chars) + " characters");
@@ -97,7 +109,7 @@ Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const
   p->text = text;
   p->ids = std::move(ids).value();
   p->chars = chars;
-  p->music = MusicStartSymbol(text);
+  p->music = MusicStartOfIds(vocab, text, p->ids.data(), p->ids.size());
   std::vector<std::string> symbols;
   for (int id : p->ids) symbols.push_back(vocab.symbol(id));
   p->clock = abc::FormClockOfSymbols(symbols);
@@ -106,14 +118,31 @@ Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const
   return std::shared_ptr<const Prime>(std::move(p));
 }
 
+// For a token vocabulary: per id, the other ids whose symbols start with the same character (a
+// refused first character refuses them all). Empty lists for a character vocabulary.
+std::vector<std::vector<int>> SameFirstCharacter(const Vocab& vocab) {
+  std::vector<std::vector<int>> out(vocab.size());
+  if (vocab.tokenizer() == Tokenizer::kChar) return out;
+  std::map<std::string, std::vector<int>> by_first;
+  for (int id = 2; id < vocab.size(); ++id) by_first[SplitCharacters(vocab.symbol(id))[0]].push_back(id);
+  for (const auto& [first, ids] : by_first)
+    for (int id : ids)
+      for (int other : ids)
+        if (other != id) out[id].push_back(other);
+  return out;
+}
+
 // Strict draw: the sampled id if it keeps the tune valid, else masked out and drawn again.
-// -1 when no character is left (a dead end). Where a kept form has just been completed (only
-// the end may follow) and the first draw is music, the model would rather go on than end here:
-// kRedrawEnd asks for the last bar to be written again (a few times), so the tune ends where the
-// model is ready to end, as it would if it chose the form itself (rejection sampling of the last
-// bar on the model's own wish to end).
+// -1 when no character is left (a dead end). A refused token whose first character is refused
+// too masks every symbol that starts with that character at once (rejection sampling draws from
+// the same distribution either way; for characters there are none). Where a kept form has just
+// been completed (only the end may follow) and the first draw is music, the model would rather
+// go on than end here: kRedrawEnd asks for the last bar to be written again (a few times), so the
+// tune ends where the model is ready to end, as it would if it chose the form itself (rejection
+// sampling of the last bar on the model's own wish to end).
 int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab& vocab,
-               const StrictChecker& checker, int max_end_redraws, std::vector<uint8_t>* mask, Row* r) {
+               const std::vector<std::vector<int>>& same_first, const StrictChecker& checker, int max_end_redraws,
+               std::vector<uint8_t>* mask, Row* r) {
   int allowed = 0;
   for (uint8_t m : *mask) allowed += m;
   bool first = true;
@@ -129,8 +158,24 @@ int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab
     first = false;
     (*mask)[id] = 0;
     --allowed;
+    if (id == Vocab::kEos || same_first[id].empty()) continue;
+    const std::vector<std::string> chars = SplitCharacters(vocab.symbol(id));
+    if (chars.size() > 1 && checker.AllowsNext(r->text, chars[0], &r->parse)) continue;
+    for (int other : same_first[id])
+      if ((*mask)[other]) {
+        (*mask)[other] = 0;
+        --allowed;
+      }
   }
   return -1;
+}
+
+// The first `n` characters of `text`.
+std::string FirstCharacters(const std::string& text, int n) {
+  std::string out;
+  const std::vector<std::string> chars = SplitCharacters(text);
+  for (int k = 0; k < n && k < static_cast<int>(chars.size()); ++k) out += chars[k];
+  return out;
 }
 
 bool EndsWithBarLineChar(const std::string& text) {
@@ -159,6 +204,7 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
   std::vector<uint8_t> base_mask(V, 1);
   base_mask[Vocab::kBos] = 0;  // a tune never restarts
   const StrictChecker checker(o.enforce_form);
+  const std::vector<std::vector<int>> same_first = SameFirstCharacter(vocab);
   // A model with a form clock sees, beside each input, where the tune stands in its form: the
   // text is kept for it even without strict mode.
   const bool clocked = engine.config().form_clock != 0;
@@ -213,9 +259,11 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
     engine.LoadRow(&batch, slot, mark.state);
     r->text.resize(mark.text);
     r->ids.resize(mark.ids);
+    r->chars = mark.chars;
     r->last_complete = mark.last_complete;
     r->next_input = mark.next_input;
     r->ids.push_back(mark.next_input);
+    r->chars += vocab.chars(mark.next_input);
     r->text += vocab.symbol(mark.next_input);
     if (clocked) r->clock = abc::AdvanceFormClock(r->text, mark.clock_before);
   };
@@ -252,7 +300,7 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
             r.tags.resize(history.size());
             r.tags.push_back(r.clock[1]);
           }
-          if (r.music == SIZE_MAX) r.music = MusicStartSymbol(r.text);
+          if (r.music == SIZE_MAX) r.music = MusicStartOfIds(vocab, r.text, history.data(), history.size());
           const MatchPredictions c =
               PredictMusicMatches(history.data(), aligned ? r.tags.data() : nullptr, history.size(), r.music,
                                   aligned ? r.clock[1] : 0, match.min_match(), match.max_match);
@@ -262,7 +310,7 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
         int id;
         if (o.strict) {
           mask = base_mask;
-          id = DrawStrict(row_logits, V, o, vocab, checker, max_end_redraws, &mask, &r);
+          id = DrawStrict(row_logits, V, o, vocab, same_first, checker, max_end_redraws, &mask, &r);
         } else {
           id = SampleNext(row_logits, V, o.sampler, r.rng, base_mask.data());
         }
@@ -270,26 +318,31 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
         r.stalled = false;  // strict: no note or rest for StrictChecker::kMaxStall characters
         if (id >= 0 && id != Vocab::kEos) {
           r.ids.push_back(id);
+          r.chars += vocab.chars(id);
           if ((clocked || !match.empty()) && !o.strict) {
             r.text += vocab.symbol(id);
             if (clocked) r.clock = abc::AdvanceFormClock(r.text, r.clock);
           }
           if (o.strict) {
-            if (vocab.symbol(id) == "|" && !r.text.empty() && std::strchr("|:] \n", r.text.back()) == nullptr) {
-              // a point to come back to: a bar line after music, not yet fed
+            if (vocab.symbol(id)[0] == '|' && !r.text.empty() && std::strchr("|:] \n", r.text.back()) == nullptr) {
+              // a point to come back to: a bar line after music, not yet fed (a token "|:" or
+              // "|1" too)
               r.prev_mark = std::move(r.mark);
               r.mark = Row::Mark();
               r.mark.valid = true;
               r.mark.state = engine.SaveRow(batch, b);
               r.mark.text = r.text.size();
               r.mark.ids = r.ids.size() - 1;
+              r.mark.chars = r.chars - vocab.chars(id);
               r.mark.last_complete = r.last_complete;
               r.mark.next_input = id;
               r.mark.clock_before = r.clock;
             }
             r.text += vocab.symbol(id);
             if (clocked) r.clock = abc::AdvanceFormClock(r.text, r.clock);
-            if (EndsWithBarLineChar(r.text) && checker.IsComplete(r.text)) r.last_complete = r.text.size();
+            // A token may pass the length limit: a tune complete only beyond it is not complete.
+            if (EndsWithBarLineChar(r.text) && r.prime->chars + r.chars <= o.length && checker.IsComplete(r.text))
+              r.last_complete = r.text.size();
             r.stalled = checker.Stalled(r.text);
           }
         }
@@ -307,13 +360,14 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
       const int id = r.drawn;
       const bool eos = id == Vocab::kEos;
       const bool stalled = r.stalled;
-      const bool at_limit = r.prime->chars + static_cast<int>(r.ids.size()) >= o.length;
+      const bool at_limit = r.prime->chars + r.chars >= o.length;
       if (id == kRedrawEnd) {
         // Back to the bar line before the part's last bar (the one before the last when the
         // tune stands just after a bar line).
         ++r.end_redraws;
         ++r.total_backtracks;
-        const bool just_after = r.mark.text + 1 == r.text.size() && r.prev_mark.valid;
+        const bool just_after =
+            r.mark.text + vocab.symbol(r.mark.next_input).size() == r.text.size() && r.prev_mark.valid;
         const Row::Mark& m = just_after ? r.prev_mark : r.mark;
         GoBack(m, b, &r);
         if (just_after) r.mark = r.prev_mark;
@@ -332,6 +386,7 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
         ++r.attempts;
         r.fed = 0;
         r.ids.clear();
+        r.chars = 0;
         r.text = r.prime->text;
         r.music = r.prime->music;
         r.tags = r.prime->tags;
@@ -354,6 +409,7 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
           t.text = t.failed ? r.text : r.text.substr(0, r.last_complete);
         } else {
           t.text = r.prime->text + vocab.Decode(r.ids);
+          if (r.prime->chars + r.chars > o.length) t.text = FirstCharacters(t.text, o.length);  // a token past it
         }
         t.sampled = static_cast<int>(SplitCharacters(t.text).size()) - r.prime->chars;
         t.draws = r.draws;
@@ -411,9 +467,13 @@ std::vector<TuneScore> ScoreTexts(const FastEngine& engine, const Vocab& vocab,
     seqs[i].push_back(Vocab::kBos);
     seqs[i].insert(seqs[i].end(), ids->begin(), ids->end());
     seqs[i].push_back(Vocab::kEos);
-    music[i] = MusicStartSymbol(texts[i]);
+    scores[i].chars = 1;  // <eos>
+    for (int id : *ids) scores[i].chars += vocab.chars(id);
+    music[i] = MusicStartOfIds(vocab, texts[i], ids->data(), ids->size());
     if (clocked) {
-      seq_clocks[i] = abc::FormClockOfSymbols(SplitCharacters(texts[i]));  // <bos>, each character
+      std::vector<std::string> symbols;
+      for (int id : *ids) symbols.push_back(vocab.symbol(id));
+      seq_clocks[i] = abc::FormClockOfSymbols(symbols);  // <bos>, each symbol
       for (const abc::FormClock& c : seq_clocks[i]) seq_tags[i].push_back(c[1]);
     }
     order.push_back(i);

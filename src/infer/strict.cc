@@ -7,6 +7,7 @@
 
 #include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/parser.h"
+#include "abcrnn/vocab/vocab.h"
 #include "abc/text_util.h"
 #include "form_guard.h"
 
@@ -80,6 +81,17 @@ bool HasErrorsOtherThan(const abc::Tune& tune, DiagnosticKind allowed) {
 abc::PrefixParser StrictChecker::NewCache() { return abc::PrefixParser(StrictParseOptions(true)); }
 
 bool StrictChecker::AllowsNext(const std::string& text, const std::string& next, abc::PrefixParser* cache) const {
+  if (next.size() > 1) {  // a symbol of several characters (a token) is valid when each of them is
+    const std::vector<std::string> chars = SplitCharacters(next);
+    if (chars.size() > 1) {
+      std::string so_far = text;
+      for (const std::string& ch : chars) {
+        if (!AllowsNext(so_far, ch, cache)) return false;
+        so_far += ch;
+      }
+      return true;
+    }
+  }
   const std::string s = text + next;
   const size_t nl = s.rfind('\n');
   const std::string_view line = nl == std::string::npos ? std::string_view(s) : std::string_view(s).substr(nl + 1);

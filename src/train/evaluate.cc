@@ -60,7 +60,7 @@ std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint6
   mask[Vocab::kBos] = 0;
   std::string text;  // for the form clock
   abc::FormClock clock = abc::HeaderClock();
-  for (int n = 0; n < max_chars; ++n) {
+  for (int chars = 0; chars < max_chars;) {
     torch::Tensor rows;
     if (model->config().form_clock != 0)
       rows = torch::tensor(std::vector<int64_t>(clock.begin(), clock.end()), torch::kLong)
@@ -73,6 +73,7 @@ std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint6
     if (pick == Vocab::kEos) break;
     id = pick;
     out.push_back(pick);
+    chars += vocab.chars(pick);
     text += vocab.symbol(pick);
     clock = abc::AdvanceFormClock(text, clock);
   }

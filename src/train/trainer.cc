@@ -149,7 +149,8 @@ Result<bool> Trainer::Validate(double train_loss) {
   e.train_loss = train_loss;
   e.valid_loss = train::EvaluateLoss(model_, corpus_.valid, o_.batch, o_.seq,
                                      corpus_.valid_clock.empty() ? nullptr : &corpus_.valid_clock);
-  e.valid_bits = e.valid_loss / std::log(2.0);
+  e.valid_bits = ValidBitsPerChar(corpus_, e.valid_loss);  // per character of the text, for every vocabulary
+  const bool tokens = corpus_.vocab.tokenizer() == Tokenizer::kToken;
   const bool have_valid = std::isfinite(e.valid_loss);
   e.best = have_valid && e.valid_loss < st_.best_valid_loss;
   if (e.best) {
@@ -172,12 +173,19 @@ Result<bool> Trainer::Validate(double train_loss) {
             {"train_chars", st_.train_chars},
             {"chars_per_s", cps},
             {"best", e.best}};
+  if (tokens) line["valid_bits_per_token"] = have_valid ? json(e.valid_loss / std::log(2.0)) : json(nullptr);
   st_.history.push_back(line);
   metrics_.Append(line.dump());
   char buf[256];
-  std::snprintf(buf, sizeof buf, "step %lld epoch %lld: train %.4f nats/char, valid %.4f nats/char = %.4f bits/char%s",
-                static_cast<long long>(st_.step), static_cast<long long>(st_.epoch + 1), train_loss, e.valid_loss,
-                e.valid_bits, e.best ? " (best)" : "");
+  if (tokens)
+    std::snprintf(buf, sizeof buf, "step %lld epoch %lld: train %.4f nats/token, valid %.4f nats/token = %.4f "
+                  "bits/token = %.4f bits/char%s", static_cast<long long>(st_.step),
+                  static_cast<long long>(st_.epoch + 1), train_loss, e.valid_loss, e.valid_loss / std::log(2.0),
+                  e.valid_bits, e.best ? " (best)" : "");
+  else
+    std::snprintf(buf, sizeof buf, "step %lld epoch %lld: train %.4f nats/char, valid %.4f nats/char = %.4f bits/char%s",
+                  static_cast<long long>(st_.step), static_cast<long long>(st_.epoch + 1), train_loss, e.valid_loss,
+                  e.valid_bits, e.best ? " (best)" : "");
   Log(buf);
   if (!e.sample.empty()) Log("sample:\n" + e.sample);
   if (hooks_.on_eval) hooks_.on_eval(e);
@@ -324,7 +332,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   char buf[200];
   if (st_.best_step >= 0)
     std::snprintf(buf, sizeof buf, "done: %lld steps, %.0f chars/s; best validation %.4f bits/char at step %lld",
-                  static_cast<long long>(sum.steps), sum.chars_per_s, st_.best_valid_loss / std::log(2.0),
+                  static_cast<long long>(sum.steps), sum.chars_per_s, ValidBitsPerChar(corpus_, st_.best_valid_loss),
                   static_cast<long long>(st_.best_step));
   else  // no validation tunes (a tiny --data, --valid-fraction 0): nothing to call best
     std::snprintf(buf, sizeof buf, "done: %lld steps, %.0f chars/s; no validation tunes, so no best.ckpt (use last.ckpt)",

@@ -1,8 +1,12 @@
-// Vocab: building from texts, checking stored symbol lists, encoding and decoding.
+// Vocab: building from texts (characters, or characters and musical units), checking stored
+// symbol lists, encoding and decoding.
 #include "abcrnn/vocab/vocab.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
+
+#include "abcrnn/vocab/tokenizer.h"
 
 namespace abcrnn {
 namespace {
@@ -27,6 +31,13 @@ uint32_t CodePoint(const std::string& ch) {
     case 3: return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
     default: return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
   }
+}
+
+// True when `s` is whole valid UTF-8 characters.
+bool ValidUtf8(std::string_view s) {
+  size_t k = 0;
+  while (k < s.size() && Utf8Length(s, k) > 0) k += Utf8Length(s, k);
+  return k == s.size();
 }
 
 std::string Printable(const std::string& ch) {
@@ -57,9 +68,24 @@ std::vector<std::string> SplitCharacters(std::string_view text) {
   return out;
 }
 
-Vocab::Vocab() : symbols_{kBosSymbol, kEosSymbol} {
-  ids_[kBosSymbol] = kBos;
-  ids_[kEosSymbol] = kEos;
+const char* TokenizerName(Tokenizer t) { return t == Tokenizer::kToken ? "token" : "char"; }
+
+Result<Tokenizer> ParseTokenizer(std::string_view name) {
+  if (name == "char") return Tokenizer::kChar;
+  if (name == "token") return Tokenizer::kToken;
+  return Status::InvalidArgument("tokenizer: expected char or token, got '" + std::string(name) + "'");
+}
+
+Vocab::Vocab() {
+  Add(kBosSymbol);
+  Add(kEosSymbol);
+}
+
+void Vocab::Add(std::string symbol) {
+  const int id = size();
+  ids_[symbol] = id;
+  chars_.push_back(id < 2 ? 0 : static_cast<int>(SplitCharacters(symbol).size()));
+  symbols_.push_back(std::move(symbol));
 }
 
 Vocab Vocab::Build(const std::vector<std::string>& texts) {
@@ -70,32 +96,44 @@ Vocab Vocab::Build(const std::vector<std::string>& texts) {
   std::sort(chars.begin(), chars.end(),
             [](const std::string& a, const std::string& b) { return CodePoint(a) < CodePoint(b); });
   Vocab v;
-  for (auto& ch : chars) {
-    v.ids_[ch] = v.size();
-    v.symbols_.push_back(std::move(ch));
-  }
+  for (auto& ch : chars) v.Add(std::move(ch));
   return v;
 }
 
-Result<Vocab> Vocab::FromSymbols(std::vector<std::string> symbols) {
+Vocab Vocab::BuildTokens(const std::vector<std::string>& texts, int min_count) {
+  Vocab v = Build(texts);
+  v.tokenizer_ = Tokenizer::kToken;
+  std::map<std::string, int> counts;  // units of several characters, sorted by their bytes
+  for (const auto& t : texts)
+    for (auto& unit : SplitMusicalUnits(t))
+      if (SplitCharacters(unit).size() > 1 && ValidUtf8(unit)) ++counts[std::move(unit)];
+  for (auto& [unit, n] : counts)
+    if (n >= min_count) v.Add(unit);
+  return v;
+}
+
+Result<Vocab> Vocab::FromSymbols(std::vector<std::string> symbols, Tokenizer tokenizer) {
   if (symbols.size() < 2 || symbols[0] != kBosSymbol || symbols[1] != kEosSymbol)
     return Status::Corruption("vocabulary: expected <bos> and <eos> as symbols 0 and 1");
   Vocab v;
+  v.tokenizer_ = tokenizer;
   for (size_t i = 2; i < symbols.size(); ++i) {
     const std::string& s = symbols[i];
-    if (s.empty() || Utf8Length(s, 0) != s.size())
+    if (tokenizer == Tokenizer::kChar && (s.empty() || Utf8Length(s, 0) != s.size()))
       return Status::Corruption("vocabulary: symbol " + std::to_string(i) +
                                 " is not a single UTF-8 character");
-    if (!v.ids_.emplace(s, static_cast<int>(i)).second)
+    if (tokenizer == Tokenizer::kToken && (s.empty() || !ValidUtf8(s)))
+      return Status::Corruption("vocabulary: symbol " + std::to_string(i) + " is not a non-empty UTF-8 string");
+    if (v.ids_.count(s) != 0)
       return Status::Corruption("vocabulary: symbol " + std::to_string(i) + " ('" + Printable(s) +
                                 "') appears twice");
-    v.symbols_.push_back(s);
+    v.Add(s);
   }
   return v;
 }
 
-int Vocab::Id(std::string_view character) const {
-  auto it = ids_.find(std::string(character));
+int Vocab::Id(std::string_view symbol) const {
+  auto it = ids_.find(std::string(symbol));
   return it == ids_.end() || it->second < 2 ? -1 : it->second;
 }
 
@@ -103,8 +141,8 @@ Result<std::vector<int>> Vocab::Encode(std::string_view text) const {
   std::vector<int> ids;
   ids.reserve(text.size());
   size_t line = 1, column = 1;
-  for (const auto& ch : SplitCharacters(text)) {
-    int id = Id(ch);
+  auto add_char = [&](const std::string& ch) -> Status {
+    const int id = Id(ch);
     if (id < 0)
       return Status::InvalidArgument("character '" + Printable(ch) + "' at line " + std::to_string(line) +
                                      ", column " + std::to_string(column) +
@@ -117,6 +155,22 @@ Result<std::vector<int>> Vocab::Encode(std::string_view text) const {
     } else {
       ++column;
     }
+    return Status::OK();
+  };
+  if (tokenizer_ == Tokenizer::kChar) {
+    for (const auto& ch : SplitCharacters(text))
+      if (Status s = add_char(ch); !s.ok()) return s;
+    return ids;
+  }
+  for (const auto& unit : SplitMusicalUnits(text)) {
+    const int id = Id(unit);
+    if (id >= 0 && chars_[id] > 1) {  // a token of several characters (never a newline)
+      ids.push_back(id);
+      column += static_cast<size_t>(chars_[id]);
+      continue;
+    }
+    for (const auto& ch : SplitCharacters(unit))
+      if (Status s = add_char(ch); !s.ok()) return s;
   }
   return ids;
 }

@@ -16,11 +16,13 @@
 namespace abcrnn::testing {
 
 // 2 layers x 24 units, embedding 8, weights drawn from seed 17 at scale 2; `eos_shift` is added to
-// <eos>'s output bias (negative: tunes run longer).
+// <eos>'s output bias (negative: tunes run longer). The vocabulary: a jig's characters, or one given.
 struct TinyModel {
-  Vocab vocab = Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\n"});
+  Vocab vocab;
   RnnWeights weights;
-  explicit TinyModel(float eos_shift = 0.0f) {
+  explicit TinyModel(float eos_shift = 0.0f)
+      : TinyModel(Vocab::Build({"M:6/8\nL:1/8\nK:Dmix\n|:ABc dBG|A2B c3:|\n"}), eos_shift) {}
+  TinyModel(Vocab v, float eos_shift) : vocab(std::move(v)) {
     ModelConfig c;
     c.vocab_size = vocab.size();
     c.embed = 8;

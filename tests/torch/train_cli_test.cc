@@ -123,6 +123,66 @@ TEST_F(TrainCliTest, AGruTrainsResumesAndGeneratesValidTunesInStrictMode) {
   EXPECT_NE(r.out.find("--cell"), std::string::npos) << r.out;
 }
 
+TEST_F(TrainCliTest, ATokenModelTrainsAndGeneratesWithTheOptionsOfACharacterModel) {
+  // End to end: --vocab token is recorded in the checkpoint (format version 3), validation reports
+  // bits per character of the text beside bits per token, and abcrnn generate runs the model (with
+  // a form clock, and again with a match model) in strict mode with controls, a prime and a length
+  // to tunes abcrnn check passes. (300 steps of 1 x 32 at --lr 0.01 reach about 0.45 bits/char,
+  // enough to end its tunes.)
+  std::string file = testing::TinyTunesFile(24);
+  for (size_t at = 0; (at = file.find("\nM:6/8", at)) != std::string::npos; at += 8) file.insert(at, "\nR:jig");
+  const std::string data = dir_ + "/jigs.abc", out = dir_ + "/token";
+  ASSERT_TRUE(WriteFileAtomically(data, file).ok());
+  auto r = RunCommand(Program("abcrnn") + " train --data " + data + " --vocab token --controls --form-clock "
+                      "--layers 1 --hidden 32 --embed 8 --batch 4 --seq 32 --lr 0.01 --threads 1 --sample-chars 40 --out " + out +
+                      " --steps 300 --eval-every 100 -q", true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("token vocabulary: "), std::string::npos) << r.out;
+  auto bytes = ReadFile(out + "/last.ckpt");
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ((*bytes)[8], 3);
+  auto ck = ReadCheckpoint(out + "/last.ckpt");
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  EXPECT_EQ(ck->vocab.tokenizer(), Tokenizer::kToken);
+  EXPECT_GE(ck->vocab.Id("M:6/8"), 0);
+  EXPECT_GE(ck->vocab.Id("|]"), 0);
+  const nlohmann::json meta = nlohmann::json::parse(ck->metadata_json);
+  EXPECT_EQ(meta["vocab"], "token");
+  const nlohmann::json& last = meta["history"].back();
+  // A token carries several characters: fewer bits per character than per token.
+  EXPECT_LT(last["valid_bits"].get<double>(), last["valid_bits_per_token"].get<double>()) << last.dump();
+  const std::string gen = Program("abcrnn") + " generate --threads 1 --model " + out;
+  const std::string tunes = dir_ + "/token.abc";
+  r = RunCommand(Program("abcrnn") + " export " + out + "/last.ckpt --match-from " + data + " -o " + out + "/m.ckpt",
+                 true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const std::string& args :
+       {std::string("/last.ckpt --seed 3 --num 4 --length 400 --rhythm jig --meter 6/8 --key D"),
+        std::string("/m.ckpt --seed 3 --num 3 --length 400"),  // the match model
+        std::string("/last.ckpt --seed 4 --num 3 --length 300 --prime 'M:6/8\\nL:1/8\\nK:D\\nDEF'"),
+        std::string("/last.ckpt --seed 5 --num 3 --length 300 --key G --rhythm jig --free-form")}) {
+    r = RunCommand(gen + args + " -o " + tunes, true);
+    ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.out;
+    auto text = ReadFile(tunes);
+    ASSERT_TRUE(text.ok());
+    EXPECT_NE(text->find("X:3\n"), std::string::npos) << *text;
+    if (args.find("DEF") != std::string::npos) {
+      EXPECT_NE(text->find("K:D\nDEF"), std::string::npos) << *text;
+    }
+    auto check = RunCommand(Program("abcrnn") + " check " + tunes, true);
+    EXPECT_EQ(check.exit_code, 0) << args << "\n" << check.out << *text;
+  }
+  // A prime with a character the vocabulary cannot spell: a usage error naming where.
+  r = RunCommand(gen + "/last.ckpt --prime 'M:6/8\\nL:1/8\\nK:D\\nDE#'", true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("'#' at line 4, column 3"), std::string::npos) << r.out;
+  // abcrnn score: bits per character of the text, and per token beside it.
+  r = RunCommand(Program("abcrnn") + " score --model " + out + "/last.ckpt " + data, true);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("bits/char"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bits/token"), std::string::npos) << r.out;
+}
+
 TEST_F(TrainCliTest, ANewRunIntoAFolderHoldingOneIsRefusedUnlessForced) {
   std::string out = dir_ + "/run";
   auto r = RunCommand(Train("--out " + out + " --steps 6 --eval-every 3 -q"), true);

@@ -1,5 +1,6 @@
 // Making tunes with the fast engine, and scoring tunes under it. A tune is the sequence
-// <bos>, its characters in training form (abc/clean.h), <eos>. Tune i of a run draws only from
+// <bos>, its symbols in training form (abc/clean.h): characters, or tokens of a token vocabulary
+// (vocab/vocab.h), <eos>. Lengths are counted in characters whatever the vocabulary. Tune i of a run draws only from
 // Rng::ForStream(seed, i), and the engine's logits for a sequence do not depend on the batch, so
 // tune i is the same text whether made alone, in a batch of 64, or with any thread count.
 #pragma once
@@ -22,7 +23,7 @@ struct GenerateOptions {
   uint64_t seed = 0;
   int first = 0;        // index of the first tune (its random stream); tunes first..first+num-1
   int num = 1;          // how many tunes
-  int length = 1000;    // most characters per tune, the prime included
+  int length = 1000;    // most characters per tune, the prime included (a token past it is cut)
   SamplerOptions sampler;
   std::string prime;    // the tune's beginning in training form (header lines and/or music)
   // When set, tune i's prime instead of `prime` (a generation session draws each tune's
@@ -86,10 +87,12 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
 struct TuneScore {
   Status status;          // InvalidArgument when the text has characters the model does not know
   double bits = 0;        // -log2 P(text, <eos> | <bos>)
-  int64_t predicted = 0;  // characters + 1 (<eos>)
+  int64_t predicted = 0;  // symbols + 1 (<eos>): characters, or tokens
+  int64_t chars = 0;      // characters + 1 (<eos>), whatever the vocabulary
 };
 
-// Scores every text (training form) as <bos> text <eos>; bits per character = bits / predicted.
+// Scores every text (training form) as <bos> text <eos>; bits per character = bits / chars (the
+// same text gives the same denominator under every model), bits per symbol = bits / predicted.
 // Log-probabilities in double from the engine's float logits.
 // With `match`, each character's probability is the LSTM's mixed with the match model's
 // (infer/match_model.h); with `observations`, every character the match model predicts is added to

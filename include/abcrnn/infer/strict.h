@@ -25,8 +25,8 @@ class StrictChecker {
   // are the same with or without one.
   static abc::PrefixParser NewCache();
 
-  // True when `text` + `next` (one character as UTF-8, not <bos>/<eos>) can still become a valid
-  // tune: no blank line or line of spaces (it would end the tune), no X: line, only ABC 2.1 field letters (no X:, V:
+  // True when `text` + `next` (one character as UTF-8, or a token of several: then each of its
+  // characters in turn; not <bos>/<eos>) can still become a valid tune: no blank line or line of spaces (it would end the tune), no X: line, only ABC 2.1 field letters (no X:, V:
   // or unknown ones), M: and L: before K:, header lines (before the K: line is
   // complete) are fields and parse once their line ends, and music parses in prefix mode without
   // errors (syntax, overfull bars, endings without repeats, ...), allowing a last token that a bar
