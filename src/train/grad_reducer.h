@@ -21,6 +21,8 @@ class GradReducer {
   // Sums each of `tensors` element-wise over all processes, in place. Every process calls it with
   // the same shapes, dtypes and order. An error names the peer that failed where it is known.
   virtual Status SumInPlace(const std::vector<at::Tensor>& tensors) = 0;
+  // Seconds spent in SumInPlace so far (waiting for peers included).
+  virtual double seconds() const = 0;
 };
 
 // One process: the sum is the tensor itself.
@@ -29,6 +31,7 @@ class LocalReducer : public GradReducer {
   int rank() const override { return 0; }
   int world_size() const override { return 1; }
   Status SumInPlace(const std::vector<at::Tensor>&) override { return Status::OK(); }
+  double seconds() const override { return 0; }
 };
 
 // Joins the run at options.master ("host:port"; rank 0 listens there) as options.rank of

@@ -300,6 +300,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
         " steps per epoch, " + std::to_string(st_.total_steps) + " planned");
   }
   TrainSummary sum;
+  const int64_t first_step = st_.step;
   std::unique_ptr<EpochPlan> plan;
   int64_t plan_epoch = -1;
   auto window_start = Clock::now();  // progress speed over recent steps
@@ -399,6 +400,10 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
     std::snprintf(buf, sizeof buf, "done: %lld steps, %.0f chars/s; no validation tunes, so no best.ckpt (use last.ckpt)",
                   static_cast<long long>(sum.steps), sum.chars_per_s);
   Log(buf);
+  if (reducer_.world_size() > 1 && st_.step > first_step)  // waiting for the slower rank included
+    Log("data parallel: " + std::to_string(reducer_.world_size()) + " processes; the all-reduce took " +
+        std::to_string(1000.0 * reducer_.seconds() / static_cast<double>(st_.step - first_step)) +
+        " ms per step on average");
   if (Rank0())
     if (Status s = log_.Flush(); !s.ok()) return s;
   return sum;
@@ -432,12 +437,6 @@ Status CheckTrainOptions(const TrainOptions& o) {
   if (o.eval_every < 0) return bad("--eval-every", "a count >= 0", std::to_string(o.eval_every));
   if (o.patience < 0) return bad("--patience", "a count >= 0", std::to_string(o.patience));
   if (o.threads < 0 || o.threads > 256) return bad("--threads", "0 to 256", std::to_string(o.threads));
-  if (o.out_dir.empty()) return bad("--out", "a folder", "nothing");
-  std::error_code ec;
-  fs::create_directories(o.out_dir, ec);
-  if (ec || !fs::is_directory(o.out_dir))
-    return Status::IOError("--out " + o.out_dir + ": expected a folder that can be created, got " +
-                           (ec ? ec.message() : std::string("a file")));
   if (o.world_size < 1 || o.world_size > 1024) return bad("--world-size", "1 to 1024", std::to_string(o.world_size));
   if (o.rank < 0 || o.rank >= o.world_size)
     return bad("--rank", "0 to " + std::to_string(o.world_size - 1) + " (below --world-size " +
@@ -447,10 +446,16 @@ Status CheckTrainOptions(const TrainOptions& o) {
                std::to_string(o.world_size));
   if (o.world_size > 1 && o.master.empty()) return bad("--master", "host:port for --world-size > 1", "nothing");
   if (!(o.dist_timeout_s > 0)) return bad("--dist-timeout", "seconds > 0", std::to_string(o.dist_timeout_s));
-  const std::string probe = o.out_dir + "/.write-test" + (o.rank > 0 ? "-" + std::to_string(o.rank) : "");
-  if (Status s = WriteFileAtomically(probe, "abcrnn"); !s.ok())
+  if (o.out_dir.empty()) return bad("--out", "a folder", "nothing");
+  if (o.rank > 0) return Status::OK();  // only rank 0 writes --out (it may not even exist on this machine)
+  std::error_code ec;
+  fs::create_directories(o.out_dir, ec);
+  if (ec || !fs::is_directory(o.out_dir))
+    return Status::IOError("--out " + o.out_dir + ": expected a folder that can be created, got " +
+                           (ec ? ec.message() : std::string("a file")));
+  if (Status s = WriteFileAtomically(o.out_dir + "/.write-test", "abcrnn"); !s.ok())
     return Status::IOError("--out " + o.out_dir + ": expected a writable folder, got: " + s.message());
-  fs::remove(probe, ec);
+  fs::remove(o.out_dir + "/.write-test", ec);
   return Status::OK();
 }
 
@@ -471,8 +476,9 @@ Result<TrainSummary> Train(const TrainOptions& options, const Corpus& corpus, co
   Result<TrainSummary> out = Status::Internal("training did not run");
   std::unique_ptr<train::GradReducer> reducer = std::make_unique<train::LocalReducer>();
   if (options.world_size > 1) {
-    return Status::Unsupported("--world-size " + std::to_string(options.world_size) +
-                               ": expected 1, got more; this build has no process group yet");
+    auto gloo = train::MakeGlooReducer(options);
+    if (!gloo.ok()) return gloo.status();
+    reducer = std::move(gloo).value();
   }
   Status s = CatchTorch("training", [&] {
     Trainer t(options, corpus, hooks, *reducer);
