@@ -9,37 +9,27 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/util/file.h"
 #include "support/paths.h"
-#include "torch/tiny_tunes.h"
+#include "torch/tiny_tunes_folder.h"
 
 namespace abcrnn {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::Program;
 using testing::RunCommand;
 
-class DistributedTest : public ::testing::Test {
+class DistributedTest : public testing::TinyTunesFolderTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "/abcrnn_distributed_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    data_ = dir_ + "/tunes.abc";
-    ASSERT_TRUE(WriteFileAtomically(data_, testing::TinyTunesFile(24)).ok());
-  }
+  DistributedTest() : TinyTunesFolderTest("abcrnn_distributed_") {}
   // One layer: no dropout between layers, so the masks cannot differ with the number of processes.
   std::string Train(const std::string& args) {
     return Program("abcrnn-train") + " --data " + data_ + " --layers 1 --hidden 16 --embed 8 --batch 4 --seq 32 "
            "--sample-chars 0 --threads 1 -q " + args;
   }
-  std::string dir_, data_;
 };
 
 // The last validation's line of a run's metrics.jsonl.
