@@ -1,6 +1,6 @@
 // Specification of data-parallel training (issue 13): `--nproc 2` on 127.0.0.1 trains as one
 // process does with the same global batch; a killed worker ends the run naming its rank and keeps
-// the last checkpoint; bad use exits 2 with a clear message.
+// the last checkpoint; SIGTERM stops every rank and saves; bad use exits 2 with a clear message.
 #include <gtest/gtest.h>
 
 #include <netinet/in.h>
@@ -89,6 +89,24 @@ TEST_F(DistributedTest, AKilledWorkerEndsTheRunNamingItsRankAndKeepsTheLastCheck
   ASSERT_TRUE(ck.ok()) << ck.status().ToString();
   auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 12"), true);
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+}
+
+TEST_F(DistributedTest, SigtermToTheLauncherStopsEveryRankAtOneStepAndSavesTheLastCheckpoint) {
+  // The ranks agree on the stop with the step's all-reduce: none waits for a peer that stopped.
+  const std::string out = dir_ + "/run", log = dir_ + "/stderr.txt";
+  const std::string script =
+      Train("--out " + out + " --steps 1000000 --eval-every 1000000 --dist-timeout 10 --nproc 2") + " 2>" + log +
+      " & pid=$!\nfor i in $(seq 1 300); do grep -q planned " + log + " && break; sleep 0.1; done\n"
+      "sleep 0.5\nkill -TERM $pid\nwait $pid\n";
+  ASSERT_TRUE(WriteFileAtomically(dir_ + "/term.sh", script).ok());
+  auto r = RunCommand("timeout 60 bash " + dir_ + "/term.sh", true);
+  auto err = ReadFile(log);
+  ASSERT_TRUE(err.ok());
+  EXPECT_EQ(r.exit_code, 128 + 15) << *err;
+  EXPECT_NE(err->find("stopped at step"), std::string::npos) << *err;
+  auto ck = ReadCheckpoint(out + "/last.ckpt");
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  EXPECT_GT(nlohmann::json::parse(ck->metadata_json)["step"].get<int>(), 0);
 }
 
 TEST_F(DistributedTest, BadUseExitsWithCode2AndSaysWhy) {
