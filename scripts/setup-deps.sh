@@ -3,7 +3,7 @@
 # for the web page's browser test).
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config
-      libtorch-dev libopenblas0-pthread libopenblas-dev
+      libtorch-dev libgloo-dev libopenblas0-pthread libopenblas-dev
       libcli11-dev libspdlog-dev nlohmann-json3-dev libgtest-dev googletest libbenchmark-dev
       abcmidi abcm2ps fluidsynth libfluidsynth-dev fluid-soundfont-gm
       python3-torch python3-numpy clang libclang-rt-14-dev hyperfine

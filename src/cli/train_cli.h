@@ -27,6 +27,7 @@ struct TrainCliOptions {
   bool quiet = false;  // no progress display and no samples
   bool force = false;  // start a new run in an --out that holds one
   PlanGiven given;     // which plan settings the command line gave (for --resume)
+  int nproc = 1;       // local worker processes to launch (--nproc), each a rank of one run
 };
 
 // Declares every option of abcrnn-train on `app`, bound to `o`.
@@ -36,13 +37,15 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o);
 // few seconds otherwise. Log lines are printed above the bar.
 class Progress {
  public:
-  explicit Progress(bool enabled);
+  // `lines` false: no log lines either (the ranks of a run but rank 0).
+  explicit Progress(bool enabled, bool lines = true);
   void Step(const StepInfo& s);
   void Line(const std::string& text);  // a log line (clears the bar first)
   void Finish();
 
  private:
   bool enabled_;
+  bool lines_;
   bool tty_;
   bool bar_shown_ = false;
   std::chrono::steady_clock::time_point last_;
@@ -50,5 +53,15 @@ class Progress {
 
 // The whole program after parsing; returns the exit code.
 int RunTrain(TrainCliOptions& o);
+
+// Fills --rank, --world-size and --master from torchrun's variables RANK, WORLD_SIZE,
+// MASTER_ADDR and MASTER_PORT where the command line did not give them. InvalidArgument naming a
+// variable that is not a number.
+Status DistributedFromEnvironment(TrainOptions* t, bool rank_given, bool world_given, bool master_given);
+
+// --nproc N: runs this program N times on this machine as ranks 0..N-1 of one run (argv less
+// --nproc, plus --rank, --world-size and --master 127.0.0.1:<a free port>) and waits. When a rank
+// fails the others are ended and the exit code is non-zero, with a message naming the rank.
+int LaunchLocalRanks(int nproc, int argc, char** argv);
 
 }  // namespace abcrnn::cli

@@ -123,13 +123,20 @@ int RunTrain(TrainCliOptions& o) {
     return Fail(Status::InvalidArgument("--data: expected ABC files or folders, got none"));
   RemoveOutIfUnused out_cleanup(o.train.out_dir);
   if (Status s = CheckTrainOptions(o.train); !s.ok()) return Fail(s);
-  auto lock = TakeOutFolder(o.train.out_dir);
-  if (!lock.ok()) {
-    out_cleanup.Keep();  // another run's folder
-    return Fail(lock.status());
+  // Rank 0 owns --out (its lock, checks and files); the other ranks of a run only read.
+  const bool rank0 = o.train.rank == 0;
+  Result<FileLock> lock = Status::Internal("--out is rank 0's");
+  if (rank0) {
+    lock = TakeOutFolder(o.train.out_dir);
+    if (!lock.ok()) {
+      out_cleanup.Keep();  // another run's folder
+      return Fail(lock.status());
+    }
+    if (Status s = CheckOutFolderIsFree(o); !s.ok()) return Fail(s);
+  } else {
+    out_cleanup.Keep();
   }
-  if (Status s = CheckOutFolderIsFree(o); !s.ok()) return Fail(s);
-  Progress progress(!o.quiet);
+  Progress progress(!o.quiet && rank0, rank0);
 
   // --resume: the run's own options, cleaning and vocabulary come from the checkpoint.
   std::unique_ptr<Checkpoint> resume;
@@ -203,11 +210,14 @@ int RunTrain(TrainCliOptions& o) {
   InstallStopSignals();
   TrainHooks hooks;
   hooks.stop = &StopRequested();
-  hooks.on_step = [&](const StepInfo& s) { progress.Step(s); };
-  hooks.log = [&](const std::string& line) { progress.Line(line); };
+  if (rank0) {
+    hooks.on_step = [&](const StepInfo& s) { progress.Step(s); };
+    hooks.log = [&](const std::string& line) { progress.Line(line); };
+  }
   auto r = Train(o.train, *corpus, hooks, resume.get());
   progress.Finish();
   if (!r.ok()) return Fail(r.status());
+  if (r->interrupted && !rank0) return StopExitCode();
   if (r->interrupted) {
     std::cerr << "abcrnn-train: stopped at step " << r->steps << "; " << r->last_checkpoint
               << " holds the run; continue with:\n  " << ResumeCommand(o, r->last_checkpoint) << "\n";
@@ -236,5 +246,18 @@ int main(int argc, char** argv) {
   o.given.eval_every = app.count("--eval-every") > 0;
   o.given.patience = app.count("--patience") > 0;
   SetupLogging("abcrnn-train", o.verbosity);
+  const bool joined = app.count("--rank") + app.count("--world-size") + app.count("--master") > 0;
+  if (o.nproc != 1) {
+    if (o.nproc < 1 || o.nproc > 256)
+      return Fail(abcrnn::Status::InvalidArgument("--nproc: expected 1 to 256 processes, got " + std::to_string(o.nproc)));
+    if (joined)
+      return Fail(abcrnn::Status::InvalidArgument("--nproc: expected it alone, got --rank, --world-size or --master too; "
+                                          "--nproc starts the ranks itself"));
+    return LaunchLocalRanks(o.nproc, argc, argv);
+  }
+  if (abcrnn::Status s = DistributedFromEnvironment(&o.train, app.count("--rank") > 0, app.count("--world-size") > 0,
+                                            app.count("--master") > 0);
+      !s.ok())
+    return Fail(s);
   return RunTrain(o);
 }

@@ -93,6 +93,15 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
                "Run torch::nn::LSTM instead of the fused LSTM layers (same numbers to float rounding; to compare speed)")
       ->group(run);
   app.add_flag("-q,--quiet", o.quiet, "No progress display")->group(run);
+
+  const char* dist = "Data parallel (doc/distributed.md)";
+  app.add_option("--nproc", o.nproc, "Train with this many processes on this machine (each takes a slice of every "
+                 "batch; the run is the same as with one)")->capture_default_str()->group(dist);
+  app.add_option("--rank", t.rank, "This process's rank in a run over several machines (env RANK)")->group(dist);
+  app.add_option("--world-size", t.world_size, "Processes in the run (env WORLD_SIZE)")->group(dist);
+  app.add_option("--master", t.master, "host:port where rank 0 listens (env MASTER_ADDR, MASTER_PORT)")->group(dist);
+  app.add_option("--dist-timeout", t.dist_timeout_s, "Seconds a process waits for its peers before the run ends")
+      ->capture_default_str()->group(dist);
   app.add_flag("-v,--verbose", o.verbosity, "More log output")->group(run);
 }
 

@@ -24,7 +24,8 @@ std::string Duration(double s) {
 
 }  // namespace
 
-Progress::Progress(bool enabled) : enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1) {}
+Progress::Progress(bool enabled, bool lines)
+    : enabled_(enabled), lines_(lines), tty_(::isatty(STDERR_FILENO) == 1) {}
 
 void Progress::Step(const StepInfo& s) {
   if (!enabled_) return;
@@ -55,6 +56,7 @@ void Progress::Step(const StepInfo& s) {
 }
 
 void Progress::Line(const std::string& text) {
+  if (!lines_) return;
   if (bar_shown_) std::fputs("\r\033[K", stderr);
   bar_shown_ = false;
   std::fputs(("abcrnn-train: " + text + "\n").c_str(), stderr);

@@ -1,6 +1,8 @@
 // The training loop: steps over EpochPlans with Adam, clipping and the learning-rate schedule;
 // validation, early stopping, checkpoints, metrics and log in --out; the stop flag (signals).
-// Legend: B = batch, T = time steps (--seq), V = vocabulary.
+// A step is gradients (forward and backward over this process's rows), their sum over processes
+// (GradReducer), then the update; only rank 0 writes files.
+// Legend: B = batch, T = time steps (--seq), V = vocabulary, W = processes, L = layers, H = hidden.
 #include "abcrnn/train/trainer.h"
 
 #include <torch/torch.h>
@@ -15,6 +17,7 @@
 
 #include "abcrnn/util/file.h"
 #include "model/torch_boundary.h"
+#include "train/grad_reducer.h"
 #include "train/train_internal.h"
 
 namespace abcrnn {
@@ -73,10 +76,13 @@ class AtomicText {
 
 class Trainer {
  public:
-  Trainer(const TrainOptions& o, const Corpus& corpus, const TrainHooks& hooks)
+  Trainer(const TrainOptions& o, const Corpus& corpus, const TrainHooks& hooks, train::GradReducer& reducer)
       : o_(o),
         corpus_(corpus),
         hooks_(hooks),
+        reducer_(reducer),
+        row_begin_(RowBegin(reducer.rank())),
+        rows_(RowBegin(reducer.rank() + 1) - row_begin_),
         log_(o.out_dir + "/train.log"),
         metrics_(o.out_dir + "/metrics.jsonl") {}
 
@@ -87,13 +93,22 @@ class Trainer {
     log_.Append(line);
     if (hooks_.log) hooks_.log(line);
   }
+  // This process's first row of a global batch of o_.batch rows.
+  int64_t RowBegin(int rank) const { return static_cast<int64_t>(rank) * o_.batch / reducer_.world_size(); }
+  bool Rank0() const { return reducer_.rank() == 0; }
   Status Save(const std::string& kind);
   Result<bool> Validate(double train_loss);  // true: stop early
-  Status Step(const Window& w, double* loss);
+  Result<double> ComputeGradients(const Window& w);
+  Status ReduceGradients(double* loss);
+  Status ApplyGradients(double loss);
+  Result<LstmState> FullCarry();
 
   const TrainOptions& o_;
   const Corpus& corpus_;
   const TrainHooks& hooks_;
+  train::GradReducer& reducer_;
+  const int64_t row_begin_, rows_;  // this process's rows of every global batch
+  bool stop_agreed_ = false;        // some process was asked to stop (summed with the gradients)
   AtomicText log_, metrics_;
   CharLSTM model_{nullptr};
   std::unique_ptr<torch::optim::Adam> adam_;
@@ -102,43 +117,92 @@ class Trainer {
   int64_t loss_steps_ = 0;
 };
 
+// The carried state of all B rows, (L,B,H) each: every process contributes its rows (collective).
+Result<LstmState> Trainer::FullCarry() {
+  if (reducer_.world_size() == 1 || !std::get<0>(st_.carry).defined()) return st_.carry;
+  auto widen = [&](const torch::Tensor& part) {
+    if (!part.defined()) return part;
+    auto full = torch::zeros({part.size(0), o_.batch, part.size(2)}, part.options());
+    full.narrow(1, row_begin_, rows_).copy_(part);
+    return full;
+  };
+  LstmState full{widen(std::get<0>(st_.carry)), widen(std::get<1>(st_.carry))};
+  std::vector<torch::Tensor> parts{std::get<0>(full)};
+  if (std::get<1>(full).defined()) parts.push_back(std::get<1>(full));
+  if (Status s = reducer_.SumInPlace(parts); !s.ok()) return s;
+  return full;
+}
+
+// Collective: every process calls it (FullCarry); rank 0 writes.
 Status Trainer::Save(const std::string& kind) {
-  Checkpoint ck = train::MakeCheckpoint(o_, corpus_, model_, *adam_, st_, kind);
+  auto carry = FullCarry();
+  if (!carry.ok()) return carry.status();
+  if (!Rank0()) return Status::OK();
+  LoopState whole = st_;
+  whole.carry = *carry;
+  Checkpoint ck = train::MakeCheckpoint(o_, corpus_, model_, *adam_, whole, kind);
   if (Status s = WriteCheckpoint(o_.out_dir + "/" + kind + ".ckpt", ck); !s.ok()) return s;
   if (Status s = log_.Flush(); !s.ok()) return s;
   return metrics_.Flush();
 }
 
-Status Trainer::Step(const Window& w, double* loss) {
+// Forward and backward over this process's rows [row_begin_, row_begin_ + rows_) of window `w`:
+// the gradients of (sum of those rows' token losses) / (the whole window's counted tokens), so the
+// W processes' gradients and losses sum to what one process computes for the whole window.
+// Returns this process's share of the loss (nats per char).
+Result<double> Trainer::ComputeGradients(const Window& w) {
   // Dropout draws from the global generator: reseeding it from (seed, step) makes every step's
-  // masks a function of the step alone, so a resumed run draws the same masks.
-  torch::manual_seed(train::MixSeed(o_.seed, static_cast<uint64_t>(st_.step)));
+  // masks a function of the step alone, so a resumed run draws the same masks. With W > 1 each
+  // rank draws its own stream (the masks then depend on W; doc/distributed.md).
+  const uint64_t step_seed = train::MixSeed(o_.seed, static_cast<uint64_t>(st_.step));
+  torch::manual_seed(reducer_.world_size() == 1 ? step_seed
+                                                : train::MixSeed(step_seed, static_cast<uint64_t>(reducer_.rank()) + 1));
   if (w.reset_state) st_.carry = {};
-  auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq});  // (B,T)
-  auto targets = torch::tensor(w.targets, torch::kLong).view({-1});          // (B*T)
-  auto [logits, next] = model_->forward(ids, st_.carry, train::ClockTensor(w));  // (B,T,V)
+  auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq}).narrow(0, row_begin_, rows_);  // (B/W,T)
+  auto targets = torch::tensor(w.targets, torch::kLong).view({w.batch, w.seq}).narrow(0, row_begin_, rows_);
+  torch::Tensor clock = train::ClockTensor(w);
+  if (clock.defined()) clock = clock.narrow(0, row_begin_, rows_);
+  auto [logits, next] = model_->forward(ids, st_.carry, clock);  // (B/W,T,V)
   auto l = torch::nn::functional::cross_entropy(
-      logits.view({-1, logits.size(2)}), targets,
-      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreTarget));
-  *loss = l.item<double>();
+               logits.reshape({-1, logits.size(2)}), targets.reshape({-1}),
+               torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreTarget).reduction(torch::kSum)) /
+           static_cast<double>(w.counted);
+  adam_->zero_grad();
+  l.backward();
+  const torch::Tensor& c = std::get<1>(next);  // undefined for a GRU
+  st_.carry = {std::get<0>(next).detach(), c.defined() ? c.detach() : c};
+  return l.item<double>();
+}
+
+// Sums the gradients, this step's loss shares and the stop requests over the processes.
+Status Trainer::ReduceGradients(double* loss) {
+  auto scalars = torch::tensor({*loss, hooks_.stop && hooks_.stop->load() ? 1.0 : 0.0}, torch::kDouble);
+  std::vector<torch::Tensor> sums;
+  for (auto& p : model_->parameters())
+    if (p.grad().defined()) sums.push_back(p.grad());
+  sums.push_back(scalars);
+  if (Status s = reducer_.SumInPlace(sums); !s.ok()) return s;
+  *loss = scalars[0].item<double>();
+  stop_agreed_ = scalars[1].item<double>() > 0;
+  return Status::OK();
+}
+
+// Clipping, the learning rate and Adam's step, from the summed gradients of the whole window.
+Status Trainer::ApplyGradients(double loss) {
   const double ceiling = 2.0 * std::log(static_cast<double>(corpus_.vocab.size())) + 1.0;
-  if (!std::isfinite(*loss) || (st_.step >= o_.warmup_steps && *loss > ceiling)) {
+  if (!std::isfinite(loss) || (st_.step >= o_.warmup_steps && loss > ceiling)) {
     char buf[320];
     std::snprintf(buf, sizeof buf,
                   "training diverged at step %lld: expected a loss below %.2f nats/char (twice a uniform "
                   "guess), got %g; nothing was saved for this step: lower --lr (now %g) or --clip (now %g) "
                   "and resume from %s/last.ckpt",
-                  static_cast<long long>(st_.step + 1), ceiling, *loss, o_.lr, o_.clip, o_.out_dir.c_str());
+                  static_cast<long long>(st_.step + 1), ceiling, loss, o_.lr, o_.clip, o_.out_dir.c_str());
     return Status::Internal(buf);
   }
-  adam_->zero_grad();
-  l.backward();
   if (o_.clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), o_.clip);
   const double lr = LearningRate(o_, st_.step, st_.total_steps);
   for (auto& g : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
   adam_->step();
-  const torch::Tensor& c = std::get<1>(next);  // undefined for a GRU
-  st_.carry = {std::get<0>(next).detach(), c.defined() ? c.detach() : c};
   return Status::OK();
 }
 
@@ -219,6 +283,8 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   st_.total_steps = o_.steps > 0 ? o_.steps : o_.epochs * first.size();
   if (resume) {
     if (Status s = train::RestoreCheckpoint(*resume, model_, *adam_, &st_); !s.ok()) return s;
+    for (torch::Tensor* t : {&std::get<0>(st_.carry), &std::get<1>(st_.carry)})  // (L,B,H): this rank's rows
+      if (t->defined()) *t = t->narrow(1, row_begin_, rows_).contiguous();
     st_.total_steps = o_.steps > 0 ? o_.steps : o_.epochs * first.size();
     // The metrics are the checkpoint's own history, and the log stops where the checkpoint did: a
     // run killed between saving best.ckpt and last.ckpt (or after its last save) logged steps the
@@ -242,6 +308,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
         " steps per epoch, " + std::to_string(st_.total_steps) + " planned");
   }
   TrainSummary sum;
+  const int64_t first_step = st_.step;
   std::unique_ptr<EpochPlan> plan;
   int64_t plan_epoch = -1;
   auto window_start = Clock::now();  // progress speed over recent steps
@@ -253,7 +320,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   while (true) {
     const bool done = o_.steps > 0 ? st_.step >= o_.steps : st_.epoch >= o_.epochs;
     if (done || stop_early) break;
-    if (hooks_.stop && hooks_.stop->load()) {
+    if (reducer_.world_size() == 1 ? hooks_.stop && hooks_.stop->load() : stop_agreed_) {
       sum.interrupted = true;
       Log("interrupted at step " + std::to_string(st_.step) + ": saving " + o_.out_dir + "/last.ckpt");
       break;
@@ -265,8 +332,11 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
     }
     const auto t0 = Clock::now();
     Window w = plan->At(st_.window);
-    double loss = 0;
-    if (Status s = Step(w, &loss); !s.ok()) return s;
+    auto share = ComputeGradients(w);
+    if (!share.ok()) return share.status();
+    double loss = *share;
+    if (Status s = ReduceGradients(&loss); !s.ok()) return s;
+    if (Status s = ApplyGradients(loss); !s.ok()) return s;
     const double dt = Seconds(t0, Clock::now());
     ++st_.step;
     ++st_.window;
@@ -338,7 +408,12 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
     std::snprintf(buf, sizeof buf, "done: %lld steps, %.0f chars/s; no validation tunes, so no best.ckpt (use last.ckpt)",
                   static_cast<long long>(sum.steps), sum.chars_per_s);
   Log(buf);
-  if (Status s = log_.Flush(); !s.ok()) return s;
+  if (reducer_.world_size() > 1 && st_.step > first_step)  // waiting for the slower rank included
+    Log("data parallel: " + std::to_string(reducer_.world_size()) + " processes; the all-reduce took " +
+        std::to_string(1000.0 * reducer_.seconds() / static_cast<double>(st_.step - first_step)) +
+        " ms per step on average");
+  if (Rank0())
+    if (Status s = log_.Flush(); !s.ok()) return s;
   return sum;
 }
 
@@ -370,7 +445,17 @@ Status CheckTrainOptions(const TrainOptions& o) {
   if (o.eval_every < 0) return bad("--eval-every", "a count >= 0", std::to_string(o.eval_every));
   if (o.patience < 0) return bad("--patience", "a count >= 0", std::to_string(o.patience));
   if (o.threads < 0 || o.threads > 256) return bad("--threads", "0 to 256", std::to_string(o.threads));
+  if (o.world_size < 1 || o.world_size > 1024) return bad("--world-size", "1 to 1024", std::to_string(o.world_size));
+  if (o.rank < 0 || o.rank >= o.world_size)
+    return bad("--rank", "0 to " + std::to_string(o.world_size - 1) + " (below --world-size " +
+                             std::to_string(o.world_size) + ")", std::to_string(o.rank));
+  if (o.world_size > o.batch)
+    return bad("--world-size", "at most --batch (" + std::to_string(o.batch) + ") processes, each taking rows",
+               std::to_string(o.world_size));
+  if (o.world_size > 1 && o.master.empty()) return bad("--master", "host:port for --world-size > 1", "nothing");
+  if (!(o.dist_timeout_s > 0)) return bad("--dist-timeout", "seconds > 0", std::to_string(o.dist_timeout_s));
   if (o.out_dir.empty()) return bad("--out", "a folder", "nothing");
+  if (o.rank > 0) return Status::OK();  // only rank 0 writes --out (it may not even exist on this machine)
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
   if (ec || !fs::is_directory(o.out_dir))
@@ -397,8 +482,14 @@ Result<TrainSummary> Train(const TrainOptions& options, const Corpus& corpus, co
   }
   SetTrainThreads(options.threads);
   Result<TrainSummary> out = Status::Internal("training did not run");
+  std::unique_ptr<train::GradReducer> reducer = std::make_unique<train::LocalReducer>();
+  if (options.world_size > 1) {
+    auto gloo = train::MakeGlooReducer(options);
+    if (!gloo.ok()) return gloo.status();
+    reducer = std::move(gloo).value();
+  }
   Status s = CatchTorch("training", [&] {
-    Trainer t(options, corpus, hooks);
+    Trainer t(options, corpus, hooks, *reducer);
     out = t.Run(resume);
     return Status::OK();
   });

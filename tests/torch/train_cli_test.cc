@@ -14,6 +14,7 @@
 #include "abcrnn/util/file_lock.h"
 #include "support/paths.h"
 #include "torch/tiny_tunes.h"
+#include "torch/tiny_tunes_folder.h"
 
 namespace abcrnn {
 namespace {
@@ -22,20 +23,13 @@ namespace fs = std::filesystem;
 using testing::Program;
 using testing::RunCommand;
 
-class TrainCliTest : public ::testing::Test {
+class TrainCliTest : public testing::TinyTunesFolderTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "/abcrnn_train_cli_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    data_ = dir_ + "/tunes.abc";
-    ASSERT_TRUE(WriteFileAtomically(data_, testing::TinyTunesFile(24)).ok());
-  }
+  TrainCliTest() : TinyTunesFolderTest("abcrnn_train_cli_") {}
   std::string Train(const std::string& args) {
     return Program("abcrnn-train") + " --data " + data_ + " --layers 1 --hidden 16 --embed 8 --batch 4 --seq 32 "
            "--sample-chars 40 --threads 1 " + args;
   }
-  std::string dir_, data_;
 };
 
 TEST_F(TrainCliTest, BadOptionsExitWithCode2AndNameTheOption) {

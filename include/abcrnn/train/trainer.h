@@ -52,6 +52,14 @@ struct TrainOptions {
   int sample_chars = 400;  // characters of the sample tune shown at each validation (0: none)
   // Machine and files.
   int threads = 0;       // LibTorch intra-op threads; 0 = the measured default (see bench/README.md)
+  // Data parallel (doc/distributed.md): this process is `rank` of `world_size`, each taking rows
+  // [rank*B/W, (rank+1)*B/W) of every global batch; they meet at `master` ("host:port", rank 0
+  // listens there), and a collective waits `dist_timeout_s` for a peer. Not recorded: a checkpoint
+  // resumes with any world size.
+  int rank = 0;
+  int world_size = 1;
+  std::string master;
+  double dist_timeout_s = 60;
   bool reference_lstm = false;  // torch::nn::LSTM instead of the fused layers (to compare; LSTM only)
   std::string out_dir;   // best.ckpt, last.ckpt, metrics.jsonl, train.log
   std::string cleaning_json = "{}";  // the cleaning options, recorded in the checkpoint

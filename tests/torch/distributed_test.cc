@@ -1,0 +1,142 @@
+// Specification of data-parallel training (issue 13): `--nproc 2` on 127.0.0.1 trains as one
+// process does with the same global batch; a killed worker ends the run naming its rank and keeps
+// the last checkpoint; SIGTERM stops every rank and saves; bad use exits 2 with a clear message.
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/util/file.h"
+#include "support/paths.h"
+#include "torch/tiny_tunes_folder.h"
+
+namespace abcrnn {
+namespace {
+
+using testing::Program;
+using testing::RunCommand;
+
+class DistributedTest : public testing::TinyTunesFolderTest {
+ protected:
+  DistributedTest() : TinyTunesFolderTest("abcrnn_distributed_") {}
+  // One layer: no dropout between layers, so the masks cannot differ with the number of processes.
+  std::string Train(const std::string& args) {
+    return Program("abcrnn-train") + " --data " + data_ + " --layers 1 --hidden 16 --embed 8 --batch 4 --seq 32 "
+           "--sample-chars 0 --threads 1 -q " + args;
+  }
+};
+
+// The last validation's line of a run's metrics.jsonl.
+nlohmann::json LastMetrics(const std::string& out) {
+  auto text = ReadFile(out + "/metrics.jsonl");
+  EXPECT_TRUE(text.ok());
+  std::string last;
+  for (size_t a = 0, b; (b = text->find('\n', a)) != std::string::npos; a = b + 1) last = text->substr(a, b - a);
+  return nlohmann::json::parse(last);
+}
+
+TEST_F(DistributedTest, TwoProcessesTrainAsOneDoesWithTheSameGlobalBatch) {
+  auto one = RunCommand(Train("--out " + dir_ + "/one --steps 30 --eval-every 30"), true);
+  ASSERT_EQ(one.exit_code, 0) << one.out;
+  auto two = RunCommand(Train("--out " + dir_ + "/two --steps 30 --eval-every 30 --nproc 2"), true);
+  ASSERT_EQ(two.exit_code, 0) << two.out;
+  auto a = ReadCheckpoint(dir_ + "/one/last.ckpt");
+  auto b = ReadCheckpoint(dir_ + "/two/last.ckpt");
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->weights.size(), b->weights.size());
+  // Tolerance: the two runs differ only in the order of float sums (each rank sums its rows, then
+  // Gloo sums the ranks): a few float ulps (weights are below 1, an ulp about 6e-8) per step. Over
+  // 30 steps that stays below 1e-5 unless the runs compute different things: a wrong slice or a
+  // gradient scaled by W moves weights by up to lr = 2e-3 per step (measured here: 6e-8).
+  double worst = 0;
+  for (size_t i = 0; i < a->weights.size(); ++i) {
+    ASSERT_EQ(a->weights[i].name, b->weights[i].name);
+    ASSERT_EQ(a->weights[i].data.size(), b->weights[i].data.size());
+    for (size_t j = 0; j < a->weights[i].data.size(); ++j)
+      worst = std::max(worst, static_cast<double>(std::fabs(a->weights[i].data[j] - b->weights[i].data[j])));
+  }
+  EXPECT_LT(worst, 1e-5) << "largest weight difference";
+  std::cout << "largest weight difference between 1 and 2 processes: " << worst << "\n";
+  // The same losses: the training loss is the whole batch's (the ranks' shares summed), not a rank's.
+  const auto m1 = LastMetrics(dir_ + "/one"), m2 = LastMetrics(dir_ + "/two");
+  EXPECT_NEAR(m1["valid_loss"].get<double>(), m2["valid_loss"].get<double>(), 1e-5);
+  EXPECT_NEAR(m1["train_loss"].get<double>(), m2["train_loss"].get<double>(), 1e-5);
+  // The two-process checkpoint goes on in one process.
+  auto resumed = RunCommand(Train("--out " + dir_ + "/two --resume " + dir_ + "/two --steps 32"), true);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+}
+
+TEST_F(DistributedTest, AKilledWorkerEndsTheRunNamingItsRankAndKeepsTheLastCheckpoint) {
+  const std::string out = dir_ + "/run", log = dir_ + "/stderr.txt";
+  const std::string script =
+      Train("--out " + out + " --steps 1000000 --eval-every 5 --dist-timeout 10 --nproc 2") + " 2>" + log +
+      " & pid=$!\nfor i in $(seq 1 300); do [ -f " + out + "/last.ckpt ] && break; sleep 0.1; done\n"
+      "worker=$(pgrep -P $pid -f -- '--rank 1 ')\nkill -KILL $worker\nwait $pid\n";
+  ASSERT_TRUE(WriteFileAtomically(dir_ + "/kill.sh", script).ok());
+  auto r = RunCommand("timeout 60 bash " + dir_ + "/kill.sh", true);
+  auto err = ReadFile(log);
+  ASSERT_TRUE(err.ok());
+  EXPECT_NE(r.exit_code, 0) << *err;
+  EXPECT_NE(r.exit_code, 124) << "the run did not end: " << *err;
+  EXPECT_NE(err->find("rank 1 of 2 was killed by signal 9"), std::string::npos) << *err;
+  auto ck = ReadCheckpoint(out + "/last.ckpt");
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 12"), true);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+}
+
+TEST_F(DistributedTest, SigtermToTheLauncherStopsEveryRankAtOneStepAndSavesTheLastCheckpoint) {
+  // The ranks agree on the stop with the step's all-reduce: none waits for a peer that stopped.
+  const std::string out = dir_ + "/run", log = dir_ + "/stderr.txt";
+  const std::string script =
+      Train("--out " + out + " --steps 1000000 --eval-every 1000000 --dist-timeout 10 --nproc 2") + " 2>" + log +
+      " & pid=$!\nfor i in $(seq 1 300); do grep -q planned " + log + " && break; sleep 0.1; done\n"
+      "sleep 0.5\nkill -TERM $pid\nwait $pid\n";
+  ASSERT_TRUE(WriteFileAtomically(dir_ + "/term.sh", script).ok());
+  auto r = RunCommand("timeout 60 bash " + dir_ + "/term.sh", true);
+  auto err = ReadFile(log);
+  ASSERT_TRUE(err.ok());
+  EXPECT_EQ(r.exit_code, 128 + 15) << *err;
+  EXPECT_NE(err->find("stopped at step"), std::string::npos) << *err;
+  auto ck = ReadCheckpoint(out + "/last.ckpt");
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  EXPECT_GT(nlohmann::json::parse(ck->metadata_json)["step"].get<int>(), 0);
+}
+
+TEST_F(DistributedTest, BadUseExitsWithCode2AndSaysWhy) {
+  auto r = RunCommand(Train("--out " + dir_ + "/o --rank 2 --world-size 2 --master 127.0.0.1:1"), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--rank: expected 0 to 1"), std::string::npos) << r.out;
+  r = RunCommand(Train("--out " + dir_ + "/o --nproc 2 --rank 0"), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--nproc: expected it alone"), std::string::npos) << r.out;
+  r = RunCommand("RANK=x " + Train("--out " + dir_ + "/o"), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("RANK: expected"), std::string::npos) << r.out;
+  // A port in use: rank 0 cannot listen there.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+  r = RunCommand(Train("--out " + dir_ + "/p --steps 2 --rank 0 --world-size 2 --dist-timeout 5 --master 127.0.0.1:" +
+                       port),
+                 true);
+  ::close(fd);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("is the port in use?"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace abcrnn
