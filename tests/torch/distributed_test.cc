@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "abcrnn/ckpt/checkpoint.h"
@@ -29,6 +32,21 @@ class DistributedTest : public testing::TinyTunesFolderTest {
   std::string Train(const std::string& args) {
     return Program("abcrnn-train") + " --data " + data_ + " --layers 1 --hidden 16 --embed 8 --batch 4 --seq 32 "
            "--sample-chars 0 --threads 1 -q " + args;
+  }
+  // Starts a 2-process run of `args` into `out` in the background, waits up to 30 s for the shell
+  // test `ready`, runs `then` ($pid is the launcher), waits for the launcher (60 s at most).
+  // Returns the script's exit status and the run's standard error.
+  std::pair<int, std::string> RunThen(const std::string& out, const std::string& args, const std::string& ready,
+                                      const std::string& then) {
+    const std::string log = dir_ + "/stderr.txt", script = dir_ + "/run.sh";
+    const std::string text = Train("--out " + out + " --steps 1000000 --dist-timeout 10 --nproc 2 " + args) + " 2>" +
+                             log + " & pid=$!\nfor i in $(seq 1 300); do " + ready + " && break; sleep 0.1; done\n" +
+                             then + "\nwait $pid\n";
+    EXPECT_TRUE(WriteFileAtomically(script, text).ok());
+    const int code = RunCommand("timeout 60 bash " + script, true).exit_code;
+    auto err = ReadFile(log);
+    EXPECT_TRUE(err.ok());
+    return {code, err.ok() ? *err : std::string()};
   }
 };
 
@@ -73,18 +91,12 @@ TEST_F(DistributedTest, TwoProcessesTrainAsOneDoesWithTheSameGlobalBatch) {
 }
 
 TEST_F(DistributedTest, AKilledWorkerEndsTheRunNamingItsRankAndKeepsTheLastCheckpoint) {
-  const std::string out = dir_ + "/run", log = dir_ + "/stderr.txt";
-  const std::string script =
-      Train("--out " + out + " --steps 1000000 --eval-every 5 --dist-timeout 10 --nproc 2") + " 2>" + log +
-      " & pid=$!\nfor i in $(seq 1 300); do [ -f " + out + "/last.ckpt ] && break; sleep 0.1; done\n"
-      "worker=$(pgrep -P $pid -f -- '--rank 1 ')\nkill -KILL $worker\nwait $pid\n";
-  ASSERT_TRUE(WriteFileAtomically(dir_ + "/kill.sh", script).ok());
-  auto r = RunCommand("timeout 60 bash " + dir_ + "/kill.sh", true);
-  auto err = ReadFile(log);
-  ASSERT_TRUE(err.ok());
-  EXPECT_NE(r.exit_code, 0) << *err;
-  EXPECT_NE(r.exit_code, 124) << "the run did not end: " << *err;
-  EXPECT_NE(err->find("rank 1 of 2 was killed by signal 9"), std::string::npos) << *err;
+  const std::string out = dir_ + "/run";
+  const auto [code, err] = RunThen(out, "--eval-every 5", "[ -f " + out + "/last.ckpt ]",
+                                   "worker=$(pgrep -P $pid -f -- '--rank 1 ')\nkill -KILL $worker");
+  EXPECT_NE(code, 0) << err;
+  EXPECT_NE(code, 124) << "the run did not end: " << err;
+  EXPECT_NE(err.find("rank 1 of 2 was killed by signal 9"), std::string::npos) << err;
   auto ck = ReadCheckpoint(out + "/last.ckpt");
   ASSERT_TRUE(ck.ok()) << ck.status().ToString();
   auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 12"), true);
@@ -93,17 +105,11 @@ TEST_F(DistributedTest, AKilledWorkerEndsTheRunNamingItsRankAndKeepsTheLastCheck
 
 TEST_F(DistributedTest, SigtermToTheLauncherStopsEveryRankAtOneStepAndSavesTheLastCheckpoint) {
   // The ranks agree on the stop with the step's all-reduce: none waits for a peer that stopped.
-  const std::string out = dir_ + "/run", log = dir_ + "/stderr.txt";
-  const std::string script =
-      Train("--out " + out + " --steps 1000000 --eval-every 1000000 --dist-timeout 10 --nproc 2") + " 2>" + log +
-      " & pid=$!\nfor i in $(seq 1 300); do grep -q planned " + log + " && break; sleep 0.1; done\n"
-      "sleep 0.5\nkill -TERM $pid\nwait $pid\n";
-  ASSERT_TRUE(WriteFileAtomically(dir_ + "/term.sh", script).ok());
-  auto r = RunCommand("timeout 60 bash " + dir_ + "/term.sh", true);
-  auto err = ReadFile(log);
-  ASSERT_TRUE(err.ok());
-  EXPECT_EQ(r.exit_code, 128 + 15) << *err;
-  EXPECT_NE(err->find("stopped at step"), std::string::npos) << *err;
+  const std::string out = dir_ + "/run";
+  const auto [code, err] = RunThen(out, "--eval-every 1000000", "grep -q planned " + dir_ + "/stderr.txt",
+                                   "sleep 0.5\nkill -TERM $pid");
+  EXPECT_EQ(code, 128 + 15) << err;
+  EXPECT_NE(err.find("stopped at step"), std::string::npos) << err;
   auto ck = ReadCheckpoint(out + "/last.ckpt");
   ASSERT_TRUE(ck.ok()) << ck.status().ToString();
   EXPECT_GT(nlohmann::json::parse(ck->metadata_json)["step"].get<int>(), 0);
