@@ -159,7 +159,7 @@ void RegisterServe(CLI::App& app, RunFn& run) {
   sub->add_option("--db", o->db, "The archive: an SQLite file, created when missing");
   sub->add_option("--web", o->web, "The page's folder (index.html, app.js, style.css)")->default_str("web/ of abcrnn");
   sub->add_option("--time-limit", o->time_limit, "Seconds a generate request may take before it is cut")
-      ->check(CLI::Range(1.0, 600.0));
+      ->check(CLI::Range(0.001, 600.0));
   sub->add_option("--threads", o->threads, "Requests served at once")->check(CLI::Range(1, 64));
   sub->callback([o, &run] { run = [o] { return Run(*o); }; });
 }
