@@ -28,6 +28,31 @@ function fill(select, values) {
   }
 }
 
+// The form picker: the model's forms whose parts are of one length ("8+8 AABB"), one option per
+// parts x bars (the repeats are the model's), most common first. Choosing one fills Parts and Bars.
+function fillForms(select, forms) {
+  const seen = new Map();
+  for (const f of forms || []) {
+    const lengths = f.split(' ')[0].split('+');
+    if (lengths.some((b) => b !== lengths[0])) continue;
+    const key = lengths.length + 'x' + lengths[0];
+    if (!seen.has(key)) seen.set(key, []);
+    if (seen.get(key).length < 3) seen.get(key).push(f);
+  }
+  for (const [key, examples] of seen) {
+    const [parts, bars] = key.split('x');
+    const o = document.createElement('option');
+    o.value = key;
+    o.textContent = (parts === '1' ? '1 part' : parts + ' parts') + ' of ' + bars + ' bars (' + examples.join(', ') + ')';
+    select.appendChild(o);
+  }
+  select.onchange = () => {
+    const [parts, bars] = select.value ? select.value.split('x') : ['', ''];
+    $('parts').value = parts;
+    $('bars').value = bars;
+  };
+}
+
 function render() {
   if (typeof ABCJS === 'undefined') {
     $('notation').textContent = 'Notation needs abcjs: run scripts/setup.sh.';
@@ -62,7 +87,7 @@ async function generate() {
   showError(null);
   const body = {
     type: $('type').value || undefined, meter: $('meter').value || undefined, key: $('key').value || undefined,
-    style: $('style').value || undefined, parts: number('parts'), bars: number('bars'),
+    style: $('style').value || undefined, unit: $('unit').value || undefined, parts: number('parts'), bars: number('bars'),
     temperature: number('temperature'), num: number('num'), prime: $('prime').value || undefined,
   };
   if ($('lock').checked && $('seed').value.trim() !== '') body.seed = number('seed');
@@ -151,12 +176,16 @@ async function start() {
   $('generate').onclick = generate;
   $('playbutton').onclick = play;
   $('abc').oninput = render;
+  const formless = () => { $('form').value = ''; };  // a part or bar count typed by hand
+  $('parts').oninput = formless;
+  $('bars').oninput = formless;
   $('search').oninput = list;
   $('starred').onchange = list;
   try {
     const m = await api('GET', '/api/model');
     $('model').textContent = 'model ' + m.model;
-    for (const c of ['type', 'meter', 'key', 'style']) fill($(c), m.controls[c]);
+    for (const c of ['type', 'meter', 'key', 'style', 'unit']) fill($(c), m.controls[c]);
+    fillForms($('form'), m.controls.form);
     $('num').max = m.limits.num;
     $('temperature').min = m.limits.temperature[0];
     $('temperature').max = m.limits.temperature[1];

@@ -28,6 +28,10 @@ function check(ok, what) {
   console.log((ok ? 'ok   ' : 'FAIL ') + what);
   if (!ok) failures++;
 }
+// Checks that the page reaches a state (fn true in the page) within 30 s.
+async function checkReaches(page, fn, what) {
+  check(await page.waitForFunction(fn, null, { timeout: 30000 }).then(() => true, () => false), what);
+}
 
 // Starts the server on a free port; resolves with {proc, port}.
 function startServer() {
@@ -66,7 +70,7 @@ try {
   await page.waitForFunction(() => document.getElementById('model').textContent.startsWith('model '));
   check(await page.evaluate(() => typeof ABCJS !== 'undefined'), 'abcjs is served by the server');
 
-  // A jig in D with a locked seed, twice.
+  // A jig in D in two parts of 8 bars (the form picker), L:1/8, with a locked seed, twice.
   const make = async () => {
     const before = await page.textContent('#title');
     await page.click('#generate');
@@ -76,11 +80,15 @@ try {
   };
   await page.selectOption('#type', 'jig');
   await page.selectOption('#key', 'D');
+  await page.selectOption('#form', '2x8');
+  check(await page.inputValue('#parts') === '2' && await page.inputValue('#bars') === '8', 'the form picker fills Parts and Bars');
+  await page.selectOption('#unit', '1/8');
   await page.fill('#seed', '2026');
   await page.check('#lock');
   const first = await make();
   check(first.error === '', 'generate: no error (' + first.error + ')');
   check(/R:jig/.test(first.abc) && /K:D/.test(first.abc), 'the tune is a jig in D');
+  check(/^N:form 8\+8 /m.test(first.abc) && /^L:1\/8$/m.test(first.abc) && /--unit 1\/8 /.test(first.abc), 'in two parts of 8 bars, L:1/8 (' + first.abc.split('\n').slice(0, 8).join(' ') + ')');
   const notes = await page.locator('#notation svg .abcjs-note').count();
   check(notes > 10, 'notation renders: ' + notes + ' SVG notes');
   await page.screenshot({ path: path.join(out, 'serve-generated.png'), fullPage: true });
@@ -107,8 +115,8 @@ try {
 
   // The ABC is editable; the notation follows and Play plays the text as edited.
   await page.fill('#abc', first.abc.replace(/^T:.*$/m, 'T:Edited In The Browser'));
-  await page.waitForFunction(() => document.getElementById('notation').textContent.includes('Edited In The Browser'));
-  check(true, 'an edited ABC is rendered again');
+  await checkReaches(page, () => document.getElementById('notation').textContent.includes('Edited In The Browser'),
+                     'an edited ABC is rendered again');
   await page.evaluate(() => document.getElementById('player').pause());
   await page.click('#playbutton');
   const playingEdit = await page.waitForFunction(() => { const a = document.getElementById('player'); return a.currentSrc.startsWith('blob:') && !a.paused && a.currentTime > 0; },
@@ -130,10 +138,9 @@ try {
   await page.locator('#list li').first().locator('button.star').click();
   await page.waitForFunction(() => document.querySelector('#list li button.star').textContent === '\u2605');
   await page.fill('#search', 'R:jig');
-  await page.waitForFunction(() => document.querySelectorAll('#list li').length === 2);
+  await checkReaches(page, () => document.querySelectorAll('#list li').length === 2, 'a search finds both jigs');
   await page.fill('#search', 'no such tune anywhere');
-  await page.waitForFunction(() => document.querySelectorAll('#list li').length === 0);
-  check(true, 'the archive stars and searches');
+  await checkReaches(page, () => document.querySelectorAll('#list li').length === 0, 'a search for nothing lists none');
   await stopServer(server);
   server = await startServer();
   await page.goto(base());
@@ -145,8 +152,7 @@ try {
   await page.screenshot({ path: path.join(out, 'serve-archive-after-restart.png'), fullPage: true });
   // Delete one.
   await page.locator('#list li').last().locator('button.delete').click();
-  await page.waitForFunction(() => document.querySelectorAll('#list li').length === 1);
-  check(true, 'a tune is deleted from the archive');
+  await checkReaches(page, () => document.querySelectorAll('#list li').length === 1, 'a tune is deleted from the archive');
 } catch (e) {
   check(false, 'unexpected: ' + (e.stack || e));
 } finally {
