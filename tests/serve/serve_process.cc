@@ -13,11 +13,19 @@
 
 namespace abcrnn::testing {
 
-ServeProcess::ServeProcess(const std::string& db, const std::string& extra_args) {
+ServeProcess::ServeProcess(const std::string& db, const std::string& extra_args)
+    : ServeProcess(Command{"exec '" + Program("abcrnn-sample") + "' serve --port 0 --host 127.0.0.1 --model '" +
+                           SourceDir() + "/models/default.ckpt' --db '" + db + "' " + extra_args + " 2>&1"}) {}
+
+std::unique_ptr<ServeProcess> ServeProcess::Installed(const std::string& prefix, const std::string& db) {
+  return std::unique_ptr<ServeProcess>(
+      new ServeProcess(Command{"exec env -u ABCRNN_MODEL '" + prefix + "/bin/abcrnn-sample' serve --port 0 --db '" + db + "' 2>&1"}));
+}
+
+ServeProcess::ServeProcess(const Command& cmd) {
   int fds[2];
   if (::pipe(fds) != 0) return;
-  const std::string command = "exec '" + Program("abcrnn-sample") + "' serve --port 0 --host 127.0.0.1 --model '" +
-                              SourceDir() + "/models/default.ckpt' --db '" + db + "' " + extra_args + " 2>&1";
+  const std::string& command = cmd.shell;
   pid_ = ::fork();
   if (pid_ == 0) {
     ::dup2(fds[1], 1);

@@ -3,6 +3,7 @@
 // stopped with SIGTERM (or SIGKILL) when the test is done.
 #pragma once
 
+#include <memory>
 #include <string>
 
 namespace abcrnn::testing {
@@ -12,6 +13,9 @@ class ServeProcess {
   // Starts the server and waits (up to 30 s) for its "open http://127.0.0.1:PORT/" line.
   // port() is 0 when it did not start; output() then holds what it printed.
   explicit ServeProcess(const std::string& db, const std::string& extra_args = "");
+  // An installed copy: PREFIX/bin/abcrnn-sample serve with no --model or --web, so that it finds
+  // them as an installed program does (share/abcrnn under its prefix).
+  static std::unique_ptr<ServeProcess> Installed(const std::string& prefix, const std::string& db);
   ~ServeProcess();
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;
@@ -24,6 +28,10 @@ class ServeProcess {
   int Stop(int signal = 15);
 
  private:
+  struct Command {
+    std::string shell;  // run by /bin/sh -c, its output merged
+  };
+  explicit ServeProcess(const Command& command);
   int pid_ = -1;
   int port_ = 0;
   int status_ = -1;
