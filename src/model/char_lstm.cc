@@ -40,8 +40,37 @@ CharLSTMImpl::CharLSTMImpl(const ModelConfig& config, LstmKernel kernel) : confi
   head = register_module("head", torch::nn::Linear(config.hidden, config.vocab_size));
 }
 
+std::tuple<torch::Tensor, LstmState> CharLSTMImpl::ByLayer(const torch::Tensor& x, const LstmState& state,
+                                                           const std::vector<torch::Tensor>& masks) {
+  const std::vector<torch::Tensor> weights = gru ? gru->all_weights() : lstm->all_weights();
+  const int64_t layers = config_.layers, batch = x.size(0), hidden = config_.hidden;
+  const torch::Tensor zeros = torch::zeros({1, batch, hidden}, x.options());
+  auto layer_of = [&](const torch::Tensor& t, int64_t l) { return t.defined() ? t.narrow(0, l, 1) : zeros; };
+  std::vector<torch::Tensor> hs, cs;
+  torch::Tensor input = x;
+  for (int64_t l = 0; l < layers; ++l) {
+    const std::vector<torch::Tensor> params(weights.begin() + 4 * l, weights.begin() + 4 * l + 4);
+    torch::Tensor y;
+    if (gru) {
+      torch::Tensor h;
+      std::tie(y, h) = at::gru(input, layer_of(std::get<0>(state), l), params, /*has_biases=*/true, 1, 0.0,
+                               is_training(), /*bidirectional=*/false, /*batch_first=*/true);
+      hs.push_back(h);
+    } else {
+      torch::Tensor h, c;
+      std::tie(y, h, c) = at::lstm(input, {layer_of(std::get<0>(state), l), layer_of(std::get<1>(state), l)}, params,
+                                   true, 1, 0.0, is_training(), false, true);
+      hs.push_back(h);
+      cs.push_back(c);
+    }
+    input = l + 1 < layers ? y * masks[l] : y;
+  }
+  return {input, LstmState{torch::cat(hs), gru ? torch::Tensor() : torch::cat(cs)}};
+}
+
 std::tuple<torch::Tensor, LstmState> CharLSTMImpl::forward(const torch::Tensor& ids, const LstmState& state,
-                                                           const torch::Tensor& clock_rows) {
+                                                           const torch::Tensor& clock_rows,
+                                                           const RowDropout* row_dropout) {
   torch::Tensor x = embed->forward(ids);  // (B,T,E)
   if (clock) {
     torch::Tensor rows = clock_rows;
@@ -52,6 +81,18 @@ std::tuple<torch::Tensor, LstmState> CharLSTMImpl::forward(const torch::Tensor& 
     }
     // The fields the model's scheme reads: (B,T,F,E) -> (B,T,E).
     x = x + clock->forward(rows.narrow(2, 0, abc::FormClockFields(config_.form_clock))).sum(2);
+  }
+  const double p = gru ? gru->options.dropout() : lstm->options.dropout();
+  if (row_dropout != nullptr && is_training() && p > 0) {
+    std::vector<torch::Tensor> masks;
+    for (int64_t l = 0; l + 1 < config_.layers; ++l)
+      masks.push_back(RowDropoutMask(*row_dropout, l, ids.size(0), ids.size(1), config_.hidden, p));
+    if (lstm && kernel_ == LstmKernel::kFused) {
+      auto [y, h, c] = FusedLstm(x, std::get<0>(state), std::get<1>(state), lstm->all_weights(), p, true, masks);
+      return {head->forward(y), LstmState{h, c}};
+    }
+    auto [y, next] = ByLayer(x, state, masks);
+    return {head->forward(y), next};
   }
   if (gru) {  // torch::nn::GRU: h alone is carried
     const torch::Tensor& h = std::get<0>(state);

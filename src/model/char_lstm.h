@@ -18,6 +18,7 @@
 
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/util/status.h"
+#include "model/row_dropout.h"
 
 namespace abcrnn {
 
@@ -40,9 +41,12 @@ class CharLSTMImpl : public torch::nn::Module {
   // ids (B,T) int64 -> logits (B,T,V) and the state after the last step. Dropout between LSTM
   // layers applies in train() mode only. With a form clock (config().form_clock), `clock`
   // (B,T,abc::kFormClockFields) int64 holds each input's clock rows (abc/form_clock.h), added to
-  // the character's embedding; undefined means abc::HeaderClock() at every step.
+  // the character's embedding; undefined means abc::HeaderClock() at every step. Given
+  // `row_dropout`, the masks between layers are those of model/row_dropout.h (the same whatever
+  // rows of a global batch this forward runs) instead of draws from the global generator.
   std::tuple<torch::Tensor, LstmState> forward(const torch::Tensor& ids, const LstmState& state = {},
-                                               const torch::Tensor& clock = {});
+                                               const torch::Tensor& clock = {},
+                                               const RowDropout* row_dropout = nullptr);
 
   const ModelConfig& config() const { return config_; }
   LstmKernel lstm_kernel() const { return kernel_; }
@@ -55,6 +59,11 @@ class CharLSTMImpl : public torch::nn::Module {
   torch::nn::Linear head{nullptr};
 
  private:
+  // The cell layer by layer (at::lstm / at::gru of one layer each), each output but the last
+  // multiplied by its mask: x (B,T,E) -> y (B,T,H) and the state (L,B,H).
+  std::tuple<torch::Tensor, LstmState> ByLayer(const torch::Tensor& x, const LstmState& state,
+                                               const std::vector<torch::Tensor>& masks);
+
   ModelConfig config_;
   LstmKernel kernel_;
 };

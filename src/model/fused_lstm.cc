@@ -151,12 +151,15 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> FusedLstmLayer(
 std::tuple<at::Tensor, at::Tensor, at::Tensor> FusedLstm(const at::Tensor& x, const at::Tensor& h0,
                                                          const at::Tensor& c0,
                                                          const std::vector<at::Tensor>& weights,
-                                                         double dropout, bool train) {
+                                                         double dropout, bool train,
+                                                         const std::vector<at::Tensor>& masks) {
   TORCH_CHECK(!weights.empty() && weights.size() % 4 == 0,
               "fused LSTM: expected 4 tensors per layer (w_ih, w_hh, b_ih, b_hh), got ",
               weights.size());
   TORCH_CHECK(x.dim() == 3, "fused LSTM: expected x (B,T,E), got ", x.sizes());
   const int64_t layers = static_cast<int64_t>(weights.size()) / 4;
+  TORCH_CHECK(masks.empty() || static_cast<int64_t>(masks.size()) == layers - 1,
+              "fused LSTM: expected ", layers - 1, " dropout masks, got ", masks.size());
   at::Tensor input = x.transpose(0, 1).contiguous();  // (T,B,E)
   std::vector<at::Tensor> hs, cs;
   for (int64_t l = 0; l < layers; ++l) {
@@ -166,7 +169,10 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> FusedLstm(const at::Tensor& x, co
     hs.push_back(h);
     cs.push_back(c);
     // As at::lstm: dropout on every layer's output but the last, (T,B,H) contiguous, in training.
-    input = (dropout > 0 && train && l + 1 < layers) ? at::dropout(y, dropout, true) : y;
+    if (l + 1 < layers && !masks.empty())
+      input = y * masks[l].transpose(0, 1);  // the mask is (B,T,H), y (T,B,H)
+    else
+      input = (dropout > 0 && train && l + 1 < layers) ? at::dropout(y, dropout, true) : y;
   }
   return {input.transpose(0, 1), at::stack(hs), at::stack(cs)};
 }

@@ -25,11 +25,13 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> FusedLstmLayer(
 // x (B,T,E); h0, c0 (L,B,H) or undefined (zeros); weights as torch::nn::LSTM::all_weights()
 // (w_ih, w_hh, b_ih, b_hh per layer, 4L tensors). `dropout` applies to every layer's output but
 // the last when `train` (drawn from the global generator like torch::nn::LSTM's, in the same
-// order and shape, so the same seed gives the same masks).
+// order and shape, so the same seed gives the same masks). Given `masks` (L-1 multipliers (B,T,H),
+// model/row_dropout.h), those multiply the layers' outputs instead (dropout and train unused).
 // Returns y (B,T,H) (a transposed view) and the final state h, c (L,B,H).
 std::tuple<at::Tensor, at::Tensor, at::Tensor> FusedLstm(const at::Tensor& x, const at::Tensor& h0,
                                                          const at::Tensor& c0,
                                                          const std::vector<at::Tensor>& weights,
-                                                         double dropout, bool train);
+                                                         double dropout, bool train,
+                                                         const std::vector<at::Tensor>& masks = {});
 
 }  // namespace abcrnn
