@@ -151,18 +151,18 @@ Status Trainer::Save(const std::string& kind) {
 // W processes' gradients and losses sum to what one process computes for the whole window.
 // Returns this process's share of the loss (nats per char).
 Result<double> Trainer::ComputeGradients(const Window& w) {
-  // Dropout draws from the global generator: reseeding it from (seed, step) makes every step's
-  // masks a function of the step alone, so a resumed run draws the same masks. With W > 1 each
-  // rank draws its own stream (the masks then depend on W; doc/distributed.md).
+  // Dropout masks are a function of (seed, step, layer, global row) (model/row_dropout.h): a
+  // resumed run draws the same masks, and W processes draw what one process draws for the whole
+  // window. The global generator is reseeded too, for anything else that might draw from it.
   const uint64_t step_seed = train::MixSeed(o_.seed, static_cast<uint64_t>(st_.step));
-  torch::manual_seed(reducer_.world_size() == 1 ? step_seed
-                                                : train::MixSeed(step_seed, static_cast<uint64_t>(reducer_.rank()) + 1));
+  torch::manual_seed(step_seed);
+  const RowDropout dropout{step_seed, row_begin_};
   if (w.reset_state) st_.carry = {};
   auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq}).narrow(0, row_begin_, rows_);  // (B/W,T)
   auto targets = torch::tensor(w.targets, torch::kLong).view({w.batch, w.seq}).narrow(0, row_begin_, rows_);
   torch::Tensor clock = train::ClockTensor(w);
   if (clock.defined()) clock = clock.narrow(0, row_begin_, rows_);
-  auto [logits, next] = model_->forward(ids, st_.carry, clock);  // (B/W,T,V)
+  auto [logits, next] = model_->forward(ids, st_.carry, clock, &dropout);  // (B/W,T,V)
   auto l = torch::nn::functional::cross_entropy(
                logits.reshape({-1, logits.size(2)}), targets.reshape({-1}),
                torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreTarget).reduction(torch::kSum)) /

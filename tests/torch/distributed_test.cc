@@ -1,5 +1,5 @@
-// Specification of data-parallel training (issue 13): `--nproc 2` on 127.0.0.1 trains as one
-// process does with the same global batch; a killed worker ends the run naming its rank and keeps
+// Specification of data-parallel training (issue 13): `--nproc 2` and `--nproc 3` on 127.0.0.1
+// train as one process does with the same global batch, dropout included; a killed worker ends the run naming its rank and keeps
 // the last checkpoint; SIGTERM stops every rank and saves; bad use exits 2 with a clear message.
 #include <gtest/gtest.h>
 
@@ -28,10 +28,10 @@ using testing::RunCommand;
 class DistributedTest : public testing::TinyTunesFolderTest {
  protected:
   DistributedTest() : TinyTunesFolderTest("abcrnn_distributed_") {}
-  // One layer: no dropout between layers, so the masks cannot differ with the number of processes.
+  // Two layers with dropout between them: the masks must not depend on the number of processes.
   std::string Train(const std::string& args) {
-    return Program("abcrnn-train") + " --data " + data_ + " --layers 1 --hidden 16 --embed 8 --batch 4 --seq 32 "
-           "--sample-chars 0 --threads 1 -q " + args;
+    return Program("abcrnn-train") + " --data " + data_ + " --layers 2 --hidden 16 --embed 8 --dropout 0.3 "
+           "--batch 4 --seq 32 --sample-chars 0 --threads 1 -q " + args;
   }
   // Starts a 2-process run of `args` into `out` in the background, waits up to 30 s for the shell
   // test `ready`, runs `then` ($pid is the launcher), waits for the launcher (60 s at most).
@@ -48,6 +48,9 @@ class DistributedTest : public testing::TinyTunesFolderTest {
     EXPECT_TRUE(err.ok());
     return {code, err.ok() ? *err : std::string()};
   }
+  // Trains `out` with w processes as `one_out` was trained with one, and expects the same weights
+  // and losses; then resumes it in one process.
+  void ExpectTheSameRun(const std::string& one_out, const std::string& out, int w);
 };
 
 // The last validation's line of a run's metrics.jsonl.
@@ -59,19 +62,26 @@ nlohmann::json LastMetrics(const std::string& out) {
   return nlohmann::json::parse(last);
 }
 
-TEST_F(DistributedTest, TwoProcessesTrainAsOneDoesWithTheSameGlobalBatch) {
+TEST_F(DistributedTest, TwoAndThreeProcessesTrainAsOneDoesWithTheSameGlobalBatch) {
   auto one = RunCommand(Train("--out " + dir_ + "/one --steps 30 --eval-every 30"), true);
   ASSERT_EQ(one.exit_code, 0) << one.out;
-  auto two = RunCommand(Train("--out " + dir_ + "/two --steps 30 --eval-every 30 --nproc 2"), true);
-  ASSERT_EQ(two.exit_code, 0) << two.out;
-  auto a = ReadCheckpoint(dir_ + "/one/last.ckpt");
-  auto b = ReadCheckpoint(dir_ + "/two/last.ckpt");
+  for (int w : {2, 3}) {  // three processes split the batch of 4 unevenly: rows 1, 1 and 2
+    SCOPED_TRACE(std::to_string(w) + " processes");
+    ExpectTheSameRun(dir_ + "/one", dir_ + "/w" + std::to_string(w), w);
+  }
+}
+
+void DistributedTest::ExpectTheSameRun(const std::string& one_out, const std::string& out, int w) {
+  auto run = RunCommand(Train("--out " + out + " --steps 30 --eval-every 30 --nproc " + std::to_string(w)), true);
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  auto a = ReadCheckpoint(one_out + "/last.ckpt");
+  auto b = ReadCheckpoint(out + "/last.ckpt");
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_EQ(a->weights.size(), b->weights.size());
-  // Tolerance: the two runs differ only in the order of float sums (each rank sums its rows, then
+  // Tolerance: the runs differ only in the order of float sums (each rank sums its rows, then
   // Gloo sums the ranks): a few float ulps (weights are below 1, an ulp about 6e-8) per step. Over
-  // 30 steps that stays below 1e-5 unless the runs compute different things: a wrong slice or a
-  // gradient scaled by W moves weights by up to lr = 2e-3 per step (measured here: 6e-8).
+  // 30 steps that stays below 1e-5 unless the runs compute different things: a wrong slice, a
+  // gradient scaled by W or other dropout masks move weights by up to lr = 2e-3 per step.
   double worst = 0;
   for (size_t i = 0; i < a->weights.size(); ++i) {
     ASSERT_EQ(a->weights[i].name, b->weights[i].name);
@@ -80,13 +90,13 @@ TEST_F(DistributedTest, TwoProcessesTrainAsOneDoesWithTheSameGlobalBatch) {
       worst = std::max(worst, static_cast<double>(std::fabs(a->weights[i].data[j] - b->weights[i].data[j])));
   }
   EXPECT_LT(worst, 1e-5) << "largest weight difference";
-  std::cout << "largest weight difference between 1 and 2 processes: " << worst << "\n";
+  std::cout << "largest weight difference between 1 and " << w << " processes: " << worst << "\n";
   // The same losses: the training loss is the whole batch's (the ranks' shares summed), not a rank's.
-  const auto m1 = LastMetrics(dir_ + "/one"), m2 = LastMetrics(dir_ + "/two");
+  const auto m1 = LastMetrics(one_out), m2 = LastMetrics(out);
   EXPECT_NEAR(m1["valid_loss"].get<double>(), m2["valid_loss"].get<double>(), 1e-5);
   EXPECT_NEAR(m1["train_loss"].get<double>(), m2["train_loss"].get<double>(), 1e-5);
-  // The two-process checkpoint goes on in one process.
-  auto resumed = RunCommand(Train("--out " + dir_ + "/two --resume " + dir_ + "/two --steps 32"), true);
+  // The W-process checkpoint goes on in one process.
+  auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 32"), true);
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
 }
 
