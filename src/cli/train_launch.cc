@@ -11,6 +11,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -57,6 +58,24 @@ std::string DescribeExit(int status) {
     return std::string("was killed by signal ") + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) +
            ")";
   return "exited with status " + std::to_string(WEXITSTATUS(status));
+}
+
+// True when the process is stopped (SIGSTOP, SIGTSTP or a debugger): its state in /proc is T or t.
+bool IsStopped(pid_t pid) {
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return false;
+  char buf[512];
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  const char* close = std::strrchr(buf, ')');  // the state follows "pid (name) "
+  return close != nullptr && close[1] == ' ' && (close[2] == 'T' || close[2] == 't');
+}
+
+// Ends a rank: SIGTERM, and SIGCONT so that a stopped rank receives it now.
+void End(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  ::kill(pid, SIGCONT);
 }
 
 }  // namespace
@@ -129,7 +148,10 @@ int LaunchLocalRanks(int nproc, int argc, char** argv) {
   while (live > 0) {
     if (g_forward_signal != 0 && !forwarded) {
       for (pid_t p : pids)
-        if (p > 0) ::kill(p, g_forward_signal);
+        if (p > 0) {
+          ::kill(p, g_forward_signal);
+          ::kill(p, SIGCONT);  // a stopped rank receives it now
+        }
       forwarded = true;
     }
     int status = 0;
@@ -155,8 +177,13 @@ int LaunchLocalRanks(int nproc, int argc, char** argv) {
       exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
       std::cerr << "abcrnn-train: rank " << rank << " of " << nproc << " " << DescribeExit(status)
                 << "; ending the other ranks (the last checkpoint is kept)\n";
+      // A frozen peer is the likely cause of a rank that gave up waiting: name it.
+      for (int r = 0; r < nproc; ++r)
+        if (pids[r] > 0 && IsStopped(pids[r]))
+          std::cerr << "abcrnn-train: rank " << r << " of " << nproc
+                    << " is stopped (SIGSTOP or a debugger): its peers waited --dist-timeout for it\n";
       for (pid_t p : pids)
-        if (p > 0) ::kill(p, SIGTERM);
+        if (p > 0) End(p);
       kill_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     }
   }

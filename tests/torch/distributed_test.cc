@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -33,13 +34,15 @@ class DistributedTest : public testing::TinyTunesFolderTest {
     return Program("abcrnn-train") + " --data " + data_ + " --layers 2 --hidden 16 --embed 8 --dropout 0.3 "
            "--batch 4 --seq 32 --sample-chars 0 --threads 1 -q " + args;
   }
-  // Starts a 2-process run of `args` into `out` in the background, waits up to 30 s for the shell
+  // Starts a 2-process run of `args` into `out` in the background (its peers waiting at most
+  // `dist_timeout_s` for each other), waits up to 30 s for the shell
   // test `ready`, runs `then` ($pid is the launcher), waits for the launcher (60 s at most).
   // Returns the script's exit status and the run's standard error.
   std::pair<int, std::string> RunThen(const std::string& out, const std::string& args, const std::string& ready,
-                                      const std::string& then) {
+                                      const std::string& then, int dist_timeout_s = 10) {
     const std::string log = dir_ + "/stderr.txt", script = dir_ + "/run.sh";
-    const std::string text = Train("--out " + out + " --steps 1000000 --dist-timeout 10 --nproc 2 " + args) + " 2>" +
+    const std::string text = Train("--out " + out + " --steps 1000000 --dist-timeout " + std::to_string(dist_timeout_s) +
+                                   " --nproc 2 " + args) + " 2>" +
                              log + " & pid=$!\nfor i in $(seq 1 300); do " + ready + " && break; sleep 0.1; done\n" +
                              then + "\nwait $pid\n";
     EXPECT_TRUE(WriteFileAtomically(script, text).ok());
@@ -107,6 +110,23 @@ TEST_F(DistributedTest, AKilledWorkerEndsTheRunNamingItsRankAndKeepsTheLastCheck
   EXPECT_NE(code, 0) << err;
   EXPECT_NE(code, 124) << "the run did not end: " << err;
   EXPECT_NE(err.find("rank 1 of 2 was killed by signal 9"), std::string::npos) << err;
+  auto ck = ReadCheckpoint(out + "/last.ckpt");
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 12"), true);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+}
+
+TEST_F(DistributedTest, AFrozenWorkerEndsTheRunWithinTheTimeoutNamingItsRank) {
+  const std::string out = dir_ + "/run";
+  const auto start = std::chrono::steady_clock::now();
+  const auto [code, err] = RunThen(out, "--eval-every 5", "[ -f " + out + "/last.ckpt ]",
+                                   "worker=$(pgrep -P $pid -f -- '--rank 1 ')\nkill -STOP $worker", 3);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(code, 0) << err;
+  EXPECT_NE(code, 124) << "the run did not end: " << err;
+  // --dist-timeout 3, once for the all-reduce; the rest is start-up and the launcher's polling.
+  EXPECT_LT(seconds, 30) << err;
+  EXPECT_NE(err.find("rank 1 of 2 is stopped"), std::string::npos) << err;
   auto ck = ReadCheckpoint(out + "/last.ckpt");
   ASSERT_TRUE(ck.ok()) << ck.status().ToString();
   auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 12"), true);
