@@ -63,5 +63,7 @@ Status DistributedFromEnvironment(TrainOptions* t, bool rank_given, bool world_g
 // --nproc, plus --rank, --world-size and --master 127.0.0.1:<a free port>) and waits. When a rank
 // fails the others are ended and the exit code is non-zero, with a message naming the rank.
 int LaunchLocalRanks(int nproc, int argc, char** argv);
+// Set by LaunchLocalRanks for its ranks: the --nproc they were started with (for the resume hint).
+inline constexpr const char* kLaunchedNprocEnv = "ABCRNN_LAUNCHED_NPROC";
 
 }  // namespace abcrnn::cli

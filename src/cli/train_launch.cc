@@ -121,6 +121,7 @@ int LaunchLocalRanks(int nproc, int argc, char** argv) {
   }
   std::signal(SIGINT, RememberSignal);
   std::signal(SIGTERM, RememberSignal);
+  ::setenv(kLaunchedNprocEnv, std::to_string(nproc).c_str(), 1);  // inherited by the ranks
   std::vector<pid_t> pids(nproc, -1);
   for (int r = 0; r < nproc; ++r) {
     std::vector<std::string> args{argv[0]};

@@ -104,12 +104,22 @@ class RemoveOutIfUnused {
   bool made_here_ = false;
 };
 
-// The command that continues an interrupted run, runnable as printed: the same data and --out;
-// every other option comes from the checkpoint.
+// The command that continues an interrupted run, runnable as printed: the same data and --out,
+// and the same processes (--nproc N for a run this machine's launcher started, kLaunchedNprocEnv;
+// rank 0's --rank, --world-size and --master for a run across machines); every other option
+// comes from the checkpoint.
 std::string ResumeCommand(const TrainCliOptions& o, const std::string& checkpoint) {
   std::string cmd = "abcrnn train";
   for (const auto& d : o.data) cmd += " --data " + ShellQuote(d);
   cmd += " --out " + ShellQuote(o.train.out_dir) + " --resume " + ShellQuote(checkpoint);
+  if (o.train.world_size > 1) {
+    const char* nproc = std::getenv(kLaunchedNprocEnv);
+    if (nproc != nullptr && *nproc != '\0')
+      cmd += " --nproc " + std::string(nproc);
+    else
+      cmd += " --rank 0 --world-size " + std::to_string(o.train.world_size) + " --master " + ShellQuote(o.train.master) +
+             "   # and on each other machine its own --rank";
+  }
   return cmd;
 }
 

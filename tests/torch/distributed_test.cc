@@ -142,7 +142,18 @@ TEST_F(DistributedTest, SigtermToTheLauncherStopsEveryRankAtOneStepAndSavesTheLa
   EXPECT_NE(err.find("stopped at step"), std::string::npos) << err;
   auto ck = ReadCheckpoint(out + "/last.ckpt");
   ASSERT_TRUE(ck.ok()) << ck.status().ToString();
-  EXPECT_GT(nlohmann::json::parse(ck->metadata_json)["step"].get<int>(), 0);
+  const int step = nlohmann::json::parse(ck->metadata_json)["step"].get<int>();
+  EXPECT_GT(step, 0);
+  // The hint resumes with the same processes, and runs as printed (two more steps added).
+  const std::string head = "continue with:\n  ";
+  const size_t at = err.find(head);
+  ASSERT_NE(at, std::string::npos) << err;
+  const std::string hint = err.substr(at + head.size(), err.find('\n', at + head.size()) - at - head.size());
+  EXPECT_NE(hint.find(" --nproc 2"), std::string::npos) << hint;
+  const std::string bin = Program("abcrnn").substr(0, Program("abcrnn").rfind('/'));
+  auto resumed = RunCommand("PATH=" + bin + ":$PATH " + hint + " --steps " + std::to_string(step + 2), true);
+  EXPECT_EQ(resumed.exit_code, 0) << hint << "\n" << resumed.out;
+  EXPECT_NE(resumed.out.find("data parallel: 2 processes"), std::string::npos) << resumed.out;
 }
 
 TEST_F(DistributedTest, BadUseExitsWithCode2AndSaysWhy) {
