@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of abcrnn from Debian's packages (chromium, node and npm
-# for the web page's browser test).
+# for the web page's browser test, iproute2 for the two-namespace training test).
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config
       libtorch-dev libgloo-dev libopenblas0-pthread libopenblas-dev
       libcli11-dev libspdlog-dev nlohmann-json3-dev libgtest-dev googletest libbenchmark-dev
       abcmidi abcm2ps fluidsynth libfluidsynth-dev fluid-soundfont-gm
       python3-torch python3-numpy clang libclang-rt-14-dev hyperfine
-      libcpp-httplib-dev libsqlite3-dev chromium)
+      libcpp-httplib-dev libsqlite3-dev chromium
+      iproute2)  # ip: the distributed test joins two network namespaces
 # node and npm for the page's abcjs and its browser test: Debian's, unless a node is installed.
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 missing=()

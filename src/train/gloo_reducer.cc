@@ -6,10 +6,12 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <string>
 
 #include "train/grad_reducer.h"
+#include "train/local_address.h"
 
 namespace abcrnn::train {
 namespace {
@@ -70,6 +72,8 @@ Result<std::unique_ptr<GradReducer>> MakeGlooReducer(const TrainOptions& o) {
   const long port = port_text.empty() ? -1 : std::strtol(port_text.c_str(), &end, 10);
   if (host.empty() || port < 1 || port > 65535 || *end != '\0')
     return Status::InvalidArgument("--master: expected host:port with a port in 1..65535, got '" + o.master + "'");
+  const Result<std::string> local = LocalAddressTowards(host, static_cast<int>(port));
+  if (!local.ok()) return local.status();
   const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(o.dist_timeout_s * 1000));
   c10::intrusive_ptr<c10d::TCPStore> store;
   try {
@@ -90,9 +94,12 @@ Result<std::unique_ptr<GradReducer>> MakeGlooReducer(const TrainOptions& o) {
   }
   try {
     auto opts = c10d::ProcessGroupGloo::Options::create(timeout);
-    const bool loopback = host == "127.0.0.1" || host == "localhost";
-    opts->devices.push_back(loopback ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
-                                     : c10d::ProcessGroupGloo::createDefaultDevice());
+    // Gloo binds where this machine meets the master (local_address.h), or on the interface
+    // GLOO_SOCKET_IFNAME names, as PyTorch lets one choose.
+    const char* ifname = std::getenv("GLOO_SOCKET_IFNAME");
+    opts->devices.push_back(ifname != nullptr && *ifname != '\0'
+                                ? c10d::ProcessGroupGloo::createDeviceForInterface(ifname)
+                                : c10d::ProcessGroupGloo::createDeviceForHostname(*local));
     auto group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, o.rank, o.world_size, opts);
     return std::unique_ptr<GradReducer>(new GlooReducer(o.rank, o.world_size, store, group));
   } catch (const std::exception& e) {

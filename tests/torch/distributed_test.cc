@@ -1,6 +1,8 @@
 // Specification of data-parallel training (issue 13): `--nproc 2` and `--nproc 3` on 127.0.0.1
-// train as one process does with the same global batch, dropout included; a killed worker ends the run naming its rank and keeps
-// the last checkpoint; SIGTERM stops every rank and saves; bad use exits 2 with a clear message.
+// train as one process does with the same global batch, dropout included, and so do two ranks in
+// two network namespaces joined by a veth pair; a killed or frozen worker ends the run naming its
+// rank and keeps the last checkpoint; SIGTERM stops every rank and saves, and the resume hint
+// runs as printed; bad use exits 2 with a clear message.
 #include <gtest/gtest.h>
 
 #include <netinet/in.h>
@@ -54,6 +56,8 @@ class DistributedTest : public testing::TinyTunesFolderTest {
   // Trains `out` with w processes as `one_out` was trained with one, and expects the same weights
   // and losses; then resumes it in one process.
   void ExpectTheSameRun(const std::string& one_out, const std::string& out, int w);
+  // The same weights (within 1e-5) and losses in the last.ckpt and metrics of two runs.
+  void ExpectTheSameResult(const std::string& one_out, const std::string& out, const std::string& what);
 };
 
 // The last validation's line of a run's metrics.jsonl.
@@ -77,6 +81,14 @@ TEST_F(DistributedTest, TwoAndThreeProcessesTrainAsOneDoesWithTheSameGlobalBatch
 void DistributedTest::ExpectTheSameRun(const std::string& one_out, const std::string& out, int w) {
   auto run = RunCommand(Train("--out " + out + " --steps 30 --eval-every 30 --nproc " + std::to_string(w)), true);
   ASSERT_EQ(run.exit_code, 0) << run.out;
+  ExpectTheSameResult(one_out, out, std::to_string(w) + " processes");
+  // The W-process checkpoint goes on in one process.
+  auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 32"), true);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+}
+
+void DistributedTest::ExpectTheSameResult(const std::string& one_out, const std::string& out,
+                                          const std::string& what) {
   auto a = ReadCheckpoint(one_out + "/last.ckpt");
   auto b = ReadCheckpoint(out + "/last.ckpt");
   ASSERT_TRUE(a.ok() && b.ok());
@@ -93,14 +105,47 @@ void DistributedTest::ExpectTheSameRun(const std::string& one_out, const std::st
       worst = std::max(worst, static_cast<double>(std::fabs(a->weights[i].data[j] - b->weights[i].data[j])));
   }
   EXPECT_LT(worst, 1e-5) << "largest weight difference";
-  std::cout << "largest weight difference between 1 and " << w << " processes: " << worst << "\n";
+  std::cout << "largest weight difference between one process and " << what << ": " << worst << "\n";
   // The same losses: the training loss is the whole batch's (the ranks' shares summed), not a rank's.
   const auto m1 = LastMetrics(one_out), m2 = LastMetrics(out);
   EXPECT_NEAR(m1["valid_loss"].get<double>(), m2["valid_loss"].get<double>(), 1e-5);
   EXPECT_NEAR(m1["train_loss"].get<double>(), m2["train_loss"].get<double>(), 1e-5);
-  // The W-process checkpoint goes on in one process.
-  auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 32"), true);
-  EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+}
+
+// Two "machines": two network namespaces joined by a veth pair, made here (skipped where the
+// test may not make them). Rank 1 reaches rank 0 only over the link, at 10.213.7.1 (addresses of
+// the namespaces alone: nothing leaves this machine), and the run equals one process's.
+TEST_F(DistributedTest, TwoNetworkNamespacesTrainAsOneProcessDoes) {
+  const std::string id = std::to_string(::getpid() % 100000);
+  const std::string a = "abcrnn_a" + id, b = "abcrnn_b" + id, va = "abva" + id, vb = "abvb" + id;
+  const std::string script = dir_ + "/netns.sh";
+  const std::string rank = " --steps 30 --eval-every 30 --world-size 2 --dist-timeout 20 --master 10.213.7.1:29517 ";
+  const std::string text =
+      "a=" + a + " b=" + b + " va=" + va + " vb=" + vb + "\n"
+      "ip netns add $a 2>/dev/null || { echo 'cannot make network namespaces (needs root or CAP_NET_ADMIN, and ip)'; exit 77; }\n"
+      "trap 'ip netns del $a 2>/dev/null; ip netns del $b 2>/dev/null' EXIT\n"
+      "set -e\n"
+      "ip netns add $b\n"
+      "ip link add $va type veth peer name $vb\n"
+      "ip link set $va netns $a\n"
+      "ip link set $vb netns $b\n"
+      "ip -n $a addr add 10.213.7.1/24 dev $va\n"
+      "ip -n $b addr add 10.213.7.2/24 dev $vb\n"
+      "for n in $a $b; do ip -n $n link set lo up; done\n"
+      "ip -n $a link set $va up\n"
+      "ip -n $b link set $vb up\n"
+      "ip netns exec $a " + Train("--out " + dir_ + "/ns --rank 0" + rank) + " > " + dir_ + "/rank0.txt 2>&1 &\n"
+      "zero=$!\n"
+      "ip netns exec $b " + Train("--out " + dir_ + "/ns-rank1 --rank 1" + rank) + " > " + dir_ + "/rank1.txt 2>&1\n"
+      "wait $zero\n";
+  ASSERT_TRUE(WriteFileAtomically(script, text).ok());
+  const auto run = RunCommand("timeout 120 bash " + script, true);
+  if (run.exit_code == 77) GTEST_SKIP() << run.out;
+  auto r0 = ReadFile(dir_ + "/rank0.txt"), r1 = ReadFile(dir_ + "/rank1.txt");
+  ASSERT_EQ(run.exit_code, 0) << run.out << "\nrank 0:\n" << (r0.ok() ? *r0 : "") << "\nrank 1:\n" << (r1.ok() ? *r1 : "");
+  auto one = RunCommand(Train("--out " + dir_ + "/one --steps 30 --eval-every 30"), true);
+  ASSERT_EQ(one.exit_code, 0) << one.out;
+  ExpectTheSameResult(dir_ + "/one", dir_ + "/ns", "two network namespaces");
 }
 
 TEST_F(DistributedTest, AKilledWorkerEndsTheRunNamingItsRankAndKeepsTheLastCheckpoint) {
