@@ -228,6 +228,15 @@ TEST_F(DistributedTest, BadUseExitsWithCode2AndSaysWhy) {
   ::close(fd);
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("is the port in use?"), std::string::npos) << r.out;
+  // A master nobody listens at (the port just closed): rank 1 gives up after about --dist-timeout.
+  const auto start = std::chrono::steady_clock::now();
+  r = RunCommand(Train("--out " + dir_ + "/q --steps 2 --rank 1 --world-size 2 --dist-timeout 2 --master 127.0.0.1:" +
+                       port),
+                 true);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("rank 1 could not reach rank 0 there within --dist-timeout"), std::string::npos) << r.out;
+  EXPECT_LT(seconds, 15) << r.out;
 }
 
 }  // namespace
