@@ -122,6 +122,33 @@ TEST_F(FileTest, ReadMissingFileIsAnIOError) {
   EXPECT_EQ(r.status().code(), Status::Code::kIOError);
 }
 
+TEST_F(FileTest, AMappedFileHoldsEveryByteAndOutlivesTheFileBeingReplaced) {
+  std::string big(3 * 1000 * 1000 + 7, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 2654435761u >> 13);
+  const std::string path = (dir_ / "big.bin").string();
+  ASSERT_TRUE(WriteFileAtomically(path, big).ok());
+  auto mapped = MappedFile::Open(path);
+  ASSERT_TRUE(mapped.ok());
+  EXPECT_TRUE(mapped->bytes() == big);
+  // A new file under the same name (as abcrnn writes: rename): the mapping keeps the old bytes.
+  ASSERT_TRUE(WriteFileAtomically(path, "new").ok());
+  EXPECT_TRUE(mapped->bytes() == big);
+  MappedFile moved = std::move(mapped).value();
+  EXPECT_EQ(moved.bytes().size(), big.size());
+  // Empty files and files that are not regular are read instead of mapped.
+  ASSERT_TRUE(WriteFileAtomically(path, "").ok());
+  auto empty = MappedFile::Open(path);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->bytes(), "");
+  auto proc = MappedFile::Open("/proc/self/status");
+  ASSERT_TRUE(proc.ok());
+  EXPECT_NE(proc->bytes().find("Name:"), std::string::npos);
+  auto missing = MappedFile::Open((dir_ / "missing.ckpt").string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Status::Code::kIOError);
+  EXPECT_NE(missing.status().message().find("missing.ckpt"), std::string::npos);
+}
+
 TEST_F(FileTest, ExpandPathsListsFolderFilesSortedByExtension) {
   ASSERT_TRUE(WriteFileAtomically((dir_ / "b.abc").string(), "X:1").ok());
   ASSERT_TRUE(WriteFileAtomically((dir_ / "a.ABC").string(), "X:1").ok());

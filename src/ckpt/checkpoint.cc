@@ -347,9 +347,9 @@ Status WriteCheckpoint(const std::string& path, const Checkpoint& ckpt) {
 }
 
 Result<Checkpoint> ReadCheckpoint(const std::string& path) {
-  auto bytes = ReadFile(path);
-  if (!bytes.ok()) return bytes.status();
-  return ParseCheckpoint(*bytes, path);
+  Result<MappedFile> file = MappedFile::Open(path);  // parsed in place: no copy of the file's bytes
+  if (!file.ok()) return file.status();
+  return ParseCheckpoint(file->bytes(), path);
 }
 
 std::string CheckpointFingerprint(const Checkpoint& ckpt) {

@@ -3,6 +3,7 @@
 #include "abcrnn/util/file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <utility>
 
 namespace abcrnn {
 namespace fs = std::filesystem;
@@ -63,6 +65,45 @@ Result<std::string> ReadFile(const std::string& path) {
   ::close(fd);
   data.resize(used);
   return data;
+}
+
+Result<MappedFile> MappedFile::Open(const std::string& path) {
+  MappedFile f;
+  if (path != "-") {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::IOError(path + ": cannot open for reading: " + Errno());
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      ::close(fd);
+      if (m == MAP_FAILED) return Status::IOError(path + ": cannot map for reading: " + Errno());
+      f.map_ = static_cast<char*>(m);
+      f.size_ = static_cast<size_t>(st.st_size);
+      return f;
+    }
+    ::close(fd);
+  }
+  Result<std::string> data = ReadFile(path);
+  if (!data.ok()) return data.status();
+  f.read_ = std::move(data).value();
+  return f;
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : map_(std::exchange(other.map_, nullptr)), size_(std::exchange(other.size_, 0)), read_(std::move(other.read_)) {}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    if (map_ != nullptr) ::munmap(map_, size_);
+    map_ = std::exchange(other.map_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    read_ = std::move(other.read_);
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (map_ != nullptr) ::munmap(map_, size_);
 }
 
 Result<FileReader> FileReader::Open(const std::string& path) {

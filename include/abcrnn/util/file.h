@@ -15,6 +15,28 @@ namespace abcrnn {
 // Reads the whole file as bytes. "-" reads standard input.
 Result<std::string> ReadFile(const std::string& path);
 
+// A whole file as read-only bytes: mapped (mmap) when it is a regular file, so that nothing is
+// copied and the pages come from the page cache as they are read; read into memory otherwise
+// ("-", pipes). Files abcrnn writes are replaced by rename, never rewritten in place, so a mapping
+// stays valid while another process writes a new checkpoint under the same name. Move-only.
+class MappedFile {
+ public:
+  static Result<MappedFile> Open(const std::string& path);
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  std::string_view bytes() const { return map_ != nullptr ? std::string_view(map_, size_) : std::string_view(read_); }
+
+ private:
+  MappedFile() = default;
+  char* map_ = nullptr;  // the mapping, or nullptr when read_ holds the bytes
+  size_t size_ = 0;
+  std::string read_;
+};
+
 // A file read in pieces, for inputs too large to hold whole. "-" reads standard input (which
 // is not closed). Move-only; closes its file when destroyed.
 class FileReader {
