@@ -6,7 +6,8 @@
 namespace abcrnn::infer {
 
 ThreadPool::ThreadPool(int threads) {
-  for (int t = 1; t < threads; ++t) workers_.emplace_back([this, t] { Work(t); });
+  next_.store(threads);  // nothing to claim before the first Run
+  for (int t = 1; t < threads; ++t) workers_.emplace_back([this] { Work(); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -18,25 +19,42 @@ ThreadPool::~ThreadPool() {
   for (auto& w : workers_) w.join();
 }
 
+// A part claimed from next_ belongs to the Run that last reset it: fn_ and done_parts_ are set
+// before that reset (release), so the claim (acquire) sees them, and that Run cannot return, nor
+// another begin, before the part is counted done.
+void ThreadPool::RunParts() {
+  const int parts = size();
+  for (int t = next_.fetch_add(1, std::memory_order_acq_rel); t < parts;
+       t = next_.fetch_add(1, std::memory_order_acq_rel)) {
+    (*fn_)(t);
+    if (done_parts_.fetch_add(1, std::memory_order_acq_rel) + 1 == parts) {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_.notify_one();
+    }
+  }
+}
+
 void ThreadPool::Run(const std::function<void(int)>& fn) {
   if (workers_.empty()) return fn(0);  // nothing shared: callers run side by side
   std::lock_guard<std::mutex> run(run_mu_);
+  const int parts = size();
   fn_ = &fn;
-  pending_.store(static_cast<int>(workers_.size()));
+  done_parts_.store(0, std::memory_order_relaxed);
+  next_.store(0, std::memory_order_release);
   {
     std::lock_guard<std::mutex> lock(mu_);
     generation_.fetch_add(1);
   }
   start_.notify_all();
-  fn(0);
-  for (int i = 0; i < kSpins && pending_.load() > 0; ++i) _mm_pause();
-  if (pending_.load() > 0) {
+  RunParts();
+  for (int i = 0; i < kSpins && done_parts_.load(std::memory_order_acquire) < parts; ++i) _mm_pause();
+  if (done_parts_.load(std::memory_order_acquire) < parts) {
     std::unique_lock<std::mutex> lock(mu_);
-    done_.wait(lock, [this] { return pending_.load() == 0; });
+    done_.wait(lock, [&] { return done_parts_.load(std::memory_order_acquire) >= parts; });
   }
 }
 
-void ThreadPool::Work(int t) {
+void ThreadPool::Work() {
   uint64_t seen = 0;
   for (;;) {
     for (int i = 0; i < kSpins && generation_.load() == seen && !stop_.load(); ++i) _mm_pause();
@@ -46,11 +64,7 @@ void ThreadPool::Work(int t) {
     }
     if (stop_.load()) return;
     seen = generation_.load();
-    (*fn_)(t);
-    if (pending_.fetch_sub(1) == 1) {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_.notify_one();
-    }
+    RunParts();
   }
 }
 

@@ -15,7 +15,10 @@ namespace abcrnn::infer {
 
 // A product takes from about 10 us (batch 1) to a few ms, so waiting threads spin briefly (about
 // 50 us) before sleeping on a condition variable: fast hand-offs within a step, no CPU burnt
-// between runs.
+// between runs. The parts of a Run are claimed, not assigned: whichever thread comes first takes
+// the next part, the caller included, so a worker the kernel has descheduled (a 2-core machine
+// with other work) delays nothing: the caller does its part too instead of waiting a time slice
+// for it. Which thread runs a part never changes what the part computes.
 class ThreadPool {
  public:
   explicit ThreadPool(int threads);
@@ -25,20 +28,24 @@ class ThreadPool {
 
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
-  // Runs fn(t) for t = 0..size()-1 (t = 0 on the calling thread); returns when all are done.
-  // A Run from another thread waits until this one is done. REQUIRES: fn does not call Run.
+  // Runs fn(t) once for each part t = 0..size()-1, on whichever threads claim them (no two at
+  // once for the same t); returns when all are done. A Run from another thread waits until this
+  // one is done. REQUIRES: fn does not call Run.
   void Run(const std::function<void(int)>& fn);
 
  private:
   static constexpr int kSpins = 4000;
-  void Work(int t);
+  void Work();
+  // Claims and runs parts of the current Run until none is left.
+  void RunParts();
 
   std::mutex run_mu_;  // held for a whole Run: one caller's function at a time
   std::mutex mu_;
   std::condition_variable start_, done_;
   const std::function<void(int)>* fn_ = nullptr;  // published by the generation increment
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<int> next_{0};  // the next part to claim; >= size() when all are claimed
+  std::atomic<int> done_parts_{0};
   std::atomic<bool> stop_{false};
   std::vector<std::thread> workers_;
 };
