@@ -1,9 +1,21 @@
 // The fast engines' worker threads (see thread_pool.h): spin, then sleep, on a generation counter.
 #include "infer/thread_pool.h"
 
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#endif
 
 namespace abcrnn::infer {
+namespace {
+
+// A spinning thread's pause (x86's PAUSE; nothing elsewhere).
+inline void Pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   next_.store(threads);  // nothing to claim before the first Run
@@ -47,7 +59,7 @@ void ThreadPool::Run(const std::function<void(int)>& fn) {
   }
   start_.notify_all();
   RunParts();
-  for (int i = 0; i < kSpins && done_parts_.load(std::memory_order_acquire) < parts; ++i) _mm_pause();
+  for (int i = 0; i < kSpins && done_parts_.load(std::memory_order_acquire) < parts; ++i) Pause();
   if (done_parts_.load(std::memory_order_acquire) < parts) {
     std::unique_lock<std::mutex> lock(mu_);
     done_.wait(lock, [&] { return done_parts_.load(std::memory_order_acquire) >= parts; });
@@ -57,7 +69,7 @@ void ThreadPool::Run(const std::function<void(int)>& fn) {
 void ThreadPool::Work() {
   uint64_t seen = 0;
   for (;;) {
-    for (int i = 0; i < kSpins && generation_.load() == seen && !stop_.load(); ++i) _mm_pause();
+    for (int i = 0; i < kSpins && generation_.load() == seen && !stop_.load(); ++i) Pause();
     if (generation_.load() == seen && !stop_.load()) {
       std::unique_lock<std::mutex> lock(mu_);
       start_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
