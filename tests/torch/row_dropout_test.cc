@@ -38,6 +38,18 @@ TEST(RowDropoutMaskTest, ARowsMaskIsTheSameWhateverSliceItIsDrawnIn) {
   EXPECT_FALSE(torch::equal(all, RowDropoutMask(whole, 0, 6, 5, 7, 0.4))) << "so does the layer";
 }
 
+// A model small enough to check by hand: 3 layers (two places for dropout), dropout 0.3.
+ModelConfig SmallConfig(const std::string& cell) {
+  ModelConfig config;
+  config.architecture = cell;
+  config.vocab_size = 11;
+  config.embed = 6;
+  config.hidden = 10;
+  config.layers = 3;
+  config.dropout = 0.3f;
+  return config;
+}
+
 struct Case {
   std::string cell;
   LstmKernel kernel;
@@ -46,12 +58,7 @@ struct Case {
 class RowDropoutModelTest : public ::testing::TestWithParam<Case> {
  protected:
   void SetUp() override {
-    config_.architecture = GetParam().cell;
-    config_.vocab_size = 11;
-    config_.embed = 6;
-    config_.hidden = 10;
-    config_.layers = 3;
-    config_.dropout = 0.3f;
+    config_ = SmallConfig(GetParam().cell);
     torch::manual_seed(4);
     model_ = CharLSTM(config_, GetParam().kernel);
     model_->train();
@@ -123,12 +130,7 @@ INSTANTIATE_TEST_SUITE_P(Cells, RowDropoutModelTest,
                          });
 
 TEST(RowDropoutKernelsTest, BothLstmKernelsDrawTheSameMasks) {
-  ModelConfig config;
-  config.vocab_size = 11;
-  config.embed = 6;
-  config.hidden = 10;
-  config.layers = 3;
-  config.dropout = 0.3f;
+  const ModelConfig config = SmallConfig("lstm");
   torch::manual_seed(4);
   CharLSTM model(config);
   model->train();
