@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -60,6 +61,20 @@ TEST(ThreadPoolTest, APartsWorkIsDoneBeforeRunReturns) {
     ASSERT_EQ(out[0], r);
     ASSERT_EQ(out[1], r + 1);
   }
+}
+
+TEST(ThreadPoolTest, APartsExceptionIsRethrownOnceEveryPartIsDone) {
+  ThreadPool pool(3);
+  for (int r = 0; r < 200; ++r) {
+    std::atomic<int> ran{0};
+    EXPECT_THROW(pool.Run([&](int t) {
+      ran.fetch_add(1);
+      if (t == r % 3) throw std::runtime_error("part failed");
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(ran.load(), 3);
+  }
+  EXPECT_TRUE(EveryPartOnce(pool, 100)) << "the pool works on after an exception";
 }
 
 }  // namespace

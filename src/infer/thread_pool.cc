@@ -38,7 +38,12 @@ void ThreadPool::RunParts() {
   const int parts = size();
   for (int t = next_.fetch_add(1, std::memory_order_acq_rel); t < parts;
        t = next_.fetch_add(1, std::memory_order_acq_rel)) {
-    (*fn_)(t);
+    try {
+      (*fn_)(t);
+    } catch (...) {  // kept for Run to rethrow once every part is done (fn_ must outlive them)
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!error_) error_ = std::current_exception();
+    }
     if (done_parts_.fetch_add(1, std::memory_order_acq_rel) + 1 == parts) {
       std::lock_guard<std::mutex> lock(mu_);
       done_.notify_one();
@@ -64,6 +69,12 @@ void ThreadPool::Run(const std::function<void(int)>& fn) {
     std::unique_lock<std::mutex> lock(mu_);
     done_.wait(lock, [&] { return done_parts_.load(std::memory_order_acquire) >= parts; });
   }
+  std::exception_ptr error;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::swap(error, error_);
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 void ThreadPool::Work() {

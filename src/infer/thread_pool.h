@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -30,7 +31,8 @@ class ThreadPool {
 
   // Runs fn(t) once for each part t = 0..size()-1, on whichever threads claim them (no two at
   // once for the same t); returns when all are done. A Run from another thread waits until this
-  // one is done. REQUIRES: fn does not call Run.
+  // one is done. An exception from a part is rethrown by Run once every part is done (the first,
+  // when several throw). REQUIRES: fn does not call Run.
   void Run(const std::function<void(int)>& fn);
 
  private:
@@ -46,6 +48,7 @@ class ThreadPool {
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> next_{0};  // the next part to claim; >= size() when all are claimed
   std::atomic<int> done_parts_{0};
+  std::exception_ptr error_;  // guarded by mu_: the current Run's first exception
   std::atomic<bool> stop_{false};
   std::vector<std::thread> workers_;
 };

@@ -72,8 +72,16 @@ Result<std::unique_ptr<GradReducer>> MakeGlooReducer(const TrainOptions& o) {
   const long port = port_text.empty() ? -1 : std::strtol(port_text.c_str(), &end, 10);
   if (host.empty() || port < 1 || port > 65535 || *end != '\0')
     return Status::InvalidArgument("--master: expected host:port with a port in 1..65535, got '" + o.master + "'");
-  const Result<std::string> local = LocalAddressTowards(host, static_cast<int>(port));
-  if (!local.ok()) return local.status();
+  // Gloo binds where this machine meets the master (local_address.h), or on the interfaces
+  // GLOO_SOCKET_IFNAME names (comma-separated), as PyTorch lets one choose.
+  const char* ifnames = std::getenv("GLOO_SOCKET_IFNAME");
+  const bool by_interface = ifnames != nullptr && *ifnames != '\0';
+  std::string local;
+  if (!by_interface) {
+    Result<std::string> address = LocalAddressTowards(host, static_cast<int>(port));
+    if (!address.ok()) return address.status();
+    local = *address;
+  }
   const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(o.dist_timeout_s * 1000));
   c10::intrusive_ptr<c10d::TCPStore> store;
   try {
@@ -94,12 +102,16 @@ Result<std::unique_ptr<GradReducer>> MakeGlooReducer(const TrainOptions& o) {
   }
   try {
     auto opts = c10d::ProcessGroupGloo::Options::create(timeout);
-    // Gloo binds where this machine meets the master (local_address.h), or on the interface
-    // GLOO_SOCKET_IFNAME names, as PyTorch lets one choose.
-    const char* ifname = std::getenv("GLOO_SOCKET_IFNAME");
-    opts->devices.push_back(ifname != nullptr && *ifname != '\0'
-                                ? c10d::ProcessGroupGloo::createDeviceForInterface(ifname)
-                                : c10d::ProcessGroupGloo::createDeviceForHostname(*local));
+    if (by_interface) {
+      std::string names = ifnames;
+      for (size_t a = 0, b; a <= names.size(); a = b + 1) {
+        b = names.find(',', a);
+        if (b == std::string::npos) b = names.size();
+        if (b > a) opts->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(names.substr(a, b - a)));
+      }
+    } else {
+      opts->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(local));
+    }
     auto group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, o.rank, o.world_size, opts);
     return std::unique_ptr<GradReducer>(new GlooReducer(o.rank, o.world_size, store, group));
   } catch (const std::exception& e) {

@@ -11,13 +11,24 @@
 
 namespace abcrnn::train {
 
+namespace {
+
+bool IsLoopback(const std::string& address) { return address.rfind("127.", 0) == 0 || address == "::1"; }
+
+}  // namespace
+
 Result<std::string> LocalAddressTowards(const std::string& host, int port) {
   addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
+  hints.ai_family = AF_INET;  // IPv4 first, as the TCPStore and every rank then agree on a family
   hints.ai_socktype = SOCK_DGRAM;
   addrinfo* found = nullptr;
   const std::string service = std::to_string(port);
-  if (int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0)
+  int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
+  if (rc != 0) {
+    hints.ai_family = AF_UNSPEC;
+    rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
+  }
+  if (rc != 0)
     return Status::InvalidArgument("--master host '" + host + "' does not resolve (" + ::gai_strerror(rc) + ")");
   std::string last_error = "no address";
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
@@ -32,8 +43,15 @@ Result<std::string> LocalAddressTowards(const std::string& host, int port) {
       const void* where = local.ss_family == AF_INET6
                               ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr)
                               : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr);
-      ::inet_ntop(local.ss_family, where, text, sizeof text);
       ::freeaddrinfo(found);
+      if (::inet_ntop(local.ss_family, where, text, sizeof text) == nullptr)
+        return Status::InvalidArgument("--master host '" + host + "': the local address cannot be written");
+      // The master names this machine by a name that resolves to loopback (Debian's 127.0.1.1
+      // for the hostname): peers elsewhere could not call back there.
+      if (IsLoopback(text) && host != "localhost" && !IsLoopback(host))
+        return Status::InvalidArgument("--master " + host + " resolves to the loopback address " + text +
+                                       " here, which other machines cannot reach: give rank 0's address on the "
+                                       "network the machines share, or name the interface in GLOO_SOCKET_IFNAME");
       return std::string(text);
     }
     last_error = std::strerror(errno);

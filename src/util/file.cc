@@ -75,8 +75,9 @@ Result<MappedFile> MappedFile::Open(const std::string& path) {
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
       void* m = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      const std::string why = m == MAP_FAILED ? Errno() : std::string();
       ::close(fd);
-      if (m == MAP_FAILED) return Status::IOError(path + ": cannot map for reading: " + Errno());
+      if (m == MAP_FAILED) return Status::IOError(path + ": cannot map for reading: " + why);
       f.map_ = static_cast<char*>(m);
       f.size_ = static_cast<size_t>(st.st_size);
       return f;

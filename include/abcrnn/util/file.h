@@ -18,7 +18,9 @@ Result<std::string> ReadFile(const std::string& path);
 // A whole file as read-only bytes: mapped (mmap) when it is a regular file, so that nothing is
 // copied and the pages come from the page cache as they are read; read into memory otherwise
 // ("-", pipes). Files abcrnn writes are replaced by rename, never rewritten in place, so a mapping
-// stays valid while another process writes a new checkpoint under the same name. Move-only.
+// stays valid while another process writes a new checkpoint under the same name. A file another
+// program truncates in place while it is mapped (`cp` over it) makes reading past its new end
+// fault (SIGBUS): map only files read once, briefly (a checkpoint at load). Move-only.
 class MappedFile {
  public:
   static Result<MappedFile> Open(const std::string& path);
