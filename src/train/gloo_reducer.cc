@@ -53,12 +53,43 @@ class GlooReducer : public GradReducer {
     return Status::OK();
   }
 
+  void StartSum(const at::Tensor& flat) override {
+    std::vector<at::Tensor> buffer{flat};
+    try {
+      pending_.push_back(group_->allreduce(buffer));
+    } catch (const std::exception& e) {
+      if (start_error_.empty()) start_error_ = FirstLine(e.what());
+    }
+  }
+
+  Status FinishSums() override {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<c10::intrusive_ptr<c10d::Work>> pending;
+    pending.swap(pending_);
+    std::string error;
+    error.swap(start_error_);
+    for (auto& work : pending) {
+      try {
+        work->wait();
+      } catch (const std::exception& e) {
+        if (error.empty()) error = FirstLine(e.what());
+      }
+    }
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!error.empty())
+      return Status::Internal("rank " + std::to_string(rank_) + " of " + std::to_string(world_) +
+                              ": all-reduce failed, a peer died or did not answer within --dist-timeout: " + error);
+    return Status::OK();
+  }
+
   static std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
  private:
   int rank_, world_;
   c10::intrusive_ptr<c10d::TCPStore> store_;  // kept alive: rank 0 serves the rendezvous
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
+  std::vector<c10::intrusive_ptr<c10d::Work>> pending_;  // sums started, not yet waited for (ended first)
+  std::string start_error_;
   double seconds_ = 0;
 };
 

@@ -21,8 +21,21 @@ class GradReducer {
   // Sums each of `tensors` element-wise over all processes, in place. Every process calls it with
   // the same shapes, dtypes and order. An error names the peer that failed where it is known.
   virtual Status SumInPlace(const std::vector<at::Tensor>& tensors) = 0;
-  // Seconds spent in SumInPlace so far (waiting for peers included).
+  // Starts summing `flat` (one contiguous float tensor) in place and returns at once, so that the
+  // sum travels while backward goes on; FinishSums waits for every sum started since the last
+  // call. Every process starts the same sums in the same order. By default (one process, or a
+  // reducer without asynchronous sums) the sum is done in FinishSums.
+  virtual void StartSum(const at::Tensor& flat) { started_.push_back(flat); }
+  virtual Status FinishSums() {
+    std::vector<at::Tensor> started;
+    started.swap(started_);
+    return started.empty() ? Status::OK() : SumInPlace(started);
+  }
+  // Seconds spent in SumInPlace and FinishSums so far (waiting for peers included).
   virtual double seconds() const = 0;
+
+ private:
+  std::vector<at::Tensor> started_;
 };
 
 // One process: the sum is the tensor itself.
