@@ -102,6 +102,8 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
   app.add_option("--master", t.master, "host:port where rank 0 listens (env MASTER_ADDR, MASTER_PORT)")->group(dist);
   app.add_option("--dist-timeout", t.dist_timeout_s, "Seconds a process waits for its peers before the run ends")
       ->capture_default_str()->group(dist);
+  app.add_option("--bucket-mb", t.bucket_mb, "Gradients summed in buckets of this many MB while backward goes on "
+                 "(0: one sum after backward)")->capture_default_str()->check(CLI::Range(0.0, 1024.0))->group(dist);
   app.add_flag("-v,--verbose", o.verbosity, "More log output")->group(run);
 }
 

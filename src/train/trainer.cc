@@ -102,6 +102,20 @@ class Trainer {
   Status ReduceGradients(double* loss);
   Status ApplyGradients(double loss);
   Result<LstmState> FullCarry();
+  void MakeBuckets();
+  void OnGradient(size_t param, const torch::Tensor& grad);
+
+  // Buckets of parameters in the order backward produces their gradients (the reverse of
+  // registration); each holds a flat copy of its gradients, started as a sum once complete.
+  struct Bucket {
+    std::vector<size_t> params;  // indices into model_->parameters()
+    std::vector<int64_t> offsets;
+    torch::Tensor flat;
+    size_t filled = 0;
+  };
+  std::vector<Bucket> buckets_;
+  std::vector<std::pair<size_t, size_t>> bucket_of_;  // per parameter: (bucket, slot)
+  bool collecting_ = false;  // the hooks copy gradients only inside ComputeGradients
 
   const TrainOptions& o_;
   const Corpus& corpus_;
@@ -168,18 +182,66 @@ Result<double> Trainer::ComputeGradients(const Window& w) {
                torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreTarget).reduction(torch::kSum)) /
            static_cast<double>(w.counted);
   adam_->zero_grad();
+  for (Bucket& b : buckets_) b.filled = 0;
+  collecting_ = !buckets_.empty();
   l.backward();
+  collecting_ = false;
   const torch::Tensor& c = std::get<1>(next);  // undefined for a GRU
   st_.carry = {std::get<0>(next).detach(), c.defined() ? c.detach() : c};
   return l.item<double>();
+}
+
+void Trainer::MakeBuckets() {
+  const std::vector<torch::Tensor> params = model_->parameters();
+  const int64_t cap = std::max<int64_t>(1, static_cast<int64_t>(o_.bucket_mb * 1024 * 1024 / sizeof(float)));
+  bucket_of_.assign(params.size(), {0, 0});
+  for (size_t k = params.size(); k-- > 0;) {  // backward reaches the head first, the embedding last
+    if (buckets_.empty() || (buckets_.back().offsets.empty() ? 0 : buckets_.back().flat.numel()) >= cap)
+      buckets_.push_back(Bucket{{}, {}, torch::zeros({0}), 0});
+    Bucket& b = buckets_.back();
+    bucket_of_[k] = {buckets_.size() - 1, b.params.size()};
+    b.params.push_back(k);
+    b.offsets.push_back(b.flat.numel());
+    b.flat = torch::zeros({b.flat.numel() + params[k].numel()});
+  }
+  for (size_t k = 0; k < params.size(); ++k) {
+    torch::Tensor p = params[k];
+    p.register_hook([this, k](const torch::Tensor& grad) { OnGradient(k, grad); });
+  }
+}
+
+// A parameter's gradient from backward (before it is added to .grad, which zero_grad left zero):
+// copied into its bucket, and the bucket's sum started once every gradient of it is in.
+void Trainer::OnGradient(size_t param, const torch::Tensor& grad) {
+  if (!collecting_) return;
+  auto [index, slot] = bucket_of_[param];
+  Bucket& b = buckets_[index];
+  b.flat.narrow(0, b.offsets[slot], grad.numel()).copy_(grad.reshape({-1}));
+  if (++b.filled == b.params.size()) reducer_.StartSum(b.flat);
 }
 
 // Sums the gradients, this step's loss shares and the stop requests over the processes.
 Status Trainer::ReduceGradients(double* loss) {
   auto scalars = torch::tensor({*loss, hooks_.stop && hooks_.stop->load() ? 1.0 : 0.0}, torch::kDouble);
   std::vector<torch::Tensor> sums;
-  for (auto& p : model_->parameters())
-    if (p.grad().defined()) sums.push_back(p.grad());
+  if (!buckets_.empty()) {
+    // Every bucket was started by backward (every parameter gets a gradient at every step); a
+    // bucket that was not is an error in the model's graph, not something to hide.
+    for (const Bucket& b : buckets_)
+      if (b.filled != b.params.size())
+        return Status::Internal("data parallel: a gradient bucket was not filled by backward (" +
+                                std::to_string(b.filled) + " of " + std::to_string(b.params.size()) + ")");
+    if (Status s = reducer_.FinishSums(); !s.ok()) return s;
+    const std::vector<torch::Tensor> params = model_->parameters();
+    for (const Bucket& b : buckets_)
+      for (size_t i = 0; i < b.params.size(); ++i) {
+        torch::Tensor g = params[b.params[i]].mutable_grad();
+        g.copy_(b.flat.narrow(0, b.offsets[i], g.numel()).view(g.sizes()));
+      }
+  } else {
+    for (auto& p : model_->parameters())
+      if (p.grad().defined()) sums.push_back(p.grad());
+  }
   sums.push_back(scalars);
   if (Status s = reducer_.SumInPlace(sums); !s.ok()) return s;
   *loss = scalars[0].item<double>();
@@ -275,6 +337,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   model_ = CharLSTM(mc, o_.reference_lstm ? LstmKernel::kReference : LstmKernel::kFused);
   model_->train();
   adam_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(o_.lr));
+  if (reducer_.world_size() > 1 && o_.bucket_mb > 0) MakeBuckets();
   EpochPlan first(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, 0, true);  // only its size
   if (first.size() == 0)
     return Status::InvalidArgument("expected at least " + std::to_string(o_.batch + 1) +
@@ -409,7 +472,10 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
                   static_cast<long long>(sum.steps), sum.chars_per_s);
   Log(buf);
   if (reducer_.world_size() > 1 && st_.step > first_step)  // waiting for the slower rank included
-    Log("data parallel: " + std::to_string(reducer_.world_size()) + " processes; the all-reduce took " +
+    Log("data parallel: " + std::to_string(reducer_.world_size()) + " processes, gradients summed in " +
+        (buckets_.empty() ? std::string("one all-reduce after backward")
+                          : std::to_string(buckets_.size()) + " buckets started during backward") +
+        "; waiting for the sums took " +
         std::to_string(1000.0 * reducer_.seconds() / static_cast<double>(st_.step - first_step)) +
         " ms per step on average");
   if (Rank0())

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <regex>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -56,7 +57,7 @@ class DistributedTest : public testing::TinyTunesFolderTest {
   }
   // Trains `out` with w processes as `one_out` was trained with one, and expects the same weights
   // and losses; then resumes it in one process.
-  void ExpectTheSameRun(const std::string& one_out, const std::string& out, int w);
+  void ExpectTheSameRun(const std::string& one_out, const std::string& out, int w, const std::string& args);
   // The same weights (within 1e-5) and losses in the last.ckpt and metrics of two runs.
   void ExpectTheSameResult(const std::string& one_out, const std::string& out, const std::string& what);
 };
@@ -73,15 +74,29 @@ nlohmann::json LastMetrics(const std::string& out) {
 TEST_F(DistributedTest, TwoAndThreeProcessesTrainAsOneDoesWithTheSameGlobalBatch) {
   auto one = RunCommand(Train("--out " + dir_ + "/one --steps 30 --eval-every 30"), true);
   ASSERT_EQ(one.exit_code, 0) << one.out;
-  for (int w : {2, 3}) {  // three processes split the batch of 4 unevenly: rows 1, 1 and 2
-    SCOPED_TRACE(std::to_string(w) + " processes");
-    ExpectTheSameRun(dir_ + "/one", dir_ + "/w" + std::to_string(w), w);
-  }
+  // Two processes sum the gradients once after backward; three split the batch of 4 unevenly
+  // (rows 1, 1 and 2) and sum them in buckets of 131 floats started during backward: each weight
+  // matrix of this model is larger, so it starts a bucket of its own (6 buckets in all).
+  ExpectTheSameRun(dir_ + "/one", dir_ + "/w2", 2, "--bucket-mb 0");
+  ExpectTheSameRun(dir_ + "/one", dir_ + "/w3", 3, "--bucket-mb 0.0005");
 }
 
-void DistributedTest::ExpectTheSameRun(const std::string& one_out, const std::string& out, int w) {
-  auto run = RunCommand(Train("--out " + out + " --steps 30 --eval-every 30 --nproc " + std::to_string(w)), true);
+void DistributedTest::ExpectTheSameRun(const std::string& one_out, const std::string& out, int w,
+                                       const std::string& args) {
+  SCOPED_TRACE(std::to_string(w) + " processes, " + args);
+  auto run = RunCommand(Train("--out " + out + " --steps 30 --eval-every 30 --nproc " + std::to_string(w) + " " + args),
+                        true);
   ASSERT_EQ(run.exit_code, 0) << run.out;
+  auto log = ReadFile(out + "/train.log");
+  ASSERT_TRUE(log.ok());
+  if (args == "--bucket-mb 0") {
+    EXPECT_NE(log->find("gradients summed in one all-reduce after backward"), std::string::npos) << *log;
+  } else {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(*log, m, std::regex(R"(gradients summed in (\d+) buckets started during backward)")))
+        << *log;
+    EXPECT_GE(std::stoi(m[1].str()), 4) << *log;
+  }
   ExpectTheSameResult(one_out, out, std::to_string(w) + " processes");
   // The W-process checkpoint goes on in one process.
   auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 32"), true);

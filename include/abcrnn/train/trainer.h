@@ -60,6 +60,10 @@ struct TrainOptions {
   int world_size = 1;
   std::string master;
   double dist_timeout_s = 60;
+  // Gradients are summed in buckets of about this many MB, each started as soon as backward has
+  // filled it, so the sums travel while backward goes on (PyTorch DDP's bucket_cap_mb); 0: one
+  // sum after backward.
+  double bucket_mb = 1;
   bool reference_lstm = false;  // torch::nn::LSTM instead of the fused layers (to compare; LSTM only)
   std::string out_dir;   // best.ckpt, last.ckpt, metrics.jsonl, train.log
   std::string cleaning_json = "{}";  // the cleaning options, recorded in the checkpoint
