@@ -58,6 +58,18 @@ class DistributedTest : public testing::TinyTunesFolderTest {
   // Trains `out` with w processes as `one_out` was trained with one, and expects the same weights
   // and losses; then resumes it in one process.
   void ExpectTheSameRun(const std::string& one_out, const std::string& out, int w, const std::string& args);
+  // A run that ended with an error (not the test's timeout) saying `says`, whose last.ckpt is
+  // intact and resumes in one process.
+  void ExpectEndedSayingAndResumable(int code, const std::string& err, const std::string& says,
+                                     const std::string& out) {
+    EXPECT_NE(code, 0) << err;
+    EXPECT_NE(code, 124) << "the run did not end: " << err;
+    EXPECT_NE(err.find(says), std::string::npos) << err;
+    auto ck = ReadCheckpoint(out + "/last.ckpt");
+    ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+    auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 12"), true);
+    EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+  }
   // The same weights (within 1e-5) and losses in the last.ckpt and metrics of two runs.
   void ExpectTheSameResult(const std::string& one_out, const std::string& out, const std::string& what);
 };
@@ -168,13 +180,7 @@ TEST_F(DistributedTest, AKilledWorkerEndsTheRunNamingItsRankAndKeepsTheLastCheck
   const std::string out = dir_ + "/run";
   const auto [code, err] = RunThen(out, "--eval-every 5", "[ -f " + out + "/last.ckpt ]",
                                    "worker=$(pgrep -P $pid -f -- '--rank 1 ')\nkill -KILL $worker");
-  EXPECT_NE(code, 0) << err;
-  EXPECT_NE(code, 124) << "the run did not end: " << err;
-  EXPECT_NE(err.find("rank 1 of 2 was killed by signal 9"), std::string::npos) << err;
-  auto ck = ReadCheckpoint(out + "/last.ckpt");
-  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
-  auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 12"), true);
-  EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+  ExpectEndedSayingAndResumable(code, err, "rank 1 of 2 was killed by signal 9", out);
 }
 
 TEST_F(DistributedTest, AFrozenWorkerEndsTheRunWithinTheTimeoutNamingItsRank) {
@@ -183,15 +189,9 @@ TEST_F(DistributedTest, AFrozenWorkerEndsTheRunWithinTheTimeoutNamingItsRank) {
   const auto [code, err] = RunThen(out, "--eval-every 5", "[ -f " + out + "/last.ckpt ]",
                                    "worker=$(pgrep -P $pid -f -- '--rank 1 ')\nkill -STOP $worker", 3);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_NE(code, 0) << err;
-  EXPECT_NE(code, 124) << "the run did not end: " << err;
   // --dist-timeout 3, once for the all-reduce; the rest is start-up and the launcher's polling.
   EXPECT_LT(seconds, 30) << err;
-  EXPECT_NE(err.find("rank 1 of 2 is stopped"), std::string::npos) << err;
-  auto ck = ReadCheckpoint(out + "/last.ckpt");
-  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
-  auto resumed = RunCommand(Train("--out " + out + " --resume " + out + " --steps 12"), true);
-  EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+  ExpectEndedSayingAndResumable(code, err, "rank 1 of 2 is stopped", out);
 }
 
 TEST_F(DistributedTest, SigtermToTheLauncherStopsEveryRankAtOneStepAndSavesTheLastCheckpoint) {
