@@ -360,6 +360,20 @@ TEST(CheckpointTest, AFormClockIsRecordedWithItsWeightsAndAnUnknownSchemeIsRefus
       << ValidateCheckpoint(missing).message();
 }
 
+TEST(CheckpointTest, TheOutputDropoutIsRecordedOnlyWhenUsed) {
+  Checkpoint c = MakeCheckpoint();
+  c.model.output_dropout = 0.25f;
+  auto back = ParseCheckpoint(SerializeCheckpoint(c), "m.ckpt");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_FLOAT_EQ(back->model.output_dropout, 0.25f);
+  // Without it, no key: the file is the one written before the option existed, and it reads as 0.
+  const std::string plain = SerializeCheckpoint(MakeCheckpoint());
+  EXPECT_EQ(plain.find("output_dropout"), std::string::npos);
+  EXPECT_EQ(ParseCheckpoint(plain, "m.ckpt")->model.output_dropout, 0.0f);
+  c.model.output_dropout = 1.0f;
+  EXPECT_EQ(ValidateCheckpoint(c).code(), Status::Code::kCorruption) << "a dropout of 1 drops everything";
+}
+
 TEST(CheckpointTest, TheShippedModelReadsAsAnLstmAndWritesBackByteForByte) {
   // Old checkpoints load unchanged: models/default.ckpt (version 1, no architecture) reads as an
   // LSTM, and writing it again gives the same bytes, so nothing about it has moved.

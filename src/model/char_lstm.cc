@@ -63,7 +63,7 @@ std::tuple<torch::Tensor, LstmState> CharLSTMImpl::ByLayer(const torch::Tensor& 
       hs.push_back(h);
       cs.push_back(c);
     }
-    input = l + 1 < layers ? y * masks[l] : y;
+    input = l + 1 < layers && !masks.empty() ? y * masks[l] : y;
   }
   return {input, LstmState{torch::cat(hs), gru ? torch::Tensor() : torch::cat(cs)}};
 }
@@ -83,35 +83,46 @@ std::tuple<torch::Tensor, LstmState> CharLSTMImpl::forward(const torch::Tensor& 
     x = x + clock->forward(rows.narrow(2, 0, abc::FormClockFields(config_.form_clock))).sum(2);
   }
   const double p = gru ? gru->options.dropout() : lstm->options.dropout();
-  if (row_dropout != nullptr && is_training() && p > 0) {
+  const double q = is_training() ? config_.output_dropout : 0.0;
+  torch::Tensor y;  // (B,T,H), the last layer's output
+  LstmState next;
+  if (row_dropout != nullptr && is_training() && (p > 0 || q > 0)) {
     std::vector<torch::Tensor> masks;
-    for (int64_t l = 0; l + 1 < config_.layers; ++l)
+    for (int64_t l = 0; p > 0 && l + 1 < config_.layers; ++l)
       masks.push_back(RowDropoutMask(*row_dropout, l, ids.size(0), ids.size(1), config_.hidden, p));
     if (lstm && kernel_ == LstmKernel::kFused) {
-      auto [y, h, c] = FusedLstm(x, std::get<0>(state), std::get<1>(state), lstm->all_weights(), p, true, masks);
-      return {head->forward(y), LstmState{h, c}};
+      auto [out, h, c] = FusedLstm(x, std::get<0>(state), std::get<1>(state), lstm->all_weights(), p, true, masks);
+      y = out;
+      next = LstmState{h, c};
+    } else {
+      std::tie(y, next) = ByLayer(x, state, masks);
     }
-    auto [y, next] = ByLayer(x, state, masks);
-    return {head->forward(y), next};
+    // The output's mask is "layer" L-1, which no mask between layers uses (those are 0 to L-2).
+    if (q > 0) y = y * RowDropoutMask(*row_dropout, config_.layers - 1, ids.size(0), ids.size(1), config_.hidden, q);
+    return {head->forward(y), next};  // logits (B,T,V)
   }
   if (gru) {  // torch::nn::GRU: h alone is carried
     const torch::Tensor& h = std::get<0>(state);
-    auto [y, h_n] = h.defined() ? gru->forward(x, h) : gru->forward(x);
-    return {head->forward(y), LstmState{h_n, torch::Tensor()}};  // logits (B,T,V)
-  }
-  if (kernel_ == LstmKernel::kFused) {
-    auto [y, h, c] = FusedLstm(x, std::get<0>(state), std::get<1>(state), lstm->all_weights(),
-                               lstm->options.dropout(), lstm->is_training());
-    return {head->forward(y), LstmState{h, c}};  // logits (B,T,V)
-  }
-  std::tuple<torch::Tensor, std::tuple<torch::Tensor, torch::Tensor>> out;
-  if (std::get<0>(state).defined()) {
-    out = lstm->forward(x, state);
+    auto [out, h_n] = h.defined() ? gru->forward(x, h) : gru->forward(x);
+    y = out;
+    next = LstmState{h_n, torch::Tensor()};
+  } else if (kernel_ == LstmKernel::kFused) {
+    auto [out, h, c] = FusedLstm(x, std::get<0>(state), std::get<1>(state), lstm->all_weights(),
+                                 lstm->options.dropout(), lstm->is_training());
+    y = out;
+    next = LstmState{h, c};
   } else {
-    out = lstm->forward(x);
+    std::tuple<torch::Tensor, std::tuple<torch::Tensor, torch::Tensor>> out;
+    if (std::get<0>(state).defined()) {
+      out = lstm->forward(x, state);
+    } else {
+      out = lstm->forward(x);
+    }
+    y = std::get<0>(out);
+    next = std::get<1>(out);
   }
-  torch::Tensor logits = head->forward(std::get<0>(out));  // (B,T,V)
-  return {logits, std::get<1>(out)};
+  if (q > 0) y = at::dropout(y, q, true);
+  return {head->forward(y), next};  // logits (B,T,V)
 }
 
 NamedTensor ToNamed(const std::string& name, const torch::Tensor& t) {

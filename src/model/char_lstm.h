@@ -39,11 +39,12 @@ class CharLSTMImpl : public torch::nn::Module {
   explicit CharLSTMImpl(const ModelConfig& config, LstmKernel kernel = LstmKernel::kFused);
 
   // ids (B,T) int64 -> logits (B,T,V) and the state after the last step. Dropout between LSTM
-  // layers applies in train() mode only. With a form clock (config().form_clock), `clock`
+  // layers, and config().output_dropout on the last layer's output, apply in train() mode only. With a form clock (config().form_clock), `clock`
   // (B,T,abc::kFormClockFields) int64 holds each input's clock rows (abc/form_clock.h), added to
   // the character's embedding; undefined means abc::HeaderClock() at every step. Given
   // `row_dropout`, the masks between layers are those of model/row_dropout.h (the same whatever
-  // rows of a global batch this forward runs) instead of draws from the global generator.
+  // rows of a global batch this forward runs) instead of draws from the global generator; so is
+  // the output's, as the mask of layer L-1.
   std::tuple<torch::Tensor, LstmState> forward(const torch::Tensor& ids, const LstmState& state = {},
                                                const torch::Tensor& clock = {},
                                                const RowDropout* row_dropout = nullptr);
@@ -60,7 +61,7 @@ class CharLSTMImpl : public torch::nn::Module {
 
  private:
   // The cell layer by layer (at::lstm / at::gru of one layer each), each output but the last
-  // multiplied by its mask: x (B,T,E) -> y (B,T,H) and the state (L,B,H).
+  // multiplied by its mask (none when `masks` is empty): x (B,T,E) -> y (B,T,H) and the state (L,B,H).
   std::tuple<torch::Tensor, LstmState> ByLayer(const torch::Tensor& x, const LstmState& state,
                                                const std::vector<torch::Tensor>& masks);
 

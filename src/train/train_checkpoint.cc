@@ -45,6 +45,7 @@ json OptionsToJson(const TrainOptions& o) {
               {"hidden", o.hidden},
               {"embed", o.embed},
               {"dropout", o.dropout},
+              {"output_dropout", o.output_dropout},
               {"lr", o.lr},
               {"min_lr_fraction", o.min_lr_fraction},
               {"warmup_steps", o.warmup_steps},

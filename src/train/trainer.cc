@@ -328,6 +328,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   mc.hidden = o_.hidden;
   mc.layers = o_.layers;
   mc.dropout = o_.dropout;
+  mc.output_dropout = o_.output_dropout;
   mc.form_clock = o_.form_clock;
   mc.architecture = o_.cell;
   if (o_.form_clock && (corpus_.train_clock.size() != corpus_.train.size() ||
@@ -500,6 +501,8 @@ Status CheckTrainOptions(const TrainOptions& o) {
   if (o.hidden < 1 || o.hidden > 8192) return bad("--hidden", "1 to 8192", std::to_string(o.hidden));
   if (o.embed < 1 || o.embed > 8192) return bad("--embed", "1 to 8192", std::to_string(o.embed));
   if (!(o.dropout >= 0 && o.dropout < 1)) return bad("--dropout", "a number in [0, 1)", std::to_string(o.dropout));
+  if (!(o.output_dropout >= 0 && o.output_dropout < 1))
+    return bad("--output-dropout", "a number in [0, 1)", std::to_string(o.output_dropout));
   if (!(o.lr > 0 && o.lr < 10)) return bad("--lr", "a number in (0, 10)", std::to_string(o.lr));
   if (!(o.clip >= 0)) return bad("--clip", "a number >= 0", std::to_string(o.clip));
   if (o.batch < 1 || o.batch > 65536) return bad("--batch", "1 to 65536", std::to_string(o.batch));
@@ -576,6 +579,7 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     o.hidden = t.at("hidden").get<int>();
     o.embed = t.at("embed").get<int>();
     o.dropout = t.at("dropout").get<float>();
+    o.output_dropout = t.value("output_dropout", 0.0f);  // absent before the option
     o.form_clock = ckpt.model.form_clock;
     o.cell = ckpt.model.architecture;
     o.lr = t.at("lr").get<double>();

@@ -2,7 +2,8 @@
 // (as two processes of a data-parallel run do) give the same logits and final state, and gradients
 // that sum to the whole's, for the fused LSTM, the reference LSTM and the GRU; the masks really
 // drop (training differs from evaluation) and change with the seed; the two LSTM kernels draw the
-// same masks; with nothing dropped, training computes what evaluation does. Tolerance 1e-5 + 1e-4 * |whole| (float32 sums in another order).
+// same masks; with nothing dropped, training computes what evaluation does. Each case runs with
+// dropout between layers, on the last layer's output (--output-dropout), or both. Tolerance 1e-5 + 1e-4 * |whole| (float32 sums in another order).
 #include "model/row_dropout.h"
 
 #include <gtest/gtest.h>
@@ -38,27 +39,31 @@ TEST(RowDropoutMaskTest, ARowsMaskIsTheSameWhateverSliceItIsDrawnIn) {
   EXPECT_FALSE(torch::equal(all, RowDropoutMask(whole, 0, 6, 5, 7, 0.4))) << "so does the layer";
 }
 
-// A model small enough to check by hand: 3 layers (two places for dropout), dropout 0.3.
-ModelConfig SmallConfig(const std::string& cell) {
+// A model small enough to check by hand: 3 layers (two places for dropout between them, and the
+// output), dropout 0.3 between them and `output` on the last layer's output.
+ModelConfig SmallConfig(const std::string& cell, float between = 0.3f, float output = 0.0f) {
   ModelConfig config;
   config.architecture = cell;
   config.vocab_size = 11;
   config.embed = 6;
   config.hidden = 10;
   config.layers = 3;
-  config.dropout = 0.3f;
+  config.dropout = between;
+  config.output_dropout = output;
   return config;
 }
 
 struct Case {
   std::string cell;
   LstmKernel kernel;
+  float between = 0.3f;
+  float output = 0.0f;
 };
 
 class RowDropoutModelTest : public ::testing::TestWithParam<Case> {
  protected:
   void SetUp() override {
-    config_ = SmallConfig(GetParam().cell);
+    config_ = SmallConfig(GetParam().cell, GetParam().between, GetParam().output);
     torch::manual_seed(4);
     model_ = CharLSTM(config_, GetParam().kernel);
     model_->train();
@@ -102,7 +107,8 @@ TEST_P(RowDropoutModelTest, TheMasksDropAndFollowTheSeed) {
 // the fused layers with masks) and must compute what the module computes whole in evaluation,
 // from a carried state too.
 TEST_P(RowDropoutModelTest, WithNothingDroppedTheLayerByLayerPathIsTheModulesOwn) {
-  config_.dropout = 1e-7f;
+  if (config_.dropout > 0) config_.dropout = 1e-7f;
+  if (config_.output_dropout > 0) config_.output_dropout = 1e-7f;
   torch::manual_seed(4);
   model_ = CharLSTM(config_, GetParam().kernel);
   torch::manual_seed(6);
@@ -121,16 +127,22 @@ TEST_P(RowDropoutModelTest, WithNothingDroppedTheLayerByLayerPathIsTheModulesOwn
 
 INSTANTIATE_TEST_SUITE_P(Cells, RowDropoutModelTest,
                          ::testing::Values(Case{"lstm", LstmKernel::kFused}, Case{"lstm", LstmKernel::kReference},
-                                           Case{"gru", LstmKernel::kFused}),
+                                           Case{"gru", LstmKernel::kFused},
+                                           Case{"lstm", LstmKernel::kFused, 0.3f, 0.25f},
+                                           Case{"lstm", LstmKernel::kReference, 0.3f, 0.25f},
+                                           Case{"gru", LstmKernel::kFused, 0.3f, 0.25f},
+                                           Case{"lstm", LstmKernel::kFused, 0.0f, 0.25f},
+                                           Case{"lstm", LstmKernel::kReference, 0.0f, 0.25f},
+                                           Case{"gru", LstmKernel::kFused, 0.0f, 0.25f}),
                          [](const auto& info) {
-                           return info.param.cell +
-                                  (info.param.cell == "gru" ? ""
-                                   : info.param.kernel == LstmKernel::kFused ? "Fused"
-                                                                             : "Reference");
+                           const Case& c = info.param;
+                           return c.cell +
+                                  (c.cell == "gru" ? "" : c.kernel == LstmKernel::kFused ? "Fused" : "Reference") +
+                                  (c.output == 0 ? "" : c.between == 0 ? "OutputOnly" : "AndOutput");
                          });
 
 TEST(RowDropoutKernelsTest, BothLstmKernelsDrawTheSameMasks) {
-  const ModelConfig config = SmallConfig("lstm");
+  const ModelConfig config = SmallConfig("lstm", 0.3f, 0.25f);
   torch::manual_seed(4);
   CharLSTM model(config);
   model->train();
@@ -142,6 +154,30 @@ TEST(RowDropoutKernelsTest, BothLstmKernelsDrawTheSameMasks) {
   auto [got, s2] = model->forward(ids, {}, {}, &d);
   ExpectClose(got.detach(), want.detach(), "logits");
   ExpectClose(std::get<1>(s2).detach(), std::get<1>(s1).detach(), "final c");
+}
+
+// The output's dropout without row-keyed masks (the global generator, as at::dropout): it drops
+// in training only, and zeroes whole units of the last layer's output, so the head sees only its
+// bias for some (step, unit) pairs: the logits differ from a model without it on the same draws.
+TEST(OutputDropoutTest, DropsInTrainingOnlyWithoutRowMasks) {
+  for (const std::string cell : {"lstm", "gru"}) {
+    torch::manual_seed(4);
+    CharLSTM with(SmallConfig(cell, 0.0f, 0.5f));
+    torch::manual_seed(4);
+    CharLSTM without(SmallConfig(cell, 0.0f, 0.0f));
+    const torch::Tensor ids = torch::randint(0, 11, {3, 9}, torch::kLong);
+    with->eval();
+    without->eval();
+    EXPECT_TRUE(torch::equal(std::get<0>(with->forward(ids)), std::get<0>(without->forward(ids))))
+        << cell << ": the same weights, and nothing dropped in evaluation";
+    with->train();
+    without->train();
+    torch::manual_seed(9);
+    const torch::Tensor dropped = std::get<0>(with->forward(ids)).detach();
+    torch::manual_seed(9);
+    const torch::Tensor kept = std::get<0>(without->forward(ids)).detach();
+    EXPECT_FALSE(torch::allclose(dropped, kept)) << cell << ": training drops the output's units";
+  }
 }
 
 }  // namespace

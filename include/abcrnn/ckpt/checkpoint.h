@@ -34,12 +34,15 @@ struct ModelConfig {
   int embed = 64;      // E
   int hidden = 256;    // H
   int layers = 2;      // L
-  float dropout = 0.0f;
+  float dropout = 0.0f;  // between stacked layers, in training
   // The form-clock input's scheme (abc::kFormClockScheme), 0 for none: a character model alone.
   int form_clock = 0;
   // The recurrent cell, by the name the checkpoint records (model.architecture; llama.cpp's
   // general.architecture): one of KnownArchitectures(). Files without it hold an "lstm".
   std::string architecture = "lstm";
+  // Dropout on the last layer's output, before the head, in training (model.output_dropout,
+  // written only when not 0).
+  float output_dropout = 0.0f;
 };
 
 // Gate blocks of H rows in a layer's weight matrices of `architecture` ("lstm": 4, i, f, g, o as
