@@ -1,10 +1,18 @@
 // Specification of BreakLongLines: long music lines broken after every fourth bar line, never
 // between a bar line and its ending number; headers, short lines and the music itself unchanged.
+// And of LayoutMusicLines: four full bars a line, parts on lines of their own, an upbeat on the
+// line of the bars it leads into, never a line end inside a bar; over the corpus, the same notes.
 #include "abcrnn/abc/line_breaks.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <vector>
+#include <sstream>
+
 #include "abcrnn/abc/parser.h"
+#include "support/paths.h"
 
 namespace abcrnn::abc {
 namespace {
@@ -58,6 +66,111 @@ TEST(BreakLongLinesTest, TheTuneParsesToTheSameMusic) {
   ASSERT_TRUE(b.valid());
   ASSERT_EQ(a.voices.size(), b.voices.size());
   EXPECT_EQ(a.voices[0].end, b.voices[0].end);
+}
+
+// The notes and rests of a tune's first voice: pitches, onsets and durations, in order.
+std::string Notes(const Tune& t) {
+  std::ostringstream out;
+  if (t.voices.empty()) return "";
+  for (const Element& e : t.voices[0].elements) {
+    if (const Note* n = e.get_if<Note>()) {
+      for (const Pitch& p : n->pitches) out << p.midi << (p.tie ? "-" : "") << ',';
+      out << n->onset.ToString() << '+' << n->duration.ToString() << ' ';
+    } else if (const Rest* r = e.get_if<Rest>()) {
+      out << 'z' << r->onset.ToString() << '+' << r->duration.ToString() << ' ';
+    }
+  }
+  return out.str();
+}
+
+// Music lines of `text` (after K:) that end inside a bar, not with a bar line; the tune's last
+// music line is not counted (many tunes end without a bar line).
+int LinesEndingInsideABar(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  bool body = false;
+  std::vector<bool> inside;
+  while (std::getline(in, line)) {
+    if (!body) {
+      body = line.rfind("K:", 0) == 0;
+      continue;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (line.empty() || (line.size() >= 2 && line[1] == ':') || line.find('%') != std::string::npos ||
+        line.back() == '\\')
+      continue;
+    inside.push_back(line.back() != '|' && line.back() != ':' && line.back() != ']');
+  }
+  if (!inside.empty()) inside.pop_back();
+  return static_cast<int>(std::count(inside.begin(), inside.end(), true));
+}
+
+TEST(LayoutMusicLinesTest, ASongWrittenInPhrasesGetsFourBarsALineWithItsUpbeat) {
+  // An Essen song: lines end at phrase ends, inside bars; the first bar is an upbeat.
+  const std::string head = "S:essen\nR:song\nM:3/4\nL:1/8\nK:F\n";
+  const std::string music = "C2|F2E2D2|E2D2C2|F2C2C2|A,2C2\nC2|A,2C2\nC2|D3CB,2|A,2C2\nF2|F2G2A2|C4|]\n";
+  const std::string out = LayoutMusicLines(head + music);
+  EXPECT_EQ(out, head + "C2|F2E2D2|E2D2C2|F2C2C2|A,2C2 C2|\nA,2C2 C2|D3CB,2|A,2C2 F2|F2G2A2|C4|]\n")
+      << "the last bar joins the line before rather than stand alone";
+  EXPECT_EQ(Notes(ParseTune(out)), Notes(ParseTune(head + music)));
+}
+
+TEST(LayoutMusicLinesTest, EachPartStartsALineAndEndingsStayWithTheirBarLines) {
+  const std::string head = "R:jig\nM:6/8\nL:1/8\nK:A\n";
+  // Two parts, the first with first and second endings, the second after "|| |:".
+  const std::string music = "c|efe aec|Ace ecA|Ace aec|eag aef|ecA Aee|f2d B2e|cBA fec|1dBG A2:|2dBG A3||"
+                            " |:ecA ecA|dcB B2e|cBA fec|dBG A3:|\n";
+  const std::string out = LayoutMusicLines(head + music);
+  EXPECT_EQ(out, head + "c|efe aec|Ace ecA|Ace aec|eag aef|\necA Aee|f2d B2e|cBA fec|1dBG A2:|2dBG A3||\n"
+                        "|:ecA ecA|dcB B2e|cBA fec|dBG A3:|\n");
+  EXPECT_EQ(Notes(ParseTune(out)), Notes(ParseTune(head + music)));
+  // Asked for two bars a line: "|1" and ":|2" are never split, so the endings share a line.
+  const std::string two = LayoutMusicLines(head + music, 2);
+  EXPECT_EQ(two.find("|\n1"), std::string::npos) << two;
+  EXPECT_EQ(two.find(":|\n2"), std::string::npos) << two;
+  EXPECT_NE(two.find("\ncBA fec|1dBG A2:|2dBG A3||\n"), std::string::npos) << two;
+  EXPECT_EQ(Notes(ParseTune(two)), Notes(ParseTune(head + music)));
+}
+
+TEST(LayoutMusicLinesTest, FieldLinesCommentsAndLyricsStayWhereTheyAre) {
+  const std::string head = "M:2/4\nL:1/8\nK:G\n";
+  // A meter change on its own line, and a comment: the runs on either side are laid out apart.
+  const std::string with_fields = head + "GABc|dedB|\ncBAG|\nM:3/4\nA2B2c2|d6|\n% end\nG6|]\n";
+  const std::string out = LayoutMusicLines(with_fields);
+  EXPECT_EQ(out, head + "GABc|dedB|cBAG|\nM:3/4\nA2B2c2|d6|\n% end\nG6|]\n");
+  // Lyrics are aligned line by line with their music: such a tune is only broken where long.
+  const std::string lyrics = head + "GABc|\nw:la la la la\ndedB|]\n";
+  EXPECT_EQ(LayoutMusicLines(lyrics), BreakLongLines(lyrics));
+  // A line never starts like a field ("f:|"): as BreakLongLines, a space is put after the note.
+  const std::string field_like = head + "A2|B2|c2|d2|e2|f2|g2|f\n:|\n";
+  EXPECT_TRUE(ParseTune("X:1\n" + LayoutMusicLines(field_like)).valid()) << LayoutMusicLines(field_like);
+}
+
+// Over the real tunes: the laid-out tune has the same notes at the same times, the same number of
+// errors, and its lines end inside a bar only where the source's run of music lines did (before
+// a field line or a comment, or at the tune's end without a bar line).
+TEST(LayoutMusicLinesTest, TheCorpusKeepsItsNotesAndLosesItsLineEndsInsideBars) {
+  ABCRNN_REQUIRE_CORPUS();
+  int tunes = 0, laid = 0, inside_before = 0, inside_after = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(::abcrnn::testing::CorpusDir())) {
+    if (entry.path().extension() != ".abc") continue;
+    auto file = ReadAbcFile(entry.path().string());
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    for (const Tune& t : file->tunes) {
+      if (t.voices.size() != 1) continue;
+      ++tunes;
+      const std::string out = LayoutMusicLines(t.text);
+      laid += out != t.text;
+      const Tune back = ParseTune(out);
+      ASSERT_EQ(Notes(back), Notes(t)) << entry.path() << " X:" << t.x << "\n" << t.text << "\n---\n" << out;
+      inside_before += LinesEndingInsideABar(t.text);
+      inside_after += LinesEndingInsideABar(out);
+    }
+  }
+  std::printf("%d single-voice tunes, %d laid out anew; music lines ending inside a bar: %d before, %d after\n",
+              tunes, laid, inside_before, inside_after);
+  EXPECT_GT(tunes, 10000);
+  EXPECT_LT(inside_after * 20, inside_before) << "at most a twentieth of the line ends inside bars remain";
 }
 
 }  // namespace

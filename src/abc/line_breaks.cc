@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "abc/text_util.h"
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/abc/tune.h"
 
 namespace abcrnn::abc {
 namespace {
@@ -98,6 +100,203 @@ std::string BreakLongLines(const std::string& text, int bars_per_line, int max_b
     start = end + 1;
   }
   return out;
+}
+
+namespace {
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+std::string_view Trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// A line of notes and bars alone (continued with a "\\" or not), which may be joined to its
+// neighbours.
+bool IsPlainMusicLine(std::string_view line) {
+  return !Trimmed(line).empty() && !IsFieldLine(line) && line.find('%') == std::string_view::npos &&
+         Trimmed(line) != "\\";
+}
+
+// A bar line of a joined line: where it starts and ends (bytes), the length of the bar it closes,
+// whether it closes a part, opens a repeat, or carries an ending number (no break after it then).
+struct BarMark {
+  size_t begin = 0, end = 0;
+  Fraction length, full;
+  bool part_end = false, repeat_start = false, ending_follows = false;
+};
+
+// Every note's and rest's pitches, tie, onset and duration in the first voice, in order.
+std::vector<std::string> NoteTimes(const Tune& t) {
+  std::vector<std::string> out;
+  if (t.voices.empty()) return out;
+  for (const Element& e : t.voices[0].elements) {
+    std::string s;
+    if (const Note* n = e.get_if<Note>()) {
+      for (const Pitch& p : n->pitches) s += std::to_string(p.midi) + (p.tie ? "-," : ",");
+      s += n->onset.ToString() + "+" + n->duration.ToString();
+    } else if (const Rest* r = e.get_if<Rest>()) {
+      s = "z" + r->onset.ToString() + "+" + r->duration.ToString();
+    } else {
+      continue;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string LayoutMusicLines(const std::string& text, int bars_per_line) {
+  const std::vector<std::string> lines = SplitLines(text);
+  size_t body = 0;
+  while (body < lines.size() && lines[body].compare(0, 2, "K:") != 0) ++body;
+  if (body == lines.size()) return BreakLongLines(text, bars_per_line);
+  ++body;
+  // Lyrics follow their music line by line, and voices are laid out together: left as they are.
+  for (size_t i = body; i < lines.size(); ++i) {
+    const std::string_view t = Trimmed(lines[i]);
+    if (t.rfind("w:", 0) == 0 || t.rfind("W:", 0) == 0 || t.rfind("V:", 0) == 0 || t.find("[V:") != t.npos ||
+        (IsPlainMusicLine(t) && t.find('&') != t.npos))
+      return BreakLongLines(text, bars_per_line);
+  }
+  std::vector<std::string> out(lines.begin(), lines.begin() + body);
+  std::vector<bool> joined(out.size(), false);
+  for (size_t i = body; i < lines.size();) {
+    if (!IsPlainMusicLine(lines[i])) {
+      out.push_back(lines[i++]);
+      joined.push_back(false);
+      continue;
+    }
+    std::string run;
+    bool continued = false;  // the line before ended in "\\": the same score line, no break
+    for (; i < lines.size() && IsPlainMusicLine(lines[i]); ++i) {
+      std::string_view next = Trimmed(lines[i]);
+      // A space ends a beam group, as the line end did. After a bar line none is needed, unless
+      // the next line starts with another ("|" + "|" would read "||") or a number (an ending).
+      const bool after_bar = !run.empty() && (run.back() == '|' || run.back() == ':') &&
+                             std::string_view("|:[]0123456789").find(next.front()) == std::string_view::npos;
+      if (!run.empty() && !after_bar && !continued) run += ' ';
+      continued = next.back() == '\\';
+      if (continued) next = Trimmed(next.substr(0, next.size() - 1));
+      run += next;
+    }
+    if (continued) run += '\\';  // continued into a line that is not music: left so
+    out.push_back(run);
+    joined.push_back(true);
+  }
+  std::string joined_text;
+  for (const std::string& l : out) joined_text += l + "\n";
+  const Tune tune = ParseTune(joined_text);
+  if (tune.voices.size() != 1) return BreakLongLines(text, bars_per_line);
+
+  // The bar lines of each joined line, with the length of the bar each closes.
+  std::vector<std::vector<BarMark>> marks(out.size());
+  const Voice& voice = tune.voices[0];
+  Fraction now(0), bar_start(0);
+  for (size_t k = 0; k < voice.elements.size(); ++k) {
+    const Element& e = voice.elements[k];
+    if (const Note* n = e.get_if<Note>()) now = n->onset + n->duration;
+    if (const Rest* r = e.get_if<Rest>()) now = r->onset + r->duration;
+    const size_t line = static_cast<size_t>(e.pos.line - tune.start.line);
+    if (const Ending* en = e.get_if<Ending>()) {
+      if (en->attached && line < marks.size() && !marks[line].empty()) marks[line].back().ending_follows = true;
+      continue;
+    }
+    const BarLine* b = e.get_if<BarLine>();
+    if (b == nullptr) continue;
+    if (line >= out.size() || !joined[line]) {
+      bar_start = now;
+      continue;
+    }
+    BarMark m;
+    m.begin = static_cast<size_t>(e.pos.column - 1);  // columns count from 1
+    m.end = out[line].find(b->text, m.begin);
+    if (m.end != m.begin) return BreakLongLines(text, bars_per_line);  // the parser placed it elsewhere
+    m.end += b->text.size();
+    if (m.end < out[line].size() && out[line][m.end] == ']' && b->text.back() == '|') ++m.end;
+    m.length = now - bar_start;
+    m.full = StateAt(voice, k).meter.BarLength();
+    m.part_end = b->repeat_end || b->kind == BarKind::kDouble || b->kind == BarKind::kFinal;
+    m.repeat_start = b->repeat_start && !b->repeat_end;
+    marks[line].push_back(m);
+    bar_start = now;
+  }
+
+  std::string result;
+  auto put = [&result](std::string_view piece) {
+    piece = Trimmed(piece);
+    if (piece.empty()) return;
+    // "f:|" at the start of a line would read as an "f:" field: a space keeps them apart.
+    if (StartsLikeFieldLine(piece)) {
+      result += piece.front();
+      result += ' ';
+      piece.remove_prefix(1);
+    }
+    result += piece;
+    result += '\n';
+  };
+  bool part_start = true;  // the next bar opens a part (or the tune): it may be an upbeat
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!joined[i]) {
+      result += out[i] + "\n";
+      continue;
+    }
+    const std::string_view line = out[i];
+    size_t from = 0;
+    int bars = 0;  // full bars on the line being made
+    const std::vector<BarMark>& ms = marks[i];
+    // Full bars from mark k to the end of its part (or of the line): a last bar alone is not
+    // given a line of its own.
+    auto bars_left = [&ms](size_t k) {
+      int n = 0;
+      for (; k < ms.size(); ++k) {
+        n += ms[k].length > Fraction(0) ? 1 : 0;
+        if (ms[k].part_end) break;
+      }
+      return n;
+    };
+    for (size_t k = 0; k < ms.size(); ++k) {
+      const BarMark& m = ms[k];
+      const bool upbeat = bars == 0 && part_start && m.full > Fraction(0) && m.length < m.full;
+      if (m.length > Fraction(0) && !upbeat) ++bars;
+      if (m.length > Fraction(0)) part_start = false;
+      // A |: after another bar line ("|| |:") starts the next line; one right after a note ends
+      // its bar and stays where it is (a line must not end inside a bar).
+      const std::string_view before = Trimmed(line.substr(from, m.begin - from));
+      if (m.repeat_start && bars > 0 && !before.empty() && std::string_view(":|]").find(before.back()) != before.npos) {
+        put(line.substr(from, m.begin - from));
+        from = m.begin;
+        bars = 0;
+        part_start = true;
+        continue;
+      }
+      if (m.part_end) part_start = true;
+      if (m.ending_follows || m.end >= line.size()) continue;
+      if (m.part_end || (bars >= bars_per_line && bars_left(k + 1) > 1)) {
+        put(line.substr(from, m.end - from));
+        from = m.end;
+        bars = 0;
+      }
+    }
+    put(line.substr(from));
+  }
+  if (!text.empty() && text.back() != '\n' && !result.empty()) result.pop_back();
+  // The same notes at the same times, or the source's layout: a source that breaks a line inside
+  // a note or chord ("[f3a" / "3]") reads differently once joined.
+  if (NoteTimes(ParseTune(result)) != NoteTimes(ParseTune(text))) return BreakLongLines(text, bars_per_line);
+  return result;
 }
 
 }  // namespace abcrnn::abc
