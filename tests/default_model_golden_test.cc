@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
 
+#include "abcrnn/abc/parser.h"
 #include "abcrnn/util/file.h"
 #include "support/paths.h"
 
@@ -21,7 +23,10 @@ void ExpectSameTunes(const std::string& args, const std::string& golden) {
   if (!std::filesystem::exists(model)) GTEST_SKIP() << model << " is absent";
   auto expected = ReadFile(SourceDir() + "/tests/golden/" + golden);
   ASSERT_TRUE(expected.ok()) << expected.status().ToString();
-  auto r = RunCommand(Program("abcrnn-sample") + " generate --model " + model + " " + args + " 2>/dev/null");
+  // The model's own line ends, as printed then (the default layout of 4 bars a line came later and
+  // changes no note).
+  auto r = RunCommand(Program("abcrnn-sample") + " generate --bars-per-line 0 --model " + model + " " + args +
+                      " 2>/dev/null");
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_TRUE(r.out == *expected) << "abcrnn-sample generate --model models/default.ckpt " << args
                                   << " > tests/golden/" << golden << " differs:\n" << r.out;
@@ -33,6 +38,70 @@ TEST(DefaultModelGoldenTest, StrictTunesWithDrawnControlsAreTheSameBytes) {
 
 TEST(DefaultModelGoldenTest, UnconstrainedTunesAreTheSameBytes) {
   ExpectSameTunes("--seed 2 --num 4 --no-strict --length 400", "default_seed2_no_strict.abc");
+}
+
+// The default layout (issue 14): the same tunes as the model's own line ends, note for note, with
+// no music line ending inside a bar but a tune's last, and no line of more than 4 full bars plus
+// an upbeat or a closing bar.
+TEST(DefaultModelGoldenTest, TunesArePrintedFourBarsALineWithTheSameNotes) {
+  const std::string model = SourceDir() + "/models/default.ckpt";
+  if (!std::filesystem::exists(model)) GTEST_SKIP() << model << " is absent";
+  const std::string run = Program("abcrnn-sample") + " generate --model " + model + " --seed 5 --num 24";
+  auto laid = RunCommand(run + " 2>/dev/null");
+  auto own = RunCommand(run + " --bars-per-line 0 2>/dev/null");
+  ASSERT_EQ(laid.exit_code, 0);
+  ASSERT_EQ(own.exit_code, 0);
+  EXPECT_NE(laid.out, own.out) << "the model's own line ends differ from four bars a line";
+  auto parse = [](const std::string& text) {
+    std::vector<std::string> notes;
+    for (const abc::Tune& t : abc::ParseAbcFile(text).tunes) {
+      std::ostringstream s;
+      for (const abc::Element& e : t.voices.at(0).elements)
+        if (const abc::Note* n = e.get_if<abc::Note>()) s << n->pitches[0].midi << '@' << n->onset.ToString() << ' ';
+      notes.push_back(s.str());
+    }
+    return notes;
+  };
+  const std::vector<std::string> a = parse(laid.out), b = parse(own.out);
+  ASSERT_EQ(a.size(), 24u);
+  EXPECT_EQ(a, b);
+  // Line by line: inside the body of each tune, every music line but the last ends with a bar line.
+  std::istringstream in(laid.out);
+  std::string line, previous;
+  bool body = false;
+  int inside = 0, lines = 0, longest = 0;
+  auto close = [&](bool last) {
+    if (previous.empty()) return;
+    ++lines;
+    const char c = previous.back();
+    if (!last && c != '|' && c != ':' && c != ']') {
+      ++inside;
+      ADD_FAILURE() << "a line ends inside a bar: " << previous;
+    }
+    int bars = 0;
+    for (size_t i = 0; i < previous.size(); ++i)
+      if (previous[i] == '|' && (i + 1 == previous.size() || previous[i + 1] != '|')) ++bars;
+    longest = std::max(longest, bars);
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("X:", 0) == 0) body = false;
+    if (!body) {
+      body = line.rfind("K:", 0) == 0;
+      continue;
+    }
+    if (line.empty()) {
+      close(true);
+      previous.clear();
+      continue;
+    }
+    if (line.size() >= 2 && line[1] == ':') continue;  // a field line in the body (a key change)
+    close(false);
+    previous = line;
+  }
+  close(true);
+  EXPECT_GT(lines, 24 * 3);
+  EXPECT_EQ(inside, 0);
+  EXPECT_LE(longest, 6) << "4 bars, and at most an upbeat's bar line and a last bar more";
 }
 
 }  // namespace

@@ -228,7 +228,9 @@ int Run(GenerateCliOptions o) {
       spdlog::warn("tune {}: not moved to the key asked ({}); left in {}", t.x, t.move_error,
                    model->cleaning.transpose_to);
     const std::string abc =
-        TuneAbc(t, prepared->title, o.num, RemakeLine(o, *prepared, model->fingerprint, t.raw.index));
+        TuneAbc(t, prepared->title, o.num,
+                RemakeLine(o, *prepared, model->fingerprint, t.raw.index, TitleOf(t, prepared->title, o.num)),
+                o.bars_per_line);
     const std::string stem = names.Next("tune", t.x, t.x);
     if (!o.render_dir.empty()) {
       Status r = RenderTune(abc, o.render_dir, stem, perform);
@@ -400,6 +402,10 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--title", o->title,
                   "Title (T:) of the tunes, numbered when there are several; default: the prime's T:, else "
                   "'Generated N'");
+  sub->add_option("--bars-per-line", o->bars_per_line,
+                  "Bars on each printed music line, parts starting a new line and an upbeat kept with the bars "
+                  "it leads into; 0: the model's own line ends (layout only, the tunes are the same)")
+      ->check(CLI::Range(0, 64))->capture_default_str();
   sub->add_option("--batch", o->batch, "Tunes made at once (speed only; the tunes do not change)")
       ->check(NumberAtLeastZero(true));
   sub->add_option("--threads", o->threads, "Threads for the matrix products (the tunes do not change)")

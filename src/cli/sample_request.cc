@@ -145,7 +145,8 @@ std::string TitleOf(const SessionTune& t, const std::string& title, int num) {
   return num > 1 ? title + " " + std::to_string(t.x) : title;
 }
 
-std::string RemakeLine(const TuneRequest& o, const PreparedRequest& p, const std::string& fingerprint, int index) {
+std::string RemakeLine(const TuneRequest& o, const PreparedRequest& p, const std::string& fingerprint, int index,
+                       const std::string& tune_title) {
   std::ostringstream s;
   s << "% abcrnn generate --seed " << o.seed << " --first " << index << " --num 1 --length " << o.length
     << " --temperature " << o.temperature << " --top-k " << o.top_k << " --top-p " << o.top_p;
@@ -154,6 +155,7 @@ std::string RemakeLine(const TuneRequest& o, const PreparedRequest& p, const std
   else if (o.match_boost != kDefaultMatchBoost)
     s << " --match-boost " << o.match_boost;
   if (!p.prime.empty()) s << " --prime \"" << Escape(p.prime) << "\"";
+  if (!p.title.empty()) s << " --title \"" << Escape(tune_title) << "\"";
   if (p.controls) {  // the request; the rest is drawn again from the same stream
     if (!o.rhythm.empty()) s << " --rhythm \"" << o.rhythm << "\"";
     if (!o.style.empty()) s << " --style " << o.style;
@@ -171,10 +173,11 @@ std::string RemakeLine(const TuneRequest& o, const PreparedRequest& p, const std
   return s.str();
 }
 
-std::string TuneAbc(const SessionTune& t, const std::string& title, int num, const std::string& remake) {
-  // Long music lines are broken for abcm2ps and readers (layout only; `text` keeps the model's).
+std::string TuneAbc(const SessionTune& t, const std::string& title, int num, const std::string& remake,
+                    int bars_per_line) {
+  // Layout only, for abcm2ps and readers: `text` keeps the model's line ends.
   std::string abc = "X:" + std::to_string(t.x) + "\nT:" + TitleOf(t, title, num) + "\n" + remake + "\n" +
-                    abc::BreakLongLines(t.text);
+                    (bars_per_line > 0 ? abc::LayoutMusicLines(t.text, bars_per_line) : abc::BreakLongLines(t.text));
   if (abc.back() != '\n') abc += '\n';
   return abc;
 }

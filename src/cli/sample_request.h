@@ -49,6 +49,9 @@ struct TuneRequest {
   bool allow_copies = false;  // no copy guard (the checkpoint's note runs)
   int batch = 64;
   std::string precision = "float32";  // the engine's weights: "float32" or "bf16" (other tunes)
+  // Layout of the printed tunes (abc::LayoutMusicLines): bars a line, 0 for the model's own line
+  // ends (long lines still broken). Not a change to the tune, so not in the remake line.
+  int bars_per_line = 4;
 };
 
 // A request made ready for GenerationSession::Create.
@@ -68,10 +71,13 @@ Result<PreparedRequest> PrepareRequest(const LoadedModel& model, const TuneReque
 
 // The tune's title: numbered when there are several, else "Generated N".
 std::string TitleOf(const SessionTune& tune, const std::string& title, int num);
-// "% abcrnn generate --seed ... (model FP, abcrnn V)": the command that makes tune `index` again.
+// "% abcrnn generate --seed ... (model FP, abcrnn V)": the command that makes tune `index` again,
+// titled `tune_title` (TitleOf) when the request or its prime gave a title.
 std::string RemakeLine(const TuneRequest& request, const PreparedRequest& prepared, const std::string& fingerprint,
-                       int index);
-// One tune as ABC: X:, T:, the remake line, the text with long music lines broken.
-std::string TuneAbc(const SessionTune& tune, const std::string& title, int num, const std::string& remake);
+                       int index, const std::string& tune_title);
+// One tune as ABC: X:, T:, the remake line, the music laid out `bars_per_line` bars a line
+// (abc::LayoutMusicLines), or with 0 as the model wrote it with long lines broken.
+std::string TuneAbc(const SessionTune& tune, const std::string& title, int num, const std::string& remake,
+                    int bars_per_line);
 
 }  // namespace abcrnn::cli

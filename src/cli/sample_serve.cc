@@ -88,8 +88,9 @@ Result<std::vector<serve::MadeTune>> MakeTunes(const LoadedModel& model, const s
   if (!session.ok()) return session.status();
   std::vector<serve::MadeTune> out;
   Status st = session->Run([&](const SessionTune& t) {
-    const std::string remake = RemakeLine(r, *prepared, model.fingerprint, t.raw.index);
-    out.push_back({TitleOf(t, prepared->title, r.num), TuneAbc(t, prepared->title, r.num, remake), remake.substr(2)});
+    const std::string title = TitleOf(t, prepared->title, r.num);
+    const std::string remake = RemakeLine(r, *prepared, model.fingerprint, t.raw.index, title);
+    out.push_back({title, TuneAbc(t, prepared->title, r.num, remake, r.bars_per_line), remake.substr(2)});
     return true;
   });
   if (!st.ok()) return st;
