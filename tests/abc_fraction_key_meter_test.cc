@@ -88,6 +88,21 @@ TEST(Key, ExpMakesTheExplicitAccidentalsTheWholeSignature) {
   EXPECT_FALSE(ParseKey("D _b").value().explicit_only);
 }
 
+TEST(Key, AccidentalsWrittenAgainstTheTonicOrEachOtherCountAsAbc2midiReadsThem) {
+  // Issue 14: "Dmix=c" was read as a clef-like "x=y" word, so the key became C major.
+  EXPECT_EQ(Alters(*ParseKey("D=c")), "...#...");         // D major with C natural: F sharp alone
+  EXPECT_EQ(Alters(*ParseKey("Dmix=c")), "...#...");      // C is natural in D mixolydian already
+  EXPECT_EQ(Alters(*ParseKey("Dmix^g")), "...##..");      // F and G sharp
+  EXPECT_EQ(Alters(*ParseKey("Ador^f")), "...#...");
+  EXPECT_EQ(Alters(*ParseKey("D ^g_b")), "#..##.b");      // two glued in one word
+  EXPECT_EQ(ParseKey("Dmix=c")->tonic, 'D');
+  EXPECT_EQ(ParseKey("Dmix=c")->mode, Mode::kMixolydian);
+  EXPECT_FALSE(ParseKey("Dmix=q").ok()) << "not an accidental: refused, not ignored";
+  EXPECT_FALSE(ParseKey("D ^").ok());
+  // Clef settings still pass: "clef=bass" is not a tonic.
+  EXPECT_EQ(Alters(*ParseKey("G clef=bass")), "...#...");
+}
+
 TEST(Key, BagpipeAndNoneKeys) {
   KeySignature hp = *ParseKey("Hp");
   EXPECT_TRUE(hp.highland_pipes);

@@ -175,5 +175,26 @@ TEST(AbcPitchPeer, PitchesOnsetsAndLengthsAgreeWithAbc2midiOnCorpusTunes) {
   EXPECT_EQ(count_diff, 0);
 }
 
+// Key signatures with accidentals of their own, spaced or written against the tonic, mode or each
+// other (issue 14: "K:Dmix=c" was read as C major): every pitch of a two-octave scale as abc2midi
+// plays it.
+TEST(AbcPitchPeer, KeysWithTheirOwnAccidentalsPlayAsAbc2midiPlaysThem) {
+  if (!HaveTool("abc2midi") || !HaveTool("midi2abc")) GTEST_SKIP() << "abcmidi not installed";
+  fs::path dir = fs::temp_directory_path() / ("abcrnn_key_peer_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string abc = (dir / "k.abc").string(), mid = (dir / "k.mid").string();
+  for (const char* key : {"Dmix=c", "D=c", "Dmix^g", "Dmix =c", "D exp ^f ^c", "D exp _b", "G =f", "C ^f _b",
+                          "Ador^f", "D ^g_b", "Bb=e", "F#m=d"}) {
+    const Tune tune = ParseTune(std::string("X:1\nT:k\nM:4/4\nL:1/8\nK:") + key + "\nCDEF GABc|defg abc'2|]\n");
+    std::vector<PlayedNote> ours;
+    ASSERT_TRUE(Eligible(tune, &ours)) << key;
+    ASSERT_TRUE(WriteFileAtomically(abc, tune.text + "\n").ok());
+    const std::vector<PlayedNote> theirs = Abc2midiNotes(abc, mid);
+    ASSERT_EQ(theirs.size(), ours.size()) << key;
+    for (size_t i = 0; i < ours.size(); ++i) EXPECT_EQ(ours[i].pitch, theirs[i].pitch) << "K:" << key << " note " << i;
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace abcrnn::abc

@@ -117,6 +117,23 @@ bool ParseKeyAccidental(std::string_view w, KeyAccidental* out) {
   return true;
 }
 
+// One or more accidentals written together ("^f", "^f^c", "=c_b"): appended to *out. False, with
+// *out unchanged, when `w` is not made of them.
+bool ParseKeyAccidentals(std::string_view w, std::vector<KeyAccidental>* out) {
+  std::vector<KeyAccidental> found;
+  while (!w.empty()) {
+    size_t n = 0;
+    while (n < w.size() && (w[n] == '^' || w[n] == '_' || w[n] == '=')) ++n;
+    KeyAccidental ka;
+    if (n == 0 || n >= w.size() || !ParseKeyAccidental(w.substr(0, n + 1), &ka)) return false;
+    found.push_back(ka);
+    w.remove_prefix(n + 1);
+  }
+  if (found.empty()) return false;
+  out->insert(out->end(), found.begin(), found.end());
+  return true;
+}
+
 }  // namespace
 
 int AccidentalSemitones(Accidental a) {
@@ -241,8 +258,8 @@ Result<KeySignature> ParseKey(std::string_view value) {
       k.tonic = 'A';
       k.mode = Mode::kMixolydian;
       ++w;
-    } else if (first.find('=') != std::string_view::npos || IsClefWord(first) || lower == "exp" ||
-               first[0] == '^' || first[0] == '_' || (first[0] == '=')) {
+    } else if ((first.find('=') != std::string_view::npos && LetterIndex(first[0]) < 0) || IsClefWord(first) ||
+               lower == "exp" || first[0] == '^' || first[0] == '_' || (first[0] == '=')) {
       // no tonic: clef or accidentals only (C major base)
     } else {
       char t = first[0];
@@ -257,6 +274,13 @@ Result<KeySignature> ParseKey(std::string_view value) {
         ++i;
       }
       std::string_view rest = first.substr(i);
+      // Accidentals may follow the tonic and mode at once, as abc2midi reads them ("Dmix=c").
+      const size_t glued = rest.find_first_of("^_=");
+      if (glued != std::string_view::npos) {
+        if (!ParseKeyAccidentals(rest.substr(glued), &k.extra))
+          return bad(": unexpected '" + std::string(rest.substr(glued)) + "'");
+        rest = rest.substr(0, glued);
+      }
       ++w;
       if (rest.empty() && w < words.size()) {
         Mode m;
@@ -273,10 +297,8 @@ Result<KeySignature> ParseKey(std::string_view value) {
   }
   for (; w < words.size(); ++w) {
     std::string_view word = words[w];
-    KeyAccidental ka;
-    if (ParseKeyAccidental(word, &ka)) {
-      k.extra.push_back(ka);
-    } else if (ToLowerAscii(word) == "exp") {
+    if (ParseKeyAccidentals(word, &k.extra)) continue;
+    if (ToLowerAscii(word) == "exp") {
       k.explicit_only = true;
     } else if (word.find('=') != std::string_view::npos || IsClefWord(word)) {
       // clef=, octave=, transpose=, middle=, stafflines=, or a clef name: not our business
