@@ -42,6 +42,11 @@ TEST(AbcProblems, InvalidKeyMeterAndUnitLength) {
   EXPECT_EQ(Count(ParseBody("A|\nf:|\n"), K::kInvalidField), 1);
   EXPECT_EQ(Count(ParseBody("A|\nC:|\n"), K::kInvalidField), 1);
   EXPECT_TRUE(ParseBody("A|\nf :|\n").valid());
+  // One space or tab and then ':' (" :|"): abcm2ps "tune info ' :' not treated". Two spaces pass.
+  EXPECT_EQ(Count(ParseBody("|:A|\n :|B|\n"), K::kInvalidField), 1);
+  EXPECT_EQ(Count(ParseBody("|:A|\n\t:|B|\n"), K::kInvalidField), 1);
+  EXPECT_TRUE(ParseBody("|:A|\n  :|B|\n").valid());
+  EXPECT_TRUE(ParseBody("|:A|\n:|B|\n").valid());
   for (const char* line : {"T:Part two\n", "P:B\n", "Q:1/4=120\n", "W:words\n", "r:remark\n"})
     EXPECT_TRUE(ParseBody(std::string("A|\n") + line + "B|\n").valid()) << line;
   Tune t = ParseBody("A|\n", "K:Bn\n");

@@ -333,6 +333,10 @@ void TuneParser::BodyLine(std::string_view line, int32_t line_no) {
     Report(DiagnosticKind::kInvalidField, pos,
            std::string("expected a music line that does not start like a field line, got '") + t[0] +
                ":' (abcm2ps reads it as a field); write '" + t[0] + " :' instead");
+  } else if (lead == 1 && t[0] == ':') {  // " :|": abcm2ps reads any X: at a line's start as a field
+    Report(DiagnosticKind::kInvalidField, SourcePos{line_no, 1},
+           "expected a music line that does not start with one space or tab before ':' (abcm2ps reads "
+           "it as a field, \"tune info ' :' not treated\"); write ':' at the line's start instead");
   }
   MusicLine(line, line_no);
 }
