@@ -91,11 +91,20 @@ TEST_F(FileTest, ABatchNeverFlushedLeavesTheOldFilesAndNoTemporaryOne) {
   EXPECT_EQ(entries, 1);
 }
 
-TEST_F(FileTest, WriteIntoMissingFolderIsAnIOErrorNamingThePath) {
-  std::string path = (dir_ / "no" / "such" / "out.txt").string();
-  Status s = WriteFileAtomically(path, "x");
+TEST_F(FileTest, MissingFoldersAreMadeAndAFolderThatCannotBeIsAnIOErrorNamingThePath) {
+  const std::string path = (dir_ / "no" / "such" / "out.txt").string();
+  ASSERT_TRUE(WriteFileAtomically(path, "x").ok());
+  EXPECT_EQ(*ReadFile(path), "x");
+  AtomicFileBatch batch;
+  const std::string other = (dir_ / "new" / "a.mid").string();
+  ASSERT_TRUE(batch.Add(other, "y").ok());
+  ASSERT_TRUE(batch.Flush().ok());
+  EXPECT_EQ(*ReadFile(other), "y");
+  // Under a file, no folder can be made.
+  const std::string under_file = path + "/out.txt";
+  Status s = WriteFileAtomically(under_file, "x");
   EXPECT_EQ(s.code(), Status::Code::kIOError);
-  EXPECT_NE(s.message().find(path), std::string::npos);
+  EXPECT_NE(s.message().find(under_file), std::string::npos);
 }
 
 TEST_F(FileTest, ReadReturnsEveryByteOfLargeAndEmptyFilesAndOfPipes) {

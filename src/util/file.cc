@@ -169,10 +169,13 @@ bool WriteAll(int fd, std::string_view bytes) {
 
 namespace {
 
-// Creates `.NAME.tmp.XXXXXX` beside `path` (in *dir): its descriptor, or -1 with errno set.
+// Creates `.NAME.tmp.XXXXXX` beside `path` (in *dir), making missing folders above it first (as
+// `-o new/dir/out.abc` asks): its descriptor, or -1 with errno set.
 int OpenTempBeside(const std::string& path, fs::path* dir, std::string* temp) {
   const fs::path target(path);
   *dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::exists(*dir, ec)) fs::create_directories(*dir, ec);  // a failure shows in mkstemp's errno
   *temp = (*dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
   return mkstemp(temp->data());
 }
