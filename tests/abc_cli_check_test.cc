@@ -188,10 +188,12 @@ TEST(CommandLine, TyposGetTheNearestNameAndABareProgramItsUsage) {
   auto r = RunCommand(abcrnn + " generat", true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("did you mean 'generate'?"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("A subcommand is required"), std::string::npos) << "the suggestion alone: " << r.out;
   // Forwarded to abcrnn-sample, whose parser makes the suggestion.
   r = RunCommand(abcrnn + " generate --temprature 0.5 --num 0", true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("unknown option '--temprature'; did you mean '--temperature'?"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("were not expected"), std::string::npos) << "the suggestion alone: " << r.out;
   r = RunCommand(Program("abcrnn-sample") + " generate --temperature -1", true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("--temperature: expected a number of 0 or more, got -1"), std::string::npos) << r.out;
@@ -213,6 +215,12 @@ TEST(CommandLine, TyposGetTheNearestNameAndABareProgramItsUsage) {
     r = RunCommand(Program(program) + " --version");
     EXPECT_EQ(r.exit_code, 0) << program;
     EXPECT_EQ(r.out.rfind(program + " ", 0), 0u) << r.out;
+  }
+  if (fs::exists(Program("abcrnn-train"))) {  // a typo, not the required --out it hides
+    r = RunCommand(Program("abcrnn-train") + " --stps 3", true);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.out.find("did you mean '--steps'?"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("required"), std::string::npos) << r.out;
   }
   // A word far from every command gets no guess.
   r = RunCommand(abcrnn + " frobnicate", true);

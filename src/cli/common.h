@@ -72,8 +72,8 @@ std::string TuneFileStem(const std::string& input);
 // True when `path` ends in .mid or .midi (any case): one MIDI file, not a folder of them.
 bool IsMidiFileName(const std::string& path);
 
-// Reports a command line that did not parse (CLI11's message, then "did you mean ...?" for a
-// mistyped option or subcommand; the usage for a bare program or `help`) and returns the exit
+// Reports a command line that did not parse ("did you mean ...?" alone for a mistyped option or
+// subcommand, else CLI11's message; the usage for a bare program or `help`) and returns the exit
 // code: 0 for --help, --version and `help`, else kExitUsage.
 int ReportParseError(CLI::App& app, const CLI::ParseError& e);
 

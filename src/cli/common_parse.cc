@@ -59,8 +59,7 @@ int ReportParseError(CLI::App& app, const CLI::ParseError& e) {
     std::fputs(app.help().c_str(), stdout);
     return kExitOk;
   }
-  const int code = app.exit(e);
-  if (code == 0) return kExitOk;  // --help, --version
+  if (e.get_exit_code() == 0) return app.exit(e) == 0 ? kExitOk : kExitUsage;  // --help, --version
   std::string hint;
   if (chosen.empty() && app.get_subcommands({}).size() > 0) {
     std::vector<std::string> names;
@@ -71,7 +70,7 @@ int ReportParseError(CLI::App& app, const CLI::ParseError& e) {
         if (!near.empty()) hint = "'" + word + "' is not a command; did you mean '" + near + "'?";
         break;
       }
-    if (hint.empty() && rest.empty()) {
+    if (hint.empty() && rest.empty()) {  // a bare program: its usage
       std::fputs(app.help().c_str(), stderr);
       return kExitUsage;
     }
@@ -84,7 +83,13 @@ int ReportParseError(CLI::App& app, const CLI::ParseError& e) {
         break;
       }
   }
-  if (!hint.empty()) std::fprintf(stderr, "%s\n", hint.c_str());
+  // A typo explains the rest of CLI11's complaint ("--out is required", "arguments were not
+  // expected: 0.5 --temprature"): the suggestion alone says what to do.
+  if (!hint.empty()) {
+    std::fprintf(stderr, "%s\nRun with --help for more information.\n", hint.c_str());
+    return kExitUsage;
+  }
+  app.exit(e);
   return kExitUsage;
 }
 
