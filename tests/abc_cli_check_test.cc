@@ -148,6 +148,31 @@ TEST_F(CheckCommandTest, EveryCommandThatWritesTakesDashOAndDashDashOut) {
     EXPECT_EQ(r.out.rfind("X:1\n", 0), 0u) << command << "\n" << r.out;
     EXPECT_FALSE(fs::exists(dir_ / "-")) << command;
   }
+  // A MIDI file on standard output for one tune, refused for several; a checkpoint on standard
+  // output (not to a terminal); never a folder or a file named "-".
+  auto midi = RunCommand("cd " + dir_.string() + " && " + abcrnn + " generate --model " + model +
+                         " --num 1 --seed 1 --format midi -o - | head -c 4");
+  EXPECT_EQ(midi.out, "MThd");
+  EXPECT_EQ(RunCommand("cd " + dir_.string() + " && " + abcrnn + " generate --model " + model +
+                       " --num 2 --seed 1 --format midi -o - 2>/dev/null")
+                .exit_code,
+            2);
+  auto ckpt = RunCommand("cd " + dir_.string() + " && " + abcrnn + " export " + model + " -o - 2>/dev/null | head -c 16");
+  EXPECT_EQ(ckpt.out.size(), 16u);
+  EXPECT_NE(ckpt.out.find("ABCRNN"), std::string::npos) << ckpt.out;
+  EXPECT_FALSE(fs::exists(dir_ / "-"));
+  if (fs::exists(Program("abcrnn-train"))) {
+    auto train = RunCommand("cd " + dir_.string() + " && " + Program("abcrnn-train") + " --data " + good_ +
+                            " --out - --steps 1", true);
+    EXPECT_EQ(train.exit_code, 2);
+    EXPECT_NE(train.out.find("--out: expected a folder"), std::string::npos) << train.out;
+    EXPECT_FALSE(fs::exists(dir_ / "-"));
+  }
+  // Missing folders above an output file are made.
+  EXPECT_EQ(RunCommand(abcrnn + " clean " + good_ + " -o " + (dir_ / "a" / "b" / "c.abc").string()).exit_code, 0);
+  EXPECT_TRUE(fs::exists(dir_ / "a" / "b" / "c.abc"));
+  EXPECT_EQ(RunCommand(abcrnn + " midi " + good_ + " -o " + (dir_ / "d" / "e.mid").string()).exit_code, 0);
+  EXPECT_TRUE(fs::exists(dir_ / "d" / "e.mid"));
   // The cleaning flags are spelled alike in clean and train.
   EXPECT_EQ(RunCommand(abcrnn + " clean --keep-chord-symbols --keep-grace-notes " + good_ + " -o -").exit_code, 0);
   EXPECT_EQ(RunCommand(abcrnn + " clean --keep-chords --keep-graces " + good_ + " -o -").exit_code, 0);

@@ -3,6 +3,9 @@
 // (about a third of the size). Used to ship models/default.ckpt. `--note-runs-from DATA` gives a
 // checkpoint written before abcrnn recorded them its training data's note runs (the copy guard);
 // `--controls-from DATA` counts its control table again (forms with their repeats).
+#include <unistd.h>
+
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -140,7 +143,19 @@ int RunExport(const ExportArgs& args) {
     }
     ckpt->metadata_json = std::move(meta.value());
   }
-  Status s = WriteCheckpoint(args.output, *ckpt);
+  const bool to_stdout = args.output == "-";
+  if (to_stdout && ::isatty(STDOUT_FILENO)) {
+    spdlog::error("-o -: a checkpoint is binary; redirect standard output to a file or a pipe, or name a file");
+    return kExitUsage;
+  }
+  Status s;
+  if (to_stdout) {
+    const std::string bytes = SerializeCheckpoint(*ckpt);
+    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() || std::fflush(stdout) != 0)
+      s = Status::IOError("standard output: write failed");
+  } else {
+    s = WriteCheckpoint(args.output, *ckpt);
+  }
   if (!s.ok()) {
     spdlog::error("{}", s.ToString());
     return kExitUsage;
@@ -149,8 +164,9 @@ int RunExport(const ExportArgs& args) {
   const std::string guard = runs.hashes.empty() ? "no note runs (no copy guard)"
                                                 : std::to_string(runs.hashes.size()) + " runs of " +
                                                       std::to_string(runs.notes) + " notes (copy guard)";
-  std::printf("%s: weights, vocabulary, metadata and %s, fingerprint %s\n", args.output.c_str(), guard.c_str(),
-              CheckpointFingerprint(*ckpt).c_str());
+  // On standard error when the checkpoint itself went to standard output.
+  std::fprintf(to_stdout ? stderr : stdout, "%s: weights, vocabulary, metadata and %s, fingerprint %s\n",
+               to_stdout ? "standard output" : args.output.c_str(), guard.c_str(), CheckpointFingerprint(*ckpt).c_str());
   return kExitOk;
 }
 
@@ -161,7 +177,8 @@ void RegisterExport(CLI::App& app, RunFn& run) {
   CLI::App* sub = app.add_subcommand(
       "export", "Copy a checkpoint for generation only (no optimiser state: smaller, not resumable)");
   sub->add_option("checkpoint", args->input, "Checkpoint written by abcrnn train")->required();
-  sub->add_option("-o,--out", args->output, "Where to write the generation-only checkpoint")->required();
+  sub->add_option("-o,--out", args->output, "Where to write the generation-only checkpoint ('-': standard output)")
+      ->required();
   sub->add_option("--note-runs-from", args->note_runs_from,
                   "Record the copy guard's note runs of these ABC files or folders (the model's training "
                   "data, cleaned as its metadata says), replacing any the checkpoint has");

@@ -20,6 +20,7 @@
 #include "abcrnn/abc/controls.h"
 #include "abcrnn/infer/controls_policy.h"
 #include "abcrnn/infer/session.h"
+#include "abcrnn/midi/tune_midi.h"
 #include "abcrnn/util/file.h"
 #include "cli/cli_checks.h"
 #include "cli/midi_options.h"
@@ -134,8 +135,9 @@ int Run(GenerateCliOptions o) {
                   "--num 1, got no --out");
     return kExitUsage;
   }
-  // --format midi --out one.mid: one tune into that file; several need a folder.
-  const bool one_midi_file = o.format == "midi" && IsMidiFileName(o.out);
+  // --format midi --out one.mid (or "-", standard output): one tune into that file; several need
+  // a folder.
+  const bool one_midi_file = o.format == "midi" && (IsMidiFileName(o.out) || o.out == "-");
   if (one_midi_file && o.num > 1 && !o.list_controls) {
     spdlog::error("--format midi --out {}: expected --num 1 for one MIDI file, got --num {}; give a folder for "
                   "tune-<X>.mid per tune", o.out, o.num);
@@ -239,6 +241,16 @@ int Run(GenerateCliOptions o) {
         write_failed = true;
         return false;
       }
+    }
+    if (o.format == "midi" && o.out == "-") {
+      auto bytes = midi::AbcToMidi(abc, perform);
+      if (!bytes.ok()) {
+        spdlog::error("--format midi: {}", bytes.status().ToString());
+        write_failed = true;
+        return false;
+      }
+      if (!WriteOut(*bytes)) reader_gone = true;
+      return !reader_gone;
     }
     if (o.format == "midi") {
       const std::string path = one_midi_file ? o.out : (std::filesystem::path(o.out) / (stem + ".mid")).string();

@@ -524,6 +524,8 @@ Status CheckTrainOptions(const TrainOptions& o) {
   if (o.world_size > 1 && o.master.empty()) return bad("--master", "host:port for --world-size > 1", "nothing");
   if (!(o.dist_timeout_s > 0)) return bad("--dist-timeout", "seconds > 0", std::to_string(o.dist_timeout_s));
   if (o.out_dir.empty()) return bad("--out", "a folder", "nothing");
+  if (o.out_dir == "-")
+    return bad("--out", "a folder (checkpoints, metrics and the log go there)", "'-' (standard output)");
   if (o.rank > 0) return Status::OK();  // only rank 0 writes --out (it may not even exist on this machine)
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
