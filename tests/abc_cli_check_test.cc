@@ -121,6 +121,20 @@ TEST_F(CheckCommandTest, EvalSaysNotApplicableWhereNoTuneCanTell) {
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["generated"]["form"]["ends_on_tonic"].is_null()) << r.out;
   EXPECT_FALSE(j["reference"]["form"]["ends_on_tonic"].is_null()) << r.out;
+  // A tune that does not parse (an unknown key): no bar, key or copy can be judged.
+  const std::string unparsed = (dir_ / "unparsed.abc").string();
+  ASSERT_TRUE(WriteFileAtomically(unparsed, "X:1\nT:Bad key\nM:4/4\nL:1/8\nK:Q\nABcd efga|]\n").ok());
+  r = RunCommand(Program("abcrnn") + " eval " + unparsed + " --reference " + good_ + " --train " + good_ +
+                 " 2>/dev/null");
+  for (const char* row : {"every bar the right length                  n/a", "end on the tonic                            n/a",
+                          "nearest tune distance (mean)                n/a", "copy 2 bars or more                         n/a"})
+    EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
+  r = RunCommand(Program("abcrnn") + " eval " + unparsed + " --reference " + good_ + " --train " + good_ +
+                 " --json 2>/dev/null");
+  const auto k = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(k["novelty"]["generated"]["mean_nearest_distance"].is_null()) << r.out.substr(0, 2000);
+  EXPECT_FALSE(k["novelty"]["reference"]["mean_nearest_distance"].is_null()) << r.out.substr(0, 2000);
+  EXPECT_TRUE(k["generated"]["form"]["ends_on_tonic"].is_null()) << r.out.substr(0, 2000);
 }
 
 TEST_F(CheckCommandTest, EveryCommandThatWritesTakesDashOAndDashDashOut) {

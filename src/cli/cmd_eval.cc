@@ -150,7 +150,8 @@ FormSummary Summarise(const std::vector<eval::TuneForm>& forms) {
     s.equal_parts += f.equal_parts;
     s.mean_bars += f.bars;
     s.mean_pitch_range += f.pitch_range;
-    if (f.ends_on_tonic >= 0) ++s.tonic_applicable, tonic_yes += f.ends_on_tonic;
+    // A tune that does not parse has no key to end on, whatever its last note.
+    if (f.parses && f.ends_on_tonic >= 0) ++s.tonic_applicable, tonic_yes += f.ends_on_tonic;
   }
   const double n = s.tunes;
   for (double* v : {&s.parses, &s.valid, &s.bars_ok, &s.header, &s.repeats, &s.equal_parts,
@@ -179,17 +180,19 @@ nlohmann::json PerTuneForms(const TuneSet& set) {
 }
 
 nlohmann::json FormJson(const FormSummary& s) {
+  // What no tune can tell is null: bars and header fields when none parses.
+  auto parsed = [&s](double v) { return s.parses > 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
   return {{"tunes", s.tunes},
           {"parses", s.parses},
           {"valid", s.valid},
-          {"bars_ok", s.bars_ok},
-          {"header", s.header},
+          {"bars_ok", parsed(s.bars_ok)},
+          {"header", parsed(s.header)},
           {"ends_on_tonic", s.tonic_applicable ? nlohmann::json(s.tonic) : nlohmann::json(nullptr)},
           {"tonic_applicable", s.tonic_applicable},
-          {"repeats", s.repeats},
-          {"equal_parts", s.equal_parts},
-          {"mean_bars", s.mean_bars},
-          {"mean_pitch_range", s.mean_pitch_range}};
+          {"repeats", parsed(s.repeats)},
+          {"equal_parts", parsed(s.equal_parts)},
+          {"mean_bars", parsed(s.mean_bars)},
+          {"mean_pitch_range", parsed(s.mean_pitch_range)}};
 }
 
 struct NoveltySummary {
@@ -228,14 +231,16 @@ NoveltySummary Novelty(const eval::BarIndex& index, const std::vector<NoveltyRow
 }
 
 nlohmann::json NoveltyJson(const NoveltySummary& s) {
+  // With no tune compared, no share or mean: null, not 0.
+  auto of = [&s](double v) { return s.tunes > 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
   return {{"tunes", s.tunes},
-          {"copy_2_bars", s.copy2},
-          {"copy_4_bars", s.copy4},
-          {"copy_8_bars", s.copy8},
-          {"share_16_notes", s.notes16},
-          {"share_32_notes", s.notes32},
-          {"mean_longest_copied_bars", s.mean_run},
-          {"mean_nearest_distance", s.mean_distance},
+          {"copy_2_bars", of(s.copy2)},
+          {"copy_4_bars", of(s.copy4)},
+          {"copy_8_bars", of(s.copy8)},
+          {"share_16_notes", of(s.notes16)},
+          {"share_32_notes", of(s.notes32)},
+          {"mean_longest_copied_bars", of(s.mean_run)},
+          {"mean_nearest_distance", of(s.mean_distance)},
           {"per_tune", s.per_tune}};
 }
 
@@ -382,11 +387,11 @@ int RunEval(const EvalArgs& args) {
   Row(&out, "tunes", std::to_string(gf.tunes), std::to_string(rf.tunes));
   Row(&out, "parse", Percent(gf.parses), Percent(rf.parses));
   Row(&out, "valid (abcrnn check)", Percent(gf.valid), Percent(rf.valid));
-  Row(&out, "every bar the right length", Percent(gf.bars_ok), Percent(rf.bars_ok));
-  Row(&out, "header fields (M:, K:)", Percent(gf.header), Percent(rf.header));
   // What no tune can tell (no tune parses; no tune with notes has a key to end on) is "n/a", not 0.
   auto tonic = [](const FormSummary& f) { return f.tonic_applicable ? Percent(f.tonic) : std::string("n/a"); };
   auto parsed = [](const FormSummary& f, const std::string& value) { return f.parses > 0 ? value : "n/a"; };
+  Row(&out, "every bar the right length", parsed(gf, Percent(gf.bars_ok)), parsed(rf, Percent(rf.bars_ok)));
+  Row(&out, "header fields (M:, K:)", parsed(gf, Percent(gf.header)), parsed(rf, Percent(rf.header)));
   Row(&out, "end on the tonic", tonic(gf), tonic(rf));
   Row(&out, "repeats", parsed(gf, Percent(gf.repeats)), parsed(rf, Percent(rf.repeats)));
   Row(&out, "parts of equal length", parsed(gf, Percent(gf.equal_parts)), parsed(rf, Percent(rf.equal_parts)));
@@ -430,14 +435,16 @@ int RunEval(const EvalArgs& args) {
            " training tunes    generated    reference\n";
     Row(&out, "tunes compared (parse, have notes)", std::to_string(gn->tunes),
         std::to_string(rn->tunes));
-    Row(&out, "copy 2 bars or more", Percent(gn->copy2), Percent(rn->copy2));
-    Row(&out, "copy 4 bars or more", Percent(gn->copy4), Percent(rn->copy4));
-    Row(&out, "copy 8 bars or more", Percent(gn->copy8), Percent(rn->copy8));
-    Row(&out, "share a 16-note run", Percent(gn->notes16), Percent(rn->notes16));
-    Row(&out, "share a 32-note run", Percent(gn->notes32), Percent(rn->notes32));
-    Row(&out, "longest copied run (mean bars)", Number(gn->mean_run), Number(rn->mean_run));
-    Row(&out, "nearest tune distance (mean)", Number(gn->mean_distance, 3),
-        Number(rn->mean_distance, 3));
+    // With no tune compared, every share and mean is "n/a", not 0.
+    auto of = [](const NoveltySummary& n, const std::string& value) { return n.tunes > 0 ? value : "n/a"; };
+    Row(&out, "copy 2 bars or more", of(*gn, Percent(gn->copy2)), of(*rn, Percent(rn->copy2)));
+    Row(&out, "copy 4 bars or more", of(*gn, Percent(gn->copy4)), of(*rn, Percent(rn->copy4)));
+    Row(&out, "copy 8 bars or more", of(*gn, Percent(gn->copy8)), of(*rn, Percent(rn->copy8)));
+    Row(&out, "share a 16-note run", of(*gn, Percent(gn->notes16)), of(*rn, Percent(rn->notes16)));
+    Row(&out, "share a 32-note run", of(*gn, Percent(gn->notes32)), of(*rn, Percent(rn->notes32)));
+    Row(&out, "longest copied run (mean bars)", of(*gn, Number(gn->mean_run)), of(*rn, Number(rn->mean_run)));
+    Row(&out, "nearest tune distance (mean)", of(*gn, Number(gn->mean_distance, 3)),
+        of(*rn, Number(rn->mean_distance, 3)));
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
