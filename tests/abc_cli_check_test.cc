@@ -249,6 +249,12 @@ TEST(CommandLine, TyposGetTheNearestNameAndABareProgramItsUsage) {
   EXPECT_NE(r.out.find("SUBCOMMAND"), std::string::npos) << r.out;
   // Help and --version speak as the user runs them, whichever program answers.
   EXPECT_NE(RunCommand(abcrnn + " generate --help").out.find("Usage: abcrnn generate"), std::string::npos);
+  const std::string help = RunCommand(abcrnn + " generate --help").out;
+  EXPECT_NE(help.find("(the default)"), std::string::npos) << "--strict is shown as on by default: " << help;
+  EXPECT_EQ(help.find("{false}"), std::string::npos) << help;
+  for (const std::string command : {"check", "eval", "render", "export", "clean", "midi"})
+    EXPECT_NE(RunCommand(abcrnn + " " + command + " --help").out.find("Usage: abcrnn " + command), std::string::npos)
+        << command;
   for (const std::string program : {"abcrnn", "abcrnn-sample", "abcrnn-train"}) {
     if (!fs::exists(Program(program))) continue;  // abcrnn-train: built with LibTorch
     r = RunCommand(Program(program) + " --version");

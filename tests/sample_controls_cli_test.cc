@@ -193,6 +193,11 @@ TEST_P(SampleControlsTest, TitlesComeFromTitleOrThePrimeAndAnUnknownMeterIsWarne
       << ReadText(err);
   r = Generate("--seed 1 --num 1 --length 200 --meter 6/8", err);
   EXPECT_EQ(ReadText(err).find("trained on no tune"), std::string::npos) << ReadText(err);
+  // Not a meter at all: refused, naming --meter, with no warning about the model before it.
+  r = Generate("--seed 1 --num 1 --length 200 --meter foo", err);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(ReadText(err).find("--meter: expected a meter"), std::string::npos) << ReadText(err);
+  EXPECT_EQ(ReadText(err).find("trained on no tune"), std::string::npos) << ReadText(err);
 }
 
 TEST_P(SampleControlsTest, BadControlsAreUsageErrorsThatNameWhatTheModelKnows) {

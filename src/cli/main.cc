@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   CLI::App app{"abcrnn: learn folk tunes in ABC notation and write new ones"};
   app.set_version_flag("--version", std::string("abcrnn ") + ABCRNN_VERSION);
   app.require_subcommand(1);
+  app.name("abcrnn");  // usage reads "abcrnn check ...", not the path the program was run by
   int verbosity = 0;
   app.add_flag("-v,--verbose", verbosity, "More log output (repeat for debug)");
   RunFn run;

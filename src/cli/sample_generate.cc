@@ -423,8 +423,13 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--threads", o->threads, "Threads for the matrix products (the tunes do not change)")
       ->check(CLI::Range(1, 64));
   AddPrecisionOption(sub, &o->precision);
-  sub->add_flag("--strict,!--no-strict", o->strict,
-                "Only valid ABC: mask characters that would make the tune invalid (default on)");
+  // Two flags, so help shows the default plainly (CLI11 prints "--strict,--no-strict{false}").
+  CLI::Option* strict = sub->add_flag("--strict", o->strict,
+                                      "Only valid ABC: mask characters that would make the tune invalid (the default)");
+  sub->add_flag_function(
+         "--no-strict", [o](int64_t) { o->strict = false; },
+         "Draw every character as the model gives it, valid ABC or not (what it writes left alone)")
+      ->excludes(strict);
   sub->add_option("--time-limit", o->time_limit,
                   "Stop after this many seconds, keeping the finished tunes (exit 1); 0: no limit")
       ->default_str("30 + 2 per tune");

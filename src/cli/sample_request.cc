@@ -101,7 +101,9 @@ Result<PreparedRequest> PrepareRequest(const LoadedModel& model, const TuneReque
   // header shortcuts as M:, L:, K: lines before the prime.
   if (p.controls) {
     so.request = {o.style, o.rhythm, o.parts, o.bars, o.meter, o.unit, o.key};
-    if (const auto meters = model.controls.Counts("meter"); !o.meter.empty() && meters.count(o.meter) == 0) {
+    // Only for a meter that is one (a bad --meter is refused with its own message below).
+    if (const auto meters = model.controls.Counts("meter");
+        !o.meter.empty() && meters.count(o.meter) == 0 && abc::ParseMeter(o.meter).ok()) {
       std::string known;
       for (const auto& [m, n] : meters) known += (known.empty() ? "" : ", ") + m;
       p.warnings.push_back("--meter " + o.meter + ": the model was trained on no tune in " + o.meter + " (it knows " +
