@@ -310,6 +310,31 @@ TEST_F(MidiCliTest, CtrlCStopsARenderOfSeveralTunesKeepsTheFilesWrittenAndExits1
   EXPECT_NE(said.find("interrupted after 1 tune(s): kept the 1 file(s) written"), std::string::npos) << said;
 }
 
+// Audio finishes the tune it is rendering when Ctrl-C comes, and keeps that file: the message
+// counts every recording left in the folder, whenever the signal lands.
+TEST_F(MidiCliTest, CtrlCDuringAudioCountsEveryRecordingKept) {
+  if (!fs::exists(SynthOptions().sound_font)) GTEST_SKIP() << "sound font absent (apt-get install fluid-soundfont-gm)";
+  std::string many;
+  for (int x = 1; x <= 40; ++x)
+    many += "X:" + std::to_string(x) + "\nT:T\nM:4/4\nL:1/8\nK:D\nABcd efga|gfed cBAG|ABcd efga|g8|]\n\n";
+  const std::string book = (dir_ / "many.abc").string(), err = (dir_ / "err.txt").string();
+  ASSERT_TRUE(WriteFileAtomically(book, many).ok());
+  fs::create_directories(dir_ / "audio");
+  const std::string first = (dir_ / "audio" / "a-1.wav").string();
+  const std::string script = Abcrnn("render " + book + " -o ") + (dir_ / "audio" / "a.wav").string() + " 2>" + err +
+                             " & pid=$!\nfor i in $(seq 200); do [ -e " + first +
+                             " ] && break; sleep 0.05; done\nkill -INT $pid\nwait $pid\n";
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "audio.sh").string(), script).ok());
+  auto r = RunCommand("bash " + (dir_ / "audio.sh").string());
+  const std::string said = ReadFile(err).ok() ? *ReadFile(err) : "";
+  EXPECT_EQ(r.exit_code, 130) << said;
+  const size_t kept = FilesIn(dir_ / "audio").size();
+  EXPECT_GE(kept, 1u);
+  EXPECT_LT(kept, 40u) << "the run ended before Ctrl-C";
+  EXPECT_NE(said.find("kept the " + std::to_string(kept) + " file(s) written"), std::string::npos)
+      << kept << " files: " << said;
+}
+
 // A tune the engraver refuses is the tune's problem (exit 1), as in a file of several tunes; a
 // missing engraver is the machine's (exit 2).
 TEST_F(MidiCliTest, ATuneTheEngraverRefusesExits1AndAMissingEngraver2) {

@@ -124,8 +124,10 @@ int RenderEach(std::vector<abc::Tune> first, abc::TuneReader& reader, const std:
       continue;
     }
     Status s = RenderToFile(tune, path, job);
-    if (StopRequested().load()) {
-      --done;  // stopped in the middle: not written
+    // Stopped in the middle: not written. Audio finishes its tune before it stops, and that file
+    // is kept, so it is counted.
+    if (StopRequested().load() && !s.ok()) {
+      --done;
       break;
     }
     if (s.ok()) {
