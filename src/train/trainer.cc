@@ -468,8 +468,13 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
     std::snprintf(buf, sizeof buf, "done: %lld steps, %.0f chars/s; best validation %.4f bits/char at step %lld",
                   static_cast<long long>(sum.steps), sum.chars_per_s, ValidBitsPerChar(corpus_, st_.best_valid_loss),
                   static_cast<long long>(st_.best_step));
-  else  // no validation tunes (a tiny --data, --valid-fraction 0): nothing to call best
+  else if (corpus_.valid.empty())  // a tiny --data, --valid-fraction 0: nothing to call best
     std::snprintf(buf, sizeof buf, "done: %lld steps, %.0f chars/s; no validation tunes, so no best.ckpt (use last.ckpt)",
+                  static_cast<long long>(sum.steps), sum.chars_per_s);
+  else  // stopped (Ctrl-C, --steps) before the first validation
+    std::snprintf(buf, sizeof buf,
+                  "done: %lld steps, %.0f chars/s; stopped before the first validation, so no best.ckpt yet "
+                  "(use last.ckpt)",
                   static_cast<long long>(sum.steps), sum.chars_per_s);
   Log(buf);
   if (reducer_.world_size() > 1 && st_.step > first_step)  // waiting for the slower rank included

@@ -252,6 +252,23 @@ TEST_F(TrainCliTest, ARunWithoutValidationTunesSaysSoInsteadOfAnInfiniteBest) {
   EXPECT_EQ(r.out.find("step -1"), std::string::npos) << r.out;
 }
 
+// Stopped before its first validation, a run with validation tunes says so; it does not claim
+// to have none (steps of 4 characters: the first epoch, some 500 steps, is seconds off when Ctrl-C comes).
+TEST_F(TrainCliTest, ARunStoppedBeforeItsFirstValidationSaysSo) {
+  const std::string log = dir_ + "/early.txt";
+  const std::string run = Program("abcrnn-train") + " --data " + data_ +
+                          " --layers 2 --hidden 1024 --embed 8 --batch 1 --seq 4 --threads 1 --out " + dir_ +
+                          "/early --steps 1000000 --eval-every 1000000";
+  int code = InterruptRun(run, "INT", log, "planned", dir_ + "/early.sh");
+  auto err = ReadFile(log);
+  ASSERT_TRUE(err.ok());
+  EXPECT_EQ(code, 130) << *err;
+  ASSERT_EQ(err->find("valid "), std::string::npos) << "validated before Ctrl-C came: " << *err;
+  EXPECT_NE(err->find("stopped before the first validation, so no best.ckpt yet (use last.ckpt)"), std::string::npos)
+      << *err;
+  EXPECT_EQ(err->find("no validation tunes"), std::string::npos) << *err;
+}
+
 TEST_F(TrainCliTest, ARefusedStartLeavesNoFolderBehind) {
   const std::string out = dir_ + "/never";
   auto r = RunCommand(Train("--out " + out + " --resume " + dir_ + "/absent.ckpt -q"), true);
