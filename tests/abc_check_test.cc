@@ -182,6 +182,26 @@ TEST(AbcBarCheck, ShortBarsAtRepeatsAndEndingsComplementPickups) {
   EXPECT_EQ(Kinds(t), "");
 }
 
+TEST(AbcBarCheck, AShortBarBeforeADoubleBarMustBeMadeUpByTheUpbeatAfterIt) {
+  // As abc2midi adds the two: "e3||f|" makes a bar; "e3||" before a full bar, or 4/4 bars closed
+  // by || in 5/4, do not ("Bar N has X time units while the time signature has Y").
+  EXPECT_EQ(Kinds(ParseBody("A|dcBA defg|fedc e3||f|gfed cBAG|]\n", kReel)), "");
+  Tune t = ParseBody("dcBA defg|fedc e3||gfed cBAG|dcBA defg|]\n", kReel);
+  EXPECT_EQ(Count(t, K::kUnderfullBar), 1);
+  EXPECT_TRUE(t.valid());
+  EXPECT_NE(First(t, K::kUnderfullBar)->message.find("upbeat after it"), std::string::npos);
+  EXPECT_EQ(Count(ParseBody("ABcd efga|ABcd efga||ABcd efga|ABcd efga|]\n", "M:5/4\nL:1/8\nK:D\n"), K::kUnderfullBar),
+            1);
+  // Not at a repeat, an ending or a field: those stay section boundaries.
+  EXPECT_EQ(Kinds(ParseBody("dcBA defg|fedc e3:|gfed cBAG|dcBA defg|]\n", kReel)), "");
+  EXPECT_EQ(Kinds(ParseBody("dcBA defg|fedc e3||[M:3/4]gfe dcB|AGF EDC|]\n", kReel)), "");
+  // Being written (prefix mode): an upbeat that may still make the bar up is not judged yet.
+  ParseOptions prefix;
+  prefix.prefix = true;
+  EXPECT_EQ(Count(ParseTune(std::string("X:1\n") + kReel + "dcBA defg|fedc e3||f", prefix), K::kUnderfullBar), 0);
+  EXPECT_EQ(Count(ParseTune(std::string("X:1\n") + kReel + "dcBA defg|fedc e3||f/g/a", prefix), K::kUnderfullBar), 1);
+}
+
 TEST(AbcBarCheck, MeterChangesAndFreeMeter) {
   EXPECT_EQ(Kinds(ParseBody("ABcd efga|[M:3/4]bag fed|[M:6/8] cde fga|]\n", kReel)), "");
   EXPECT_EQ(Kinds(ParseBody("ABcdefgabc|de|]\n", "M:none\nL:1/8\nK:C\n")), "");

@@ -200,8 +200,9 @@ TEST(StrictCorpus, CleanedTunesEndOnABarLineWhereStrictModeLetsThemEnd) {
 // character by character. This test would have shown that no accidental could be written, nor a
 // short note that completes its bar ("E" of "E/"), an octave mark after a tied note ("c" of
 // "c'"), or a field line in the music. What it still refuses is by design: bars shorter than the
-// meter in mid-tune (Essen songs), and with the form kept (printed, not asserted) parts that are
-// not exactly their bars long, such as a pickup with a full last bar.
+// meter in mid-tune (Essen songs), a short bar before || that the upbeat after it does not make up
+// (abc2midi warns of it; 3 of these 1,194 tunes), and with the form kept (printed, not asserted)
+// parts that are not exactly their bars long, such as a pickup with a full last bar.
 TEST(StrictCorpus, RealTunesAreAcceptedCharacterByCharacter) {
   ABCRNN_REQUIRE_CORPUS();
   CleanOptions o;
@@ -231,7 +232,7 @@ TEST(StrictCorpus, RealTunesAreAcceptedCharacterByCharacter) {
     ASSERT_GT(walked, 1000);
     EXPECT_GT(accidentals, walked / 10);
     if (!form) {
-      EXPECT_LE(refused, walked * 3 / 100);
+      EXPECT_LE(refused, walked * 35 / 1000);  // 36 of 1,194 on 2026-11-30
     }
   }
 }

@@ -168,12 +168,15 @@ void CheckBars(Tune* tune, const CheckOptions& options) {
       // Section boundaries: the closing bar line is not a single one, an ending follows it or
       // begins the bar, or the bar before ended at such a boundary.
       bool boundary = false;
+      bool double_close = false;  // closed by || or |] (no repeat), the only boundary so far
       if (closed) {
         const BarLine& b = std::get<BarLine>(els[bar.end_element - 1].value);
         if (!IsPlainBar(b)) boundary = true;
+        double_close = !b.repeat_start && !b.repeat_end && (b.kind == BarKind::kDouble || b.kind == BarKind::kFinal);
       }
-      for (size_t k = bar.end_element; k < els.size() && !boundary; ++k) {
+      for (size_t k = bar.end_element; k < els.size() && (!boundary || double_close); ++k) {
         ElementKind kind = els[k].kind();
+        if (kind == ElementKind::kEnding || kind == ElementKind::kFieldChange) double_close = false;
         if (kind == ElementKind::kEnding) boundary = true;
         if (kind == ElementKind::kNote || kind == ElementKind::kRest ||
             kind == ElementKind::kBarLine)
@@ -185,11 +188,41 @@ void CheckBars(Tune* tune, const CheckOptions& options) {
         if (kind == ElementKind::kEnding || kind == ElementKind::kFieldChange) boundary = true;
         if (kind == ElementKind::kNote || kind == ElementKind::kRest) break;
       }
-      if (!boundary && bar.first_element > 0) {
+      for (size_t k = bar.first_element; k < bar.end_element && double_close; ++k) {
+        ElementKind kind = els[k].kind();
+        if (kind == ElementKind::kEnding || kind == ElementKind::kFieldChange) double_close = false;
+        if (kind == ElementKind::kNote || kind == ElementKind::kRest) break;
+      }
+      if (bar.first_element > 0) {
         const Element& before = els[bar.first_element - 1];
         if (const BarLine* b = before.get_if<BarLine>()) {
-          if (!IsPlainBar(*b)) boundary = true;
+          if (!IsPlainBar(*b)) boundary = true, double_close = false;
         }
+      }
+      // A short bar before || or |] in the middle of a tune is made up by the upbeat after it, as
+      // abc2midi reads it (it adds the two and warns "Bar N has X time units while the time
+      // signature has Y" when they are not a bar): 4/4 bars closed by || in 5/4 are not a section
+      // boundary.
+      const BarSpan& after = all[timed[t + 1]];
+      const Fraction next = after.duration;
+      // A tune being written (strict mode) may still be writing the upbeat, and its last note's
+      // length may still shrink ("f" of "f/"): only an upbeat already too long without that note
+      // is refused then.
+      const bool after_open = options.prefix && t + 2 == timed.size() &&
+                              !(after.end_element > 0 && after.end_element <= els.size() &&
+                                els[after.end_element - 1].kind() == ElementKind::kBarLine);
+      const bool made_up = after_open ? bar.duration + next - LastTimedDuration(els, after) < bar.expected
+                                      : bar.duration + next == bar.expected;
+      if (double_close && !made_up) {
+        Diagnostic d;
+        d.kind = DiagnosticKind::kUnderfullBar;
+        d.severity = DefaultSeverity(d.kind);
+        d.pos = bar.pos;
+        d.message = "expected a bar of " + Describe(bar.expected) + " (whole notes) before the " +
+                    std::get<BarLine>(els[bar.end_element - 1].value).text + ", or one the upbeat after it makes up, got " +
+                    Describe(bar.duration) + " and an upbeat of " + Describe(next);
+        tune->diagnostics.push_back(std::move(d));
+        continue;
       }
       if (boundary) continue;
       Diagnostic d;
