@@ -171,9 +171,11 @@ TEST_F(CheckCommandTest, EveryCommandThatWritesTakesDashOAndDashDashOut) {
                        " --num 2 --seed 1 --format midi -o - 2>/dev/null")
                 .exit_code,
             2);
-  auto ckpt = RunCommand("cd " + dir_.string() + " && " + abcrnn + " export " + model + " -o - 2>/dev/null | head -c 16");
-  EXPECT_EQ(ckpt.out.size(), 16u);
-  EXPECT_NE(ckpt.out.find("ABCRNN"), std::string::npos) << ckpt.out;
+  // The whole checkpoint, and nothing else, on standard output: it reads back as the file export.
+  const std::string piped = (dir_ / "piped.ckpt").string(), named = (dir_ / "named.ckpt").string();
+  EXPECT_EQ(RunCommand("cd " + dir_.string() + " && " + abcrnn + " export " + model + " -o - > " + piped).exit_code, 0);
+  EXPECT_EQ(RunCommand(abcrnn + " export " + model + " -o " + named).exit_code, 0);
+  EXPECT_EQ(*ReadFile(piped), *ReadFile(named));
   EXPECT_FALSE(fs::exists(dir_ / "-"));
   if (fs::exists(Program("abcrnn-train"))) {
     auto train = RunCommand("cd " + dir_.string() + " && " + Program("abcrnn-train") + " --data " + good_ +
@@ -233,6 +235,11 @@ TEST(CommandLine, TyposGetTheNearestNameAndABareProgramItsUsage) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("unknown option '--temprature'; did you mean '--temperature'?"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("were not expected"), std::string::npos) << "the suggestion alone: " << r.out;
+  // A typo beside a bad value: both are said.
+  r = RunCommand(abcrnn + " generate --temperature abc --sede 3", true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--temperature"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("did you mean '--seed'?"), std::string::npos) << r.out;
   r = RunCommand(Program("abcrnn-sample") + " generate --temperature -1", true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("--temperature: expected a number of 0 or more, got -1"), std::string::npos) << r.out;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <vector>
 #include <sstream>
@@ -96,7 +97,9 @@ int LinesEndingInsideABar(const std::string& text) {
       continue;
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
-    if (line.empty() || (line.size() >= 2 && line[1] == ':') || line.find('%') != std::string::npos ||
+    // A field line is a letter and ':' ("M:3/4"); "|:" and "::" start music lines.
+    if (line.empty() || (line.size() >= 2 && std::isalpha(static_cast<unsigned char>(line[0])) && line[1] == ':') ||
+        line.find('%') != std::string::npos ||
         line.back() == '\\')
       continue;
     inside.push_back(line.back() != '|' && line.back() != ':' && line.back() != ']');
@@ -141,9 +144,15 @@ TEST(LayoutMusicLinesTest, FieldLinesCommentsAndLyricsStayWhereTheyAre) {
   // Lyrics are aligned line by line with their music: such a tune is only broken where long.
   const std::string lyrics = head + "GABc|\nw:la la la la\ndedB|]\n";
   EXPECT_EQ(LayoutMusicLines(lyrics), BreakLongLines(lyrics));
-  // A line never starts like a field ("f:|"): as BreakLongLines, a space is put after the note.
-  const std::string field_like = head + "A2|B2|c2|d2|e2|f2|g2|f\n:|\n";
-  EXPECT_TRUE(ParseTune("X:1\n" + LayoutMusicLines(field_like)).valid()) << LayoutMusicLines(field_like);
+  // A field line after leading spaces is a field to the parser: never joined to the music.
+  const std::string spaced = head + "GABc|dedB|\n M:3/4\nA2B2c2|d6|]\n";
+  EXPECT_EQ(LayoutMusicLines(spaced), spaced);
+  // Joined after a "\\", two bar lines stay two ("| |"), not a double bar.
+  const std::string continued = head + "GABc|dedB|\\\n|cBAG|]\n";
+  EXPECT_EQ(LayoutMusicLines(continued), head + "GABc|dedB| |cBAG|]\n");
+  // A repeat after a chord ends its bar: the line is not cut before it, inside the bar.
+  const std::string chord = head + "GABc|dedB|cBA[GB]|:cBAG|dedB|]\n";
+  EXPECT_EQ(LayoutMusicLines(chord), chord);
 }
 
 // Over the real tunes: the laid-out tune has the same notes at the same times, the same number of

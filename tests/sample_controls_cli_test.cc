@@ -176,7 +176,7 @@ TEST_P(SampleControlsTest, TitlesComeFromTitleOrThePrimeAndAnUnknownMeterIsWarne
   EXPECT_NE(r.out.find("X:2\nT:Morning Reel 2\n"), std::string::npos) << r.out;
   // The remake line names the tune's own title, so it makes the tune again, title and all.
   EXPECT_NE(r.out.find("--seed 1 --first 1 --num 1 --length 200 "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(" --title \"Morning Reel 2\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" --title 'Morning Reel 2'"), std::string::npos) << r.out;
   const std::string second = r.out.substr(r.out.find("X:2\n"));
   auto again = Generate("--seed 1 --first 1 --num 1 --length 200 --rhythm reel --title 'Morning Reel 2'");
   ASSERT_EQ(again.exit_code, 0);
@@ -185,7 +185,15 @@ TEST_P(SampleControlsTest, TitlesComeFromTitleOrThePrimeAndAnUnknownMeterIsWarne
   r = Generate("--seed 1 --num 1 --length 200 --prime 'T:Sunrise\\nS:nottingham\\nR:reel\\nM:2/4\\nL:1/8\\nK:D\\n'");
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out.rfind("X:1\nT:Sunrise\n", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find(" --title \"Sunrise\""), std::string::npos) << "the remake line keeps it: " << r.out;
+  EXPECT_NE(r.out.find(" --title Sunrise"), std::string::npos) << "the remake line keeps it: " << r.out;
+  // Quoted for the shell whatever the title holds: run as printed, it gives the title back.
+  r = Generate("--seed 1 --num 1 --length 200 --title 'The \"Rose\" of $HOME'");
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("T:The \"Rose\" of $HOME\n"), std::string::npos) << r.out;
+  const size_t title_at = r.out.find(" --title ");
+  ASSERT_NE(title_at, std::string::npos) << r.out;
+  const std::string quoted = r.out.substr(title_at + 9, r.out.find(" (model", title_at) - title_at - 9);
+  EXPECT_EQ(RunCommand("printf '%s' " + quoted).out, "The \"Rose\" of $HOME");
   const std::string err = (dir_ / "err.txt").string();
   r = Generate("--seed 1 --num 1 --length 200 --meter 7/8", err);
   EXPECT_NE(ReadText(err).find("--meter 7/8: the model was trained on no tune in 7/8 (it knows 2/4, 6/8)"),

@@ -211,8 +211,9 @@ void CheckBars(Tune* tune, const CheckOptions& options) {
       const bool after_open = options.prefix && t + 2 == timed.size() &&
                               !(after.end_element > 0 && after.end_element <= els.size() &&
                                 els[after.end_element - 1].kind() == ElementKind::kBarLine);
-      const bool made_up = after_open ? bar.duration + next - LastTimedDuration(els, after) < bar.expected
-                                      : bar.duration + next == bar.expected;
+      const bool made_up = !after_open ? bar.duration + next == bar.expected
+                           : options.last_length_open ? bar.duration + next - LastTimedDuration(els, after) < bar.expected
+                                                      : bar.duration + next <= bar.expected;
       if (double_close && !made_up) {
         Diagnostic d;
         d.kind = DiagnosticKind::kUnderfullBar;

@@ -1,6 +1,7 @@
 // BreakLongLines: counts bar-line tokens along each music line and breaks long lines after them.
 #include "abcrnn/abc/line_breaks.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 #include <vector>
@@ -123,10 +124,11 @@ std::string_view Trimmed(std::string_view s) {
 }
 
 // A line of notes and bars alone (continued with a "\\" or not), which may be joined to its
-// neighbours.
+// neighbours. The parser reads a field after leading spaces (" M:3/4"), and "+:" continues one.
 bool IsPlainMusicLine(std::string_view line) {
-  return !Trimmed(line).empty() && !IsFieldLine(line) && line.find('%') == std::string_view::npos &&
-         Trimmed(line) != "\\";
+  const std::string_view t = Trimmed(line);
+  return !t.empty() && !IsFieldLine(t) && t.rfind("+:", 0) != 0 && t.find('%') == std::string_view::npos &&
+         t != "\\";
 }
 
 // A bar line of a joined line: where it starts and ends (bytes), the length of the bar it closes,
@@ -137,7 +139,8 @@ struct BarMark {
   bool part_end = false, repeat_start = false, ending_follows = false;
 };
 
-// Every note's and rest's pitches, tie, onset and duration in the first voice, in order.
+// Every note's and rest's pitches, tie, onset and duration in the first voice, in order, with
+// its bar lines, endings and fields.
 std::vector<std::string> NoteTimes(const Tune& t) {
   std::vector<std::string> out;
   if (t.voices.empty()) return out;
@@ -148,6 +151,12 @@ std::vector<std::string> NoteTimes(const Tune& t) {
       s += n->onset.ToString() + "+" + n->duration.ToString();
     } else if (const Rest* r = e.get_if<Rest>()) {
       s = "z" + r->onset.ToString() + "+" + r->duration.ToString();
+    } else if (const BarLine* b = e.get_if<BarLine>()) {
+      s = "bar " + b->text;
+    } else if (const Ending* en = e.get_if<Ending>()) {
+      s = "ending " + en->text;
+    } else if (const FieldChange* f = e.get_if<FieldChange>()) {
+      s = std::string("field ") + f->field.letter + ":" + f->field.value;
     } else {
       continue;
     }
@@ -159,17 +168,18 @@ std::vector<std::string> NoteTimes(const Tune& t) {
 }  // namespace
 
 std::string LayoutMusicLines(const std::string& text, int bars_per_line) {
+  auto fallback = [&] { return BreakLongLines(text, bars_per_line, std::max(8, bars_per_line)); };
   const std::vector<std::string> lines = SplitLines(text);
   size_t body = 0;
   while (body < lines.size() && lines[body].compare(0, 2, "K:") != 0) ++body;
-  if (body == lines.size()) return BreakLongLines(text, bars_per_line);
+  if (body == lines.size()) return fallback();
   ++body;
   // Lyrics follow their music line by line, and voices are laid out together: left as they are.
   for (size_t i = body; i < lines.size(); ++i) {
     const std::string_view t = Trimmed(lines[i]);
     if (t.rfind("w:", 0) == 0 || t.rfind("W:", 0) == 0 || t.rfind("V:", 0) == 0 || t.find("[V:") != t.npos ||
         (IsPlainMusicLine(t) && t.find('&') != t.npos))
-      return BreakLongLines(text, bars_per_line);
+      return fallback();
   }
   std::vector<std::string> out(lines.begin(), lines.begin() + body);
   std::vector<bool> joined(out.size(), false);
@@ -180,14 +190,15 @@ std::string LayoutMusicLines(const std::string& text, int bars_per_line) {
       continue;
     }
     std::string run;
-    bool continued = false;  // the line before ended in "\\": the same score line, no break
+    bool continued = false;  // the last line ended in "\\"
     for (; i < lines.size() && IsPlainMusicLine(lines[i]); ++i) {
       std::string_view next = Trimmed(lines[i]);
-      // A space ends a beam group, as the line end did. After a bar line none is needed, unless
-      // the next line starts with another ("|" + "|" would read "||") or a number (an ending).
+      // A space ends a beam group, as the line end did, and keeps the tokens on either side apart
+      // (after a "\\" too). After a bar line none is needed, unless the next line starts with
+      // another ("|" + "|" would read "||") or a number (an ending).
       const bool after_bar = !run.empty() && (run.back() == '|' || run.back() == ':') &&
                              std::string_view("|:[]0123456789").find(next.front()) == std::string_view::npos;
-      if (!run.empty() && !after_bar && !continued) run += ' ';
+      if (!run.empty() && !after_bar) run += ' ';
       continued = next.back() == '\\';
       if (continued) next = Trimmed(next.substr(0, next.size() - 1));
       run += next;
@@ -199,7 +210,7 @@ std::string LayoutMusicLines(const std::string& text, int bars_per_line) {
   std::string joined_text;
   for (const std::string& l : out) joined_text += l + "\n";
   const Tune tune = ParseTune(joined_text);
-  if (tune.voices.size() != 1) return BreakLongLines(text, bars_per_line);
+  if (tune.voices.size() != 1) return fallback();
 
   // The bar lines of each joined line, with the length of the bar each closes.
   std::vector<std::vector<BarMark>> marks(out.size());
@@ -209,7 +220,7 @@ std::string LayoutMusicLines(const std::string& text, int bars_per_line) {
     const Element& e = voice.elements[k];
     if (const Note* n = e.get_if<Note>()) now = n->onset + n->duration;
     if (const Rest* r = e.get_if<Rest>()) now = r->onset + r->duration;
-    const size_t line = static_cast<size_t>(e.pos.line - tune.start.line);
+    const size_t line = static_cast<size_t>(e.pos.line - 1);  // lines count from 1, from the text's start
     if (const Ending* en = e.get_if<Ending>()) {
       if (en->attached && line < marks.size() && !marks[line].empty()) marks[line].back().ending_follows = true;
       continue;
@@ -223,7 +234,7 @@ std::string LayoutMusicLines(const std::string& text, int bars_per_line) {
     BarMark m;
     m.begin = static_cast<size_t>(e.pos.column - 1);  // columns count from 1
     m.end = out[line].find(b->text, m.begin);
-    if (m.end != m.begin) return BreakLongLines(text, bars_per_line);  // the parser placed it elsewhere
+    if (m.end != m.begin) return fallback();  // the parser placed it elsewhere
     m.end += b->text.size();
     if (m.end < out[line].size() && out[line][m.end] == ']' && b->text.back() == '|') ++m.end;
     m.length = now - bar_start;
@@ -274,8 +285,7 @@ std::string LayoutMusicLines(const std::string& text, int bars_per_line) {
       if (m.length > Fraction(0)) part_start = false;
       // A |: after another bar line ("|| |:") starts the next line; one right after a note ends
       // its bar and stays where it is (a line must not end inside a bar).
-      const std::string_view before = Trimmed(line.substr(from, m.begin - from));
-      if (m.repeat_start && bars > 0 && !before.empty() && std::string_view(":|]").find(before.back()) != before.npos) {
+      if (m.repeat_start && bars > 0 && m.length == Fraction(0) && m.begin > from) {
         put(line.substr(from, m.begin - from));
         from = m.begin;
         bars = 0;
@@ -295,7 +305,7 @@ std::string LayoutMusicLines(const std::string& text, int bars_per_line) {
   if (!text.empty() && text.back() != '\n' && !result.empty()) result.pop_back();
   // The same notes at the same times, or the source's layout: a source that breaks a line inside
   // a note or chord ("[f3a" / "3]") reads differently once joined.
-  if (NoteTimes(ParseTune(result)) != NoteTimes(ParseTune(text))) return BreakLongLines(text, bars_per_line);
+  if (NoteTimes(ParseTune(result)) != NoteTimes(ParseTune(text))) return fallback();
   return result;
 }
 

@@ -74,7 +74,8 @@ Result<std::string> RecountControls(const Checkpoint& ckpt, const std::vector<st
 
 // The checkpoint's metadata with a match model (infer/match_model.h) fitted on the training side of
 // `paths` (its training data, cleaned and split as its training was).
-Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::string>& paths) {
+// The fit's report goes to `report` (standard error when the checkpoint goes to standard output).
+Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::string>& paths, std::FILE* report) {
   nlohmann::json meta = nlohmann::json::parse(ckpt.metadata_json, nullptr, false);
   if (!meta.is_object()) meta = nlohmann::json::object();
   double valid_fraction = 0;
@@ -93,7 +94,7 @@ Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::stri
   Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, FastEngineOptions{2});
   if (!engine.ok()) return engine.status();
   const MatchFit fit = FitMatchModel(**engine, ckpt.vocab, training);
-  std::printf("match model fitted on %zu training tunes (%lld characters, %lld predicted by it): %.4f bits/char "
+  std::fprintf(report, "match model fitted on %zu training tunes (%lld characters, %lld predicted by it): %.4f bits/char "
               "with it, %.4f without\n",
               training.size() - fit.skipped, static_cast<long long>(fit.symbols),
               static_cast<long long>(fit.observations), fit.bits_mixed, fit.bits_alone);
@@ -102,7 +103,7 @@ Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::stri
     std::string text;
     for (size_t k = 0; k < fit.mix.lengths.size(); ++k)
       text += " " + std::to_string(fit.mix.lengths[k]) + ":" + std::to_string(weights[k]).substr(0, 5);
-    std::printf("%s:%s\n", what, text.c_str());
+    std::fprintf(report, "%s:%s\n", what, text.c_str());
   };
   print_table("match weights by match length", fit.mix.weights);
   print_table("periodic match weights (going round a loop)", fit.mix.periodic_weights);
@@ -112,6 +113,12 @@ Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::stri
 }
 
 int RunExport(const ExportArgs& args) {
+  // "-o -": the checkpoint on standard output (never a terminal), every report on standard error.
+  const bool to_stdout = args.output == "-";
+  if (to_stdout && ::isatty(STDOUT_FILENO)) {
+    spdlog::error("-o -: a checkpoint is binary; redirect standard output to a file or a pipe, or name a file");
+    return kExitUsage;
+  }
   auto ckpt = ReadCheckpoint(args.input);
   if (!ckpt.ok()) {
     spdlog::error("{}", ckpt.status().ToString());
@@ -136,17 +143,12 @@ int RunExport(const ExportArgs& args) {
     ckpt->metadata_json = std::move(meta.value());
   }
   if (!args.match_from.empty()) {
-    auto meta = FitMatch(*ckpt, args.match_from);
+    auto meta = FitMatch(*ckpt, args.match_from, to_stdout ? stderr : stdout);
     if (!meta.ok()) {
       spdlog::error("{}", meta.status().ToString());
       return kExitUsage;
     }
     ckpt->metadata_json = std::move(meta.value());
-  }
-  const bool to_stdout = args.output == "-";
-  if (to_stdout && ::isatty(STDOUT_FILENO)) {
-    spdlog::error("-o -: a checkpoint is binary; redirect standard output to a file or a pipe, or name a file");
-    return kExitUsage;
   }
   Status s;
   if (to_stdout) {

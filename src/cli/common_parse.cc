@@ -83,13 +83,18 @@ int ReportParseError(CLI::App& app, const CLI::ParseError& e) {
         break;
       }
   }
-  // A typo explains the rest of CLI11's complaint ("--out is required", "arguments were not
-  // expected: 0.5 --temprature"): the suggestion alone says what to do.
-  if (!hint.empty()) {
+  // A typo explains the complaints it causes ("--out is required", "arguments were not expected:
+  // 0.5 --temprature"): then the suggestion alone says what to do. Any other error (a value that
+  // does not convert or check) is said as well.
+  // (By exit code: CLI11 names an ExtrasError after the subcommand that threw it.)
+  const int kind = e.get_exit_code();
+  if (!hint.empty() && (kind == static_cast<int>(CLI::ExitCodes::ExtrasError) ||
+                        kind == static_cast<int>(CLI::ExitCodes::RequiredError))) {
     std::fprintf(stderr, "%s\nRun with --help for more information.\n", hint.c_str());
     return kExitUsage;
   }
   app.exit(e);
+  if (!hint.empty()) std::fprintf(stderr, "%s\n", hint.c_str());
   return kExitUsage;
 }
 

@@ -138,6 +138,10 @@ int Run(GenerateCliOptions o) {
   // --format midi --out one.mid (or "-", standard output): one tune into that file; several need
   // a folder.
   const bool one_midi_file = o.format == "midi" && (IsMidiFileName(o.out) || o.out == "-");
+  if (o.format == "midi" && o.out == "-" && ::isatty(STDOUT_FILENO) && !o.list_controls) {
+    spdlog::error("--format midi -o -: MIDI is binary; redirect standard output to a file or a pipe, or name a file");
+    return kExitUsage;
+  }
   if (one_midi_file && o.num > 1 && !o.list_controls) {
     spdlog::error("--format midi --out {}: expected --num 1 for one MIDI file, got --num {}; give a folder for "
                   "tune-<X>.mid per tune", o.out, o.num);
@@ -318,7 +322,7 @@ int Run(GenerateCliOptions o) {
       return kExitUsage;
     }
   }
-  const std::string where = o.out.empty() ? "standard output" : o.out;
+  const std::string where = o.out.empty() || o.out == "-" ? "standard output" : o.out;
   if (s.hopeless || (s.stopped && timed_out)) {
     // A model that cannot end tunes: say so in seconds, not after the whole budget.
     const std::string what = s.hopeless ? "none of the first " + std::to_string(s.failed) +

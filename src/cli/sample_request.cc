@@ -6,6 +6,7 @@
 
 #include "abcrnn/abc/line_breaks.h"
 #include "abcrnn/abc/meter.h"
+#include "cli/common.h"
 
 namespace abcrnn::cli {
 namespace {
@@ -156,8 +157,9 @@ std::string RemakeLine(const TuneRequest& o, const PreparedRequest& p, const std
     s << " --no-match-model";
   else if (o.match_boost != kDefaultMatchBoost)
     s << " --match-boost " << o.match_boost;
-  if (!p.prime.empty()) s << " --prime \"" << Escape(p.prime) << "\"";
-  if (!p.title.empty()) s << " --title \"" << Escape(tune_title) << "\"";
+  // Quoted for the shell: a prime or title may hold quotes, "$" or spaces.
+  if (!p.prime.empty()) s << " --prime " << ShellQuote(Escape(p.prime));
+  if (!p.title.empty()) s << " --title " << ShellQuote(tune_title);
   if (p.controls) {  // the request; the rest is drawn again from the same stream
     if (!o.rhythm.empty()) s << " --rhythm \"" << o.rhythm << "\"";
     if (!o.style.empty()) s << " --style " << o.style;

@@ -175,7 +175,10 @@ int OpenTempBeside(const std::string& path, fs::path* dir, std::string* temp) {
   const fs::path target(path);
   *dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
-  if (!fs::exists(*dir, ec)) fs::create_directories(*dir, ec);  // a failure shows in mkstemp's errno
+  if (!fs::exists(*dir, ec) && !fs::create_directories(*dir, ec) && ec) {
+    errno = ec.value();  // why the folder could not be made ("Permission denied"), not mkstemp's
+    return -1;
+  }
   *temp = (*dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
   return mkstemp(temp->data());
 }
