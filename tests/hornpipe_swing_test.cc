@@ -205,5 +205,41 @@ TEST(HornpipeSwing, Abc2midiRefusesExactlyTheRefusedCases) {
   fs::remove_all(dir);
 }
 
+// hornpipe-meter: abc2midi refuses R:hornpipe (after spaces, "hornpipe" or "Hornpipe" first) in
+// any header meter but 2/4, 4/4 and C (and none); "set hornpipe" is no hornpipe to it. Each case
+// runs through abc2midi too.
+TEST(HornpipeSwing, AHornpipeInAMeterAbc2midiRefusesIsAnErrorAtItsMeter) {
+  struct MeterCase {
+    const char* r;
+    const char* m;
+    bool refused;
+  } cases[] = {{"hornpipe", "C|", true},     {"hornpipe", "2/2", true},      {"Hornpipe", "6/8", true},
+               {"hornpipe, set", "3/2", true}, {"hornpipe", "C", false},     {"hornpipe", "4/4", false},
+               {"hornpipe", "2/4", false},   {"hornpipe", "none", false},    {"set hornpipe", "C|", false},
+               {"reel", "C|", false}};
+  const bool peer = testing::HaveTool("abc2midi");
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(testing::ScratchRoot()) / ("abcrnn_hornpipe_meter_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const MeterCase& c : cases) {
+    const std::string text = std::string("X:1\nT:Test\nR:") + c.r + "\nM:" + c.m + "\nL:1/8\nK:D\nABcd efga|gfed cBAG|]\n";
+    const Tune t = ParseTune(text);
+    const Diagnostic* d = nullptr;
+    for (const Diagnostic& x : t.diagnostics)
+      if (x.kind == K::kHornpipeMeter) d = &x;
+    EXPECT_EQ(d != nullptr, c.refused) << c.r << " " << c.m;
+    if (d != nullptr) {
+      EXPECT_EQ(d->pos.line, 4) << "at the M: line";
+      EXPECT_NE(d->message.find("Hornpipe must be in 2/4 or 4/4 time"), std::string::npos) << d->message;
+    }
+    if (!peer) continue;
+    ASSERT_TRUE(WriteFileAtomically((dir / "m.abc").string(), text).ok());
+    const std::string out = testing::RunCommand("cd " + dir.string() + " && abc2midi m.abc -o m.mid", true).out;
+    EXPECT_EQ(out.find("Hornpipe must be in 2/4 or 4/4 time") != std::string::npos, c.refused)
+        << c.r << " " << c.m << ": " << out;
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace abcrnn::abc

@@ -48,6 +48,7 @@ constexpr KindInfo kKinds[] = {
     {DiagnosticKind::kDetachedDecoration, "detached-decoration", Severity::kError},
     {DiagnosticKind::kHornpipeSwing, "hornpipe-swing", Severity::kError},
     {DiagnosticKind::kBadRepeat, "bad-repeat", Severity::kError},
+    {DiagnosticKind::kHornpipeMeter, "hornpipe-meter", Severity::kError},
 };
 
 const KindInfo* Find(DiagnosticKind kind) {

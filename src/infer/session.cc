@@ -129,8 +129,9 @@ Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accep
     }
     // Strict mode judged the model's own text; the key move and the cut-time rewrite write it
     // again, and a rewrite can change what the tools accept (a hornpipe's G2/ comes back as G,
-    // which abc2midi swings). What is printed must pass `abcrnn check` too.
-    if (o_.generate.strict && out.text != t.text) {
+    // which abc2midi swings). What is printed must pass `abcrnn check` too, rewritten or not (a
+    // hornpipe in cut time that was not rewritten does not).
+    if (o_.generate.strict) {
       abc::ParseOptions po;
       po.keep_text = false;
       if (!abc::ParseTune(out.text, po).valid()) {

@@ -61,20 +61,30 @@ bool HasFieldLine(std::string_view text, const char* field) {
 
 bool HeaderDone(std::string_view text) { return abc::MusicStart(text) != std::string_view::npos; }
 
-// Valid, and no bar shorter than the meter except where the parser lets it be (pickups, bars
-// beside repeats and endings that complement each other, the last bar).
-bool ValidWithFullBars(const abc::Tune& tune) {
-  if (!tune.valid()) return false;
-  for (const auto& d : tune.diagnostics)
-    if (d.kind == DiagnosticKind::kUnderfullBar) return false;
-  return true;
+// An error strict mode lets the model make because the session mends it before printing: a
+// hornpipe in cut time, which it writes in common time (abc::HornpipeInCommonTime; the printed
+// tune is checked again).
+bool MendedLater(const abc::Tune& tune, const abc::Diagnostic& d) {
+  if (d.kind != DiagnosticKind::kHornpipeMeter) return false;
+  const abc::Meter& m = tune.initial.meter;
+  return m.text == "C|" || m.text == "2/2";
 }
 
 bool HasErrorsOtherThan(const abc::Tune& tune, DiagnosticKind allowed) {
   for (const auto& d : tune.diagnostics)
-    if (d.severity == Severity::kError && d.kind != allowed) return true;
+    if (d.severity == Severity::kError && d.kind != allowed && !MendedLater(tune, d)) return true;
   return false;
 }
+
+// Valid, and no bar shorter than the meter except where the parser lets it be (pickups, bars
+// beside repeats and endings that complement each other, the last bar).
+bool ValidWithFullBars(const abc::Tune& tune) {
+  for (const auto& d : tune.diagnostics)
+    if ((d.severity == Severity::kError && !MendedLater(tune, d)) || d.kind == DiagnosticKind::kUnderfullBar)
+      return false;
+  return true;
+}
+
 
 }  // namespace
 

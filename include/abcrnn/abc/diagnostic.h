@@ -59,6 +59,8 @@ enum class DiagnosticKind : int8_t {
                              // then cannot apply a written broken rhythm ("Cannot apply broken rhythm")
   kBadRepeat,                // "bad-repeat": repeat signs abc2midi cannot follow when it plays the tune
                              // (a |: while one is open, a :| missing at the end, an ending before any |:)
+  kHornpipeMeter,            // "hornpipe-meter": R:hornpipe in a meter abc2midi refuses for one (C|,
+                             // 2/2, 6/8 ...: "Hornpipe must be in 2/4 or 4/4 time")
 };
 
 // "overfull-bar", "missing-key", ... (see the enum).
