@@ -241,5 +241,38 @@ TEST(HornpipeSwing, AHornpipeInAMeterAbc2midiRefusesIsAnErrorAtItsMeter) {
   fs::remove_all(dir);
 }
 
+// Outside hornpipes too, abc2midi holds a fermata note twice as long and a staccato "." or
+// !breath! one half as long before it applies a written broken rhythm, and then refuses an unequal
+// pair ("Cannot apply broken rhythm"): not around a chord, not when the second note is a "~" roll,
+// and !staccato! halves nothing. Each case runs through abc2midi too.
+TEST(HornpipeSwing, ABrokenRhythmWithAFermataOrStaccatoOnOneNoteOnlyIsUneven) {
+  struct BrokenCase {
+    const char* body;
+    bool refused;
+  } cases[] = {{"Ha>g fedc|", true},        {"a>Hg fedc|", true},          {".a>b fedc|", true},
+               {"a<.b fedc|", true},        {"!breath!a>b fedc|", true},   {"!fermata!a>b fedc|", true},
+               {"Hz>b fedc|", true},        {"~Ha>b fedc|", true},         {"G>(HA B2) c4|", true},
+               {".a>.b fedc|", false},      {"Ha>Hg fedc|", false},        {".[ac]>b fedc|", false},
+               {"H[ac]>b fedc|", false},    {"a>.[bd] fedc|", false},      {".z>b fedc|", false},
+               {"Ha>~b fedc|", false},      {"!staccato!a>b fedc|", false}, {"~a>b fedc|", false}};
+  const bool peer = testing::HaveTool("abc2midi");
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(testing::ScratchRoot()) / ("abcrnn_broken_held_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const BrokenCase& c : cases) {
+    const std::string text = std::string("X:1\nT:Test\nM:4/4\nL:1/8\nK:D\n") + c.body + "]\n";
+    const Tune t = ParseTune(text);
+    int uneven = 0;
+    for (const Diagnostic& d : t.diagnostics) uneven += d.kind == K::kHeldBrokenRhythm;
+    EXPECT_EQ(uneven, c.refused ? 1 : 0) << c.body;
+    EXPECT_EQ(t.valid(), !c.refused) << c.body;
+    if (!peer) continue;
+    ASSERT_TRUE(WriteFileAtomically((dir / "b.abc").string(), text).ok());
+    const std::string out = testing::RunCommand("cd " + dir.string() + " && abc2midi b.abc -o b.mid", true).out;
+    EXPECT_EQ(out.find("Cannot apply broken rhythm") != std::string::npos, c.refused) << c.body << ": " << out;
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace abcrnn::abc

@@ -62,15 +62,18 @@ bool HasMusic(const abc::Tune& tune) {
   return false;
 }
 
-// Why a parsed tune cannot be used, or "" when it can. A decoration written apart from its note
-// is no reason where the training form leaves decorations out, nor abc2midi's hornpipe swing and
+// Why a parsed tune cannot be used, or "" when it can. A decoration written apart from its note,
+// or one that makes a broken rhythm's notes unequal to abc2midi, is no reason where the training
+// form leaves decorations out, nor abc2midi's hornpipe swing and
 // hornpipe meters where it leaves out the R: field that turns them on (--controls writes its own
 // R:, and generation writes a hornpipe drawn in cut time in common time).
 std::string DropReason(const abc::Tune& tune, const CleanOptions& options) {
   bool overfull = false, other = false;
   for (const auto& d : tune.diagnostics) {
     if (d.severity != abc::Severity::kError) continue;
-    if (d.kind == abc::DiagnosticKind::kDetachedDecoration && !options.keep_decorations) continue;
+    if ((d.kind == abc::DiagnosticKind::kDetachedDecoration || d.kind == abc::DiagnosticKind::kHeldBrokenRhythm) &&
+        !options.keep_decorations)
+      continue;
     if ((d.kind == abc::DiagnosticKind::kHornpipeSwing || d.kind == abc::DiagnosticKind::kHornpipeMeter) &&
         !options.keep_fields)
       continue;

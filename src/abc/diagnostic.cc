@@ -49,6 +49,7 @@ constexpr KindInfo kKinds[] = {
     {DiagnosticKind::kHornpipeSwing, "hornpipe-swing", Severity::kError},
     {DiagnosticKind::kBadRepeat, "bad-repeat", Severity::kError},
     {DiagnosticKind::kHornpipeMeter, "hornpipe-meter", Severity::kError},
+    {DiagnosticKind::kHeldBrokenRhythm, "held-broken-rhythm", Severity::kError},
 };
 
 const KindInfo* Find(DiagnosticKind kind) {

@@ -76,7 +76,10 @@ void TuneParser::SwingTimed(size_t index, Fraction length, Fraction tuplet, bool
   Fraction held = length;
   if (v.next_fermata) held *= Fraction(2);
   if (v.next_halved && n != nullptr) held *= Fraction(1, 2);
-  v.next_fermata = v.next_halved = false;
+  v.timed_factor = length.is_positive() ? held / length : Fraction(1);
+  v.timed_chord = n != nullptr && n->chord;
+  v.timed_tilde = v.next_tilde;
+  v.next_fermata = v.next_halved = v.next_tilde = false;
   if (!swing_note_.is_positive()) return;
   const bool plain = n != nullptr && !n->chord;
   bool swung = false;
@@ -142,7 +145,7 @@ void TuneParser::SwingBrokenRhythm(std::string_view sign, SourcePos pos) {
 
 void TuneParser::SwingRestOfBars(Fraction bar_length) {
   VoiceState& v = vs();
-  v.next_fermata = v.next_halved = false;
+  v.next_fermata = v.next_halved = v.next_tilde = false;
   v.last_swung = false;
   v.held_length = bar_length;
   swing_previous_ = Fraction(0);

@@ -373,6 +373,14 @@ void TuneParser::Timed(size_t index, Fraction base_length, SourcePos pos) {
       Report(DiagnosticKind::kUnevenBrokenRhythm, v.broken_pos,
              "expected notes of equal written length around the broken rhythm, got " +
                  v.broken_first_length.ToString() + " and " + base_length.ToString() + " units");
+    } else if (v.broken_first_factor != v.timed_factor && !v.broken_first_chord && !v.timed_chord &&
+               !v.timed_tilde) {
+      // abc2midi holds a fermata note twice as long and a staccato one half as long before it
+      // applies the broken rhythm, and then refuses the unequal pair (not around a chord, nor
+      // when the second note is a "~" roll, which it plays as several notes).
+      Report(DiagnosticKind::kHeldBrokenRhythm, v.broken_pos,
+             "expected a fermata, staccato '.' or !breath! on both notes of the broken rhythm or on neither "
+             "(abc2midi holds such a note longer or shorter, then: \"Cannot apply broken rhythm\")");
     }
     Fraction shortf(1, int64_t{1} << v.broken_count);
     const Fraction longer = base_length * v.state.unit_length * (Fraction(2) - shortf);
@@ -1201,6 +1209,8 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
         v.broken_first_longer = c == '>';
         v.broken_first_length = v.last_timed_length;
         v.broken_first_in_tuplet = v.last_timed_in_tuplet;
+        v.broken_first_factor = v.timed_factor;
+        v.broken_first_chord = v.timed_chord;
         v.broken_pos = pos;
         BrokenRhythm br;
         br.count = count;
@@ -1247,6 +1257,7 @@ void TuneParser::MusicLine(std::string_view line, int32_t line_no) {
       }
       if (c == 'H') vs().next_fermata = true;
       if (c == '.') vs().next_halved = true;
+      if (c == '~') vs().next_tilde = true;
       Add(pos, Decoration{name, std::string(1, c)});
       ++i;
       continue;

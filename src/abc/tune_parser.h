@@ -61,6 +61,14 @@ class TuneParser {
     bool last_closed_broken = false;   // the last note was the second of a broken rhythm
     bool last_timed_in_tuplet = false;
     bool broken_first_in_tuplet = false;
+    // How abc2midi holds the last Note/Rest against its written length (a fermata doubles a note
+    // or rest, a staccato "." or !breath! halves a note), whether it is a chord; and the same for
+    // the first note of the pending broken rhythm.
+    Fraction timed_factor{1};
+    bool timed_chord = false;
+    bool timed_tilde = false;
+    Fraction broken_first_factor{1};
+    bool broken_first_chord = false;
     SourcePos broken_pos;
     int64_t tie_from = -1;  // Note element waiting for its tied-to note
     bool repeat_since_tie = false;
@@ -79,6 +87,7 @@ class TuneParser {
     SourcePos swung_from;
     bool next_fermata = false;  // decorations waiting for their note
     bool next_halved = false;
+    bool next_tilde = false;  // "~", which abc2midi plays as a roll of several notes
   };
 
   // ---- tune_parser.cc

@@ -61,6 +61,8 @@ enum class DiagnosticKind : int8_t {
                              // (a |: while one is open, a :| missing at the end, an ending before any |:)
   kHornpipeMeter,            // "hornpipe-meter": R:hornpipe in a meter abc2midi refuses for one (C|,
                              // 2/2, 6/8 ...: "Hornpipe must be in 2/4 or 4/4 time")
+  kHeldBrokenRhythm,         // "held-broken-rhythm": > or < with a fermata, staccato or !breath! on one
+                             // note only (abc2midi: "Cannot apply broken rhythm")
 };
 
 // "overfull-bar", "missing-key", ... (see the enum).
