@@ -54,6 +54,25 @@ TEST(ControlsPolicyTest, BadControlsAreClearErrorsThatSayWhatTheModelKnows) {
   EXPECT_FALSE(CheckRequest(none, &r).ok());
 }
 
+TEST(ControlsPolicyTest, AHornpipeInAMeterAbc2midiRefusesForOneIsRefused) {
+  abc::ControlTable t = Table();
+  t.Add({"oneills1850", "hornpipe", "8+8", "C|", "1/8", "D", 10});
+  for (const char* type : {"hornpipe", "Hornpipes"}) {  // as written, or as the type normalises
+    for (const char* meter : {"C|", "6/8", "2/2"}) {
+      ControlRequest r = Req("", type);
+      r.meter = meter;
+      const Status s = CheckRequest(t, &r);
+      EXPECT_FALSE(s.ok()) << type << " " << meter;
+      EXPECT_NE(s.message().find("Hornpipe must be in 2/4 or 4/4 time"), std::string::npos) << s.message();
+    }
+    for (const char* meter : {"C", "4/4", "2/4"}) {
+      ControlRequest r = Req("", type);
+      r.meter = meter;
+      EXPECT_TRUE(CheckRequest(t, &r).ok()) << type << " " << meter;
+    }
+  }
+}
+
 TEST(ControlsPolicyTest, DrawsFollowTheTrainingCountsWithinWhatWasGiven) {
   const abc::ControlTable t = Table();
   ControlRequest reel = Req("", "reel");

@@ -254,7 +254,10 @@ TEST(HornpipeSwing, ABrokenRhythmWithAFermataOrStaccatoOnOneNoteOnlyIsUneven) {
                {"Hz>b fedc|", true},        {"~Ha>b fedc|", true},         {"G>(HA B2) c4|", true},
                {".a>.b fedc|", false},      {"Ha>Hg fedc|", false},        {".[ac]>b fedc|", false},
                {"H[ac]>b fedc|", false},    {"a>.[bd] fedc|", false},      {".z>b fedc|", false},
-               {"Ha>~b fedc|", false},      {"!staccato!a>b fedc|", false}, {"~a>b fedc|", false}};
+               {"Ha>~b fedc|", false},      {"!staccato!a>b fedc|", false}, {"~a>b fedc|", false},
+               // A decoration before grace notes is theirs, not the main note's.
+               {"!fermata!{g}a>b fedc|", false}, {"!breath!{g}a>b fedc|", false},
+               {"a>!fermata!{g}b fedc|", false}, {"!fermata!{g}a>!fermata!b fedc|", true}};
   const bool peer = testing::HaveTool("abc2midi");
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(testing::ScratchRoot()) / ("abcrnn_broken_held_" + std::to_string(::getpid()));

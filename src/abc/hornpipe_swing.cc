@@ -40,17 +40,12 @@ void TuneParser::StartSwing() {
     if (f.letter == 'M') meter_at = f.pos;
   }
   if (!hornpipe) return;
-  {
-    // abc2midi refuses a hornpipe in any meter but 2/4 and 4/4 (C, and none, it reads as 4/4).
-    const Meter& m = tune_->initial.meter;
-    int beats = 0;
-    for (int k : m.numerators) beats += k;
-    const bool played = m.kind == Meter::Kind::kNone || m.kind == Meter::Kind::kCommon ||
-                        (m.kind == Meter::Kind::kNumeric && m.denominator == 4 && (beats == 4 || beats == 2));
-    if (!played)
-      Report(DiagnosticKind::kHornpipeMeter, meter_at,
-             "expected M:2/4, M:4/4 or M:C in a tune marked R:hornpipe, got M:" + m.text +
-                 " (abc2midi: \"Hornpipe must be in 2/4 or 4/4 time\"); write it in M:C or drop the R: field");
+  if (const Meter& m = tune_->initial.meter; !HornpipeMeterPlayed(m)) {
+    const bool cut = m.kind == Meter::Kind::kCut || m.text == "2/2";
+    Report(DiagnosticKind::kHornpipeMeter, meter_at,
+           "expected M:2/4, M:4/4 or M:C in a tune marked R:hornpipe, got M:" + m.text +
+               " (abc2midi: \"Hornpipe must be in 2/4 or 4/4 time\"); " +
+               (cut ? "write it in M:C or drop the R: field" : "drop the R: field"));
   }
   // abc2midi decides on the header's meter: quavers swing in 4/4 (C, and no meter, which it reads
   // as 4/4), semiquavers in 2/4; any other meter it refuses for a hornpipe ("Hornpipe must be in

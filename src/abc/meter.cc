@@ -167,4 +167,11 @@ Result<Tempo> ParseTempo(std::string_view value, Fraction unit_length) {
   return t;
 }
 
+bool HornpipeMeterPlayed(const Meter& m) {
+  int beats = 0;
+  for (int k : m.numerators) beats += k;
+  return m.kind == Meter::Kind::kNone || m.kind == Meter::Kind::kCommon ||
+         (m.kind == Meter::Kind::kNumeric && m.denominator == 4 && (beats == 4 || beats == 2));
+}
+
 }  // namespace abcrnn::abc

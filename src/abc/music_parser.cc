@@ -668,7 +668,10 @@ size_t TuneParser::ParseGrace(std::string_view s, size_t i, int32_t line_no) {
     } else if (c == '|' || c == '{') {
       Report(DiagnosticKind::kUnterminatedGrace, pos,
              "expected '}' to close the grace notes opened here, got " + Quote(s, j));
-      if (!g.pitches.empty()) swing_previous_ = Fraction(0);  // abc2midi swings no note after a grace note
+      if (!g.pitches.empty()) {
+        swing_previous_ = Fraction(0);  // abc2midi swings no note after a grace note
+        vs().next_fermata = vs().next_halved = vs().next_tilde = false;  // theirs, not the main note's
+      }
       Add(pos, std::move(g));
       return j;
     } else {
@@ -681,7 +684,11 @@ size_t TuneParser::ParseGrace(std::string_view s, size_t i, int32_t line_no) {
     Report(DiagnosticKind::kUnterminatedGrace, pos,
            "expected '}' to close the grace notes opened here, got the end of the line");
   }
-  if (!g.pitches.empty()) swing_previous_ = Fraction(0);
+  if (!g.pitches.empty()) {
+    swing_previous_ = Fraction(0);
+    // abc2midi gives a decoration before grace notes to the first of them, not to the main note.
+    vs().next_fermata = vs().next_halved = vs().next_tilde = false;
+  }
   Add(pos, std::move(g));
   return j;
 }

@@ -102,15 +102,6 @@ Result<PreparedRequest> PrepareRequest(const LoadedModel& model, const TuneReque
   // header shortcuts as M:, L:, K: lines before the prime.
   if (p.controls) {
     so.request = {o.style, o.rhythm, o.parts, o.bars, o.meter, o.unit, o.key};
-    // A hornpipe in a meter abc2midi refuses for one: no tune could be valid.
-    if (Result<abc::Meter> m = abc::ParseMeter(o.meter); o.rhythm == "hornpipe" && !o.meter.empty() && m.ok()) {
-      int beats = 0;
-      for (int k : m->numerators) beats += k;
-      if (!(m->kind == abc::Meter::Kind::kNone || m->kind == abc::Meter::Kind::kCommon ||
-            (m->kind == abc::Meter::Kind::kNumeric && m->denominator == 4 && (beats == 4 || beats == 2))))
-        return Status::InvalidArgument("--meter " + o.meter + " with --rhythm hornpipe: expected C, 4/4 or 2/4 (abc2midi "
-                                       "refuses a hornpipe in any other meter: \"Hornpipe must be in 2/4 or 4/4 time\")");
-    }
     // Only for a meter that is one (a bad --meter is refused with its own message below).
     if (const auto meters = model.controls.Counts("meter");
         !o.meter.empty() && meters.count(o.meter) == 0 && abc::ParseMeter(o.meter).ok()) {

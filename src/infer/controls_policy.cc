@@ -81,6 +81,11 @@ Status CheckRequest(const abc::ControlTable& table, ControlRequest* r) {
     if (!m->has_bars() && (r->parts > 0 || r->bars > 0))
       return Status::InvalidArgument("--parts/--bars: expected a meter with bars, got M:" + r->meter);
     r->meter = abc::MeterText(*m);
+    // A hornpipe in a meter abc2midi refuses for one: no tune could be valid (the type is
+    // normalised above: "Hornpipes" asks for one too).
+    if (r->type == "hornpipe" && !abc::HornpipeMeterPlayed(*m))
+      return Status::InvalidArgument("--meter " + r->meter + " with --rhythm hornpipe: expected C, 4/4 or 2/4 (abc2midi "
+                                     "refuses a hornpipe in any other meter: \"Hornpipe must be in 2/4 or 4/4 time\")");
   }
   if (!r->unit_length.empty()) {
     auto u = abc::ParseUnitLength(r->unit_length);

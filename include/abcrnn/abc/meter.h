@@ -24,6 +24,10 @@ struct Meter {
   bool has_bars() const { return kind != Kind::kNone; }
 };
 
+// True for the meters abc2midi plays a tune marked R:hornpipe in: 2/4, 4/4, C, and none (which it
+// reads as 4/4); any other it refuses ("Hornpipe must be in 2/4 or 4/4 time").
+bool HornpipeMeterPlayed(const Meter& m);
+
 // Parses "6/8", "C", "C|", "none", "2+3/8", "(2+3)/8". Error: "expected a meter such as 6/8, C,
 // C| or none, got ...".
 Result<Meter> ParseMeter(std::string_view value);
