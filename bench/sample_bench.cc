@@ -3,7 +3,8 @@
 // + softmax + one draw per sequence.
 // Prints one JSON line (chars_per_s is the figure). `--write-model FILE` instead writes a checkpoint
 // of that shape with random weights and a 96-symbol vocabulary (for timing abcrnn-sample itself);
-// `--bf16 1` packs the weights in bfloat16 (generate --precision bf16).
+// `--bf16 1` packs the weights in bfloat16 (generate --precision bf16); `--kernel avx2` (or avx512,
+// scalar) runs that product kernel instead of the fastest this CPU has.
 // `--ceiling 1` times a large OpenBLAS sgemm (2048^3, its default threads): the machine's ceiling.
 // bench/sample_bench.sh runs it beside the reference; results in bench/README.md.
 #include <cblas.h>
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
   FastEngineOptions engine_options;
   engine_options.threads = threads;
   engine_options.bf16 = Arg(argc, argv, "--bf16", 0) != 0;  // weights in bfloat16 (--precision bf16)
+  engine_options.kernel = StrArg(argc, argv, "--kernel");   // avx512, avx2, scalar; default the best
   auto made = NewFastEngine(RandomRnnWeights(c, 0), engine_options);
   if (!made.ok()) {
     std::fprintf(stderr, "%s\n", made.status().ToString().c_str());
@@ -109,11 +111,11 @@ int main(int argc, char** argv) {
   const double macs = G * c.hidden * c.hidden + (c.layers - 1) * 2.0 * G * c.hidden * c.hidden +
                       double(c.vocab_size) * c.hidden;
   std::printf(
-      "{\"what\": \"sample\", \"impl\": \"abcrnn-fast\", \"cell\": \"%s\", \"threads\": %d, \"layers\": %d, "
+      "{\"what\": \"sample\", \"impl\": \"abcrnn-fast\", \"kernel\": \"%s\", \"cell\": \"%s\", \"threads\": %d, \"layers\": %d, "
       "\"hidden\": %d, "
       "\"embed\": %d, \"batch\": %d, \"vocab\": %d, \"chars\": %d, \"seconds\": %.4f, \"chars_per_s\": %.1f, "
       "\"gflops\": %.2f, \"load_ms\": %.2f}\n",
-      c.architecture.c_str(), threads, c.layers, c.hidden, c.embed, batch, c.vocab_size, chars, s, batch * chars / s,
+      engine.kernel().c_str(), c.architecture.c_str(), threads, c.layers, c.hidden, c.embed, batch, c.vocab_size, chars, s, batch * chars / s,
       2.0 * macs * batch * chars / s * 1e-9, load_s * 1e3);
   return 0;
 }

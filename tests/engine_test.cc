@@ -168,31 +168,78 @@ TEST(KernelTest, ExpApproxIsWithinFourUlpOfExp) {
   EXPECT_EQ(infer::ExpApprox(0.0f), 1.0f);
 }
 
-TEST(KernelTest, ScalarAndAvx2ProductsGiveTheSameBits) {
-  if (!infer::CpuHasAvx2Fma()) GTEST_SKIP() << "CPU without AVX2+FMA: only the scalar path runs";
+// The kernels this CPU runs besides the scalar one (which every other is compared with).
+std::vector<infer::Kernel> VectorKernels() {
+  std::vector<infer::Kernel> out;
+  for (infer::Kernel k : {infer::Kernel::kAvx2, infer::Kernel::kAvx512})
+    if (infer::CpuRuns(k)) out.push_back(k);
+  return out;
+}
+
+TEST(KernelTest, EveryKernelThisCpuRunsGivesTheScalarBits) {
+  const std::vector<infer::Kernel> kernels = VectorKernels();
+  if (kernels.empty()) GTEST_SKIP() << "CPU without AVX2+FMA or AVX-512: only the scalar path runs";
   Rng rng(1);
-  const int rows = 45, cols = 77, n = 6;
-  std::vector<float> w(rows * cols), x(n * cols);
+  // Row counts around every tile height (6 for AVX2, 8 for AVX-512, a lone row going wide), panel
+  // counts around every group (3 for AVX-512, 4 and 8 per wide pass), and ranges of panels that
+  // start and end inside a group.
+  const int rows = 8 * infer::kPanel + 5, cols = 77;
+  std::vector<float> w(rows * cols);
   for (auto& v : w) v = static_cast<float>(rng.Normal());
-  for (auto& v : x) v = static_cast<float>(rng.Normal());
-  infer::PackedMatrix m = infer::PackRows(w.data(), rows, cols);
-  const int ld = m.panels * infer::kPanel;
-  std::vector<float> a(n * ld, 0.5f), b(n * ld, 0.5f);
-  infer::GemmAccumulate(m, x.data(), cols, n, a.data(), ld, 0, m.panels, true);
-  infer::GemmAccumulate(m, x.data(), cols, n, b.data(), ld, 0, m.panels, false);
-  EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
-  // And each value is the product within float rounding.
-  for (int r = 0; r < n; ++r)
-    for (int j = 0; j < rows; ++j) {
-      double s = 0.5;
-      for (int k = 0; k < cols; ++k) s += double(x[r * cols + k]) * w[j * cols + k];
-      EXPECT_NEAR(a[r * ld + j], s, 1e-4);
+  const infer::PackedMatrix m = infer::PackRows(w.data(), rows, cols);
+  ASSERT_EQ(m.panels, 9);
+  const int ld = m.panels * infer::kPanel + 3;  // a row stride that is not a multiple of the panel
+  for (int n : {1, 2, 5, 6, 7, 8, 9, 13, 17, 64}) {
+    std::vector<float> x(n * (cols + 1));
+    for (auto& v : x) v = static_cast<float>(rng.Normal());
+    for (auto [p0, p1] : {std::pair{0, 9}, std::pair{1, 8}, std::pair{4, 5}, std::pair{2, 9}}) {
+      std::vector<float> want(n * ld, 0.5f);
+      infer::GemmAccumulate(m, x.data(), cols + 1, n, want.data(), ld, p0, p1, infer::Kernel::kScalar);
+      for (infer::Kernel k : kernels) {
+        std::vector<float> got(n * ld, 0.5f);
+        infer::GemmAccumulate(m, x.data(), cols + 1, n, got.data(), ld, p0, p1, k);
+        ASSERT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float)))
+            << infer::KernelName(k) << ", " << n << " rows, panels [" << p0 << ", " << p1 << ")";
+      }
+      // Each value is the product within float rounding, and columns outside [p0, p1) are untouched.
+      for (int r = 0; r < n; ++r)
+        for (int j = 0; j < ld; ++j) {
+          const bool inside = j >= p0 * infer::kPanel && j < p1 * infer::kPanel;
+          double s = 0.5;
+          if (inside && j < rows)
+            for (int k = 0; k < cols; ++k) s += double(x[r * (cols + 1) + k]) * w[j * cols + k];
+          ASSERT_NEAR(want[r * ld + j], s, 1e-4) << "row " << r << " column " << j;
+        }
     }
+  }
+}
+
+TEST(KernelTest, KernelsAreChosenByNameAndRefusedWhenTheCpuLacksThem) {
+  infer::Kernel k;
+  std::string error;
+  ASSERT_TRUE(infer::ParseKernel("", &k, &error));
+  EXPECT_EQ(k, infer::BestKernel());
+  ASSERT_TRUE(infer::ParseKernel("scalar", &k, &error));
+  EXPECT_EQ(k, infer::Kernel::kScalar);
+  EXPECT_FALSE(infer::ParseKernel("sse9", &k, &error));
+  EXPECT_NE(error.find("unknown kernel 'sse9'"), std::string::npos) << error;
+  for (infer::Kernel want : {infer::Kernel::kAvx2, infer::Kernel::kAvx512}) {
+    error.clear();
+    EXPECT_EQ(infer::ParseKernel(infer::KernelName(want), &k, &error), infer::CpuRuns(want));
+    if (!infer::CpuRuns(want)) {
+      EXPECT_NE(error.find("lacks"), std::string::npos) << error;
+    }
+  }
+  // The best kernel is one the CPU runs, and none it runs is better.
+  EXPECT_TRUE(infer::CpuRuns(infer::BestKernel()));
+  if (infer::CpuRuns(infer::Kernel::kAvx512)) {
+    EXPECT_EQ(infer::BestKernel(), infer::Kernel::kAvx512);
+  }
 }
 
 TEST(KernelTest, Bf16ProductsAreTheSameChainsOfTheRoundedWeightsOnEveryPath) {
   Rng rng(2);
-  const int rows = 45, cols = 77, n = 6;
+  const int rows = 8 * infer::kPanel + 5, cols = 77, n = 9;
   std::vector<float> w(rows * cols), x(n * cols);
   for (auto& v : w) v = static_cast<float>(rng.Normal());
   for (auto& v : x) v = static_cast<float>(rng.Normal());
@@ -207,13 +254,39 @@ TEST(KernelTest, Bf16ProductsAreTheSameChainsOfTheRoundedWeightsOnEveryPath) {
   ASSERT_TRUE(half.is_bf16() && half.data.empty());
   const int ld = half.panels * infer::kPanel;
   std::vector<float> want(n * ld, 0.5f);
-  infer::GemmAccumulate(full, x.data(), cols, n, want.data(), ld, 0, full.panels, false);
-  for (bool avx2 : {false, true}) {
-    if (avx2 && !infer::CpuHasAvx2Fma()) continue;
+  infer::GemmAccumulate(full, x.data(), cols, n, want.data(), ld, 0, full.panels, infer::Kernel::kScalar);
+  std::vector<infer::Kernel> kernels = VectorKernels();
+  kernels.push_back(infer::Kernel::kScalar);
+  for (infer::Kernel k : kernels) {
     std::vector<float> got(n * ld, 0.5f);
-    infer::GemmAccumulate(half, x.data(), cols, n, got.data(), ld, 0, half.panels, avx2);
-    EXPECT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float))) << "avx2 " << avx2;
+    infer::GemmAccumulate(half, x.data(), cols, n, got.data(), ld, 0, half.panels, k);
+    EXPECT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float))) << infer::KernelName(k);
   }
+}
+
+// The engine's logits are the same bits whatever product kernel runs, in float32 and bfloat16, on one
+// thread and two, and a kernel the CPU lacks is refused with its name.
+TEST_P(EngineTest, EveryKernelThisCpuRunsGivesTheSameLogits) {
+  ModelConfig c = Config(37, 12, 40, 2);
+  RnnWeights w = RandomRnnWeights(c, 4);
+  auto ids = RandomIds(37, 60, c.vocab_size, 6);  // 37 rows: two threads take rows, not panels
+  for (bool bf16 : {false, true}) {
+    const auto want = RunBatch(*NewFast(w, 1, bf16, "scalar"), ids, 60);
+    for (infer::Kernel k : VectorKernels())
+      for (int threads : {1, 2}) {
+        auto engine = NewFast(w, threads, bf16, infer::KernelName(k));
+        EXPECT_EQ(engine->kernel(), infer::KernelName(k));
+        const auto got = RunBatch(*engine, ids, 60);
+        ASSERT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float)))
+            << infer::KernelName(k) << ", " << threads << " threads, bf16 " << bf16;
+      }
+  }
+  EXPECT_EQ(NewFast(w)->kernel(), infer::KernelName(infer::BestKernel()));
+  FastEngineOptions options;
+  options.kernel = "avx1024";
+  auto refused = NewFastEngine(w, options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("unknown kernel 'avx1024'"), std::string::npos);
 }
 
 // --precision bf16: the engine with its weights in bfloat16 keeps the engine's contract (a row's

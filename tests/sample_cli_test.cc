@@ -18,6 +18,7 @@
 #include "abcrnn/infer/generate.h"
 #include "abcrnn/infer/key_shift.h"
 #include "abcrnn/util/file.h"
+#include "infer/kernels.h"
 #include "support/cells.h"
 #include "support/paths.h"
 #include "support/reference_engine.h"
@@ -165,6 +166,30 @@ TEST_P(SampleCliTest, BatchSizeAndThreadsDoNotChangeTheTunesAndFirstRemakesOneTu
     const std::string body = remade.out.substr(remade.out.find("\n%"));
     EXPECT_NE(batched.out.find(body, sixth), std::string::npos) << remade.out;
   }
+}
+
+TEST_P(SampleCliTest, EveryKernelWritesTheSameTunesAndOneTheCpuLacksIsRefused) {
+  const std::string args = " generate --model " + model_ + " --seed 4 --num 6 --length 150 --batch 64 --no-strict";
+  auto best = RunCommand(Program("abcrnn-sample") + args + " 2>/dev/null");
+  ASSERT_EQ(best.exit_code, 0);
+  ASSERT_NE(best.out.find("X:6"), std::string::npos) << best.out;
+  for (const char* kernel : {"scalar", "avx2", "avx512"}) {
+    auto got = RunCommand("ABCRNN_KERNEL=" + std::string(kernel) + " " + Program("abcrnn-sample") + args + " 2>&1");
+    infer::Kernel k;
+    std::string error;
+    if (!infer::ParseKernel(kernel, &k, &error)) {  // the CPU lacks it
+      EXPECT_EQ(got.exit_code, 2) << got.out;
+      EXPECT_NE(got.out.find("ABCRNN_KERNEL: kernel '" + std::string(kernel) + "' needs"), std::string::npos) << got.out;
+      continue;
+    }
+    EXPECT_EQ(got.exit_code, 0) << kernel;
+    EXPECT_EQ(got.out, best.out) << kernel;
+  }
+  auto bad = RunCommand("ABCRNN_KERNEL=neon " + Program("abcrnn-sample") + args + " 2>&1");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("ABCRNN_KERNEL: unknown kernel 'neon' (expected auto, avx512, avx2 or scalar)"),
+            std::string::npos)
+      << bad.out;
 }
 
 TEST_P(SampleCliTest, JsonLinesCarryTheTuneAndHowItWasMade) {

@@ -97,7 +97,12 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::s
   FastEngineOptions engine_options;
   engine_options.threads = threads;
   engine_options.bf16 = precision == "bf16";
+  // The product kernel: the fastest this CPU runs unless ABCRNN_KERNEL names another (the same
+  // tunes either way; for timing one against another, doc/sampler.md).
+  if (const char* env = std::getenv("ABCRNN_KERNEL"); env && *env) engine_options.kernel = env;
   Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, engine_options);
+  if (!engine.ok() && engine.status().code() == Status::Code::kInvalidArgument)
+    return Status::InvalidArgument("ABCRNN_KERNEL: " + engine.status().message());
   if (!engine.ok()) return Status::Unsupported(m.path + ": " + engine.status().message());
   m.engine = std::move(engine).value();
   return m;

@@ -6,12 +6,15 @@
 #include <algorithm>
 
 #include "infer/fast_cells.h"
+#include "infer/kernels.h"
 #include "infer/thread_pool.h"
 
 namespace abcrnn {
 
 FastEngine::FastEngine(const ModelConfig& config, Options options)
-    : config_(config), pool_(std::make_unique<infer::ThreadPool>(std::max(1, options.threads))) {}
+    : config_(config),
+      kernel_(options.kernel),
+      pool_(std::make_unique<infer::ThreadPool>(std::max(1, options.threads))) {}
 
 FastEngine::~FastEngine() = default;
 
@@ -78,6 +81,10 @@ void FastEngine::LoadRow(Batch* batch, int row, const std::vector<float>& state)
 Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights,
                                                   FastEngineOptions options) {
   const std::string& arch = weights.config.architecture;
+  infer::Kernel kernel;
+  std::string error;
+  if (!infer::ParseKernel(options.kernel, &kernel, &error)) return Status::InvalidArgument(error);
+  options.kernel = infer::KernelName(kernel);
   if (arch == "lstm") return infer::NewFastLstm(weights, options);
   if (arch == "gru") return infer::NewFastGru(weights, options);
   return Status::Unsupported("model architecture '" + arch + "': this sampler runs " +

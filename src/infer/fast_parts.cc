@@ -2,6 +2,8 @@
 #include "infer/fast_parts.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 
 #include "abcrnn/abc/form_clock.h"
 
@@ -13,7 +15,7 @@ std::vector<float> PaddedSum(const std::vector<float>& a, const std::vector<floa
   return out;
 }
 
-InputTable BuildInputTable(const RnnWeights& w, const std::vector<float>& bias, int gp, bool avx2) {
+InputTable BuildInputTable(const RnnWeights& w, const std::vector<float>& bias, int gp, Kernel kernel) {
   const ModelConfig& c = w.config;
   const int V = c.vocab_size, E = c.embed;
   const int rows = static_cast<int>(w.b_ih[0].size());
@@ -23,13 +25,13 @@ InputTable BuildInputTable(const RnnWeights& w, const std::vector<float>& bias, 
   for (int v = 0; v < V; ++v)
     std::copy(bias.begin(), bias.end(), t.table.begin() + static_cast<size_t>(v) * gp);
   const PackedMatrix w_ih0 = PackRows(w.w_ih[0].data(), rows, E);
-  GemmAccumulate(w_ih0, w.embed.data(), E, V, t.table.data(), gp, 0, w_ih0.panels, avx2);
+  GemmAccumulate(w_ih0, w.embed.data(), E, V, t.table.data(), gp, 0, w_ih0.panels, kernel);
   if (c.form_clock != 0) {
     const int clock_rows = abc::FormClockRows(c.form_clock);
     t.clock_fields = abc::FormClockFields(c.form_clock);
     t.clock_table.assign(static_cast<size_t>(clock_rows) * gp, 0.0f);
     GemmAccumulate(w_ih0, w.clock.data(), E, clock_rows, t.clock_table.data(), gp, 0, w_ih0.panels,
-                   avx2);
+                   kernel);
   }
   return t;
 }
@@ -51,8 +53,10 @@ void InputTable::Write(int id, const int* clock, float* out) const {
   }
 }
 
-void PackCell(const RnnWeights& w, int gates, bool bf16, PackedCell* p) {
-  p->avx2 = CpuHasAvx2Fma();
+void PackCell(const RnnWeights& w, int gates, const FastEngineOptions& options, PackedCell* p) {
+  std::string error;
+  if (!ParseKernel(options.kernel, &p->kernel, &error)) std::abort();  // NewFastEngine refuses it first
+  const bool bf16 = options.bf16;
   p->bf16 = bf16;
   p->H = w.config.hidden;
   p->L = w.config.layers;

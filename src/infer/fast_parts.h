@@ -27,7 +27,7 @@ struct InputTable {
   void Write(int id, const int* clock, float* out) const;
 };
 // REQUIRES: bias has gp values; w_ih0 is (rows, E) with rows <= gp.
-InputTable BuildInputTable(const RnnWeights& w, const std::vector<float>& bias, int gp, bool avx2);
+InputTable BuildInputTable(const RnnWeights& w, const std::vector<float>& bias, int gp, Kernel kernel);
 
 // The head: logits (V) = head_w h + head_b, packed.
 struct PackedHead {
@@ -54,7 +54,7 @@ PackedHead BuildHead(const RnnWeights& w, bool bf16);
 // What every cell's packed weights hold: sizes, code path, the layer-0 input table (built by the
 // cell, whose biases differ) and the head. A cell's Packed adds its layers.
 struct PackedCell {
-  bool avx2 = false;
+  Kernel kernel = Kernel::kScalar;  // the product's code path (FastEngineOptions::kernel)
   bool bf16 = false;  // matrices packed in bfloat16 (FastEngineOptions::bf16)
   int H = 0, L = 0;
   int gp = 0;  // the cell's gate rows (gates * H) padded to whole panels
@@ -62,7 +62,7 @@ struct PackedCell {
   PackedHead head;
 };
 // Sets `p`'s sizes, code path, precision and head for `w`, whose cell has `gates` blocks of H gate
-// rows.
-void PackCell(const RnnWeights& w, int gates, bool bf16, PackedCell* p);
+// rows. REQUIRES: options.kernel names a kernel this CPU runs (NewFastEngine checks).
+void PackCell(const RnnWeights& w, int gates, const FastEngineOptions& options, PackedCell* p);
 
 }  // namespace abcrnn::infer

@@ -11,10 +11,10 @@ constexpr int kRowsPerThread = 16;  // below this many rows per thread, split th
 
 // Runs step_rows(b0, b1, gemm) so that rows [0, n) all take one step, where step_rows computes
 // its rows through every layer and the head and gemm(w, x, ldx, y, ldy, rows) does y += x W^T for
-// `rows` rows. Enough rows: each thread takes whole rows (multiples of 4, the tile height), one
+// `rows` rows. Enough rows: each thread takes whole rows (multiples of 4), one
 // hand-off per step. Few rows: one step_rows over all of them, each product split by panels.
 template <typename StepRows>
-void SplitStep(ThreadPool& pool, bool avx2, int n, const StepRows& step_rows) {
+void SplitStep(ThreadPool& pool, Kernel kernel, int n, const StepRows& step_rows) {
   const int threads = pool.size();
   if (threads > 1 && n >= kRowsPerThread * threads) {
     pool.Run([&](int t) {
@@ -22,16 +22,16 @@ void SplitStep(ThreadPool& pool, bool avx2, int n, const StepRows& step_rows) {
                 b1 = t + 1 == threads ? n : n * (t + 1) / threads / 4 * 4;
       step_rows(b0, b1,
                 [&](const PackedMatrix& w, const float* x, int ldx, float* y, int ldy, int rows) {
-                  GemmAccumulate(w, x, ldx, rows, y, ldy, 0, w.panels, avx2);
+                  GemmAccumulate(w, x, ldx, rows, y, ldy, 0, w.panels, kernel);
                 });
     });
     return;
   }
   step_rows(0, n, [&](const PackedMatrix& w, const float* x, int ldx, float* y, int ldy, int rows) {
-    if (threads == 1) return GemmAccumulate(w, x, ldx, rows, y, ldy, 0, w.panels, avx2);
+    if (threads == 1) return GemmAccumulate(w, x, ldx, rows, y, ldy, 0, w.panels, kernel);
     pool.Run([&](int t) {
       const int p0 = w.panels * t / threads, p1 = w.panels * (t + 1) / threads;
-      GemmAccumulate(w, x, ldx, rows, y, ldy, p0, p1, avx2);
+      GemmAccumulate(w, x, ldx, rows, y, ldy, p0, p1, kernel);
     });
   });
 }

@@ -54,14 +54,14 @@ void SplitHiddenBias(const std::vector<float>& b_hh, int H, int gp, std::vector<
 FastGru::FastGru(const RnnWeights& wt, Options options)
     : FastEngine(wt.config, options), packed_(std::make_unique<Packed>()) {
   Packed& p = *packed_;
-  infer::PackCell(wt, 3, options.bf16, &p);
+  infer::PackCell(wt, 3, options, &p);
   const int H = p.H, G = 3 * H;
   for (int l = 0; l < p.L; ++l) {
     std::vector<float> rz, n;
     SplitHiddenBias(wt.b_hh[l], H, p.gp, &rz, &n);
     const std::vector<float> bias_x = infer::PaddedSum(wt.b_ih[l], rz, p.gp);
     if (l == 0) {
-      p.input = infer::BuildInputTable(wt, bias_x, p.gp, p.avx2);
+      p.input = infer::BuildInputTable(wt, bias_x, p.gp, p.kernel);
       p.w_ih.emplace_back();
       p.bias_x.emplace_back();
     } else {
@@ -123,7 +123,7 @@ void FastGru::Step(const int* ids, int n, Batch* batch, float* logits, const int
   const Packed& p = *packed_;
   auto& state = StateOf(batch);
   auto& scratch = ScratchOf(batch);
-  infer::SplitStep(pool(), p.avx2, n, [&](int b0, int b1, const auto& gemm) {
+  infer::SplitStep(pool(), p.kernel, n, [&](int b0, int b1, const auto& gemm) {
     StepRows(p, ids, clock, b0, b1, state, scratch[0].data(), scratch[1].data(), scratch[2].data(),
              logits, gemm);
   });

@@ -1,14 +1,16 @@
-// The fast engine's kernels: panel packing, the batched fused-multiply-add product (AVX2 tiles of
-// 4 rows x 3 panels or 1 row x 8 panels; a scalar path with identical rounding) and the LSTM and
-// GRU cells.
+// The fast engine's kernels: panel packing, the batched fused-multiply-add product (AVX-512 tiles
+// of 8 rows x 3 panels, AVX2 tiles of 6 rows x 1 panel, and for a lone row 8 vectors of one row;
+// a scalar path with identical rounding) and the LSTM and GRU cells.
 #include "infer/kernels.h"
 
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 namespace abcrnn::infer {
 
@@ -51,12 +53,59 @@ PackedMatrix PackRows(const float* w, int rows, int cols, bool bf16) {
   return m;
 }
 
-bool CpuHasAvx2Fma() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+const char* KernelName(Kernel kernel) {
+  switch (kernel) {
+    case Kernel::kAvx512: return "avx512";
+    case Kernel::kAvx2: return "avx2";
+    case Kernel::kScalar: break;
+  }
+  return "scalar";
+}
+
+bool CpuRuns(Kernel kernel) {
+  switch (kernel) {
+    case Kernel::kAvx512: return __builtin_cpu_supports("avx512f");
+    case Kernel::kAvx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case Kernel::kScalar: break;
+  }
+  return true;
+}
+
+Kernel BestKernel() {
+  for (Kernel k : {Kernel::kAvx512, Kernel::kAvx2})
+    if (CpuRuns(k)) return k;
+  return Kernel::kScalar;
+}
+
+bool ParseKernel(const std::string& name, Kernel* kernel, std::string* error) {
+  if (name.empty() || name == "auto") {
+    *kernel = BestKernel();
+    return true;
+  }
+  for (Kernel k : {Kernel::kScalar, Kernel::kAvx2, Kernel::kAvx512}) {
+    if (name != KernelName(k)) continue;
+    if (!CpuRuns(k)) {
+      *error = std::string("kernel '") + name + "' needs an instruction set this CPU lacks; it runs " +
+               KernelName(BestKernel()) + " and below";
+      return false;
+    }
+    *kernel = k;
+    return true;
+  }
+  *error = "unknown kernel '" + name + "' (expected auto, avx512, avx2 or scalar)";
+  return false;
+}
 
 namespace {
 
-// ---- AVX2 + FMA: tiles with their accumulators in named registers ------------------------------
-// Weights are float, or bfloat16 widened exactly to float as they are loaded (T = uint16_t).
+// Each kernel computes, for every output, acc = y; acc = fma(x[k], W[j][k], acc) for k = 0..K-1,
+// with its accumulators in named registers (an array of vectors is kept in memory by GCC, storing
+// every iteration; named variables stay in registers). Weights are float, or bfloat16 widened
+// exactly to float as they are loaded (T = uint16_t).
+template <typename T>
+using TileFn = void (*)(const T* w, size_t ps, int K, const float* x, int ldx, float* y, int ldy);
+
+// ---- AVX2 + FMA: a panel is two vectors of 8 ------------------------------------------------------
 template <typename T>
 __attribute__((target("avx2,fma"))) inline __m256 Load8(const T* p) {
   if constexpr (std::is_same_v<T, float>) {
@@ -67,146 +116,237 @@ __attribute__((target("avx2,fma"))) inline __m256 Load8(const T* p) {
   }
 }
 
-// (An array of __m256 accumulators is kept in memory by GCC, storing every iteration; named
-// variables stay in registers.)
-
-// 4 rows x P panels (P <= 3): 12 accumulators, each weight load used by 4 rows.
-template <int P, typename T>
-__attribute__((target("avx2,fma"))) void Tile4(const T* w, size_t ps, int K, const float* x,
-                                                int ldx, float* y, int ldy) {
-  const __m256 z = _mm256_setzero_ps();
-  float *y0 = y, *y1 = y + ldy, *y2 = y + 2 * ldy, *y3 = y + 3 * ldy;
-  __m256 a00 = _mm256_loadu_ps(y0), a10 = _mm256_loadu_ps(y1), a20 = _mm256_loadu_ps(y2), a30 = _mm256_loadu_ps(y3);
-  __m256 a01 = z, a11 = z, a21 = z, a31 = z, a02 = z, a12 = z, a22 = z, a32 = z;
-  if constexpr (P > 1) {
-    a01 = _mm256_loadu_ps(y0 + 8); a11 = _mm256_loadu_ps(y1 + 8);
-    a21 = _mm256_loadu_ps(y2 + 8); a31 = _mm256_loadu_ps(y3 + 8);
+// R rows (R <= 6) x one panel: 12 accumulators, 2 weight vectors and a broadcast fill the 16
+// registers; each weight load serves R rows.
+#define ABCRNN_Y8_ROW(i)                                                                   \
+  if constexpr (R > i) {                                                                   \
+    const __m256 b = _mm256_broadcast_ss(x + i * ldx + k);                                 \
+    l##i = _mm256_fmadd_ps(b, v0, l##i);                                                   \
+    h##i = _mm256_fmadd_ps(b, v1, h##i);                                                   \
   }
-  if constexpr (P > 2) {
-    a02 = _mm256_loadu_ps(y0 + 16); a12 = _mm256_loadu_ps(y1 + 16);
-    a22 = _mm256_loadu_ps(y2 + 16); a32 = _mm256_loadu_ps(y3 + 16);
+#define ABCRNN_Y8_LOAD(i)                          \
+  if constexpr (R > i) {                           \
+    l##i = _mm256_loadu_ps(y + i * ldy);           \
+    h##i = _mm256_loadu_ps(y + i * ldy + 8);       \
   }
-  const float *x0 = x, *x1 = x + ldx, *x2 = x + 2 * ldx, *x3 = x + 3 * ldx;
-  const T *w0 = w, *w1 = w + ps, *w2 = w + 2 * ps;
+#define ABCRNN_Y8_STORE(i)                         \
+  if constexpr (R > i) {                           \
+    _mm256_storeu_ps(y + i * ldy, l##i);           \
+    _mm256_storeu_ps(y + i * ldy + 8, h##i);       \
+  }
+template <int R, typename T>
+__attribute__((target("avx2,fma"))) void Avx2Rows(const T* w, size_t /*ps*/, int K, const float* x, int ldx,
+                                                   float* y, int ldy) {
+  __m256 l0, h0, l1, h1, l2, h2, l3, h3, l4, h4, l5, h5;
+  l0 = h0 = l1 = h1 = l2 = h2 = l3 = h3 = l4 = h4 = l5 = h5 = _mm256_setzero_ps();
+  ABCRNN_Y8_LOAD(0) ABCRNN_Y8_LOAD(1) ABCRNN_Y8_LOAD(2) ABCRNN_Y8_LOAD(3) ABCRNN_Y8_LOAD(4) ABCRNN_Y8_LOAD(5)
   for (int k = 0; k < K; ++k) {
-    // 3 weight vectors + 1 broadcast + 12 accumulators = the 16 ymm registers.
-    const size_t o = static_cast<size_t>(k) * kPanel;
-    const __m256 v0 = Load8(w0 + o);
-    const __m256 v1 = P > 1 ? Load8(w1 + o) : z;
-    const __m256 v2 = P > 2 ? Load8(w2 + o) : z;
-    __m256 b = _mm256_broadcast_ss(x0 + k);
-    a00 = _mm256_fmadd_ps(b, v0, a00);
-    if constexpr (P > 1) a01 = _mm256_fmadd_ps(b, v1, a01);
-    if constexpr (P > 2) a02 = _mm256_fmadd_ps(b, v2, a02);
-    b = _mm256_broadcast_ss(x1 + k);
-    a10 = _mm256_fmadd_ps(b, v0, a10);
-    if constexpr (P > 1) a11 = _mm256_fmadd_ps(b, v1, a11);
-    if constexpr (P > 2) a12 = _mm256_fmadd_ps(b, v2, a12);
-    b = _mm256_broadcast_ss(x2 + k);
-    a20 = _mm256_fmadd_ps(b, v0, a20);
-    if constexpr (P > 1) a21 = _mm256_fmadd_ps(b, v1, a21);
-    if constexpr (P > 2) a22 = _mm256_fmadd_ps(b, v2, a22);
-    b = _mm256_broadcast_ss(x3 + k);
-    a30 = _mm256_fmadd_ps(b, v0, a30);
-    if constexpr (P > 1) a31 = _mm256_fmadd_ps(b, v1, a31);
-    if constexpr (P > 2) a32 = _mm256_fmadd_ps(b, v2, a32);
+    const T* wk = w + static_cast<size_t>(k) * kPanel;
+    const __m256 v0 = Load8(wk), v1 = Load8(wk + 8);
+    ABCRNN_Y8_ROW(0) ABCRNN_Y8_ROW(1) ABCRNN_Y8_ROW(2) ABCRNN_Y8_ROW(3) ABCRNN_Y8_ROW(4) ABCRNN_Y8_ROW(5)
   }
-  _mm256_storeu_ps(y0, a00); _mm256_storeu_ps(y1, a10); _mm256_storeu_ps(y2, a20); _mm256_storeu_ps(y3, a30);
-  if constexpr (P > 1) {
-    _mm256_storeu_ps(y0 + 8, a01); _mm256_storeu_ps(y1 + 8, a11);
-    _mm256_storeu_ps(y2 + 8, a21); _mm256_storeu_ps(y3 + 8, a31);
-  }
-  if constexpr (P > 2) {
-    _mm256_storeu_ps(y0 + 16, a02); _mm256_storeu_ps(y1 + 16, a12);
-    _mm256_storeu_ps(y2 + 16, a22); _mm256_storeu_ps(y3 + 16, a32);
-  }
+  ABCRNN_Y8_STORE(0) ABCRNN_Y8_STORE(1) ABCRNN_Y8_STORE(2) ABCRNN_Y8_STORE(3) ABCRNN_Y8_STORE(4) ABCRNN_Y8_STORE(5)
 }
+#undef ABCRNN_Y8_ROW
+#undef ABCRNN_Y8_LOAD
+#undef ABCRNN_Y8_STORE
 
-// 1 row x P panels (P <= 8): 8 independent chains hide the FMA latency; streams 8 panels.
-#define ABCRNN_ROW1_PANEL(i)                                                        \
-  if constexpr (P > i) a##i = _mm256_fmadd_ps(b, Load8(w + i * ps + o), a##i)
+// One row x P half-panels (P <= 8, 4 panels): 8 independent chains hide the FMA latency (the
+// one-sequence case, bound by streaming the weights).
+#define ABCRNN_Y8_WIDE(i) \
+  if constexpr (P > i) a##i = _mm256_fmadd_ps(b, Load8(w + (i / 2) * ps + o + (i % 2) * 8), a##i)
+#define ABCRNN_Y8_WIDE_IO(i, op) \
+  if constexpr (P > i) op
 template <int P, typename T>
-__attribute__((target("avx2,fma"))) void Tile1(const T* w, size_t ps, int K, const float* x,
-                                                int /*ldx*/, float* y, int /*ldy*/) {
-  const __m256 z = _mm256_setzero_ps();
-  __m256 a0 = _mm256_loadu_ps(y), a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
-  if constexpr (P > 1) a1 = _mm256_loadu_ps(y + 8);
-  if constexpr (P > 2) a2 = _mm256_loadu_ps(y + 16);
-  if constexpr (P > 3) a3 = _mm256_loadu_ps(y + 24);
-  if constexpr (P > 4) a4 = _mm256_loadu_ps(y + 32);
-  if constexpr (P > 5) a5 = _mm256_loadu_ps(y + 40);
-  if constexpr (P > 6) a6 = _mm256_loadu_ps(y + 48);
-  if constexpr (P > 7) a7 = _mm256_loadu_ps(y + 56);
+__attribute__((target("avx2,fma"))) void Avx2Wide(const T* w, size_t ps, int K, const float* x, int /*ldx*/,
+                                                   float* y, int /*ldy*/) {
+  __m256 a0, a1, a2, a3, a4, a5, a6, a7;
+  a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = _mm256_setzero_ps();
+  ABCRNN_Y8_WIDE_IO(0, a0 = _mm256_loadu_ps(y);) ABCRNN_Y8_WIDE_IO(1, a1 = _mm256_loadu_ps(y + 8);)
+  ABCRNN_Y8_WIDE_IO(2, a2 = _mm256_loadu_ps(y + 16);) ABCRNN_Y8_WIDE_IO(3, a3 = _mm256_loadu_ps(y + 24);)
+  ABCRNN_Y8_WIDE_IO(4, a4 = _mm256_loadu_ps(y + 32);) ABCRNN_Y8_WIDE_IO(5, a5 = _mm256_loadu_ps(y + 40);)
+  ABCRNN_Y8_WIDE_IO(6, a6 = _mm256_loadu_ps(y + 48);) ABCRNN_Y8_WIDE_IO(7, a7 = _mm256_loadu_ps(y + 56);)
   for (int k = 0; k < K; ++k) {
     const size_t o = static_cast<size_t>(k) * kPanel;
     const __m256 b = _mm256_broadcast_ss(x + k);
-    ABCRNN_ROW1_PANEL(0);
-    ABCRNN_ROW1_PANEL(1);
-    ABCRNN_ROW1_PANEL(2);
-    ABCRNN_ROW1_PANEL(3);
-    ABCRNN_ROW1_PANEL(4);
-    ABCRNN_ROW1_PANEL(5);
-    ABCRNN_ROW1_PANEL(6);
-    ABCRNN_ROW1_PANEL(7);
+    ABCRNN_Y8_WIDE(0); ABCRNN_Y8_WIDE(1); ABCRNN_Y8_WIDE(2); ABCRNN_Y8_WIDE(3);
+    ABCRNN_Y8_WIDE(4); ABCRNN_Y8_WIDE(5); ABCRNN_Y8_WIDE(6); ABCRNN_Y8_WIDE(7);
   }
-  _mm256_storeu_ps(y, a0);
-  if constexpr (P > 1) _mm256_storeu_ps(y + 8, a1);
-  if constexpr (P > 2) _mm256_storeu_ps(y + 16, a2);
-  if constexpr (P > 3) _mm256_storeu_ps(y + 24, a3);
-  if constexpr (P > 4) _mm256_storeu_ps(y + 32, a4);
-  if constexpr (P > 5) _mm256_storeu_ps(y + 40, a5);
-  if constexpr (P > 6) _mm256_storeu_ps(y + 48, a6);
-  if constexpr (P > 7) _mm256_storeu_ps(y + 56, a7);
+  ABCRNN_Y8_WIDE_IO(0, _mm256_storeu_ps(y, a0);) ABCRNN_Y8_WIDE_IO(1, _mm256_storeu_ps(y + 8, a1);)
+  ABCRNN_Y8_WIDE_IO(2, _mm256_storeu_ps(y + 16, a2);) ABCRNN_Y8_WIDE_IO(3, _mm256_storeu_ps(y + 24, a3);)
+  ABCRNN_Y8_WIDE_IO(4, _mm256_storeu_ps(y + 32, a4);) ABCRNN_Y8_WIDE_IO(5, _mm256_storeu_ps(y + 40, a5);)
+  ABCRNN_Y8_WIDE_IO(6, _mm256_storeu_ps(y + 48, a6);) ABCRNN_Y8_WIDE_IO(7, _mm256_storeu_ps(y + 56, a7);)
 }
-#undef ABCRNN_ROW1_PANEL
+#undef ABCRNN_Y8_WIDE
+#undef ABCRNN_Y8_WIDE_IO
 
+// ---- AVX-512: a panel is one vector of 16 ---------------------------------------------------------
 template <typename T>
-using TileFn = void (*)(const T*, size_t, int, const float*, int, float*, int);
-
-template <typename T>
-TileFn<T> PickTile4(int panels) {
-  switch (panels) {
-    case 1: return Tile4<1, T>;
-    case 2: return Tile4<2, T>;
-    default: return Tile4<3, T>;
+__attribute__((target("avx512f"))) inline __m512 Load16(const T* p) {
+  if constexpr (std::is_same_v<T, float>) {
+    return _mm512_loadu_ps(p);
+  } else {
+    // (The maskz forms: GCC 12's unmasked ones read an "undefined" vector and warn.)
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xFFFF, _mm512_maskz_cvtepu16_epi32(0xFFFF, h), 16));
   }
 }
 
-template <typename T>
-TileFn<T> PickTile1(int panels) {
-  switch (panels) {
-    case 1: return Tile1<1, T>;
-    case 2: return Tile1<2, T>;
-    case 3: return Tile1<3, T>;
-    case 4: return Tile1<4, T>;
-    case 5: return Tile1<5, T>;
-    case 6: return Tile1<6, T>;
-    case 7: return Tile1<7, T>;
-    default: return Tile1<8, T>;
+// R rows (R <= 8) x P panels (P <= 3): 24 accumulators and 3 weight vectors of the 32 registers
+// (the row's value is broadcast from memory); each weight load serves R rows.
+#define ABCRNN_Z_ROW(i)                                                            \
+  if constexpr (R > i) {                                                           \
+    const __m512 b = _mm512_set1_ps(x[i * ldx + k]);                               \
+    a##i##0 = _mm512_fmadd_ps(b, v0, a##i##0);                                     \
+    if constexpr (P > 1) a##i##1 = _mm512_fmadd_ps(b, v1, a##i##1);                \
+    if constexpr (P > 2) a##i##2 = _mm512_fmadd_ps(b, v2, a##i##2);                \
   }
+#define ABCRNN_Z_LOAD(i)                                                           \
+  if constexpr (R > i) {                                                           \
+    a##i##0 = _mm512_loadu_ps(y + i * ldy);                                        \
+    if constexpr (P > 1) a##i##1 = _mm512_loadu_ps(y + i * ldy + 16);              \
+    if constexpr (P > 2) a##i##2 = _mm512_loadu_ps(y + i * ldy + 32);              \
+  }
+#define ABCRNN_Z_STORE(i)                                                          \
+  if constexpr (R > i) {                                                           \
+    _mm512_storeu_ps(y + i * ldy, a##i##0);                                        \
+    if constexpr (P > 1) _mm512_storeu_ps(y + i * ldy + 16, a##i##1);              \
+    if constexpr (P > 2) _mm512_storeu_ps(y + i * ldy + 32, a##i##2);              \
+  }
+template <int R, int P, typename T>
+__attribute__((target("avx512f"))) void Avx512Rows(const T* w, size_t ps, int K, const float* x, int ldx, float* y,
+                                                   int ldy) {
+  __m512 a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
+  __m512 a40, a41, a42, a50, a51, a52, a60, a61, a62, a70, a71, a72;
+  a00 = a01 = a02 = a10 = a11 = a12 = a20 = a21 = a22 = a30 = a31 = a32 = _mm512_setzero_ps();
+  a40 = a41 = a42 = a50 = a51 = a52 = a60 = a61 = a62 = a70 = a71 = a72 = _mm512_setzero_ps();
+  ABCRNN_Z_LOAD(0) ABCRNN_Z_LOAD(1) ABCRNN_Z_LOAD(2) ABCRNN_Z_LOAD(3)
+  ABCRNN_Z_LOAD(4) ABCRNN_Z_LOAD(5) ABCRNN_Z_LOAD(6) ABCRNN_Z_LOAD(7)
+  const __m512 z = _mm512_setzero_ps();
+  for (int k = 0; k < K; ++k) {
+    const size_t o = static_cast<size_t>(k) * kPanel;
+    const __m512 v0 = Load16(w + o);
+    const __m512 v1 = P > 1 ? Load16(w + ps + o) : z;
+    const __m512 v2 = P > 2 ? Load16(w + 2 * ps + o) : z;
+    ABCRNN_Z_ROW(0) ABCRNN_Z_ROW(1) ABCRNN_Z_ROW(2) ABCRNN_Z_ROW(3)
+    ABCRNN_Z_ROW(4) ABCRNN_Z_ROW(5) ABCRNN_Z_ROW(6) ABCRNN_Z_ROW(7)
+  }
+  ABCRNN_Z_STORE(0) ABCRNN_Z_STORE(1) ABCRNN_Z_STORE(2) ABCRNN_Z_STORE(3)
+  ABCRNN_Z_STORE(4) ABCRNN_Z_STORE(5) ABCRNN_Z_STORE(6) ABCRNN_Z_STORE(7)
+}
+#undef ABCRNN_Z_ROW
+#undef ABCRNN_Z_LOAD
+#undef ABCRNN_Z_STORE
+
+// One row x P panels (P <= 8): 8 independent chains.
+#define ABCRNN_Z_WIDE(i) if constexpr (P > i) a##i = _mm512_fmadd_ps(b, Load16(w + i * ps + o), a##i)
+#define ABCRNN_Z_WIDE_IO(i, op) \
+  if constexpr (P > i) op
+template <int P, typename T>
+__attribute__((target("avx512f"))) void Avx512Wide(const T* w, size_t ps, int K, const float* x, int /*ldx*/,
+                                                   float* y, int /*ldy*/) {
+  __m512 a0, a1, a2, a3, a4, a5, a6, a7;
+  a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = _mm512_setzero_ps();
+  ABCRNN_Z_WIDE_IO(0, a0 = _mm512_loadu_ps(y);) ABCRNN_Z_WIDE_IO(1, a1 = _mm512_loadu_ps(y + 16);)
+  ABCRNN_Z_WIDE_IO(2, a2 = _mm512_loadu_ps(y + 32);) ABCRNN_Z_WIDE_IO(3, a3 = _mm512_loadu_ps(y + 48);)
+  ABCRNN_Z_WIDE_IO(4, a4 = _mm512_loadu_ps(y + 64);) ABCRNN_Z_WIDE_IO(5, a5 = _mm512_loadu_ps(y + 80);)
+  ABCRNN_Z_WIDE_IO(6, a6 = _mm512_loadu_ps(y + 96);) ABCRNN_Z_WIDE_IO(7, a7 = _mm512_loadu_ps(y + 112);)
+  for (int k = 0; k < K; ++k) {
+    const size_t o = static_cast<size_t>(k) * kPanel;
+    const __m512 b = _mm512_set1_ps(x[k]);
+    ABCRNN_Z_WIDE(0); ABCRNN_Z_WIDE(1); ABCRNN_Z_WIDE(2); ABCRNN_Z_WIDE(3);
+    ABCRNN_Z_WIDE(4); ABCRNN_Z_WIDE(5); ABCRNN_Z_WIDE(6); ABCRNN_Z_WIDE(7);
+  }
+  ABCRNN_Z_WIDE_IO(0, _mm512_storeu_ps(y, a0);) ABCRNN_Z_WIDE_IO(1, _mm512_storeu_ps(y + 16, a1);)
+  ABCRNN_Z_WIDE_IO(2, _mm512_storeu_ps(y + 32, a2);) ABCRNN_Z_WIDE_IO(3, _mm512_storeu_ps(y + 48, a3);)
+  ABCRNN_Z_WIDE_IO(4, _mm512_storeu_ps(y + 64, a4);) ABCRNN_Z_WIDE_IO(5, _mm512_storeu_ps(y + 80, a5);)
+  ABCRNN_Z_WIDE_IO(6, _mm512_storeu_ps(y + 96, a6);) ABCRNN_Z_WIDE_IO(7, _mm512_storeu_ps(y + 112, a7);)
+}
+#undef ABCRNN_Z_WIDE
+#undef ABCRNN_Z_WIDE_IO
+
+// Tables of instantiations, indexed by size - 1.
+template <typename T, int... R>
+constexpr std::array<TileFn<T>, sizeof...(R)> Avx2RowsTable(std::integer_sequence<int, R...>) {
+  return {Avx2Rows<R + 1, T>...};
+}
+template <typename T, int... P>
+constexpr std::array<TileFn<T>, sizeof...(P)> Avx2WideTable(std::integer_sequence<int, P...>) {
+  return {Avx2Wide<P + 1, T>...};
+}
+template <typename T, int P, int... R>
+constexpr std::array<TileFn<T>, sizeof...(R)> Avx512RowsTable(std::integer_sequence<int, R...>) {
+  return {Avx512Rows<R + 1, P, T>...};
+}
+template <typename T, int... P>
+constexpr std::array<TileFn<T>, sizeof...(P)> Avx512WideTable(std::integer_sequence<int, P...>) {
+  return {Avx512Wide<P + 1, T>...};
+}
+
+// A kernel's tiles: `rows[g-1][r-1]` computes r rows (r <= max_rows) of g panels (g <= group);
+// `wide[h-1]` one row of h vectors (h <= wide_max; `vectors_per_panel` of them per panel).
+template <typename T>
+struct Tiles {
+  int max_rows, group, wide_max, vectors_per_panel;
+  std::array<std::array<TileFn<T>, 8>, 3> rows;
+  std::array<TileFn<T>, 8> wide;
+};
+
+template <typename T>
+const Tiles<T>& Avx2Tiles() {
+  static const Tiles<T> tiles = [] {
+    Tiles<T> t{6, 1, 8, 2, {}, {}};
+    auto r = Avx2RowsTable<T>(std::make_integer_sequence<int, 6>());
+    std::copy(r.begin(), r.end(), t.rows[0].begin());
+    auto w = Avx2WideTable<T>(std::make_integer_sequence<int, 8>());
+    std::copy(w.begin(), w.end(), t.wide.begin());
+    return t;
+  }();
+  return tiles;
 }
 
 template <typename T>
-void GemmAvx2(const T* data, const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy, int p0,
-              int p1) {
-  const size_t stride = static_cast<size_t>(w.cols) * kPanel;
+const Tiles<T>& Avx512Tiles() {
+  static const Tiles<T> tiles = [] {
+    Tiles<T> t{8, 3, 8, 1, {}, {}};
+    auto r1 = Avx512RowsTable<T, 1>(std::make_integer_sequence<int, 8>());
+    auto r2 = Avx512RowsTable<T, 2>(std::make_integer_sequence<int, 8>());
+    auto r3 = Avx512RowsTable<T, 3>(std::make_integer_sequence<int, 8>());
+    std::copy(r1.begin(), r1.end(), t.rows[0].begin());
+    std::copy(r2.begin(), r2.end(), t.rows[1].begin());
+    std::copy(r3.begin(), r3.end(), t.rows[2].begin());
+    auto w = Avx512WideTable<T>(std::make_integer_sequence<int, 8>());
+    std::copy(w.begin(), w.end(), t.wide.begin());
+    return t;
+  }();
+  return tiles;
+}
+
+// Panels outside, rows inside: a group of panels (up to 3 x K x 64 bytes, 192 KB at K = 1024)
+// stays in L2 while every block of rows uses it, so the matrix crosses from L3 once per call, not
+// once per block. A lone row (batch 1, or one left over) takes the wide tile instead, whose
+// independent chains keep the FMA units busy while the weights stream.
+template <typename T>
+void GemmTiled(const Tiles<T>& tiles, const T* data, const PackedMatrix& w, const float* x, int ldx, int n, float* y,
+               int ldy, int p0, int p1) {
+  const size_t ps = static_cast<size_t>(w.cols) * kPanel;
   const int K = w.cols;
-  // Blocks of 4 rows x 3 panels: 12 accumulators, each weight load used 4 times. Panels outside,
-  // rows inside: a group of 3 panels (3 x K x 32 bytes, 48 KB at K = 512) stays in L1/L2 while
-  // every block of rows uses it, so the matrix crosses from L3 once per step, not once per block.
-  const int full = n / 4 * 4;
-  for (int p = p0; p < p1; p += 3) {
-    const int np = std::min(3, p1 - p);
-    const TileFn<T> tile = PickTile4<T>(np);
-    for (int b = 0; b < full; b += 4)
-      tile(data + p * stride, stride, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
-  }
-  // Leftover rows one at a time, 8 panels per pass (8 independent chains hide the FMA latency).
-  for (int b = full; b < n; ++b)
-    for (int p = p0; p < p1; p += 8) {
-      const int np = std::min(8, p1 - p);
-      PickTile1<T>(np)(data + p * stride, stride, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
+  const int lone = n % tiles.max_rows == 1 ? 1 : 0;  // a last row left alone goes wide
+  const int blocked = n - lone;
+  for (int p = p0; p < p1; p += tiles.group) {
+    const int g = std::min(tiles.group, p1 - p);
+    for (int b = 0; b < blocked; b += tiles.max_rows) {
+      const int r = std::min(tiles.max_rows, blocked - b);
+      tiles.rows[g - 1][r - 1](data + p * ps, ps, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
     }
+  }
+  if (lone == 0) return;
+  const int b = n - 1;
+  const int step = tiles.wide_max / tiles.vectors_per_panel;  // panels per wide pass
+  for (int p = p0; p < p1; p += step) {
+    const int h = std::min(step, p1 - p) * tiles.vectors_per_panel;
+    tiles.wide[h - 1](data + p * ps, ps, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
+  }
 }
 
 // ---- portable path: the same chains with std::fma ------------------------------------------------
@@ -230,21 +370,26 @@ void GemmScalar(const T* data, const PackedMatrix& w, const float* x, int ldx, i
     }
 }
 
+template <typename T>
+void Gemm(const T* data, const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy, int p0, int p1,
+          Kernel kernel) {
+  switch (kernel) {
+    case Kernel::kAvx512: return GemmTiled(Avx512Tiles<T>(), data, w, x, ldx, n, y, ldy, p0, p1);
+    case Kernel::kAvx2: return GemmTiled(Avx2Tiles<T>(), data, w, x, ldx, n, y, ldy, p0, p1);
+    case Kernel::kScalar: break;
+  }
+  GemmScalar(data, w, x, ldx, n, y, ldy, p0, p1);
+}
+
 }  // namespace
 
 void GemmAccumulate(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy,
-                    int p0, int p1, bool avx2) {
+                    int p0, int p1, Kernel kernel) {
   if (n <= 0 || p0 >= p1) return;
-  if (w.is_bf16()) {
-    if (avx2)
-      GemmAvx2(w.bf16.data(), w, x, ldx, n, y, ldy, p0, p1);
-    else
-      GemmScalar(w.bf16.data(), w, x, ldx, n, y, ldy, p0, p1);
-  } else if (avx2) {
-    GemmAvx2(w.data.data(), w, x, ldx, n, y, ldy, p0, p1);
-  } else {
-    GemmScalar(w.data.data(), w, x, ldx, n, y, ldy, p0, p1);
-  }
+  if (w.is_bf16())
+    Gemm(w.bf16.data(), w, x, ldx, n, y, ldy, p0, p1, kernel);
+  else
+    Gemm(w.data.data(), w, x, ldx, n, y, ldy, p0, p1, kernel);
 }
 
 // ---- element-wise ---------------------------------------------------------------------------------
@@ -253,9 +398,9 @@ inline float Sigmoid(float x) { return 1.0f / (1.0f + ExpApprox(-x)); }
 inline float Tanh(float x) { return 1.0f - 2.0f / (1.0f + ExpApprox(2.0f * x)); }
 }  // namespace
 
-// Compiled for AVX2 and the baseline; without FMA contraction (-ffp-contract=off) both give the
-// same bits.
-__attribute__((target_clones("avx2", "default"))) void LstmCell(const float* gates, float* c,
+// Compiled for AVX-512, AVX2 and the baseline; without FMA contraction (-ffp-contract=off) all give
+// the same bits.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void LstmCell(const float* gates, float* c,
                                                                 float* h, int hidden) {
   const float* gi = gates;
   const float* gf = gates + hidden;
@@ -268,7 +413,7 @@ __attribute__((target_clones("avx2", "default"))) void LstmCell(const float* gat
   }
 }
 
-__attribute__((target_clones("avx2", "default"))) void GruCell(const float* gx, const float* gh, float* h,
+__attribute__((target_clones("avx512f", "avx2", "default"))) void GruCell(const float* gx, const float* gh, float* h,
                                                                int hidden) {
   for (int j = 0; j < hidden; ++j) {
     const float r = Sigmoid(gx[j] + gh[j]);

@@ -1,20 +1,35 @@
-// Internal kernels of the fast engines: weight matrices packed in panels of 8 output rows,
-// the batched product that streams them (AVX2+FMA when the CPU has it, else scalar std::fma with
-// the same rounding), and the element-wise LSTM and GRU cell updates with a polynomial exp.
-// Every output is one chain of fused multiply-adds in input order: results do not depend on the
-// batch size, the tile a row falls in, the code path or the thread that computes it.
+// Internal kernels of the fast engines: weight matrices packed in panels of 16 output rows,
+// the batched product that streams them (AVX-512 or AVX2+FMA, chosen at run time by what the CPU
+// has, else scalar std::fma with the same rounding), and the element-wise LSTM and GRU cell
+// updates with a polynomial exp. Every output is one chain of fused multiply-adds in input order:
+// results do not depend on the batch size, the tile a row falls in, the kernel or the thread that
+// computes it.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace abcrnn::infer {
 
-constexpr int kPanel = 8;  // output rows per panel
+constexpr int kPanel = 16;  // output rows per panel: one AVX-512 vector, two AVX2 vectors
 
-// W (rows,cols) row-major, stored as (panels, cols, 8): data[(p*cols + k)*8 + r] = W[p*8 + r][k],
+// The product's code paths. Each gives the same bits; they differ in speed only.
+enum class Kernel { kScalar, kAvx2, kAvx512 };
+
+// "scalar", "avx2" (AVX2 + FMA), "avx512" (AVX-512F).
+const char* KernelName(Kernel kernel);
+// Whether this CPU runs `kernel` (scalar: always).
+bool CpuRuns(Kernel kernel);
+// The fastest kernel this CPU runs: avx512, else avx2, else scalar.
+Kernel BestKernel();
+// The kernel named `name` ("" or "auto": BestKernel()); false, with `error` set, for a name that is
+// not a kernel or a kernel this CPU does not run.
+bool ParseKernel(const std::string& name, Kernel* kernel, std::string* error);
+
+// W (rows,cols) row-major, stored as (panels, cols, 16): data[(p*cols + k)*16 + r] = W[p*16 + r][k],
 // zero for rows past the end. Packed in bfloat16, `bf16` holds the same layout (each weight
 // rounded to the nearest bfloat16, ties to even) and `data` is empty: half the bytes to stream.
 struct PackedMatrix {
@@ -31,15 +46,13 @@ PackedMatrix PackRows(const float* w, int rows, int cols, bool bf16 = false);
 uint16_t ToBf16(float x);
 float FromBf16(uint16_t b);
 
-// True when the CPU runs the AVX2+FMA kernels.
-bool CpuHasAvx2Fma();
-
 // For rows b < n of x (n,K; row stride ldx) and the outputs of panels [p0,p1):
 //   y[b][j] <- fma chain: acc = y[b][j]; for k = 0..K-1: acc = fma(x[b][k], W[j][k], acc)
 // (W[j][k] widened exactly from bfloat16 when w is packed so: the same chain, other weights).
-// y has row stride ldy >= panels*8 (the padding columns are written too).
+// y has row stride ldy >= panels*16 (the padding columns are written too).
+// REQUIRES: CpuRuns(kernel).
 void GemmAccumulate(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy,
-                    int p0, int p1, bool avx2);
+                    int p0, int p1, Kernel kernel);
 
 // exp(x) to about 2 ulp (Cephes' polynomial), x clamped to [-87.3, 88.3]; plain float + - * only,
 // inline so that the cell loop vectorises.

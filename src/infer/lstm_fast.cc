@@ -1,5 +1,5 @@
 // The fast LSTM engine: weights packed once (layer-0 input table, [W_ih | W_hh] above it, panels of
-// 8 rows), B sequences stepped together over the engine's threads (infer/fast_step.h). See
+// 16 rows), B sequences stepped together over the engine's threads (infer/fast_step.h). See
 // infer/engine.h for the reproducibility contract and infer/kernels.h for the arithmetic.
 #include <algorithm>
 #include <cstring>
@@ -39,9 +39,9 @@ struct FastLstm::Packed : infer::PackedCell {
 FastLstm::FastLstm(const RnnWeights& wt, Options options)
     : FastEngine(wt.config, options), packed_(std::make_unique<Packed>()) {
   Packed& p = *packed_;
-  infer::PackCell(wt, 4, options.bf16, &p);
+  infer::PackCell(wt, 4, options, &p);
   const int H = p.H, G = 4 * H;
-  p.input = infer::BuildInputTable(wt, infer::PaddedSum(wt.b_ih[0], wt.b_hh[0], p.gp), p.gp, p.avx2);
+  p.input = infer::BuildInputTable(wt, infer::PaddedSum(wt.b_ih[0], wt.b_hh[0], p.gp), p.gp, p.kernel);
   for (int l = 0; l < p.L; ++l) {
     if (l == 0) {
       p.w.push_back(infer::PackRows(wt.w_hh[0].data(), G, H, p.bf16));
@@ -110,7 +110,7 @@ void FastLstm::Step(const int* ids, int n, Batch* batch, float* logits, const in
   const Packed& p = *packed_;
   auto& state = StateOf(batch);
   auto& scratch = ScratchOf(batch);
-  infer::SplitStep(pool(), p.avx2, n, [&](int b0, int b1, const auto& gemm) {
+  infer::SplitStep(pool(), p.kernel, n, [&](int b0, int b1, const auto& gemm) {
     StepRows(p, ids, clock, b0, b1, state, scratch[0].data(), scratch[1].data(), logits, gemm);
   });
 }

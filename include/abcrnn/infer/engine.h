@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "abcrnn/ckpt/checkpoint.h"
@@ -53,6 +54,9 @@ struct FastEngineOptions {
   // they are read: half the bytes a step streams, for the memory-bound one-tune case. The
   // products are the same chains of float FMAs, of other weights; not PyTorch's logits.
   bool bf16 = false;
+  // The product's code path: "" or "auto" (the fastest this CPU runs), "avx512", "avx2" or
+  // "scalar". All give the same bits; NewFastEngine refuses a name this CPU cannot run.
+  std::string kernel;
 };
 
 // The fast engine of any cell. Reproducibility contract (each engine keeps it): each logit of a
@@ -107,6 +111,8 @@ class FastEngine {
 
   const ModelConfig& config() const { return config_; }
   int threads() const;
+  // The product's code path this engine runs ("avx512", "avx2" or "scalar").
+  const std::string& kernel() const { return kernel_; }
 
  protected:
   FastEngine(const ModelConfig& config, Options options);
@@ -120,6 +126,7 @@ class FastEngine {
 
  private:
   ModelConfig config_;
+  std::string kernel_;
   std::unique_ptr<infer::ThreadPool> pool_;
 };
 
