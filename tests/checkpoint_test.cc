@@ -40,18 +40,31 @@ Checkpoint MakeCheckpoint(int layers = 2, int hidden = 8, int embed = 5, int for
   return c;
 }
 
-TEST(Crc32Test, SlicingByEightEqualsTheBitwiseDefinitionAtEveryLengthAndAlignment) {
+TEST(Crc32Test, TablesAndFoldingEqualTheBitwiseDefinitionAtEveryLengthAndAlignment) {
   EXPECT_EQ(Crc32("123456789", 9), 0xCBF43926u);  // the CRC-32 check value
   EXPECT_EQ(Crc32Bitwise("123456789", 9), 0xCBF43926u);
   EXPECT_EQ(Crc32("", 0), 0u);
   std::mt19937 gen(7);
-  std::vector<unsigned char> buf(300);
+  std::vector<unsigned char> buf(1 << 16);
   for (auto& b : buf) b = static_cast<unsigned char>(gen());
-  for (size_t offset = 0; offset < 8; ++offset)
-    for (size_t n = 0; n + offset <= buf.size(); n += 1 + n / 16)
-      ASSERT_EQ(Crc32(buf.data() + offset, n), Crc32Bitwise(buf.data() + offset, n)) << offset << " " << n;
+  std::vector<bool> paths = {false};
+  if (CpuHasPclmul()) paths.push_back(true);
+  for (bool pclmul : paths) {
+    for (size_t offset = 0; offset < 8; ++offset)
+      for (size_t n = 0; n + offset <= 600; n += 1 + n / 64)
+        ASSERT_EQ(Crc32Using(buf.data() + offset, n, 0, pclmul), Crc32Bitwise(buf.data() + offset, n))
+            << "pclmul " << pclmul << ", offset " << offset << ", " << n << " bytes";
+    for (size_t n : {size_t{4096}, size_t{65536 - 3}, buf.size()})
+      ASSERT_EQ(Crc32Using(buf.data(), n, 0x12345678u, pclmul), Crc32Bitwise(buf.data(), n, 0x12345678u)) << n;
+    // All ones and all zeros (the folds' carries at their extremes).
+    for (unsigned char fill : {0x00, 0xFF}) {
+      std::vector<unsigned char> same(1000, fill);
+      ASSERT_EQ(Crc32Using(same.data(), same.size(), 0, pclmul), Crc32Bitwise(same.data(), same.size()));
+    }
+  }
   // Continuing a CRC over pieces equals the CRC of the whole.
   EXPECT_EQ(Crc32(buf.data() + 100, 200, Crc32(buf.data(), 100)), Crc32(buf.data(), 300));
+  EXPECT_EQ(Crc32(buf.data() + 1000, 5000, Crc32(buf.data(), 1000)), Crc32(buf.data(), 6000));
 }
 
 TEST(CheckpointTest, RoundTripKeepsEverythingBitForBit) {

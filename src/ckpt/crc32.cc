@@ -1,6 +1,10 @@
-// CRC-32 by "slicing by 8" (eight tables, eight bytes per step; zlib's method), beside the plain
-// bit-by-bit definition it is tested against. The tables are built once, at compile time.
+// CRC-32 by folding 64 bytes at a time with carry-less multiplication where the CPU has PCLMULQDQ
+// (Intel's "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ", as zlib in Chromium
+// does it), else by "slicing by 8" (eight tables, eight bytes per step; zlib's method); beside the
+// plain bit-by-bit definition both are tested against. The tables are built once, at compile time.
 #include "ckpt/crc32.h"
+
+#include <immintrin.h>
 
 #include <array>
 #include <cstring>
@@ -24,12 +28,67 @@ constexpr std::array<std::array<uint32_t, 256>, 8> MakeTables() {
 }
 constexpr std::array<std::array<uint32_t, 256>, 8> kTables = MakeTables();
 
+__attribute__((target("pclmul,sse4.1"))) inline __m128i Load(const unsigned char* p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+// x.lo * k.lo ^ x.hi * k.hi (carry-less): x moved forward by the distance k stands for.
+__attribute__((target("pclmul,sse4.1"))) inline __m128i Fold(__m128i x, __m128i k) {
+  return _mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), _mm_clmulepi64_si128(x, k, 0x11));
+}
+
+// The running (inverted) CRC state after `len` bytes, len >= 64 and a multiple of 16: four lanes of
+// 128 bits folded forward 64 bytes at a time, then into one, then reduced (Barrett) to 32 bits.
+// The constants are x^k mod P for the reflected polynomial, from the paper.
+__attribute__((target("pclmul,sse4.1"))) uint32_t FoldPclmul(const unsigned char* buf, size_t len, uint32_t state) {
+  const __m128i k1k2 = _mm_set_epi64x(0x01c6e41596, 0x0154442bd4);
+  const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
+  const __m128i k5k0 = _mm_set_epi64x(0, 0x0163cd6124);
+  const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
+  __m128i x1 = _mm_xor_si128(Load(buf), _mm_cvtsi32_si128(static_cast<int>(state)));
+  __m128i x2 = Load(buf + 16), x3 = Load(buf + 32), x4 = Load(buf + 48);
+  buf += 64;
+  len -= 64;
+  for (; len >= 64; buf += 64, len -= 64) {
+    x1 = _mm_xor_si128(Fold(x1, k1k2), Load(buf));
+    x2 = _mm_xor_si128(Fold(x2, k1k2), Load(buf + 16));
+    x3 = _mm_xor_si128(Fold(x3, k1k2), Load(buf + 32));
+    x4 = _mm_xor_si128(Fold(x4, k1k2), Load(buf + 48));
+  }
+  x1 = _mm_xor_si128(Fold(x1, k3k4), x2);
+  x1 = _mm_xor_si128(Fold(x1, k3k4), x3);
+  x1 = _mm_xor_si128(Fold(x1, k3k4), x4);
+  for (; len >= 16; buf += 16, len -= 16) x1 = _mm_xor_si128(Fold(x1, k3k4), Load(buf));
+  // 128 bits to 64.
+  const __m128i low32 = _mm_setr_epi32(~0, 0, ~0, 0);
+  x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), _mm_clmulepi64_si128(x1, k3k4, 0x10));
+  x1 = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(x1, low32), k5k0, 0x00), _mm_srli_si128(x1, 4));
+  // Barrett reduction to 32 bits.
+  __m128i t = _mm_clmulepi64_si128(_mm_and_si128(x1, low32), poly, 0x10);
+  t = _mm_clmulepi64_si128(_mm_and_si128(t, low32), poly, 0x00);
+  return static_cast<uint32_t>(_mm_extract_epi32(_mm_xor_si128(x1, t), 1));
+}
+
 }  // namespace
 
+bool CpuHasPclmul() {
+  static const bool has = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+  return has;
+}
+
 uint32_t Crc32(const void* data, size_t n, uint32_t crc) {
+  return Crc32Using(data, n, crc, CpuHasPclmul());
+}
+
+uint32_t Crc32Using(const void* data, size_t n, uint32_t crc, bool pclmul) {
   static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "slicing by 8 reads little-endian words");
   const auto* p = static_cast<const unsigned char*>(data);
   crc = ~crc;
+  if (pclmul && n >= 64) {
+    const size_t whole = n & ~size_t{15};
+    crc = FoldPclmul(p, whole, crc);
+    p += whole;
+    n -= whole;
+  }
   for (; n >= 8; n -= 8, p += 8) {
     uint32_t lo, hi;
     std::memcpy(&lo, p, 4);
