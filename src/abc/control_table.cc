@@ -62,17 +62,20 @@ std::string ControlTable::ToJson() const {
 }
 
 Result<ControlTable> ControlTable::FromJson(std::string_view text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  return FromParsed(nlohmann::json::parse(text, nullptr, false));
+}
+
+Result<ControlTable> ControlTable::FromParsed(const nlohmann::json& j) {
   auto bad = [](const std::string& what) {
     return Status::Corruption("controls table: expected " + what + "; the checkpoint is damaged or newer than "
                               "this abcrnn");
   };
-  if (!j.is_object() || !j.contains("version") || !j["version"].is_number_integer()) return bad("a version");
-  if (j["version"].get<int>() != 1)
-    return bad("version 1, got " + j["version"].dump());
-  if (!j.contains("rows") || !j["rows"].is_array()) return bad("a list of rows");
+  if (!j.is_object() || !j.contains("version") || !j.at("version").is_number_integer()) return bad("a version");
+  if (j.at("version").get<int>() != 1)
+    return bad("version 1, got " + j.at("version").dump());
+  if (!j.contains("rows") || !j.at("rows").is_array()) return bad("a list of rows");
   ControlTable t;
-  for (const auto& r : j["rows"]) {
+  for (const auto& r : j.at("rows")) {
     if (!r.is_array() || r.size() != 7) return bad("rows of 7 values");
     for (int k = 0; k < 6; ++k)
       if (!r[k].is_string()) return bad("text in the first 6 values of a row");

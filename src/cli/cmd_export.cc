@@ -91,7 +91,9 @@ Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::stri
   const std::vector<std::string> training = SplitTunes(texts, valid_fraction, valid_per_type).train;
   Result<RnnWeights> weights = RnnWeightsFromCheckpoint(ckpt);
   if (!weights.ok()) return weights.status();
-  Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, FastEngineOptions{2});
+  FastEngineOptions engine_options;
+  engine_options.threads = 2;
+  Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, engine_options);
   if (!engine.ok()) return engine.status();
   const MatchFit fit = FitMatchModel(**engine, ckpt.vocab, training);
   std::fprintf(report, "match model fitted on %zu training tunes (%lld characters, %lld predicted by it): %.4f bits/char "

@@ -61,16 +61,17 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::s
   if (!ckpt.ok()) return ckpt.status();
   m.checkpoint = std::move(ckpt).value();
   m.fingerprint = CheckpointFingerprint(m.checkpoint);
-  m.cleaning = TrainingCleanOptions(m.checkpoint);
   {
-    auto meta = nlohmann::json::parse(m.checkpoint.metadata_json, nullptr, false);
+    // The metadata is parsed once (the control table makes it some 100 KB of JSON).
+    const auto meta = nlohmann::json::parse(m.checkpoint.metadata_json, nullptr, false);
+    if (meta.is_object() && meta.contains("cleaning")) m.cleaning = CleanOptionsFromJson(meta.at("cleaning").dump());
     if (meta.is_object() && meta.contains("controls")) {
-      auto table = abc::ControlTable::FromJson(meta["controls"].dump());
+      auto table = abc::ControlTable::FromParsed(meta.at("controls"));
       if (!table.ok()) return Status::Corruption(m.path + ": " + table.status().message());
       m.controls = std::move(table).value();
     }
     if (meta.is_object() && meta.contains("match_model")) {
-      auto match = MatchMixFromJson(meta["match_model"].dump());
+      auto match = MatchMixFromJson(meta.at("match_model").dump());
       if (!match.ok()) return Status::Corruption(m.path + ": " + match.status().message());
       m.match = std::move(match).value();
     }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "abcrnn/util/status.h"
 
 namespace abcrnn::abc {
@@ -40,6 +42,8 @@ class ControlTable {
   std::string ToJson() const;
   // Corruption for anything but that layout, version 1.
   static Result<ControlTable> FromJson(std::string_view json);
+  // The same from the parsed value (a checkpoint's metadata["controls"]), without printing it again.
+  static Result<ControlTable> FromParsed(const nlohmann::json& j);
 
  private:
   std::vector<ControlRow> rows_;  // distinct combinations, in first-seen order
