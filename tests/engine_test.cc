@@ -180,9 +180,9 @@ TEST(KernelTest, EveryKernelThisCpuRunsGivesTheScalarBits) {
   const std::vector<infer::Kernel> kernels = VectorKernels();
   if (kernels.empty()) GTEST_SKIP() << "CPU without AVX2+FMA or AVX-512: only the scalar path runs";
   Rng rng(1);
-  // Row counts around every tile height (6 for AVX2, 8 for AVX-512, a lone row going wide), panel
-  // counts around every group (3 for AVX-512, 4 and 8 per wide pass), and ranges of panels that
-  // start and end inside a group.
+  // Row counts around every tile height (6 for AVX2, 8 for AVX-512, a lone row going wide), and
+  // every range of panels [p0, p1) of 9: every group size (1 to 3 for AVX-512) and every width of
+  // a wide pass (1 to 8 panels).
   const int rows = 8 * infer::kPanel + 5, cols = 77;
   std::vector<float> w(rows * cols);
   for (auto& v : w) v = static_cast<float>(rng.Normal());
@@ -192,7 +192,8 @@ TEST(KernelTest, EveryKernelThisCpuRunsGivesTheScalarBits) {
   for (int n : {1, 2, 5, 6, 7, 8, 9, 13, 17, 64}) {
     std::vector<float> x(n * (cols + 1));
     for (auto& v : x) v = static_cast<float>(rng.Normal());
-    for (auto [p0, p1] : {std::pair{0, 9}, std::pair{1, 8}, std::pair{4, 5}, std::pair{2, 9}}) {
+    for (int p0 = 0; p0 < m.panels; ++p0)
+    for (int p1 = p0 + 1; p1 <= m.panels; ++p1) {
       std::vector<float> want(n * ld, 0.5f);
       infer::GemmAccumulate(m, x.data(), cols + 1, n, want.data(), ld, p0, p1, infer::Kernel::kScalar);
       for (infer::Kernel k : kernels) {
@@ -272,6 +273,9 @@ TEST_P(EngineTest, EveryKernelThisCpuRunsGivesTheSameLogits) {
   auto ids = RandomIds(37, 60, c.vocab_size, 6);  // 37 rows: two threads take rows, not panels
   for (bool bf16 : {false, true}) {
     const auto want = RunBatch(*NewFast(w, 1, bf16, "scalar"), ids, 60);
+    // 5 rows: two threads split each product's panels; 37: they take rows.
+    const std::vector<std::vector<int>> few(ids.begin(), ids.begin() + 5);
+    const auto want_few = RunBatch(*NewFast(w, 1, bf16, "scalar"), few, 60);
     for (infer::Kernel k : VectorKernels())
       for (int threads : {1, 2}) {
         auto engine = NewFast(w, threads, bf16, infer::KernelName(k));
@@ -279,6 +283,9 @@ TEST_P(EngineTest, EveryKernelThisCpuRunsGivesTheSameLogits) {
         const auto got = RunBatch(*engine, ids, 60);
         ASSERT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float)))
             << infer::KernelName(k) << ", " << threads << " threads, bf16 " << bf16;
+        const auto got_few = RunBatch(*engine, few, 60);
+        ASSERT_EQ(0, std::memcmp(want_few.data(), got_few.data(), want_few.size() * sizeof(float)))
+            << infer::KernelName(k) << ", " << threads << " threads, 5 rows, bf16 " << bf16;
       }
   }
   EXPECT_EQ(NewFast(w)->kernel(), infer::KernelName(infer::BestKernel()));

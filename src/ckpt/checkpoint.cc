@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
@@ -235,8 +236,8 @@ std::string SerializeCheckpoint(const Checkpoint& ckpt) {
 
 namespace {
 
-// `count` values of T stored at p, copied in one pass (a resize would write zeros first, and with
-// a mapped file that is one more pass over fresh pages).
+// `count` values of T stored at p, copied in one pass where p is aligned for T (a resize would write
+// zeros first: one more pass over fresh pages).
 template <typename T>
 std::vector<T> CopyOut(const char* p, size_t count) {
   if (reinterpret_cast<uintptr_t>(p) % alignof(T) == 0) {

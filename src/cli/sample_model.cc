@@ -28,10 +28,6 @@ std::vector<std::string> DefaultModelCandidates() {
   return out;
 }
 
-CleanOptions TrainingCleanOptions(const Checkpoint& checkpoint) {
-  return CleanOptionsOfMetadata(checkpoint.metadata_json);
-}
-
 void AddPrecisionOption(CLI::App* sub, std::string* precision) {
   sub->add_option("--precision", *precision,
                   "Weights in float32 (the default, PyTorch's numbers) or bf16 (half the bytes per character: "
@@ -100,10 +96,11 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::s
   engine_options.bf16 = precision == "bf16";
   // The product kernel: the fastest this CPU runs unless ABCRNN_KERNEL names another (the same
   // tunes either way; for timing one against another, doc/sampler.md).
-  if (const char* env = std::getenv("ABCRNN_KERNEL"); env && *env) engine_options.kernel = env;
+  if (const char* env = std::getenv("ABCRNN_KERNEL"); env && *env) {
+    if (Status s = CheckKernelName(env); !s.ok()) return Status::InvalidArgument("ABCRNN_KERNEL: " + s.message());
+    engine_options.kernel = env;
+  }
   Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, engine_options);
-  if (!engine.ok() && engine.status().code() == Status::Code::kInvalidArgument)
-    return Status::InvalidArgument("ABCRNN_KERNEL: " + engine.status().message());
   if (!engine.ok()) return Status::Unsupported(m.path + ": " + engine.status().message());
   m.engine = std::move(engine).value();
   return m;

@@ -44,8 +44,6 @@ struct LoadedModel {
   eval::NoteRunSet note_runs;
   std::unique_ptr<FastEngine> engine;  // the checkpoint's architecture's (NewFastEngine)
 };
-// The cleaning options recorded in a checkpoint's metadata ("cleaning"), else the defaults.
-CleanOptions TrainingCleanOptions(const Checkpoint& checkpoint);
 
 // Reads `path` ("" = the first existing default) and packs it for `threads` threads, its weights
 // in float32 or, with `precision` "bf16", in bfloat16 (FastEngineOptions::bf16).

@@ -78,6 +78,12 @@ void FastEngine::LoadRow(Batch* batch, int row, const std::vector<float>& state)
   }
 }
 
+Status CheckKernelName(const std::string& name) {
+  infer::Kernel kernel;
+  std::string error;
+  return infer::ParseKernel(name, &kernel, &error) ? Status::OK() : Status::InvalidArgument(error);
+}
+
 Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights,
                                                   FastEngineOptions options) {
   const std::string& arch = weights.config.architecture;

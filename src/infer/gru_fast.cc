@@ -1,5 +1,5 @@
 // The fast GRU engine: weights packed once (layer-0 input table, W_ih and W_hh above it in panels
-// of 8 rows), B sequences stepped together over the engine's threads (infer/fast_step.h). See
+// of 16 rows), B sequences stepped together over the engine's threads (infer/fast_step.h). See
 // infer/engine.h for the reproducibility contract and infer/kernels.h for the arithmetic.
 #include <algorithm>
 #include <cstring>

@@ -130,6 +130,9 @@ class FastEngine {
   std::unique_ptr<infer::ThreadPool> pool_;
 };
 
+// OK when FastEngineOptions::kernel = `name` would run on this CPU; else why not.
+Status CheckKernelName(const std::string& name);
+
 // The fast engine of `weights`' architecture, "lstm" or "gru" (src/infer/fast_cells.h).
 // Unsupported for an architecture this abcrnn does not run.
 Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights,
