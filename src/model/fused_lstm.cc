@@ -4,10 +4,13 @@
 #include "model/fused_lstm.h"
 
 #include <ATen/ATen.h>
+#include <algorithm>
+#include <memory>
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
 #include "model/lstm_cell_kernels.h"
+#include "model/recurrent_product.h"
 
 namespace abcrnn {
 namespace {
@@ -38,14 +41,23 @@ struct LstmLayerFunction : public torch::autograd::Function<LstmLayerFunction> {
     at::Tensor gates2 = gates.view({t_len * batch, 4 * hidden});
     at::addmm_out(gates2, b_ih + b_hh, x.reshape({t_len * batch, in}), w_ih.t());
     const at::Tensor w_hh_t = w_hh.t();
+    // h W_hh^T on the packed kernels where they run (model/recurrent_product.h), else OpenBLAS.
+    const at::Tensor w_hh_c = w_hh.contiguous();
+    std::unique_ptr<model::PackedProduct> packed;
+    if (model::PackedProduct::Supported(static_cast<int>(4 * hidden)))
+      packed = std::make_unique<model::PackedProduct>(w_hh_c.data_ptr<float>(), static_cast<int>(4 * hidden),
+                                                      static_cast<int>(hidden), /*transposed=*/false);
     float* g = gates.data_ptr<float>();
     float* h = hs.data_ptr<float>();
     float* c = cs.data_ptr<float>();
     float* tc = tanh_c.data_ptr<float>();
     const int64_t state = batch * hidden, gate_step = batch * 4 * hidden;
     for (int64_t t = 0; t < t_len; ++t) {
-      gates.select(0, t).addmm_(hs.select(0, t), w_hh_t);
       float* gt = g + t * gate_step;
+      if (packed)
+        packed->Accumulate(h + t * state, static_cast<int>(batch), gt);
+      else
+        gates.select(0, t).addmm_(hs.select(0, t), w_hh_t);
       at::parallel_for(0, batch, kRowsPerTask, [&](int64_t b0, int64_t b1) {
         model::LstmCellForward(gt, c + t * state, c + (t + 1) * state, tc + t * state,
                                h + (t + 1) * state, hidden, b0, b1);
@@ -94,16 +106,30 @@ struct LstmLayerFunction : public torch::autograd::Function<LstmLayerFunction> {
     float* dcp = dc.data_ptr<float>();
     float* dg = dgates.data_ptr<float>();
     const int64_t state = batch * hidden, gate_step = batch * 4 * hidden;
+    // dgates W_hh on the packed kernels where they run, else OpenBLAS.
+    const at::Tensor w_hh_c = w_hh.contiguous();
+    std::unique_ptr<model::PackedProduct> packed;
+    if (model::PackedProduct::Supported(static_cast<int>(hidden)))
+      packed = std::make_unique<model::PackedProduct>(w_hh_c.data_ptr<float>(), static_cast<int>(4 * hidden),
+                                                      static_cast<int>(hidden), /*transposed=*/true);
     for (int64_t t = t_len - 1; t >= 0; --t) {
       at::parallel_for(0, batch, kRowsPerTask, [&](int64_t b0, int64_t b1) {
         model::LstmCellBackward(g + t * gate_step, c + t * state, tc + t * state, dyp + t * state,
                                 dhp, dcp, dg + t * gate_step, hidden, b0, b1);
       });
-      if (t > 0 || want_state) at::mm_out(dh, dgates.select(0, t), w_hh);  // to h of step t-1
+      if (t == 0 && !want_state) continue;
+      if (packed) {  // to h of step t-1
+        std::fill_n(dhp, state, 0.0f);
+        packed->Accumulate(dg + t * gate_step, static_cast<int>(batch), dhp);
+      } else {
+        at::mm_out(dh, dgates.select(0, t), w_hh);
+      }
     }
 
     const at::Tensor dg2 = dgates.view({t_len * batch, 4 * hidden});
     variable_list out(7);
+    // The products over every step and row stay OpenBLAS's: the packed kernels stream a whole
+    // input row per tile, which at K = T*B (8,192) leaves them waiting on memory (measured slower).
     if (ctx->needs_input_grad(0)) out[0] = at::mm(dg2, w_ih).view({t_len, batch, in});
     if (ctx->needs_input_grad(1)) out[1] = dh;
     if (ctx->needs_input_grad(2)) out[2] = dc;
