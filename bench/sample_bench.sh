@@ -5,6 +5,7 @@
 # Each figure is the best of REPS runs (default 3), the runs of both programs interleaved, so that
 # other work on a shared machine disturbs both alike and the best run approaches the quiet speed.
 # Usage: bench/sample_bench.sh [BUILD_DIR]   (prints a Markdown table; copy it to bench/README.md)
+#   REPS=3  KERNELS="avx512 avx2" (product kernels to time, the first the one the ratio is about)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -16,31 +17,57 @@ REPS=${REPS:-3}
 field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
 max() { echo "$1 $2" | awk '{print ($1 > $2) ? $1 : $2}'; }
 
+echo "CPU: $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1), $(nproc) cores, kernels it runs: $("$BUILD"/bench/sample_bench --layers 1 --hidden 16 --chars 1 --warmup 0 | sed -n 's/.*"kernel": "\([a-z0-9]*\)".*/\1/p') and below"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 ceiling=$("$BUILD"/bench/sample_bench --ceiling 1 | field gflops)
-echo "| shape | batch | chars | reference best (chars/s) | abcrnn 1 thread | abcrnn 2 threads | ratio (best/best) | abcrnn GFLOP/s (share of the $ceiling GFLOP/s sgemm ceiling) |"
-echo "|---|---|---|---|---|---|---|---|"
+# Where OPENBLAS_CORETYPE is set for this machine (an older OpenBLAS can pick kernels that fail on
+# a newer CPU), OpenBLAS's own pick is timed too, in this command alone, for the record.
+native=$ceiling
+if [ -n "${OPENBLAS_CORETYPE:-}" ]; then
+  native=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$BUILD"/bench/sample_bench --ceiling 1 | field gflops)
+fi
+echo "sgemm ceiling (OpenBLAS, 2048^3, both cores): $ceiling GFLOP/s as this machine runs it${OPENBLAS_CORETYPE:+ (OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE)}; $native GFLOP/s with OpenBLAS's own choice of kernels"
+echo
+# KERNELS="avx512 avx2" times each product kernel (interleaved, same run); the first is the one
+# the ratio and GFLOP/s columns are about. Default: the fastest kernel this CPU runs.
+read -r -a kernels <<< "${KERNELS:-auto}"
+head="| shape | batch | chars | reference best (chars/s) |"
+rule="|---|---|---|---|"
+for k in "${kernels[@]}"; do
+  name=$("$BUILD"/bench/sample_bench --layers 1 --hidden 16 --chars 1 --warmup 0 --kernel "$k" | sed -n 's/.*"kernel": "\([a-z0-9]*\)".*/\1/p')
+  head+=" abcrnn $name, 1 thread | abcrnn $name, 2 threads |"
+  rule+="---|---|"
+done
+echo "$head ratio (best/best) | abcrnn GFLOP/s (share of the $ceiling GFLOP/s sgemm ceiling) | share of $native |"
+echo "$rule---|---|---|"
 for cfg in "2 256 1 2000" "3 512 1 300" "2 256 64 200" "3 512 64 40"; do
   set -- $cfg
   L=$1 H=$2 B=$3 N=$4
-  best_ref=0 ours1=0 ours2=0 gf=0
+  best_ref=0 gf=0
+  declare -A ours=()
   for rep in $(seq "$REPS"); do
     for t in 1 2; do
       r=$($PY "$REF" sample --layers "$L" --hidden "$H" --batch "$B" --chars "$N" --threads "$t" | field chars_per_s)
       best_ref=$(max "$r" "$best_ref")
     done
-    for t in 1 2; do
-      line=$("$BUILD"/bench/sample_bench --layers "$L" --hidden "$H" --batch "$B" --chars "$N" --threads "$t")
-      r=$(echo "$line" | field chars_per_s)
-      gf=$(max "$(echo "$line" | field gflops)" "$gf")
-      if [ "$t" = 1 ]; then ours1=$(max "$r" "$ours1"); else ours2=$(max "$r" "$ours2"); fi
+    for k in "${kernels[@]}"; do
+      for t in 1 2; do
+        line=$("$BUILD"/bench/sample_bench --layers "$L" --hidden "$H" --batch "$B" --chars "$N" --threads "$t" --kernel "$k")
+        r=$(echo "$line" | field chars_per_s)
+        [ "$k" = "${kernels[0]}" ] && gf=$(max "$(echo "$line" | field gflops)" "$gf")
+        ours[$k$t]=$(max "$r" "${ours[$k$t]:-0}")
+      done
     done
   done
-  best_ours=$(max "$ours1" "$ours2")
+  row="| ${L} x ${H} | $B | $N | $best_ref |"
+  for k in "${kernels[@]}"; do row+=" ${ours[${k}1]} | ${ours[${k}2]} |"; done
+  best_ours=$(max "${ours[${kernels[0]}1]}" "${ours[${kernels[0]}2]}")
   ratio=$(echo "$best_ours $best_ref" | awk '{printf "%.1fx", $1 / $2}')
   share=$(echo "$gf $ceiling" | awk '{printf "%.0f%%", 100 * $1 / $2}')
-  echo "| ${L} x ${H} | $B | $N | $best_ref | $ours1 | $ours2 | $ratio | $gf ($share) |"
+  share_native=$(echo "$gf $native" | awk '{printf "%.0f%%", 100 * $1 / $2}')
+  echo "$row $ratio | $gf ($share) | $share_native |"
+  unset ours
 done
 
 echo
@@ -49,7 +76,7 @@ echo
 if command -v hyperfine >/dev/null; then
   for mode in "--no-strict" "--strict --rhythm jig --key D"; do
     hyperfine -N --warmup 3 --runs 20 --export-json "$tmp/h.json" \
-      "$BUILD/abcrnn-sample generate --model $tmp/small.ckpt --num 1 --length 300 $mode" >/dev/null 2>&1
+      "$BUILD/abcrnn-sample generate --model $tmp/small.ckpt --num 1 --length 300 --seed 1 $mode" >/dev/null 2>&1
     echo "time to the first tune (2 x 256 random weights, up to 300 characters, $mode; process start to exit): $($PY -c "import json;r=json.load(open('$tmp/h.json'))['results'][0];print('mean %.1f ms +- %.1f, min %.1f ms' % (r['mean']*1e3, r['stddev']*1e3, r['min']*1e3))")"
   done
 fi

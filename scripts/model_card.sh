@@ -25,11 +25,15 @@ meta() { grep -a -o "\"$1\": *[^,}]*" "$model" | head -1 | sed 's/^[^:]*: *//; s
 tonic=$(meta transpose_to)
 controls=$(meta controls | head -c 4)
 form_repeats=$(meta form_repeats | head -c 4)
+line_end_bars=$(meta line_end_bars | head -c 4)
+collapse_empty_bars=$(meta collapse_empty_bars | head -c 4)
 per_type=$(meta valid_per_type)
 split_args=()
 [ -n "$tonic" ] && split_args+=(--transpose-to "$tonic")
 [ "$controls" = "true" ] && split_args+=(--controls)
 [ "$form_repeats" = "true" ] && split_args+=(--form-repeats)
+[ "$line_end_bars" = "true" ] && split_args+=(--line-end-bars)
+[ "$collapse_empty_bars" = "true" ] && split_args+=(--collapse-empty-bars)
 [ -n "$per_type" ] && [ "$per_type" != 0 ] && split_args+=(--valid-per-type "$per_type")
 mkdir -p "$out"
 set -x
