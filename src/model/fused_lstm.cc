@@ -4,10 +4,11 @@
 #include "model/fused_lstm.h"
 
 #include <ATen/ATen.h>
-#include <algorithm>
-#include <memory>
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
+
+#include <algorithm>
+#include <memory>
 
 #include "model/lstm_cell_kernels.h"
 #include "model/recurrent_product.h"
