@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "infer/fast_step.h"
 #include "infer/kernels.h"
 #include "infer/thread_pool.h"
 
@@ -19,26 +20,12 @@ infer::ThreadPool& Pool() {
   return pool;
 }
 
-constexpr int kRowsPerThread = 16;  // below this many rows per thread, split the panels instead
-
-// y (n, w.rows) += x (n, w.cols) W^T on the pool: whole rows per thread when there are enough
-// (split at the AVX-512 tile), else each thread a share of the panels.
+// y (n, w.rows) += x (n, w.cols) W^T on the pool, split between its threads as the sampler's
+// steps are (infer/fast_step.h: whole rows per thread when there are enough, else panels).
 void Run(const infer::PackedMatrix& w, infer::Kernel kernel, const float* x, int n, float* y) {
   const int K = w.cols, N = w.rows;
-  infer::ThreadPool& pool = Pool();
-  const int threads = pool.size();
-  if (threads == 1) return infer::GemmAccumulate(w, x, K, n, y, N, 0, w.panels, kernel);
-  if (n >= kRowsPerThread * threads) {
-    pool.Run([&](int t) {
-      const int b0 = n * t / threads / 8 * 8, b1 = t + 1 == threads ? n : n * (t + 1) / threads / 8 * 8;
-      infer::GemmAccumulate(w, x + static_cast<size_t>(b0) * K, K, b1 - b0, y + static_cast<size_t>(b0) * N, N, 0,
-                            w.panels, kernel);
-    });
-    return;
-  }
-  pool.Run([&](int t) {
-    const int p0 = w.panels * t / threads, p1 = w.panels * (t + 1) / threads;
-    infer::GemmAccumulate(w, x, K, n, y, N, p0, p1, kernel);
+  infer::SplitStep(Pool(), kernel, n, [&](int b0, int b1, const auto& gemm) {
+    gemm(w, x + static_cast<size_t>(b0) * K, K, y + static_cast<size_t>(b0) * N, N, b1 - b0);
   });
 }
 
