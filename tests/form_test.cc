@@ -81,6 +81,18 @@ TEST(FormTest, AnOverfullBarParsesButHasWrongBars) {
   EXPECT_FALSE(f.bars_ok);
 }
 
+// abc2midi refuses R:hornpipe in M:C| ("Hornpipe must be in 2/4 or 4/4 time"), so check calls it
+// invalid; the music is all there, and a real hornpipe written so must stay in eval's reference.
+TEST(FormTest, AHornpipeInCutTimeParsesButIsNotValid) {
+  TuneForm f = Form("X:1\nR:hornpipe\nM:C|\nL:1/8\nK:D\n|:DFAF DFAF|GBdB AFD2:|\n");
+  EXPECT_TRUE(f.parses);
+  EXPECT_FALSE(f.valid);
+  EXPECT_TRUE(f.bars_ok);
+  EXPECT_EQ(f.ends_on_tonic, 1);
+  // A syntax error still makes it unreadable.
+  EXPECT_FALSE(Form("X:1\nR:hornpipe\nM:C|\nL:1/8\nK:D\n|:DFAF DFAF|GBdB AFD2 ?:|\n").parses);
+}
+
 TEST(FormTest, MissingMeterIsAMissingHeaderField) {
   TuneForm f = Form("X:1\nL:1/8\nK:D\nDFAF DFAF|GBdB AFD2|]\n");
   EXPECT_FALSE(f.has_header);

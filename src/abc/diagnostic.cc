@@ -102,6 +102,21 @@ bool IsSyntaxKind(DiagnosticKind kind) {
   }
 }
 
+bool IsPlayerKind(DiagnosticKind kind) {
+  switch (kind) {
+    case DiagnosticKind::kUnevenBrokenRhythm:
+    case DiagnosticKind::kSpaceInChord:
+    case DiagnosticKind::kDetachedDecoration:
+    case DiagnosticKind::kHornpipeSwing:
+    case DiagnosticKind::kBadRepeat:
+    case DiagnosticKind::kHornpipeMeter:
+    case DiagnosticKind::kHeldBrokenRhythm:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string_view SeverityName(Severity s) { return s == Severity::kError ? "error" : "warning"; }
 
 std::string Diagnostic::ToString() const {

@@ -74,8 +74,8 @@ TuneForm AnalyzeForm(const abc::Tune& tune) {
   for (const auto& d : tune.diagnostics) {
     if (d.kind == abc::DiagnosticKind::kOverfullBar || d.kind == abc::DiagnosticKind::kUnderfullBar)
       bar_problems = true;
-    else if (d.severity == abc::Severity::kError)
-      other_errors = true;
+    else if (d.severity == abc::Severity::kError && !abc::IsPlayerKind(d.kind))
+      other_errors = true;  // a player's rule (a hornpipe in C|) leaves the music readable
   }
   f.parses = !other_errors;
   f.valid = tune.valid();

@@ -77,6 +77,11 @@ std::string_view SeverityName(Severity s);  // "error", "warning"
 // rhythm, pitches outside MIDI): a "syntax error" in corpus statistics. Bar-length findings,
 // slurs, ties, endings and warnings are not.
 bool IsSyntaxKind(DiagnosticKind kind);
+// True for the errors that leave the music read as written but that a player or engraver refuses
+// (abc2midi's hornpipe and broken-rhythm rules, abcm2ps's spaces in chords, repeats abc2midi cannot
+// follow): the notes, bars and key are all there. `abcrnn check` still calls such a tune invalid;
+// `abcrnn eval` still reads its melody.
+bool IsPlayerKind(DiagnosticKind kind);
 
 struct Diagnostic {
   Severity severity = Severity::kError;

@@ -11,7 +11,8 @@ struct Tune;
 namespace abcrnn::eval {
 
 struct TuneForm {
-  bool parses = false;       // no error other than bar-length ones (overfull bars)
+  bool parses = false;       // no error other than bar-length ones (overfull bars) and a player's
+                             // (abc::IsPlayerKind: a hornpipe in C|, which abc2midi refuses)
   bool valid = false;        // no error at all (what `abcrnn check` accepts)
   bool bars_ok = false;      // parses, and no overfull or underfull bar
   bool has_header = false;   // M: and K: in the header (L: may default, as the standard says)
