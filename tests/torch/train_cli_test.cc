@@ -279,7 +279,9 @@ TEST_F(TrainCliTest, ARefusedStartLeavesNoFolderBehind) {
 TEST_F(TrainCliTest, SigtermSavesTheLastCheckpointAndExits143) {
   std::string out = dir_ + "/sig";
   std::string log = dir_ + "/stderr.txt";
-  int code = InterruptRun(Train("--out " + out + " --steps 1000000 --eval-every 1000000"), "TERM", log, "planned",
+  // --patience 0: a run this small may otherwise stop early, on its own, before the signal comes.
+  int code = InterruptRun(Train("--out " + out + " --steps 1000000 --eval-every 1000000 --patience 0"), "TERM", log,
+                          "planned",
                           dir_ + "/sigterm.sh");
   auto err = ReadFile(log);
   ASSERT_TRUE(err.ok());
@@ -293,7 +295,10 @@ TEST_F(TrainCliTest, SigtermSavesTheLastCheckpointAndExits143) {
 TEST_F(TrainCliTest, CtrlCExits130AndTheHintItPrintsContinuesTheRunAsPrinted) {
   std::string out = dir_ + "/my run";  // a space: the hint must quote it
   std::string log = dir_ + "/stderr.txt";
-  int code = InterruptRun(Train("--out '" + out + "' --steps 1000000 --eval-every 1000000"), "INT", log, "planned",
+  // --patience 0: else the resumed run (a few thousand steps a second on 24 tunes) can stop early
+  // on its own within the half second before Ctrl-C comes, and exit 0.
+  int code = InterruptRun(Train("--out '" + out + "' --steps 1000000 --eval-every 1000000 --patience 0"), "INT", log,
+                          "planned",
                           dir_ + "/sigint.sh");
   auto err = ReadFile(log);
   ASSERT_TRUE(err.ok());
