@@ -190,6 +190,49 @@ TEST(EpochPlanTest, BucketWindowsEndAtTheirGroupsLongestTune) {
   }
 }
 
+// Window::rows: every row at or after it is padding, every row before it holds a tune; in a
+// bucket group the longest tunes come first, so rows falls as shorter tunes end, and the cells a
+// consumer computes (rows x T) are far fewer than B x T where a group's lengths spread.
+TEST(EpochPlanTest, BucketRowsAfterWindowRowsArePaddingAndRowsFallAsTunesEnd) {
+  std::vector<std::vector<int>> tunes;
+  for (int len : {40, 12, 9, 33, 7, 26, 15, 11, 30}) {
+    std::vector<int> t(len, 5);
+    t.front() = Vocab::kBos;
+    t.back() = Vocab::kEos;
+    tunes.push_back(t);
+  }
+  EpochPlan plan(tunes, Batching::kBucket, 4, 8, 3, 0, true);
+  int64_t all_cells = 0, row_cells = 0, counted = 0;
+  bool fell = false;
+  int previous = 0;
+  for (int64_t i = 0; i < plan.size(); ++i) {
+    Window w = plan.At(i);
+    ASSERT_GE(w.rows, 1);
+    ASSERT_LE(w.rows, w.batch);
+    for (int r = 0; r < w.batch; ++r) {
+      bool data = false;
+      for (int t = 0; t < w.seq; ++t) data |= w.targets[r * w.seq + t] != kIgnoreTarget;
+      EXPECT_EQ(data, r < w.rows) << "window " << i << " row " << r;
+    }
+    if (!w.reset_state) {
+      EXPECT_LE(w.rows, previous);  // a group's rows only end
+      fell |= w.rows < previous;
+    }
+    previous = w.rows;
+    all_cells += static_cast<int64_t>(w.batch) * w.seq;
+    row_cells += static_cast<int64_t>(w.rows) * w.seq;
+    counted += w.counted;
+  }
+  EXPECT_TRUE(fell);
+  EXPECT_EQ(counted, plan.counted());
+  EXPECT_EQ(row_cells, plan.cells());
+  EXPECT_LT(row_cells, all_cells);
+  // Packing fills every row.
+  EpochPlan pack(tunes, Batching::kPack, 4, 8, 3, 0, true);
+  for (int64_t i = 0; i < pack.size(); ++i) EXPECT_EQ(pack.At(i).rows, 4);
+  EXPECT_EQ(pack.cells(), pack.size() * 4 * 8);
+}
+
 TEST(EpochPlanTest, SameSeedAndEpochGiveTheSameOrderOtherEpochsAnother) {
   auto tunes = IdTunes();
   for (Batching mode : {Batching::kPack, Batching::kBucket}) {

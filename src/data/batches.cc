@@ -61,6 +61,7 @@ EpochPlan::EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, 
     for (int64_t off = 0; off < lane_; off += seq) starts_.emplace_back(0, off);
     for (int b = 0; b < batch; ++b)
       for (int64_t k = b * lane_; k < (b + 1) * lane_; ++k) counted_ += stream_[k + 1] != Vocab::kBos;
+    cells_ = static_cast<int64_t>(starts_.size()) * batch * seq;
     return;
   }
   // Bucketing: shuffled, then stably sorted by coarse length, so each group holds tunes of
@@ -68,8 +69,13 @@ EpochPlan::EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, 
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
     return static_cast<int64_t>(tunes[a].size()) / kBucketWidth < static_cast<int64_t>(tunes[b].size()) / kBucketWidth;
   });
-  for (int i = 0; i < n; i += batch)
+  // Longest first inside a group (ties in shuffled order), so the rows that still hold a tune at
+  // any offset are a prefix: Window::rows.
+  for (int i = 0; i < n; i += batch) {
     groups_.emplace_back(order.begin() + i, order.begin() + std::min(n, i + batch));
+    std::stable_sort(groups_.back().begin(), groups_.back().end(),
+                     [&](int a, int b) { return tunes[a].size() > tunes[b].size(); });
+  }
   std::vector<int> group_order(groups_.size());
   if (shuffle) {
     group_order = Permutation(static_cast<int>(groups_.size()), seed ^ 0x5bd1e995ull, epoch);
@@ -83,7 +89,12 @@ EpochPlan::EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, 
       longest_[g] = std::max(longest_[g], predictions);
       counted_ += predictions;
     }
-    for (int64_t off = 0; off < longest_[g]; off += seq) starts_.emplace_back(g, off);
+    for (int64_t off = 0; off < longest_[g]; off += seq) {
+      starts_.emplace_back(g, off);
+      int64_t rows = 0;  // as Window::rows
+      for (int i : groups_[g]) rows += static_cast<int64_t>(tunes[i].size()) - 1 > off;
+      cells_ += rows * std::min<int64_t>(seq, longest_[g] - off);
+    }
   }
 }
 
@@ -91,6 +102,7 @@ Window EpochPlan::At(int64_t i) const {
   const auto [g, off] = starts_[i];
   Window w;
   w.batch = batch_;
+  w.rows = batch_;
   // A bucket window stops at its group's longest tune: with --seq as long as a tune, steps that
   // would be padding in every row are not computed.
   w.seq = mode_ == Batching::kBucket ? static_cast<int>(std::min<int64_t>(seq_, longest_[g] - off)) : seq_;
@@ -123,10 +135,12 @@ Window EpochPlan::At(int64_t i) const {
   }
   w.reset_state = off == 0;
   const auto& group = groups_[g];
+  w.rows = 0;
   for (size_t r = 0; r < group.size(); ++r) {
     const auto& ids = (*tunes_)[group[r]];
     const std::vector<abc::FormClock>* clock = clocks_ ? &(*clocks_)[group[r]] : nullptr;
     const int64_t predictions = static_cast<int64_t>(ids.size()) - 1;
+    if (predictions > off) w.rows = static_cast<int>(r) + 1;
     for (int t = 0; t < w.seq && off + t < predictions; ++t) {
       w.inputs[r * w.seq + t] = ids[off + t];
       if (clock) set_clock(r * w.seq + t, (*clock)[off + t]);

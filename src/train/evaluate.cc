@@ -22,6 +22,14 @@ torch::Tensor ClockTensor(const Window& w) {
   return torch::tensor(w.clock, torch::kLong).view({w.batch, w.seq, abc::kFormClockFields});
 }
 
+LstmState FirstRows(const LstmState& state, int64_t rows) {
+  auto first = [rows](const torch::Tensor& t) {
+    TORCH_CHECK(!t.defined() || t.size(1) >= rows, "FirstRows: a state of ", t.size(1), " rows, asked for ", rows);
+    return t.defined() && t.size(1) > rows ? t.narrow(1, 0, rows) : t;
+  };
+  return {first(std::get<0>(state)), first(std::get<1>(state))};
+}
+
 double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes, int batch, int seq,
                     const std::vector<std::vector<abc::FormClock>>* clocks) {
   if (tunes.empty()) return std::nan("");
@@ -35,12 +43,15 @@ double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes,
   for (int64_t i = 0; i < plan.size(); ++i) {
     Window w = plan.At(i);
     if (w.reset_state) carry = {};
-    auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq});
-    auto targets = torch::tensor(w.targets, torch::kLong).view({-1});
-    auto [logits, next] = model->forward(ids, carry, ClockTensor(w));  // (B,T,V)
+    carry = FirstRows(carry, w.rows);  // the rows after w.rows are padding: not computed
+    auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq}).narrow(0, 0, w.rows);
+    auto targets = torch::tensor(w.targets, torch::kLong).view({w.batch, w.seq}).narrow(0, 0, w.rows).reshape({-1});
+    torch::Tensor clock = ClockTensor(w);
+    if (clock.defined()) clock = clock.narrow(0, 0, w.rows);
+    auto [logits, next] = model->forward(ids, carry, clock);  // (rows,T,V)
     carry = next;
     total += torch::nn::functional::cross_entropy(
-                 logits.view({-1, logits.size(2)}), targets,
+                 logits.reshape({-1, logits.size(2)}), targets,
                  torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreTarget).reduction(torch::kSum))
                  .item<double>();
   }

@@ -42,6 +42,10 @@ double EvaluateLoss(CharLSTM& model, const std::vector<std::vector<int>>& tunes,
 // A window's clock rows as a (B,T,3) tensor, or an undefined tensor when it has none.
 torch::Tensor ClockTensor(const Window& w);
 
+// The first `rows` rows of a carried state ((L,B,H) each; undefined stays undefined), for a
+// window whose later rows are padding (Window::rows). REQUIRES: rows <= the state's rows.
+LstmState FirstRows(const LstmState& state, int64_t rows);
+
 // A tune sampled from <bos> until <eos> or `max_chars` with the sampler's draw (infer/sampler.h)
 // at temperature 1, <bos> masked out, and its own Rng seeded by `seed` (the global torch
 // generator is not touched).

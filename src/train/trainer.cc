@@ -11,6 +11,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -22,6 +23,14 @@
 
 namespace abcrnn {
 namespace {
+
+// "93.0%": the share of an epoch's computed cells (EpochPlan::cells) that score a character.
+std::string ScoredShare(const EpochPlan& plan) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(plan.counted()) /
+                                              static_cast<double>(std::max<int64_t>(1, plan.cells())));
+  return buf;
+}
 
 using nlohmann::json;
 using train::LoopState;
@@ -133,14 +142,18 @@ class Trainer {
 
 // The carried state of all B rows, (L,B,H) each: every process contributes its rows (collective).
 Result<LstmState> Trainer::FullCarry() {
-  if (reducer_.world_size() == 1 || !std::get<0>(st_.carry).defined()) return st_.carry;
+  if (!std::get<0>(st_.carry).defined()) return st_.carry;
+  // One process may carry fewer rows than B (Window::rows: the rest were padding); W processes
+  // carry their own rows each.
+  const int64_t begin = reducer_.world_size() == 1 ? 0 : row_begin_;
   auto widen = [&](const torch::Tensor& part) {
-    if (!part.defined()) return part;
+    if (!part.defined() || part.size(1) == o_.batch) return part;
     auto full = torch::zeros({part.size(0), o_.batch, part.size(2)}, part.options());
-    full.narrow(1, row_begin_, rows_).copy_(part);
+    full.narrow(1, begin, part.size(1)).copy_(part);
     return full;
   };
   LstmState full{widen(std::get<0>(st_.carry)), widen(std::get<1>(st_.carry))};
+  if (reducer_.world_size() == 1) return full;
   std::vector<torch::Tensor> parts{std::get<0>(full)};
   if (std::get<1>(full).defined()) parts.push_back(std::get<1>(full));
   if (Status s = reducer_.SumInPlace(parts); !s.ok()) return s;
@@ -172,10 +185,14 @@ Result<double> Trainer::ComputeGradients(const Window& w) {
   torch::manual_seed(step_seed);
   const RowDropout dropout{step_seed, row_begin_};
   if (w.reset_state) st_.carry = {};
-  auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq}).narrow(0, row_begin_, rows_);  // (B/W,T)
-  auto targets = torch::tensor(w.targets, torch::kLong).view({w.batch, w.seq}).narrow(0, row_begin_, rows_);
+  // One process computes the window's rows that hold data (Window::rows: the rest are padding,
+  // whose loss and gradients are zero); W processes each take their fixed share of all B rows.
+  const int64_t rows = reducer_.world_size() == 1 ? w.rows : rows_;
+  if (reducer_.world_size() == 1) st_.carry = train::FirstRows(st_.carry, rows);
+  auto ids = torch::tensor(w.inputs, torch::kLong).view({w.batch, w.seq}).narrow(0, row_begin_, rows);  // (B/W,T)
+  auto targets = torch::tensor(w.targets, torch::kLong).view({w.batch, w.seq}).narrow(0, row_begin_, rows);
   torch::Tensor clock = train::ClockTensor(w);
-  if (clock.defined()) clock = clock.narrow(0, row_begin_, rows_);
+  if (clock.defined()) clock = clock.narrow(0, row_begin_, rows);
   auto [logits, next] = model_->forward(ids, st_.carry, clock, &dropout);  // (B/W,T,V)
   auto l = torch::nn::functional::cross_entropy(
                logits.reshape({-1, logits.size(2)}), targets.reshape({-1}),
@@ -369,7 +386,8 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
         std::to_string(o_.embed) + ", vocabulary " + std::to_string(mc.vocab_size) + ") on " +
         std::to_string(corpus_.train.size()) + " tunes (" + std::to_string(corpus_.train_chars) + " chars), " +
         std::to_string(corpus_.valid.size()) + " for validation; " + std::to_string(first.size()) +
-        " steps per epoch, " + std::to_string(st_.total_steps) + " planned");
+        " steps per epoch (" + BatchingName(o_.batching) + ": " + ScoredShare(first) +
+        " of the cells computed are scored), " + std::to_string(st_.total_steps) + " planned");
   }
   TrainSummary sum;
   const int64_t first_step = st_.step;

@@ -490,6 +490,32 @@ TEST(TrainerTest, TheTypeRowCarriesTheTypeToTheLastBar) {
 
 // The sample shown at each validation draws as the sampler does: never <bos>, however likely the
 // model finds it (it used to draw its own way and could).
+// Validation computes only a window's rows that hold data (Window::rows) and carries only those
+// rows' state: the loss must be what each tune scores alone, from a zero state, summed.
+TEST(TrainerTest, ValidationOverWindowsThatDropEndedTunesEqualsEachTuneScoredAlone) {
+  ModelConfig c;
+  c.vocab_size = 9;
+  c.embed = 4;
+  c.hidden = 6;
+  c.layers = 2;
+  torch::manual_seed(5);
+  CharLSTM model(c);
+  std::vector<std::vector<int>> tunes;
+  int64_t predictions = 0;
+  for (int len : {23, 5, 17, 9, 30, 12, 7}) {
+    std::vector<int> t{Vocab::kBos};
+    for (int i = 1; i + 1 < len; ++i) t.push_back(2 + (i * len) % 7);
+    t.push_back(Vocab::kEos);
+    predictions += len - 1;
+    tunes.push_back(t);
+  }
+  // Batch 4, windows of 6: the groups' shorter tunes end windows before their longest.
+  const double batched = train::EvaluateLoss(model, tunes, 4, 6);
+  double alone = 0;
+  for (const auto& t : tunes) alone += train::EvaluateLoss(model, {t}, 1, 64) * static_cast<double>(t.size() - 1);
+  EXPECT_NEAR(batched, alone / static_cast<double>(predictions), 1e-6);
+}
+
 TEST(TrainerTest, TheValidationSampleNeverDrawsBos) {
   Vocab vocab = Vocab::Build({"ABC|\n"});
   ModelConfig c;

@@ -26,6 +26,11 @@ constexpr int kIgnoreTarget = -1;
 struct Window {
   int batch = 0;  // B
   int seq = 0;    // T: --seq, or less for a bucket group's last window (no all-padding steps)
+  // Rows 0..rows-1 hold data and rows..B-1 only padding, so a consumer may compute the first
+  // `rows` alone (and keep the first `rows` of its carried state). Bucket groups put their longest
+  // tunes first, so rows falls as a group's shorter tunes end (and a last group of fewer than B
+  // tunes starts with fewer); packing fills all B.
+  int rows = 0;
   std::vector<int> inputs;
   std::vector<int> targets;
   // With form clocks: (B,T,3) row-major, the clock rows of each input (abc/form_clock.h); padding
@@ -51,6 +56,8 @@ class EpochPlan {
   Window At(int64_t i) const;
   // Targets counted over the whole plan.
   int64_t counted() const { return counted_; }
+  // Cells a consumer computes over the whole plan: each window's rows x seq (Window::rows).
+  int64_t cells() const { return cells_; }
 
  private:
   Batching mode_;
@@ -68,6 +75,7 @@ class EpochPlan {
   const std::vector<std::vector<abc::FormClock>>* clocks_ = nullptr;
   std::vector<std::pair<int, int64_t>> starts_;  // kBucket: (group, offset); kPack: (0, offset)
   int64_t counted_ = 0;
+  int64_t cells_ = 0;
 };
 
 // The Fisher-Yates permutation of 0..n-1 for (seed, epoch), with splitmix64: identical on every
