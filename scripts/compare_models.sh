@@ -6,7 +6,8 @@
 # held-out tunes of its own split, taken from a card folder that scripts/model_card.sh made for it
 # (valid-TYPE.abc, mix-valid.abc).
 # Usage: scripts/compare_models.sh OUT MODEL_A CARD_A MODEL_B CARD_B
-#   SEEDS="2 3 4 5 6" (default), TYPES="reel jig hornpipe mix" (default), NUM=300, MIX_NUM=1000.
+#   SEEDS="2 3 4 5 6" (default), TYPES="reel jig hornpipe mix" (default), NUM=300, MIX_NUM=1000;
+#   REUSE=1 keeps the sets already in OUT (copy A's there to judge another B against it).
 # Prints one row per line of the card: each model's mean and standard deviation over the seeds,
 # B - A, and a verdict: "better" or "worse" where B differs from A by more than twice the standard
 # error of the difference (sd over seeds, n - 1, of each model), else "same". Better is: closer to
@@ -40,6 +41,9 @@ for m in 0 1; do
         args=(--num "${NUM:-300}" --rhythm "$type")
       fi
       tunes=$out/$name-$type-$seed.abc
+      # A set made before in OUT is kept (REUSE=1: the same model in the same place, e.g. model A
+      # against a second B).
+      [ -n "${REUSE:-}" ] && [ -s "$out/$name-$type-$seed.json" ] && continue
       # Exit code 1 when a strict tune found no valid ending (it is still written, and counted).
       "$abcrnn" generate --model "${models[$m]}" --seed "$seed" "${args[@]}" --out "$tunes" 2>/dev/null || [ $? -eq 1 ]
       "$abcrnn" eval "$tunes" --reference "$ref" --json > "$out/$name-$type-$seed.json" 2>/dev/null || [ $? -eq 1 ]
