@@ -3,8 +3,8 @@
 // + softmax + one draw per sequence.
 // Prints one JSON line (chars_per_s is the figure). `--write-model FILE` instead writes a checkpoint
 // of that shape with random weights and a 96-symbol vocabulary (for timing abcrnn-sample itself);
-// `--bf16 1` packs the weights in bfloat16 (generate --precision bf16); `--kernel avx2` (or avx512,
-// scalar) runs that product kernel instead of the fastest this CPU has.
+// `--precision bf16` holds the weights as generate --precision does (`--bf16 1`, the older
+// spelling, is bf16); `--kernel avx2` (or avx512, scalar) runs that product kernel instead of the fastest this CPU has.
 // `--ceiling 1` times a large OpenBLAS sgemm (2048^3, its default threads): the machine's ceiling.
 // bench/sample_bench.sh runs it beside the reference; results in bench/README.md.
 #include <cblas.h>
@@ -80,7 +80,11 @@ int main(int argc, char** argv) {
   auto t_load = std::chrono::steady_clock::now();
   FastEngineOptions engine_options;
   engine_options.threads = threads;
-  engine_options.bf16 = Arg(argc, argv, "--bf16", 0) != 0;  // weights in bfloat16 (--precision bf16)
+  const std::string precision = Arg(argc, argv, "--bf16", 0) != 0 ? "bf16" : StrArg(argc, argv, "--precision");
+  if (!precision.empty() && !ParsePrecision(precision, &engine_options.precision)) {
+    std::fprintf(stderr, "unknown precision '%s'\n", precision.c_str());
+    return 2;
+  }
   engine_options.kernel = StrArg(argc, argv, "--kernel");   // avx512, avx2, scalar; default the best
   auto made = NewFastEngine(RandomRnnWeights(c, 0), engine_options);
   if (!made.ok()) {

@@ -250,9 +250,9 @@ TEST(KernelTest, Bf16ProductsAreTheSameChainsOfTheRoundedWeightsOnEveryPath) {
   EXPECT_EQ(infer::FromBf16(infer::ToBf16(-2.5f)), -2.5f);
   std::vector<float> rounded(w.size());
   for (size_t i = 0; i < w.size(); ++i) rounded[i] = infer::FromBf16(infer::ToBf16(w[i]));
-  const infer::PackedMatrix half = infer::PackRows(w.data(), rows, cols, /*bf16=*/true);
+  const infer::PackedMatrix half = infer::PackRows(w.data(), rows, cols, WeightPrecision::kBf16);
   const infer::PackedMatrix full = infer::PackRows(rounded.data(), rows, cols);
-  ASSERT_TRUE(half.is_bf16() && half.data.empty());
+  ASSERT_TRUE(half.precision == WeightPrecision::kBf16 && half.data.empty());
   const int ld = half.panels * infer::kPanel;
   std::vector<float> want(n * ld, 0.5f);
   infer::GemmAccumulate(full, x.data(), cols, n, want.data(), ld, 0, full.panels, infer::Kernel::kScalar);
@@ -271,21 +271,21 @@ TEST_P(EngineTest, EveryKernelThisCpuRunsGivesTheSameLogits) {
   ModelConfig c = Config(37, 12, 40, 2);
   RnnWeights w = RandomRnnWeights(c, 4);
   auto ids = RandomIds(37, 60, c.vocab_size, 6);  // 37 rows: two threads take rows, not panels
-  for (bool bf16 : {false, true}) {
-    const auto want = RunBatch(*NewFast(w, 1, bf16, "scalar"), ids, 60);
+  for (WeightPrecision precision : {WeightPrecision::kFloat32, WeightPrecision::kBf16}) {
+    const auto want = RunBatch(*NewFast(w, 1, precision, "scalar"), ids, 60);
     // 5 rows: two threads split each product's panels; 37: they take rows.
     const std::vector<std::vector<int>> few(ids.begin(), ids.begin() + 5);
-    const auto want_few = RunBatch(*NewFast(w, 1, bf16, "scalar"), few, 60);
+    const auto want_few = RunBatch(*NewFast(w, 1, precision, "scalar"), few, 60);
     for (infer::Kernel k : VectorKernels())
       for (int threads : {1, 2}) {
-        auto engine = NewFast(w, threads, bf16, infer::KernelName(k));
+        auto engine = NewFast(w, threads, precision, infer::KernelName(k));
         EXPECT_EQ(engine->kernel(), infer::KernelName(k));
         const auto got = RunBatch(*engine, ids, 60);
         ASSERT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float)))
-            << infer::KernelName(k) << ", " << threads << " threads, bf16 " << bf16;
+            << infer::KernelName(k) << ", " << threads << " threads, " << PrecisionName(precision);
         const auto got_few = RunBatch(*engine, few, 60);
         ASSERT_EQ(0, std::memcmp(want_few.data(), got_few.data(), want_few.size() * sizeof(float)))
-            << infer::KernelName(k) << ", " << threads << " threads, 5 rows, bf16 " << bf16;
+            << infer::KernelName(k) << ", " << threads << " threads, 5 rows, " << PrecisionName(precision);
       }
   }
   EXPECT_EQ(NewFast(w)->kernel(), infer::KernelName(infer::BestKernel()));
@@ -302,7 +302,7 @@ TEST_P(EngineTest, EveryKernelThisCpuRunsGivesTheSameLogits) {
 TEST_P(EngineTest, Bf16WeightsGiveLogitsNearFloat32AndKeepTheContract) {
   ModelConfig c = Config(37, 12, 40, 2);
   RnnWeights w = RandomRnnWeights(c, 3);
-  auto f32 = NewFast(w, 1), one = NewFast(w, 1, true), two = NewFast(w, 2, true);
+  auto f32 = NewFast(w, 1), one = NewFast(w, 1, WeightPrecision::kBf16), two = NewFast(w, 2, WeightPrecision::kBf16);
   auto ids = RandomIds(11, 120, c.vocab_size, 5);
   auto exact = RunBatch(*f32, ids, 120), half = RunBatch(*one, ids, 120), half2 = RunBatch(*two, ids, 120);
   EXPECT_EQ(0, std::memcmp(half.data(), half2.data(), half.size() * sizeof(float)));

@@ -93,7 +93,8 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::s
   m.checkpoint.weights.clear();
   FastEngineOptions engine_options;
   engine_options.threads = threads;
-  engine_options.bf16 = precision == "bf16";
+  if (!ParsePrecision(precision, &engine_options.precision))
+    return Status::InvalidArgument("unknown precision '" + precision + "'");
   // The product kernel: the fastest this CPU runs unless ABCRNN_KERNEL names another (the same
   // tunes either way; for timing one against another, doc/sampler.md).
   if (const char* env = std::getenv("ABCRNN_KERNEL"); env && *env) {

@@ -45,8 +45,8 @@ struct LoadedModel {
   std::unique_ptr<FastEngine> engine;  // the checkpoint's architecture's (NewFastEngine)
 };
 
-// Reads `path` ("" = the first existing default) and packs it for `threads` threads, its weights
-// in float32 or, with `precision` "bf16", in bfloat16 (FastEngineOptions::bf16).
+// Reads `path` ("" = the first existing default) and packs it for `threads` threads,
+// with its weights held at `precision` ("float32", "bf16"; FastEngineOptions::precision).
 Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::string& precision = "float32");
 
 // --precision float32|bf16 on `sub`, into `precision`.

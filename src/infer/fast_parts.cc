@@ -56,19 +56,18 @@ void InputTable::Write(int id, const int* clock, float* out) const {
 void PackCell(const RnnWeights& w, int gates, const FastEngineOptions& options, PackedCell* p) {
   std::string error;
   if (!ParseKernel(options.kernel, &p->kernel, &error)) std::abort();  // NewFastEngine refuses it first
-  const bool bf16 = options.bf16;
-  p->bf16 = bf16;
+  p->precision = options.precision;
   p->H = w.config.hidden;
   p->L = w.config.layers;
   p->gp = (gates * p->H + kPanel - 1) / kPanel * kPanel;
-  p->head = BuildHead(w, bf16);
+  p->head = BuildHead(w, options.precision);
 }
 
-PackedHead BuildHead(const RnnWeights& w, bool bf16) {
+PackedHead BuildHead(const RnnWeights& w, WeightPrecision precision) {
   PackedHead h;
   h.V = w.config.vocab_size;
   h.vp = (h.V + kPanel - 1) / kPanel * kPanel;
-  h.w = PackRows(w.head_w.data(), h.V, w.config.hidden, bf16);
+  h.w = PackRows(w.head_w.data(), h.V, w.config.hidden, precision);
   h.b = PaddedSum(w.head_b, {}, h.vp);
   return h;
 }

@@ -49,13 +49,13 @@ struct PackedHead {
                   sizeof(float) * V);
   }
 };
-PackedHead BuildHead(const RnnWeights& w, bool bf16);
+PackedHead BuildHead(const RnnWeights& w, WeightPrecision precision);
 
 // What every cell's packed weights hold: sizes, code path, the layer-0 input table (built by the
 // cell, whose biases differ) and the head. A cell's Packed adds its layers.
 struct PackedCell {
   Kernel kernel = Kernel::kScalar;  // the product's code path (FastEngineOptions::kernel)
-  bool bf16 = false;  // matrices packed in bfloat16 (FastEngineOptions::bf16)
+  WeightPrecision precision = WeightPrecision::kFloat32;  // FastEngineOptions::precision
   int H = 0, L = 0;
   int gp = 0;  // the cell's gate rows (gates * H) padded to whole panels
   InputTable input;

@@ -65,10 +65,10 @@ FastGru::FastGru(const RnnWeights& wt, Options options)
       p.w_ih.emplace_back();
       p.bias_x.emplace_back();
     } else {
-      p.w_ih.push_back(infer::PackRows(wt.w_ih[l].data(), G, H, p.bf16));
+      p.w_ih.push_back(infer::PackRows(wt.w_ih[l].data(), G, H, p.precision));
       p.bias_x.push_back(bias_x);
     }
-    p.w_hh.push_back(infer::PackRows(wt.w_hh[l].data(), G, H, p.bf16));
+    p.w_hh.push_back(infer::PackRows(wt.w_hh[l].data(), G, H, p.precision));
     p.bias_h.push_back(n);
   }
 }

@@ -28,10 +28,12 @@ float FromBf16(uint16_t b) {
   return x;
 }
 
-PackedMatrix PackRows(const float* w, int rows, int cols, bool bf16) {
+PackedMatrix PackRows(const float* w, int rows, int cols, WeightPrecision precision) {
   PackedMatrix m;
   m.rows = rows;
   m.cols = cols;
+  m.precision = precision;
+  const bool bf16 = precision == WeightPrecision::kBf16;
   m.panels = (rows + kPanel - 1) / kPanel;
   const size_t size = static_cast<size_t>(m.panels) * cols * kPanel;
   if (bf16)
@@ -386,10 +388,11 @@ void Gemm(const T* data, const PackedMatrix& w, const float* x, int ldx, int n, 
 void GemmAccumulate(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy,
                     int p0, int p1, Kernel kernel) {
   if (n <= 0 || p0 >= p1) return;
-  if (w.is_bf16())
-    Gemm(w.bf16.data(), w, x, ldx, n, y, ldy, p0, p1, kernel);
-  else
-    Gemm(w.data.data(), w, x, ldx, n, y, ldy, p0, p1, kernel);
+  switch (w.precision) {
+    case WeightPrecision::kBf16: return Gemm(w.bf16.data(), w, x, ldx, n, y, ldy, p0, p1, kernel);
+    case WeightPrecision::kFloat32: break;
+  }
+  Gemm(w.data.data(), w, x, ldx, n, y, ldy, p0, p1, kernel);
 }
 
 // ---- element-wise ---------------------------------------------------------------------------------

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "abcrnn/infer/precision.h"
+
 namespace abcrnn::infer {
 
 constexpr int kPanel = 16;  // output rows per panel: one AVX-512 vector, two AVX2 vectors
@@ -36,11 +38,11 @@ struct PackedMatrix {
   int rows = 0;
   int cols = 0;
   int panels = 0;
+  WeightPrecision precision = WeightPrecision::kFloat32;
   std::vector<float> data;
   std::vector<uint16_t> bf16;
-  bool is_bf16() const { return !bf16.empty(); }
 };
-PackedMatrix PackRows(const float* w, int rows, int cols, bool bf16 = false);
+PackedMatrix PackRows(const float* w, int rows, int cols, WeightPrecision precision = WeightPrecision::kFloat32);
 
 // The bfloat16 nearest to `x` (ties to even), and back: the top 16 bits of a float.
 uint16_t ToBf16(float x);

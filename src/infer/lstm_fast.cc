@@ -44,7 +44,7 @@ FastLstm::FastLstm(const RnnWeights& wt, Options options)
   p.input = infer::BuildInputTable(wt, infer::PaddedSum(wt.b_ih[0], wt.b_hh[0], p.gp), p.gp, p.kernel);
   for (int l = 0; l < p.L; ++l) {
     if (l == 0) {
-      p.w.push_back(infer::PackRows(wt.w_hh[0].data(), G, H, p.bf16));
+      p.w.push_back(infer::PackRows(wt.w_hh[0].data(), G, H, p.precision));
       p.bias.emplace_back();
       continue;
     }
@@ -53,7 +53,7 @@ FastLstm::FastLstm(const RnnWeights& wt, Options options)
       std::copy_n(wt.w_ih[l].begin() + static_cast<size_t>(r) * H, H, cat.begin() + static_cast<size_t>(r) * 2 * H);
       std::copy_n(wt.w_hh[l].begin() + static_cast<size_t>(r) * H, H, cat.begin() + static_cast<size_t>(r) * 2 * H + H);
     }
-    p.w.push_back(infer::PackRows(cat.data(), G, 2 * H, p.bf16));
+    p.w.push_back(infer::PackRows(cat.data(), G, 2 * H, p.precision));
     p.bias.push_back(infer::PaddedSum(wt.b_ih[l], wt.b_hh[l], p.gp));
   }
 }

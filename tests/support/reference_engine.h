@@ -31,11 +31,12 @@ inline ReferenceSequence NewReferenceSequence(const RnnWeights& weights) {
 }
 
 // The fast engine of `weights`' architecture (NewFastEngine, which must succeed).
-inline std::unique_ptr<FastEngine> NewFast(const RnnWeights& weights, int threads = 1, bool bf16 = false,
+inline std::unique_ptr<FastEngine> NewFast(const RnnWeights& weights, int threads = 1,
+                                           WeightPrecision precision = WeightPrecision::kFloat32,
                                            const std::string& kernel = "") {
   FastEngineOptions options;
   options.threads = threads;
-  options.bf16 = bf16;
+  options.precision = precision;
   options.kernel = kernel;
   auto engine = NewFastEngine(weights, options);
   if (!engine.ok()) std::abort();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "abcrnn/ckpt/checkpoint.h"
+#include "abcrnn/infer/precision.h"
 #include "abcrnn/util/status.h"
 
 namespace abcrnn {
@@ -50,10 +51,11 @@ RnnWeights RandomRnnWeights(const ModelConfig& config, uint64_t seed, float scal
 
 struct FastEngineOptions {
   int threads = 1;  // threads for a step (1 = the calling thread only)
-  // The recurrent and head weights held as bfloat16 (rounded to nearest) and widened exactly as
-  // they are read: half the bytes a step streams, for the memory-bound one-tune case. The
-  // products are the same chains of float FMAs, of other weights; not PyTorch's logits.
-  bool bf16 = false;
+  // How the weights are held. float32: PyTorch's logits. bf16: the recurrent and head weights
+  // rounded to bfloat16 and widened exactly as they are read (the same chains of float FMAs, of
+  // other weights): half the bytes a step streams, for the memory-bound one-tune case; not
+  // PyTorch's logits.
+  WeightPrecision precision = WeightPrecision::kFloat32;
   // The product's code path: "" or "auto" (the fastest this CPU runs), "avx512", "avx2" or
   // "scalar". All give the same bits; NewFastEngine refuses a name this CPU cannot run.
   std::string kernel;
