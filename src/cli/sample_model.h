@@ -46,10 +46,10 @@ struct LoadedModel {
 };
 
 // Reads `path` ("" = the first existing default) and packs it for `threads` threads,
-// with its weights held at `precision` ("float32", "bf16"; FastEngineOptions::precision).
+// with its weights held at `precision` ("float32", "bf16", "int8"; FastEngineOptions::precision).
 Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::string& precision = "float32");
 
-// --precision float32|bf16 on `sub`, into `precision`.
+// --precision float32|bf16|int8 on `sub`, into `precision`.
 void AddPrecisionOption(CLI::App* sub, std::string* precision);
 
 // Writes to standard output and flushes; false when the reader has gone (EPIPE), after which the

@@ -48,7 +48,7 @@ struct TuneRequest {
   double match_boost = kDefaultMatchBoost;
   bool allow_copies = false;  // no copy guard (the checkpoint's note runs)
   int batch = 64;
-  std::string precision = "float32";  // the engine's weights: "float32" or "bf16" (other tunes)
+  std::string precision = "float32";  // the engine's weights: "float32", "bf16" or "int8" (other tunes)
   // Layout of the printed tunes (abc::LayoutMusicLines): bars a line, 0 for the model's own line
   // ends (long lines still broken). Not a change to the tune, so not in the remake line.
   int bars_per_line = 4;

@@ -67,7 +67,10 @@ PackedHead BuildHead(const RnnWeights& w, WeightPrecision precision) {
   PackedHead h;
   h.V = w.config.vocab_size;
   h.vp = (h.V + kPanel - 1) / kPanel * kPanel;
-  h.w = PackRows(w.head_w.data(), h.V, w.config.hidden, precision);
+  // int8 keeps the head in float32: a quarter of the bytes matters for the recurrent matrices,
+  // and the head's error would go straight into the logits.
+  h.w = PackRows(w.head_w.data(), h.V, w.config.hidden,
+                 precision == WeightPrecision::kInt8 ? WeightPrecision::kFloat32 : precision);
   h.b = PaddedSum(w.head_b, {}, h.vp);
   return h;
 }

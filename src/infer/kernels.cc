@@ -1,6 +1,7 @@
-// The fast engine's kernels: panel packing, the batched fused-multiply-add product (AVX-512 tiles
-// of 8 rows x 3 panels, AVX2 tiles of 6 rows x 1 panel, and for a lone row 8 vectors of one row;
-// a scalar path with identical rounding) and the LSTM and GRU cells.
+// The fast engine's kernels: panel packing (float32, bfloat16, int8 with a scale per row), the
+// batched fused-multiply-add product (AVX-512 tiles of 8 rows x 3 panels, AVX2 tiles of 6 rows x 1
+// panel, and for a lone row 8 vectors of one row; a scalar path with identical rounding) and the
+// LSTM and GRU cells.
 #include "infer/kernels.h"
 
 #include <immintrin.h>
@@ -33,23 +34,38 @@ PackedMatrix PackRows(const float* w, int rows, int cols, WeightPrecision precis
   m.rows = rows;
   m.cols = cols;
   m.precision = precision;
-  const bool bf16 = precision == WeightPrecision::kBf16;
   m.panels = (rows + kPanel - 1) / kPanel;
   const size_t size = static_cast<size_t>(m.panels) * cols * kPanel;
-  if (bf16)
-    m.bf16.assign(size, 0);
-  else
-    m.data.assign(size, 0.0f);
+  switch (precision) {
+    case WeightPrecision::kFloat32: m.data.assign(size, 0.0f); break;
+    case WeightPrecision::kBf16: m.bf16.assign(size, 0); break;
+    case WeightPrecision::kInt8:
+      m.q.assign(size, 0);
+      m.scale.assign(static_cast<size_t>(m.panels) * kPanel, 0.0f);
+      break;
+  }
   for (int j = 0; j < rows; ++j) {
+    const float* row = w + static_cast<size_t>(j) * cols;
+    float scale = 0.0f;
+    if (precision == WeightPrecision::kInt8) {
+      float most = 0.0f;
+      for (int k = 0; k < cols; ++k) most = std::max(most, std::abs(row[k]));
+      scale = most / 127.0f;
+      m.scale[j] = scale;
+    }
     const int p = j / kPanel, r = j % kPanel;
     const size_t base = static_cast<size_t>(p) * cols * kPanel + r;
     for (int k = 0; k < cols; ++k) {
-      const float v = w[static_cast<size_t>(j) * cols + k];
       const size_t at = base + static_cast<size_t>(k) * kPanel;
-      if (bf16)
-        m.bf16[at] = ToBf16(v);
-      else
-        m.data[at] = v;
+      switch (precision) {
+        case WeightPrecision::kFloat32: m.data[at] = row[k]; break;
+        case WeightPrecision::kBf16: m.bf16[at] = ToBf16(row[k]); break;
+        case WeightPrecision::kInt8:
+          // |row[k] / scale| <= 127 up to rounding; nearbyint rounds ties to even.
+          m.q[at] = scale == 0.0f ? 0
+                                  : static_cast<int8_t>(std::clamp(std::nearbyint(row[k] / scale), -127.0f, 127.0f));
+          break;
+      }
     }
   }
   return m;
@@ -103,15 +119,20 @@ namespace {
 // Each kernel computes, for every output, acc = y; acc = fma(x[k], W[j][k], acc) for k = 0..K-1,
 // with its accumulators in named registers (an array of vectors is kept in memory by GCC, storing
 // every iteration; named variables stay in registers). Weights are float, or bfloat16 widened
-// exactly to float as they are loaded (T = uint16_t).
+// exactly to float as they are loaded (T = uint16_t). Int8 weights (T = int8_t, converted exactly)
+// start acc at 0 and end with y = fma(s[j], acc, y), s the rows' scales (at the tile's first output).
 template <typename T>
-using TileFn = void (*)(const T* w, size_t ps, int K, const float* x, int ldx, float* y, int ldy);
+using TileFn = void (*)(const T* w, size_t ps, int K, const float* x, int ldx, float* y, int ldy, const float* s);
+template <typename T>
+constexpr bool kScaled = std::is_same_v<T, int8_t>;
 
 // ---- AVX2 + FMA: a panel is two vectors of 8 ------------------------------------------------------
 template <typename T>
 __attribute__((target("avx2,fma"))) inline __m256 Load8(const T* p) {
   if constexpr (std::is_same_v<T, float>) {
     return _mm256_loadu_ps(p);
+  } else if constexpr (kScaled<T>) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
   } else {
     const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
@@ -126,19 +147,23 @@ __attribute__((target("avx2,fma"))) inline __m256 Load8(const T* p) {
     l##i = _mm256_fmadd_ps(b, v0, l##i);                                                   \
     h##i = _mm256_fmadd_ps(b, v1, h##i);                                                   \
   }
-#define ABCRNN_Y8_LOAD(i)                          \
-  if constexpr (R > i) {                           \
-    l##i = _mm256_loadu_ps(y + i * ldy);           \
-    h##i = _mm256_loadu_ps(y + i * ldy + 8);       \
+#define ABCRNN_Y8_LOAD(i)                                   \
+  if constexpr (R > i && !kScaled<T>) {                     \
+    l##i = _mm256_loadu_ps(y + i * ldy);                    \
+    h##i = _mm256_loadu_ps(y + i * ldy + 8);                \
   }
-#define ABCRNN_Y8_STORE(i)                         \
-  if constexpr (R > i) {                           \
-    _mm256_storeu_ps(y + i * ldy, l##i);           \
-    _mm256_storeu_ps(y + i * ldy + 8, h##i);       \
+#define ABCRNN_Y8_STORE(i)                                                                   \
+  if constexpr (R > i) {                                                                     \
+    if constexpr (kScaled<T>) {                                                              \
+      l##i = _mm256_fmadd_ps(_mm256_loadu_ps(s), l##i, _mm256_loadu_ps(y + i * ldy));        \
+      h##i = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8), h##i, _mm256_loadu_ps(y + i * ldy + 8)); \
+    }                                                                                        \
+    _mm256_storeu_ps(y + i * ldy, l##i);                                                     \
+    _mm256_storeu_ps(y + i * ldy + 8, h##i);                                                 \
   }
 template <int R, typename T>
 __attribute__((target("avx2,fma"))) void Avx2Rows(const T* w, size_t /*ps*/, int K, const float* x, int ldx,
-                                                   float* y, int ldy) {
+                                                   float* y, int ldy, const float* s) {
   __m256 l0, h0, l1, h1, l2, h2, l3, h3, l4, h4, l5, h5;
   l0 = h0 = l1 = h1 = l2 = h2 = l3 = h3 = l4 = h4 = l5 = h5 = _mm256_setzero_ps();
   ABCRNN_Y8_LOAD(0) ABCRNN_Y8_LOAD(1) ABCRNN_Y8_LOAD(2) ABCRNN_Y8_LOAD(3) ABCRNN_Y8_LOAD(4) ABCRNN_Y8_LOAD(5)
@@ -159,34 +184,44 @@ __attribute__((target("avx2,fma"))) void Avx2Rows(const T* w, size_t /*ps*/, int
   if constexpr (P > i) a##i = _mm256_fmadd_ps(b, Load8(w + (i / 2) * ps + o + (i % 2) * 8), a##i)
 #define ABCRNN_Y8_WIDE_IO(i, op) \
   if constexpr (P > i) op
+// y + 8i: a_i starts there (0 for int8 weights) and is scaled and added there at the end.
+#define ABCRNN_Y8_WIDE_IN(i) \
+  if constexpr (P > i && !kScaled<T>) a##i = _mm256_loadu_ps(y + 8 * i);
+#define ABCRNN_Y8_WIDE_OUT(i)                                                                  \
+  if constexpr (P > i) {                                                                      \
+    if constexpr (kScaled<T>)                                                                 \
+      a##i = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8 * i), a##i, _mm256_loadu_ps(y + 8 * i));   \
+    _mm256_storeu_ps(y + 8 * i, a##i);                                                        \
+  }
 template <int P, typename T>
 __attribute__((target("avx2,fma"))) void Avx2Wide(const T* w, size_t ps, int K, const float* x, int /*ldx*/,
-                                                   float* y, int /*ldy*/) {
+                                                   float* y, int /*ldy*/, const float* s) {
   __m256 a0, a1, a2, a3, a4, a5, a6, a7;
   a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = _mm256_setzero_ps();
-  ABCRNN_Y8_WIDE_IO(0, a0 = _mm256_loadu_ps(y);) ABCRNN_Y8_WIDE_IO(1, a1 = _mm256_loadu_ps(y + 8);)
-  ABCRNN_Y8_WIDE_IO(2, a2 = _mm256_loadu_ps(y + 16);) ABCRNN_Y8_WIDE_IO(3, a3 = _mm256_loadu_ps(y + 24);)
-  ABCRNN_Y8_WIDE_IO(4, a4 = _mm256_loadu_ps(y + 32);) ABCRNN_Y8_WIDE_IO(5, a5 = _mm256_loadu_ps(y + 40);)
-  ABCRNN_Y8_WIDE_IO(6, a6 = _mm256_loadu_ps(y + 48);) ABCRNN_Y8_WIDE_IO(7, a7 = _mm256_loadu_ps(y + 56);)
+  ABCRNN_Y8_WIDE_IN(0) ABCRNN_Y8_WIDE_IN(1) ABCRNN_Y8_WIDE_IN(2) ABCRNN_Y8_WIDE_IN(3)
+  ABCRNN_Y8_WIDE_IN(4) ABCRNN_Y8_WIDE_IN(5) ABCRNN_Y8_WIDE_IN(6) ABCRNN_Y8_WIDE_IN(7)
   for (int k = 0; k < K; ++k) {
     const size_t o = static_cast<size_t>(k) * kPanel;
     const __m256 b = _mm256_broadcast_ss(x + k);
     ABCRNN_Y8_WIDE(0); ABCRNN_Y8_WIDE(1); ABCRNN_Y8_WIDE(2); ABCRNN_Y8_WIDE(3);
     ABCRNN_Y8_WIDE(4); ABCRNN_Y8_WIDE(5); ABCRNN_Y8_WIDE(6); ABCRNN_Y8_WIDE(7);
   }
-  ABCRNN_Y8_WIDE_IO(0, _mm256_storeu_ps(y, a0);) ABCRNN_Y8_WIDE_IO(1, _mm256_storeu_ps(y + 8, a1);)
-  ABCRNN_Y8_WIDE_IO(2, _mm256_storeu_ps(y + 16, a2);) ABCRNN_Y8_WIDE_IO(3, _mm256_storeu_ps(y + 24, a3);)
-  ABCRNN_Y8_WIDE_IO(4, _mm256_storeu_ps(y + 32, a4);) ABCRNN_Y8_WIDE_IO(5, _mm256_storeu_ps(y + 40, a5);)
-  ABCRNN_Y8_WIDE_IO(6, _mm256_storeu_ps(y + 48, a6);) ABCRNN_Y8_WIDE_IO(7, _mm256_storeu_ps(y + 56, a7);)
+  ABCRNN_Y8_WIDE_OUT(0) ABCRNN_Y8_WIDE_OUT(1) ABCRNN_Y8_WIDE_OUT(2) ABCRNN_Y8_WIDE_OUT(3)
+  ABCRNN_Y8_WIDE_OUT(4) ABCRNN_Y8_WIDE_OUT(5) ABCRNN_Y8_WIDE_OUT(6) ABCRNN_Y8_WIDE_OUT(7)
 }
 #undef ABCRNN_Y8_WIDE
 #undef ABCRNN_Y8_WIDE_IO
+#undef ABCRNN_Y8_WIDE_IN
+#undef ABCRNN_Y8_WIDE_OUT
 
 // ---- AVX-512: a panel is one vector of 16 ---------------------------------------------------------
 template <typename T>
 __attribute__((target("avx512f"))) inline __m512 Load16(const T* p) {
   if constexpr (std::is_same_v<T, float>) {
     return _mm512_loadu_ps(p);
+  } else if constexpr (kScaled<T>) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm512_maskz_cvtepi32_ps(0xFFFF, _mm512_maskz_cvtepi8_epi32(0xFFFF, b));
   } else {
     // (The maskz forms: GCC 12's unmasked ones read an "undefined" vector and warn.)
     const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
@@ -204,20 +239,27 @@ __attribute__((target("avx512f"))) inline __m512 Load16(const T* p) {
     if constexpr (P > 2) a##i##2 = _mm512_fmadd_ps(b, v2, a##i##2);                \
   }
 #define ABCRNN_Z_LOAD(i)                                                           \
-  if constexpr (R > i) {                                                           \
+  if constexpr (R > i && !kScaled<T>) {                                            \
     a##i##0 = _mm512_loadu_ps(y + i * ldy);                                        \
     if constexpr (P > 1) a##i##1 = _mm512_loadu_ps(y + i * ldy + 16);              \
     if constexpr (P > 2) a##i##2 = _mm512_loadu_ps(y + i * ldy + 32);              \
   }
+#define ABCRNN_Z_SCALE(i, q) \
+  a##i##q = _mm512_fmadd_ps(_mm512_loadu_ps(s + 16 * q), a##i##q, _mm512_loadu_ps(y + i * ldy + 16 * q))
 #define ABCRNN_Z_STORE(i)                                                          \
   if constexpr (R > i) {                                                           \
+    if constexpr (kScaled<T>) {                                                    \
+      ABCRNN_Z_SCALE(i, 0);                                                        \
+      if constexpr (P > 1) ABCRNN_Z_SCALE(i, 1);                                   \
+      if constexpr (P > 2) ABCRNN_Z_SCALE(i, 2);                                   \
+    }                                                                              \
     _mm512_storeu_ps(y + i * ldy, a##i##0);                                        \
     if constexpr (P > 1) _mm512_storeu_ps(y + i * ldy + 16, a##i##1);              \
     if constexpr (P > 2) _mm512_storeu_ps(y + i * ldy + 32, a##i##2);              \
   }
 template <int R, int P, typename T>
 __attribute__((target("avx512f"))) void Avx512Rows(const T* w, size_t ps, int K, const float* x, int ldx, float* y,
-                                                   int ldy) {
+                                                   int ldy, const float* s) {
   __m512 a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
   __m512 a40, a41, a42, a50, a51, a52, a60, a61, a62, a70, a71, a72;
   a00 = a01 = a02 = a10 = a11 = a12 = a20 = a21 = a22 = a30 = a31 = a32 = _mm512_setzero_ps();
@@ -238,34 +280,38 @@ __attribute__((target("avx512f"))) void Avx512Rows(const T* w, size_t ps, int K,
 }
 #undef ABCRNN_Z_ROW
 #undef ABCRNN_Z_LOAD
+#undef ABCRNN_Z_SCALE
 #undef ABCRNN_Z_STORE
 
 // One row x P panels (P <= 8): 8 independent chains.
 #define ABCRNN_Z_WIDE(i) if constexpr (P > i) a##i = _mm512_fmadd_ps(b, Load16(w + i * ps + o), a##i)
-#define ABCRNN_Z_WIDE_IO(i, op) \
-  if constexpr (P > i) op
+#define ABCRNN_Z_WIDE_IN(i) \
+  if constexpr (P > i && !kScaled<T>) a##i = _mm512_loadu_ps(y + 16 * i);
+#define ABCRNN_Z_WIDE_OUT(i)                                                                     \
+  if constexpr (P > i) {                                                                        \
+    if constexpr (kScaled<T>)                                                                   \
+      a##i = _mm512_fmadd_ps(_mm512_loadu_ps(s + 16 * i), a##i, _mm512_loadu_ps(y + 16 * i));  \
+    _mm512_storeu_ps(y + 16 * i, a##i);                                                         \
+  }
 template <int P, typename T>
 __attribute__((target("avx512f"))) void Avx512Wide(const T* w, size_t ps, int K, const float* x, int /*ldx*/,
-                                                   float* y, int /*ldy*/) {
+                                                   float* y, int /*ldy*/, const float* s) {
   __m512 a0, a1, a2, a3, a4, a5, a6, a7;
   a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = _mm512_setzero_ps();
-  ABCRNN_Z_WIDE_IO(0, a0 = _mm512_loadu_ps(y);) ABCRNN_Z_WIDE_IO(1, a1 = _mm512_loadu_ps(y + 16);)
-  ABCRNN_Z_WIDE_IO(2, a2 = _mm512_loadu_ps(y + 32);) ABCRNN_Z_WIDE_IO(3, a3 = _mm512_loadu_ps(y + 48);)
-  ABCRNN_Z_WIDE_IO(4, a4 = _mm512_loadu_ps(y + 64);) ABCRNN_Z_WIDE_IO(5, a5 = _mm512_loadu_ps(y + 80);)
-  ABCRNN_Z_WIDE_IO(6, a6 = _mm512_loadu_ps(y + 96);) ABCRNN_Z_WIDE_IO(7, a7 = _mm512_loadu_ps(y + 112);)
+  ABCRNN_Z_WIDE_IN(0) ABCRNN_Z_WIDE_IN(1) ABCRNN_Z_WIDE_IN(2) ABCRNN_Z_WIDE_IN(3)
+  ABCRNN_Z_WIDE_IN(4) ABCRNN_Z_WIDE_IN(5) ABCRNN_Z_WIDE_IN(6) ABCRNN_Z_WIDE_IN(7)
   for (int k = 0; k < K; ++k) {
     const size_t o = static_cast<size_t>(k) * kPanel;
     const __m512 b = _mm512_set1_ps(x[k]);
     ABCRNN_Z_WIDE(0); ABCRNN_Z_WIDE(1); ABCRNN_Z_WIDE(2); ABCRNN_Z_WIDE(3);
     ABCRNN_Z_WIDE(4); ABCRNN_Z_WIDE(5); ABCRNN_Z_WIDE(6); ABCRNN_Z_WIDE(7);
   }
-  ABCRNN_Z_WIDE_IO(0, _mm512_storeu_ps(y, a0);) ABCRNN_Z_WIDE_IO(1, _mm512_storeu_ps(y + 16, a1);)
-  ABCRNN_Z_WIDE_IO(2, _mm512_storeu_ps(y + 32, a2);) ABCRNN_Z_WIDE_IO(3, _mm512_storeu_ps(y + 48, a3);)
-  ABCRNN_Z_WIDE_IO(4, _mm512_storeu_ps(y + 64, a4);) ABCRNN_Z_WIDE_IO(5, _mm512_storeu_ps(y + 80, a5);)
-  ABCRNN_Z_WIDE_IO(6, _mm512_storeu_ps(y + 96, a6);) ABCRNN_Z_WIDE_IO(7, _mm512_storeu_ps(y + 112, a7);)
+  ABCRNN_Z_WIDE_OUT(0) ABCRNN_Z_WIDE_OUT(1) ABCRNN_Z_WIDE_OUT(2) ABCRNN_Z_WIDE_OUT(3)
+  ABCRNN_Z_WIDE_OUT(4) ABCRNN_Z_WIDE_OUT(5) ABCRNN_Z_WIDE_OUT(6) ABCRNN_Z_WIDE_OUT(7)
 }
 #undef ABCRNN_Z_WIDE
-#undef ABCRNN_Z_WIDE_IO
+#undef ABCRNN_Z_WIDE_IN
+#undef ABCRNN_Z_WIDE_OUT
 
 // Tables of instantiations, indexed by size - 1.
 template <typename T, int... R>
@@ -332,6 +378,7 @@ template <typename T>
 void GemmTiled(const Tiles<T>& tiles, const T* data, const PackedMatrix& w, const float* x, int ldx, int n, float* y,
                int ldy, int p0, int p1) {
   const size_t ps = static_cast<size_t>(w.cols) * kPanel;
+  const float* s = kScaled<T> ? w.scale.data() : nullptr;  // at panel p: s + p * kPanel
   const int K = w.cols;
   const int lone = n % tiles.max_rows == 1 ? 1 : 0;  // a last row left alone goes wide
   const int blocked = n - lone;
@@ -339,7 +386,8 @@ void GemmTiled(const Tiles<T>& tiles, const T* data, const PackedMatrix& w, cons
     const int g = std::min(tiles.group, p1 - p);
     for (int b = 0; b < blocked; b += tiles.max_rows) {
       const int r = std::min(tiles.max_rows, blocked - b);
-      tiles.rows[g - 1][r - 1](data + p * ps, ps, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
+      tiles.rows[g - 1][r - 1](data + p * ps, ps, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy,
+                               s ? s + p * kPanel : nullptr);
     }
   }
   if (lone == 0) return;
@@ -347,13 +395,15 @@ void GemmTiled(const Tiles<T>& tiles, const T* data, const PackedMatrix& w, cons
   const int step = tiles.wide_max / tiles.vectors_per_panel;  // panels per wide pass
   for (int p = p0; p < p1; p += step) {
     const int h = std::min(step, p1 - p) * tiles.vectors_per_panel;
-    tiles.wide[h - 1](data + p * ps, ps, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy);
+    tiles.wide[h - 1](data + p * ps, ps, K, x + b * ldx, ldx, y + b * ldy + p * kPanel, ldy,
+                      s ? s + p * kPanel : nullptr);
   }
 }
 
 // ---- portable path: the same chains with std::fma ------------------------------------------------
 inline float Widen(float v) { return v; }
 inline float Widen(uint16_t v) { return FromBf16(v); }
+inline float Widen(int8_t v) { return static_cast<float>(v); }
 
 template <typename T>
 void GemmScalar(const T* data, const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy, int p0,
@@ -362,13 +412,16 @@ void GemmScalar(const T* data, const PackedMatrix& w, const float* x, int ldx, i
   for (int b = 0; b < n; ++b)
     for (int p = p0; p < p1; ++p) {
       const T* wp = data + p * stride;
-      float acc[kPanel];
-      std::memcpy(acc, y + b * ldy + p * kPanel, sizeof acc);
+      float* out = y + b * ldy + p * kPanel;
+      float acc[kPanel] = {};
+      if constexpr (!kScaled<T>) std::memcpy(acc, out, sizeof acc);
       for (int k = 0; k < w.cols; ++k) {
         const float xv = x[b * ldx + k];
         for (int r = 0; r < kPanel; ++r) acc[r] = std::fma(xv, Widen(wp[k * kPanel + r]), acc[r]);
       }
-      std::memcpy(y + b * ldy + p * kPanel, acc, sizeof acc);
+      if constexpr (kScaled<T>)
+        for (int r = 0; r < kPanel; ++r) acc[r] = std::fma(w.scale[p * kPanel + r], acc[r], out[r]);
+      std::memcpy(out, acc, sizeof acc);
     }
 }
 
@@ -390,6 +443,7 @@ void GemmAccumulate(const PackedMatrix& w, const float* x, int ldx, int n, float
   if (n <= 0 || p0 >= p1) return;
   switch (w.precision) {
     case WeightPrecision::kBf16: return Gemm(w.bf16.data(), w, x, ldx, n, y, ldy, p0, p1, kernel);
+    case WeightPrecision::kInt8: return Gemm(w.q.data(), w, x, ldx, n, y, ldy, p0, p1, kernel);
     case WeightPrecision::kFloat32: break;
   }
   Gemm(w.data.data(), w, x, ldx, n, y, ldy, p0, p1, kernel);

@@ -34,6 +34,9 @@ bool ParseKernel(const std::string& name, Kernel* kernel, std::string* error);
 // W (rows,cols) row-major, stored as (panels, cols, 16): data[(p*cols + k)*16 + r] = W[p*16 + r][k],
 // zero for rows past the end. Packed in bfloat16, `bf16` holds the same layout (each weight
 // rounded to the nearest bfloat16, ties to even) and `data` is empty: half the bytes to stream.
+// Packed in int8, `q` holds the same layout and `scale` one float per row (panels*16, zero past
+// the end): W[j][k] ~ scale[j] * q[..j..k..], scale[j] = max_k |W[j][k]| / 127 and q the nearest
+// integer to W[j][k] / scale[j] (ties to even), so each weight moves by at most scale[j] / 2.
 struct PackedMatrix {
   int rows = 0;
   int cols = 0;
@@ -41,6 +44,8 @@ struct PackedMatrix {
   WeightPrecision precision = WeightPrecision::kFloat32;
   std::vector<float> data;
   std::vector<uint16_t> bf16;
+  std::vector<int8_t> q;
+  std::vector<float> scale;
 };
 PackedMatrix PackRows(const float* w, int rows, int cols, WeightPrecision precision = WeightPrecision::kFloat32);
 
@@ -51,6 +56,8 @@ float FromBf16(uint16_t b);
 // For rows b < n of x (n,K; row stride ldx) and the outputs of panels [p0,p1):
 //   y[b][j] <- fma chain: acc = y[b][j]; for k = 0..K-1: acc = fma(x[b][k], W[j][k], acc)
 // (W[j][k] widened exactly from bfloat16 when w is packed so: the same chain, other weights).
+// Packed in int8: acc = 0; for k: acc = fma(x[b][k], float(q[j][k]), acc); y[b][j] =
+// fma(scale[j], acc, y[b][j]).
 // y has row stride ldy >= panels*16 (the padding columns are written too).
 // REQUIRES: CpuRuns(kernel).
 void GemmAccumulate(const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy,

@@ -53,8 +53,9 @@ struct FastEngineOptions {
   int threads = 1;  // threads for a step (1 = the calling thread only)
   // How the weights are held. float32: PyTorch's logits. bf16: the recurrent and head weights
   // rounded to bfloat16 and widened exactly as they are read (the same chains of float FMAs, of
-  // other weights): half the bytes a step streams, for the memory-bound one-tune case; not
-  // PyTorch's logits.
+  // other weights). int8: the recurrent weights as int8 times a float scale per output row (each
+  // output a chain of FMAs over the integers, then scaled once); the head stays float32. Fewer
+  // bytes a step streams, for the memory-bound one-tune case; not PyTorch's logits.
   WeightPrecision precision = WeightPrecision::kFloat32;
   // The product's code path: "" or "auto" (the fastest this CPU runs), "avx512", "avx2" or
   // "scalar". All give the same bits; NewFastEngine refuses a name this CPU cannot run.
