@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
+
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -32,6 +34,29 @@ bool EveryPartOnce(ThreadPool& pool, int runs) {
   }
   return true;
 }
+
+#if defined(__linux__)
+// A worker that would share its caller's CPU moves to another and may then run anywhere again:
+// the move is a nudge, not a pin (the thread's CPU mask is what it was).
+TEST(ThreadPoolTest, MovingAwayLeavesTheCallersCpuAndKeepsEveryCpuAllowed) {
+  cpu_set_t allowed;
+  ASSERT_EQ(sched_getaffinity(0, sizeof allowed, &allowed), 0);
+  if (CPU_COUNT(&allowed) < 2) GTEST_SKIP() << "one CPU: nothing to move to";
+  for (int t : {1, 2, 3}) {
+    int home = -1, after = -1;
+    cpu_set_t mask_after;
+    std::thread([&] {
+      home = CurrentCpu();
+      MoveAwayFrom(home, t);
+      after = CurrentCpu();
+      sched_getaffinity(0, sizeof mask_after, &mask_after);
+    }).join();
+    ASSERT_GE(home, 0);
+    EXPECT_NE(after, home) << "worker " << t;
+    EXPECT_TRUE(CPU_EQUAL(&mask_after, &allowed)) << "worker " << t << " is pinned";
+  }
+}
+#endif
 
 TEST(ThreadPoolTest, EveryPartRunsExactlyOncePerRun) {
   for (int threads : {1, 2, 3, 8}) {  // 8 on a 2-core machine: workers are often not running

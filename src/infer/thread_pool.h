@@ -20,6 +20,13 @@ namespace abcrnn::infer {
 // the next part, the caller included, so a worker the kernel has descheduled (a 2-core machine
 // with other work) delays nothing: the caller does its part too instead of waiting a time slice
 // for it. Which thread runs a part never changes what the part computes.
+// The CPU the calling thread runs on, or -1 where that is not known.
+int CurrentCpu();
+// Moves the calling thread to the t-th CPU (t >= 1) after `home` among those it may run on, then
+// lets it run on all of them again (a nudge, not a pin); nothing with fewer than two CPUs or home
+// < 0. A worker does this at its start and whenever it wakes on its caller's CPU.
+void MoveAwayFrom(int home, int t);
+
 class ThreadPool {
  public:
   explicit ThreadPool(int threads);
@@ -37,7 +44,7 @@ class ThreadPool {
 
  private:
   static constexpr int kSpins = 4000;
-  void Work();
+  void Work(int t);  // worker t (1..size()-1)
   // Claims and runs parts of the current Run until none is left.
   void RunParts();
 
@@ -50,6 +57,7 @@ class ThreadPool {
   std::atomic<int> done_parts_{0};
   std::exception_ptr error_;  // guarded by mu_: the current Run's first exception
   std::atomic<bool> stop_{false};
+  std::atomic<int> caller_cpu_{-1};  // where the last Run's caller ran (-1: not known)
   std::vector<std::thread> workers_;
 };
 
