@@ -2,9 +2,10 @@
 // (Intel's "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ", as zlib in Chromium
 // does it), else by "slicing by 8" (eight tables, eight bytes per step; zlib's method); beside the
 // plain bit-by-bit definition both are tested against. The tables are built once, at compile time.
+// The folding exists on x86 only; elsewhere the tables do all of it.
 #include "ckpt/crc32.h"
 
-#include <immintrin.h>
+#include "util/arch.h"
 
 #include <array>
 #include <cstring>
@@ -28,6 +29,7 @@ constexpr std::array<std::array<uint32_t, 256>, 8> MakeTables() {
 }
 constexpr std::array<std::array<uint32_t, 256>, 8> kTables = MakeTables();
 
+#if ABCRNN_X86
 __attribute__((target("pclmul,sse4.1"))) inline __m128i Load(const unsigned char* p) {
   return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
 }
@@ -67,12 +69,17 @@ __attribute__((target("pclmul,sse4.1"))) uint32_t FoldPclmul(const unsigned char
   t = _mm_clmulepi64_si128(_mm_and_si128(t, low32), poly, 0x00);
   return static_cast<uint32_t>(_mm_extract_epi32(_mm_xor_si128(x1, t), 1));
 }
+#endif  // ABCRNN_X86
 
 }  // namespace
 
 bool CpuHasPclmul() {
+#if ABCRNN_X86
   static const bool has = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
   return has;
+#else
+  return false;
+#endif
 }
 
 uint32_t Crc32(const void* data, size_t n, uint32_t crc) {
@@ -83,12 +90,16 @@ uint32_t Crc32Using(const void* data, size_t n, uint32_t crc, bool pclmul) {
   static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "slicing by 8 reads little-endian words");
   const auto* p = static_cast<const unsigned char*>(data);
   crc = ~crc;
+#if ABCRNN_X86
   if (pclmul && n >= 64) {
     const size_t whole = n & ~size_t{15};
     crc = FoldPclmul(p, whole, crc);
     p += whole;
     n -= whole;
   }
+#else
+  (void)pclmul;  // never true here (CpuHasPclmul)
+#endif
   for (; n >= 8; n -= 8, p += 8) {
     uint32_t lo, hi;
     std::memcpy(&lo, p, 4);

@@ -1,10 +1,11 @@
 // The fast engine's kernels: panel packing (float32, bfloat16, int8 with a scale per row), the
 // batched fused-multiply-add product (AVX-512 tiles of 8 rows x 3 panels, AVX2 tiles of 6 rows x 1
 // panel, and for a lone row 8 vectors of one row; a scalar path with identical rounding) and the
-// LSTM and GRU cells.
+// LSTM and GRU cells. The vector paths exist on x86 only (ABCRNN_X86); elsewhere every product
+// takes the portable path, which gives the same bits.
 #include "infer/kernels.h"
 
-#include <immintrin.h>
+#include "util/arch.h"
 
 #include <algorithm>
 #include <array>
@@ -82,8 +83,13 @@ const char* KernelName(Kernel kernel) {
 
 bool CpuRuns(Kernel kernel) {
   switch (kernel) {
+#if ABCRNN_X86
     case Kernel::kAvx512: return __builtin_cpu_supports("avx512f");
     case Kernel::kAvx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    case Kernel::kAvx512:
+    case Kernel::kAvx2: return false;
+#endif
     case Kernel::kScalar: break;
   }
   return true;
@@ -126,6 +132,7 @@ using TileFn = void (*)(const T* w, size_t ps, int K, const float* x, int ldx, f
 template <typename T>
 constexpr bool kScaled = std::is_same_v<T, int8_t>;
 
+#if ABCRNN_X86
 // ---- AVX2 + FMA: a panel is two vectors of 8 ------------------------------------------------------
 template <typename T>
 __attribute__((target("avx2,fma"))) inline __m256 Load8(const T* p) {
@@ -400,6 +407,8 @@ void GemmTiled(const Tiles<T>& tiles, const T* data, const PackedMatrix& w, cons
   }
 }
 
+#endif  // ABCRNN_X86
+
 // ---- portable path: the same chains with std::fma ------------------------------------------------
 inline float Widen(float v) { return v; }
 inline float Widen(uint16_t v) { return FromBf16(v); }
@@ -428,11 +437,15 @@ void GemmScalar(const T* data, const PackedMatrix& w, const float* x, int ldx, i
 template <typename T>
 void Gemm(const T* data, const PackedMatrix& w, const float* x, int ldx, int n, float* y, int ldy, int p0, int p1,
           Kernel kernel) {
+#if ABCRNN_X86
   switch (kernel) {
     case Kernel::kAvx512: return GemmTiled(Avx512Tiles<T>(), data, w, x, ldx, n, y, ldy, p0, p1);
     case Kernel::kAvx2: return GemmTiled(Avx2Tiles<T>(), data, w, x, ldx, n, y, ldy, p0, p1);
     case Kernel::kScalar: break;
   }
+#else
+  (void)kernel;  // only the portable path exists here (CpuRuns refuses the others)
+#endif
   GemmScalar(data, w, x, ldx, n, y, ldy, p0, p1);
 }
 

@@ -1,9 +1,7 @@
 // The fast engines' worker threads (see thread_pool.h): spin, then sleep, on a generation counter.
 #include "infer/thread_pool.h"
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
+#include "util/arch.h"
 #if defined(__linux__)
 #include <sched.h>
 #endif
@@ -13,7 +11,7 @@ namespace {
 
 // A spinning thread's pause (x86's PAUSE; nothing elsewhere).
 inline void Pause() {
-#if defined(__x86_64__) || defined(__i386__)
+#if ABCRNN_X86
   _mm_pause();
 #endif
 }
