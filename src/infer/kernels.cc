@@ -189,8 +189,6 @@ __attribute__((target("avx2,fma"))) void Avx2Rows(const T* w, size_t /*ps*/, int
 // one-sequence case, bound by streaming the weights).
 #define ABCRNN_Y8_WIDE(i) \
   if constexpr (P > i) a##i = _mm256_fmadd_ps(b, Load8(w + (i / 2) * ps + o + (i % 2) * 8), a##i)
-#define ABCRNN_Y8_WIDE_IO(i, op) \
-  if constexpr (P > i) op
 // y + 8i: a_i starts there (0 for int8 weights) and is scaled and added there at the end.
 #define ABCRNN_Y8_WIDE_IN(i) \
   if constexpr (P > i && !kScaled<T>) a##i = _mm256_loadu_ps(y + 8 * i);
@@ -217,7 +215,6 @@ __attribute__((target("avx2,fma"))) void Avx2Wide(const T* w, size_t ps, int K, 
   ABCRNN_Y8_WIDE_OUT(4) ABCRNN_Y8_WIDE_OUT(5) ABCRNN_Y8_WIDE_OUT(6) ABCRNN_Y8_WIDE_OUT(7)
 }
 #undef ABCRNN_Y8_WIDE
-#undef ABCRNN_Y8_WIDE_IO
 #undef ABCRNN_Y8_WIDE_IN
 #undef ABCRNN_Y8_WIDE_OUT
 
