@@ -261,6 +261,24 @@ TEST(AugmentTest, TransposedCopiesRespellKeyAndAccidentals) {
   EXPECT_NE(r.tunes[2].find("B2 c6"), std::string::npos) << r.tunes[2];  // ^c in D is B in C
 }
 
+// With --controls a copy keeps its original's control lines (style, type, form with its repeats):
+// generation asks for them, the form clock reads them and --oversample finds the type there.
+TEST(AugmentTest, CopiesKeepTheControlLinesTheCleanerWrote) {
+  CleanOptions o;
+  o.controls = true;
+  o.form_repeats = true;
+  const std::string tune = "S:nottingham\nR:hornpipe\nN:form 1+1 AABB\nM:4/4\nL:1/8\nK:D\n|:DEFG ABcd:|\n|:d8:|\n";
+  auto r = AugmentByTransposition({tune}, {2}, o);
+  ASSERT_EQ(r.added, 1) << r.skipped;
+  EXPECT_EQ(r.tunes[1].rfind("S:nottingham\nR:hornpipe\nN:form 1+1 AABB\nM:4/4\n", 0), 0u) << r.tunes[1];
+  EXPECT_NE(r.tunes[1].find("K:E\n"), std::string::npos) << r.tunes[1];
+  o.form_repeats = false;  // as the cleaner writes the form without --form-repeats
+  r = AugmentByTransposition({tune}, {2}, o);
+  EXPECT_EQ(r.tunes[1].rfind("S:nottingham\nR:hornpipe\nN:form 1+1\nM:4/4\n", 0), 0u) << r.tunes[1];
+  r = AugmentByTransposition({tune}, {2}, CleanOptions{});  // without --controls, none
+  EXPECT_EQ(r.tunes[1].find("R:"), std::string::npos) << r.tunes[1];
+}
+
 // Each input's clock travels with it: in both layouts, a window's clock rows are those of the
 // input beside them (here a clock that encodes the id and its position), padding gets the header's.
 TEST(EpochPlanTest, FormClocksTravelWithTheirInputs) {

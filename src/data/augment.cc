@@ -1,6 +1,7 @@
 // AugmentByTransposition: parse the cleaned text, transpose, write it back in the training form.
 #include "abcrnn/data/augment.h"
 
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/abc/transpose.h"
 #include "abcrnn/abc/writer.h"
@@ -20,6 +21,9 @@ AugmentResult AugmentByTransposition(const std::vector<std::string>& tunes, cons
       if (shift == 0) continue;
       auto moved = abc::TransposeTune(tune, shift);
       std::string out = moved.ok() ? abc::WriteTune(*moved, w) : std::string();
+      // The control lines are the cleaner's, not the tune's fields: a copy keeps its original's
+      // (a transposed reel is still a reel of the same form).
+      if (!out.empty() && clean.controls) out = abc::ControlLines(abc::ReadControlLines(text), clean.form_repeats) + out;
       if (out.empty() || out == text) {
         ++r.skipped;
         continue;
