@@ -2,6 +2,7 @@
 // batch layouts (packing with carried state, bucketing with masked padding).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -242,6 +243,78 @@ TEST(EpochPlanTest, SameSeedAndEpochGiveTheSameOrderOtherEpochsAnother) {
     for (int64_t i = 0; i < std::min(a.size(), c.size()); ++i) differs |= a.At(i).inputs != c.At(i).inputs;
     EXPECT_TRUE(differs) << BatchingName(mode);
   }
+}
+
+// Each tune's predictions are in the epoch repeats[i] times: (previous id, target) pairs counted
+// with that multiplicity, bucketed exactly, packed but for the last lane's tail.
+TEST(EpochPlanTest, RepeatsPutEachTuneInTheEpochThatManyTimes) {
+  const auto tunes = IdTunes();
+  std::vector<int> repeats(tunes.size());
+  for (size_t i = 0; i < tunes.size(); ++i) repeats[i] = static_cast<int>(i % 4);  // 0 leaves a tune out
+  std::map<std::pair<int, int>, int> want;
+  int64_t want_total = 0;
+  for (size_t i = 0; i < tunes.size(); ++i)
+    for (size_t k = 0; k + 1 < tunes[i].size(); ++k) {
+      want[{tunes[i][k], tunes[i][k + 1]}] += repeats[i];
+      want_total += repeats[i];
+    }
+  for (Batching mode : {Batching::kBucket, Batching::kPack}) {
+    EpochPlan plan(tunes, mode, 4, 8, 7, 3, true, nullptr, &repeats);
+    std::map<std::pair<int, int>, int> seen;
+    int64_t counted = 0;
+    for (int64_t i = 0; i < plan.size(); ++i) {
+      Window w = plan.At(i);
+      for (int k = 0; k < w.batch * w.seq; ++k)
+        if (w.targets[k] != kIgnoreTarget) ++seen[{w.inputs[k], w.targets[k]}];
+      counted += w.counted;
+    }
+    EXPECT_EQ(counted, plan.counted()) << BatchingName(mode);
+    if (mode == Batching::kBucket) {
+      EXPECT_EQ(seen, want);
+      EXPECT_EQ(counted, want_total);
+    } else {
+      EXPECT_GE(counted, want_total - 4);
+      for (const auto& [k, n] : seen) EXPECT_LE(n, want[k]);
+    }
+  }
+}
+
+// Repeats of one are the plan without repeats, window for window (a run without --oversample
+// resumes on the order it started with); any repeat of two lengthens and reorders the epoch.
+TEST(EpochPlanTest, RepeatsOfOneChangeNothing) {
+  const auto tunes = IdTunes();
+  const std::vector<int> ones(tunes.size(), 1);
+  std::vector<int> twice = ones;
+  twice[5] = 2;
+  for (Batching mode : {Batching::kBucket, Batching::kPack}) {
+    EpochPlan plain(tunes, mode, 4, 8, 5, 2, true), same(tunes, mode, 4, 8, 5, 2, true, nullptr, &ones);
+    ASSERT_EQ(plain.size(), same.size());
+    for (int64_t i = 0; i < plain.size(); ++i) {
+      EXPECT_EQ(plain.At(i).inputs, same.At(i).inputs) << BatchingName(mode) << " window " << i;
+      EXPECT_EQ(plain.At(i).targets, same.At(i).targets);
+    }
+    EpochPlan more(tunes, mode, 4, 8, 5, 2, true, nullptr, &twice);
+    if (mode == Batching::kBucket)
+      EXPECT_EQ(more.counted(), plain.counted() + static_cast<int64_t>(tunes[5].size()) - 1);
+    else  // packing drops up to a lane's tail (< 4 ids); the copy adds at least 7
+      EXPECT_GT(more.counted(), plain.counted());
+  }
+}
+
+TEST(CorpusTest, TrainingTunesCarryTheTypeOfTheirRControlThroughAugmentation) {
+  const std::vector<std::string> tunes = {"R:hornpipe\nM:4/4\nK:C\nABcd|\n", "M:6/8\nK:D\nABc|\n",
+                                          "R:reel\nM:4/4\nK:G\nGABc|\n"};
+  auto c = BuildCorpus(tunes, 0.0);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->train_type, (std::vector<std::string>{"hornpipe", "", "reel"}));
+  CleanOptions controls;  // copies are written again with the cleaning options: controls keep R:
+  controls.controls = true;
+  auto a = BuildCorpus(tunes, 0.0, nullptr, {2}, controls);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_EQ(a->train.size(), 6u);
+  ASSERT_EQ(a->train_type.size(), 6u);
+  EXPECT_EQ(std::count(a->train_type.begin(), a->train_type.end(), "hornpipe"), 2);
+  EXPECT_EQ(std::count(a->train_type.begin(), a->train_type.end(), "reel"), 2);
 }
 
 TEST(EpochPlanTest, PermutationIsFixedAcrossPlatforms) {

@@ -43,14 +43,18 @@ std::vector<int> Permutation(int n, uint64_t seed, int64_t epoch) {
 
 EpochPlan::EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, int batch, int seq,
                      uint64_t seed, int64_t epoch, bool shuffle,
-                     const std::vector<std::vector<abc::FormClock>>* clocks)
+                     const std::vector<std::vector<abc::FormClock>>* clocks, const std::vector<int>* repeats)
     : mode_(mode), batch_(batch), seq_(seq), tunes_(&tunes), clocks_(clocks) {
-  const int n = static_cast<int>(tunes.size());
-  std::vector<int> order(n);
+  // Each tune's entries in the epoch: itself once, or repeats[i] times. With every tune once the
+  // order is the permutation itself (the resume contract), and repeats only lengthen the list.
+  std::vector<int> entries;
+  for (int i = 0; i < static_cast<int>(tunes.size()); ++i)
+    entries.insert(entries.end(), repeats ? static_cast<size_t>(std::max(0, (*repeats)[i])) : 1, i);
+  const int n = static_cast<int>(entries.size());
+  std::vector<int> order = entries;
   if (shuffle) {
-    order = Permutation(n, seed, epoch);
-  } else {
-    for (int i = 0; i < n; ++i) order[i] = i;
+    const std::vector<int> p = Permutation(n, seed, epoch);
+    for (int k = 0; k < n; ++k) order[k] = entries[p[k]];
   }
   if (mode == Batching::kPack) {
     for (int i : order) {

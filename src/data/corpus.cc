@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/data/augment.h"
 #include "abcrnn/data/split.h"
 
@@ -61,6 +62,7 @@ Result<Corpus> BuildCorpus(const std::vector<std::string>& tunes, double valid_f
       return Status::InvalidArgument("training tune " + std::to_string(i + 1) + ": " + ids.status().message());
     c.train_chars += static_cast<int64_t>(ids->size()) - 1;
     c.train.push_back(std::move(ids).value());
+    c.train_type.push_back(abc::ReadControlLines(split.train[i]).type);
   }
   for (const auto& t : split.valid) {
     auto ids = EncodeTune(c.vocab, t);

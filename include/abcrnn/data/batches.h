@@ -47,9 +47,12 @@ class EpochPlan {
   // `tunes`: each tune's ids, <bos> first and <eos> last (EncodeTunes). `shuffle` false keeps the
   // input order (evaluation). `clocks`, when given, holds each tune's form clock per id
   // (Corpus::train_clock) and fills Window::clock. REQUIRES: batch >= 1, seq >= 1, `tunes` and
-  // `clocks` outlive the plan, clocks[i].size() == tunes[i].size().
+  // `clocks` outlive the plan, clocks[i].size() == tunes[i].size(). `repeats`, when given, says
+  // how many times each tune is in the epoch (0 leaves it out; TuneRepeats, data/oversample.h);
+  // REQUIRES: repeats->size() == tunes.size().
   EpochPlan(const std::vector<std::vector<int>>& tunes, Batching mode, int batch, int seq, uint64_t seed,
-            int64_t epoch, bool shuffle, const std::vector<std::vector<abc::FormClock>>* clocks = nullptr);
+            int64_t epoch, bool shuffle, const std::vector<std::vector<abc::FormClock>>* clocks = nullptr,
+            const std::vector<int>* repeats = nullptr);
 
   int64_t size() const { return static_cast<int64_t>(starts_.size()); }
   // REQUIRES: 0 <= i < size().

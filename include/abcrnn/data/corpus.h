@@ -17,6 +17,7 @@ struct Corpus {
   Vocab vocab;
   std::vector<std::vector<int>> train;  // ids, <bos> first, <eos> last
   std::vector<std::vector<int>> valid;
+  std::vector<std::string> train_type;  // each training tune's type (its R: control), "" none
   int64_t train_chars = 0;      // predictions per training epoch (symbols + <eos>: characters or tokens)
   int64_t valid_chars = 0;
   int64_t valid_text_chars = 0;  // characters + <eos> of the validation tunes, whatever the vocabulary
