@@ -10,6 +10,7 @@
 #include "abcrnn/data/augment.h"
 #include "abcrnn/data/batches.h"
 #include "abcrnn/data/corpus.h"
+#include "abcrnn/data/oversample.h"
 #include "abcrnn/data/split.h"
 
 namespace abcrnn {
@@ -315,6 +316,27 @@ TEST(CorpusTest, TrainingTunesCarryTheTypeOfTheirRControlThroughAugmentation) {
   ASSERT_EQ(a->train_type.size(), 6u);
   EXPECT_EQ(std::count(a->train_type.begin(), a->train_type.end(), "hornpipe"), 2);
   EXPECT_EQ(std::count(a->train_type.begin(), a->train_type.end(), "reel"), 2);
+}
+
+TEST(OversampleTest, ParsesTypeEqualsTimesAndRefusesAnythingElseNamingTheSpec) {
+  auto t = ParseOversample({"hornpipe=2", "slip jig=3", "hornpipe=4"});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(*t, (std::map<std::string, int>{{"hornpipe", 4}, {"slip jig", 3}}));  // the last of a type wins
+  EXPECT_EQ(OversampleText(*t), "hornpipe=4,slip jig=3");
+  EXPECT_TRUE(ParseOversample({})->empty());
+  for (const char* bad : {"hornpipe", "hornpipe=", "hornpipe=0", "hornpipe=17", "hornpipe=2x", "hornpipe=-1",
+                          "Hornpipe=2", "hornpipes=2", "=2"}) {
+    auto r = ParseOversample({"reel=2", bad});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(std::string("'") + bad + "'"), std::string::npos) << r.status().message();
+  }
+  EXPECT_NE(ParseOversample({"hornpipes=2"}).status().message().find("hornpipe"), std::string::npos);
+}
+
+TEST(OversampleTest, TuneRepeatsGiveANamedTypeItsTimesAndEveryOtherTuneOne) {
+  EXPECT_EQ(TuneRepeats({"hornpipe", "", "reel", "hornpipe"}, {{"hornpipe", 3}}), (std::vector<int>{3, 1, 1, 3}));
+  EXPECT_EQ(TuneRepeats({"jig"}, {}), std::vector<int>{1});
 }
 
 TEST(EpochPlanTest, PermutationIsFixedAcrossPlatforms) {

@@ -21,6 +21,7 @@ struct TrainCliOptions {
   std::string resume;             // a checkpoint, or a folder holding last.ckpt
   std::string batching = BatchingName(TrainOptions{}.batching);  // the library's default
   std::string vocab = "char";     // the tokenizer of a new run's vocabulary (vocab/vocab.h)
+  std::vector<std::string> oversample;  // TYPE=N specs (data/oversample.h), parsed into train.oversample
   CleanOptions clean;
   TrainOptions train;
   int verbosity = 0;

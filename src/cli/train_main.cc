@@ -16,6 +16,7 @@
 #include "abcrnn/abc/controls.h"
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/data/corpus.h"
+#include "abcrnn/data/oversample.h"
 #include "abcrnn/data/split.h"
 #include "abcrnn/data/training_controls.h"
 #include "abcrnn/eval/note_runs.h"
@@ -129,6 +130,9 @@ int RunTrain(TrainCliOptions& o) {
   auto batching = ParseBatching(o.batching);
   if (!batching.ok()) return Fail(batching.status());
   o.train.batching = *batching;
+  auto oversample = ParseOversample(o.oversample);
+  if (!oversample.ok()) return Fail(oversample.status());
+  o.train.oversample = *oversample;
   if (o.data.empty())
     return Fail(Status::InvalidArgument("--data: expected ABC files or folders, got none"));
   RemoveOutIfUnused out_cleanup(o.train.out_dir);
@@ -192,6 +196,9 @@ int RunTrain(TrainCliOptions& o) {
   auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr,
                             o.train.augment_transpose, o.clean, o.train.valid_per_type, *tokenizer);
   if (!corpus.ok()) return Fail(corpus.status());
+  if (!o.train.oversample.empty() && !o.clean.controls)
+    return Fail(Status::InvalidArgument("--oversample: expected --controls too (a tune's type is the R: line it "
+                                        "writes), got none"));
   if (o.train.form_clock) {
     if (!o.clean.controls)
       return Fail(Status::InvalidArgument("--form-clock: expected --controls too (the clock reads each tune's "

@@ -16,6 +16,9 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
   app.add_option("--valid-per-type", t.valid_per_type, "Hold out about this many tunes of each type (R:) for "
                  "validation, at most 40% of a type (with --controls; 0: --valid-fraction for all)")
       ->capture_default_str()->group(data);
+  app.add_option("--oversample", o.oversample, "Train on each training tune of TYPE N times per epoch, e.g. "
+                 "hornpipe=2, so a type with few tunes is seen more often (needs --controls; the split and the "
+                 "controls generate draws from stay as they are); repeatable")->group(data);
   app.add_option("--batching", o.batching, "bucket: tunes of similar length side by side, each from a zero state "
                  "as in generation, padded and masked; pack: tunes end to end in --batch lanes, state carried "
                  "across tunes (no padding, but a model that has rarely seen a tune start from a zero state)")->check(CLI::IsMember({"bucket", "pack"}))

@@ -58,6 +58,7 @@ json OptionsToJson(const TrainOptions& o) {
               {"seed", o.seed},
               {"valid_fraction", o.valid_fraction},
               {"valid_per_type", o.valid_per_type},
+              {"oversample", o.oversample},
               {"eval_every", o.eval_every},
               {"patience", o.patience},
               {"threads", o.threads},

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "abcrnn/data/oversample.h"
 #include "abcrnn/util/file.h"
 #include "model/torch_boundary.h"
 #include "train/grad_reducer.h"
@@ -123,6 +124,7 @@ class Trainer {
     size_t filled = 0;
   };
   std::vector<Bucket> buckets_;
+  std::vector<int> repeats_;  // --oversample: times each training tune is in an epoch (empty: once)
   std::vector<std::pair<size_t, size_t>> bucket_of_;  // per parameter: (bucket, slot)
   bool collecting_ = false;  // the hooks copy gradients only inside ComputeGradients
 
@@ -356,7 +358,17 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   model_->train();
   adam_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(o_.lr));
   if (reducer_.world_size() > 1 && o_.bucket_mb > 0) MakeBuckets();
-  EpochPlan first(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, 0, true);  // only its size
+  if (!o_.oversample.empty()) {
+    if (corpus_.train_type.size() != corpus_.train.size())
+      return Status::InvalidArgument("--oversample: expected the corpus's tune types (BuildCorpus), got none");
+    for (const auto& [type, times] : o_.oversample)
+      if (std::count(corpus_.train_type.begin(), corpus_.train_type.end(), type) == 0)
+        return Status::InvalidArgument("--oversample " + type + "=" + std::to_string(times) + ": expected training "
+                                       "tunes of type " + type + " (their R: control), got none");
+    repeats_ = TuneRepeats(corpus_.train_type, o_.oversample);
+  }
+  const std::vector<int>* repeats = repeats_.empty() ? nullptr : &repeats_;
+  EpochPlan first(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, 0, true, nullptr, repeats);  // its size
   if (first.size() == 0)
     return Status::InvalidArgument("expected at least " + std::to_string(o_.batch + 1) +
                                    " training characters for --batch " + std::to_string(o_.batch) + ", got " +
@@ -388,6 +400,11 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
         std::to_string(corpus_.valid.size()) + " for validation; " + std::to_string(first.size()) +
         " steps per epoch (" + BatchingName(o_.batching) + ": " + ScoredShare(first) +
         " of the cells computed are scored), " + std::to_string(st_.total_steps) + " planned");
+    for (const auto& [type, times] : o_.oversample) {
+      const auto tunes = std::count(corpus_.train_type.begin(), corpus_.train_type.end(), type);
+      Log("oversample: each of the " + std::to_string(tunes) + " training tunes of type " + type + " is in every "
+          "epoch " + std::to_string(times) + " times");
+    }
   }
   TrainSummary sum;
   const int64_t first_step = st_.step;
@@ -409,7 +426,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
     }
     if (plan_epoch != st_.epoch) {
       plan = std::make_unique<EpochPlan>(corpus_.train, o_.batching, o_.batch, o_.seq, o_.seed, st_.epoch, true,
-                                         corpus_.train_clock.empty() ? nullptr : &corpus_.train_clock);
+                                         corpus_.train_clock.empty() ? nullptr : &corpus_.train_clock, repeats);
       plan_epoch = st_.epoch;
     }
     const auto t0 = Clock::now();
@@ -619,6 +636,7 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     o.seed = t.at("seed").get<uint64_t>();
     o.valid_fraction = t.at("valid_fraction").get<double>();
     o.valid_per_type = t.value("valid_per_type", 0);
+    o.oversample = t.value("oversample", std::map<std::string, int>{});  // absent before the option
     if (meta.contains("controls")) o.controls_json = meta["controls"].dump();
     o.augment_transpose = t.value("augment_transpose", std::vector<int>{});
     if (meta.contains("cleaning")) o.cleaning_json = meta["cleaning"].dump();

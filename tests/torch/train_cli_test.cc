@@ -38,6 +38,13 @@ TEST_F(TrainCliTest, BadOptionsExitWithCode2AndNameTheOption) {
   EXPECT_NE(r.out.find("--layers: expected 1 to 16, got 0"), std::string::npos) << r.out;
   r = RunCommand(Train("--out " + dir_ + "/o --batching zigzag"), true);
   EXPECT_EQ(r.exit_code, 2) << r.out;
+  r = RunCommand(Train("--out " + dir_ + "/o --controls --oversample hornpipe=0"), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--oversample 'hornpipe=0': expected N"), std::string::npos) << r.out;
+  r = RunCommand(Train("--out " + dir_ + "/o --oversample hornpipe=2"), true);  // no --controls
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--oversample: expected --controls too"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir_ + "/o/last.ckpt"));
   r = RunCommand(Program("abcrnn-train") + " --data " + data_, true);  // no --out
   EXPECT_EQ(r.exit_code, 2) << r.out;
   r = RunCommand(Program("abcrnn-train") + " --out " + dir_ + "/o", true);  // no --data

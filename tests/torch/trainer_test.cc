@@ -336,6 +336,71 @@ TEST(TrainerTest, EarlyStoppingEndsTheRunAfterPatienceValidationsWithoutImprovem
   EXPECT_EQ(json::parse(best->metadata_json)["best_step"], 1);
 }
 
+// --oversample: the epoch holds each tune of the named type that many times; the checkpoint
+// records it, and a run resumed with the options the checkpoint gives back (not the caller's) goes
+// on bit for bit. A type no training tune has is refused, naming the option.
+TEST(TrainerTest, OversampledTypesAreRecordedAndAResumedRunGoesOnExactly) {
+  std::vector<std::string> tunes = testing::TinyTunes(24);
+  for (size_t i = 0; i < tunes.size(); i += 3) tunes[i] = "R:hornpipe\n" + tunes[i];
+  auto built = BuildCorpus(tunes, 0.2);
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  const Corpus& c = *built;
+  const auto hornpipes = std::count(c.train_type.begin(), c.train_type.end(), "hornpipe");
+  ASSERT_GE(hornpipes, 2);
+  TrainOptions o = Tiny(FreshDir("oversample_full"));
+  o.dropout = 0.3f;
+  o.epochs = 2;
+  o.eval_every = 4;
+  o.oversample = {{"hornpipe", 3}};
+  auto full = RunMaybeInterrupted(o, c, 0);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(json::parse(full->metadata_json)["training"]["oversample"], json({{"hornpipe", 3}}));
+  auto log = ReadFile(o.out_dir + "/train.log");
+  ASSERT_TRUE(log.ok());
+  EXPECT_NE(log->find("oversample: each of the " + std::to_string(hornpipes) +
+                      " training tunes of type hornpipe is in every epoch 3 times"),
+            std::string::npos) << *log;
+
+  // Two epochs with every hornpipe three times take more steps than two epochs without.
+  TrainOptions plain = o;
+  plain.out_dir = FreshDir("oversample_plain");
+  plain.oversample.clear();
+  auto once = RunMaybeInterrupted(plain, c, 0);
+  ASSERT_TRUE(once.ok()) << once.status().ToString();
+  EXPECT_GT(json::parse(full->metadata_json)["step"].get<int64_t>(),
+            json::parse(once->metadata_json)["step"].get<int64_t>());
+
+  TrainOptions cut = o;
+  cut.out_dir = FreshDir("oversample_cut");
+  std::atomic<bool> stop{false};
+  TrainHooks hooks;
+  hooks.stop = &stop;
+  hooks.on_step = [&](const StepInfo& s) { stop = s.step == 7; };
+  auto first = Train(cut, c, hooks);
+  ASSERT_TRUE(first.ok() && first->interrupted) << first.status().ToString();
+  auto ck = ReadCheckpoint(cut.out_dir + "/last.ckpt");
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  TrainOptions caller = Tiny(cut.out_dir);  // no --oversample on the resuming command line
+  auto resumed = OptionsFromCheckpoint(*ck, caller);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_EQ(resumed->oversample, o.oversample);
+  auto again = Train(*resumed, c, {}, &*ck);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  auto last = ReadCheckpoint(cut.out_dir + "/last.ckpt");
+  ASSERT_TRUE(last.ok());
+  ASSERT_EQ(full->weights.size(), last->weights.size());
+  for (size_t i = 0; i < full->weights.size(); ++i)
+    EXPECT_TRUE(full->weights[i].data == last->weights[i].data) << "differs: " << full->weights[i].name;
+
+  TrainOptions none = o;
+  none.out_dir = FreshDir("oversample_none");
+  none.oversample = {{"reel", 2}};
+  auto refused = Train(none, c, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("--oversample reel=2: expected training tunes of type reel"),
+            std::string::npos) << refused.status().message();
+}
+
 TEST(TrainerTest, BadOptionsAreRefusedNamingTheOption) {
   TrainOptions o = Tiny(FreshDir("bad"));
   o.hidden = 0;

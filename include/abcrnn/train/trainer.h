@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct TrainOptions {
   // Evaluation.
   double valid_fraction = 0.05;
   int valid_per_type = 0;  // hold out about this many tunes of each type (data/split.h); 0: off
+  // Each training tune of these types is in an epoch this many times (data/oversample.h;
+  // Corpus::train_type); the split and the control table do not change.
+  std::map<std::string, int> oversample;
   int64_t eval_every = 0;  // also validate every this many steps (0: at the end of each epoch only)
   int patience = 3;        // stop after this many validations without improvement (0: never)
   int sample_chars = 400;  // characters of the sample tune shown at each validation (0: none)
