@@ -18,7 +18,7 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
       ->capture_default_str()->group(data);
   app.add_option("--oversample", o.oversample, "Train on each training tune of TYPE N times per epoch, e.g. "
                  "hornpipe=2, so a type with few tunes is seen more often (needs --controls; the split and the "
-                 "controls generate draws from stay as they are); repeatable")->group(data);
+                 "controls generate draws from stay as they are); repeatable")->type_name("TYPE=N")->group(data);
   app.add_option("--batching", o.batching, "bucket: tunes of similar length side by side, each from a zero state "
                  "as in generation, padded and masked; pack: tunes end to end in --batch lanes, state carried "
                  "across tunes (no padding, but a model that has rarely seen a tune start from a zero state)")->check(CLI::IsMember({"bucket", "pack"}))
