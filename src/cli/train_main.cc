@@ -167,6 +167,9 @@ int RunTrain(TrainCliOptions& o) {
     o.clean = CleanOptionsFromJson(o.train.cleaning_json, o.clean);
   }
   o.train.cleaning_json = CleanOptionsToJson(o.clean);
+  if (!o.train.oversample.empty() && !o.clean.controls)
+    return Fail(Status::InvalidArgument("--oversample: expected --controls too (a tune's type is the R: line it "
+                                        "writes), got none"));
 
   auto cleaned = CleanFiles(o.data, o.clean);
   if (!cleaned.ok()) return Fail(cleaned.status());
@@ -196,9 +199,6 @@ int RunTrain(TrainCliOptions& o) {
   auto corpus = BuildCorpus(texts, o.train.valid_fraction, resume ? &resume->vocab : nullptr,
                             o.train.augment_transpose, o.clean, o.train.valid_per_type, *tokenizer);
   if (!corpus.ok()) return Fail(corpus.status());
-  if (!o.train.oversample.empty() && !o.clean.controls)
-    return Fail(Status::InvalidArgument("--oversample: expected --controls too (a tune's type is the R: line it "
-                                        "writes), got none"));
   if (o.train.form_clock) {
     if (!o.clean.controls)
       return Fail(Status::InvalidArgument("--form-clock: expected --controls too (the clock reads each tune's "

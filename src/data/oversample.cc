@@ -1,4 +1,4 @@
-// ParseOversample, OversampleText, TuneRepeats: the --oversample option's rules.
+// ParseOversample and TuneRepeats: the --oversample option's rules.
 #include "abcrnn/data/oversample.h"
 
 #include <algorithm>
@@ -31,12 +31,6 @@ Result<std::map<std::string, int>> ParseOversample(const std::vector<std::string
     times[type] = n;
   }
   return times;
-}
-
-std::string OversampleText(const std::map<std::string, int>& times) {
-  std::string s;
-  for (const auto& [type, n] : times) s += (s.empty() ? "" : ",") + type + "=" + std::to_string(n);
-  return s;
 }
 
 std::vector<int> TuneRepeats(const std::vector<std::string>& types, const std::map<std::string, int>& times) {

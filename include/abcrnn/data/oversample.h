@@ -19,9 +19,6 @@ inline constexpr int kMaxOversample = 16;
 // 1..kMaxOversample.
 Result<std::map<std::string, int>> ParseOversample(const std::vector<std::string>& specs);
 
-// "hornpipe=2,jig=3" (the order of the map); "" for none.
-std::string OversampleText(const std::map<std::string, int>& times);
-
 // Per tune: the times of its type, 1 for a type not named (or none).
 std::vector<int> TuneRepeats(const std::vector<std::string>& types, const std::map<std::string, int>& times);
 
