@@ -262,6 +262,7 @@ int main(int argc, char** argv) {
   o.given.length = app.count("--steps") + app.count("--epochs") > 0;
   o.given.eval_every = app.count("--eval-every") > 0;
   o.given.patience = app.count("--patience") > 0;
+  o.given.ema = app.count("--ema") > 0;
   SetupLogging("abcrnn-train", o.verbosity);
   const bool joined = app.count("--rank") + app.count("--world-size") + app.count("--master") > 0;
   if (o.nproc != 1) {

@@ -72,6 +72,10 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
       ->capture_default_str()->group(optim);
   app.add_option("--warmup", t.warmup_steps, "Linear warm-up steps")->capture_default_str()->group(optim);
   app.add_option("--clip", t.clip, "Gradient-norm clipping threshold (0: off)")->capture_default_str()->group(optim);
+  app.add_option("--ema", t.ema, "Average the weights as training goes (an exponential moving average with this "
+                 "decay per step, e.g. 0.999; 0: off): validation and the checkpoints' weights are the average, "
+                 "training goes on from the weights themselves; --resume keeps the checkpoint's unless given")
+      ->capture_default_str()->group(optim);
   app.add_option("--batch", t.batch, "Rows per step (B)")->capture_default_str()->group(optim);
   app.add_option("--seq", t.seq, "Characters per row and step (T, back-propagation length)")
       ->capture_default_str()->group(optim);

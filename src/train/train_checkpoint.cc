@@ -50,6 +50,7 @@ json OptionsToJson(const TrainOptions& o) {
               {"min_lr_fraction", o.min_lr_fraction},
               {"warmup_steps", o.warmup_steps},
               {"clip", o.clip},
+              {"ema", o.ema},
               {"batch", o.batch},
               {"seq", o.seq},
               {"batching", BatchingName(o.batching)},
@@ -68,7 +69,8 @@ json OptionsToJson(const TrainOptions& o) {
 }
 
 Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, CharLSTM& model,
-                          torch::optim::Adam& optimizer, const LoopState& state, const std::string& kind) {
+                          torch::optim::Adam& optimizer, const LoopState& state, const std::string& kind,
+                          const std::vector<torch::Tensor>* live) {
   Checkpoint ck;
   ck.model = model->config();
   ck.vocab = corpus.vocab;
@@ -79,6 +81,10 @@ Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, Cha
     auto& s = static_cast<torch::optim::AdamParamState&>(*it->second);
     ck.optimizer.push_back(ToNamed("adam.exp_avg." + p.key(), s.exp_avg()));
     ck.optimizer.push_back(ToNamed("adam.exp_avg_sq." + p.key(), s.exp_avg_sq()));
+  }
+  if (live) {
+    size_t i = 0;
+    for (const auto& p : model->named_parameters()) ck.optimizer.push_back(ToNamed("live." + p.key(), (*live)[i++]));
   }
   if (std::get<0>(state.carry).defined()) {
     ck.optimizer.push_back(ToNamed("carry.h", std::get<0>(state.carry)));
@@ -132,13 +138,15 @@ Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, Cha
           {"evals_since_best", state.evals_since_best},
           {"train_seconds", state.train_seconds},
           {"train_chars", state.train_chars},
+          {"ema_updates", state.ema_updates},
           {"adam_step", adam_step},
           {"rng", "torch CPU generator reseeded before every step with splitmix64(seed, step)"}};
   ck.trainer_state_json = ts.dump();
   return ck;
 }
 
-Status RestoreCheckpoint(const Checkpoint& ck, CharLSTM& model, torch::optim::Adam& optimizer, LoopState* state) {
+Status RestoreCheckpoint(const Checkpoint& ck, CharLSTM& model, torch::optim::Adam& optimizer, LoopState* state,
+                         std::vector<torch::Tensor>* live) {
   if (Status s = ImportWeights(model, ck.weights); !s.ok()) return s;
   json ts = json::parse(ck.trainer_state_json, nullptr, false);
   json meta = json::parse(ck.metadata_json, nullptr, false);
@@ -159,6 +167,7 @@ Status RestoreCheckpoint(const Checkpoint& ck, CharLSTM& model, torch::optim::Ad
     state->evals_since_best = ts.at("evals_since_best").get<int>();
     state->train_seconds = ts.at("train_seconds").get<double>();
     state->train_chars = ts.at("train_chars").get<int64_t>();
+    state->ema_updates = ts.value("ema_updates", int64_t{0});  // absent before weight averaging
     if (meta.is_object() && meta.contains("history")) state->history = meta["history"];
     const int64_t adam_step = ts.at("adam_step").get<int64_t>();
     std::map<std::string, const NamedTensor*> by_name;
@@ -178,6 +187,18 @@ Status RestoreCheckpoint(const Checkpoint& ck, CharLSTM& model, torch::optim::Ad
       s->exp_avg_sq(FromNamed(*v->second));
       optimizer.state()[AdamKey(p.value())] = std::move(s);
     }
+    std::vector<torch::Tensor> found;
+    for (const auto& p : model->named_parameters()) {
+      auto w = by_name.find("live." + p.key());
+      if (w == by_name.end()) break;
+      if (w->second->shape != p.value().sizes().vec())
+        return Status::Corruption("resume: the live weights of " + p.key() + " have the wrong shape");
+      found.push_back(FromNamed(*w->second));
+    }
+    if (!found.empty() && found.size() != model->parameters().size())
+      return Status::Corruption("resume: expected the live weights of every parameter, got " +
+                                std::to_string(found.size()) + " of " + std::to_string(model->parameters().size()));
+    if (live) *live = std::move(found);
     auto h = by_name.find("carry.h");
     auto c = by_name.find("carry.c");
     const bool wants_c = ck.model.architecture == "lstm";  // a GRU carries h alone

@@ -29,6 +29,7 @@ struct LoopState {
   int evals_since_best = 0;
   double train_seconds = 0;      // training time so far (all processes, evaluation excluded)
   int64_t train_chars = 0;       // characters trained so far
+  int64_t ema_updates = 0;       // updates of the weight average (TrainOptions::ema) so far
   nlohmann::json history = nlohmann::json::array();  // one object per validation
   LstmState carry;               // the LSTM state carried into the next window (undefined: zeros)
 };
@@ -52,14 +53,17 @@ LstmState FirstRows(const LstmState& state, int64_t rows);
 std::string SampleTune(CharLSTM& model, const Vocab& vocab, int max_chars, uint64_t seed);
 
 // The checkpoint of the current moment: weights, Adam moments, carry, metadata and loop state.
-// `kind` is "best" or "last".
+// `kind` is "best" or "last". With weight averaging the model holds the average and `live` the
+// weights training goes on from (model->parameters()' order), saved as "live.<param>".
 Checkpoint MakeCheckpoint(const TrainOptions& options, const Corpus& corpus, CharLSTM& model,
-                          torch::optim::Adam& optimizer, const LoopState& state, const std::string& kind);
+                          torch::optim::Adam& optimizer, const LoopState& state, const std::string& kind,
+                          const std::vector<torch::Tensor>* live = nullptr);
 
-// Restores weights, Adam moments, carry and loop state from `ckpt`. Corruption naming what is
-// missing or inconsistent.
+// Restores weights, Adam moments, carry and loop state from `ckpt`. When the checkpoint has the
+// live weights of an averaged run, `live` gets them (model->parameters()' order) and the model
+// the average; else `live` is left empty. Corruption naming what is missing or inconsistent.
 Status RestoreCheckpoint(const Checkpoint& ckpt, CharLSTM& model, torch::optim::Adam& optimizer,
-                         LoopState* state);
+                         LoopState* state, std::vector<torch::Tensor>* live = nullptr);
 
 // The training options as recorded in the metadata ("training" object) and back.
 nlohmann::json OptionsToJson(const TrainOptions& options);

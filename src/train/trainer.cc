@@ -112,6 +112,8 @@ class Trainer {
   Status ReduceGradients(double* loss);
   Status ApplyGradients(double loss);
   Result<LstmState> FullCarry();
+  void UpdateAverage();
+  void SwapAverage();
   void MakeBuckets();
   void OnGradient(size_t param, const torch::Tensor& grad);
 
@@ -125,6 +127,9 @@ class Trainer {
   };
   std::vector<Bucket> buckets_;
   std::vector<int> repeats_;  // --oversample: times each training tune is in an epoch (empty: once)
+  // --ema: the weight average, model_->parameters()' order (empty: off). SwapAverage exchanges it
+  // with the model's weights, so while swapped in it holds the live weights.
+  std::vector<torch::Tensor> average_;
   std::vector<std::pair<size_t, size_t>> bucket_of_;  // per parameter: (bucket, slot)
   bool collecting_ = false;  // the hooks copy gradients only inside ComputeGradients
 
@@ -169,7 +174,9 @@ Status Trainer::Save(const std::string& kind) {
   if (!Rank0()) return Status::OK();
   LoopState whole = st_;
   whole.carry = *carry;
-  Checkpoint ck = train::MakeCheckpoint(o_, corpus_, model_, *adam_, whole, kind);
+  if (!average_.empty()) SwapAverage();  // the checkpoint's weights are the average
+  Checkpoint ck = train::MakeCheckpoint(o_, corpus_, model_, *adam_, whole, kind, average_.empty() ? nullptr : &average_);
+  if (!average_.empty()) SwapAverage();
   if (Status s = WriteCheckpoint(o_.out_dir + "/" + kind + ".ckpt", ck); !s.ok()) return s;
   if (Status s = log_.Flush(); !s.ok()) return s;
   return metrics_.Flush();
@@ -208,6 +215,28 @@ Result<double> Trainer::ComputeGradients(const Window& w) {
   const torch::Tensor& c = std::get<1>(next);  // undefined for a GRU
   st_.carry = {std::get<0>(next).detach(), c.defined() ? c.detach() : c};
   return l.item<double>();
+}
+
+// The average moves towards the weights just updated (TrainOptions::ema): its decay grows with
+// the updates, so the first steps' weights do not linger in it.
+void Trainer::UpdateAverage() {
+  if (average_.empty()) return;
+  torch::NoGradGuard no_grad;
+  const double n = static_cast<double>(st_.ema_updates);
+  const double decay = std::min(o_.ema, (1.0 + n) / (10.0 + n));
+  const std::vector<torch::Tensor> params = model_->parameters();
+  for (size_t i = 0; i < params.size(); ++i) average_[i].mul_(decay).add_(params[i].detach(), 1.0 - decay);
+  ++st_.ema_updates;
+}
+
+void Trainer::SwapAverage() {
+  torch::NoGradGuard no_grad;
+  const std::vector<torch::Tensor> params = model_->parameters();
+  for (size_t i = 0; i < params.size(); ++i) {
+    torch::Tensor weights = params[i].detach().clone();
+    params[i].detach().copy_(average_[i]);
+    average_[i].copy_(weights);
+  }
 }
 
 void Trainer::MakeBuckets() {
@@ -292,6 +321,7 @@ Result<bool> Trainer::Validate(double train_loss) {
   e.step = st_.step;
   e.epoch = st_.epoch;
   e.train_loss = train_loss;
+  if (!average_.empty()) SwapAverage();  // validation and the sample judge the average
   e.valid_loss = train::EvaluateLoss(model_, corpus_.valid, o_.batch, o_.seq,
                                      corpus_.valid_clock.empty() ? nullptr : &corpus_.valid_clock);
   e.valid_bits = ValidBitsPerChar(corpus_, e.valid_loss);  // per character of the text, for every vocabulary
@@ -307,6 +337,7 @@ Result<bool> Trainer::Validate(double train_loss) {
   }
   if (o_.sample_chars > 0)
     e.sample = train::SampleTune(model_, corpus_.vocab, o_.sample_chars, train::MixSeed(o_.seed ^ 0xabcull, st_.step));
+  if (!average_.empty()) SwapAverage();
   const double cps = st_.train_seconds > 0 ? static_cast<double>(st_.train_chars) / st_.train_seconds : 0;
   json line{{"step", st_.step},
             {"epoch", st_.epoch},
@@ -375,7 +406,13 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
                                    std::to_string(corpus_.train_chars) + "; give more tunes or a smaller --batch");
   st_.total_steps = o_.steps > 0 ? o_.steps : o_.epochs * first.size();
   if (resume) {
-    if (Status s = train::RestoreCheckpoint(*resume, model_, *adam_, &st_); !s.ok()) return s;
+    std::vector<torch::Tensor> live;
+    if (Status s = train::RestoreCheckpoint(*resume, model_, *adam_, &st_, &live); !s.ok()) return s;
+    if (!live.empty()) {  // an averaged run: the model holds the average, training goes on from `live`
+      average_ = live;
+      SwapAverage();
+      if (o_.ema == 0) average_.clear();  // averaging turned off: go on without it
+    }
     for (torch::Tensor* t : {&std::get<0>(st_.carry), &std::get<1>(st_.carry)})  // (L,B,H): this rank's rows
       if (t->defined()) *t = t->narrow(1, row_begin_, rows_).contiguous();
     st_.total_steps = o_.steps > 0 ? o_.steps : o_.epochs * first.size();
@@ -405,6 +442,16 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
       Log("oversample: each of the " + std::to_string(tunes) + " training tunes of type " + type + " is in every "
           "epoch " + std::to_string(times) + " times");
     }
+  }
+  if (o_.ema > 0 && average_.empty()) {  // a new run, or one that turns averaging on: start at the weights
+    for (const torch::Tensor& p : model_->parameters()) average_.push_back(p.detach().clone());
+    st_.ema_updates = 0;
+  }
+  if (o_.ema > 0) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "weight average: decay %g per step (%lld updates so far); validation and the "
+                  "checkpoints' weights are the average", o_.ema, static_cast<long long>(st_.ema_updates));
+    Log(buf);
   }
   TrainSummary sum;
   const int64_t first_step = st_.step;
@@ -436,6 +483,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
     double loss = *share;
     if (Status s = ReduceGradients(&loss); !s.ok()) return s;
     if (Status s = ApplyGradients(loss); !s.ok()) return s;
+    UpdateAverage();
     const double dt = Seconds(t0, Clock::now());
     ++st_.step;
     ++st_.window;
@@ -545,6 +593,7 @@ Status CheckTrainOptions(const TrainOptions& o) {
     return bad("--output-dropout", "a number in [0, 1)", std::to_string(o.output_dropout));
   if (!(o.lr > 0 && o.lr < 10)) return bad("--lr", "a number in (0, 10)", std::to_string(o.lr));
   if (!(o.clip >= 0)) return bad("--clip", "a number >= 0", std::to_string(o.clip));
+  if (!(o.ema >= 0 && o.ema < 1)) return bad("--ema", "a decay in [0, 1) (0: off), e.g. 0.999", std::to_string(o.ema));
   if (o.batch < 1 || o.batch > 65536) return bad("--batch", "1 to 65536", std::to_string(o.batch));
   if (o.seq < 1 || o.seq > 65536) return bad("--seq", "1 to 65536", std::to_string(o.seq));
   if (o.steps < 0) return bad("--steps", "a count >= 0", std::to_string(o.steps));
@@ -628,6 +677,7 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     o.min_lr_fraction = t.at("min_lr_fraction").get<double>();
     o.warmup_steps = t.at("warmup_steps").get<int64_t>();
     o.clip = t.at("clip").get<double>();
+    if (!given.ema) o.ema = t.value("ema", 0.0);  // absent before weight averaging
     o.batch = t.at("batch").get<int>();
     o.seq = t.at("seq").get<int>();
     auto b = ParseBatching(t.at("batching").get<std::string>());

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -89,6 +90,38 @@ TEST_F(TrainCliTest, RunWritesCheckpointsMetricsAndLogAndResumeContinues) {
   EXPECT_EQ(nlohmann::json::parse(ck->metadata_json)["step"], 9);
   EXPECT_EQ(ck->model.hidden, 16);  // the shape comes from the checkpoint
   EXPECT_EQ(ck->note_runs.hashes.size(), ReadCheckpoint(out + "/best.ckpt")->note_runs.hashes.size());
+}
+
+// --ema: refused out of range; a run says it averages, records the decay, keeps the live weights
+// for its resume, which averages on without being told again; the exported model drops them.
+TEST_F(TrainCliTest, AnAveragedRunResumesAveragingAndItsExportKeepsTheAverageAlone) {
+  auto r = RunCommand(Train("--out " + dir_ + "/bad --ema 1"), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--ema: expected a decay in [0, 1)"), std::string::npos) << r.out;
+  std::string out = dir_ + "/avg";
+  r = RunCommand(Train("--out " + out + " --steps 6 --eval-every 3 --ema 0.9"), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("weight average: decay 0.9 per step (0 updates so far)"), std::string::npos) << r.out;
+  auto has_live = [](const Checkpoint& ck) {
+    return std::any_of(ck.optimizer.begin(), ck.optimizer.end(),
+                       [](const NamedTensor& t) { return t.name.rfind("live.", 0) == 0; });
+  };
+  r = RunCommand(Program("abcrnn") + " train --data " + data_ + " --out " + out + " --resume " + out + " --steps 9 -q", true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("weight average: decay 0.9 per step (6 updates so far)"), std::string::npos) << r.out;
+  auto ck = ReadCheckpoint(out + "/last.ckpt");
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(ck->metadata_json)["training"]["ema"], 0.9);
+  EXPECT_EQ(nlohmann::json::parse(ck->trainer_state_json)["ema_updates"], 9);
+  EXPECT_TRUE(has_live(*ck));
+  r = RunCommand(Program("abcrnn") + " export " + out + "/last.ckpt -o " + dir_ + "/avg.ckpt", true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto exported = ReadCheckpoint(dir_ + "/avg.ckpt");
+  ASSERT_TRUE(exported.ok()) << exported.status().ToString();
+  EXPECT_FALSE(has_live(*exported));
+  ASSERT_EQ(exported->weights.size(), ck->weights.size());
+  for (size_t i = 0; i < ck->weights.size(); ++i)
+    EXPECT_TRUE(exported->weights[i].data == ck->weights[i].data) << ck->weights[i].name;
 }
 
 TEST_F(TrainCliTest, AGruTrainsResumesAndGeneratesValidTunesInStrictMode) {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -401,6 +402,137 @@ TEST(TrainerTest, OversampledTypesAreRecordedAndAResumedRunGoesOnExactly) {
             std::string::npos) << refused.status().message();
 }
 
+// A checkpoint's weights as tensors, by name.
+std::map<std::string, torch::Tensor> Tensors(const std::vector<NamedTensor>& named) {
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& t : named) out[t.name] = FromNamed(t);
+  return out;
+}
+
+// --ema: the checkpoints hold the average of the weights after every step (computed here from a
+// run without averaging, whose weights after each step are read back), validation judges the
+// average, training itself does not change, and an interrupted run resumes exactly.
+TEST(TrainerTest, WeightAveragingSavesTheAverageTrainsOnTheWeightsAndResumesExactly) {
+  Corpus c = TinyCorpus(24, 0.2);
+  TrainOptions plain = Tiny(FreshDir("ema_plain"));
+  plain.dropout = 0.3f;
+  plain.epochs = 2;
+  plain.eval_every = 1;  // last.ckpt after every step: read back at the next validation
+  std::vector<std::map<std::string, torch::Tensor>> after;  // weights after step 0, 1, 2, ...
+  {
+    std::atomic<bool> stop{true};  // stopped before its first step: last.ckpt holds the initial weights
+    TrainHooks hooks;
+    hooks.stop = &stop;
+    auto r = Train(plain, c, hooks);
+    ASSERT_TRUE(r.ok() && r->interrupted && r->steps == 0) << r.status().ToString();
+    auto ck = ReadCheckpoint(plain.out_dir + "/last.ckpt");
+    ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+    after.push_back(Tensors(ck->weights));
+  }
+  TrainHooks read_back;
+  read_back.on_eval = [&](const EvalInfo& e) {  // before this step's save: last.ckpt is the step before
+    if (e.step < 2) return;
+    auto ck = ReadCheckpoint(plain.out_dir + "/last.ckpt");
+    ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+    after.push_back(Tensors(ck->weights));
+  };
+  auto r = Train(plain, c, read_back);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto plain_last = ReadCheckpoint(plain.out_dir + "/last.ckpt");
+  ASSERT_TRUE(plain_last.ok());
+  after.push_back(Tensors(plain_last->weights));
+  const int64_t steps = r->steps;
+  ASSERT_EQ(static_cast<int64_t>(after.size()), steps + 1);
+  ASSERT_GE(steps, 12);
+
+  TrainOptions avg = plain;
+  avg.out_dir = FreshDir("ema_full");
+  avg.eval_every = 4;
+  avg.ema = 0.8;
+  auto full = RunMaybeInterrupted(avg, c, 0);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(json::parse(full->metadata_json)["training"]["ema"], 0.8);
+
+  // The average, step by step, as the trainer computes it.
+  std::map<std::string, torch::Tensor> expected;
+  for (const auto& [name, t] : after[0]) expected[name] = t.clone();
+  for (int64_t n = 0; n < steps; ++n) {
+    const double decay = std::min(0.8, (1.0 + static_cast<double>(n)) / (10.0 + static_cast<double>(n)));
+    for (auto& [name, t] : expected) t.mul_(decay).add_(after[static_cast<size_t>(n) + 1].at(name), 1.0 - decay);
+  }
+  bool differs_from_last = false;
+  for (const auto& [name, t] : Tensors(full->weights)) {
+    ASSERT_TRUE(expected.count(name)) << name;
+    EXPECT_TRUE(torch::allclose(t, expected.at(name), 0, 1e-6)) << "not the average: " << name;
+    differs_from_last |= !torch::allclose(t, after.back().at(name), 0, 1e-4);
+  }
+  EXPECT_TRUE(differs_from_last) << "the average equals the last weights: the test checks nothing";
+
+  // Training is the run without averaging: its weights ("live.") and Adam moments are that run's.
+  CharLSTM live_model(full->model);
+  ASSERT_TRUE(ImportWeights(live_model, plain_last->weights).ok());
+  auto saved = Tensors(full->optimizer);
+  auto plain_state = Tensors(plain_last->optimizer);
+  for (const auto& p : live_model->named_parameters()) {
+    ASSERT_TRUE(saved.count("live." + p.key())) << p.key();
+    EXPECT_TRUE(torch::equal(saved.at("live." + p.key()), p.value())) << "live weights differ: " << p.key();
+    EXPECT_TRUE(torch::equal(saved.at("adam.exp_avg." + p.key()), plain_state.at("adam.exp_avg." + p.key())));
+  }
+
+  // Validation judged the average: best.ckpt's weights score its recorded best.
+  auto best = ReadCheckpoint(avg.out_dir + "/best.ckpt");
+  ASSERT_TRUE(best.ok()) << best.status().ToString();
+  CharLSTM best_model(best->model);
+  ASSERT_TRUE(ImportWeights(best_model, best->weights).ok());
+  const double scored = train::EvaluateLoss(best_model, c.valid, avg.batch, avg.seq);
+  EXPECT_NEAR(scored, json::parse(best->metadata_json)["best_valid_loss"].get<double>(), 1e-6);
+
+  // Interrupted mid-epoch and resumed with the options the checkpoint gives back: bit for bit.
+  TrainOptions cut = avg;
+  cut.out_dir = FreshDir("ema_cut");
+  auto resumed = RunMaybeInterrupted(cut, c, 7);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  ASSERT_EQ(full->weights.size(), resumed->weights.size());
+  for (size_t i = 0; i < full->weights.size(); ++i)
+    EXPECT_TRUE(full->weights[i].data == resumed->weights[i].data) << "differs: " << full->weights[i].name;
+  ASSERT_EQ(full->optimizer.size(), resumed->optimizer.size());
+  for (size_t i = 0; i < full->optimizer.size(); ++i)
+    EXPECT_TRUE(full->optimizer[i].data == resumed->optimizer[i].data) << "differs: " << full->optimizer[i].name;
+  auto ck7 = ReadCheckpoint(cut.out_dir + "/last.ckpt");
+  ASSERT_TRUE(ck7.ok());
+  auto back = OptionsFromCheckpoint(*ck7, Tiny(cut.out_dir));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->ema, 0.8);
+  PlanGiven given;
+  given.ema = true;
+  auto off = OptionsFromCheckpoint(*ck7, Tiny(cut.out_dir), given);
+  ASSERT_TRUE(off.ok());
+  EXPECT_EQ(off->ema, 0.0);  // the command line's --ema (here none) wins when given
+
+  // Turned off on --resume, training goes on from the live weights, not the average: the run
+  // without averaging, step for step.
+  TrainOptions stopped = avg;
+  stopped.out_dir = FreshDir("ema_off");
+  {
+    std::atomic<bool> stop{false};
+    TrainHooks hooks;
+    hooks.stop = &stop;
+    hooks.on_step = [&](const StepInfo& s) { stop = s.step == 7; };
+    auto first = Train(stopped, c, hooks);
+    ASSERT_TRUE(first.ok() && first->interrupted) << first.status().ToString();
+  }
+  auto at7 = ReadCheckpoint(stopped.out_dir + "/last.ckpt");
+  ASSERT_TRUE(at7.ok());
+  stopped.ema = 0;
+  auto rest = Train(stopped, c, {}, &*at7);
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  auto off_last = ReadCheckpoint(stopped.out_dir + "/last.ckpt");
+  ASSERT_TRUE(off_last.ok());
+  for (size_t i = 0; i < plain_last->weights.size(); ++i)
+    EXPECT_TRUE(plain_last->weights[i].data == off_last->weights[i].data) << "differs: " << plain_last->weights[i].name;
+  for (const auto& t : off_last->optimizer) EXPECT_NE(t.name.rfind("live.", 0), 0u) << t.name;
+}
+
 TEST(TrainerTest, BadOptionsAreRefusedNamingTheOption) {
   TrainOptions o = Tiny(FreshDir("bad"));
   o.hidden = 0;
@@ -414,6 +546,10 @@ TEST(TrainerTest, BadOptionsAreRefusedNamingTheOption) {
   o.cell = "gru";
   o.reference_lstm = true;
   EXPECT_NE(CheckTrainOptions(o).message().find("--reference-lstm"), std::string::npos);
+  o = Tiny(FreshDir("bad"));
+  o.ema = 1;
+  EXPECT_NE(CheckTrainOptions(o).message().find("--ema: expected a decay in [0, 1)"), std::string::npos)
+      << CheckTrainOptions(o).message();
   o = Tiny("/proc/abcrnn-cannot-write-here");
   s = CheckTrainOptions(o);
   EXPECT_EQ(s.code(), Status::Code::kIOError) << s.ToString();

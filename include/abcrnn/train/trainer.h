@@ -36,6 +36,11 @@ struct TrainOptions {
   double min_lr_fraction = 0.1;   // the cosine ends at lr * this
   int64_t warmup_steps = 100;     // linear warm-up from lr / warmup_steps
   double clip = 1.0;              // gradient-norm clipping threshold (0 = off)
+  // Weight averaging (Polyak; timm's ModelEmaV2): after every step the average moves towards the
+  // weights by 1 - min(ema, (1 + n) / (10 + n)), n the updates so far. Validation, best.ckpt and
+  // last.ckpt's weights are the average; training goes on from the weights as they are (kept in
+  // the checkpoint's optimiser section as "live.<param>" for --resume). 0: off.
+  double ema = 0;
   int batch = 64;                 // B, tunes or lanes per step
   int seq = 128;                  // T, steps of back-propagation through time
   // Bucket by default: every tune starts from a zero state, as in generation and validation.
@@ -133,6 +138,7 @@ struct PlanGiven {
   bool length = false;      // --steps or --epochs
   bool eval_every = false;  // --eval-every
   bool patience = false;    // --patience
+  bool ema = false;         // --ema (the average starts from the resumed weights if it was off)
 };
 
 // The training options recorded in a checkpoint's metadata, with the thread and output settings
