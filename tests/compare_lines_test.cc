@@ -1,0 +1,83 @@
+// Specification of scripts/compare_lines.py, the judge of scripts/compare_models.sh: Welch's
+// p-values against known t-table values, Holm's step-down, and verdicts on sets built here (two
+// equal models flag nothing family-wise; a line moved far is flagged worse or better). Skips,
+// saying so, without python3.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "abcrnn/util/file.h"
+#include "support/paths.h"
+
+namespace abcrnn {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class CompareLinesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::HaveTool("python3")) GTEST_SKIP() << "python3 is not installed: compare_lines.py not checked";
+    dir_ = ::testing::TempDir() + "/abcrnn_compare_lines";
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  std::string Python(const std::string& code) {
+    auto r = testing::RunCommand("cd " + testing::SourceDir() + "/scripts && python3 -c '" + code + "'", true);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    return r.out;
+  }
+  // One seed's eval of a set: every line near the real tunes' value, with a small wobble per seed.
+  void WriteSet(const std::string& model, int seed, double tonic, double notes_per_bar_overlap) {
+    const double wobble = 0.004 * ((seed * 7 + (model == "B" ? 3 : 0)) % 5 - 2);
+    json form_gen{{"valid", 1.0}, {"ends_on_tonic", tonic + wobble}, {"repeats", 0.65 - wobble},
+                  {"equal_parts", 0.7 + wobble}, {"mean_bars", 16.0 + 10 * wobble}, {"mean_pitch_range", 19 - wobble}};
+    json form_ref{{"valid", 1.0}, {"ends_on_tonic", 0.726}, {"repeats", 0.65}, {"equal_parts", 0.7},
+                  {"mean_bars", 16.0}, {"mean_pitch_range", 18.7}};
+    json style = json::array({{{"feature", "interval"}, {"overlap", 0.9 + wobble}},
+                              {{"feature", "notes_per_bar"}, {"overlap", notes_per_bar_overlap + wobble}}});
+    json j{{"generated", {{"form", form_gen}}}, {"reference", {{"form", form_ref}}}, {"style", style},
+           {"classifier", {{"accuracy", 0.6 + wobble}}}};
+    ASSERT_TRUE(WriteFileAtomically(dir_ + "/" + model + "-reel-" + std::to_string(seed) + ".json", j.dump()).ok());
+  }
+  std::string Judge() {
+    auto r = testing::RunCommand("python3 " + testing::SourceDir() + "/scripts/compare_lines.py " + dir_ +
+                                 " reel '2 3 4 5 6'", true);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    return r.out;
+  }
+  std::string dir_;
+};
+
+TEST_F(CompareLinesTest, WelchPValuesMatchTheTTableAndHolmStopsAtTheFirstSurvivor) {
+  // Two-sided p of t = 2.306 with 8 degrees of freedom is 0.05, of 4.604 with 4 is 0.01.
+  std::string out = Python(
+      "import compare_lines as c; "
+      "print(round(c.betainc(4, 0.5, 8 / (8 + 2.306 ** 2)), 4), round(c.betainc(2, 0.5, 4 / (4 + 4.604 ** 2)), 4)); "
+      "print(c.holm([0.001, 0.02, 0.04, 0.5]), c.holm([0.01, 0.011, 0.012])); "
+      "print(c.welch_p([1, 2, 3], [1, 2, 3]), c.welch_p([1.0, 1.1, 0.9], [5.0, 5.1, 4.9]) < 1e-5)");
+  EXPECT_EQ(out, "0.05 0.01\n[True, False, False, False] [True, True, True]\n1.0 True\n");
+}
+
+TEST_F(CompareLinesTest, EqualModelsFlagNothingAndAFarLineIsFlaggedFamilyWise) {
+  for (int seed = 2; seed <= 6; ++seed) {
+    WriteSet("A", seed, 0.75, 0.97);
+    WriteSet("B", seed, 0.75, 0.97);
+  }
+  std::string out = Judge();
+  EXPECT_NE(out.find("family-wise (Holm over 9 lines, alpha 0.05): 0 better*, 0 worse*"), std::string::npos) << out;
+  for (int seed = 2; seed <= 6; ++seed) WriteSet("B", seed, 0.85, 0.99);  // further from 0.726; closer overlap
+  out = Judge();
+  EXPECT_NE(out.find("(worse*)"), std::string::npos) << out;
+  EXPECT_NE(out.find("(better*)"), std::string::npos) << out;
+  EXPECT_NE(out.find("1 better*, 1 worse*"), std::string::npos) << out;
+  const size_t tonic = out.find("end on the tonic");
+  ASSERT_NE(tonic, std::string::npos) << out;
+  EXPECT_NE(out.substr(tonic, out.find('\n', tonic) - tonic).find("worse (worse*)"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace abcrnn
