@@ -7,7 +7,8 @@
 # (valid-TYPE.abc, mix-valid.abc).
 # Usage: scripts/compare_models.sh OUT MODEL_A CARD_A MODEL_B CARD_B
 #   SEEDS="2 3 4 5 6" (default), TYPES="reel jig hornpipe mix" (default), NUM=300, MIX_NUM=1000;
-#   REUSE=1 keeps the sets already in OUT (copy A's there to judge another B against it).
+#   REUSE=1 keeps the sets already in OUT (copy A's there to judge another B against it);
+#   GENERATE_A, GENERATE_B: more options for that model's `abcrnn generate` (e.g. "--temperature 0.95").
 # Prints one row per line of the card (scripts/compare_lines.py): each model's mean and standard
 # deviation over the seeds, B - A, and two verdicts: per line, "better" or "worse" where B differs
 # from A by more than twice the standard error of the difference (sd over seeds, n - 1, of each
@@ -47,7 +48,9 @@ for m in 0 1; do
       # against a second B).
       [ -n "${REUSE:-}" ] && [ -s "$out/$name-$type-$seed.json" ] && continue
       # Exit code 1 when a strict tune found no valid ending (it is still written, and counted).
-      "$abcrnn" generate --model "${models[$m]}" --seed "$seed" "${args[@]}" --out "$tunes" 2>/dev/null || [ $? -eq 1 ]
+      extra=${GENERATE_A:-}; [ $m = 1 ] && extra=${GENERATE_B:-}
+      # shellcheck disable=SC2086  # the extra options split into words
+      "$abcrnn" generate --model "${models[$m]}" --seed "$seed" "${args[@]}" $extra --out "$tunes" 2>/dev/null || [ $? -eq 1 ]
       "$abcrnn" eval "$tunes" --reference "$ref" --json > "$out/$name-$type-$seed.json" 2>/dev/null || [ $? -eq 1 ]
     done
   done
