@@ -174,20 +174,27 @@ TEST(TrainerTest, CheckpointWeightsRoundTripThroughTheModel) {
   EXPECT_TRUE(torch::equal(la, lb));
 }
 
-// Runs `o` to the end, or stops after `stop_after` steps and resumes from last.ckpt.
-Result<Checkpoint> RunMaybeInterrupted(TrainOptions o, const Corpus& c, int64_t stop_after) {
+// Trains `o`, stopped (as by Ctrl-C) after `stop_after` steps: the last.ckpt it saved then.
+Result<Checkpoint> TrainUntil(const TrainOptions& o, const Corpus& c, int64_t stop_after) {
   std::atomic<bool> stop{false};
   TrainHooks hooks;
   hooks.stop = &stop;
-  hooks.on_step = [&](const StepInfo& s) {
-    if (s.step == stop_after) stop = true;
-  };
+  hooks.on_step = [&](const StepInfo& s) { stop = s.step == stop_after; };
   auto r = Train(o, c, hooks);
   if (!r.ok()) return r.status();
-  if (stop_after > 0) {
-    EXPECT_TRUE(r->interrupted);
-    EXPECT_EQ(r->steps, stop_after);
-    auto ck = ReadCheckpoint(o.out_dir + "/last.ckpt");
+  if (!r->interrupted || r->steps != stop_after)
+    return Status::Internal("expected a run stopped at step " + std::to_string(stop_after) + ", got " +
+                            std::to_string(r->steps) + " steps");
+  return ReadCheckpoint(o.out_dir + "/last.ckpt");
+}
+
+// Runs `o` to the end, or stops after `stop_after` steps and resumes from last.ckpt.
+Result<Checkpoint> RunMaybeInterrupted(TrainOptions o, const Corpus& c, int64_t stop_after) {
+  if (stop_after == 0) {
+    auto r = Train(o, c, {});
+    if (!r.ok()) return r.status();
+  } else {
+    auto ck = TrainUntil(o, c, stop_after);
     if (!ck.ok()) return ck.status();
     auto again = Train(o, c, {}, &*ck);
     if (!again.ok()) return again.status();
@@ -373,13 +380,7 @@ TEST(TrainerTest, OversampledTypesAreRecordedAndAResumedRunGoesOnExactly) {
 
   TrainOptions cut = o;
   cut.out_dir = FreshDir("oversample_cut");
-  std::atomic<bool> stop{false};
-  TrainHooks hooks;
-  hooks.stop = &stop;
-  hooks.on_step = [&](const StepInfo& s) { stop = s.step == 7; };
-  auto first = Train(cut, c, hooks);
-  ASSERT_TRUE(first.ok() && first->interrupted) << first.status().ToString();
-  auto ck = ReadCheckpoint(cut.out_dir + "/last.ckpt");
+  auto ck = TrainUntil(cut, c, 7);
   ASSERT_TRUE(ck.ok()) << ck.status().ToString();
   TrainOptions caller = Tiny(cut.out_dir);  // no --oversample on the resuming command line
   auto resumed = OptionsFromCheckpoint(*ck, caller);
@@ -513,16 +514,8 @@ TEST(TrainerTest, WeightAveragingSavesTheAverageTrainsOnTheWeightsAndResumesExac
   // without averaging, step for step.
   TrainOptions stopped = avg;
   stopped.out_dir = FreshDir("ema_off");
-  {
-    std::atomic<bool> stop{false};
-    TrainHooks hooks;
-    hooks.stop = &stop;
-    hooks.on_step = [&](const StepInfo& s) { stop = s.step == 7; };
-    auto first = Train(stopped, c, hooks);
-    ASSERT_TRUE(first.ok() && first->interrupted) << first.status().ToString();
-  }
-  auto at7 = ReadCheckpoint(stopped.out_dir + "/last.ckpt");
-  ASSERT_TRUE(at7.ok());
+  auto at7 = TrainUntil(stopped, c, 7);
+  ASSERT_TRUE(at7.ok()) << at7.status().ToString();
   stopped.ema = 0;
   auto rest = Train(stopped, c, {}, &*at7);
   ASSERT_TRUE(rest.ok()) << rest.status().ToString();
