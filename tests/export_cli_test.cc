@@ -122,6 +122,39 @@ TEST(ExportCommand, ControlsFromDataCountTheTrainingTunesFormsWithTheirRepeats) 
   fs::remove_all(dir);
 }
 
+TEST(ExportCommand, SamplingOptionsRecordTheModelsDefaultsAndLaterExportsChangeOnlyWhatTheyName) {
+  fs::path dir = fs::temp_directory_path() / ("abcrnn_export_sampling_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  Checkpoint c = TrainedLookingCheckpoint();
+  ASSERT_TRUE(WriteCheckpoint((dir / "last.ckpt").string(), c).ok());
+  const std::string exporter = testing::Program("abcrnn") + " export ";
+  auto r = testing::RunCommand(exporter + (dir / "last.ckpt").string() + " -o " + (dir / "ship.ckpt").string() +
+                               " --temperature 0.95 --top-p 0.9 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("generate draws at --temperature 0.95 --top-k 0 --top-p 0.9 unless asked otherwise"),
+            std::string::npos)
+      << r.out;
+  auto back = ReadCheckpoint((dir / "ship.ckpt").string());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  auto meta = nlohmann::json::parse(back->metadata_json);
+  EXPECT_EQ(meta["step"], 40);  // the rest of the metadata kept
+  EXPECT_EQ(meta["generation"], nlohmann::json::parse(R"({"temperature": 0.95, "top_k": 0, "top_p": 0.9})"));
+  EXPECT_EQ(CheckpointFingerprint(*back), CheckpointFingerprint(c));  // the same model
+  // Exported again with only --top-k: the other two stay as recorded.
+  r = testing::RunCommand(exporter + (dir / "ship.ckpt").string() + " -o " + (dir / "again.ckpt").string() +
+                          " --top-k 5 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  meta = nlohmann::json::parse(ReadCheckpoint((dir / "again.ckpt").string())->metadata_json);
+  EXPECT_EQ(meta["generation"], nlohmann::json::parse(R"({"temperature": 0.95, "top_k": 5, "top_p": 0.9})"));
+  // Out of range: refused by the option's name, nothing written.
+  r = testing::RunCommand(exporter + (dir / "last.ckpt").string() + " -o " + (dir / "bad.ckpt").string() +
+                          " --temperature -1 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--temperature"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "bad.ckpt"));
+  fs::remove_all(dir);
+}
+
 TEST(ExportCommand, DamagedInputIsAUsageErrorAndWritesNothing) {
   fs::path dir = fs::temp_directory_path() / ("abcrnn_export_bad_" + std::to_string(getpid()));
   fs::create_directories(dir);

@@ -215,6 +215,43 @@ TEST_P(SampleCliTest, JsonLinesCarryTheTuneAndHowItWasMade) {
   EXPECT_EQ(n, 3);
 }
 
+TEST_P(SampleCliTest, AModelsRecordedSamplingIsTheDefaultAndAnOptionGivenWins) {
+  // The same weights with a "generation" record, written as abcrnn export --temperature writes it.
+  auto c = ReadCheckpoint(model_);
+  ASSERT_TRUE(c.ok());
+  c->metadata_json = R"({"generation": {"temperature": 0.6, "top_k": 6, "top_p": 0.95}})";
+  const std::string recorded = (dir_ / "recorded.ckpt").string();
+  ASSERT_TRUE(WriteCheckpoint(recorded, *c).ok());
+  const std::string args = " --seed 4 --num 4 --length 120 --no-strict --rhythm jig --key D";
+  auto with_record = RunCommand(Program("abcrnn-sample") + " generate --model " + recorded + args + " 2>/dev/null");
+  auto asked = Generate(args + " --temperature 0.6 --top-k 6 --top-p 0.95");
+  auto plain = Generate(args);
+  auto plain_asked = Generate(args + " --temperature 0.9 --top-k 0 --top-p 1");
+  ASSERT_EQ(with_record.exit_code, 0) << with_record.out;
+  // Drawn with the record's sampling, and each tune's % line names it, so it remakes the tune
+  // with any model.
+  EXPECT_EQ(with_record.out, asked.out);
+  EXPECT_NE(with_record.out.find("--temperature 0.6 --top-k 6 --top-p 0.95"), std::string::npos) << with_record.out;
+  // Without a record: 0.9, 0 and 1, as every model drew before.
+  EXPECT_EQ(plain.out, plain_asked.out);
+  EXPECT_NE(plain.out, with_record.out);
+  // An option given wins over the record, one at a time.
+  auto overridden = RunCommand(Program("abcrnn-sample") + " generate --model " + recorded + args +
+                               " --temperature 0.9 2>/dev/null");
+  EXPECT_EQ(overridden.out, Generate(args + " --temperature 0.9 --top-k 6 --top-p 0.95").out);
+  auto listed = RunCommand(Program("abcrnn-sample") + " generate --model " + recorded + " --list-controls 2>&1");
+  EXPECT_NE(listed.out.find("draws at --temperature 0.6 --top-k 6 --top-p 0.95 unless asked otherwise (its "
+                            "checkpoint's recommendation)"),
+            std::string::npos)
+      << listed.out;
+  // A record out of range is a damaged checkpoint, named, exit code 2.
+  c->metadata_json = R"({"generation": {"top_p": 0}})";
+  ASSERT_TRUE(WriteCheckpoint(recorded, *c).ok());
+  auto bad = RunCommand(Program("abcrnn-sample") + " generate --model " + recorded + args + " 2>&1");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.out.find("recorded.ckpt: generation: top_p: expected more than 0"), std::string::npos) << bad.out;
+}
+
 TEST_P(SampleCliTest, OutFileHoldsExactlyWhatStandardOutputWouldShow) {
   auto r = Generate("--seed 2 --num 4 --length 100 --no-strict");
   const std::string out = (dir_ / "tunes.abc").string();

@@ -189,6 +189,7 @@ async function start() {
     $('num').max = m.limits.num;
     $('temperature').min = m.limits.temperature[0];
     $('temperature').max = m.limits.temperature[1];
+    $('temperature').value = m.defaults.temperature;
     $('prime').maxLength = m.limits.prime_bytes;
   } catch (e) {
     showError(e);

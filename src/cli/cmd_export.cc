@@ -2,10 +2,13 @@
 // vocabulary and metadata, without the optimiser state and trainer position that --resume needs
 // (about a third of the size). Used to ship models/default.ckpt. `--note-runs-from DATA` gives a
 // checkpoint written before abcrnn recorded them its training data's note runs (the copy guard);
-// `--controls-from DATA` counts its control table again (forms with their repeats).
+// `--controls-from DATA` counts its control table again (forms with their repeats);
+// `--temperature`, `--top-k`, `--top-p` record the sampling the model draws with when a request
+// names none (metadata "generation", infer/sampling_defaults.h).
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,7 @@
 #include "abcrnn/data/training_controls.h"
 #include "abcrnn/infer/match_model.h"
 #include "abcrnn/infer/engine.h"
+#include "abcrnn/infer/sampling_defaults.h"
 #include "abcrnn/eval/note_runs.h"
 #include "cli/commands.h"
 
@@ -32,7 +36,22 @@ struct ExportArgs {
   std::vector<std::string> note_runs_from;
   std::vector<std::string> controls_from;
   std::vector<std::string> match_from;
+  // The recommended sampling; a field not given keeps the checkpoint's (or the default).
+  std::optional<double> temperature;
+  std::optional<int> top_k;
+  std::optional<double> top_p;
 };
+
+// The checkpoint's metadata with its "generation" record set from `args` over what it had.
+Result<std::string> RecordSampling(const Checkpoint& ckpt, const ExportArgs& args) {
+  auto s = SamplingDefaultsOfMetadata(ckpt.metadata_json);
+  if (!s.ok()) return s.status();
+  if (args.temperature) s->temperature = *args.temperature;
+  if (args.top_k) s->top_k = *args.top_k;
+  if (args.top_p) s->top_p = *args.top_p;
+  if (Status st = CheckSampling(*s); !st.ok()) return st;
+  return WithSamplingDefaults(ckpt.metadata_json, *s);
+}
 
 // `paths` cleaned as the checkpoint's training data was; `option` names the flag in errors.
 Result<CleanResult> CleanAsTrained(const Checkpoint& ckpt, const std::vector<std::string>& paths,
@@ -152,6 +171,14 @@ int RunExport(const ExportArgs& args) {
     }
     ckpt->metadata_json = std::move(meta.value());
   }
+  if (args.temperature || args.top_k || args.top_p) {
+    auto meta = RecordSampling(*ckpt, args);
+    if (!meta.ok()) {
+      spdlog::error("{}", meta.status().ToString());
+      return kExitUsage;
+    }
+    ckpt->metadata_json = std::move(meta.value());
+  }
   Status s;
   if (to_stdout) {
     const std::string bytes = SerializeCheckpoint(*ckpt);
@@ -168,9 +195,18 @@ int RunExport(const ExportArgs& args) {
   const std::string guard = runs.hashes.empty() ? "no note runs (no copy guard)"
                                                 : std::to_string(runs.hashes.size()) + " runs of " +
                                                       std::to_string(runs.notes) + " notes (copy guard)";
+  std::string sampling;
+  if (nlohmann::json::parse(ckpt->metadata_json, nullptr, false).contains("generation")) {
+    const auto s = SamplingDefaultsOfMetadata(ckpt->metadata_json);  // checked when recorded
+    char text[160];
+    std::snprintf(text, sizeof text, "; generate draws at --temperature %g --top-k %d --top-p %g unless asked otherwise",
+                  s->temperature, s->top_k, s->top_p);
+    sampling = text;
+  }
   // On standard error when the checkpoint itself went to standard output.
-  std::fprintf(to_stdout ? stderr : stdout, "%s: weights, vocabulary, metadata and %s, fingerprint %s\n",
-               to_stdout ? "standard output" : args.output.c_str(), guard.c_str(), CheckpointFingerprint(*ckpt).c_str());
+  std::fprintf(to_stdout ? stderr : stdout, "%s: weights, vocabulary, metadata and %s, fingerprint %s%s\n",
+               to_stdout ? "standard output" : args.output.c_str(), guard.c_str(), CheckpointFingerprint(*ckpt).c_str(),
+               sampling.c_str());
   return kExitOk;
 }
 
@@ -193,6 +229,14 @@ void RegisterExport(CLI::App& app, RunFn& run) {
                   "Fit the match model (a tune's own earlier text as a predictor, mixed with the LSTM; "
                   "doc/match-model.md) on these ABC files or folders: the model's training data, cleaned and "
                   "split as its metadata says");
+  sub->add_option("--temperature", args->temperature,
+                  "Record the temperature `abcrnn generate` and `abcrnn serve` draw with when not asked for one "
+                  "(the checkpoint's \"generation\" record; 0.9 without one)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--top-k", args->top_k, "Record the top-k drawn with when not asked for one (0 = all)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--top-p", args->top_p, "Record the top-p drawn with when not asked for one (1 = all)")
+      ->check(CLI::Range(1e-9, 1.0));
   sub->callback([args, &run] { run = [args] { return RunExport(*args); }; });
 }
 

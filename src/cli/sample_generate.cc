@@ -78,8 +78,12 @@ std::string Unescape(const std::string& s) {
   return out;
 }
 
-// --list-controls: what the model knows, from its checkpoint.
+// --list-controls: what the model knows, from its checkpoint, and how it draws by default.
 int ListControls(const LoadedModel& model) {
+  const SamplingDefaults& s = model.sampling;
+  std::printf("model %s draws at --temperature %g --top-k %d --top-p %g unless asked otherwise%s\n",
+              model.fingerprint.c_str(), s.temperature, s.top_k, s.top_p,
+              model.sampling_recorded ? " (its checkpoint's recommendation)" : "");
   if (model.controls.empty()) {
     std::printf("model %s was trained without controls: --rhythm, --meter, --unit and --key write its header "
                 "lines; --style, --parts and --bars need a model trained with abcrnn train --controls\n",
@@ -102,9 +106,9 @@ std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const 
                       {"ended", t.raw.ended ? "eos" : "length"},
                       {"chars", static_cast<int>(t.text.size())},
                       {"seed", o.seed},
-                      {"temperature", o.temperature},
-                      {"top_k", o.top_k},
-                      {"top_p", o.top_p},
+                      {"temperature", p.sampling.temperature},
+                      {"top_k", p.sampling.top_k},
+                      {"top_p", p.sampling.top_p},
                       {"match_model", !o.no_match_model},
                       {"match_boost", o.match_boost},
                       {"prime", p.prime},
@@ -363,12 +367,16 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--first", o->first, "Index of the first tune (remakes tune N of a run: --first N --num 1)")
       ->check(NumberAtLeastZero());
   sub->add_option("--length", o->length, "Most characters per tune (prime included)")->check(NumberAtLeastZero(true));
+  // Not given: the model's (its checkpoint's "generation" record; --list-controls prints it).
   sub->add_option("--temperature", o->temperature, "Sampling temperature: 1 = the model's own distribution, lower = safer; 0 = always the most likely")
-      ->check(NumberAtLeastZero());
+      ->check(NumberAtLeastZero())
+      ->default_str("the model's, else 0.9");
   sub->add_option("--top-k", o->top_k, "Sample among the k most likely characters only; 0 = all")
-      ->check(NumberAtLeastZero());
+      ->check(NumberAtLeastZero())
+      ->default_str("the model's, else 0");
   sub->add_option("--top-p", o->top_p, "Nucleus sampling: the most likely characters up to this mass; 1 = all")
-      ->check(CLI::Range(1e-9, 1.0));
+      ->check(CLI::Range(1e-9, 1.0))
+      ->default_str("the model's, else 1");
   sub->add_option("--prime", o->prime,
                   "Start of the tune in training form (header lines M:, L:, K: and/or first bars); \\n = newline");
   sub->add_option("--meter", o->meter, "Header shortcut: M: (e.g. 6/8)");

@@ -67,6 +67,12 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::s
       if (!table.ok()) return Status::Corruption(m.path + ": " + table.status().message());
       m.controls = std::move(table).value();
     }
+    if (meta.is_object() && meta.contains("generation")) {
+      auto sampling = SamplingDefaultsFromJson(meta.at("generation").dump());
+      if (!sampling.ok()) return Status::Corruption(m.path + ": " + sampling.status().message());
+      m.sampling = *sampling;
+      m.sampling_recorded = true;
+    }
     if (meta.is_object() && meta.contains("match_model")) {
       auto match = MatchMixFromJson(meta.at("match_model").dump());
       if (!match.ok()) return Status::Corruption(m.path + ": " + match.status().message());

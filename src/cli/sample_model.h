@@ -11,6 +11,7 @@
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/eval/note_runs.h"
 #include "abcrnn/infer/match_model.h"
+#include "abcrnn/infer/sampling_defaults.h"
 #include "abcrnn/infer/engine.h"
 #include "abcrnn/util/status.h"
 #include "cli/common.h"
@@ -40,6 +41,10 @@ struct LoadedModel {
   abc::ControlTable controls;
   // Its match model (metadata "match_model", infer/match_model.h; empty for a checkpoint without one).
   MatchMix match;
+  // The sampling it recommends (metadata "generation"; the old defaults when absent): what a
+  // request that names no temperature, top-k or top-p draws with.
+  SamplingDefaults sampling;
+  bool sampling_recorded = false;  // the checkpoint has a "generation" record
   // Its training tunes' note runs (the copy guard; empty for a checkpoint without them).
   eval::NoteRunSet note_runs;
   std::unique_ptr<FastEngine> engine;  // the checkpoint's architecture's (NewFastEngine)

@@ -130,10 +130,12 @@ Result<PreparedRequest> PrepareRequest(const LoadedModel& model, const TuneReque
   g.first = o.first;
   g.num = o.num;
   g.length = o.length;
-  g.sampler.temperature = o.temperature;
+  p.sampling = {o.temperature.value_or(model.sampling.temperature), o.top_k.value_or(model.sampling.top_k),
+                o.top_p.value_or(model.sampling.top_p)};
+  g.sampler.temperature = p.sampling.temperature;
+  g.sampler.top_k = p.sampling.top_k;
+  g.sampler.top_p = p.sampling.top_p;
   g.match_boost = o.match_boost;
-  g.sampler.top_k = o.top_k;
-  g.sampler.top_p = o.top_p;
   g.batch = o.batch;
   g.strict = o.strict;
   so.copy_guard = !o.allow_copies;
@@ -152,7 +154,8 @@ std::string RemakeLine(const TuneRequest& o, const PreparedRequest& p, const std
                        const std::string& tune_title) {
   std::ostringstream s;
   s << "% abcrnn generate --seed " << o.seed << " --first " << index << " --num 1 --length " << o.length
-    << " --temperature " << o.temperature << " --top-k " << o.top_k << " --top-p " << o.top_p;
+    << " --temperature " << p.sampling.temperature << " --top-k " << p.sampling.top_k << " --top-p "
+    << p.sampling.top_p;
   if (o.no_match_model)
     s << " --no-match-model";
   else if (o.match_boost != kDefaultMatchBoost)

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "abcrnn/infer/sampling_defaults.h"
 #include "abcrnn/infer/session.h"
 #include "abcrnn/util/status.h"
 #include "cli/sample_model.h"
@@ -27,12 +29,11 @@ struct TuneRequest {
   int first = 0;
   int num = 1;
   int length = 1000;
-  // 0.8 by measurement on the shipped model (models/README.md): it ends on the tonic as often as
-  // real tunes (81.4%; 71.8% at 1.0) and beats the n-gram on all five style overlaps (0.6 loses
-  // three of them). With the match model; the LSTM alone was best at 0.8 (doc/sampler.md).
-  double temperature = 0.9;
-  int top_k = 0;
-  double top_p = 1.0;
+  // Not given: the model's recommendation (LoadedModel::sampling, its checkpoint's "generation"
+  // record), which is 0.9, 0 and 1 for a checkpoint without one.
+  std::optional<double> temperature;
+  std::optional<int> top_k;
+  std::optional<double> top_p;
   std::string prime;  // real newlines; its T: line, if any, becomes the title
   std::string title;  // T: of every tune ("TITLE N" when several); default: the prime's T:, else "Generated N"
   std::string meter, key, rhythm, unit;
@@ -61,6 +62,7 @@ struct PreparedRequest {
   std::string prime;       // the prime the tunes start from (header shortcuts added, T: taken out)
   std::string title;       // the request's title, else the prime's
   bool controls = false;   // the model was trained with controls
+  SamplingDefaults sampling;  // what the tunes are drawn with: the request's, else the model's
   std::vector<std::string> warnings;  // what the caller should say but not refuse
 };
 

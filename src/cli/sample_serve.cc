@@ -116,6 +116,7 @@ int Run(const ServeCliOptions& o) {
   so.port = o.port;
   so.files = PageFiles(o.web.empty() ? DefaultWebDir() : o.web);
   so.model = model->fingerprint;
+  so.temperature = model->sampling.temperature;
   so.controls = KnownControls(*model);
   so.generate_seconds = o.time_limit;
   so.threads = o.threads;

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -95,6 +96,8 @@ void Server::Impl::Routes() {
     Reply(res, 200,
           {{"model", o.model},
            {"controls", o.controls},
+           // Within the limits the page may send (a model that recommends greedy drawing gets the least).
+           {"defaults", {{"temperature", std::clamp(o.temperature, kMinTemperature, kMaxTemperature)}}},
            {"limits",
             {{"num", kMaxTunes}, {"prime_bytes", kMaxPrimeBytes}, {"control_bytes", kMaxControlBytes},
              {"temperature", {kMinTemperature, kMaxTemperature}}, {"seconds", o.generate_seconds}}}});

@@ -69,6 +69,8 @@ try {
   await page.goto(base());
   await page.waitForFunction(() => document.getElementById('model').textContent.startsWith('model '));
   check(await page.evaluate(() => typeof ABCJS !== 'undefined'), 'abcjs is served by the server');
+  const temperature = await page.inputValue('#temperature');
+  check(temperature === '0.9', 'the temperature starts at the model\'s recommendation, 0.9 for the shipped model (' + temperature + ')');
 
   // A jig in D in two parts of 8 bars (the form picker), L:1/8, with a locked seed, twice.
   const make = async () => {

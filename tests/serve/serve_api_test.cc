@@ -91,6 +91,28 @@ TEST_F(ServeApiTest, ALockedSeedGivesTheSameTuneAndTheCommandThatRemakesIt) {
   EXPECT_NE(cli.out.find(music), std::string::npos) << cli.out << "\n---\n" << music;
 }
 
+TEST_F(ServeApiTest, ARequestWithoutATemperatureDrawsAtTheModelsRecommendedOne) {
+  EXPECT_EQ(Get("/api/model", 200)["defaults"]["temperature"], 0.9);  // the shipped model has no record
+  // The shipped model exported with a recommendation of 0.7.
+  const std::string model = (dir_ / "cool.ckpt").string();
+  auto exported = testing::RunCommand("'" + testing::Program("abcrnn") + "' export '" + testing::SourceDir() +
+                                      "/models/default.ckpt' -o '" + model + "' --temperature 0.7 2>&1");
+  ASSERT_EQ(exported.exit_code, 0) << exported.out;
+  server_ = std::make_unique<testing::ServeProcess>((dir_ / "cool.sqlite").string(), "", model);
+  ASSERT_GT(server_->port(), 0) << server_->output();
+  client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+  client_->set_read_timeout(60);
+  EXPECT_EQ(Get("/api/model", 200)["defaults"]["temperature"], 0.7);
+  json plain = Post("/api/generate", R"({"seed": 31, "type": "reel"})", 200);
+  json asked = Post("/api/generate", R"({"seed": 31, "type": "reel", "temperature": 0.7})", 200);
+  json warmer = Post("/api/generate", R"({"seed": 31, "type": "reel", "temperature": 0.9})", 200);
+  const std::string command = plain["tunes"][0]["command"];
+  EXPECT_NE(command.find("--temperature 0.7 "), std::string::npos) << command;
+  const std::string abc = plain["tunes"][0]["abc"];
+  EXPECT_EQ(abc, asked["tunes"][0]["abc"].get<std::string>());
+  EXPECT_NE(abc, warmer["tunes"][0]["abc"].get<std::string>());
+}
+
 TEST_F(ServeApiTest, DownloadsParseAsAbcMidiWavAndSvg) {
   json made = Post("/api/generate", R"({"seed": 7, "type": "reel"})", 200);
   const std::string id = std::to_string(made["tunes"][0]["id"].get<int64_t>());

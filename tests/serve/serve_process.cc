@@ -13,9 +13,10 @@
 
 namespace abcrnn::testing {
 
-ServeProcess::ServeProcess(const std::string& db, const std::string& extra_args)
+ServeProcess::ServeProcess(const std::string& db, const std::string& extra_args, const std::string& model)
     : ServeProcess(Command{"exec '" + Program("abcrnn-sample") + "' serve --port 0 --host 127.0.0.1 --model '" +
-                           SourceDir() + "/models/default.ckpt' --db '" + db + "' " + extra_args + " 2>&1"}) {}
+                           (model.empty() ? SourceDir() + "/models/default.ckpt" : model) + "' --db '" + db + "' " +
+                           extra_args + " 2>&1"}) {}
 
 std::unique_ptr<ServeProcess> ServeProcess::Installed(const std::string& prefix, const std::string& db) {
   return std::unique_ptr<ServeProcess>(

@@ -11,8 +11,9 @@ namespace abcrnn::testing {
 class ServeProcess {
  public:
   // Starts the server and waits (up to 30 s) for its "open http://127.0.0.1:PORT/" line.
-  // port() is 0 when it did not start; output() then holds what it printed.
-  explicit ServeProcess(const std::string& db, const std::string& extra_args = "");
+  // port() is 0 when it did not start; output() then holds what it printed. `model` "" is the
+  // shipped model.
+  explicit ServeProcess(const std::string& db, const std::string& extra_args = "", const std::string& model = "");
   // An installed copy: PREFIX/bin/abcrnn-sample serve with no --model or --web, so that it finds
   // them as an installed program does (share/abcrnn under its prefix).
   static std::unique_ptr<ServeProcess> Installed(const std::string& prefix, const std::string& db);

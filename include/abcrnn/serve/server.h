@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,7 @@ namespace abcrnn::serve {
 struct GenerateParams {
   uint64_t seed = 0;
   int num = 1;
-  double temperature = 0.9;
+  std::optional<double> temperature;           // not given: the model's (ServerOptions::temperature)
   std::string prime;                            // printable ASCII and newlines
   std::string type, meter, key, style, unit;    // "" = drawn by the model
   int parts = -1, bars = -1;                    // -1 = drawn
@@ -48,6 +49,7 @@ struct ServerOptions {
   int port = 8080;  // 0: any free port
   std::vector<StaticFile> files;
   std::string model;  // the model's fingerprint (shown by the page)
+  double temperature = 0.9;  // the model's recommended temperature: the page's starting value
   // What the page may offer per control ("type", "style", "meter", "key", "unit"), from the model.
   std::map<std::string, std::vector<std::string>> controls;
   double generate_seconds = 20;  // a generate request is cut after this long
