@@ -61,6 +61,20 @@ TEST(PartBarsTest, AnAABBTuneHasTwoPartsOfEightBarsWithPickupsAndEndings) {
   EXPECT_EQ(abc::DeriveControls(ParseTune(abc), "s").part_repeats, (std::vector<bool>{true, true}));
 }
 
+TEST(PartBarsTest, ARepeatStartRightAfterASecondEndingOpensTheNextPart) {
+  // As Nottingham writes some jigs: the second ending runs into the B part's "||:" or "|||:".
+  for (const char* bars : {"||:", "|||:", "|:", "||\n|:"}) {
+    std::string abc =
+        "X:1\nM:6/8\nL:1/8\nK:C\n"
+        "G|:Gce g2e|a2e gec|Gce g2e|a2e fdB|GBd f2d|g2d fdB|GBd fed|[1cea gec:|[2ceg c'2g";
+    abc += bars;
+    abc += "c'2e g2c|e3- e2G|GAB cde|f3- f2g|a2d f2G|B3- B2g|bag fed|[1cea g3:|[2ceg c'2||\n";
+    const abc::Form form = abc::FormOfParts(abc::SplitIntoParts(ParseTune(abc)));
+    EXPECT_EQ(form.bars, (std::vector<int>{8, 8})) << bars;
+    EXPECT_EQ(form.repeated, (std::vector<bool>{true, true})) << bars;
+  }
+}
+
 TEST(PartBarsTest, EachPartKnowsWhetherItIsPlayedTwice) {
   auto repeats = [](const std::string& music) {
     return abc::FormOfParts(abc::SplitIntoParts(ParseTune("X:1\nM:2/4\nL:1/8\nK:C\n" + music + "\n"))).repeated;

@@ -97,6 +97,16 @@ TEST(FormClock, ASecondEndingStandsInForTheFirst) {
   EXPECT_EQ(ClockAfter(text, "E8||\n"), At(0, 2, 1, kNoType));
 }
 
+TEST(FormClock, ARepeatStartAfterASecondEndingOpensTheNextPart) {
+  const std::string text =
+      "N:form 3+2\nM:4/4\nL:1/8\nK:C\n"
+      "|:CDEF GABc|cBAG FEDC|1 D8:|2 E8||:\n"
+      "EFGA Bcde|edcB AGFE:|\n";
+  EXPECT_EQ(ClockAfter(text, ":|2 E"), At(2, 1, 2, kNoType));  // the second ending is the last bar again
+  EXPECT_EQ(ClockAfter(text, "\nE"), At(0, 2, 1, kNoType));    // "||:" closed it: the second part begins
+  EXPECT_EQ(ClockAfter(text, "Bcde|e"), At(1, 1, 1, kNoType));
+}
+
 // The type row: from the R: line once it is complete, whatever the form; normalised as the
 // cleaner normalises R:; an unknown type, or none, is "none". A scheme reads 3 or 4 fields.
 TEST(FormClock, TheTypeRowComesFromTheRLine) {

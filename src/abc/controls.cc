@@ -84,7 +84,10 @@ TuneParts SplitIntoParts(const Tune& tune) {
         }
         part = Fraction(0);
         repeated = false;
-        if (b->repeat_end || b->kind == BarKind::kFinal || b->kind == BarKind::kDouble) in_later_ending = false;
+        // Every section end closes a later ending, "|:" too: "[2 ceg c'2g||: c'2e ..." starts the
+        // next part (as the strict-mode form guard reads it), where the music after it was left
+        // out until the next first ending.
+        in_later_ending = false;
       }
     } else if (const auto* fc = e.get_if<FieldChange>()) {
       if (fc->field.letter == 'M') out.bar_length = fc->state->meter.BarLength();

@@ -93,7 +93,7 @@ FormClock MeasureForm(std::string_view text) {
           part = Fraction(0);
           ++k;
         }
-        if (b->repeat_end || b->kind == BarKind::kFinal || b->kind == BarKind::kDouble) in_later = false;
+        in_later = false;  // every section end closes a later ending, "|:" too (SplitIntoParts)
         in_first = false;
       }
       continue;
