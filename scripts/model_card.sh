@@ -10,7 +10,8 @@
 #    against the training tunes' keys (total variation distance);
 #  - how many raw (--no-strict) LSTM tunes pass `abcrnn check`, and strict mode's masked mass.
 # Usage: scripts/model_card.sh [OUT_DIR]   (default build/model-card; needs ../shared/data)
-#   TEMPERATURE=0.8 samples the tunes at another temperature (default: generate's own, 0.9).
+#   TEMPERATURE=0.8 samples the tunes at another temperature (default: the model's own, from its
+#   checkpoint's "generation" record, else 0.9).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$here/build}
@@ -18,7 +19,8 @@ data=${DATA:-$here/../shared/data}
 out=${1:-$build/model-card}
 model=${MODEL:-$here/models/default.ckpt}
 abcrnn="$build/abcrnn"
-temperature=${TEMPERATURE:-0.9}
+sampling=()
+[ -n "${TEMPERATURE:-}" ] && sampling=(--temperature "$TEMPERATURE")
 # The model is compared on the text it was trained on: the same cleaning (tonic, controls) and
 # the same split, read from its metadata.
 meta() { grep -a -o "\"$1\": *[^,}]*" "$model" | head -1 | sed 's/^[^:]*: *//; s/"//g' || true; }
@@ -41,12 +43,12 @@ set -x
   --split-out "$out/split" > "$out/baseline.txt" 2>&1
 "$abcrnn" score --model "$model" "$out/split-valid.abc" > "$out/lstm-score.txt"
 # Exit code 1 when some strict tune found no valid ending (they are still written, and counted).
-"$abcrnn" generate --model "$model" --num 1000 --seed 1 --temperature "$temperature" --stats --out "$out/lstm.abc" 2> "$out/lstm-strict.txt" || [ $? -eq 1 ]
-"$abcrnn" generate --model "$model" --num 1000 --seed 1 --temperature "$temperature" --no-strict --out "$out/lstm-raw.abc"
+"$abcrnn" generate --model "$model" --num 1000 --seed 1 "${sampling[@]}" --stats --out "$out/lstm.abc" 2> "$out/lstm-strict.txt" || [ $? -eq 1 ]
+"$abcrnn" generate --model "$model" --num 1000 --seed 1 "${sampling[@]}" --no-strict --out "$out/lstm-raw.abc"
 "$abcrnn" check "$out/lstm-raw.abc" 2>&1 | grep -A100 '^tunes read' > "$out/lstm-raw-check.txt" || true
 sets=(lstm ngram split-valid)
 if [ "$controls" = "true" ]; then
-  "$abcrnn" generate --model "$model" --num 1000 --seed 1 --temperature "$temperature" --keep-form \
+  "$abcrnn" generate --model "$model" --num 1000 --seed 1 "${sampling[@]}" --keep-form \
     --out "$out/lstm-kept.abc" 2>/dev/null || [ $? -eq 1 ]
   sets+=(lstm-kept)
 fi
@@ -72,7 +74,7 @@ for type in reel jig hornpipe; do
     "$out/split-valid.abc" > "$out/valid-$type.abc"
   for form in kept free; do
     flag=(); [ $form = free ] && flag=(--free-form)
-    "$abcrnn" generate --model "$model" --num 300 --seed 2 --temperature "$temperature" --rhythm "$type" \
+    "$abcrnn" generate --model "$model" --num 300 --seed 2 "${sampling[@]}" --rhythm "$type" \
       "${flag[@]}" --out "$out/$type-$form.abc" 2>/dev/null || [ $? -eq 1 ]
     "$abcrnn" eval "$out/$type-$form.abc" --reference "$out/valid-$type.abc" --train "$out/split-train.abc" \
       --train-cache "$out/train-bars.idx" > "$out/eval-$type-$form.txt" || [ $? -eq 1 ]
