@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/midi/smf.h"
 #include "abcrnn/midi/wav.h"
 #include "support/paths.h"
@@ -92,16 +93,28 @@ TEST_F(ServeApiTest, ALockedSeedGivesTheSameTuneAndTheCommandThatRemakesIt) {
 }
 
 TEST_F(ServeApiTest, ARequestWithoutATemperatureDrawsAtTheModelsRecommendedOne) {
-  EXPECT_EQ(Get("/api/model", 200)["defaults"]["temperature"], 0.9);  // the shipped model has no record
-  // The shipped model exported with a recommendation of 0.7.
+  auto serve = [&](const std::string& model, const std::string& db) {
+    server_ = std::make_unique<testing::ServeProcess>((dir_ / db).string(), "", model);
+    ASSERT_GT(server_->port(), 0) << server_->output();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_->set_read_timeout(60);
+  };
+  // The shipped model's weights without a "generation" record: the default of every older model.
+  auto shipped = ReadCheckpoint(testing::SourceDir() + "/models/default.ckpt");
+  ASSERT_TRUE(shipped.ok()) << shipped.status().ToString();
+  json meta = json::parse(shipped->metadata_json);
+  meta.erase("generation");
+  shipped->metadata_json = meta.dump();
+  const std::string unrecorded = (dir_ / "plain.ckpt").string();
+  ASSERT_TRUE(WriteCheckpoint(unrecorded, *shipped).ok());
+  serve(unrecorded, "plain.sqlite");
+  EXPECT_EQ(Get("/api/model", 200)["defaults"]["temperature"], 0.9);
+  // Exported with a recommendation of 0.7.
   const std::string model = (dir_ / "cool.ckpt").string();
-  auto exported = testing::RunCommand("'" + testing::Program("abcrnn") + "' export '" + testing::SourceDir() +
-                                      "/models/default.ckpt' -o '" + model + "' --temperature 0.7 2>&1");
+  auto exported = testing::RunCommand("'" + testing::Program("abcrnn") + "' export '" + unrecorded + "' -o '" + model +
+                                      "' --temperature 0.7 2>&1");
   ASSERT_EQ(exported.exit_code, 0) << exported.out;
-  server_ = std::make_unique<testing::ServeProcess>((dir_ / "cool.sqlite").string(), "", model);
-  ASSERT_GT(server_->port(), 0) << server_->output();
-  client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  client_->set_read_timeout(60);
+  serve(model, "cool.sqlite");
   EXPECT_EQ(Get("/api/model", 200)["defaults"]["temperature"], 0.7);
   json plain = Post("/api/generate", R"({"seed": 31, "type": "reel"})", 200);
   json asked = Post("/api/generate", R"({"seed": 31, "type": "reel", "temperature": 0.7})", 200);
