@@ -196,8 +196,8 @@ int RunExport(const ExportArgs& args) {
                                                 : std::to_string(runs.hashes.size()) + " runs of " +
                                                       std::to_string(runs.notes) + " notes (copy guard)";
   std::string sampling;
-  if (nlohmann::json::parse(ckpt->metadata_json, nullptr, false).contains("generation")) {
-    const auto s = SamplingDefaultsOfMetadata(ckpt->metadata_json);  // checked when recorded
+  if (const auto meta = nlohmann::json::parse(ckpt->metadata_json, nullptr, false); meta.contains("generation")) {
+    const auto s = SamplingDefaultsFromJson(meta["generation"].dump());  // checked when recorded
     char text[160];
     std::snprintf(text, sizeof text, "; generate draws at --temperature %g --top-k %d --top-p %g unless asked otherwise",
                   s->temperature, s->top_k, s->top_p);
