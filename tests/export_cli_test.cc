@@ -152,6 +152,14 @@ TEST(ExportCommand, SamplingOptionsRecordTheModelsDefaultsAndLaterExportsChangeO
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("--temperature"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(dir / "bad.ckpt"));
+  // A checkpoint whose record is out of range is refused even when no option names it.
+  c.metadata_json = R"({"generation": {"top_p": 0}})";
+  ASSERT_TRUE(WriteCheckpoint((dir / "damaged.ckpt").string(), c).ok());
+  r = testing::RunCommand(exporter + (dir / "damaged.ckpt").string() + " -o " + (dir / "bad.ckpt").string() +
+                          " 2>&1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("damaged.ckpt: generation: top_p"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "bad.ckpt"));
   fs::remove_all(dir);
 }
 

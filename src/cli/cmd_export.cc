@@ -147,6 +147,11 @@ int RunExport(const ExportArgs& args) {
   }
   ckpt->optimizer.clear();
   ckpt->trainer_state_json.clear();
+  // A sampling record generate would refuse is refused here too, before anything is written.
+  if (auto sampling = SamplingDefaultsOfMetadata(ckpt->metadata_json); !sampling.ok()) {
+    spdlog::error("{}: {}", args.input, sampling.status().message());
+    return kExitUsage;
+  }
   if (!args.note_runs_from.empty()) {
     auto runs = NoteRunsOf(*ckpt, args.note_runs_from);
     if (!runs.ok()) {
