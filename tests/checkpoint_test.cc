@@ -16,6 +16,7 @@
 #include "abcrnn/abc/form_clock.h"
 #include "abcrnn/util/file.h"
 #include "ckpt/crc32.h"
+#include "support/paths.h"
 
 namespace abcrnn {
 namespace {
@@ -390,7 +391,7 @@ TEST(CheckpointTest, TheOutputDropoutIsRecordedOnlyWhenUsed) {
 TEST(CheckpointTest, AnOldShippedModelReadsAsAnLstmAndWritesBackByteForByte) {
   // Old checkpoints load unchanged: the model shipped on 2026-11-29 (version 1, no architecture;
   // a copy kept in tests/golden) reads as an LSTM, and writing it again gives the same bytes.
-  const std::string path = std::string(ABCRNN_SOURCE_DIR) + "/tests/golden/default-2026-11-29.ckpt";
+  const std::string path = testing::OldShippedModel();
   auto bytes = ReadFile(path);
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
   auto ckpt = ParseCheckpoint(*bytes, path);

@@ -19,12 +19,11 @@ namespace {
 
 using testing::Program;
 using testing::RunCommand;
+using testing::OldShippedModel;
 using testing::SourceDir;
 
-std::string OldModel() { return SourceDir() + "/tests/golden/default-2026-11-29.ckpt"; }
-
 void ExpectSameTunes(const std::string& args, const std::string& golden) {
-  const std::string model = OldModel();
+  const std::string model = OldShippedModel();
   ASSERT_TRUE(std::filesystem::exists(model)) << model << " is part of the source tree";
   auto expected = ReadFile(SourceDir() + "/tests/golden/" + golden);
   ASSERT_TRUE(expected.ok()) << expected.status().ToString();
@@ -49,7 +48,7 @@ TEST(DefaultModelGoldenTest, UnconstrainedTunesAreTheSameBytes) {
 // no music line ending inside a bar but a tune's last, and no line of more than 4 full bars plus
 // an upbeat or a closing bar.
 TEST(DefaultModelGoldenTest, TunesArePrintedFourBarsALineWithTheSameNotes) {
-  const std::string model = OldModel();
+  const std::string model = OldShippedModel();
   ASSERT_TRUE(std::filesystem::exists(model)) << model << " is part of the source tree";
   const std::string run = Program("abcrnn-sample") + " generate --model " + model + " --seed 5 --num 24";
   auto laid = RunCommand(run + " 2>/dev/null");

@@ -29,6 +29,8 @@ std::string CorpusDir() {
 
 std::string SourceDir() { return ABCRNN_SOURCE_DIR; }
 
+std::string OldShippedModel() { return SourceDir() + "/tests/golden/default-2026-11-29.ckpt"; }
+
 std::string Program(const std::string& name) { return std::string(ABCRNN_BINARY_DIR) + "/" + name; }
 
 bool HaveTool(const std::string& name) {

@@ -11,6 +11,10 @@ std::string SharedDir();
 // SharedDir() + "/data", or empty when absent.
 std::string CorpusDir();
 std::string SourceDir();
+// The model shipped as models/default.ckpt on 2026-11-29, kept in tests/golden so that shipping
+// another model leaves the tests of old checkpoints as they are (version 1, a character LSTM with
+// a form clock and a match model).
+std::string OldShippedModel();
 // Path of a built program (abcrnn, abcrnn-sample, abcrnn-train).
 std::string Program(const std::string& name);
 // True when `name` is found on PATH (abc2midi, abcm2ps, python3 ...).
