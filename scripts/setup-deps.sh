@@ -8,6 +8,7 @@ pkgs=(build-essential cmake ninja-build pkg-config
       abcmidi abcm2ps fluidsynth libfluidsynth-dev fluid-soundfont-gm
       python3-torch python3-numpy clang libclang-rt-14-dev hyperfine
       libcpp-httplib-dev libsqlite3-dev chromium
+      librsvg2-bin  # rsvg-convert: look at `abcrnn render` sheet music as PNG
       iproute2)  # ip: the distributed test joins two network namespaces
 # node and npm for the page's abcjs and its browser test: Debian's, unless a node is installed.
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
