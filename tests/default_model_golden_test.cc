@@ -17,9 +17,9 @@
 namespace abcrnn {
 namespace {
 
+using testing::OldShippedModel;
 using testing::Program;
 using testing::RunCommand;
-using testing::OldShippedModel;
 using testing::SourceDir;
 
 void ExpectSameTunes(const std::string& args, const std::string& golden) {
