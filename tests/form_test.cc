@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/eval/melody.h"
 #include "abcrnn/eval/novelty.h"
@@ -54,6 +55,25 @@ TEST(FormTest, PickupAndClosingBarMakeWholePartsTogether) {
   EXPECT_TRUE(f.has_repeats);
   EXPECT_TRUE(f.equal_parts);
   EXPECT_EQ(f.ends_on_tonic, 1);
+}
+
+// Real tunes write a pickup before the first |: and take the next part's pickup out of the
+// closing bar without shortening it; musicians (and the N:form line) still count 8+8.
+TEST(FormTest, PartsAreCountedAsTheFormLineCountsThem) {
+  TuneForm outside = Form("X:1\nM:6/8\nL:1/8\nK:G\nD|:GAB c2A|BGE D2:|\n|:d|efg d2B|cAF G2:|\n");
+  EXPECT_TRUE(outside.bars_ok);
+  EXPECT_TRUE(outside.equal_parts);
+  const char uncompensated[] = "X:1\nM:4/4\nL:1/8\nK:D\nA|DFAF DFAF|GBdB AFD2||\nfg|afdf gfed|cABc d4|]\n";
+  EXPECT_TRUE(Form(uncompensated).equal_parts);
+  EXPECT_EQ(abc::PartBars(abc::SplitIntoParts(abc::ParseTune(uncompensated))), (std::vector<int>{2, 2}));
+  // Rounding does not hide a short bar inside a part.
+  const char short_bar_text[] = "X:1\nM:4/4\nL:1/8\nK:D\n|:DFAF DFAF|GBdB A2|D2 D2:|\n|:fdfa gfed|cABc d4:|\n";
+  EXPECT_EQ(abc::PartBars(abc::SplitIntoParts(abc::ParseTune(short_bar_text))), (std::vector<int>{2, 2}));
+  TuneForm short_bar = Form(short_bar_text);
+  EXPECT_FALSE(short_bar.bars_ok);
+  EXPECT_FALSE(short_bar.equal_parts);
+  // A pickup is not a part, so one part with a pickup is not two equal parts.
+  EXPECT_FALSE(Form("X:1\nM:6/8\nL:1/8\nK:G\nD|:GAB c2A|BGE D2:|\n").equal_parts);
 }
 
 TEST(FormTest, SecondEndingsAreNotCountedInThePartLength) {

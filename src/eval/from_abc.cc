@@ -1,7 +1,6 @@
 // The metrics' view of a parsed tune: its melody line (MelodyFromTune), its form (AnalyzeForm),
 // and the bar index of a set of ABC files with its cache (LoadOrBuildBarIndex).
 #include <algorithm>
-#include <cmath>
 #include <filesystem>
 
 #include "abcrnn/abc/check.h"
@@ -107,21 +106,15 @@ TuneForm AnalyzeForm(const abc::Tune& tune) {
   if (tonic >= 0 && !pitches.empty())
     f.ends_on_tonic = (pitches.back() % 12 + 12) % 12 == tonic ? 1 : 0;
 
-  // Parts: bar durations summed between section boundaries, bars under ending 2+ left out.
+  // Parts as musicians count them and the form line writes them (abc::PartBars): a pickup before
+  // |: joins the part after it, each part rounds to whole bars, bars under ending 2+ left out.
+  // Rounding forgives a closing bar that leaves out the next part's pickup, not a short bar inside
+  // a part, so a tune with a bar of the wrong length has no parts of equal length.
   const abc::TuneParts split = abc::SplitIntoParts(tune);
-  const std::vector<abc::Fraction>& parts = split.durations;
   f.has_repeats = split.has_repeats;
-  abc::Fraction bar_length = split.bar_length;
-  if (!bar_length.is_positive()) bar_length = voice.initial.meter.BarLength();
-  if (parts.size() >= 2 && bar_length.is_positive()) {
-    f.equal_parts = true;
-    const abc::Fraction first = parts.front() / bar_length;
-    const double bars0 = first.ToDouble();
-    for (const auto& p : parts) {
-      const double b = (p / bar_length).ToDouble();
-      if (std::fabs(b - bars0) > 1e-9 || std::fabs(b - std::round(b)) > 1e-9) f.equal_parts = false;
-    }
-  }
+  const std::vector<int> bars = abc::PartBars(split);
+  f.equal_parts = f.bars_ok && bars.size() >= 2 &&
+                  std::all_of(bars.begin(), bars.end(), [&](int b) { return b == bars.front(); });
   return f;
 }
 
