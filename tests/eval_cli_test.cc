@@ -123,9 +123,9 @@ TEST_F(EvalCliTest, ClassifierRowAndFormPerTypeTableAppearForTypedSetsOfTenOrMor
       << table.out;
   EXPECT_NE(table.out.find("tunes per set 15"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("Form per type (R:)"), std::string::npos) << table.out;
-  // reel: 6 generated tunes, all with repeats and two equal parts of 2 bars.
+  // reel: 6 generated tunes, all with repeats, two equal parts of 2 bars and the tonic (D) last.
   EXPECT_NE(
-      table.out.find("  reel              6   100.0%       100.0%       4.0        8   100.0%"),
+      table.out.find("  reel              6   100.0%       100.0%       4.0  100.0%        8   100.0%"),
       std::string::npos)
       << table.out;
   EXPECT_NE(table.out.find("  jig               7"), std::string::npos) << table.out;
@@ -150,6 +150,8 @@ TEST_F(EvalCliTest, ClassifierRowAndFormPerTypeTableAppearForTypedSetsOfTenOrMor
   EXPECT_DOUBLE_EQ(j["by_type"]["jig"]["generated"]["repeats"].get<double>(), 1.0);
   EXPECT_DOUBLE_EQ(j["by_type"]["jig"]["generated"]["equal_parts"].get<double>(), 1.0);
   EXPECT_DOUBLE_EQ(j["by_type"]["reel"]["reference"]["mean_bars"].get<double>(), 4.0);
+  EXPECT_EQ(j["by_type"]["reel"]["generated"]["tonic_tunes"], 6);
+  EXPECT_DOUBLE_EQ(j["by_type"]["reel"]["generated"]["ends_on_tonic"].get<double>(), 1.0);
   EXPECT_FALSE(j["by_type"].contains("hornpipe"));
 }
 

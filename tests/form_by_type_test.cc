@@ -52,5 +52,19 @@ TEST(FormByTypeTest, ReportsTypesWithEnoughTunesInBothSetsMostCommonFirst) {
   EXPECT_EQ(FormByType(gf, gt, rf, rt, 7).size(), 0u);
 }
 
+TEST(FormByTypeTest, TheTonicShareCountsOnlyTunesThatHaveATonic) {
+  std::vector<TuneForm> gf(6, Form(true, true, 16)), rf(5, Form(true, true, 16));
+  const int generated_tonic[] = {1, 1, 0, -1, 1, 0};  // -1: K:none or no notes
+  for (size_t i = 0; i < gf.size(); ++i) gf[i].ends_on_tonic = generated_tonic[i];
+  for (auto& f : rf) f.ends_on_tonic = -1;
+  const std::vector<std::string> gt(6, "song"), rt(5, "song");
+  const auto rows = FormByType(gf, gt, rf, rt, 5);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].generated.tonic_tunes, 5);
+  EXPECT_DOUBLE_EQ(rows[0].generated.ends_on_tonic, 3.0 / 5);
+  EXPECT_EQ(rows[0].reference.tonic_tunes, 0);
+  EXPECT_DOUBLE_EQ(rows[0].reference.ends_on_tonic, 0);
+}
+
 }  // namespace
 }  // namespace abcrnn::eval

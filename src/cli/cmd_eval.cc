@@ -287,7 +287,9 @@ nlohmann::json TypeFormJson(const eval::TypeForm& t) {
   return {{"tunes", t.tunes},
           {"repeats", t.repeats},
           {"equal_parts", t.equal_parts},
-          {"mean_bars", t.mean_bars}};
+          {"mean_bars", t.mean_bars},
+          {"tonic_tunes", t.tonic_tunes},
+          {"ends_on_tonic", t.tonic_tunes > 0 ? nlohmann::json(t.ends_on_tonic) : nlohmann::json()}};
 }
 
 std::string Percent(double v) {
@@ -308,15 +310,15 @@ void Row(std::string* out, const std::string& name, const std::string& a, const 
 // A row of the per-type table: type, then tunes, repeats, equal parts, bars of each set.
 void TypeRow(std::string* out, const std::string& type, const std::vector<std::string>& g,
              const std::vector<std::string>& r) {
-  char buf[200];
-  std::snprintf(buf, sizeof buf, "  %-12s %6s %8s %12s %9s   %6s %8s %12s %9s\n", type.c_str(),
-                g[0].c_str(), g[1].c_str(), g[2].c_str(), g[3].c_str(), r[0].c_str(), r[1].c_str(),
-                r[2].c_str(), r[3].c_str());
+  char buf[240];
+  std::snprintf(buf, sizeof buf, "  %-12s %6s %8s %12s %9s %7s   %6s %8s %12s %9s %7s\n", type.c_str(),
+                g[0].c_str(), g[1].c_str(), g[2].c_str(), g[3].c_str(), g[4].c_str(), r[0].c_str(),
+                r[1].c_str(), r[2].c_str(), r[3].c_str(), r[4].c_str());
   *out += buf;
 }
 std::vector<std::string> TypeCells(const eval::TypeForm& t) {
   return {std::to_string(t.tunes), Percent(t.repeats), Percent(t.equal_parts),
-          Number(t.mean_bars, 1)};
+          Number(t.mean_bars, 1), t.tonic_tunes > 0 ? Percent(t.ends_on_tonic) : "n/a"};
 }
 
 int RunEval(const EvalArgs& args) {
@@ -421,10 +423,10 @@ int RunEval(const EvalArgs& args) {
     if (by_type.empty()) {
       out += "  no type has " + std::to_string(kTypeMinTunes) + " or more tunes in both sets\n";
     } else {
-      const std::string rule(13, '-');  // 38 columns per set
+      const std::string rule(17, '-');  // 46 columns per set
       out += std::string(15, ' ') + rule + "- generated " + rule + "   " + rule + "- reference " +
              rule + "\n";
-      const std::vector<std::string> head = {"tunes", "repeats", "equal parts", "mean bars"};
+      const std::vector<std::string> head = {"tunes", "repeats", "equal parts", "mean bars", "tonic"};
       TypeRow(&out, "type", head, head);
       for (const auto& t : by_type)
         TypeRow(&out, t.type, TypeCells(t.generated), TypeCells(t.reference));

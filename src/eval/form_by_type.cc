@@ -1,5 +1,6 @@
 // Form per tune type: a tune's type from its R: field (abc::NormaliseTuneType) and the form
-// shares of each type present in both sets. The per-tune form itself is AnalyzeForm's.
+// shares of each type present in both sets (a mix of types ends on the tonic as its types do).
+// The per-tune form itself is AnalyzeForm's.
 #include "abcrnn/eval/form_by_type.h"
 
 #include <algorithm>
@@ -21,11 +22,16 @@ std::map<std::string, TypeForm> Summarise(const std::vector<TuneForm>& forms,
     t.repeats += forms[i].has_repeats;
     t.equal_parts += forms[i].equal_parts;
     t.mean_bars += forms[i].bars;
+    if (forms[i].ends_on_tonic >= 0) {
+      ++t.tonic_tunes;
+      t.ends_on_tonic += forms[i].ends_on_tonic;
+    }
   }
   for (auto& [type, t] : by_type) {
     t.repeats /= t.tunes;
     t.equal_parts /= t.tunes;
     t.mean_bars /= t.tunes;
+    if (t.tonic_tunes > 0) t.ends_on_tonic /= t.tonic_tunes;
   }
   return by_type;
 }

@@ -1,6 +1,7 @@
 // Form per tune type: the R: field names a tune's type (reel, jig, ...); for each type with
 // enough tunes in both a generated and a reference set, the share with repeats, the share with
-// parts of equal length and the mean bars of each. Used by `abcrnn eval`; doc/eval.md.
+// parts of equal length, the mean bars and the share that ends on the tonic of each. Used by
+// `abcrnn eval`; doc/eval.md.
 #pragma once
 
 #include <string>
@@ -23,6 +24,8 @@ struct TypeForm {
   double repeats = 0;      // share of the tunes with repeats (TuneForm::has_repeats)
   double equal_parts = 0;  // share with parts of equal length (TuneForm::equal_parts)
   double mean_bars = 0;    // mean of TuneForm::bars
+  int tonic_tunes = 0;     // tunes with a tonic and notes (TuneForm::ends_on_tonic >= 0)
+  double ends_on_tonic = 0;  // share of those that end on it; 0 when tonic_tunes is 0
 };
 
 struct TypeFormRow {
