@@ -12,7 +12,9 @@ difference, Welch's two-sided p-value, and two verdicts:
   flagging any line of two equal models is at most 5%: "better*" or "worse*".
 Better is: closer to the real tunes for the form rows (end on the tonic, repeats, equal parts,
 bars, pitch range), higher for the style overlaps and validity, closer to 0.5 for the
-classifier's accuracy. Standard library only.
+classifier's accuracy. For a set of several tune types (the mix), each R: type's share that ends
+on the tonic follows, pooled over the seeds and not judged: which type moved the set's line.
+Standard library only.
 """
 import json
 import math
@@ -34,6 +36,17 @@ def lines(j):
     if "accuracy" in j.get("classifier", {}):
         row["classifier accuracy"] = (j["classifier"]["accuracy"], ("closer", 0.5))
     return row
+
+
+def type_tonic(j):
+    """Each R: type's share that ends on the tonic in a set, its real share and its tunes with a
+    tonic (eval's form-per-type table; absent from evals older than that column)."""
+    out = {}
+    for t, v in j.get("by_type", {}).items():
+        g, r = v["generated"], v["reference"]
+        if g.get("ends_on_tonic") is not None and r.get("ends_on_tonic") is not None:
+            out[t] = (g["ends_on_tonic"], r["ends_on_tonic"], g["tonic_tunes"])
+    return out
 
 
 def goodness(value, how):  # larger is better
@@ -94,8 +107,19 @@ def holm(pvalues, alpha=ALPHA):
 
 def main(out, types, seeds):
     rows = []
+    within = []  # (set, R: type, A's mean share, B's, real, A's tunes, B's) of sets of several types
     for t in types:
-        runs = {m: [lines(json.load(open(f"{out}/{m}-{t}-{s}.json"))) for s in seeds] for m in "AB"}
+        evals = {m: [json.load(open(f"{out}/{m}-{t}-{s}.json")) for s in seeds] for m in "AB"}
+        runs = {m: [lines(j) for j in evals[m]] for m in "AB"}
+        by_type = {m: [type_tonic(j) for j in evals[m]] for m in "AB"}
+        shared = set.intersection(*[set(b) for m in "AB" for b in by_type[m]])
+        if len(shared) >= 2:
+            for kind in sorted(shared, key=lambda k: -sum(b[k][2] for b in by_type["A"])):
+                # Pooled over the seeds: each seed's share weighted by its tunes with a tonic.
+                share = {m: sum(b[kind][0] * b[kind][2] for b in by_type[m]) /
+                         max(1, sum(b[kind][2] for b in by_type[m])) for m in "AB"}
+                tunes = {m: sum(b[kind][2] for b in by_type[m]) for m in "AB"}
+                within.append((t, kind, share["A"], share["B"], by_type["A"][0][kind][1], tunes["A"], tunes["B"]))
         for label in runs["A"][0]:
             if not all(label in r for m in "AB" for r in runs[m]):
                 continue
@@ -130,6 +154,11 @@ def main(out, types, seeds):
           f"{counts['worse']} worse")
     print(f"family-wise (Holm over {len(rows)} lines, alpha {ALPHA}): {strict['better']} better*, "
           f"{strict['worse']} worse*")
+    if within:
+        print("end on the tonic by R: type within a set of several (pooled over the seeds; not judged):")
+        for t, kind, a, b, real, na, nb in within:
+            print(f"{t:9s} {kind:24s} {a:8.3f} {'':6s} {b:8.3f} {'':6s} {b - a:+8.3f}  "
+                  f"(real: {real:.3f}; tunes {na}, {nb})")
 
 
 if __name__ == "__main__":

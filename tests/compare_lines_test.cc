@@ -79,5 +79,43 @@ TEST_F(CompareLinesTest, EqualModelsFlagNothingAndAFarLineIsFlaggedFamilyWise) {
   EXPECT_NE(out.substr(tonic, out.find('\n', tonic) - tonic).find("worse (worse*)"), std::string::npos) << out;
 }
 
+// A mix's line says how often the set ends on the tonic; the types under it say which moved it.
+TEST_F(CompareLinesTest, AMixShowsEachTypesTonicSharePooledOverTheSeeds) {
+  for (int seed = 2; seed <= 6; ++seed) {
+    WriteSet("A", seed, 0.75, 0.97);  // one type only: no breakdown
+    WriteSet("B", seed, 0.75, 0.97);
+  }
+  EXPECT_EQ(Judge().find("by R: type"), std::string::npos);
+  for (int seed = 2; seed <= 6; ++seed) {
+    for (const std::string model : {"A", "B"}) {
+      const double song = model == "A" ? 0.75 : (seed == 2 ? 0.5 : 0.7);  // B: (50 + 4 * 140) / 900
+      const int song_tunes = model == "B" && seed == 2 ? 100 : 200;
+      json by_type{{"song", {{"generated", {{"ends_on_tonic", song}, {"tonic_tunes", song_tunes}}},
+                             {"reference", {{"ends_on_tonic", 0.8}, {"tonic_tunes", 50}}}}},
+                   {"jig", {{"generated", {{"ends_on_tonic", 0.9}, {"tonic_tunes", 40}}},
+                            {"reference", {{"ends_on_tonic", 0.76}, {"tonic_tunes", 30}}}}},
+                   {"air", {{"generated", {{"ends_on_tonic", 0.9}, {"tonic_tunes", 8}}},  // an older eval:
+                            {"reference", {{"ends_on_tonic", nullptr}, {"tonic_tunes", 0}}}}}};  // no share
+      const std::string path = dir_ + "/" + model + "-reel-" + std::to_string(seed) + ".json";
+      auto text = ReadFile(path);
+      ASSERT_TRUE(text.ok());
+      json j = json::parse(*text);
+      j["by_type"] = by_type;
+      ASSERT_TRUE(WriteFileAtomically(path, j.dump()).ok());
+    }
+  }
+  const std::string out = Judge();
+  const size_t head = out.find("end on the tonic by R: type within a set of several");
+  ASSERT_NE(head, std::string::npos) << out;
+  const std::string within = out.substr(head);
+  EXPECT_NE(within.find("song                        0.750           0.678          -0.072  "
+                        "(real: 0.800; tunes 1000, 900)"),
+            std::string::npos)
+      << out;
+  EXPECT_LT(within.find("song"), within.find("jig"));  // the type with more tunes first
+  EXPECT_EQ(within.find(" air "), std::string::npos) << out;  // no real share to set it against
+  EXPECT_NE(out.find("family-wise (Holm over 9 lines"), std::string::npos) << out;  // not judged
+}
+
 }  // namespace
 }  // namespace abcrnn
