@@ -307,7 +307,7 @@ void Row(std::string* out, const std::string& name, const std::string& a, const 
   std::snprintf(buf, sizeof buf, "  %-34s %12s %12s\n", name.c_str(), a.c_str(), b.c_str());
   *out += buf;
 }
-// A row of the per-type table: type, then tunes, repeats, equal parts, bars of each set.
+// A row of the per-type table: type, then tunes, repeats, equal parts, bars, tonic of each set.
 void TypeRow(std::string* out, const std::string& type, const std::vector<std::string>& g,
              const std::vector<std::string>& r) {
   char buf[240];
