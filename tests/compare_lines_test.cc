@@ -21,7 +21,9 @@ class CompareLinesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!testing::HaveTool("python3")) GTEST_SKIP() << "python3 is not installed: compare_lines.py not checked";
-    dir_ = ::testing::TempDir() + "/abcrnn_compare_lines";
+    // One folder per test: ctest runs the tests of this suite at the same time.
+    dir_ = ::testing::TempDir() + "/abcrnn_compare_lines_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
