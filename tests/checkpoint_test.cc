@@ -358,7 +358,7 @@ TEST(CheckpointTest, AFormClockIsRecordedWithItsWeightsAndAnUnknownSchemeIsRefus
   EXPECT_EQ(SerializeCheckpoint(MakeCheckpoint()).find("form_clock"), std::string::npos);
   // A clock scheme from a later abcrnn: refused, naming what this one knows.
   Checkpoint later = c;
-  later.model.form_clock = abc::kFormClockScheme + 1;
+  later.model.form_clock = abc::kFormClockFinalScheme + 1;
   Status st = ValidateCheckpoint(later);
   EXPECT_EQ(st.code(), Status::Code::kUnsupported);
   EXPECT_NE(st.message().find("form clock scheme"), std::string::npos) << st.message();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 #include "abcrnn/abc/clean.h"
 #include "abcrnn/abc/control_table.h"
@@ -122,7 +123,7 @@ TEST(FormTextTest, RepeatsAreThePartsLettersTwiceForAPartPlayedTwice) {
 }
 
 TEST(ControlLinesTest, ControlsAreHeaderLinesBeforeTheMeterAndReadBack) {
-  abc::TuneControls c{"oneills1850", "slip jig", {8, 8, 8}, {}};
+  abc::TuneControls c{"oneills1850", "slip jig", {8, 8, 8}, {}, -1};
   const std::string lines = abc::ControlLines(c);
   EXPECT_EQ(lines, "S:oneills1850\nR:slip jig\nN:form 8+8+8\n");
   const abc::TuneControls back = abc::ReadControlLines(lines + "M:9/8\nL:1/8\nK:G\nR:not a control\n");
@@ -137,6 +138,71 @@ TEST(ControlLinesTest, ControlsAreHeaderLinesBeforeTheMeterAndReadBack) {
   EXPECT_EQ(abc::ReadControlLines(abc::ControlLines(c, true) + "K:G\n").part_repeats, c.part_repeats);
   EXPECT_TRUE(abc::ReadControlLines(lines + "K:G\n").part_repeats.empty());
   EXPECT_TRUE(abc::FormOfHeader("M:4/4\nL:1/8\nK:C\nN:form 8+8\n").empty());  // only before K:
+}
+
+// The final is what `abcrnn eval` calls ending on the tonic: the last note's pitch class above
+// the tonic of the key in force at the end.
+TEST(FinalTest, TheLastNoteAboveTheTonicOfTheKeyAtTheEnd) {
+  auto final_of = [](const std::string& body, const std::string& key = "G") {
+    return abc::FinalSemitones(ParseTune("X:1\nM:4/4\nL:1/8\nK:" + key + "\n" + body));
+  };
+  EXPECT_EQ(final_of("GABc d2B2|G8|]"), 0);
+  EXPECT_EQ(final_of("GABc d2B2|B8|]"), 4);        // the third
+  EXPECT_EQ(final_of("GABc d2B2|d4 z4|]"), 7);     // a rest after the last note
+  EXPECT_EQ(final_of("GABc d2B2|[GBd]8|]"), 7);    // a chord's highest note
+  EXPECT_EQ(final_of("GABc d2B2|^F8|]"), 11);      // the leading note
+  EXPECT_EQ(final_of("ABcd e2c2|A8|]", "Ador"), 0);
+  EXPECT_EQ(final_of("ABcd e2c2|\nK:D\nA8|]", "Ador"), 7);  // the key at the end: A is D's fifth
+  EXPECT_EQ(final_of("GABc|G8|]", "none"), -1);
+  EXPECT_EQ(final_of("z8|]"), -1);
+}
+
+TEST(FinalTest, DegreesAreNamedAsMusiciansNameThem) {
+  const char* names[12] = {"1", "b2", "2", "b3", "3", "4", "#4", "5", "b6", "6", "b7", "7"};
+  for (int s = 0; s < 12; ++s) {
+    EXPECT_EQ(abc::DegreeText(s), names[s]);
+    auto back = abc::ParseDegree(names[s]);
+    ASSERT_TRUE(back.ok()) << names[s];
+    EXPECT_EQ(*back, s);
+  }
+  EXPECT_EQ(*abc::ParseDegree("#5"), 8);
+  EXPECT_EQ(*abc::ParseDegree("b1"), 11);
+  for (const char* bad : {"", "0", "8", "b", "3b", "11", "##4", "V", "1 "}) {
+    auto r = abc::ParseDegree(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("expected a degree"), std::string::npos) << r.status().message();
+    }
+  }
+}
+
+TEST(FinalTest, TheFinalLineComesLastAndReadsBackAndTheSplitIgnoresIt) {
+  abc::TuneControls c{"essen", "song", {8}, {false}, 4};
+  EXPECT_EQ(abc::ControlLines(c, true), "S:essen\nR:song\nN:form 8 A\n");
+  const std::string lines = abc::ControlLines(c, true, true);
+  EXPECT_EQ(lines, "S:essen\nR:song\nN:form 8 A\nN:final 3\n");
+  const std::string tune = lines + "M:4/4\nL:1/8\nK:C\nCDEF GABc|E8|]\n";
+  EXPECT_EQ(abc::ReadControlLines(tune).final_semitones, 4);
+  EXPECT_EQ(abc::ReadControlLines("N:final 9\nK:C\n").final_semitones, -1);  // not a degree
+  c.final_semitones = -1;
+  EXPECT_EQ(abc::ControlLines(c, true, true), "S:essen\nR:song\nN:form 8 A\n");  // unknown: no line
+  const std::string without = abc::ControlLines(c, true) + "M:4/4\nL:1/8\nK:C\nCDEF GABc|E8|]\n";
+  EXPECT_EQ(abc::WithoutFinalLine(tune), without);
+  EXPECT_EQ(abc::WithoutFinalLine(without), without);
+  const std::string in_body = "M:4/4\nL:1/8\nK:C\nN:final 1\nC8|]\n";
+  EXPECT_EQ(abc::WithoutFinalLine(in_body), in_body);  // only the header's
+  // The same tunes with and without their final lines go to the same sides.
+  std::vector<std::string> plain, finalled;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string head = i % 3 ? "R:song\n" : "R:reel\n";
+    const std::string body = "M:4/4\nL:1/8\nK:C\n|cdef " + std::to_string(i) + "|\n";
+    plain.push_back(head + body);
+    finalled.push_back(head + "N:final " + abc::DegreeText(i % 12) + "\n" + body);
+  }
+  const DataSplit a = SplitTunes(plain, 0.05, 100), b = SplitTunes(finalled, 0.05, 100);
+  ASSERT_EQ(a.valid.size(), b.valid.size());
+  ASSERT_GT(a.valid.size(), 100u);
+  for (size_t i = 0; i < a.valid.size(); ++i) EXPECT_EQ(a.valid[i], abc::WithoutFinalLine(b.valid[i]));
 }
 
 TEST(CleanControlsTest, TrainingFormCarriesStyleTypeAndFormAndTheSourceHeader) {
@@ -160,6 +226,35 @@ TEST(CleanControlsTest, TrainingFormCarriesStyleTypeAndFormAndTheSourceHeader) {
   o.form_repeats = false;
   o.keep_fields = true;
   EXPECT_FALSE(CleanFiles({"in.abc"}, o).ok());  // R: would be written twice
+}
+
+TEST(CleanControlsTest, WithFinalTheTuneSaysOnWhichDegreeItEnds) {
+  CleanOptions o;
+  o.controls = true;
+  o.form_repeats = true;
+  o.final_degree = true;
+  o.transpose_to = "C";
+  const std::string abc = "X:1\nT:The Reel\nR:reel\nM:C|\nL:1/8\nK:Dmix\n|:ABcd efge|dcBA GABA:|\n";
+  CleanResult r = CleanText(abc, "in.abc", o, "mine");
+  ASSERT_EQ(r.tunes.size(), 1u);
+  // A, the fifth of D mixolydian, is G (the fifth of C mixolydian) once moved to C.
+  EXPECT_EQ(r.tunes[0].text.rfind("S:mine\nR:reel\nN:form 2 AA\nN:final 5\nM:C|\nL:1/8\nK:Cmix\n", 0), 0u)
+      << r.tunes[0].text;
+  EXPECT_EQ(r.tunes[0].controls.final_semitones, 7);
+  CleanResult again = CleanText("X:1\n" + r.tunes[0].text, "split-valid.abc", o, "split-valid");
+  ASSERT_EQ(again.tunes.size(), 1u);
+  EXPECT_EQ(again.tunes[0].text, r.tunes[0].text);  // the training form cleans to itself
+  o.final_degree = false;
+  r = CleanText(abc, "in.abc", o, "mine");
+  ASSERT_EQ(r.tunes.size(), 1u);
+  EXPECT_EQ(r.tunes[0].text.find("N:final"), std::string::npos);
+  EXPECT_EQ(r.tunes[0].controls.final_semitones, -1);  // and the table does not count it
+  o.final_degree = true;
+  o.controls = false;
+  o.form_repeats = false;
+  auto refused = CleanFiles({"in.abc"}, o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("--final: expected --controls"), std::string::npos);
 }
 
 TEST(CleanControlsTest, ATuneInTrainingFormKeepsItsStyleWhenCleanedAgain) {
@@ -247,7 +342,24 @@ TEST(ControlTableTest, CountsCombinationsAndRoundTripsThroughJson) {
   auto back = abc::ControlTable::FromJson(t.ToJson());
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->ToJson(), t.ToJson());
-  for (const char* bad : {"", "[]", "{\"version\":2,\"rows\":[]}", "{\"version\":1}",
+  EXPECT_EQ(t.ToJson().find("final"), std::string::npos);  // version 1 while no row has a final
+  EXPECT_NE(t.ToJson().find("\"version\":1"), std::string::npos);
+  // With finals: version 2, the final before the count.
+  abc::ControlTable f;
+  f.Add({"essen", "song", "16", "3/4", "1/16", "Gm", 3, "1"});
+  f.Add({"essen", "song", "16", "3/4", "1/16", "Gm", 1, "5"});
+  f.Add({"essen", "song", "16", "3/4", "1/16", "Gm", 1, "1"});
+  EXPECT_EQ(f.rows().size(), 2u);
+  EXPECT_EQ(f.Counts("final"), (std::map<std::string, int64_t>{{"1", 4}, {"5", 1}}));
+  const std::string v2 = f.ToJson();
+  EXPECT_NE(v2.find("\"version\":2"), std::string::npos) << v2;
+  EXPECT_NE(v2.find("[\"essen\",\"song\",\"16\",\"3/4\",\"1/16\",\"Gm\",\"1\",4]"), std::string::npos) << v2;
+  auto f_back = abc::ControlTable::FromJson(v2);
+  ASSERT_TRUE(f_back.ok()) << f_back.status().ToString();
+  EXPECT_EQ(f_back->ToJson(), v2);
+  EXPECT_FALSE(abc::ControlTable::FromJson("{\"version\":2,\"rows\":[[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",1]]}").ok());
+  EXPECT_FALSE(abc::ControlTable::FromJson("{\"version\":3,\"rows\":[]}").ok());
+  for (const char* bad : {"", "[]", "{\"version\":3,\"rows\":[]}", "{\"version\":1}",
                           "{\"version\":1,\"rows\":[[\"a\",\"b\"]]}",
                           "{\"version\":1,\"rows\":[[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",0]]}"}) {
     auto r = abc::ControlTable::FromJson(bad);

@@ -371,6 +371,14 @@ TEST(AugmentTest, CopiesKeepTheControlLinesTheCleanerWrote) {
   EXPECT_EQ(r.tunes[1].rfind("S:nottingham\nR:hornpipe\nN:form 1+1\nM:4/4\n", 0), 0u) << r.tunes[1];
   r = AugmentByTransposition({tune}, {2}, CleanOptions{});  // without --controls, none
   EXPECT_EQ(r.tunes[1].find("R:"), std::string::npos) << r.tunes[1];
+  // The final is a degree of the key: a transposed copy ends on the same one.
+  o.form_repeats = true;
+  o.final_degree = true;
+  const std::string finalled = "S:nottingham\nR:hornpipe\nN:form 1+1 AABB\nN:final 5\nM:4/4\nL:1/8\nK:D\n"
+                               "|:DEFG ABcd:|\n|:d4 A4:|\n";
+  r = AugmentByTransposition({finalled}, {2}, o);
+  ASSERT_EQ(r.added, 1) << r.skipped;
+  EXPECT_EQ(r.tunes[1].rfind("S:nottingham\nR:hornpipe\nN:form 1+1 AABB\nN:final 5\nM:4/4\n", 0), 0u) << r.tunes[1];
 }
 
 // Each input's clock travels with it: in both layouts, a window's clock rows are those of the
@@ -382,7 +390,7 @@ TEST(EpochPlanTest, FormClocksTravelWithTheirInputs) {
     clocks.emplace_back();
     for (size_t k = 0; k < tunes[i].size(); ++k)
       clocks.back().push_back(
-          {tunes[i][k], static_cast<int>(i), static_cast<int>(k), 1000 + static_cast<int>(k)});
+          {tunes[i][k], static_cast<int>(i), static_cast<int>(k), 1000 + static_cast<int>(k), 2000 + static_cast<int>(k)});
   }
   for (Batching mode : {Batching::kPack, Batching::kBucket}) {
     EpochPlan plan(tunes, mode, 4, 8, 3, 0, true, &clocks);
@@ -393,13 +401,14 @@ TEST(EpochPlanTest, FormClocksTravelWithTheirInputs) {
       for (size_t c = 0; c < w.inputs.size(); ++c) {
         const int* rows = &w.clock[abc::kFormClockFields * c];
         if (w.targets[c] == kIgnoreTarget && mode == Batching::kBucket) {
-          EXPECT_EQ((abc::FormClock{rows[0], rows[1], rows[2], rows[3]}), abc::HeaderClock());
+          EXPECT_EQ((abc::FormClock{rows[0], rows[1], rows[2], rows[3], rows[4]}), abc::HeaderClock());
           continue;
         }
         if (w.targets[c] == kIgnoreTarget) continue;  // the packed seam
         EXPECT_EQ(rows[0], w.inputs[c]) << BatchingName(mode);
         EXPECT_EQ(tunes[rows[1]][rows[2]], w.inputs[c]);
         EXPECT_EQ(rows[3], 1000 + rows[2]);                    // every field travels
+        EXPECT_EQ(rows[4], 2000 + rows[2]);
         EXPECT_EQ(tunes[rows[1]][rows[2] + 1], w.targets[c]);  // the clock's tune and position predict this target
         ++checked;
       }
@@ -422,7 +431,7 @@ TEST(CorpusTest, FormClocksFollowEachTunesForm) {
   EXPECT_EQ(c->train_clock[0].front(), abc::HeaderClock());
   EXPECT_EQ(c->train_clock[0].back(), abc::HeaderClock());
   EXPECT_EQ(c->train_clock[0][c->train_clock[0].size() - 2],
-            (abc::FormClock{16, 34, 36, abc::HeaderClock()[3]}));
+            (abc::FormClock{16, 34, 36, abc::HeaderClock()[3], abc::HeaderClock()[4]}));
 }
 
 }  // namespace

@@ -402,7 +402,7 @@ TEST_P(EngineTest, ASavedRowStateLoadedAgainGivesTheSameLogitsInAnyRow) {
 // With a form clock: the fast engine adds the clock rows' products as the reference adds the rows
 // to the embedding, and a row's logits stay those of its own ids and clocks whatever the batch.
 TEST_P(EngineTest, FastEqualsReferenceWithAFormClockAndRowsStayIndependent) {
-  for (int scheme = 1; scheme <= abc::kFormClockScheme; ++scheme) {
+  for (int scheme = 1; scheme <= abc::kFormClockFinalScheme; ++scheme) {
     SCOPED_TRACE("form clock scheme " + std::to_string(scheme));
     ModelConfig c = Config(30, 12, 24, 2);
     c.form_clock = scheme;
@@ -418,7 +418,8 @@ TEST_P(EngineTest, FastEqualsReferenceWithAFormClockAndRowsStayIndependent) {
       for (int t = 0; t < steps; ++t)
         for (int r :
              {static_cast<int>(rng.Next() % 17), 17 + static_cast<int>(rng.Next() % 19),
-              36 + static_cast<int>(rng.Next() % 5), 41 + static_cast<int>(rng.Next() % 13)})
+              36 + static_cast<int>(rng.Next() % 5), 41 + static_cast<int>(rng.Next() % 13),
+              54 + static_cast<int>(rng.Next() % 13)})
           cl.push_back(r);
     std::vector<ReferenceSequence> refs;
     for (int b = 0; b < rows; ++b) refs.push_back(NewReferenceSequence(w));

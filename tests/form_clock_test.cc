@@ -30,10 +30,10 @@ FormClock ClockAfter(const std::string& text, const std::string& mark, int n = 1
 }
 
 // Rows as documented: bars written, 17 + bars left, 36 + parts left, 41 + the type's index
-// (41: reel; 53: none).
-constexpr int kReelRow = 41, kNoType = 53;
-FormClock At(int done, int left, int parts, int type = kReelRow) {
-  return {done, 17 + left, 36 + parts, type};
+// (41: reel; 53: none), 54 + the final's semitones (66: none).
+constexpr int kReelRow = 41, kNoType = 53, kTonicRow = 54, kNoFinal = 66;
+FormClock At(int done, int left, int parts, int type = kReelRow, int final_row = kNoFinal) {
+  return {done, 17 + left, 36 + parts, type, final_row};
 }
 
 constexpr const char* kReel =
@@ -70,7 +70,7 @@ TEST(FormClock, MovesOnlyAfterABarLineIsComplete) {
   EXPECT_EQ(ClockAfter(text, "FEDC:|\n"), At(0, 2, 1));
   EXPECT_EQ(ClockAfter(text, "Bcde|e"), At(1, 1, 1));
   // The end: every part closed, nothing left to write.
-  EXPECT_EQ(FormClockOfSymbols(SplitCharacters(text)).back(), (FormClock{16, 34, 36, kReelRow}));
+  EXPECT_EQ(FormClockOfSymbols(SplitCharacters(text)).back(), (FormClock{16, 34, 36, kReelRow, kNoFinal}));
 }
 
 TEST(FormClock, APickupAndItsShortLastBarMakeOneBar) {
@@ -82,7 +82,7 @@ TEST(FormClock, APickupAndItsShortLastBarMakeOneBar) {
   EXPECT_EQ(ClockAfter(text, "GABc|c"), At(1, 1, 2, kNoType));   // pickup + a full bar: 1 written
   EXPECT_EQ(ClockAfter(text, "FED:|\n"), At(0, 2, 1, kNoType));  // the short bar closed the part
   EXPECT_EQ(ClockAfter(text, "G|E"), At(0, 2, 1, kNoType));      // the second part's pickup
-  EXPECT_EQ(FormClockOfSymbols(SplitCharacters(text)).back(), (FormClock{16, 34, 36, kNoType}));
+  EXPECT_EQ(FormClockOfSymbols(SplitCharacters(text)).back(), (FormClock{16, 34, 36, kNoType, kNoFinal}));
 }
 
 TEST(FormClock, ASecondEndingStandsInForTheFirst) {
@@ -124,7 +124,29 @@ TEST(FormClock, TheTypeRowComesFromTheRLine) {
   EXPECT_EQ(FormClockRows(1), 41);
   EXPECT_EQ(FormClockFields(2), 4);
   EXPECT_EQ(FormClockRows(2), 54);
-  EXPECT_FALSE(KnownFormClockScheme(3));
+  EXPECT_EQ(FormClockFields(3), 5);
+  EXPECT_EQ(FormClockRows(3), 67);
+  EXPECT_TRUE(KnownFormClockScheme(3));
+  EXPECT_FALSE(KnownFormClockScheme(4));
+  EXPECT_FALSE(KnownFormClockScheme(0));
+}
+
+// The final row is set by the newline that completes the header's "N:final" line and stays to the
+// end of the tune, beside the form's rows; a tune without that line has "none" throughout.
+TEST(FormClock, TheFinalRowComesFromTheFinalLine) {
+  const std::string text = "R:reel\nN:form 2+2\nN:final 5\nM:4/4\nL:1/8\nK:C\n"
+                           "|:CDEF GABc|cBAG FEDC:|\n|:EFGA Bcde|edcB AGFG:|\n";
+  const auto clocks = FormClockOfSymbols(SplitCharacters(text));
+  const size_t finalled = text.find("N:final 5\n") + 10;  // the input after its newline
+  for (size_t i = 0; i < clocks.size(); ++i)
+    EXPECT_EQ(clocks[i][4], i < finalled ? kNoFinal : kTonicRow + 7) << "at character " << i;
+  EXPECT_EQ(clocks.back(), (FormClock{16, 34, 36, kReelRow, kTonicRow + 7}));  // every part closed
+  const auto last = [](const std::string& t) { return FormClockOfSymbols(SplitCharacters(t)).back(); };
+  EXPECT_EQ(last("N:final b3\nM:4/4\nL:1/8\nK:C\nCDEF|")[4], kTonicRow + 3);
+  EXPECT_EQ(last("N:final 1")[4], kNoFinal);  // not yet complete
+  EXPECT_EQ(last("N:final x\nM:4/4\nL:1/8\nK:C\nCDEF|")[4], kNoFinal);  // not a degree
+  EXPECT_EQ(last("M:4/4\nL:1/8\nK:C\nN:final 1\nCDEF|")[4], kNoFinal);  // only the header's line counts
+  EXPECT_EQ(last(kReel)[4], kNoFinal);
 }
 
 TEST(FormClock, NoFormNoClock) {

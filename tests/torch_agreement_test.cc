@@ -62,13 +62,14 @@ void CompareWithTorch(const std::vector<Case>& cases) {
     sequences.push_back(ids);
     clocks.emplace_back();
     if (cs.form_clock) {
-      // Rows 0..16 bars written, 17..35 bars left, 36..40 parts left, 41..53 the type
-      // (abc/form_clock.h); a scheme 1 model reads the first three.
+      // Rows 0..16 bars written, 17..35 bars left, 36..40 parts left, 41..53 the type, 54..66 the
+      // final (abc/form_clock.h); a scheme 1 model reads the first three, scheme 2 the first four.
       std::ofstream clock_out(stem + ".ids.clock");
       for (int t = 0; t < cs.steps; ++t) {
         const int rows[abc::kFormClockFields] = {
             static_cast<int>(rng.Next() % 17), 17 + static_cast<int>(rng.Next() % 19),
-            36 + static_cast<int>(rng.Next() % 5), 41 + static_cast<int>(rng.Next() % 13)};
+            36 + static_cast<int>(rng.Next() % 5), 41 + static_cast<int>(rng.Next() % 13),
+            54 + static_cast<int>(rng.Next() % 13)};
         for (int r : rows) {
           clocks.back().push_back(r);
           clock_out << r << ' ';
@@ -134,7 +135,7 @@ TEST(TorchAgreementTest, GruEnginesMatchTorchNnGruOver1200Steps) {
 
 TEST(TorchAgreementTest, EnginesWithAFormClockMatchPyTorch) {
   if (!HaveTorch()) GTEST_SKIP() << "python3-torch is not installed: PyTorch agreement not checked";
-  CompareWithTorch({{2, 64, 32, 2.0f, 800, 1}, {2, 64, 32, 2.0f, 800, 2}});
+  CompareWithTorch({{2, 64, 32, 2.0f, 800, 1}, {2, 64, 32, 2.0f, 800, 2}, {2, 64, 32, 2.0f, 800, 3}});
 }
 
 }  // namespace

@@ -6,8 +6,8 @@ the logits of every step.
 
   /usr/bin/python3 tests/torch_logits_dump.py MODEL.ckpt IDS.txt LOGITS.f32 [MODEL IDS LOGITS ...]
 
-IDS.txt: whitespace-separated token ids; with a form clock in the model, IDS.txt.clock holds four
-clock rows per id (abc::kFormClockFields; a scheme 1 model reads the first three). LOGITS.f32: float32 little-endian, (steps, V) row-major.
+IDS.txt: whitespace-separated token ids; with a form clock in the model, IDS.txt.clock holds five
+clock rows per id (abc::kFormClockFields; a scheme 1 model reads the first three, scheme 2 four). LOGITS.f32: float32 little-endian, (steps, V) row-major.
 Needs Debian's python3-torch; exits 3 with a message when torch is missing.
 """
 import json, struct, sys, zlib
@@ -69,8 +69,8 @@ def dump(model_path, ids_path, out_path):
     clock = None
     if clock_rows:
         clock = torch.tensor([int(t) for t in open(ids_path + ".clock").read().split()], dtype=torch.long)
-        fields = 3 if shape["form_clock"] == 1 else 4  # the file holds 4 per id; scheme 1 reads 3
-        clock = clock.view(1, -1, 4)[:, :, :fields]
+        fields = shape["form_clock"] + 2  # the file holds 5 per id; scheme 1 reads 3, scheme 2 reads 4
+        clock = clock.view(1, -1, 5)[:, :, :fields]
     with torch.no_grad():
         logits, _ = model(ids, clock=clock)  # the whole sequence in one call: (1, T, V)
     open(out_path, "wb").write(logits[0].contiguous().numpy().astype("<f4").tobytes())

@@ -187,7 +187,8 @@ class Cleaner {
     c.text = std::move(text);
     if (options_.controls) {
       c.controls = abc::DeriveControls(tune, StyleOf(tune, style));
-      c.text = abc::ControlLines(c.controls, options_.form_repeats) + c.text;
+      if (!options_.final_degree) c.controls.final_semitones = -1;
+      c.text = abc::ControlLines(c.controls, options_.form_repeats, options_.final_degree) + c.text;
       if (!tune.voices.empty()) {
         const abc::MusicState& st = tune.voices.front().initial;
         c.key = abc::KeyText(st.key);
@@ -253,6 +254,8 @@ Result<CleanReport> CleanFilesEach(const std::vector<std::string>& paths, const 
     return Status::InvalidArgument("expected either controls or kept fields, got both: R: would be written twice");
   if (options.form_repeats && !options.controls)
     return Status::InvalidArgument("--form-repeats: expected --controls too (the repeats are written on the controls' form line)");
+  if (options.final_degree && !options.controls)
+    return Status::InvalidArgument("--final: expected --controls too (the final is written as a control line)");
   Cleaner cleaner(options, sink);
   Status s = cleaner.Init();
   if (!s.ok()) return s;

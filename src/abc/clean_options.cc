@@ -18,6 +18,7 @@ std::string CleanOptionsToJson(const CleanOptions& c) {
                         {"transpose_to", c.transpose_to},
                         {"controls", c.controls},
                         {"form_repeats", c.form_repeats},
+                        {"final_degree", c.final_degree},
                         {"line_end_bars", c.line_end_bars},
                         {"collapse_empty_bars", c.collapse_empty_bars}}
       .dump();
@@ -39,6 +40,7 @@ CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions c) {
   flag("drop_duplicates", &c.drop_duplicates);
   flag("controls", &c.controls);
   flag("form_repeats", &c.form_repeats);
+  flag("final_degree", &c.final_degree);
   flag("line_end_bars", &c.line_end_bars);
   flag("collapse_empty_bars", &c.collapse_empty_bars);
   if (j.contains("transpose_to") && j["transpose_to"].is_string()) c.transpose_to = j["transpose_to"].get<std::string>();

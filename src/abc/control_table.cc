@@ -1,12 +1,14 @@
 // ControlTable: counting control combinations and its JSON form in checkpoint metadata.
 #include "abcrnn/abc/control_table.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace abcrnn::abc {
 namespace {
 
-constexpr const char* kFields[] = {"style", "type", "form", "meter", "unit_length", "key"};
+constexpr const char* kFields[] = {"style", "type", "form", "meter", "unit_length", "key", "final"};
 
 std::string RowKey(const ControlRow& r) {
   std::string k;
@@ -24,6 +26,7 @@ const std::string& ControlField(const ControlRow& row, std::string_view field) {
   if (field == "meter") return row.meter;
   if (field == "unit_length") return row.unit_length;
   if (field == "key") return row.key;
+  if (field == "final") return row.final_degree;
   return kNone;
 }
 
@@ -52,13 +55,20 @@ std::map<std::string, int64_t> ControlTable::Counts(std::string_view field) cons
 }
 
 std::string ControlTable::ToJson() const {
+  // Version 1 (no final) while no row has one, so tables of models without finals stay as they were.
+  const bool finals = std::any_of(rows_.begin(), rows_.end(), [](const ControlRow& r) { return !r.final_degree.empty(); });
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& r : rows_)
-    rows.push_back({r.style, r.type, r.form, r.meter, r.unit_length, r.key, r.count});
+  for (const auto& r : rows_) {
+    nlohmann::json row = {r.style, r.type, r.form, r.meter, r.unit_length, r.key};
+    if (finals) row.push_back(r.final_degree);
+    row.push_back(r.count);
+    rows.push_back(std::move(row));
+  }
   nlohmann::json fields = nlohmann::json::array();
-  for (const char* f : kFields) fields.push_back(f);
+  for (const char* f : kFields)
+    if (finals || std::string_view(f) != "final") fields.push_back(f);
   fields.push_back("count");
-  return nlohmann::json{{"version", 1}, {"fields", fields}, {"rows", rows}}.dump();
+  return nlohmann::json{{"version", finals ? 2 : 1}, {"fields", fields}, {"rows", rows}}.dump();
 }
 
 Result<ControlTable> ControlTable::FromJson(std::string_view text) {
@@ -71,18 +81,20 @@ Result<ControlTable> ControlTable::FromParsed(const nlohmann::json& j) {
                               "this abcrnn");
   };
   if (!j.is_object() || !j.contains("version") || !j.at("version").is_number_integer()) return bad("a version");
-  if (j.at("version").get<int>() != 1)
-    return bad("version 1, got " + j.at("version").dump());
+  const int version = j.at("version").get<int>();
+  if (version != 1 && version != 2) return bad("version 1 or 2, got " + j.at("version").dump());
   if (!j.contains("rows") || !j.at("rows").is_array()) return bad("a list of rows");
+  const size_t texts = version == 1 ? 6 : 7;  // version 2 adds the final
   ControlTable t;
   for (const auto& r : j.at("rows")) {
-    if (!r.is_array() || r.size() != 7) return bad("rows of 7 values");
-    for (int k = 0; k < 6; ++k)
-      if (!r[k].is_string()) return bad("text in the first 6 values of a row");
-    if (!r[6].is_number_integer() || r[6].get<int64_t>() <= 0) return bad("a positive count last in a row");
+    if (!r.is_array() || r.size() != texts + 1) return bad("rows of " + std::to_string(texts + 1) + " values");
+    for (size_t k = 0; k < texts; ++k)
+      if (!r[k].is_string()) return bad("text in the first " + std::to_string(texts) + " values of a row");
+    if (!r[texts].is_number_integer() || r[texts].get<int64_t>() <= 0) return bad("a positive count last in a row");
     ControlRow row{r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>(),
                    r[3].get<std::string>(), r[4].get<std::string>(), r[5].get<std::string>(),
-                   r[6].get<int64_t>()};
+                   r[texts].get<int64_t>()};
+    if (version == 2) row.final_degree = r[6].get<std::string>();
     t.Add(row);
   }
   return t;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "abcrnn/abc/key.h"
 #include "abcrnn/abc/tune.h"
 
 namespace abcrnn::abc {
@@ -202,7 +203,47 @@ TuneControls DeriveControls(const Tune& tune, std::string style) {
     form = Form{};
   c.part_bars = std::move(form.bars);
   c.part_repeats = std::move(form.repeated);
+  c.final_semitones = FinalSemitones(tune);
   return c;
+}
+
+int FinalSemitones(const Tune& tune) {
+  if (tune.voices.empty()) return -1;
+  const Voice& voice = tune.voices.front();
+  KeySignature key = voice.initial.key;  // the key in force at the end: body K: fields change it
+  bool keyed = tune.has_key;
+  const Pitch* last = nullptr;
+  for (const auto& e : voice.elements) {
+    if (const auto* fc = e.get_if<FieldChange>()) {
+      if (fc->field.letter == 'K') key = fc->state->key, keyed = true;
+    } else if (const auto* n = e.get_if<Note>()) {
+      for (const auto& p : n->pitches)
+        if (&p == &n->pitches.front() || p.midi > last->midi) last = &p;
+    }
+  }
+  if (!keyed || key.none || last == nullptr) return -1;
+  const int tonic = LetterSemitones(key.tonic) + AccidentalSemitones(key.tonic_accidental);
+  return ((last->midi - tonic) % 12 + 12) % 12;
+}
+
+std::string DegreeText(int semitones) {
+  static const char* const kNames[12] = {"1", "b2", "2", "b3", "3", "4", "#4", "5", "b6", "6", "b7", "7"};
+  return kNames[((semitones % 12) + 12) % 12];
+}
+
+Result<int> ParseDegree(std::string_view text) {
+  static const int kMajor[7] = {0, 2, 4, 5, 7, 9, 11};
+  int alter = 0;
+  std::string_view d = text;
+  if (!d.empty() && (d[0] == 'b' || d[0] == '#')) {
+    alter = d[0] == 'b' ? -1 : 1;
+    d.remove_prefix(1);
+  }
+  if (d.size() != 1 || d[0] < '1' || d[0] > '7')
+    return Status::InvalidArgument("expected a degree of the scale, 1 to 7 with an optional b or # before it "
+                                   "(1 the tonic, 5 the fifth, b3 a minor third), got '" +
+                                   std::string(text) + "'");
+  return ((kMajor[d[0] - '1'] + alter) % 12 + 12) % 12;
 }
 
 std::string FormText(const std::vector<int>& part_bars, const std::vector<bool>& repeats) {
@@ -266,12 +307,13 @@ bool IsStyleName(std::string_view name) {
   });
 }
 
-std::string ControlLines(const TuneControls& c, bool with_repeats) {
+std::string ControlLines(const TuneControls& c, bool with_repeats, bool with_final) {
   std::string s;
   if (!c.style.empty()) s += "S:" + c.style + "\n";
   if (!c.type.empty()) s += "R:" + c.type + "\n";
   if (!c.part_bars.empty())
     s += "N:form " + FormText(c.part_bars, with_repeats ? c.part_repeats : std::vector<bool>{}) + "\n";
+  if (with_final && c.final_semitones >= 0) s += "N:final " + DegreeText(c.final_semitones) + "\n";
   return s;
 }
 
@@ -292,12 +334,30 @@ TuneControls ReadControlLines(std::string_view text) {
         c.part_repeats = std::move(form->repeated);
       }
     }
+    if (line.compare(0, 8, "N:final ") == 0) {
+      auto degree = ParseDegree(line.substr(8));
+      if (degree.ok()) c.final_semitones = *degree;
+    }
     start = end + 1;
   }
   return c;
 }
 
 std::vector<int> FormOfHeader(std::string_view text) { return ReadControlLines(text).part_bars; }
+
+std::string WithoutFinalLine(std::string_view text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    if (line.compare(0, 2, "K:") == 0) break;
+    if (line.compare(0, 8, "N:final ") == 0)
+      return std::string(text.substr(0, start)) + std::string(text.substr(std::min(end + 1, text.size())));
+    start = end + 1;
+  }
+  return std::string(text);
+}
 
 std::string HornpipeInCommonTime(const std::string& text) {
   if (ReadControlLines(text).type != "hornpipe") return text;

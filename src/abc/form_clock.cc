@@ -17,6 +17,21 @@ constexpr int kLeftBase = kFormClockLeftBase, kLeftOver = 33, kLeftComplete = 34
 constexpr int kPartsBase = 36, kPartsNone = 40;
 constexpr int kCap = 15;
 constexpr int kTypeNone = kFormClockTypeBase + kFormClockTypeRows - 1;
+constexpr int kFinalNone = kFormClockFinalBase + kFormClockFinalRows - 1;
+
+// The final row of the tune's complete "N:final" line, kFinalNone without one.
+int FinalRow(std::string_view text) {
+  size_t at = 0;
+  for (size_t end; (end = text.find('\n', at)) != std::string_view::npos; at = end + 1) {
+    const std::string_view line = text.substr(at, end - at);
+    if (line.size() >= 2 && line[0] == 'K' && line[1] == ':') break;  // the header's last line
+    if (line.compare(0, 8, "N:final ") == 0) {
+      const auto degree = ParseDegree(line.substr(8));
+      if (degree.ok()) return kFormClockFinalBase + *degree;
+    }
+  }
+  return kFinalNone;
+}
 
 // The type row of the tune's complete R: line (header lines end with '\n'), kTypeNone without one.
 int TypeRow(std::string_view text) {
@@ -48,10 +63,10 @@ int Bars(const Fraction& music, const Fraction& bar) {
 
 FormClock Position(int part_index, int done, const std::vector<int>& part_bars) {
   const int parts = static_cast<int>(part_bars.size());
-  if (part_index >= parts) return {kDoneNone, kLeftComplete, kPartsBase, kTypeNone};
+  if (part_index >= parts) return {kDoneNone, kLeftComplete, kPartsBase, kTypeNone, kFinalNone};
   const int left = part_bars[part_index] - done;
   return {std::min(done, kCap), left < 0 ? kLeftOver : kLeftBase + std::min(left, kCap),
-          kPartsBase + std::min(parts - part_index, 3), kTypeNone};
+          kPartsBase + std::min(parts - part_index, 3), kTypeNone, kFinalNone};
 }
 
 // The form fields of `text`, a prefix that ends just after a complete bar line or line.
@@ -116,18 +131,21 @@ FormClock MeasureForm(std::string_view text) {
 FormClock Measure(std::string_view text) {
   FormClock c = MeasureForm(text);
   c[3] = TypeRow(text);
+  c[4] = FinalRow(text);
   return c;
 }
 
 }  // namespace
 
-bool KnownFormClockScheme(int scheme) { return scheme == 1 || scheme == 2; }
-int FormClockFields(int scheme) { return scheme == 1 ? 3 : 4; }
+bool KnownFormClockScheme(int scheme) { return scheme >= 1 && scheme <= 3; }
+int FormClockFields(int scheme) { return scheme + 2; }
 int FormClockRows(int scheme) {
-  return scheme == 1 ? kFormClockTypeBase : kFormClockTypeBase + kFormClockTypeRows;
+  return scheme == 1 ? kFormClockTypeBase
+         : scheme == 2 ? kFormClockFinalBase
+                       : kFormClockFinalBase + kFormClockFinalRows;
 }
 
-FormClock HeaderClock() { return {kDoneNone, kLeftNone, kPartsNone, kTypeNone}; }
+FormClock HeaderClock() { return {kDoneNone, kLeftNone, kPartsNone, kTypeNone, kFinalNone}; }
 
 bool FormClockMoves(std::string_view text) {
   if (text.empty()) return false;

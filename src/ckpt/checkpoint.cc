@@ -128,7 +128,7 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
   if (c.form_clock != 0 && !abc::KnownFormClockScheme(c.form_clock))
     return Status::Unsupported("model inputs: form clock scheme " + std::to_string(c.form_clock) +
                                ", this abcrnn knows schemes 1 to " +
-                               std::to_string(abc::kFormClockScheme) +
+                               std::to_string(abc::kFormClockFinalScheme) +
                                " (and models without one); use the abcrnn that trained it");
   if (ckpt.vocab.size() != c.vocab_size)
     return Status::Corruption("vocabulary: the model expects " + std::to_string(c.vocab_size) +

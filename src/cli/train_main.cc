@@ -14,6 +14,7 @@
 
 #include "abcrnn/abc/control_table.h"
 #include "abcrnn/abc/controls.h"
+#include "abcrnn/abc/form_clock.h"
 #include "abcrnn/ckpt/checkpoint.h"
 #include "abcrnn/data/corpus.h"
 #include "abcrnn/data/oversample.h"
@@ -203,6 +204,9 @@ int RunTrain(TrainCliOptions& o) {
     if (!o.clean.controls)
       return Fail(Status::InvalidArgument("--form-clock: expected --controls too (the clock reads each tune's "
                                           "N:form line), got none"));
+    // Tunes that say their final get the clock that carries it to the last bar (scheme 3).
+    if (o.clean.final_degree && o.train.form_clock == abc::kFormClockScheme)
+      o.train.form_clock = abc::kFormClockFinalScheme;
     AddFormClocks(&*corpus);
   }
   if (corpus->valid_dropped > 0)

@@ -18,7 +18,8 @@ abc::ControlTable TrainingControlTable(const CleanResult& cleaned, double valid_
     auto it = by_type.find(abc::ReadControlLines(c.text).type);
     if (IsValidationTune(c.text, it == by_type.end() ? valid_fraction : it->second)) continue;
     table.Add({c.controls.style, c.controls.type, abc::FormText(c.controls.part_bars, c.controls.part_repeats),
-               c.meter, c.unit_length, c.key, 1});
+               c.meter, c.unit_length, c.key, 1,
+               c.controls.final_semitones >= 0 ? abc::DegreeText(c.controls.final_semitones) : ""});
   }
   return table;
 }

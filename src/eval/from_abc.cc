@@ -94,17 +94,8 @@ TuneForm AnalyzeForm(const abc::Tune& tune) {
     f.pitch_range = *hi - *lo;
   }
   if (tune.voices.empty()) return f;
-  const abc::Voice& voice = tune.voices.front();
-
-  // The key in force at the end (body K: fields change it).
-  abc::KeySignature end_key = voice.initial.key;
-  bool keyed = tune.has_key;
-  for (const auto& e : voice.elements)
-    if (const auto* fc = e.get_if<abc::FieldChange>())
-      if (fc->field.letter == 'K') end_key = fc->state->key, keyed = true;
-  const int tonic = keyed ? TonicPitchClass(end_key) : -1;
-  if (tonic >= 0 && !pitches.empty())
-    f.ends_on_tonic = (pitches.back() % 12 + 12) % 12 == tonic ? 1 : 0;
+  const int final_semitones = abc::FinalSemitones(tune);  // the last note above the end's tonic
+  if (final_semitones >= 0) f.ends_on_tonic = final_semitones == 0 ? 1 : 0;
 
   // Parts as musicians count them and the form line writes them (abc::PartBars): a pickup before
   // |: joins the part after it, each part rounds to whole bars, bars under ending 2+ left out.

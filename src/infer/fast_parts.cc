@@ -47,9 +47,14 @@ void InputTable::Write(int id, const int* clock, float* out) const {
   const float* r2 = clock_table.data() + static_cast<size_t>(rows[2]) * gp;
   if (clock_fields == 3) {
     for (int j = 0; j < gp; ++j) out[j] += (r0[j] + r1[j]) + r2[j];
-  } else {
-    const float* r3 = clock_table.data() + static_cast<size_t>(rows[3]) * gp;
+    return;
+  }
+  const float* r3 = clock_table.data() + static_cast<size_t>(rows[3]) * gp;
+  if (clock_fields == 4) {
     for (int j = 0; j < gp; ++j) out[j] += ((r0[j] + r1[j]) + r2[j]) + r3[j];
+  } else {
+    const float* r4 = clock_table.data() + static_cast<size_t>(rows[4]) * gp;
+    for (int j = 0; j < gp; ++j) out[j] += (((r0[j] + r1[j]) + r2[j]) + r3[j]) + r4[j];
   }
 }
 

@@ -41,6 +41,11 @@ struct CleanOptions {
   // abc/controls.h), so a model learns repeats and strict generation can keep them. Changes the
   // training text, and so which tunes the hash split holds out.
   bool form_repeats = false;
+  // With controls: a line "N:final <degree>" says which degree of the key the tune's last note is
+  // (abc::FinalSemitones; "N:final 1" the tonic, "N:final 3" the third), so a model learns to end
+  // as it is asked and a modal song's final is not left to chance. The split stays that of the
+  // same options without it (data/split.h).
+  bool final_degree = false;
   // Read a music line that ends where a bar is full, without a bar line, as ending with one
   // (ParseOptions::line_end_bars): Essen's songs leave them out. Off by default.
   bool line_end_bars = false;

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -19,6 +20,13 @@ namespace abcrnn::abc {
 
 // One combination and the number of training tunes that have it. Empty strings: not known.
 struct ControlRow {
+  ControlRow() = default;
+  ControlRow(std::string style, std::string type, std::string form, std::string meter, std::string unit_length,
+             std::string key, int64_t count, std::string final_degree = "")
+      : style(std::move(style)), type(std::move(type)), form(std::move(form)), meter(std::move(meter)),
+        unit_length(std::move(unit_length)), key(std::move(key)), count(count),
+        final_degree(std::move(final_degree)) {}
+
   std::string style;        // "nottingham"
   std::string type;         // "reel"
   std::string form;         // "8+8"
@@ -26,6 +34,7 @@ struct ControlRow {
   std::string unit_length;  // "1/8"
   std::string key;          // the source's key before any transposition, "Dmix" (KeyText)
   int64_t count = 0;
+  std::string final_degree;  // the final as a degree ("1", "b3", abc::DegreeText), with --final
 };
 
 class ControlTable {
@@ -35,12 +44,14 @@ class ControlTable {
   const std::vector<ControlRow>& rows() const { return rows_; }
   bool empty() const { return rows_.empty(); }
   int64_t total() const;
-  // Tunes per value of one field ("style", "type", "form", "meter", "unit_length", "key"), "" left out.
+  // Tunes per value of one field ("style", "type", "form", "meter", "unit_length", "key", "final"),
+  // "" left out.
   std::map<std::string, int64_t> Counts(std::string_view field) const;
 
-  // {"version": 1, "fields": [...], "rows": [[style, type, form, meter, unit, key, count], ...]}.
+  // {"version": 1, "fields": [...], "rows": [[style, type, form, meter, unit, key, count], ...]};
+  // version 2, [style, type, form, meter, unit, key, final, count], when a row has a final.
   std::string ToJson() const;
-  // Corruption for anything but that layout, version 1.
+  // Corruption for anything but those layouts.
   static Result<ControlTable> FromJson(std::string_view json);
   // The same from the parsed value (a checkpoint's metadata["controls"]), without printing it again.
   static Result<ControlTable> FromParsed(const nlohmann::json& j);

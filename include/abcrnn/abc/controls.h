@@ -61,10 +61,23 @@ struct TuneControls {
   std::string type;            // a KnownTuneTypes() name; "" unknown
   std::vector<int> part_bars;  // bars per part; empty when unknown
   std::vector<bool> part_repeats;  // per part, played twice; empty when unknown (or no form)
+  int final_semitones = -1;    // the last note above the tonic (FinalSemitones); -1 unknown
 };
 
+// The tune's final: its last note's pitch class in semitones above the tonic of the key in force
+// at the end (0 ends on the tonic, 4 on a major third), the last note's highest pitch when it is
+// a chord; -1 for K:none or a tune without notes. What `abcrnn eval` counts as ending on the tonic.
+int FinalSemitones(const Tune& tune);
+
+// A final as musicians name the degree: "1" "b2" "2" "b3" "3" "4" "#4" "5" "b6" "6" "b7" "7" for
+// 0..11 semitones above the tonic. REQUIRES: 0 <= semitones < 12.
+std::string DegreeText(int semitones);
+// Parses a degree 1 to 7 of the major scale, with an optional b (flat) or # (sharp) before it:
+// "1" -> 0, "b3" -> 3, "3" -> 4, "#4" -> 6, "b1" -> 11. InvalidArgument otherwise.
+Result<int> ParseDegree(std::string_view text);
+
 // R: (normalised), else the title's type word, else InferTuneType; the form from PartBars
-// (dropped past kMaxParts parts or kMaxPartBars bars in a part).
+// (dropped past kMaxParts parts or kMaxPartBars bars in a part); the final from FinalSemitones.
 TuneControls DeriveControls(const Tune& tune, std::string style);
 inline constexpr int kMaxParts = 8;
 inline constexpr int kMaxPartBars = 64;
@@ -80,17 +93,21 @@ Result<std::vector<int>> ParseFormText(std::string_view text);
 
 // The header lines of the controls in training form, each ending in "\n", in this order and only
 // those known: "S:<style>", "R:<type>", "N:form <bars>+<bars>..." (with the repeat letters only
-// when `with_repeats` and they are known). A style is lower case letters,
-// digits, '-' and '_' (IsStyleName).
-std::string ControlLines(const TuneControls& controls, bool with_repeats = false);
+// when `with_repeats` and they are known), and with `with_final` "N:final <degree>"
+// (DegreeText). A style is lower case letters, digits, '-' and '_' (IsStyleName).
+std::string ControlLines(const TuneControls& controls, bool with_repeats = false, bool with_final = false);
 bool IsStyleName(std::string_view name);
 
-// The controls written in a tune's header by ControlLines (S:, R: and an "N:form ..." line);
-// fields absent stay empty. Reads text in training form up to its K: line.
+// The controls written in a tune's header by ControlLines (S:, R:, "N:form ..." and "N:final ..."
+// lines); fields absent stay empty (final_semitones -1). Reads text in training form up to its K: line.
 TuneControls ReadControlLines(std::string_view text);
 
 // The form a tune in training form asks for in its "N:form ..." header line, or empty.
 std::vector<int> FormOfHeader(std::string_view text);
+
+// `text` without its header's "N:final ..." line: the text the split hashes (data/split.h), so
+// that writing the final does not move tunes across the split.
+std::string WithoutFinalLine(std::string_view text);
 
 // A tune in training form whose type is a hornpipe written in cut time (M:C| or M:2/2) gets the
 // common-time meter of the same bar length (M:C, M:4/4); other tunes come back unchanged.

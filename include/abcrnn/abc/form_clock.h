@@ -32,20 +32,28 @@ namespace abcrnn::abc {
 //   [2] parts left, the current one included: 36 = none left (the tune may end), 37..39 = 1, 2,
 //       3 or more, 40 = none;
 //   [3] (scheme 2) the tune's type, from its R: line once that line is complete: 41 + its index
-//       in abc::KnownTuneTypes() (41 reel ... 52 song), 53 = none (no R: line, or not yet).
+//       in abc::KnownTuneTypes() (41 reel ... 52 song), 53 = none (no R: line, or not yet);
+//   [4] (scheme 3) the tune's final, from its "N:final" line once that line is complete:
+//       54 + semitones above the tonic (54 the tonic ... 65 a major seventh), 66 = none.
 // "none" in [0..2]: the header (before the K: line is complete), no form line, or a meter
-// without bars. Scheme 1 models (the form alone) read only [0..2].
-inline constexpr int kFormClockFields = 4;
+// without bars. Scheme 1 models (the form alone) read only [0..2], scheme 2 models [0..3].
+inline constexpr int kFormClockFields = 5;
 using FormClock = std::array<int, kFormClockFields>;
 inline constexpr int kFormClockLeftBase = 17;  // row of field [1] for no bars left
 inline constexpr int kFormClockTypeBase = 41;
 inline constexpr int kFormClockTypeRows = 13;  // 12 known types and none
-inline constexpr int kFormClockScheme = 2;     // the newest scheme, what training writes
+inline constexpr int kFormClockFinalBase = 54;
+inline constexpr int kFormClockFinalRows = 13;  // 12 semitones and none
+// What training writes: scheme 3 for a model whose tunes say their final (CleanOptions::
+// final_degree), scheme 2 otherwise (a final field would be "none" throughout).
+inline constexpr int kFormClockScheme = 2;
+inline constexpr int kFormClockFinalScheme = 3;
 
-// The schemes this abcrnn reads: 1 (the form) and 2 (the form and the type).
+// The schemes this abcrnn reads: 1 (the form), 2 (the form and the type) and 3 (the form, the
+// type and the final).
 bool KnownFormClockScheme(int scheme);
-// Fields a model of `scheme` reads (3 or 4), and the rows of its clock embedding (41 or 54).
-// REQUIRES: KnownFormClockScheme(scheme).
+// Fields a model of `scheme` reads (3, 4 or 5), and the rows of its clock embedding (41, 54 or
+// 67). REQUIRES: KnownFormClockScheme(scheme).
 int FormClockFields(int scheme);
 int FormClockRows(int scheme);
 

@@ -14,8 +14,8 @@ namespace abcrnn {
 // FNV-1a 64 of the text's bytes: stable across machines and versions (the split depends on it).
 uint64_t TuneHash(std::string_view text);
 
-// True when the tune belongs to the validation side: its hash, mapped to [0, 1), is below
-// `valid_fraction`. REQUIRES: 0 <= valid_fraction < 1.
+// True when the tune belongs to the validation side: its hash (of the text without an
+// "N:final" line, abc::WithoutFinalLine), mapped to [0, 1), is below `valid_fraction`. REQUIRES: 0 <= valid_fraction < 1.
 bool IsValidationTune(std::string_view text, double valid_fraction);
 
 struct DataSplit {
