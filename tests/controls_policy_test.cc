@@ -133,6 +133,65 @@ TEST(ControlsPolicyTest, PartsAndBarsAreNeverDrawnWithAMeterWithoutBars) {
   }
 }
 
+// A table with finals (a model trained with --final): the final is drawn with its row, as often
+// as the training tunes of what was asked for end there; --final conditions the rest and is kept.
+abc::ControlTable FinalsTable() {
+  abc::ControlTable t;
+  t.Add({"essen", "song", "16", "3/4", "1/8", "C", 80, "1"});
+  t.Add({"essen", "song", "16", "3/4", "1/8", "C", 15, "3"});
+  t.Add({"essen", "song", "8+8", "2/4", "1/8", "C", 5, "5"});
+  t.Add({"nottingham", "reel", "8+8 AABB", "4/4", "1/8", "D", 20, "1"});
+  return t;
+}
+
+TEST(ControlsPolicyTest, AFinalIsDrawnWithItsRowOrKeptWhenGiven) {
+  const abc::ControlTable t = FinalsTable();
+  ControlRequest song = Req("", "song");
+  ASSERT_TRUE(CheckRequest(t, &song).ok());
+  std::map<int, int> finals;
+  for (int i = 0; i < 4000; ++i) {
+    Rng rng = ControlStream(11, i);
+    const DrawnControls d = DrawControls(t, song, rng);
+    ++finals[d.controls.final_semitones];
+    if (d.controls.final_semitones == 7) {
+      EXPECT_EQ(d.meter, "2/4");  // with its own row
+    }
+  }
+  EXPECT_EQ(finals.size(), 3u);
+  EXPECT_NEAR(finals[0] / 4000.0, 0.80, 0.03);
+  EXPECT_NEAR(finals[4] / 4000.0, 0.15, 0.03);
+  EXPECT_NEAR(finals[7] / 4000.0, 0.05, 0.02);
+  ControlRequest third = Req("", "song");
+  third.final_semitones = 4;
+  ASSERT_TRUE(CheckRequest(t, &third).ok());
+  ControlRequest fourth = Req("", "reel");
+  fourth.final_semitones = 5;  // no reel ends there: drawn as any reel, the final as asked
+  ASSERT_TRUE(CheckRequest(t, &fourth).ok());
+  for (int i = 0; i < 50; ++i) {
+    Rng a = ControlStream(2, i), b = ControlStream(2, i);
+    const DrawnControls d = DrawControls(t, third, a);
+    EXPECT_EQ(d.controls.final_semitones, 4);
+    EXPECT_EQ(d.meter, "3/4");
+    EXPECT_EQ(d.Header(), "S:essen\nR:song\nN:form 16\nN:final 3\nM:3/4\nL:1/8\nK:C\n");
+    const DrawnControls r = DrawControls(t, fourth, b);
+    EXPECT_EQ(r.controls.final_semitones, 5);
+    EXPECT_EQ(r.Header(), "S:nottingham\nR:reel\nN:form 8+8 AABB\nN:final 4\nM:4/4\nL:1/8\nK:D\n");
+  }
+  // A table without finals draws none and writes no final line; a final asked of it is refused.
+  Rng rng = ControlStream(2, 0);
+  const DrawnControls plain = DrawControls(Table(), Req("", "reel"), rng);
+  EXPECT_EQ(plain.controls.final_semitones, -1);
+  EXPECT_EQ(plain.Header().find("N:final"), std::string::npos);
+  ControlRequest asked = Req("", "reel");
+  asked.final_semitones = 0;
+  EXPECT_NE(Error(asked).find("--final: expected a model trained with --final"), std::string::npos) << Error(asked);
+  asked.final_semitones = 12;
+  EXPECT_NE(Error(asked).find("--final: expected 0 to 11"), std::string::npos) << Error(asked);
+  EXPECT_EQ(DescribeControls(Table()).find("final"), std::string::npos);
+  EXPECT_NE(DescribeControls(t).find("final degree (--final): 1 (100), 3 (15), 5 (5)"), std::string::npos)
+      << DescribeControls(t);
+}
+
 TEST(ControlsPolicyTest, DescribeListsEveryControlWithCounts) {
   const std::string s = DescribeControls(Table());
   EXPECT_NE(s.find("tunes 105"), std::string::npos) << s;

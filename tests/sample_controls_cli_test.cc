@@ -39,7 +39,8 @@ class SampleControlsTest : public ::testing::TestWithParam<const char*> {  // th
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // A random model with the control table `t`, trained (it says) with --form-repeats or not.
+  // A random model with the control table `t`, trained (it says) with --form-repeats or not (and
+  // --final when the table has finals).
   std::string WriteModel(const std::string& name, const abc::ControlTable& t, bool form_repeats) {
     Checkpoint c;
     c.vocab = Vocab::Build({"S:nottingham oneills1850\nR:reel jig\nN:form 8+2\nM:6/8 2/4 4/4\nL:1/8\nK:Dmix GA\n"
@@ -56,7 +57,8 @@ class SampleControlsTest : public ::testing::TestWithParam<const char*> {  // th
     w.head_b[Vocab::kEos] += 2.0f;
     c.weights = RnnWeightsToTensors(w);
     c.metadata_json = std::string(R"({"cleaning": {"transpose_to": "C", "controls": true, "form_repeats": )") +
-                      (form_repeats ? "true" : "false") + R"(}, "controls": )" + t.ToJson() + "}";
+                      (form_repeats ? "true" : "false") + R"(, "final_degree": )" +
+                      (t.Counts("final").empty() ? "false" : "true") + R"(}, "controls": )" + t.ToJson() + "}";
     const std::string path = (dir_ / name).string();
     EXPECT_TRUE(WriteCheckpoint(path, c).ok());
     return path;
@@ -167,6 +169,54 @@ TEST_P(SampleControlsTest, DrawnRepeatsAreKeptWhereTheModelLearntThemAndNotShown
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("N:form 2+2\\n"), std::string::npos) << r.out.substr(0, 500);
   EXPECT_EQ(r.out.find("AAB"), std::string::npos);
+}
+
+// A model trained with --final: each tune's header says its final, drawn with the type's rows or
+// as --final asks; the JSON line and the remake line say it too. A model without finals refuses
+// --final, and a degree that is not one is a usage error.
+TEST_P(SampleControlsTest, TheFinalIsDrawnOrAskedForWithAModelTrainedWithFinals) {
+  abc::ControlTable t;
+  t.Add({"nottingham", "reel", "2+2", "2/4", "1/8", "D", 30, "1"});
+  t.Add({"nottingham", "reel", "2+2", "2/4", "1/8", "D", 10, "5"});
+  const std::string finals = WriteModel("finals.ckpt", t, false);
+  auto run = [&](const std::string& args) {
+    return RunCommand(Program("abcrnn-sample") + " generate --model " + finals + " --seed 4 --num 12 --length 300 " +
+                      args + " --format jsonl 2>/dev/null");
+  };
+  auto drawn = run("--rhythm reel");
+  ASSERT_EQ(drawn.exit_code, 0);
+  std::map<std::string, int> drawn_finals;
+  std::istringstream drawn_lines(drawn.out);
+  for (std::string line; std::getline(drawn_lines, line);) {
+    const auto j = nlohmann::json::parse(line);
+    const std::string f = j["final"].is_string() ? j["final"].get<std::string>() : "none";
+    ++drawn_finals[f];
+    EXPECT_NE(j["header"].get<std::string>().find("N:final " + f + "\n"), std::string::npos) << j["header"];
+  }
+  EXPECT_EQ(drawn_finals["1"] + drawn_finals["5"], 12);
+  EXPECT_GT(drawn_finals["1"], 0);
+  auto asked = run("--rhythm reel --final 5");
+  ASSERT_EQ(asked.exit_code, 0);
+  std::istringstream lines(asked.out);
+  int tunes = 0;
+  for (std::string line; std::getline(lines, line); ++tunes) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["final"], "5");
+    EXPECT_NE(j["header"].get<std::string>().find("N:final 5\n"), std::string::npos) << j["header"];
+    EXPECT_NE(j["abc"].get<std::string>().find(" --final 5"), std::string::npos);  // the remake line
+  }
+  EXPECT_EQ(tunes, 12);
+  const std::string err = (dir_ / "final-err.txt").string();
+  auto bad = RunCommand(Program("abcrnn-sample") + " generate --model " + finals + " --final 9 2>" + err);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(ReadText(err).find("--final: expected a degree of the scale"), std::string::npos) << ReadText(err);
+  auto without = Generate("--rhythm reel --final 1", err);  // the fixture's model has no finals
+  EXPECT_EQ(without.exit_code, 2);
+  EXPECT_NE(ReadText(err).find("--final: expected a model trained with --final"), std::string::npos) << ReadText(err);
+  auto plain = Json("--seed 4 --num 2 --length 200 --rhythm reel");
+  ASSERT_EQ(plain.size(), 2u);
+  EXPECT_TRUE(plain[0]["final"].is_null());
+  EXPECT_EQ(plain[0]["header"].get<std::string>().find("N:final"), std::string::npos);
 }
 
 TEST_P(SampleControlsTest, TitlesComeFromTitleOrThePrimeAndAnUnknownMeterIsWarnedOf) {

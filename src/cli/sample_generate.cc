@@ -116,6 +116,8 @@ std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const 
                       {"style", c.style},
                       {"type", c.type},
                       {"form", abc::FormText(c.part_bars, c.part_repeats)},
+                      {"final", c.final_semitones >= 0 ? nlohmann::json(abc::DegreeText(c.final_semitones))
+                                                       : nlohmann::json()},
                       {"moved_semitones", t.moved_semitones},
                       {"strict", o.strict},
                       {"valid", o.strict ? nlohmann::json(!t.raw.failed) : nlohmann::json()},
@@ -387,6 +389,9 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--style", o->style, "Control: the collection whose style to write in (see --list-controls)");
   sub->add_option("--parts", o->parts, "Control: number of parts, 1 to 8 (strict mode keeps it); -1: drawn");
   sub->add_option("--bars", o->bars, "Control: bars per part, 1 to 64 (strict mode keeps it); -1: drawn");
+  sub->add_option("--final", o->final_degree, "Control: the degree of the key the tune ends on (1 the tonic, 5 "
+                                              "the fifth, b3 a minor third), for a model trained with --final; "
+                                              "default drawn with the type");
   sub->add_flag("--free-form", o->free_form, "Let the model choose where parts and the tune end when the form is "
                                              "drawn (--parts/--bars are always kept)");
   sub->add_flag("--keep-form", o->keep_form, "Keep drawn forms without --rhythm too (the default for a model "

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/line_breaks.h"
 #include "abcrnn/abc/meter.h"
 #include "cli/common.h"
@@ -101,7 +102,12 @@ Result<PreparedRequest> PrepareRequest(const LoadedModel& model, const TuneReque
   // A model trained with controls gets them as a request (drawn per tune); an older one gets the
   // header shortcuts as M:, L:, K: lines before the prime.
   if (p.controls) {
-    so.request = {o.style, o.rhythm, o.parts, o.bars, o.meter, o.unit, o.key};
+    so.request = {o.style, o.rhythm, o.parts, o.bars, o.meter, o.unit, o.key, -1};
+    if (!o.final_degree.empty()) {
+      auto degree = abc::ParseDegree(o.final_degree);
+      if (!degree.ok()) return Status::InvalidArgument("--final: " + degree.status().message());
+      so.request.final_semitones = *degree;
+    }
     // Only for a meter that is one (a bad --meter is refused with its own message below).
     if (const auto meters = model.controls.Counts("meter");
         !o.meter.empty() && meters.count(o.meter) == 0 && abc::ParseMeter(o.meter).ok()) {
@@ -111,8 +117,8 @@ Result<PreparedRequest> PrepareRequest(const LoadedModel& model, const TuneReque
                            known + "); its bars are kept, its rhythm may not be that of the meter");
     }
   } else {
-    if (!o.style.empty() || o.parts != -1 || o.bars != -1)
-      return Status::InvalidArgument("--style, --parts and --bars: expected a model trained with controls (abcrnn "
+    if (!o.style.empty() || o.parts != -1 || o.bars != -1 || !o.final_degree.empty())
+      return Status::InvalidArgument("--style, --parts, --bars and --final: expected a model trained with controls (abcrnn "
                                      "train --controls), got " + model.fingerprint + " without them");
     Result<std::string> built = BuildPrime(o, p.prime);
     if (!built.ok()) return built.status();
@@ -171,6 +177,7 @@ std::string RemakeLine(const TuneRequest& o, const PreparedRequest& p, const std
     if (!o.meter.empty()) s << " --meter " << o.meter;
     if (!o.unit.empty()) s << " --unit " << o.unit;
     if (!o.key.empty()) s << " --key " << o.key;
+    if (!o.final_degree.empty()) s << " --final " << o.final_degree;
     if (o.free_form) s << " --free-form";
     if (o.keep_form) s << " --keep-form";
   }

@@ -40,6 +40,7 @@ struct TuneRequest {
   // Controls (a model trained with --controls): not given = drawn per tune.
   std::string style;
   int parts = -1, bars = -1;  // -1: not given
+  std::string final_degree;   // --final: "1", "5", "b3"; "" not given
   // Drawn forms are kept (strict mode) when a type is asked for, left to the model otherwise
   // (models/README.md measures both); these flags say which.
   bool free_form = false;

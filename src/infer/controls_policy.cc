@@ -47,7 +47,7 @@ bool AllBars(const std::vector<int>& form, int bars) {
 }  // namespace
 
 std::string DrawnControls::Header() const {
-  return abc::ControlLines(controls, /*with_repeats=*/true) + "M:" + meter + "\nL:" + unit_length + "\nK:" + key + "\n";
+  return abc::ControlLines(controls, /*with_repeats=*/true, /*with_final=*/true) + "M:" + meter + "\nL:" + unit_length + "\nK:" + key + "\n";
 }
 
 Rng ControlStream(uint64_t seed, int index) {
@@ -86,6 +86,14 @@ Status CheckRequest(const abc::ControlTable& table, ControlRequest* r) {
     if (r->type == "hornpipe" && !abc::HornpipeMeterPlayed(*m))
       return Status::InvalidArgument("--meter " + r->meter + " with --rhythm hornpipe: expected C, 4/4 or 2/4 (abc2midi "
                                      "refuses a hornpipe in any other meter: \"Hornpipe must be in 2/4 or 4/4 time\")");
+  }
+  if (r->final_semitones != -1) {
+    if (r->final_semitones < 0 || r->final_semitones > 11)
+      return Status::InvalidArgument("--final: expected 0 to 11 semitones above the tonic, got " +
+                                     std::to_string(r->final_semitones));
+    if (table.Counts("final").empty())
+      return Status::InvalidArgument("--final: expected a model trained with --final (its tunes say on which degree "
+                                     "they end), got one without it");
   }
   if (!r->unit_length.empty()) {
     auto u = abc::ParseUnitLength(r->unit_length);
@@ -128,6 +136,9 @@ DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest&
       [&](const ControlRow& x) { return want_mode.empty() || ModeOf(x.key) == want_mode; },
       [&](const ControlRow& x) { return r.parts <= 0 || FormOf(x.form).size() == static_cast<size_t>(r.parts); },
       [&](const ControlRow& x) { return r.bars <= 0 || AllBars(FormOf(x.form), r.bars); },
+      [&](const ControlRow& x) {
+        return r.final_semitones < 0 || x.final_degree == abc::DegreeText(r.final_semitones);
+      },
   };
   for (const Filter& f : soft) {
     std::vector<const ControlRow*> kept;
@@ -156,7 +167,10 @@ DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest&
     d.meter = pick->meter;
     d.unit_length = pick->unit_length;
     d.key = pick->key;
+    if (auto degree = abc::ParseDegree(pick->final_degree); !pick->final_degree.empty() && degree.ok())
+      d.controls.final_semitones = *degree;
   }
+  if (r.final_semitones >= 0) d.controls.final_semitones = r.final_semitones;
   if (!r.style.empty()) d.controls.style = r.style;
   if (!r.type.empty()) d.controls.type = r.type;
   if (!r.meter.empty()) d.meter = r.meter;
@@ -183,14 +197,16 @@ DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest&
 
 std::string DescribeControls(const abc::ControlTable& table) {
   std::string s = "tunes " + std::to_string(table.total()) + "\n";
-  for (const char* f : {"type", "style", "form", "meter", "unit_length", "key"}) {
+  for (const char* f : {"type", "style", "form", "meter", "unit_length", "key", "final"}) {
     std::string name = f;
+    if (name == "final" && table.Counts(f).empty()) continue;  // a model trained without --final
     if (name == "type") name = "type (--rhythm)";
     if (name == "form") name = "form (--parts x --bars)";
     if (name == "unit_length") name = "unit (--unit)";
     if (name == "style") name = "style (--style)";
     if (name == "meter") name = "meter (--meter)";
     if (name == "key") name = "key (--key)";
+    if (name == "final") name = "final degree (--final)";
     s += name + ": " + Known(table, f, 60) + "\n";
   }
   return s;
