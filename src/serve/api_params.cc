@@ -75,7 +75,7 @@ Result<int64_t> Integer(const json& j, const std::string& field, int64_t lo, int
 
 Result<GenerateParams> ParseGenerateParams(const std::string& body, uint64_t fresh_seed) {
   Result<json> j = Object(body, {"seed", "num", "temperature", "prime", "type", "meter", "key", "style", "unit",
-                                 "parts", "bars"});
+                                 "parts", "bars", "final"});
   if (!j.ok()) return j.status();
   GenerateParams p;
   p.seed = fresh_seed;
@@ -108,7 +108,12 @@ Result<GenerateParams> ParseGenerateParams(const std::string& body, uint64_t fre
     } else {
       auto s = String(v, field, kMaxControlBytes, Allow::kLine);
       if (!s.ok()) return s.status();
-      (field == "type" ? p.type : field == "meter" ? p.meter : field == "key" ? p.key : field == "style" ? p.style : p.unit) = *s;
+      (field == "type"    ? p.type
+       : field == "meter" ? p.meter
+       : field == "key"   ? p.key
+       : field == "style" ? p.style
+       : field == "final" ? p.final_degree
+                          : p.unit) = *s;
     }
   }
   return p;
