@@ -51,6 +51,20 @@ std::string TypeFromTitle(std::string_view title) {
   return t == "air" || t == "song" ? "" : t;
 }
 
+// Calls visit(line, start, end) for each line of the header before its K: line (`end`: where the
+// line's newline is, or the text's end), until visit returns true.
+template <typename Visit>
+void ForEachHeaderLine(std::string_view text, Visit visit) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    if (line.compare(0, 2, "K:") == 0 || visit(line, start, end)) return;
+    start = end + 1;
+  }
+}
+
 }  // namespace
 
 bool IsSectionEnd(const BarLine& b) {
@@ -319,12 +333,7 @@ std::string ControlLines(const TuneControls& c, bool with_repeats, bool with_fin
 
 TuneControls ReadControlLines(std::string_view text) {
   TuneControls c;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(start, end - start);
-    if (line.compare(0, 2, "K:") == 0) break;
+  ForEachHeaderLine(text, [&c](std::string_view line, size_t, size_t) {
     if (line.compare(0, 2, "S:") == 0) c.style = std::string(line.substr(2));
     if (line.compare(0, 2, "R:") == 0) c.type = std::string(line.substr(2));
     if (line.compare(0, 7, "N:form ") == 0) {
@@ -338,40 +347,32 @@ TuneControls ReadControlLines(std::string_view text) {
       auto degree = ParseDegree(line.substr(8));
       if (degree.ok()) c.final_semitones = *degree;
     }
-    start = end + 1;
-  }
+    return false;
+  });
   return c;
 }
 
 std::vector<int> FormOfHeader(std::string_view text) { return ReadControlLines(text).part_bars; }
 
 std::string WithoutFinalLine(std::string_view text) {
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(start, end - start);
-    if (line.compare(0, 2, "K:") == 0) break;
-    if (line.compare(0, 8, "N:final ") == 0)
-      return std::string(text.substr(0, start)) + std::string(text.substr(std::min(end + 1, text.size())));
-    start = end + 1;
-  }
-  return std::string(text);
+  std::string out(text);
+  ForEachHeaderLine(text, [&](std::string_view line, size_t start, size_t end) {
+    if (line.compare(0, 8, "N:final ") != 0) return false;
+    out = std::string(text.substr(0, start)) + std::string(text.substr(std::min(end + 1, text.size())));
+    return true;
+  });
+  return out;
 }
 
 std::string HornpipeInCommonTime(const std::string& text) {
   if (ReadControlLines(text).type != "hornpipe") return text;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string_view line = std::string_view(text).substr(start, end - start);
-    if (line.compare(0, 2, "K:") == 0) break;
-    if (line == "M:C|" || line == "M:2/2")
-      return text.substr(0, start) + (line == "M:C|" ? "M:C" : "M:4/4") + text.substr(end);
-    start = end + 1;
-  }
-  return text;
+  std::string out = text;
+  ForEachHeaderLine(text, [&](std::string_view line, size_t start, size_t end) {
+    if (line != "M:C|" && line != "M:2/2") return false;
+    out = text.substr(0, start) + (line == "M:C|" ? "M:C" : "M:4/4") + text.substr(end);
+    return true;
+  });
+  return out;
 }
 
 }  // namespace abcrnn::abc

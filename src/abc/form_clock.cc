@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <utility>
 
 #include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/parser.h"
@@ -19,33 +21,25 @@ constexpr int kCap = 15;
 constexpr int kTypeNone = kFormClockTypeBase + kFormClockTypeRows - 1;
 constexpr int kFinalNone = kFormClockFinalBase + kFormClockFinalRows - 1;
 
-// The final row of the tune's complete "N:final" line, kFinalNone without one.
-int FinalRow(std::string_view text) {
+// The type and final rows of the tune's complete header lines (each ends with '\n'): its R: line's
+// type and its "N:final" line's degree, kTypeNone and kFinalNone without them.
+std::pair<int, int> HeaderRows(std::string_view text) {
+  const std::vector<std::string>& types = KnownTuneTypes();
+  int type = kTypeNone, final_row = kFinalNone;
   size_t at = 0;
   for (size_t end; (end = text.find('\n', at)) != std::string_view::npos; at = end + 1) {
     const std::string_view line = text.substr(at, end - at);
     if (line.size() >= 2 && line[0] == 'K' && line[1] == ':') break;  // the header's last line
+    if (type == kTypeNone && line.size() >= 2 && line[0] == 'R' && line[1] == ':') {
+      const auto it = std::find(types.begin(), types.end(), NormaliseTuneType(line.substr(2)));
+      if (it != types.end()) type = kFormClockTypeBase + static_cast<int>(it - types.begin());
+    }
     if (line.compare(0, 8, "N:final ") == 0) {
       const auto degree = ParseDegree(line.substr(8));
-      if (degree.ok()) return kFormClockFinalBase + *degree;
+      if (degree.ok()) final_row = kFormClockFinalBase + *degree;
     }
   }
-  return kFinalNone;
-}
-
-// The type row of the tune's complete R: line (header lines end with '\n'), kTypeNone without one.
-int TypeRow(std::string_view text) {
-  const std::vector<std::string>& types = KnownTuneTypes();
-  size_t at = 0;
-  for (size_t end; (end = text.find('\n', at)) != std::string_view::npos; at = end + 1) {
-    const std::string_view line = text.substr(at, end - at);
-    if (line.size() >= 2 && line[0] == 'K' && line[1] == ':') break;  // the header's last line
-    if (line.size() >= 2 && line[0] == 'R' && line[1] == ':') {
-      const auto it = std::find(types.begin(), types.end(), NormaliseTuneType(line.substr(2)));
-      if (it != types.end()) return kFormClockTypeBase + static_cast<int>(it - types.begin());
-    }
-  }
-  return kTypeNone;
+  return {type, final_row};
 }
 
 // True when text[i] belongs to a bar line: '|', ':', ']', or an ending's number after '|' or '['
@@ -130,8 +124,7 @@ FormClock MeasureForm(std::string_view text) {
 
 FormClock Measure(std::string_view text) {
   FormClock c = MeasureForm(text);
-  c[3] = TypeRow(text);
-  c[4] = FinalRow(text);
+  std::tie(c[3], c[4]) = HeaderRows(text);
   return c;
 }
 
