@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
+#include "abcrnn/abc/controls.h"
 #include "abcrnn/abc/form_clock.h"
+#include "abcrnn/abc/parser.h"
+#include "abcrnn/infer/strict.h"
 #include "support/cells.h"
 #include "support/make_tunes.h"
 #include "support/reference_engine.h"
@@ -102,6 +106,59 @@ TEST(GenerateTest, StrictTunesThatStallStartAgainAndNoPrintedTuneStalls) {
   // Most stalls are mended by going back to the last bar line; some tunes still start again.
   EXPECT_GT(went_back, 0);
   EXPECT_GT(restarted, 0);
+}
+
+// With keep_final, a tune whose header asks a final ends on it, or has had its last bar drawn
+// again as often as allowed; the last bar is the only thing drawn again, so far more tunes end on
+// it than without; and a header without a final line draws the same tunes either way.
+TEST(GenerateTest, AKeptFinalRedrawsTheLastBarUntilTheTuneEndsOnIt) {
+  const std::string header = "N:form 2+2\nM:2/4\nL:1/8\nK:C\n";
+  Vocab vocab = Vocab::Build({"N:final 15\n" + header + "|:CDEF GABc|cBAG FEDC:|\n"});
+  testing::TinyModel m(vocab, 2.0f);  // notes, bar lines and <eos> likelier: tunes end soon
+  for (char ch : std::string("CDEFGABc|")) m.weights.head_b[vocab.Encode(std::string(1, ch))->front()] += 3.0f;
+  auto fast = testing::NewFast(m.weights);
+  const FastEngine& engine = *fast;
+  GenerateOptions o;
+  o.num = 40;
+  o.length = 200;
+  o.seed = 3;
+  o.strict = true;
+  o.enforce_form = true;
+  o.prime = "N:final 5\n" + header;  // G
+  auto on_final = [](const GeneratedTune& t) {
+    return abc::FinalSemitones(abc::ParseTune(t.text)) == 7;
+  };
+  int kept_on = 0, free_on = 0, redrawn = 0, ended = 0;
+  o.keep_final = false;
+  // Tunes the model ended (<eos>); one cut at the length limit ends where it was cut.
+  for (const GeneratedTune& t : testing::MakeTunes(engine, vocab, o)) {
+    EXPECT_EQ(t.final_redraws, 0);
+    free_on += t.ended && on_final(t);
+  }
+  o.keep_final = true;
+  for (const GeneratedTune& t : testing::MakeTunes(engine, vocab, o)) {
+    if (!t.ended) continue;
+    ++ended;
+    redrawn += t.final_redraws > 0;
+    if (!on_final(t)) {
+      EXPECT_GE(t.final_redraws, 8) << t.text;  // it ends elsewhere only once the redraws ran out
+    }
+    kept_on += on_final(t);
+    EXPECT_TRUE(StrictChecker(true).IsComplete(t.text)) << t.text;
+  }
+  std::printf("[ measured ] of %d tunes, ended by the model: %d on the asked final with it kept, %d without\n",
+              o.num, kept_on, free_on);
+  EXPECT_GT(redrawn, 0);
+  EXPECT_GT(kept_on, free_on + 10) << kept_on << " against " << free_on << ", " << ended << " ended";
+  o.prime = header;  // no final asked: the same tunes with and without keep_final
+  const auto plain = testing::MakeTunes(engine, vocab, o);
+  o.keep_final = false;
+  const auto before = testing::MakeTunes(engine, vocab, o);
+  ASSERT_EQ(plain.size(), before.size());
+  for (size_t i = 0; i < plain.size(); ++i) {
+    EXPECT_EQ(plain[i].text, before[i].text);
+    EXPECT_EQ(plain[i].final_redraws, 0);
+  }
 }
 
 TEST(GenerateTest, UnknownPrimeCharactersAreNamed) {

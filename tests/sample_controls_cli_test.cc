@@ -204,8 +204,18 @@ TEST_P(SampleControlsTest, TheFinalIsDrawnOrAskedForWithAModelTrainedWithFinals)
     EXPECT_EQ(j["final"], "5");
     EXPECT_NE(j["header"].get<std::string>().find("N:final 5\n"), std::string::npos) << j["header"];
     EXPECT_NE(j["abc"].get<std::string>().find(" --final 5"), std::string::npos);  // the remake line
+    EXPECT_GE(j["final_redraws"].get<int>(), 0);
   }
   EXPECT_EQ(tunes, 12);
+  // --free-final: the last bar is never drawn again for its final, and the remake line says so.
+  auto free = run("--rhythm reel --final 5 --free-final");
+  ASSERT_EQ(free.exit_code, 0);
+  std::istringstream free_lines(free.out);
+  for (std::string line; std::getline(free_lines, line);) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["final_redraws"], 0);
+    EXPECT_NE(j["abc"].get<std::string>().find(" --final 5 --free-final"), std::string::npos);
+  }
   const std::string err = (dir_ / "final-err.txt").string();
   auto bad = RunCommand(Program("abcrnn-sample") + " generate --model " + finals + " --final 9 2>" + err);
   EXPECT_EQ(bad.exit_code, 2);

@@ -335,6 +335,16 @@ TEST(StrictCheckerTest, ALineOfSpacesIsABlankLineAndEndsNothing) {
   EXPECT_TRUE(c.AllowsNext(kHeader + "abc def|\n a", "\n"));
 }
 
+TEST(StrictFormTest, ATuneEndsOnItsAskedFinalOrAsksNone) {
+  const StrictChecker c(true);
+  const std::string head = "N:form 2\nM:4/4\nL:1/8\nK:G\n";
+  EXPECT_TRUE(c.EndsOnAskedFinal(head + "GABc d2B2|G8|]\n"));  // none asked
+  EXPECT_TRUE(c.EndsOnAskedFinal("N:final 1\n" + head + "GABc d2B2|G8|]\n"));
+  EXPECT_FALSE(c.EndsOnAskedFinal("N:final 1\n" + head + "GABc d2B2|B8|]\n"));
+  EXPECT_TRUE(c.EndsOnAskedFinal("N:final 3\n" + head + "GABc d2B2|B8|]\n"));
+  EXPECT_TRUE(c.EndsOnAskedFinal("N:final 5\n" + head + "GABc d2B2|[GBd]8|]\n"));  // a chord's top
+}
+
 TEST(StrictFormTest, PartsCloseExactlyAtTheirBarCountAndTheTuneEndsAfterTheLast) {
   const StrictChecker form(true), free;
   EXPECT_TRUE(AllowsAll(form, "|:cdef|gfed:|\n|:cegc|edcc:|"));

@@ -124,6 +124,7 @@ std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const 
                       {"attempts", t.raw.attempts},
                       {"draws", t.raw.draws},
                       {"first_rejected", t.raw.first_rejected},
+                      {"final_redraws", t.raw.final_redraws},
                       {"model", model.fingerprint}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -397,6 +398,9 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_flag("--keep-form", o->keep_form, "Keep drawn forms without --rhythm too (the default for a model "
                                              "trained with --form-clock; strict mode)")
       ->excludes("--free-form");
+  sub->add_flag("--free-final", o->free_final, "Leave the last note to the model where the header asks a final "
+                                               "(strict mode otherwise draws the last bar again, up to 8 times, "
+                                               "until the tune ends on it)");
   sub->add_flag("--list-controls", o->list_controls, "Print the types, styles, forms, meters and keys the model "
                                                      "knows, with counts, and exit");
   sub->add_option("--format", o->format,

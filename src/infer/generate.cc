@@ -63,6 +63,8 @@ struct Row {
   int total_backtracks = 0;
   bool keeps_form = false;  // strict mode keeps a form from the prime's header
   int end_redraws = 0;      // in this attempt
+  int final_redraws = 0;    // in this attempt
+  int total_final_redraws = 0;
   abc::PrefixParser parse = StrictChecker::NewCache();  // strict: the parse of `text`'s lines so far
 };
 
@@ -74,6 +76,10 @@ constexpr int kMaxBacktracks = 24;
 // bar again this many times at most (see DrawStrict); not with a form clock.
 constexpr int kMaxEndRedraws = 8;
 constexpr int kRedrawEnd = -2;
+// A tune that would end on another degree than its header's final writes its last bar again this
+// many times an attempt at most (GenerateOptions::keep_final).
+constexpr int kMaxFinalRedraws = 8;
+constexpr int kRedrawLastBar = -3;
 
 
 // Where the music of `text` starts, in symbols of its encoding `ids` (n of them): MusicStartSymbol,
@@ -151,6 +157,9 @@ int DrawStrict(const float* logits, int V, const GenerateOptions& o, const Vocab
     const int id = SampleNext(logits, V, o.sampler, r->rng, mask->data());
     const bool ok = id == Vocab::kEos ? r->last_complete == r->text.size() && r->last_complete > 0
                                       : checker.AllowsNext(r->text, vocab.symbol(id), &r->parse);
+    if (ok && id == Vocab::kEos && o.keep_final && r->final_redraws < kMaxFinalRedraws && r->mark.valid &&
+        !checker.EndsOnAskedFinal(r->text))
+      return kRedrawLastBar;
     if (ok) return id;
     if (first && r->keeps_form && r->end_redraws < max_end_redraws && r->mark.valid && checker.AtPartEnd(r->text, &r->parse))
       return kRedrawEnd;
@@ -361,6 +370,22 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
       const bool eos = id == Vocab::kEos;
       const bool stalled = r.stalled;
       const bool at_limit = r.prime->chars + r.chars >= o.length;
+      if (id == kRedrawLastBar) {
+        // Back to the bar line before the tune's last bar: the last mark when music follows it,
+        // else (it is the closing bar line) the one before.
+        ++r.final_redraws;
+        ++r.total_final_redraws;
+        const bool music_after =
+            r.text.find_first_of("ABCDEFGabcdefg", r.mark.text) != std::string::npos || !r.prev_mark.valid;
+        if (music_after) {
+          GoBack(r.mark, b, &r);
+        } else {
+          GoBack(r.prev_mark, b, &r);
+          r.mark = std::move(r.prev_mark);
+          r.prev_mark = Row::Mark();
+        }
+        continue;
+      }
       if (id == kRedrawEnd) {
         // Back to the bar line before the part's last bar (the one before the last when the
         // tune stands just after a bar line).
@@ -395,6 +420,7 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
         r.prev_mark = Row::Mark();
         r.backtracks = 0;
         r.end_redraws = 0;
+        r.final_redraws = 0;
         r.next_input = Vocab::kBos;
         r.clock = abc::HeaderClock();
         engine.ResetRow(&batch, b);
@@ -416,6 +442,7 @@ Status GenerateTunes(const FastEngine& engine, const Vocab& vocab, const Generat
         t.first_rejected = r.first_rejected;
         t.attempts = r.attempts;
         t.backtracks = r.total_backtracks;
+        t.final_redraws = r.total_final_redraws;
         done.emplace(t.index, std::move(t));
         finished.push_back(b);
       } else {

@@ -164,6 +164,11 @@ bool StrictChecker::AtPartEnd(const std::string& text, abc::PrefixParser* cache)
   return v.ok && (v.part_full || v.complete);
 }
 
+bool StrictChecker::EndsOnAskedFinal(const std::string& text) const {
+  const int asked = abc::ReadControlLines(text).final_semitones;
+  return asked < 0 || abc::FinalSemitones(abc::ParseTune(text, StrictParseOptions(false))) == asked;
+}
+
 bool StrictChecker::Stalled(const std::string& text) const {
   const size_t music = abc::MusicStart(text);
   if (music == std::string::npos) return false;

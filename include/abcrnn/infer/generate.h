@@ -44,6 +44,11 @@ struct GenerateOptions {
   // model would rather go on, its last bar is drawn again (up to 8 times); a model with one knows
   // where its parts end.
   bool enforce_form = false;
+  // Strict mode also ends a tune on the final its header asks for ("N:final 1", abc/controls.h):
+  // where the tune would end on another degree, its last bar is drawn again (up to 8 times an
+  // attempt; then it ends as drawn). Rejection sampling of the last bar on the final: the cadence
+  // is the model's own.
+  bool keep_final = false;
   // The match model (infer/match_model.h): when not empty, each draw is from the LSTM's
   // distribution mixed with the match model's prediction from the tune so far (prime included);
   // temperature, top-k and top-p then apply to the mixture.
@@ -71,6 +76,7 @@ struct GeneratedTune {
   int64_t first_rejected = 0;
   int attempts = 1;
   int backtracks = 0;  // strict: times a dead end or stall went back to the last bar line
+  int final_redraws = 0;  // strict with keep_final: times the last bar was drawn again for its final
   bool failed = false;
 };
 

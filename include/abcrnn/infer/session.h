@@ -46,6 +46,9 @@ struct SessionOptions {
   // Strict mode keeps the drawn or given form (infer/strict.h). Given parts or bars are always
   // kept; this decides for drawn forms.
   bool enforce_drawn_form = true;
+  // Strict mode ends each tune on the final its header asks for (GenerateOptions::keep_final):
+  // a model trained with --final draws one per tune, or the request gives it. Off: the model's.
+  bool keep_final = true;
   // Drop (and replace) a tune that shares a run of model.note_runs->notes() notes, in any key,
   // with a training tune. Off: kept, as the model wrote it.
   bool copy_guard = true;

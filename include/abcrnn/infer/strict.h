@@ -49,6 +49,10 @@ class StrictChecker {
   // line that closes it (or the tune's end) may come next.
   bool AtPartEnd(const std::string& text, abc::PrefixParser* cache = nullptr) const;
 
+  // True when `text`'s header asks no final ("N:final 1", abc/controls.h), or the tune ends on
+  // it (abc::FinalSemitones). Asked where a whole tune would end.
+  bool EndsOnAskedFinal(const std::string& text) const;
+
  private:
   bool enforce_form_;
 };
