@@ -391,16 +391,16 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--parts", o->parts, "Control: number of parts, 1 to 8 (strict mode keeps it); -1: drawn");
   sub->add_option("--bars", o->bars, "Control: bars per part, 1 to 64 (strict mode keeps it); -1: drawn");
   sub->add_option("--final", o->final_degree, "Control: the degree of the key the tune ends on (1 the tonic, 5 "
-                                              "the fifth, b3 a minor third), for a model trained with --final; "
-                                              "default drawn with the type");
+                                              "the fifth, b3 a minor third; strict mode keeps it), for a model "
+                                              "trained with --final; default drawn with the type");
   sub->add_flag("--free-form", o->free_form, "Let the model choose where parts and the tune end when the form is "
                                              "drawn (--parts/--bars are always kept)");
   sub->add_flag("--keep-form", o->keep_form, "Keep drawn forms without --rhythm too (the default for a model "
                                              "trained with --form-clock; strict mode)")
       ->excludes("--free-form");
-  sub->add_flag("--free-final", o->free_final, "Leave the last note to the model where the header asks a final "
-                                               "(strict mode otherwise draws the last bar again, up to 8 times, "
-                                               "until the tune ends on it)");
+  sub->add_flag("--keep-final", o->keep_final, "Keep drawn finals too: strict mode draws a tune's last bar again "
+                                               "(up to 8 times) until it ends on its header's final, as it always "
+                                               "does for --final");
   sub->add_flag("--list-controls", o->list_controls, "Print the types, styles, forms, meters and keys the model "
                                                      "knows, with counts, and exit");
   sub->add_option("--format", o->format,

@@ -131,7 +131,7 @@ Result<PreparedRequest> PrepareRequest(const LoadedModel& model, const TuneReque
   // pickup) made 14 of 10 tunes fail and start again (models/README.md has the forms measured).
   const bool clocked = model.engine->config().form_clock != 0;
   so.enforce_drawn_form = o.keep_form || (!o.free_form && (!o.rhythm.empty() || (clocked && p.prime.empty())));
-  so.keep_final = !o.free_final;
+  so.keep_drawn_final = o.keep_final;
   GenerateOptions& g = so.generate;
   g.seed = o.seed;
   g.first = o.first;
@@ -181,7 +181,7 @@ std::string RemakeLine(const TuneRequest& o, const PreparedRequest& p, const std
     if (!o.final_degree.empty()) s << " --final " << o.final_degree;
     if (o.free_form) s << " --free-form";
     if (o.keep_form) s << " --keep-form";
-    if (o.free_final) s << " --free-final";
+    if (o.keep_final) s << " --keep-final";
   }
   if (!o.strict) s << " --no-strict";
   if (o.precision != "float32") s << " --precision " << o.precision;

@@ -45,7 +45,7 @@ struct TuneRequest {
   // (models/README.md measures both); these flags say which.
   bool free_form = false;
   bool keep_form = false;
-  bool free_final = false;  // strict mode leaves the last note to the model (no last-bar redraws)
+  bool keep_final = false;  // strict mode keeps drawn finals too (a given --final always is)
   bool strict = true;
   bool no_match_model = false;  // the network (LSTM or GRU) alone
   double match_boost = kDefaultMatchBoost;

@@ -84,7 +84,7 @@ std::string GenerationSession::ModelPrime(int index) {
 Status GenerationSession::Run(const SessionSink& sink, const TuneAcceptor& accept, const SessionLog& log) {
   GenerateOptions g = o_.generate;
   g.enforce_form = enforce_form_;
-  g.keep_final = o_.generate.strict && o_.keep_final;
+  g.keep_final = o_.generate.strict && (o_.request.final_semitones >= 0 || o_.keep_drawn_final);
   if (o_.match_model && model_.match != nullptr) g.match = *model_.match;
   if (drawing_)
     g.prime_for = [this](int index) { return ModelPrime(index); };

@@ -46,9 +46,11 @@ struct SessionOptions {
   // Strict mode keeps the drawn or given form (infer/strict.h). Given parts or bars are always
   // kept; this decides for drawn forms.
   bool enforce_drawn_form = true;
-  // Strict mode ends each tune on the final its header asks for (GenerateOptions::keep_final):
-  // a model trained with --final draws one per tune, or the request gives it. Off: the model's.
-  bool keep_final = true;
+  // Strict mode ends each tune on the final its header asks for (GenerateOptions::keep_final).
+  // A final the request gives is always kept; this decides for drawn ones (off: the model
+  // follows its header's final as it learnt to, which lands nearer the real tunes' share of
+  // tonic endings than keeping it; models/README.md).
+  bool keep_drawn_final = false;
   // Drop (and replace) a tune that shares a run of model.note_runs->notes() notes, in any key,
   // with a training tune. Off: kept, as the model wrote it.
   bool copy_guard = true;
