@@ -47,7 +47,8 @@ bool AllBars(const std::vector<int>& form, int bars) {
 }  // namespace
 
 std::string DrawnControls::Header() const {
-  return abc::ControlLines(controls, /*with_repeats=*/true, /*with_final=*/true) + "M:" + meter + "\nL:" + unit_length + "\nK:" + key + "\n";
+  return abc::ControlLines(controls, /*with_repeats=*/true, /*with_final=*/true) + "M:" + meter + "\nL:" +
+         unit_length + "\nK:" + key + "\n";
 }
 
 Rng ControlStream(uint64_t seed, int index) {

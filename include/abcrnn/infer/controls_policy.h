@@ -44,7 +44,8 @@ Status CheckRequest(const abc::ControlTable& table, ControlRequest* request);
 // (always), then with the meter, the unit, the key's mode, the parts, the bars and the final (each
 // only while some row still agrees), are drawn in proportion to their counts; what the user gave
 // then overrides the drawn row (parts and bars set the form: parts x bars, or the drawn form's
-// other number). A table with finals (a model trained with --final) draws one with the row. REQUIRES: CheckRequest(table, &request) passed.
+// other number). A table with finals (a model trained with --final) draws one with the row.
+// REQUIRES: CheckRequest(table, &request) passed.
 DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest& request, Rng& rng);
 
 // The random stream tune `index` draws its controls from: separate from the one it samples its
