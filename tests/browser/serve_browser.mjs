@@ -88,12 +88,16 @@ try {
   await page.selectOption('#form', '2x8');
   check(await page.inputValue('#parts') === '2' && await page.inputValue('#bars') === '8', 'the form picker fills Parts and Bars');
   await page.selectOption('#unit', '1/8');
+  // The shipped model was trained with --final: the page offers the degrees its tunes end on.
+  check(await page.isVisible('#final'), 'the final list shows for a model trained with --final');
+  await page.selectOption('#final', '1');
   await page.fill('#seed', '2026');
   await page.check('#lock');
   const first = await make();
   check(first.error === '', 'generate: no error (' + first.error + ')');
   check(/R:jig/.test(first.abc) && /K:D/.test(first.abc), 'the tune is a jig in D');
   check(/^N:form 8\+8 /m.test(first.abc) && /^L:1\/8$/m.test(first.abc) && /--unit 1\/8 /.test(first.abc), 'in two parts of 8 bars, L:1/8 (' + first.abc.split('\n').slice(0, 8).join(' ') + ')');
+  check(/^N:final 1$/m.test(first.abc) && / --final 1( |$)/m.test(first.abc), 'asked to end on the tonic, and the remake line says so');
   const notes = await page.locator('#notation svg .abcjs-note').count();
   check(notes > 10, 'notation renders: ' + notes + ' SVG notes');
   await page.screenshot({ path: path.join(out, 'serve-generated.png'), fullPage: true });
