@@ -70,8 +70,12 @@ class SampleControlsTest : public ::testing::TestWithParam<const char*> {  // th
   std::vector<nlohmann::json> Json(const std::string& args) {
     auto r = Generate(args + " --format jsonl");
     EXPECT_EQ(r.exit_code, 0) << args;
+    return JsonLines(r.out);
+  }
+  // One parsed object per line of `--format jsonl` output.
+  static std::vector<nlohmann::json> JsonLines(const std::string& text) {
     std::vector<nlohmann::json> out;
-    std::istringstream lines(r.out);
+    std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);) out.push_back(nlohmann::json::parse(line));
     return out;
   }
@@ -186,9 +190,7 @@ TEST_P(SampleControlsTest, TheFinalIsDrawnOrAskedForWithAModelTrainedWithFinals)
   auto drawn = run("--rhythm reel");
   ASSERT_EQ(drawn.exit_code, 0);
   std::map<std::string, int> drawn_finals;
-  std::istringstream drawn_lines(drawn.out);
-  for (std::string line; std::getline(drawn_lines, line);) {
-    const auto j = nlohmann::json::parse(line);
+  for (const auto& j : JsonLines(drawn.out)) {
     const std::string f = j["final"].is_string() ? j["final"].get<std::string>() : "none";
     ++drawn_finals[f];
     EXPECT_NE(j["header"].get<std::string>().find("N:final " + f + "\n"), std::string::npos) << j["header"];
@@ -197,10 +199,8 @@ TEST_P(SampleControlsTest, TheFinalIsDrawnOrAskedForWithAModelTrainedWithFinals)
   EXPECT_GT(drawn_finals["1"], 0);
   auto asked = run("--rhythm reel --final 5");
   ASSERT_EQ(asked.exit_code, 0);
-  std::istringstream lines(asked.out);
-  int tunes = 0;
-  for (std::string line; std::getline(lines, line); ++tunes) {
-    const auto j = nlohmann::json::parse(line);
+  const auto asked_tunes = JsonLines(asked.out);
+  for (const auto& j : asked_tunes) {
     EXPECT_EQ(j["final"], "5");
     EXPECT_NE(j["header"].get<std::string>().find("N:final 5\n"), std::string::npos) << j["header"];
     EXPECT_NE(j["abc"].get<std::string>().find(" --final 5"), std::string::npos);  // the remake line
@@ -211,18 +211,16 @@ TEST_P(SampleControlsTest, TheFinalIsDrawnOrAskedForWithAModelTrainedWithFinals)
       EXPECT_TRUE(final_semitones == 7 || j["final_redraws"].get<int>() >= 8) << j["abc"];
     }
   }
-  EXPECT_EQ(tunes, 12);
+  EXPECT_EQ(asked_tunes.size(), 12u);
   // A drawn final is the model's to follow (its last bar is never drawn again for it) unless
   // --keep-final, which the remake line repeats.
-  std::istringstream drawn_again(drawn.out);
-  for (std::string line; std::getline(drawn_again, line);) EXPECT_EQ(nlohmann::json::parse(line)["final_redraws"], 0);
+  for (const auto& j : JsonLines(drawn.out)) EXPECT_EQ(j["final_redraws"], 0);
   auto kept = run("--rhythm reel --keep-final");
   ASSERT_EQ(kept.exit_code, 0);
-  std::istringstream kept_lines(kept.out);
-  int kept_tunes = 0;
-  for (std::string line; std::getline(kept_lines, line); ++kept_tunes)
-    EXPECT_NE(nlohmann::json::parse(line)["abc"].get<std::string>().find(" --keep-final"), std::string::npos);
-  EXPECT_EQ(kept_tunes, 12);
+  const auto kept_tunes = JsonLines(kept.out);
+  for (const auto& j : kept_tunes)
+    EXPECT_NE(j["abc"].get<std::string>().find(" --keep-final"), std::string::npos);
+  EXPECT_EQ(kept_tunes.size(), 12u);
   const std::string err = (dir_ / "final-err.txt").string();
   auto bad = RunCommand(Program("abcrnn-sample") + " generate --model " + finals + " --final 9 2>" + err);
   EXPECT_EQ(bad.exit_code, 2);
