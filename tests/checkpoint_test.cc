@@ -388,6 +388,21 @@ TEST(CheckpointTest, TheOutputDropoutIsRecordedOnlyWhenUsed) {
   EXPECT_EQ(ValidateCheckpoint(c).code(), Status::Code::kCorruption) << "a dropout of 1 drops everything";
 }
 
+TEST(CheckpointTest, TheWeightDropIsRecordedOnlyWhenUsed) {
+  Checkpoint c = MakeCheckpoint();
+  c.model.weight_drop = 0.2f;
+  auto back = ParseCheckpoint(SerializeCheckpoint(c), "m.ckpt");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_FLOAT_EQ(back->model.weight_drop, 0.2f);
+  const std::string plain = SerializeCheckpoint(MakeCheckpoint());
+  EXPECT_EQ(plain.find("weight_drop"), std::string::npos) << "a model without it is the file it was";
+  EXPECT_EQ(ParseCheckpoint(plain, "m.ckpt")->model.weight_drop, 0.0f);
+  c.model.weight_drop = 1.0f;
+  EXPECT_EQ(ValidateCheckpoint(c).code(), Status::Code::kCorruption) << "dropping every weight";
+  c.model.weight_drop = -0.1f;
+  EXPECT_EQ(ValidateCheckpoint(c).code(), Status::Code::kCorruption);
+}
+
 TEST(CheckpointTest, AnOldShippedModelReadsAsAnLstmAndWritesBackByteForByte) {
   // Old checkpoints load unchanged: the model shipped on 2026-11-29 (version 1, no architecture;
   // a copy kept in tests/golden) reads as an LSTM, and writing it again gives the same bytes.

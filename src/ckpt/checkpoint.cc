@@ -120,7 +120,7 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
                                KnownArchitectures() + "; use the abcrnn that wrote it");
   if (c.vocab_size < 3 || c.embed < 1 || c.hidden < 1 || c.layers < 1 || c.layers > 64 ||
       c.embed > 65536 || c.hidden > 65536 || c.vocab_size > 1 << 20 || !(c.dropout >= 0 && c.dropout < 1) ||
-      !(c.output_dropout >= 0 && c.output_dropout < 1))
+      !(c.output_dropout >= 0 && c.output_dropout < 1) || !(c.weight_drop >= 0 && c.weight_drop < 1))
     return Status::Corruption("model shape: expected vocab >= 3, 1 <= layers <= 64, embed and hidden "
                               "in 1..65536, dropouts in [0,1); got vocab " + std::to_string(c.vocab_size) +
                               ", layers " + std::to_string(c.layers) + ", embed " + std::to_string(c.embed) +
@@ -181,6 +181,7 @@ std::string SerializeCheckpoint(const Checkpoint& ckpt) {
   if (ckpt.model.form_clock != 0) header["model"]["form_clock"] = ckpt.model.form_clock;
   // Written only when used, so a model trained without it is the same file as before.
   if (ckpt.model.output_dropout != 0) header["model"]["output_dropout"] = ckpt.model.output_dropout;
+  if (ckpt.model.weight_drop != 0) header["model"]["weight_drop"] = ckpt.model.weight_drop;
   if (version >= 3) header["tokenizer"] = TokenizerName(ckpt.vocab.tokenizer());
   header["vocab"] = ckpt.vocab.symbols();
   header["metadata"] = json::parse(ckpt.metadata_json.empty() ? "{}" : ckpt.metadata_json);
@@ -283,6 +284,7 @@ Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source
     ckpt.model.dropout = m.at("dropout").get<float>();
     ckpt.model.form_clock = m.value("form_clock", 0);
     ckpt.model.output_dropout = m.value("output_dropout", 0.0f);
+    ckpt.model.weight_drop = m.value("weight_drop", 0.0f);
     // Version 1 has no architecture: its models are LSTMs. Version 2 names it.
     ckpt.model.architecture = version == kVersionLstmOnly ? "lstm" : m.at("architecture").get<std::string>();
     // Versions 1 and 2 have no tokenizer: their vocabularies are characters. Version 3 names it.

@@ -63,6 +63,10 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
   app.add_option("--output-dropout", t.output_dropout,
                  "Dropout on the last recurrent layer's output, before the head (0: none, as before)")
       ->capture_default_str()->group(model);
+  app.add_option("--weight-drop", t.weight_drop,
+                 "Weight drop: in training, drop this share of each layer's hidden-to-hidden weights, one "
+                 "draw per step (AWD-LSTM's DropConnect; 0: none, as before)")
+      ->capture_default_str()->group(model);
   app.add_flag_callback("--form-clock", [&t] { t.form_clock = abc::kFormClockScheme; },
                         "The model also sees where each character stands in its tune's form (bars written "
                         "and left in the part, parts left) and the tune's type, from the header --controls "

@@ -40,9 +40,20 @@ CharLSTMImpl::CharLSTMImpl(const ModelConfig& config, LstmKernel kernel) : confi
   head = register_module("head", torch::nn::Linear(config.hidden, config.vocab_size));
 }
 
+std::vector<torch::Tensor> CharLSTMImpl::CellWeights(const RowDropout* row_dropout) const {
+  std::vector<torch::Tensor> weights = gru ? gru->all_weights() : lstm->all_weights();
+  const double w = config_.weight_drop;
+  if (row_dropout == nullptr || !is_training() || w <= 0) return weights;
+  for (int64_t l = 0; l < config_.layers; ++l) {
+    torch::Tensor& w_hh = weights[4 * l + 1];  // w_ih, w_hh, b_ih, b_hh per layer
+    w_hh = w_hh * WeightDropMask(*row_dropout, l, w_hh.size(0), w_hh.size(1), w);
+  }
+  return weights;
+}
+
 std::tuple<torch::Tensor, LstmState> CharLSTMImpl::ByLayer(const torch::Tensor& x, const LstmState& state,
+                                                           const std::vector<torch::Tensor>& weights,
                                                            const std::vector<torch::Tensor>& masks) {
-  const std::vector<torch::Tensor> weights = gru ? gru->all_weights() : lstm->all_weights();
   const int64_t layers = config_.layers, batch = x.size(0), hidden = config_.hidden;
   const torch::Tensor zeros = torch::zeros({1, batch, hidden}, x.options());
   auto layer_of = [&](const torch::Tensor& t, int64_t l) { return t.defined() ? t.narrow(0, l, 1) : zeros; };
@@ -84,18 +95,27 @@ std::tuple<torch::Tensor, LstmState> CharLSTMImpl::forward(const torch::Tensor& 
   }
   const double p = gru ? gru->options.dropout() : lstm->options.dropout();
   const double q = is_training() ? config_.output_dropout : 0.0;
+  const double w = is_training() ? config_.weight_drop : 0.0;
+  // Weight drop needs masks keyed by the step; without a caller's, one drawn from the global
+  // generator keys them all (no longer the same however the batch is split).
+  RowDropout drawn;
+  if (w > 0 && row_dropout == nullptr) {
+    drawn.seed = static_cast<uint64_t>(torch::randint(0, int64_t{1} << 62, {1}, torch::kLong).item<int64_t>());
+    row_dropout = &drawn;
+  }
   torch::Tensor y;  // (B,T,H), the last layer's output
   LstmState next;
-  if (row_dropout != nullptr && is_training() && (p > 0 || q > 0)) {
+  if (row_dropout != nullptr && is_training() && (p > 0 || q > 0 || w > 0)) {
     std::vector<torch::Tensor> masks;
     for (int64_t l = 0; p > 0 && l + 1 < config_.layers; ++l)
       masks.push_back(RowDropoutMask(*row_dropout, l, ids.size(0), ids.size(1), config_.hidden, p));
+    const std::vector<torch::Tensor> weights = CellWeights(row_dropout);
     if (lstm && kernel_ == LstmKernel::kFused) {
-      auto [out, h, c] = FusedLstm(x, std::get<0>(state), std::get<1>(state), lstm->all_weights(), p, true, masks);
+      auto [out, h, c] = FusedLstm(x, std::get<0>(state), std::get<1>(state), weights, p, true, masks);
       y = out;
       next = LstmState{h, c};
     } else {
-      std::tie(y, next) = ByLayer(x, state, masks);
+      std::tie(y, next) = ByLayer(x, state, weights, masks);
     }
     // The output's mask is "layer" L-1, which no mask between layers uses (those are 0 to L-2).
     if (q > 0) y = y * RowDropoutMask(*row_dropout, config_.layers - 1, ids.size(0), ids.size(1), config_.hidden, q);

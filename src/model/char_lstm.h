@@ -44,7 +44,9 @@ class CharLSTMImpl : public torch::nn::Module {
   // the character's embedding; undefined means abc::HeaderClock() at every step. Given
   // `row_dropout`, the masks between layers are those of model/row_dropout.h (the same whatever
   // rows of a global batch this forward runs) instead of draws from the global generator; so is
-  // the output's, as the mask of layer L-1.
+  // the output's, as the mask of layer L-1. With config().weight_drop, training multiplies each
+  // layer's hidden-to-hidden weights by its WeightDropMask for the whole forward (keyed by
+  // `row_dropout`'s seed, or by a seed drawn from the global generator when none is given).
   std::tuple<torch::Tensor, LstmState> forward(const torch::Tensor& ids, const LstmState& state = {},
                                                const torch::Tensor& clock = {},
                                                const RowDropout* row_dropout = nullptr);
@@ -60,9 +62,14 @@ class CharLSTMImpl : public torch::nn::Module {
   torch::nn::Linear head{nullptr};
 
  private:
-  // The cell layer by layer (at::lstm / at::gru of one layer each), each output but the last
-  // multiplied by its mask (none when `masks` is empty): x (B,T,E) -> y (B,T,H) and the state (L,B,H).
+  // The cell's parameters as all_weights() orders them (4 per layer), each hidden-to-hidden
+  // matrix multiplied by its WeightDropMask in training with config().weight_drop and `row_dropout`.
+  std::vector<torch::Tensor> CellWeights(const RowDropout* row_dropout) const;
+  // The cell layer by layer (at::lstm / at::gru of one layer each) on `weights` (CellWeights),
+  // each output but the last multiplied by its mask (none when `masks` is empty): x (B,T,E) -> y
+  // (B,T,H) and the state (L,B,H).
   std::tuple<torch::Tensor, LstmState> ByLayer(const torch::Tensor& x, const LstmState& state,
+                                               const std::vector<torch::Tensor>& weights,
                                                const std::vector<torch::Tensor>& masks);
 
   ModelConfig config_;

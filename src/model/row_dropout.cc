@@ -27,4 +27,13 @@ at::Tensor RowDropoutMask(const RowDropout& d, int64_t layer, int64_t rows, int6
   return mask.div_(1.0 - p);
 }
 
+at::Tensor WeightDropMask(const RowDropout& d, int64_t layer, int64_t rows, int64_t cols, double p) {
+  // Salted apart from RowDropoutMask's layer seeds, which hash small layer numbers.
+  constexpr uint64_t kWeightSalt = 0x5745494748544452ULL;  // "WEIGHTDR"
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(Mix(d.seed ^ Mix(kWeightSalt + static_cast<uint64_t>(layer))));
+  at::Tensor mask = at::empty({rows, cols}, at::kFloat);
+  mask.bernoulli_(1.0 - p, g);
+  return mask.div_(1.0 - p);
+}
+
 }  // namespace abcrnn

@@ -46,6 +46,7 @@ json OptionsToJson(const TrainOptions& o) {
               {"embed", o.embed},
               {"dropout", o.dropout},
               {"output_dropout", o.output_dropout},
+              {"weight_drop", o.weight_drop},
               {"lr", o.lr},
               {"min_lr_fraction", o.min_lr_fraction},
               {"warmup_steps", o.warmup_steps},

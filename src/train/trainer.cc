@@ -379,6 +379,7 @@ Result<TrainSummary> Trainer::Run(const Checkpoint* resume) {
   mc.layers = o_.layers;
   mc.dropout = o_.dropout;
   mc.output_dropout = o_.output_dropout;
+  mc.weight_drop = o_.weight_drop;
   mc.form_clock = o_.form_clock;
   mc.architecture = o_.cell;
   if (o_.form_clock && (corpus_.train_clock.size() != corpus_.train.size() ||
@@ -591,6 +592,8 @@ Status CheckTrainOptions(const TrainOptions& o) {
   if (!(o.dropout >= 0 && o.dropout < 1)) return bad("--dropout", "a number in [0, 1)", std::to_string(o.dropout));
   if (!(o.output_dropout >= 0 && o.output_dropout < 1))
     return bad("--output-dropout", "a number in [0, 1)", std::to_string(o.output_dropout));
+  if (!(o.weight_drop >= 0 && o.weight_drop < 1))
+    return bad("--weight-drop", "a number in [0, 1)", std::to_string(o.weight_drop));
   if (!(o.lr > 0 && o.lr < 10)) return bad("--lr", "a number in (0, 10)", std::to_string(o.lr));
   if (!(o.clip >= 0)) return bad("--clip", "a number >= 0", std::to_string(o.clip));
   if (!(o.ema >= 0 && o.ema < 1)) return bad("--ema", "a decay in [0, 1) (0: off), e.g. 0.999", std::to_string(o.ema));
@@ -671,6 +674,7 @@ Result<TrainOptions> OptionsFromCheckpoint(const Checkpoint& ckpt, const TrainOp
     o.embed = t.at("embed").get<int>();
     o.dropout = t.at("dropout").get<float>();
     o.output_dropout = t.value("output_dropout", 0.0f);  // absent before the option
+    o.weight_drop = t.value("weight_drop", 0.0f);        // likewise
     o.form_clock = ckpt.model.form_clock;
     o.cell = ckpt.model.architecture;
     o.lr = t.at("lr").get<double>();

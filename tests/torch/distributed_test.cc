@@ -33,11 +33,11 @@ using testing::RunCommand;
 class DistributedTest : public testing::TinyTunesFolderTest {
  protected:
   DistributedTest() : TinyTunesFolderTest("abcrnn_distributed_") {}
-  // Two layers with dropout between them and on the output: the masks must not depend on the
-  // number of processes.
+  // Two layers with dropout between them and on the output, and weight drop: the masks must not
+  // depend on the number of processes.
   std::string Train(const std::string& args) {
     return Program("abcrnn-train") + " --data " + data_ + " --layers 2 --hidden 16 --embed 8 --dropout 0.3 "
-           "--output-dropout 0.2 --batch 4 --seq 32 --sample-chars 0 --threads 1 -q " + args;
+           "--output-dropout 0.2 --weight-drop 0.2 --batch 4 --seq 32 --sample-chars 0 --threads 1 -q " + args;
   }
   // Starts a 2-process run of `args` into `out` in the background (its peers waiting at most
   // `dist_timeout_s` for each other), waits up to 30 s for the shell

@@ -3,7 +3,8 @@
 // that sum to the whole's, for the fused LSTM, the reference LSTM and the GRU; the masks really
 // drop (training differs from evaluation) and change with the seed; the two LSTM kernels draw the
 // same masks; with nothing dropped, training computes what evaluation does. Each case runs with
-// dropout between layers, on the last layer's output (--output-dropout), or both. Tolerance 1e-5 + 1e-4 * |whole| (float32 sums in another order).
+// dropout between layers, on the last layer's output (--output-dropout), or both, and some with
+// weight drop on the recurrent weights (--weight-drop). Tolerance 1e-5 + 1e-4 * |whole| (float32 sums in another order).
 #include "model/row_dropout.h"
 
 #include <gtest/gtest.h>
@@ -39,9 +40,23 @@ TEST(RowDropoutMaskTest, ARowsMaskIsTheSameWhateverSliceItIsDrawnIn) {
   EXPECT_FALSE(torch::equal(all, RowDropoutMask(whole, 0, 6, 5, 7, 0.4))) << "so does the layer";
 }
 
+TEST(WeightDropMaskTest, EveryProcessDrawsTheSameMaskAndItFollowsSeedAndLayer) {
+  const torch::Tensor mask = WeightDropMask(RowDropout{42, 0}, 1, 40, 10, 0.25);
+  ASSERT_EQ(mask.sizes(), (std::vector<int64_t>{40, 10}));
+  EXPECT_TRUE(torch::equal(WeightDropMask(RowDropout{42, 3}, 1, 40, 10, 0.25), mask)) << "whatever rows run here";
+  const torch::Tensor kept = mask.gt(0);
+  EXPECT_TRUE(torch::allclose(mask.masked_select(kept), torch::full({kept.sum().item<int64_t>()}, 1 / 0.75)));
+  const double share = kept.to(torch::kDouble).mean().item<double>();
+  EXPECT_GT(share, 0.65);
+  EXPECT_LT(share, 0.85);
+  EXPECT_FALSE(torch::equal(mask, WeightDropMask(RowDropout{43, 0}, 1, 40, 10, 0.25))) << "the seed changes it";
+  EXPECT_FALSE(torch::equal(mask, WeightDropMask(RowDropout{42, 0}, 0, 40, 10, 0.25))) << "so does the layer";
+}
+
 // A model small enough to check by hand: 3 layers (two places for dropout between them, and the
-// output), dropout 0.3 between them and `output` on the last layer's output.
-ModelConfig SmallConfig(const std::string& cell, float between = 0.3f, float output = 0.0f) {
+// output), dropout 0.3 between them, `output` on the last layer's output and `weight` on the
+// recurrent weights.
+ModelConfig SmallConfig(const std::string& cell, float between = 0.3f, float output = 0.0f, float weight = 0.0f) {
   ModelConfig config;
   config.architecture = cell;
   config.vocab_size = 11;
@@ -50,6 +65,7 @@ ModelConfig SmallConfig(const std::string& cell, float between = 0.3f, float out
   config.layers = 3;
   config.dropout = between;
   config.output_dropout = output;
+  config.weight_drop = weight;
   return config;
 }
 
@@ -58,12 +74,13 @@ struct Case {
   LstmKernel kernel;
   float between = 0.3f;
   float output = 0.0f;
+  float weight = 0.0f;
 };
 
 class RowDropoutModelTest : public ::testing::TestWithParam<Case> {
  protected:
   void SetUp() override {
-    config_ = SmallConfig(GetParam().cell, GetParam().between, GetParam().output);
+    config_ = SmallConfig(GetParam().cell, GetParam().between, GetParam().output, GetParam().weight);
     torch::manual_seed(4);
     model_ = CharLSTM(config_, GetParam().kernel);
     model_->train();
@@ -109,6 +126,7 @@ TEST_P(RowDropoutModelTest, TheMasksDropAndFollowTheSeed) {
 TEST_P(RowDropoutModelTest, WithNothingDroppedTheLayerByLayerPathIsTheModulesOwn) {
   if (config_.dropout > 0) config_.dropout = 1e-7f;
   if (config_.output_dropout > 0) config_.output_dropout = 1e-7f;
+  if (config_.weight_drop > 0) config_.weight_drop = 1e-7f;
   torch::manual_seed(4);
   model_ = CharLSTM(config_, GetParam().kernel);
   torch::manual_seed(6);
@@ -133,12 +151,18 @@ INSTANTIATE_TEST_SUITE_P(Cells, RowDropoutModelTest,
                                            Case{"gru", LstmKernel::kFused, 0.3f, 0.25f},
                                            Case{"lstm", LstmKernel::kFused, 0.0f, 0.25f},
                                            Case{"lstm", LstmKernel::kReference, 0.0f, 0.25f},
-                                           Case{"gru", LstmKernel::kFused, 0.0f, 0.25f}),
+                                           Case{"gru", LstmKernel::kFused, 0.0f, 0.25f},
+                                           Case{"lstm", LstmKernel::kFused, 0.3f, 0.25f, 0.2f},
+                                           Case{"lstm", LstmKernel::kReference, 0.3f, 0.25f, 0.2f},
+                                           Case{"gru", LstmKernel::kFused, 0.3f, 0.25f, 0.2f},
+                                           Case{"lstm", LstmKernel::kFused, 0.0f, 0.0f, 0.2f},
+                                           Case{"gru", LstmKernel::kFused, 0.0f, 0.0f, 0.2f}),
                          [](const auto& info) {
                            const Case& c = info.param;
                            return c.cell +
                                   (c.cell == "gru" ? "" : c.kernel == LstmKernel::kFused ? "Fused" : "Reference") +
-                                  (c.output == 0 ? "" : c.between == 0 ? "OutputOnly" : "AndOutput");
+                                  (c.output == 0 ? "" : c.between == 0 ? "OutputOnly" : "AndOutput") +
+                                  (c.weight == 0 ? "" : c.between == 0 && c.output == 0 ? "WeightDropOnly" : "AndWeightDrop");
                          });
 
 TEST(RowDropoutKernelsTest, BothLstmKernelsDrawTheSameMasks) {
@@ -154,6 +178,51 @@ TEST(RowDropoutKernelsTest, BothLstmKernelsDrawTheSameMasks) {
   auto [got, s2] = model->forward(ids, {}, {}, &d);
   ExpectClose(got.detach(), want.detach(), "logits");
   ExpectClose(std::get<1>(s2).detach(), std::get<1>(s1).detach(), "final c");
+}
+
+// Weight drop is DropConnect: training with it computes, for every cell and kernel, what evaluation
+// computes with each layer's hidden-to-hidden weights multiplied by its WeightDropMask, and the
+// gradient reaching those weights is the masked model's, times the mask. The other weights are
+// used whole.
+TEST(WeightDropTest, TrainingRunsTheMaskedRecurrentWeights) {
+  for (const Case& c : {Case{"lstm", LstmKernel::kFused}, Case{"lstm", LstmKernel::kReference},
+                       Case{"gru", LstmKernel::kFused}}) {
+    const std::string what = c.cell + (c.kernel == LstmKernel::kFused ? " fused" : " reference");
+    const ModelConfig config = SmallConfig(c.cell, 0.0f, 0.0f, 0.4f);
+    torch::manual_seed(4);
+    CharLSTM dropped(config, c.kernel);
+    torch::manual_seed(4);
+    CharLSTM masked(SmallConfig(c.cell, 0.0f, 0.0f, 0.0f), c.kernel);
+    const RowDropout d{21, 0};
+    std::vector<torch::Tensor> masks;
+    {
+      torch::NoGradGuard no_grad;
+      for (int64_t l = 0; l < config.layers; ++l) {
+        torch::Tensor w = masked->named_parameters()[c.cell + ".weight_hh_l" + std::to_string(l)];
+        masks.push_back(WeightDropMask(d, l, w.size(0), w.size(1), 0.4));
+        w.mul_(masks.back());
+      }
+    }
+    const torch::Tensor ids = torch::randint(0, config.vocab_size, {4, 9}, torch::kLong);
+    dropped->train();
+    masked->eval();
+    auto [got, got_state] = dropped->forward(ids, {}, {}, &d);
+    auto [want, want_state] = masked->forward(ids);
+    ExpectClose(got.detach(), want.detach(), what + ": logits");
+    got.pow(2).sum().backward();
+    want.pow(2).sum().backward();
+    for (int64_t l = 0; l < config.layers; ++l) {
+      const std::string name = c.cell + ".weight_hh_l" + std::to_string(l);
+      ExpectClose(dropped->named_parameters()[name].grad(), masked->named_parameters()[name].grad() * masks[l],
+                  what + ": gradient of " + name);
+      const std::string input = c.cell + ".weight_ih_l" + std::to_string(l);
+      ExpectClose(dropped->named_parameters()[input].grad(), masked->named_parameters()[input].grad(),
+                  what + ": gradient of " + input);
+    }
+    dropped->eval();
+    EXPECT_FALSE(torch::allclose(std::get<0>(dropped->forward(ids)).detach(), want.detach()))
+        << what << ": evaluation uses the weights whole";
+  }
 }
 
 // The output's dropout without row-keyed masks (the global generator, as at::dropout): it drops

@@ -43,6 +43,9 @@ struct ModelConfig {
   // Dropout on the last layer's output, before the head, in training (model.output_dropout,
   // written only when not 0).
   float output_dropout = 0.0f;
+  // Weight drop: DropConnect on every layer's hidden-to-hidden weights in training (AWD-LSTM's
+  // WeightDrop; model.weight_drop, written only when not 0). Inference uses the weights whole.
+  float weight_drop = 0.0f;
 };
 
 // Gate blocks of H rows in a layer's weight matrices of `architecture` ("lstm": 4, i, f, g, o as

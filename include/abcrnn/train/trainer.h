@@ -27,6 +27,7 @@ struct TrainOptions {
   int embed = 64;
   float dropout = 0.1f;
   float output_dropout = 0.0f;  // on the last layer's output, before the head (char-rnn's top dropout)
+  float weight_drop = 0.0f;     // DropConnect on the hidden-to-hidden weights (AWD-LSTM's WeightDrop)
   // The form clock's scheme (abc/form_clock.h), 0 for none: the model also sees where each
   // character stands in its tune's form, and the tune's type; the caller fills the corpus's clocks
   // (AddFormClocks). New runs use abc::kFormClockScheme; a resumed run keeps its checkpoint's.
