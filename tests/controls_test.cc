@@ -134,8 +134,8 @@ TEST(ControlLinesTest, ControlsAreHeaderLinesBeforeTheMeterAndReadBack) {
   // Repeats only when asked for and known.
   c.part_repeats = {true, true, false};
   EXPECT_EQ(abc::ControlLines(c), "S:oneills1850\nR:slip jig\nN:form 8+8+8\n");
-  EXPECT_EQ(abc::ControlLines(c, true), "S:oneills1850\nR:slip jig\nN:form 8+8+8 AABBC\n");
-  EXPECT_EQ(abc::ReadControlLines(abc::ControlLines(c, true) + "K:G\n").part_repeats, c.part_repeats);
+  EXPECT_EQ(abc::ControlLines(c, {true, false}), "S:oneills1850\nR:slip jig\nN:form 8+8+8 AABBC\n");
+  EXPECT_EQ(abc::ReadControlLines(abc::ControlLines(c, {true, false}) + "K:G\n").part_repeats, c.part_repeats);
   EXPECT_TRUE(abc::ReadControlLines(lines + "K:G\n").part_repeats.empty());
   EXPECT_TRUE(abc::FormOfHeader("M:4/4\nL:1/8\nK:C\nN:form 8+8\n").empty());  // only before K:
 }
@@ -178,15 +178,15 @@ TEST(FinalTest, DegreesAreNamedAsMusiciansNameThem) {
 
 TEST(FinalTest, TheFinalLineComesLastAndReadsBackAndTheSplitIgnoresIt) {
   abc::TuneControls c{"essen", "song", {8}, {false}, 4};
-  EXPECT_EQ(abc::ControlLines(c, true), "S:essen\nR:song\nN:form 8 A\n");
-  const std::string lines = abc::ControlLines(c, true, true);
+  EXPECT_EQ(abc::ControlLines(c, {true, false}), "S:essen\nR:song\nN:form 8 A\n");
+  const std::string lines = abc::ControlLines(c, abc::ControlLineOptions::All());
   EXPECT_EQ(lines, "S:essen\nR:song\nN:form 8 A\nN:final 3\n");
   const std::string tune = lines + "M:4/4\nL:1/8\nK:C\nCDEF GABc|E8|]\n";
   EXPECT_EQ(abc::ReadControlLines(tune).final_semitones, 4);
   EXPECT_EQ(abc::ReadControlLines("N:final 9\nK:C\n").final_semitones, -1);  // not a degree
   c.final_semitones = -1;
-  EXPECT_EQ(abc::ControlLines(c, true, true), "S:essen\nR:song\nN:form 8 A\n");  // unknown: no line
-  const std::string without = abc::ControlLines(c, true) + "M:4/4\nL:1/8\nK:C\nCDEF GABc|E8|]\n";
+  EXPECT_EQ(abc::ControlLines(c, abc::ControlLineOptions::All()), "S:essen\nR:song\nN:form 8 A\n");  // unknown: no line
+  const std::string without = abc::ControlLines(c, {true, false}) + "M:4/4\nL:1/8\nK:C\nCDEF GABc|E8|]\n";
   EXPECT_EQ(abc::WithoutFinalLine(tune), without);
   EXPECT_EQ(abc::WithoutFinalLine(without), without);
   const std::string in_body = "M:4/4\nL:1/8\nK:C\nN:final 1\nC8|]\n";

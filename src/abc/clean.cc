@@ -188,7 +188,7 @@ class Cleaner {
     if (options_.controls) {
       c.controls = abc::DeriveControls(tune, StyleOf(tune, style));
       if (!options_.final_degree) c.controls.final_semitones = -1;
-      c.text = abc::ControlLines(c.controls, options_.form_repeats, options_.final_degree) + c.text;
+      c.text = abc::ControlLines(c.controls, ControlLineOptionsOf(options_)) + c.text;
       if (!tune.voices.empty()) {
         const abc::MusicState& st = tune.voices.front().initial;
         c.key = abc::KeyText(st.key);
@@ -322,6 +322,13 @@ std::string StyleOfFile(const std::string& given, const std::string& file) {
   }
   if (style.size() > 40) style.resize(40);
   return style.empty() ? "unnamed" : style;
+}
+
+abc::ControlLineOptions ControlLineOptionsOf(const CleanOptions& o) {
+  abc::ControlLineOptions lines;
+  lines.repeats = o.form_repeats;
+  lines.final = o.final_degree;
+  return lines;
 }
 
 abc::WriteOptions TrainingWriteOptions(const CleanOptions& o) {

@@ -321,13 +321,13 @@ bool IsStyleName(std::string_view name) {
   });
 }
 
-std::string ControlLines(const TuneControls& c, bool with_repeats, bool with_final) {
+std::string ControlLines(const TuneControls& c, const ControlLineOptions& options) {
   std::string s;
   if (!c.style.empty()) s += "S:" + c.style + "\n";
   if (!c.type.empty()) s += "R:" + c.type + "\n";
   if (!c.part_bars.empty())
-    s += "N:form " + FormText(c.part_bars, with_repeats ? c.part_repeats : std::vector<bool>{}) + "\n";
-  if (with_final && c.final_semitones >= 0) s += "N:final " + DegreeText(c.final_semitones) + "\n";
+    s += "N:form " + FormText(c.part_bars, options.repeats ? c.part_repeats : std::vector<bool>{}) + "\n";
+  if (options.final && c.final_semitones >= 0) s += "N:final " + DegreeText(c.final_semitones) + "\n";
   return s;
 }
 

@@ -24,7 +24,7 @@ AugmentResult AugmentByTransposition(const std::vector<std::string>& tunes, cons
       // The control lines are the cleaner's, not the tune's fields: a copy keeps its original's
       // (a transposed reel is still a reel of the same form).
       if (!out.empty() && clean.controls)
-        out = abc::ControlLines(abc::ReadControlLines(text), clean.form_repeats, clean.final_degree) + out;
+        out = abc::ControlLines(abc::ReadControlLines(text), ControlLineOptionsOf(clean)) + out;
       if (out.empty() || out == text) {
         ++r.skipped;
         continue;

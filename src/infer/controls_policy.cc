@@ -47,7 +47,7 @@ bool AllBars(const std::vector<int>& form, int bars) {
 }  // namespace
 
 std::string DrawnControls::Header() const {
-  return abc::ControlLines(controls, /*with_repeats=*/true, /*with_final=*/true) + "M:" + meter + "\nL:" +
+  return abc::ControlLines(controls, abc::ControlLineOptions::All()) + "M:" + meter + "\nL:" +
          unit_length + "\nK:" + key + "\n";
 }
 

@@ -119,6 +119,9 @@ std::string StyleOfFile(const std::string& given, const std::string& file);
 // cleaner writes, and what augmentation must write so a copy differs only by its transposition.
 abc::WriteOptions TrainingWriteOptions(const CleanOptions& options);
 
+// The control lines `options` asks the cleaner to write (and augmentation to copy).
+abc::ControlLineOptions ControlLineOptionsOf(const CleanOptions& options);
+
 // "kept 980 of 1034 tunes; dropped 54: 30 overfull-bar, 20 duplicate, 4 errors" style text.
 std::string FormatCleanReport(const CleanReport& report);
 

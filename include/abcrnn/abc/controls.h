@@ -91,11 +91,19 @@ Result<Form> ParseForm(std::string_view text);
 // The bars of ParseForm.
 Result<std::vector<int>> ParseFormText(std::string_view text);
 
+// Which of the optional control lines ControlLines writes (each only when the tune's is known).
+struct ControlLineOptions {
+  bool repeats = false;  // the form line's repeat letters ("N:form 8+8 AABB")
+  bool final = false;    // "N:final <degree>"
+  // Every optional line the tune has: what generation writes in a drawn header.
+  static ControlLineOptions All() { return {true, true}; }
+};
+
 // The header lines of the controls in training form, each ending in "\n", in this order and only
 // those known: "S:<style>", "R:<type>", "N:form <bars>+<bars>..." (with the repeat letters only
-// when `with_repeats` and they are known), and with `with_final` "N:final <degree>"
+// when `options.repeats` and they are known), and with `options.final` "N:final <degree>"
 // (DegreeText). A style is lower case letters, digits, '-' and '_' (IsStyleName).
-std::string ControlLines(const TuneControls& controls, bool with_repeats = false, bool with_final = false);
+std::string ControlLines(const TuneControls& controls, const ControlLineOptions& options = {});
 bool IsStyleName(std::string_view name);
 
 // The controls written in a tune's header by ControlLines (S:, R:, "N:form ..." and "N:final ..."
