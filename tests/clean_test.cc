@@ -166,9 +166,10 @@ TEST(CleanOptionsJson, RoundTripsAndKeepsDefaultsForWhatIsAbsentOrMistyped) {
   o.transpose_to = "D";
   o.line_end_bars = true;
   o.collapse_empty_bars = true;
+  o.beat = true;
   const CleanOptions back = CleanOptionsFromJson(CleanOptionsToJson(o));
   EXPECT_EQ(CleanOptionsToJson(back), CleanOptionsToJson(o));
-  EXPECT_TRUE(back.keep_slurs && back.controls && !back.drop_duplicates);
+  EXPECT_TRUE(back.keep_slurs && back.controls && !back.drop_duplicates && back.beat);
   EXPECT_TRUE(back.line_end_bars && back.collapse_empty_bars);
   EXPECT_EQ(back.transpose_to, "D");
   CleanOptions defaults;

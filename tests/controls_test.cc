@@ -123,7 +123,7 @@ TEST(FormTextTest, RepeatsAreThePartsLettersTwiceForAPartPlayedTwice) {
 }
 
 TEST(ControlLinesTest, ControlsAreHeaderLinesBeforeTheMeterAndReadBack) {
-  abc::TuneControls c{"oneills1850", "slip jig", {8, 8, 8}, {}, -1};
+  abc::TuneControls c{"oneills1850", "slip jig", {8, 8, 8}, {}, -1, ""};
   const std::string lines = abc::ControlLines(c);
   EXPECT_EQ(lines, "S:oneills1850\nR:slip jig\nN:form 8+8+8\n");
   const abc::TuneControls back = abc::ReadControlLines(lines + "M:9/8\nL:1/8\nK:G\nR:not a control\n");
@@ -177,7 +177,7 @@ TEST(FinalTest, DegreesAreNamedAsMusiciansNameThem) {
 }
 
 TEST(FinalTest, TheFinalLineComesLastAndReadsBackAndTheSplitIgnoresIt) {
-  abc::TuneControls c{"essen", "song", {8}, {false}, 4};
+  abc::TuneControls c{"essen", "song", {8}, {false}, 4, ""};
   EXPECT_EQ(abc::ControlLines(c, {true, false}), "S:essen\nR:song\nN:form 8 A\n");
   const std::string lines = abc::ControlLines(c, abc::ControlLineOptions::All());
   EXPECT_EQ(lines, "S:essen\nR:song\nN:form 8 A\nN:final 3\n");
@@ -187,10 +187,10 @@ TEST(FinalTest, TheFinalLineComesLastAndReadsBackAndTheSplitIgnoresIt) {
   c.final_semitones = -1;
   EXPECT_EQ(abc::ControlLines(c, abc::ControlLineOptions::All()), "S:essen\nR:song\nN:form 8 A\n");  // unknown: no line
   const std::string without = abc::ControlLines(c, {true, false}) + "M:4/4\nL:1/8\nK:C\nCDEF GABc|E8|]\n";
-  EXPECT_EQ(abc::WithoutFinalLine(tune), without);
-  EXPECT_EQ(abc::WithoutFinalLine(without), without);
+  EXPECT_EQ(abc::SplitKeyText(tune), without);
+  EXPECT_EQ(abc::SplitKeyText(without), without);
   const std::string in_body = "M:4/4\nL:1/8\nK:C\nN:final 1\nC8|]\n";
-  EXPECT_EQ(abc::WithoutFinalLine(in_body), in_body);  // only the header's
+  EXPECT_EQ(abc::SplitKeyText(in_body), in_body);  // only the header's
   // The same tunes with and without their final lines go to the same sides.
   std::vector<std::string> plain, finalled;
   for (int i = 0; i < 2000; ++i) {
@@ -202,7 +202,7 @@ TEST(FinalTest, TheFinalLineComesLastAndReadsBackAndTheSplitIgnoresIt) {
   const DataSplit a = SplitTunes(plain, 0.05, 100), b = SplitTunes(finalled, 0.05, 100);
   ASSERT_EQ(a.valid.size(), b.valid.size());
   ASSERT_GT(a.valid.size(), 100u);
-  for (size_t i = 0; i < a.valid.size(); ++i) EXPECT_EQ(a.valid[i], abc::WithoutFinalLine(b.valid[i]));
+  for (size_t i = 0; i < a.valid.size(); ++i) EXPECT_EQ(a.valid[i], abc::SplitKeyText(b.valid[i]));
 }
 
 TEST(CleanControlsTest, TrainingFormCarriesStyleTypeAndFormAndTheSourceHeader) {
@@ -255,6 +255,93 @@ TEST(CleanControlsTest, WithFinalTheTuneSaysOnWhichDegreeItEnds) {
   auto refused = CleanFiles({"in.abc"}, o);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("--final: expected --controls"), std::string::npos);
+}
+
+// Tunes of at least 8 notes, L:1/8 unless the body says otherwise.
+abc::Tune Music(const std::string& body, const std::string& unit = "1/8") {
+  return ParseTune("X:1\nM:4/4\nL:" + unit + "\nK:D\n" + body + "\n");
+}
+
+TEST(BeatTest, TheShareOfNotesInDottedPairsWrittenAnyWay) {
+  EXPECT_EQ(abc::DottedShare(Music("ABcd efge|dcBA GABc|")), 0);  // a reel's even quavers
+  EXPECT_EQ(abc::DottedShare(Music("A>Bc>d e>fg>a|b>ag>f e>dc>B|")), 1);  // a hornpipe's dotted pairs
+  EXPECT_EQ(abc::DottedShare(Music("A<Bc<d e<fg<a|")), 1);                  // Scotch snaps
+  EXPECT_EQ(abc::DottedShare(Music("A3/4B/4c3/4d/4 e3/4f/4g3/4a/4|", "1/4")), 1);  // Nottingham writes them out
+  EXPECT_EQ(abc::DottedShare(Music("A3Bc3d e3fg3a|", "1/16")), 1);
+  EXPECT_EQ(abc::DottedShare(Music("A2B c2d e2f g2a|", "1/8")), 0);  // a jig's long-short is 2:1
+  EXPECT_EQ(abc::DottedShare(Music("(3ABc (3def (3gab (3agf|")), 0);  // triplets are not dotted
+  // One dotted pair in eight notes: a quarter of them; each note in one pair at most, in order.
+  EXPECT_DOUBLE_EQ(abc::DottedShare(Music("A>Bcdefga|")), 0.25);
+  EXPECT_DOUBLE_EQ(abc::DottedShare(Music("AB3C d2e2f2g2a2", "1/16")), 0.25);  // A B3 is a pair, B3 C is not
+  EXPECT_EQ(abc::DottedShare(Music("A>Bcd|")), -1);  // under 8 notes: not judged
+}
+
+TEST(BeatTest, EvenMixedOrDottedByTheShare) {
+  EXPECT_EQ(abc::BeatOf(Music("ABcd efge|dcBA GABc|d>cBA GABc|")), "even");   // 2 of 24
+  EXPECT_EQ(abc::BeatOf(Music("A>Bcd efge|d>cBA GABc|")), "mixed");           // 4 of 16
+  EXPECT_EQ(abc::BeatOf(Music("A>Bc>d efge|d>cB>A G>AB>c|")), "dotted");      // 12 of 16
+  EXPECT_EQ(abc::BeatOf(Music("A>Bcd|")), "");
+  for (const char* name : {"even", "mixed", "dotted"}) EXPECT_TRUE(abc::IsBeatName(name)) << name;
+  for (const char* name : {"", "Even", "swung", "dotted "}) EXPECT_FALSE(abc::IsBeatName(name)) << name;
+}
+
+TEST(BeatTest, TheBeatLineComesAfterTheFinalReadsBackAndTheSplitIgnoresIt) {
+  abc::TuneControls c{"oneills1850", "reel", {8, 8}, {true, true}, 0, "even"};
+  EXPECT_EQ(abc::ControlLines(c, {true, true, false}), "S:oneills1850\nR:reel\nN:form 8+8 AABB\nN:final 1\n");
+  const std::string lines = abc::ControlLines(c, abc::ControlLineOptions::All());
+  EXPECT_EQ(lines, "S:oneills1850\nR:reel\nN:form 8+8 AABB\nN:final 1\nN:beat even\n");
+  const std::string body = "M:C|\nL:1/8\nK:D\n|:ABcd efge|dcBA GABc:|\n";
+  EXPECT_EQ(abc::ReadControlLines(lines + body).beat, "even");
+  EXPECT_EQ(abc::ReadControlLines("N:beat swung\nK:C\n").beat, "");  // not a beat
+  c.beat = "";
+  EXPECT_EQ(abc::ControlLines(c, abc::ControlLineOptions::All()), "S:oneills1850\nR:reel\nN:form 8+8 AABB\nN:final 1\n");
+  // The split hashes the tune without its final and beat lines, wherever they stand in the header.
+  const std::string plain = "S:oneills1850\nR:reel\nN:form 8+8 AABB\n" + body;
+  EXPECT_EQ(abc::SplitKeyText(lines + body), plain);
+  EXPECT_EQ(abc::SplitKeyText("N:beat dotted\nS:oneills1850\nR:reel\nN:form 8+8 AABB\n" + body), plain);
+  EXPECT_EQ(abc::SplitKeyText(plain), plain);
+  const std::string in_body = body + "N:beat even\nABcd|\n";
+  EXPECT_EQ(abc::SplitKeyText(in_body), in_body);  // only the header's
+  std::vector<std::string> without, with;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string tune = "M:4/4\nL:1/8\nK:C\n|cdef " + std::to_string(i) + "|\n";
+    without.push_back("R:reel\n" + tune);
+    with.push_back("R:reel\nN:beat " + std::string(i % 2 ? "even" : "dotted") + "\n" + tune);
+  }
+  const DataSplit a = SplitTunes(without, 0.05, 100), b = SplitTunes(with, 0.05, 100);
+  ASSERT_EQ(a.valid.size(), b.valid.size());
+  ASSERT_GT(a.valid.size(), 50u);
+  for (size_t i = 0; i < a.valid.size(); ++i) EXPECT_EQ(a.valid[i], abc::SplitKeyText(b.valid[i]));
+}
+
+TEST(CleanControlsTest, WithBeatTheTuneSaysHowMuchOfItIsDotted) {
+  CleanOptions o;
+  o.controls = true;
+  o.form_repeats = true;
+  o.final_degree = true;
+  o.beat = true;
+  o.transpose_to = "C";
+  const std::string abc = "X:1\nT:The Hornpipe\nR:hornpipe\nM:C\nL:1/8\nK:D\n|:A>Bc>d e>fg>e|f>ed>c d2D2:|\n";
+  CleanResult r = CleanText(abc, "in.abc", o, "mine");
+  ASSERT_EQ(r.tunes.size(), 1u);
+  EXPECT_EQ(r.tunes[0].text.rfind("S:mine\nR:hornpipe\nN:form 2 AA\nN:final 1\nN:beat dotted\nM:C\n", 0), 0u)
+      << r.tunes[0].text;
+  EXPECT_EQ(r.tunes[0].controls.beat, "dotted");
+  CleanResult again = CleanText("X:1\n" + r.tunes[0].text, "split-valid.abc", o, "split-valid");
+  ASSERT_EQ(again.tunes.size(), 1u);
+  EXPECT_EQ(again.tunes[0].text, r.tunes[0].text);  // the training form cleans to itself
+  o.beat = false;
+  r = CleanText(abc, "in.abc", o, "mine");
+  ASSERT_EQ(r.tunes.size(), 1u);
+  EXPECT_EQ(r.tunes[0].text.find("N:beat"), std::string::npos);
+  EXPECT_EQ(r.tunes[0].controls.beat, "");  // and the table does not count it
+  o.beat = true;
+  o.controls = false;
+  o.form_repeats = false;
+  o.final_degree = false;
+  auto refused = CleanFiles({"in.abc"}, o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("--beat: expected --controls"), std::string::npos);
 }
 
 TEST(CleanControlsTest, ATuneInTrainingFormKeepsItsStyleWhenCleanedAgain) {
@@ -358,8 +445,22 @@ TEST(ControlTableTest, CountsCombinationsAndRoundTripsThroughJson) {
   ASSERT_TRUE(f_back.ok()) << f_back.status().ToString();
   EXPECT_EQ(f_back->ToJson(), v2);
   EXPECT_FALSE(abc::ControlTable::FromJson("{\"version\":2,\"rows\":[[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",1]]}").ok());
-  EXPECT_FALSE(abc::ControlTable::FromJson("{\"version\":3,\"rows\":[]}").ok());
-  for (const char* bad : {"", "[]", "{\"version\":3,\"rows\":[]}", "{\"version\":1}",
+  // With beats: version 3, the final ("" when not said) and the beat before the count.
+  abc::ControlTable b;
+  b.Add({"oneills1850", "reel", "8+8", "C|", "1/8", "D", 2, "", "even"});
+  b.Add({"oneills1850", "hornpipe", "8+8", "C", "1/8", "D", 1, "1", "dotted"});
+  EXPECT_EQ(b.Counts("beat"), (std::map<std::string, int64_t>{{"dotted", 1}, {"even", 2}}));
+  const std::string v3 = b.ToJson();
+  EXPECT_NE(v3.find("\"version\":3"), std::string::npos) << v3;
+  EXPECT_NE(v3.find("[\"oneills1850\",\"reel\",\"8+8\",\"C|\",\"1/8\",\"D\",\"\",\"even\",2]"), std::string::npos) << v3;
+  auto b_back = abc::ControlTable::FromJson(v3);
+  ASSERT_TRUE(b_back.ok()) << b_back.status().ToString();
+  EXPECT_EQ(b_back->ToJson(), v3);
+  EXPECT_EQ(b_back->rows()[1].final_degree, "1");
+  EXPECT_EQ(b_back->rows()[1].beat, "dotted");
+  for (const char* bad : {"", "[]", "{\"version\":4,\"rows\":[]}", "{\"version\":1}",
+                          "{\"version\":3,\"rows\":[[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"1\",\"swung\",1]]}",
+                          "{\"version\":3,\"rows\":[[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"1\",1]]}",
                           "{\"version\":1,\"rows\":[[\"a\",\"b\"]]}",
                           "{\"version\":1,\"rows\":[[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",0]]}"}) {
     auto r = abc::ControlTable::FromJson(bad);

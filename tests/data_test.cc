@@ -379,6 +379,14 @@ TEST(AugmentTest, CopiesKeepTheControlLinesTheCleanerWrote) {
   r = AugmentByTransposition({finalled}, {2}, o);
   ASSERT_EQ(r.added, 1) << r.skipped;
   EXPECT_EQ(r.tunes[1].rfind("S:nottingham\nR:hornpipe\nN:form 1+1 AABB\nN:final 5\nM:4/4\n", 0), 0u) << r.tunes[1];
+  // So is the beat: a copy moves its notes, not their lengths.
+  o.beat = true;
+  const std::string beaten = "S:nottingham\nR:hornpipe\nN:form 1+1 AABB\nN:final 5\nN:beat dotted\nM:4/4\nL:1/8\nK:D\n"
+                             "|:D>EF>G A>Bc>d:|\n|:d4 A4:|\n";
+  r = AugmentByTransposition({beaten}, {2}, o);
+  ASSERT_EQ(r.added, 1) << r.skipped;
+  EXPECT_EQ(r.tunes[1].rfind("S:nottingham\nR:hornpipe\nN:form 1+1 AABB\nN:final 5\nN:beat dotted\nM:4/4\n", 0), 0u)
+      << r.tunes[1];
 }
 
 // Each input's clock travels with it: in both layouts, a window's clock rows are those of the

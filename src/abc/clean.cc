@@ -188,6 +188,7 @@ class Cleaner {
     if (options_.controls) {
       c.controls = abc::DeriveControls(tune, StyleOf(tune, style));
       if (!options_.final_degree) c.controls.final_semitones = -1;
+      if (!options_.beat) c.controls.beat.clear();
       c.text = abc::ControlLines(c.controls, ControlLineOptionsOf(options_)) + c.text;
       if (!tune.voices.empty()) {
         const abc::MusicState& st = tune.voices.front().initial;
@@ -256,6 +257,8 @@ Result<CleanReport> CleanFilesEach(const std::vector<std::string>& paths, const 
     return Status::InvalidArgument("--form-repeats: expected --controls too (the repeats are written on the controls' form line)");
   if (options.final_degree && !options.controls)
     return Status::InvalidArgument("--final: expected --controls too (the final is written as a control line)");
+  if (options.beat && !options.controls)
+    return Status::InvalidArgument("--beat: expected --controls too (the beat is written as a control line)");
   Cleaner cleaner(options, sink);
   Status s = cleaner.Init();
   if (!s.ok()) return s;
@@ -328,6 +331,7 @@ abc::ControlLineOptions ControlLineOptionsOf(const CleanOptions& o) {
   abc::ControlLineOptions lines;
   lines.repeats = o.form_repeats;
   lines.final = o.final_degree;
+  lines.beat = o.beat;
   return lines;
 }
 

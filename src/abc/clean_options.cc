@@ -19,6 +19,7 @@ std::string CleanOptionsToJson(const CleanOptions& c) {
                         {"controls", c.controls},
                         {"form_repeats", c.form_repeats},
                         {"final_degree", c.final_degree},
+                        {"beat", c.beat},
                         {"line_end_bars", c.line_end_bars},
                         {"collapse_empty_bars", c.collapse_empty_bars}}
       .dump();
@@ -41,6 +42,7 @@ CleanOptions CleanOptionsFromJson(const std::string& text, CleanOptions c) {
   flag("controls", &c.controls);
   flag("form_repeats", &c.form_repeats);
   flag("final_degree", &c.final_degree);
+  flag("beat", &c.beat);
   flag("line_end_bars", &c.line_end_bars);
   flag("collapse_empty_bars", &c.collapse_empty_bars);
   if (j.contains("transpose_to") && j["transpose_to"].is_string()) c.transpose_to = j["transpose_to"].get<std::string>();

@@ -5,10 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "abcrnn/abc/controls.h"
+
 namespace abcrnn::abc {
 namespace {
 
-constexpr const char* kFields[] = {"style", "type", "form", "meter", "unit_length", "key", "final"};
+constexpr const char* kFields[] = {"style", "type", "form", "meter", "unit_length", "key", "final", "beat"};
 
 std::string RowKey(const ControlRow& r) {
   std::string k;
@@ -27,6 +29,7 @@ const std::string& ControlField(const ControlRow& row, std::string_view field) {
   if (field == "unit_length") return row.unit_length;
   if (field == "key") return row.key;
   if (field == "final") return row.final_degree;
+  if (field == "beat") return row.beat;
   return kNone;
 }
 
@@ -55,20 +58,26 @@ std::map<std::string, int64_t> ControlTable::Counts(std::string_view field) cons
 }
 
 std::string ControlTable::ToJson() const {
-  // Version 1 (no final) while no row has one, so tables of models without finals stay as they were.
-  const bool finals = std::any_of(rows_.begin(), rows_.end(), [](const ControlRow& r) { return !r.final_degree.empty(); });
+  // The oldest version that holds the rows, so tables of models without finals or beats stay as
+  // they were: 1 without either, 2 with finals, 3 with beats.
+  const bool beats = std::any_of(rows_.begin(), rows_.end(), [](const ControlRow& r) { return !r.beat.empty(); });
+  const bool finals =
+      beats || std::any_of(rows_.begin(), rows_.end(), [](const ControlRow& r) { return !r.final_degree.empty(); });
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& r : rows_) {
     nlohmann::json row = {r.style, r.type, r.form, r.meter, r.unit_length, r.key};
     if (finals) row.push_back(r.final_degree);
+    if (beats) row.push_back(r.beat);
     row.push_back(r.count);
     rows.push_back(std::move(row));
   }
   nlohmann::json fields = nlohmann::json::array();
-  for (const char* f : kFields)
-    if (finals || std::string_view(f) != "final") fields.push_back(f);
+  for (const char* f : kFields) {
+    const std::string_view name = f;
+    if ((name != "final" || finals) && (name != "beat" || beats)) fields.push_back(f);
+  }
   fields.push_back("count");
-  return nlohmann::json{{"version", finals ? 2 : 1}, {"fields", fields}, {"rows", rows}}.dump();
+  return nlohmann::json{{"version", beats ? 3 : finals ? 2 : 1}, {"fields", fields}, {"rows", rows}}.dump();
 }
 
 Result<ControlTable> ControlTable::FromJson(std::string_view text) {
@@ -82,9 +91,9 @@ Result<ControlTable> ControlTable::FromParsed(const nlohmann::json& j) {
   };
   if (!j.is_object() || !j.contains("version") || !j.at("version").is_number_integer()) return bad("a version");
   const int version = j.at("version").get<int>();
-  if (version != 1 && version != 2) return bad("version 1 or 2, got " + j.at("version").dump());
+  if (version < 1 || version > 3) return bad("version 1, 2 or 3, got " + j.at("version").dump());
   if (!j.contains("rows") || !j.at("rows").is_array()) return bad("a list of rows");
-  const size_t texts = version == 1 ? 6 : 7;  // version 2 adds the final
+  const size_t texts = 5 + static_cast<size_t>(version);  // version 2 adds the final, 3 the beat
   ControlTable t;
   for (const auto& r : j.at("rows")) {
     if (!r.is_array() || r.size() != texts + 1) return bad("rows of " + std::to_string(texts + 1) + " values");
@@ -94,7 +103,9 @@ Result<ControlTable> ControlTable::FromParsed(const nlohmann::json& j) {
     ControlRow row{r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>(),
                    r[3].get<std::string>(), r[4].get<std::string>(), r[5].get<std::string>(),
                    r[texts].get<int64_t>()};
-    if (version == 2) row.final_degree = r[6].get<std::string>();
+    if (version >= 2) row.final_degree = r[6].get<std::string>();
+    if (version >= 3) row.beat = r[7].get<std::string>();
+    if (!row.beat.empty() && !IsBeatName(row.beat)) return bad("a beat of even, mixed or dotted, got '" + row.beat + "'");
     t.Add(row);
   }
   return t;

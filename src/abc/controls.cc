@@ -167,25 +167,59 @@ std::string NormaliseTuneType(std::string_view text) {
   return "";
 }
 
-std::string InferTuneType(const Tune& tune) {
-  if (tune.voices.empty()) return "";
-  const Meter& meter = tune.voices.front().initial.meter;
-  if (!meter.has_bars()) return "";
+namespace {
+
+std::vector<Fraction> NoteDurations(const Tune& tune) {
   std::vector<Fraction> notes;
+  if (tune.voices.empty()) return notes;
   for (const auto& e : tune.voices.front().elements)
     if (const auto* n = e.get_if<Note>()) notes.push_back(n->duration);
-  if (notes.size() < 16) return "";
-  const Fraction eighth(1, 8), dotted(3, 16), sixteenth(1, 16);
-  const double n = static_cast<double>(notes.size());
-  const double eighths = std::count(notes.begin(), notes.end(), eighth) / n;
+  return notes;
+}
+
+// The share of `notes` in pairs for which is_pair(first, second) holds, each note in one pair at
+// most, taken in order.
+template <typename IsPair>
+double ShareInPairs(const std::vector<Fraction>& notes, IsPair is_pair) {
+  if (notes.empty()) return 0;
   int pairs = 0;
   for (size_t i = 0; i + 1 < notes.size(); ++i) {
-    if ((notes[i] == dotted && notes[i + 1] == sixteenth) || (notes[i] == sixteenth && notes[i + 1] == dotted)) {
+    if (is_pair(notes[i], notes[i + 1])) {
       ++pairs;
       ++i;
     }
   }
-  const double dotted_pairs = 2.0 * pairs / n;  // share of notes in dotted pairs
+  return 2.0 * pairs / static_cast<double>(notes.size());
+}
+
+}  // namespace
+
+double DottedShare(const Tune& tune) {
+  const std::vector<Fraction> notes = NoteDurations(tune);
+  if (notes.size() < 8) return -1;
+  return ShareInPairs(notes, [](const Fraction& a, const Fraction& b) { return a == b * 3 || b == a * 3; });
+}
+
+std::string BeatOf(const Tune& tune) {
+  const double share = DottedShare(tune);
+  if (share < 0) return "";
+  return share >= kDottedBeatShare ? "dotted" : share >= kMixedBeatShare ? "mixed" : "even";
+}
+
+bool IsBeatName(std::string_view name) { return name == "even" || name == "mixed" || name == "dotted"; }
+
+std::string InferTuneType(const Tune& tune) {
+  if (tune.voices.empty()) return "";
+  const Meter& meter = tune.voices.front().initial.meter;
+  if (!meter.has_bars()) return "";
+  const std::vector<Fraction> notes = NoteDurations(tune);
+  if (notes.size() < 16) return "";
+  const Fraction eighth(1, 8), dotted(3, 16), sixteenth(1, 16);
+  const double n = static_cast<double>(notes.size());
+  const double eighths = std::count(notes.begin(), notes.end(), eighth) / n;
+  const double dotted_pairs = ShareInPairs(notes, [&](const Fraction& a, const Fraction& b) {
+    return (a == dotted && b == sixteenth) || (a == sixteenth && b == dotted);
+  });
   const bool compound = meter.kind == Meter::Kind::kNumeric && meter.denominator == 8 && meter.numerators.size() == 1;
   if (compound && eighths >= 0.5) {
     if (meter.numerators[0] == 6) return "jig";
@@ -218,6 +252,7 @@ TuneControls DeriveControls(const Tune& tune, std::string style) {
   c.part_bars = std::move(form.bars);
   c.part_repeats = std::move(form.repeated);
   c.final_semitones = FinalSemitones(tune);
+  c.beat = BeatOf(tune);
   return c;
 }
 
@@ -328,6 +363,7 @@ std::string ControlLines(const TuneControls& c, const ControlLineOptions& option
   if (!c.part_bars.empty())
     s += "N:form " + FormText(c.part_bars, options.repeats ? c.part_repeats : std::vector<bool>{}) + "\n";
   if (options.final && c.final_semitones >= 0) s += "N:final " + DegreeText(c.final_semitones) + "\n";
+  if (options.beat && IsBeatName(c.beat)) s += "N:beat " + c.beat + "\n";
   return s;
 }
 
@@ -347,6 +383,7 @@ TuneControls ReadControlLines(std::string_view text) {
       auto degree = ParseDegree(line.substr(8));
       if (degree.ok()) c.final_semitones = *degree;
     }
+    if (line.compare(0, 7, "N:beat ") == 0 && IsBeatName(line.substr(7))) c.beat = std::string(line.substr(7));
     return false;
   });
   return c;
@@ -354,13 +391,17 @@ TuneControls ReadControlLines(std::string_view text) {
 
 std::vector<int> FormOfHeader(std::string_view text) { return ReadControlLines(text).part_bars; }
 
-std::string WithoutFinalLine(std::string_view text) {
-  std::string out(text);
+std::string SplitKeyText(std::string_view text) {
+  std::string out;
+  size_t kept = 0;  // text before this is in `out` or left out
   ForEachHeaderLine(text, [&](std::string_view line, size_t start, size_t end) {
-    if (line.compare(0, 8, "N:final ") != 0) return false;
-    out = std::string(text.substr(0, start)) + std::string(text.substr(std::min(end + 1, text.size())));
-    return true;
+    if (line.compare(0, 8, "N:final ") == 0 || line.compare(0, 7, "N:beat ") == 0) {
+      out.append(text.substr(kept, start - kept));
+      kept = std::min(end + 1, text.size());
+    }
+    return false;
   });
+  out.append(text.substr(kept));
   return out;
 }
 

@@ -208,6 +208,9 @@ void RegisterBaseline(CLI::App& app, RunFn& run) {
   sub->add_flag("--final", args->clean.final_degree,
                 "With --controls: a line says on which degree of the key the tune ends (N:final 1), as abcrnn "
                 "train --final");
+  sub->add_flag("--beat", args->clean.beat,
+                "With --controls: a line says how much of the tune is in dotted pairs (N:beat even, mixed, dotted), as "
+                "abcrnn train --beat");
   sub->add_flag("--line-end-bars", args->clean.line_end_bars,
                 "A music line that ends where a bar is full has a bar line there, as abcrnn train --line-end-bars");
   sub->add_flag("--collapse-empty-bars", args->clean.collapse_empty_bars,

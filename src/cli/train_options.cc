@@ -41,6 +41,8 @@ void AddTrainOptions(CLI::App& app, TrainCliOptions& o) {
                "which parts repeat (N:form 8+8 AABB), so generate keeps them (changes the split)")->group(data);
   app.add_flag("--final", o.clean.final_degree, "Cleaning, with --controls: a line says on which degree of the "
                "key each tune ends (N:final 1, N:final 3), so generate can ask for it (the split stays)")->group(data);
+  app.add_flag("--beat", o.clean.beat, "Cleaning, with --controls: a line says how much of each tune is in "
+               "dotted pairs (N:beat even, mixed, dotted), so generate can ask for it (the split stays)")->group(data);
   app.add_option("--transpose-to", o.clean.transpose_to, "Cleaning: transpose every tune to this tonic (C, D, ...)")
       ->group(data);
   app.add_flag("--line-end-bars", o.clean.line_end_bars, "Cleaning: a music line that ends where a bar is full "

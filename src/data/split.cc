@@ -33,9 +33,10 @@ uint64_t Mix(uint64_t z) {
 uint64_t TuneHash(std::string_view text) { return Fnv1a(text, kFnvOffset); }
 
 bool IsValidationTune(std::string_view text, double valid_fraction) {
-  // Top 53 bits as a double in [0, 1): exact and identical on every IEEE machine. The final's line
-  // is left out so that --final keeps the split of the same options without it.
-  double u = static_cast<double>(Mix(TuneHash(abc::WithoutFinalLine(text))) >> 11) * (1.0 / 9007199254740992.0);
+  // Top 53 bits as a double in [0, 1): exact and identical on every IEEE machine. The final's and
+  // the beat's lines are left out so that --final and --beat keep the split of the same options
+  // without them.
+  double u = static_cast<double>(Mix(TuneHash(abc::SplitKeyText(text))) >> 11) * (1.0 / 9007199254740992.0);
   return u < valid_fraction;
 }
 

@@ -19,7 +19,7 @@ abc::ControlTable TrainingControlTable(const CleanResult& cleaned, double valid_
     if (IsValidationTune(c.text, it == by_type.end() ? valid_fraction : it->second)) continue;
     table.Add({c.controls.style, c.controls.type, abc::FormText(c.controls.part_bars, c.controls.part_repeats),
                c.meter, c.unit_length, c.key, 1,
-               c.controls.final_semitones >= 0 ? abc::DegreeText(c.controls.final_semitones) : ""});
+               c.controls.final_semitones >= 0 ? abc::DegreeText(c.controls.final_semitones) : "", c.controls.beat});
   }
   return table;
 }

@@ -46,6 +46,10 @@ struct CleanOptions {
   // as it is asked and a modal song's final is not left to chance. The split stays that of the
   // same options without it (data/split.h).
   bool final_degree = false;
+  // With controls: a line "N:beat even", "N:beat mixed" or "N:beat dotted" says how much of the
+  // tune is in dotted pairs (abc::BeatOf), so a reel asked to be even is not written as a hornpipe. The split stays
+  // that of the same options without it.
+  bool beat = false;
   // Read a music line that ends where a bar is full, without a bar line, as ending with one
   // (ParseOptions::line_end_bars): Essen's songs leave them out. Off by default.
   bool line_end_bars = false;

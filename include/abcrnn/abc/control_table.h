@@ -22,10 +22,10 @@ namespace abcrnn::abc {
 struct ControlRow {
   ControlRow() = default;
   ControlRow(std::string style, std::string type, std::string form, std::string meter, std::string unit_length,
-             std::string key, int64_t count, std::string final_degree = "")
+             std::string key, int64_t count, std::string final_degree = "", std::string beat = "")
       : style(std::move(style)), type(std::move(type)), form(std::move(form)), meter(std::move(meter)),
         unit_length(std::move(unit_length)), key(std::move(key)), count(count),
-        final_degree(std::move(final_degree)) {}
+        final_degree(std::move(final_degree)), beat(std::move(beat)) {}
 
   std::string style;        // "nottingham"
   std::string type;         // "reel"
@@ -35,6 +35,7 @@ struct ControlRow {
   std::string key;          // the source's key before any transposition, "Dmix" (KeyText)
   int64_t count = 0;
   std::string final_degree;  // the final as a degree ("1", "b3", abc::DegreeText), with --final
+  std::string beat;          // "even", "mixed" or "dotted" (abc::BeatOf), with --beat
 };
 
 class ControlTable {
@@ -44,12 +45,14 @@ class ControlTable {
   const std::vector<ControlRow>& rows() const { return rows_; }
   bool empty() const { return rows_.empty(); }
   int64_t total() const;
-  // Tunes per value of one field ("style", "type", "form", "meter", "unit_length", "key", "final"),
-  // "" left out.
+  // Tunes per value of one field ("style", "type", "form", "meter", "unit_length", "key", "final",
+  // "beat"), "" left out.
   std::map<std::string, int64_t> Counts(std::string_view field) const;
 
   // {"version": 1, "fields": [...], "rows": [[style, type, form, meter, unit, key, count], ...]};
-  // version 2, [style, type, form, meter, unit, key, final, count], when a row has a final.
+  // version 2, [style, type, form, meter, unit, key, final, count], when a row has a final and
+  // none a beat; version 3, [style, type, form, meter, unit, key, final, beat, count], when a row has
+  // a beat (the final "" where the tunes do not say theirs).
   std::string ToJson() const;
   // Corruption for anything but those layouts.
   static Result<ControlTable> FromJson(std::string_view json);

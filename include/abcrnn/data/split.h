@@ -15,7 +15,7 @@ namespace abcrnn {
 uint64_t TuneHash(std::string_view text);
 
 // True when the tune belongs to the validation side: its hash (of the text without an
-// "N:final" line, abc::WithoutFinalLine), mapped to [0, 1), is below `valid_fraction`.
+// "N:final" and "N:beat" lines, abc::SplitKeyText), mapped to [0, 1), is below `valid_fraction`.
 // REQUIRES: 0 <= valid_fraction < 1.
 bool IsValidationTune(std::string_view text, double valid_fraction);
 
