@@ -192,6 +192,55 @@ TEST(ControlsPolicyTest, AFinalIsDrawnWithItsRowOrKeptWhenGiven) {
       << DescribeControls(t);
 }
 
+// A table with beats (a model trained with --beat): the beat is drawn with its row, as often as the
+// training tunes of the asked type and style have it; --beat prefers rows that have it.
+TEST(ControlsPolicyTest, ABeatIsDrawnWithItsRowOrAskedFor) {
+  abc::ControlTable t;
+  t.Add({"oneills1850", "reel", "8+8 AABB", "C|", "1/8", "D", 90, "1", "even"});
+  t.Add({"oneills1850", "reel", "8+8 AABB", "C|", "1/8", "D", 10, "1", "mixed"});
+  t.Add({"oneills1850", "hornpipe", "8+8 AABB", "C", "1/8", "G", 60, "1", "dotted"});
+  t.Add({"oneills1850", "hornpipe", "8+8 AABB", "C|", "1/8", "G", 40, "1", "even"});
+  ControlRequest reel = Req("oneills1850", "reel");
+  ASSERT_TRUE(CheckRequest(t, &reel).ok());
+  std::map<std::string, int> beats;
+  for (int i = 0; i < 4000; ++i) {
+    Rng rng = ControlStream(5, i);
+    const DrawnControls d = DrawControls(t, reel, rng);
+    ++beats[d.controls.beat];
+    EXPECT_EQ(d.Header().rfind("S:oneills1850\nR:reel\nN:form 8+8 AABB\nN:final 1\nN:beat " + d.controls.beat +
+                                   "\nM:C|\n", 0), 0u) << d.Header();
+  }
+  EXPECT_EQ(beats.size(), 2u);  // never a hornpipe's dotted beat
+  EXPECT_NEAR(beats["even"] / 4000.0, 0.90, 0.02);
+  ControlRequest dotted = Req("", "hornpipe");
+  dotted.beat = "dotted";
+  ASSERT_TRUE(CheckRequest(t, &dotted).ok());
+  ControlRequest dotted_reel = Req("", "reel");
+  dotted_reel.beat = "dotted";  // no reel is: drawn as any reel, the beat as asked
+  ASSERT_TRUE(CheckRequest(t, &dotted_reel).ok());
+  for (int i = 0; i < 50; ++i) {
+    Rng a = ControlStream(3, i), b = ControlStream(3, i);
+    const DrawnControls d = DrawControls(t, dotted, a);
+    EXPECT_EQ(d.controls.beat, "dotted");
+    EXPECT_EQ(d.meter, "C");  // the row that has it
+    EXPECT_EQ(DrawControls(t, dotted_reel, b).controls.beat, "dotted");
+  }
+  // A table without beats draws none and writes no beat line; a beat asked of it is refused.
+  Rng rng = ControlStream(2, 0);
+  EXPECT_EQ(DrawControls(Table(), Req("", "reel"), rng).Header().find("N:beat"), std::string::npos);
+  ControlRequest asked = Req("", "reel");
+  asked.beat = "even";
+  EXPECT_NE(Error(asked).find("--beat: expected a model trained with --beat"), std::string::npos) << Error(asked);
+  ControlRequest swung = Req("", "reel");
+  swung.beat = "swung";
+  EXPECT_FALSE(CheckRequest(t, &swung).ok());
+  EXPECT_NE(CheckRequest(t, &swung).message().find("--beat: expected even, mixed or dotted, got 'swung'"),
+            std::string::npos);
+  EXPECT_EQ(DescribeControls(Table()).find("beat"), std::string::npos);
+  EXPECT_NE(DescribeControls(t).find("beat (--beat): even (130), dotted (60), mixed (10)"), std::string::npos)
+      << DescribeControls(t);
+}
+
 TEST(ControlsPolicyTest, DescribeListsEveryControlWithCounts) {
   const std::string s = DescribeControls(Table());
   EXPECT_NE(s.find("tunes 105"), std::string::npos) << s;

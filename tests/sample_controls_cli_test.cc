@@ -40,11 +40,12 @@ class SampleControlsTest : public ::testing::TestWithParam<const char*> {  // th
   void TearDown() override { fs::remove_all(dir_); }
 
   // A random model with the control table `t`, trained (it says) with --form-repeats or not (and
-  // --final when the table has finals).
+  // --final, --beat when the table has finals, beats).
   std::string WriteModel(const std::string& name, const abc::ControlTable& t, bool form_repeats) {
     Checkpoint c;
+    const bool beats = !t.Counts("beat").empty();
     c.vocab = Vocab::Build({"S:nottingham oneills1850\nR:reel jig\nN:form 8+2\nM:6/8 2/4 4/4\nL:1/8\nK:Dmix GA\n"
-                            "|:ABCDEFG abcdefg z2345/ []:|\n"});
+                            "|:ABCDEFG abcdefg z2345/ []:|\n" + std::string(beats ? "N:beat even mixed dotted\n" : "")});
     c.model = {c.vocab.size(), 8, 24, 2, 0.0f};
     c.model.architecture = GetParam();
     RnnWeights w = RandomRnnWeights(c.model, 5, 2.0f);
@@ -58,7 +59,8 @@ class SampleControlsTest : public ::testing::TestWithParam<const char*> {  // th
     c.weights = RnnWeightsToTensors(w);
     c.metadata_json = std::string(R"({"cleaning": {"transpose_to": "C", "controls": true, "form_repeats": )") +
                       (form_repeats ? "true" : "false") + R"(, "final_degree": )" +
-                      (t.Counts("final").empty() ? "false" : "true") + R"(}, "controls": )" + t.ToJson() + "}";
+                      (t.Counts("final").empty() ? "false" : "true") + R"(, "beat": )" + (beats ? "true" : "false") +
+                      R"(}, "controls": )" + t.ToJson() + "}";
     const std::string path = (dir_ / name).string();
     EXPECT_TRUE(WriteCheckpoint(path, c).ok());
     return path;
@@ -232,6 +234,55 @@ TEST_P(SampleControlsTest, TheFinalIsDrawnOrAskedForWithAModelTrainedWithFinals)
   ASSERT_EQ(plain.size(), 2u);
   EXPECT_TRUE(plain[0]["final"].is_null());
   EXPECT_EQ(plain[0]["header"].get<std::string>().find("N:final"), std::string::npos);
+}
+
+// A model trained with --beat: each tune's header says its beat, drawn with the type's rows or as
+// --beat asks; the JSON line and the remake line say it too. A model without beats refuses --beat,
+// and a beat that is not one is a usage error.
+TEST_P(SampleControlsTest, TheBeatIsDrawnOrAskedForWithAModelTrainedWithBeats) {
+  abc::ControlTable t;
+  t.Add({"nottingham", "reel", "2+2", "2/4", "1/8", "D", 30, "1", "even"});
+  t.Add({"nottingham", "reel", "2+2", "2/4", "1/8", "D", 10, "1", "mixed"});
+  t.Add({"nottingham", "jig", "2+2", "6/8", "1/8", "D", 10, "1", "dotted"});
+  const std::string beats = WriteModel("beats.ckpt", t, false);
+  auto run = [&](const std::string& args) {
+    return RunCommand(Program("abcrnn-sample") + " generate --model " + beats + " --seed 4 --num 12 --length 300 " +
+                      args + " --format jsonl 2>/dev/null");
+  };
+  auto drawn = run("--rhythm reel");
+  ASSERT_EQ(drawn.exit_code, 0);
+  std::map<std::string, int> drawn_beats;
+  for (const auto& j : JsonLines(drawn.out)) {
+    const std::string b = j["beat"].is_string() ? j["beat"].get<std::string>() : "none";
+    ++drawn_beats[b];
+    EXPECT_NE(j["header"].get<std::string>().find("N:final 1\nN:beat " + b + "\nM:2/4\n"), std::string::npos)
+        << j["header"];
+    EXPECT_EQ(j["abc"].get<std::string>().find(" --beat"), std::string::npos);  // drawn: not in the remake line
+  }
+  EXPECT_EQ(drawn_beats["even"] + drawn_beats["mixed"], 12);  // a reel's, never the jig's dotted
+  EXPECT_GT(drawn_beats["even"], 0);
+  auto asked = run("--rhythm reel --beat dotted");
+  ASSERT_EQ(asked.exit_code, 0);
+  const auto asked_tunes = JsonLines(asked.out);
+  EXPECT_EQ(asked_tunes.size(), 12u);
+  for (const auto& j : asked_tunes) {
+    EXPECT_EQ(j["beat"], "dotted");
+    EXPECT_NE(j["header"].get<std::string>().find("R:reel\n"), std::string::npos) << j["header"];
+    EXPECT_NE(j["header"].get<std::string>().find("N:beat dotted\n"), std::string::npos) << j["header"];
+    EXPECT_NE(j["abc"].get<std::string>().find(" --beat dotted"), std::string::npos);  // the remake line
+  }
+  const std::string err = (dir_ / "beat-err.txt").string();
+  auto bad = RunCommand(Program("abcrnn-sample") + " generate --model " + beats + " --beat swung 2>" + err);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(ReadText(err).find("--beat: expected even, mixed or dotted, got 'swung'"), std::string::npos)
+      << ReadText(err);
+  auto without = Generate("--rhythm reel --beat even", err);  // the fixture's model has no beats
+  EXPECT_EQ(without.exit_code, 2);
+  EXPECT_NE(ReadText(err).find("--beat: expected a model trained with --beat"), std::string::npos) << ReadText(err);
+  auto plain = Json("--seed 4 --num 2 --length 200 --rhythm reel");
+  ASSERT_EQ(plain.size(), 2u);
+  EXPECT_TRUE(plain[0]["beat"].is_null());
+  EXPECT_EQ(plain[0]["header"].get<std::string>().find("N:beat"), std::string::npos);
 }
 
 TEST_P(SampleControlsTest, TitlesComeFromTitleOrThePrimeAndAnUnknownMeterIsWarnedOf) {

@@ -88,7 +88,8 @@ async function generate() {
   const body = {
     type: $('type').value || undefined, meter: $('meter').value || undefined, key: $('key').value || undefined,
     style: $('style').value || undefined, unit: $('unit').value || undefined, parts: number('parts'), bars: number('bars'),
-    final: $('final').value || undefined, temperature: number('temperature'), num: number('num'), prime: $('prime').value || undefined,
+    final: $('final').value || undefined, beat: $('beat').value || undefined,
+    temperature: number('temperature'), num: number('num'), prime: $('prime').value || undefined,
   };
   if ($('lock').checked && $('seed').value.trim() !== '') body.seed = number('seed');
   $('generate').disabled = true;
@@ -184,8 +185,9 @@ async function start() {
   try {
     const m = await api('GET', '/api/model');
     $('model').textContent = 'model ' + m.model;
-    for (const c of ['type', 'meter', 'key', 'style', 'unit', 'final']) fill($(c), m.controls[c]);
+    for (const c of ['type', 'meter', 'key', 'style', 'unit', 'final', 'beat']) fill($(c), m.controls[c]);
     $('final').parentElement.hidden = !(m.controls.final || []).length;  // a model trained without --final
+    $('beat').parentElement.hidden = !(m.controls.beat || []).length;    // or without --beat
     fillForms($('form'), m.controls.form);
     $('num').max = m.limits.num;
     $('temperature').min = m.limits.temperature[0];

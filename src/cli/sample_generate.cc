@@ -118,6 +118,7 @@ std::string JsonRecord(const SessionTune& t, const GenerateCliOptions& o, const 
                       {"form", abc::FormText(c.part_bars, c.part_repeats)},
                       {"final", c.final_semitones >= 0 ? nlohmann::json(abc::DegreeText(c.final_semitones))
                                                        : nlohmann::json()},
+                      {"beat", c.beat.empty() ? nlohmann::json() : nlohmann::json(c.beat)},
                       {"moved_semitones", t.moved_semitones},
                       {"strict", o.strict},
                       {"valid", o.strict ? nlohmann::json(!t.raw.failed) : nlohmann::json()},
@@ -393,6 +394,9 @@ void RegisterGenerate(CLI::App& app, RunFn& run) {
   sub->add_option("--final", o->final_degree, "Control: the degree of the key the tune ends on (1 the tonic, 5 "
                                               "the fifth, b3 a minor third; strict mode keeps it), for a model "
                                               "trained with --final; default drawn with the type");
+  sub->add_option("--beat", o->beat, "Control: how much of the tune is in dotted pairs: even (a dotted figure now "
+                                     "and then), mixed or dotted (throughout, as a hornpipe), for a model trained "
+                                     "with --beat; default drawn with the type");
   sub->add_flag("--free-form", o->free_form, "Let the model choose where parts and the tune end when the form is "
                                              "drawn (--parts/--bars are always kept)");
   sub->add_flag("--keep-form", o->keep_form, "Keep drawn forms without --rhythm too (the default for a model "

@@ -102,7 +102,7 @@ Result<PreparedRequest> PrepareRequest(const LoadedModel& model, const TuneReque
   // A model trained with controls gets them as a request (drawn per tune); an older one gets the
   // header shortcuts as M:, L:, K: lines before the prime.
   if (p.controls) {
-    so.request = {o.style, o.rhythm, o.parts, o.bars, o.meter, o.unit, o.key, -1};
+    so.request = {o.style, o.rhythm, o.parts, o.bars, o.meter, o.unit, o.key, -1, o.beat};
     if (!o.final_degree.empty()) {
       auto degree = abc::ParseDegree(o.final_degree);
       if (!degree.ok()) return Status::InvalidArgument("--final: " + degree.status().message());
@@ -117,8 +117,8 @@ Result<PreparedRequest> PrepareRequest(const LoadedModel& model, const TuneReque
                            known + "); its bars are kept, its rhythm may not be that of the meter");
     }
   } else {
-    if (!o.style.empty() || o.parts != -1 || o.bars != -1 || !o.final_degree.empty())
-      return Status::InvalidArgument("--style, --parts, --bars and --final: expected a model trained with controls (abcrnn "
+    if (!o.style.empty() || o.parts != -1 || o.bars != -1 || !o.final_degree.empty() || !o.beat.empty())
+      return Status::InvalidArgument("--style, --parts, --bars, --final and --beat: expected a model trained with controls (abcrnn "
                                      "train --controls), got " + model.fingerprint + " without them");
     Result<std::string> built = BuildPrime(o, p.prime);
     if (!built.ok()) return built.status();
@@ -179,6 +179,7 @@ std::string RemakeLine(const TuneRequest& o, const PreparedRequest& p, const std
     if (!o.unit.empty()) s << " --unit " << o.unit;
     if (!o.key.empty()) s << " --key " << o.key;
     if (!o.final_degree.empty()) s << " --final " << o.final_degree;
+    if (!o.beat.empty()) s << " --beat " << o.beat;
     if (o.free_form) s << " --free-form";
     if (o.keep_form) s << " --keep-form";
     if (o.keep_final) s << " --keep-final";

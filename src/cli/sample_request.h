@@ -41,6 +41,7 @@ struct TuneRequest {
   std::string style;
   int parts = -1, bars = -1;  // -1: not given
   std::string final_degree;   // --final: "1", "5", "b3"; "" not given
+  std::string beat;           // --beat: "even", "mixed", "dotted"; "" not given
   // Drawn forms are kept (strict mode) when a type is asked for, left to the model otherwise
   // (models/README.md measures both); these flags say which.
   bool free_form = false;

@@ -58,7 +58,7 @@ std::vector<serve::StaticFile> PageFiles(const std::string& web) {
 // What the page may offer per control, from the model's training tunes (most common first).
 std::map<std::string, std::vector<std::string>> KnownControls(const LoadedModel& model) {
   std::map<std::string, std::vector<std::string>> out;
-  for (const char* field : {"type", "style", "meter", "key", "unit_length", "form", "final"}) {
+  for (const char* field : {"type", "style", "meter", "key", "unit_length", "form", "final", "beat"}) {
     std::vector<std::pair<int64_t, std::string>> by_count;
     for (const auto& [value, n] : model.controls.Counts(field)) by_count.emplace_back(-n, value);
     std::sort(by_count.begin(), by_count.end());
@@ -82,6 +82,7 @@ Result<std::vector<serve::MadeTune>> MakeTunes(const LoadedModel& model, const s
   r.parts = p.parts;
   r.bars = p.bars;
   r.final_degree = p.final_degree;
+  r.beat = p.beat;
   Result<PreparedRequest> prepared = PrepareRequest(model, r);
   if (!prepared.ok()) return prepared.status();
   prepared->session.generate.stop = stop;

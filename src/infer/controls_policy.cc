@@ -96,6 +96,13 @@ Status CheckRequest(const abc::ControlTable& table, ControlRequest* r) {
       return Status::InvalidArgument("--final: expected a model trained with --final (its tunes say on which degree "
                                      "they end), got one without it");
   }
+  if (!r->beat.empty()) {
+    if (!abc::IsBeatName(r->beat))
+      return Status::InvalidArgument("--beat: expected even, mixed or dotted, got '" + r->beat + "'");
+    if (table.Counts("beat").empty())
+      return Status::InvalidArgument("--beat: expected a model trained with --beat (its tunes say how much of them "
+                                     "is in dotted pairs), got one without it");
+  }
   if (!r->unit_length.empty()) {
     auto u = abc::ParseUnitLength(r->unit_length);
     if (!u.ok()) return Status::InvalidArgument("--unit: " + u.status().message());
@@ -140,6 +147,7 @@ DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest&
       [&](const ControlRow& x) {
         return r.final_semitones < 0 || x.final_degree == abc::DegreeText(r.final_semitones);
       },
+      [&](const ControlRow& x) { return r.beat.empty() || x.beat == r.beat; },
   };
   for (const Filter& f : soft) {
     std::vector<const ControlRow*> kept;
@@ -170,8 +178,10 @@ DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest&
     d.key = pick->key;
     if (auto degree = abc::ParseDegree(pick->final_degree); !pick->final_degree.empty() && degree.ok())
       d.controls.final_semitones = *degree;
+    d.controls.beat = pick->beat;
   }
   if (r.final_semitones >= 0) d.controls.final_semitones = r.final_semitones;
+  if (!r.beat.empty()) d.controls.beat = r.beat;
   if (!r.style.empty()) d.controls.style = r.style;
   if (!r.type.empty()) d.controls.type = r.type;
   if (!r.meter.empty()) d.meter = r.meter;
@@ -198,9 +208,9 @@ DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest&
 
 std::string DescribeControls(const abc::ControlTable& table) {
   std::string s = "tunes " + std::to_string(table.total()) + "\n";
-  for (const char* f : {"type", "style", "form", "meter", "unit_length", "key", "final"}) {
+  for (const char* f : {"type", "style", "form", "meter", "unit_length", "key", "final", "beat"}) {
     std::string name = f;
-    if (name == "final" && table.Counts(f).empty()) continue;  // a model trained without --final
+    if ((name == "final" || name == "beat") && table.Counts(f).empty()) continue;  // trained without them
     if (name == "type") name = "type (--rhythm)";
     if (name == "form") name = "form (--parts x --bars)";
     if (name == "unit_length") name = "unit (--unit)";
@@ -208,6 +218,7 @@ std::string DescribeControls(const abc::ControlTable& table) {
     if (name == "meter") name = "meter (--meter)";
     if (name == "key") name = "key (--key)";
     if (name == "final") name = "final degree (--final)";
+    if (name == "beat") name = "beat (--beat)";
     s += name + ": " + Known(table, f, 60) + "\n";
   }
   return s;

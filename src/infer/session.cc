@@ -20,7 +20,7 @@ bool HasHeaderLines(const std::string& prime) {
 
 bool RequestGiven(const ControlRequest& r) {
   return !r.style.empty() || !r.type.empty() || r.parts != -1 || r.bars != -1 || !r.meter.empty() ||
-         !r.unit_length.empty() || !r.key.empty() || r.final_semitones != -1;
+         !r.unit_length.empty() || !r.key.empty() || r.final_semitones != -1 || !r.beat.empty();
 }
 
 }  // namespace
@@ -31,7 +31,7 @@ Result<GenerationSession> GenerationSession::Create(const SessionModel& model, S
   if (HasHeaderLines(s.o_.prime)) {
     if (RequestGiven(s.o_.request))
       return Status::InvalidArgument("--prime with header lines: expected no --rhythm, --style, --parts, --bars, "
-                                     "--meter, --unit, --key or --final as well (the prime's header says it all), got both");
+                                     "--meter, --unit, --key, --final or --beat as well (the prime's header says it all), got both");
   } else if (has_controls) {
     Status st = CheckRequest(*model.controls, &s.o_.request);
     if (!st.ok()) return st;

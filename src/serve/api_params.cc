@@ -75,7 +75,7 @@ Result<int64_t> Integer(const json& j, const std::string& field, int64_t lo, int
 
 Result<GenerateParams> ParseGenerateParams(const std::string& body, uint64_t fresh_seed) {
   Result<json> j = Object(body, {"seed", "num", "temperature", "prime", "type", "meter", "key", "style", "unit",
-                                 "parts", "bars", "final"});
+                                 "parts", "bars", "final", "beat"});
   if (!j.ok()) return j.status();
   GenerateParams p;
   p.seed = fresh_seed;
@@ -113,6 +113,7 @@ Result<GenerateParams> ParseGenerateParams(const std::string& body, uint64_t fre
        : field == "key"   ? p.key
        : field == "style" ? p.style
        : field == "final" ? p.final_degree
+       : field == "beat"  ? p.beat
                           : p.unit) = *s;
     }
   }

@@ -204,6 +204,8 @@ TEST_F(ServeApiTest, BadRequestsGetA4xxWithAMessageAndTheServerStaysUp) {
   ExpectRefused(R"({"type": "tango"})", "tango");
   ExpectRefused(R"({"final": "9"})", "--final: expected a degree of the scale");
   ExpectRefused(R"({"final": 5})", "final: expected");
+  ExpectRefused(R"({"beat": "swung"})", "--beat: expected even, mixed or dotted");
+  ExpectRefused(R"({"beat": true})", "beat: expected");
   ExpectRefused(R"({"num": 1000})", "num: expected 1 to 8");
   ExpectRefused(R"({"seed": -1})", "seed: expected 0 to");
   ExpectRefused(R"({"prime": "|:A\u0000B"})", "prime: expected printable ASCII");

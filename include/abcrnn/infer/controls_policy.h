@@ -24,6 +24,7 @@ struct ControlRequest {
   std::string unit_length;  // "1/8"
   std::string key;          // "Ador", "D"
   int final_semitones = -1;  // the last note, semitones above the tonic (abc::ParseDegree of "5": 7)
+  std::string beat;          // "even", "mixed", "dotted" (abc::BeatOf)
 };
 
 // The whole header of one tune, ready to prime a model trained with controls.
@@ -37,14 +38,15 @@ struct DrawnControls {
 // InvalidArgument (the message names what the model knows, with counts) when a control is not
 // one the model knows (--rhythm foo, a style it was not trained on), a number given is out of
 // range (--parts 0, --bars 65), the key or meter does not parse, no training tune has the given
-// type and style together, or a final is asked of a model whose tunes did not say theirs.
+// type and style together, or a final or a beat is asked of a model whose tunes did not say theirs.
 Status CheckRequest(const abc::ControlTable& table, ControlRequest* request);
 
 // Draws the controls of one tune. Rows of the table that agree with the given type and style
-// (always), then with the meter, the unit, the key's mode, the parts, the bars and the final (each
-// only while some row still agrees), are drawn in proportion to their counts; what the user gave
-// then overrides the drawn row (parts and bars set the form: parts x bars, or the drawn form's
-// other number). A table with finals (a model trained with --final) draws one with the row.
+// (always), then with the meter, the unit, the key's mode, the parts, the bars, the final and the
+// beat (each only while some row still agrees), are drawn in proportion to their counts; what the
+// user gave then overrides the drawn row (parts and bars set the form: parts x bars, or the drawn
+// form's other number). A table with finals or beats (a model trained with --final, --beat) draws
+// them with the row.
 // REQUIRES: CheckRequest(table, &request) passed.
 DrawnControls DrawControls(const abc::ControlTable& table, const ControlRequest& request, Rng& rng);
 

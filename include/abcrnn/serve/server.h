@@ -27,6 +27,7 @@ struct GenerateParams {
   std::string type, meter, key, style, unit;    // "" = drawn by the model
   int parts = -1, bars = -1;                    // -1 = drawn
   std::string final_degree;                     // "1", "5", "b3" (a model trained with --final); "" = drawn
+  std::string beat;                             // "even", "mixed", "dotted" (a model trained with --beat); "" = drawn
 };
 
 struct MadeTune {
