@@ -181,8 +181,11 @@ int RunTrain(TrainCliOptions& o) {
   if (o.clean.controls && !resume) {
     abc::ControlTable table = TrainingControlTable(*cleaned, o.train.valid_fraction, o.train.valid_per_type);
     o.train.controls_json = table.ToJson();
-    progress.Line("controls: " + std::to_string(table.rows().size()) + " combinations of style, type, form, meter, "
-                  "unit and key over " + std::to_string(table.total()) + " training tunes");
+    std::string fields = "style, type, form, meter, unit, key";
+    if (o.clean.final_degree) fields += ", final";
+    if (o.clean.beat) fields += ", beat";
+    progress.Line("controls: " + std::to_string(table.rows().size()) + " combinations of " + fields + " over " +
+                  std::to_string(table.total()) + " training tunes");
   }
   std::vector<std::string> texts;
   texts.reserve(cleaned->tunes.size());
