@@ -45,7 +45,8 @@ class SampleControlsTest : public ::testing::TestWithParam<const char*> {  // th
     Checkpoint c;
     const bool beats = !t.Counts("beat").empty();
     c.vocab = Vocab::Build({"S:nottingham oneills1850\nR:reel jig\nN:form 8+2\nM:6/8 2/4 4/4\nL:1/8\nK:Dmix GA\n"
-                            "|:ABCDEFG abcdefg z2345/ []:|\n" + std::string(beats ? "N:beat even mixed dotted\n" : "")});
+                            "|:ABCDEFG abcdefg z2345/ []:|\n" +
+                            std::string(beats ? "N:beat even mixed dotted\n" : "")});
     c.model = {c.vocab.size(), 8, 24, 2, 0.0f};
     c.model.architecture = GetParam();
     RnnWeights w = RandomRnnWeights(c.model, 5, 2.0f);

@@ -105,7 +105,8 @@ Result<ControlTable> ControlTable::FromParsed(const nlohmann::json& j) {
                    r[texts].get<int64_t>()};
     if (version >= 2) row.final_degree = r[6].get<std::string>();
     if (version >= 3) row.beat = r[7].get<std::string>();
-    if (!row.beat.empty() && !IsBeatName(row.beat)) return bad("a beat of even, mixed or dotted, got '" + row.beat + "'");
+    if (!row.beat.empty() && !IsBeatName(row.beat))
+      return bad("a beat of even, mixed or dotted, got '" + row.beat + "'");
     t.Add(row);
   }
   return t;

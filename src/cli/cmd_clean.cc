@@ -101,7 +101,8 @@ void RegisterClean(CLI::App& app, RunFn& run) {
   sub->add_flag("--final", args->options.final_degree,
                 "With --controls: a line says on which degree of the key the tune ends (N:final 1, N:final b3)");
   sub->add_flag("--beat", args->options.beat,
-                "With --controls: a line says how much of the tune is in dotted pairs (N:beat even, N:beat mixed, N:beat dotted)");
+                "With --controls: a line says how much of the tune is in dotted pairs (N:beat even, N:beat "
+                "mixed, N:beat dotted)");
   sub->add_flag("--line-end-bars", args->options.line_end_bars,
                 "A music line that ends where a bar is full has a bar line there (Essen's songs leave it out)");
   sub->add_flag("--collapse-empty-bars", args->options.collapse_empty_bars,

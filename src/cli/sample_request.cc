@@ -118,8 +118,8 @@ Result<PreparedRequest> PrepareRequest(const LoadedModel& model, const TuneReque
     }
   } else {
     if (!o.style.empty() || o.parts != -1 || o.bars != -1 || !o.final_degree.empty() || !o.beat.empty())
-      return Status::InvalidArgument("--style, --parts, --bars, --final and --beat: expected a model trained with controls (abcrnn "
-                                     "train --controls), got " + model.fingerprint + " without them");
+      return Status::InvalidArgument("--style, --parts, --bars, --final and --beat: expected a model trained with "
+                                     "controls (abcrnn train --controls), got " + model.fingerprint + " without them");
     Result<std::string> built = BuildPrime(o, p.prime);
     if (!built.ok()) return built.status();
     p.prime = *built;

@@ -31,7 +31,8 @@ Result<GenerationSession> GenerationSession::Create(const SessionModel& model, S
   if (HasHeaderLines(s.o_.prime)) {
     if (RequestGiven(s.o_.request))
       return Status::InvalidArgument("--prime with header lines: expected no --rhythm, --style, --parts, --bars, "
-                                     "--meter, --unit, --key, --final or --beat as well (the prime's header says it all), got both");
+                                     "--meter, --unit, --key, --final or --beat as well (the prime's header says it "
+                                     "all), got both");
   } else if (has_controls) {
     Status st = CheckRequest(*model.controls, &s.o_.request);
     if (!st.ok()) return st;

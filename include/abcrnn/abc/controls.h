@@ -120,7 +120,8 @@ struct ControlLineOptions {
 // The header lines of the controls in training form, each ending in "\n", in this order and only
 // those known: "S:<style>", "R:<type>", "N:form <bars>+<bars>..." (with the repeat letters only
 // when `options.repeats` and they are known), with `options.final` "N:final <degree>"
-// (DegreeText) and with `options.beat` "N:beat <beat>". A style is lower case letters, digits, '-' and '_' (IsStyleName).
+// (DegreeText) and with `options.beat` "N:beat <beat>". A style is lower case letters, digits, '-'
+// and '_' (IsStyleName).
 std::string ControlLines(const TuneControls& controls, const ControlLineOptions& options = {});
 bool IsStyleName(std::string_view name);
 
