@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -108,11 +109,12 @@ TEST(CheckpointTest, ForeignFileIsRejectedWithAHint) {
 
 TEST(CheckpointTest, FutureVersionIsUnsupported) {
   std::string bytes = SerializeCheckpoint(MakeCheckpoint());
-  bytes[8] = 4;
+  bytes[8] = 5;
   auto r = ParseCheckpoint(bytes, "new.ckpt");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kUnsupported);
-  EXPECT_NE(r.status().message().find("version 4"), std::string::npos);
+  EXPECT_NE(r.status().message().find("version 5"), std::string::npos);
+  EXPECT_NE(r.status().message().find("versions 1 to 4"), std::string::npos) << r.status().message();
 }
 
 // `bytes` with its JSON header replaced by edit(header): the preamble's length and checksum and
@@ -234,6 +236,74 @@ TEST(CheckpointTest, ATokenVocabularyIsWrittenAsVersionThreeWithItsTokenizer) {
   EXPECT_TRUE(SerializeCheckpoint(*back) == bytes);
   // A character vocabulary stays in the older versions, which have no tokenizer.
   EXPECT_EQ(SerializeCheckpoint(MakeCheckpoint()).find("tokenizer"), std::string::npos);
+}
+
+// Network 0 of MakeCheckpoint's shape and `members - 1` more, each drawn from its own seed.
+Checkpoint MakeEnsemble(int members) {
+  Checkpoint c = MakeCheckpoint();
+  c.optimizer.clear();
+  c.trainer_state_json.clear();
+  c.model.members = members;
+  std::mt19937 gen(7);
+  std::uniform_real_distribution<float> u(-1, 1);
+  const size_t one = c.weights.size();
+  for (const auto& [name, shape] : ExpectedWeights(c.model)) {
+    if (c.Find(name)) continue;
+    NamedTensor t{name, shape, {}};
+    int64_t n = 1;
+    for (auto d : shape) n *= d;
+    for (int64_t i = 0; i < n; ++i) t.data.push_back(u(gen));
+    c.weights.push_back(std::move(t));
+  }
+  EXPECT_EQ(c.weights.size(), one * members);
+  return c;
+}
+
+TEST(CheckpointTest, AnEnsembleIsWrittenAsVersionFourWithEachNetworksTensorsUnderItsPrefix) {
+  const Checkpoint c = MakeEnsemble(3);
+  ASSERT_TRUE(ValidateCheckpoint(c).ok()) << ValidateCheckpoint(c).message();
+  EXPECT_EQ(MemberPrefix(0), "");
+  EXPECT_EQ(MemberPrefix(2), "member2.");
+  EXPECT_NE(c.Find("member2.lstm.weight_hh_l1"), nullptr);
+  EXPECT_NE(c.Find("member1.head.bias"), nullptr);
+  const std::string bytes = SerializeCheckpoint(c);
+  EXPECT_EQ(bytes[8], 4);
+  auto back = ParseCheckpoint(bytes, "ensemble.ckpt");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->model.members, 3);
+  EXPECT_EQ(back->model.architecture, "lstm");
+  EXPECT_TRUE(SerializeCheckpoint(*back) == bytes);
+  // The other networks are part of what the fingerprint names.
+  Checkpoint first = MakeCheckpoint();
+  first.optimizer.clear();
+  EXPECT_NE(CheckpointFingerprint(*back), CheckpointFingerprint(first));
+  // One network stays in the older versions, which have no count.
+  EXPECT_EQ(SerializeCheckpoint(first).find("members"), std::string::npos);
+}
+
+TEST(CheckpointTest, AnEnsembleMissingANetworksTensorOrCountingBadlyIsDamaged) {
+  Checkpoint c = MakeEnsemble(2);
+  c.weights.erase(std::find_if(c.weights.begin(), c.weights.end(),
+                               [](const NamedTensor& t) { return t.name == "member1.lstm.bias_ih_l0"; }));
+  const Status missing = ValidateCheckpoint(c);
+  EXPECT_EQ(missing.code(), Status::Code::kCorruption);
+  EXPECT_NE(missing.message().find("'member1.lstm.bias_ih_l0' is missing"), std::string::npos) << missing.message();
+  const std::string bytes = SerializeCheckpoint(MakeEnsemble(2));
+  for (int members : {0, 17, 3}) {
+    auto r = ParseCheckpoint(EditHeader(bytes, [&](nlohmann::json& h) { h["model"]["members"] = members; }), "e.ckpt");
+    ASSERT_FALSE(r.ok()) << members;
+    EXPECT_EQ(r.status().code(), Status::Code::kCorruption) << members;
+    EXPECT_NE(r.status().message().find(members == 3 ? "'member2.embed.weight' is missing" : "networks"),
+              std::string::npos) << r.status().message();
+  }
+  // Counted as one network, the second's tensors are extras, named.
+  auto one = ParseCheckpoint(EditHeader(bytes, [](nlohmann::json& h) { h["model"]["members"] = 1; }), "e.ckpt");
+  ASSERT_FALSE(one.ok());
+  EXPECT_NE(one.status().message().find("expected 11 tensors for 2 layers, got 22"), std::string::npos)
+      << one.status().message();
+  auto uncounted = ParseCheckpoint(EditHeader(bytes, [](nlohmann::json& h) { h["model"].erase("members"); }), "e.ckpt");
+  ASSERT_FALSE(uncounted.ok());
+  EXPECT_EQ(uncounted.status().code(), Status::Code::kCorruption);
 }
 
 TEST(CheckpointTest, AnUnknownOrMissingTokenizerIsRefused) {

@@ -1,8 +1,9 @@
-// The checkpoint file format, versions 1 to 3 (doc/checkpoint-format.md): a fixed 24-byte
+// The checkpoint file format, versions 1 to 4 (doc/checkpoint-format.md): a fixed 24-byte
 // preamble (magic, version, header CRC, header length), a JSON header describing everything, then
 // float32 tensors, each 64-byte aligned with its own CRC. Readers check every field and refuse the
-// rest. Version 2 adds the model's architecture, version 3 the vocabulary's tokenizer; each file
-// is written in the oldest version that describes it (a character LSTM still as version 1).
+// rest. Version 2 adds the model's architecture, version 3 the vocabulary's tokenizer, version 4
+// an ensemble's count of networks; each file is written in the oldest version that describes it (a
+// character LSTM still as version 1).
 #include "abcrnn/ckpt/checkpoint.h"
 
 #include <algorithm>
@@ -23,9 +24,11 @@ namespace {
 using json = nlohmann::json;
 
 constexpr char kMagic[8] = {'A', 'B', 'C', 'R', 'N', 'N', 'C', 'K'};
-constexpr uint32_t kVersion = 3;        // the newest version read and written
+constexpr uint32_t kVersion = 4;        // the newest version read and written
 constexpr uint32_t kVersionLstmOnly = 1;  // no model.architecture: an LSTM
 constexpr uint32_t kVersionCharsOnly = 2;  // no tokenizer: a character vocabulary
+constexpr uint32_t kVersionOneNetwork = 3;  // no model.members: one network
+constexpr int kMaxMembers = 16;
 
 constexpr size_t kPreamble = 24;  // magic 8, version 4, header crc 4, header length 8
 constexpr size_t kAlign = 64;
@@ -75,7 +78,8 @@ json TensorEntry(const NamedTensor& t, const char* section, size_t offset) {
 // The version a checkpoint is written in: the oldest that describes it, so that an LSTM stays
 // readable by every abcrnn (and its bytes as they always were).
 uint32_t VersionFor(const Checkpoint& c) {
-  if (c.vocab.tokenizer() != Tokenizer::kChar) return kVersion;
+  if (c.model.members != 1) return kVersion;
+  if (c.vocab.tokenizer() != Tokenizer::kChar) return kVersionOneNetwork;
   return c.model.architecture == "lstm" ? kVersionLstmOnly : kVersionCharsOnly;
 }
 
@@ -88,6 +92,8 @@ int ArchitectureGates(const std::string& architecture) {
 }
 
 std::string KnownArchitectures() { return "lstm, gru"; }
+
+std::string MemberPrefix(int member) { return member == 0 ? "" : "member" + std::to_string(member) + "."; }
 
 const NamedTensor* Checkpoint::Find(const std::string& name) const {
   for (const auto& t : weights)
@@ -110,6 +116,9 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> ExpectedWeights(const 
   }
   w.push_back({"head.weight", {V, H}});
   w.push_back({"head.bias", {V}});
+  const size_t one = w.size();
+  for (int m = 1; m < c.members; ++m)
+    for (size_t i = 0; i < one; ++i) w.push_back({MemberPrefix(m) + w[i].first, w[i].second});
   return w;
 }
 
@@ -120,11 +129,13 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
                                KnownArchitectures() + "; use the abcrnn that wrote it");
   if (c.vocab_size < 3 || c.embed < 1 || c.hidden < 1 || c.layers < 1 || c.layers > 64 ||
       c.embed > 65536 || c.hidden > 65536 || c.vocab_size > 1 << 20 || !(c.dropout >= 0 && c.dropout < 1) ||
-      !(c.output_dropout >= 0 && c.output_dropout < 1) || !(c.weight_drop >= 0 && c.weight_drop < 1))
+      !(c.output_dropout >= 0 && c.output_dropout < 1) || !(c.weight_drop >= 0 && c.weight_drop < 1) ||
+      c.members < 1 || c.members > kMaxMembers)
     return Status::Corruption("model shape: expected vocab >= 3, 1 <= layers <= 64, embed and hidden "
-                              "in 1..65536, dropouts in [0,1); got vocab " + std::to_string(c.vocab_size) +
+                              "in 1..65536, dropouts in [0,1), 1 to " + std::to_string(kMaxMembers) +
+                              " networks; got vocab " + std::to_string(c.vocab_size) +
                               ", layers " + std::to_string(c.layers) + ", embed " + std::to_string(c.embed) +
-                              ", hidden " + std::to_string(c.hidden));
+                              ", hidden " + std::to_string(c.hidden) + ", networks " + std::to_string(c.members));
   if (c.form_clock != 0 && !abc::KnownFormClockScheme(c.form_clock))
     return Status::Unsupported("model inputs: form clock scheme " + std::to_string(c.form_clock) +
                                ", this abcrnn knows schemes 1 to " +
@@ -141,6 +152,7 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
     for (const auto& t : ckpt.weights)
       if (std::none_of(expected.begin(), expected.end(), [&](const auto& e) { return e.first == t.name; })) extra = t.name;
     return Status::Corruption("weights: expected " + std::to_string(expected.size()) + " tensors for " +
+                              (c.members > 1 ? std::to_string(c.members) + " networks of " : std::string()) +
                               std::to_string(c.layers) + " layers" + (c.form_clock ? " and a form clock" : "") +
                               ", got " + std::to_string(ckpt.weights.size()) +
                               (extra.empty() ? "" : " ('" + extra + "' is not one of them)"));
@@ -182,6 +194,7 @@ std::string SerializeCheckpoint(const Checkpoint& ckpt) {
   // Written only when used, so a model trained without it is the same file as before.
   if (ckpt.model.output_dropout != 0) header["model"]["output_dropout"] = ckpt.model.output_dropout;
   if (ckpt.model.weight_drop != 0) header["model"]["weight_drop"] = ckpt.model.weight_drop;
+  if (version >= 4) header["model"]["members"] = ckpt.model.members;
   if (version >= 3) header["tokenizer"] = TokenizerName(ckpt.vocab.tokenizer());
   header["vocab"] = ckpt.vocab.symbols();
   header["metadata"] = json::parse(ckpt.metadata_json.empty() ? "{}" : ckpt.metadata_json);
@@ -287,6 +300,8 @@ Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source
     ckpt.model.weight_drop = m.value("weight_drop", 0.0f);
     // Version 1 has no architecture: its models are LSTMs. Version 2 names it.
     ckpt.model.architecture = version == kVersionLstmOnly ? "lstm" : m.at("architecture").get<std::string>();
+    // Versions 1 to 3 hold one network. Version 4 counts them.
+    ckpt.model.members = version <= kVersionOneNetwork ? 1 : m.at("members").get<int>();
     // Versions 1 and 2 have no tokenizer: their vocabularies are characters. Version 3 names it.
     Tokenizer tokenizer = Tokenizer::kChar;
     if (version >= 3) {

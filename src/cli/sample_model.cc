@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -91,11 +90,11 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::s
     runs.hashes.clear();
   }
   m.checkpoint.optimizer.clear();
-  std::optional<RnnWeights> weights;
+  std::vector<RnnWeights> networks;
   {
-    Result<RnnWeights> w = RnnWeightsFromCheckpoint(std::move(m.checkpoint));  // moves the weights
+    auto w = NetworkWeightsFromCheckpoint(std::move(m.checkpoint));  // moves the weights
     if (!w.ok()) return w.status();
-    weights = std::move(w).value();
+    networks = std::move(w).value();
   }
   m.checkpoint.weights.clear();
   FastEngineOptions engine_options;
@@ -108,7 +107,7 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::s
     if (Status s = CheckKernelName(env); !s.ok()) return Status::InvalidArgument("ABCRNN_KERNEL: " + s.message());
     engine_options.kernel = env;
   }
-  Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, engine_options);
+  Result<std::unique_ptr<FastEngine>> engine = NewModelEngine(networks, engine_options);
   if (!engine.ok()) return Status::Unsupported(m.path + ": " + engine.status().message());
   m.engine = std::move(engine).value();
   return m;

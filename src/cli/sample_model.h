@@ -47,7 +47,7 @@ struct LoadedModel {
   bool sampling_recorded = false;  // the checkpoint has a "generation" record
   // Its training tunes' note runs (the copy guard; empty for a checkpoint without them).
   eval::NoteRunSet note_runs;
-  std::unique_ptr<FastEngine> engine;  // the checkpoint's architecture's (NewFastEngine)
+  std::unique_ptr<FastEngine> engine;  // the checkpoint's networks' (NewModelEngine)
 };
 
 // Reads `path` ("" = the first existing default) and packs it for `threads` threads,

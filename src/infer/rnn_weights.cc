@@ -14,13 +14,16 @@ Result<RnnWeights> RnnWeightsFromCheckpoint(const Checkpoint& ckpt) {
   return RnnWeightsFromCheckpoint(std::move(copy));
 }
 
-Result<RnnWeights> RnnWeightsFromCheckpoint(Checkpoint&& ckpt) {
-  Status st = ValidateCheckpoint(ckpt);
-  if (!st.ok()) return st;
+namespace {
+
+// Network `member`'s weights moved out of `ckpt`. REQUIRES: ValidateCheckpoint(ckpt) is OK.
+RnnWeights TakeNetwork(Checkpoint& ckpt, int member) {
   RnnWeights w;
   w.config = ckpt.model;
-  auto get = [&ckpt](const std::string& name) {
-    return std::move(const_cast<NamedTensor*>(ckpt.Find(name))->data);
+  w.config.members = 1;
+  const std::string prefix = MemberPrefix(member);
+  auto get = [&ckpt, &prefix](const std::string& name) {
+    return std::move(const_cast<NamedTensor*>(ckpt.Find(prefix + name))->data);
   };
   w.embed = get("embed.weight");
   if (w.config.form_clock != 0) w.clock = get("clock.weight");
@@ -37,12 +40,32 @@ Result<RnnWeights> RnnWeightsFromCheckpoint(Checkpoint&& ckpt) {
   return w;
 }
 
-std::vector<NamedTensor> RnnWeightsToTensors(const RnnWeights& w) {
+}  // namespace
+
+Result<RnnWeights> RnnWeightsFromCheckpoint(Checkpoint&& ckpt) {
+  Status st = ValidateCheckpoint(ckpt);
+  if (!st.ok()) return st;
+  if (ckpt.model.members != 1)
+    return Status::InvalidArgument("the checkpoint is an ensemble of " + std::to_string(ckpt.model.members) +
+                                   " networks, not one");
+  return TakeNetwork(ckpt, 0);
+}
+
+Result<std::vector<RnnWeights>> NetworkWeightsFromCheckpoint(Checkpoint&& ckpt) {
+  Status st = ValidateCheckpoint(ckpt);
+  if (!st.ok()) return st;
+  std::vector<RnnWeights> networks;
+  for (int m = 0; m < ckpt.model.members; ++m) networks.push_back(TakeNetwork(ckpt, m));
+  return networks;
+}
+
+std::vector<NamedTensor> RnnWeightsToTensors(const RnnWeights& w, int member) {
   std::vector<NamedTensor> out;
   auto expected = ExpectedWeights(w.config);
+  const std::string prefix = MemberPrefix(member);
   size_t i = 0;
   auto add = [&](const std::vector<float>& data) {
-    out.push_back({expected[i].first, expected[i].second, data});
+    out.push_back({prefix + expected[i].first, expected[i].second, data});
     ++i;
   };
   add(w.embed);

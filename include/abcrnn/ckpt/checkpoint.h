@@ -46,7 +46,16 @@ struct ModelConfig {
   // Weight drop: DropConnect on every layer's hidden-to-hidden weights in training (AWD-LSTM's
   // WeightDrop; model.weight_drop, written only when not 0). Inference uses the weights whole.
   float weight_drop = 0.0f;
+  // Networks of this shape the checkpoint holds (model.members, format version 4, written only when
+  // more than one): an ensemble whose next-symbol distribution is the mean of its networks'
+  // (abcrnn export --ensemble-with; infer/engine.h, NewModelEngine). Network 0's tensors have the
+  // names above; network k's the same names after MemberPrefix(k).
+  int members = 1;
 };
+
+// The prefix of network `member`'s tensor names in an ensemble: "" for network 0, "member<k>." for
+// the others ("member1.embed.weight").
+std::string MemberPrefix(int member);
 
 // Gate blocks of H rows in a layer's weight matrices of `architecture` ("lstm": 4, i, f, g, o as
 // torch.nn.LSTM; "gru": 3, r, z, n as torch.nn.GRU), or 0 for a name this abcrnn does not know.
@@ -80,7 +89,8 @@ struct Checkpoint {
   const NamedTensor* Find(const std::string& name) const;
 };
 
-// The names and shapes a ModelConfig requires, in file order.
+// The names and shapes a ModelConfig requires, in file order: network 0's, then each other
+// member's under its MemberPrefix.
 std::vector<std::pair<std::string, std::vector<int64_t>>> ExpectedWeights(const ModelConfig& config);
 
 // Checks that the architecture is known (Unsupported otherwise, naming it and the known ones), that

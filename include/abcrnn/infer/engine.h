@@ -38,12 +38,17 @@ struct RnnWeights {
 
 // The weights of `ckpt` (embed.weight, <architecture>.weight_ih_l{k}, ..., head.bias), validated
 // (ValidateCheckpoint: an unknown architecture is Unsupported, a missing or misshapen tensor
-// Corruption naming it).
+// Corruption naming it). An ensemble (model.members > 1) is InvalidArgument: it is several
+// networks (NetworkWeightsFromCheckpoint).
 Result<RnnWeights> RnnWeightsFromCheckpoint(const Checkpoint& ckpt);
 // The same, moving the weights out of `ckpt` (its weight tensors are left empty): no copy.
 Result<RnnWeights> RnnWeightsFromCheckpoint(Checkpoint&& ckpt);
-// The weights as checkpoint tensors in ExpectedWeights order (for writing test models).
-std::vector<NamedTensor> RnnWeightsToTensors(const RnnWeights& weights);
+// Every network of `ckpt`, one for a single model, model.members for an ensemble (each with
+// config.members = 1), moving the weights out; validated as RnnWeightsFromCheckpoint.
+Result<std::vector<RnnWeights>> NetworkWeightsFromCheckpoint(Checkpoint&& ckpt);
+// The weights as checkpoint tensors in ExpectedWeights order, named as network `member` of an
+// ensemble (MemberPrefix; 0: the plain names).
+std::vector<NamedTensor> RnnWeightsToTensors(const RnnWeights& weights, int member = 0);
 // Random weights like PyTorch's initialisation: embedding N(0,1), everything else
 // U(-1/sqrt(H), 1/sqrt(H)), times `scale`. Deterministic in `seed`. For tests and benchmarks.
 // REQUIRES: config.architecture is known.
@@ -124,6 +129,7 @@ class FastEngine {
   static Batch MakeBatch(int capacity, const std::vector<size_t>& widths,
                          const std::vector<size_t>& scratch_rows);
   static std::vector<std::vector<float>>& StateOf(Batch* batch) { return batch->state_; }
+  static int& CapacityOf(Batch* batch) { return batch->capacity_; }
   static std::vector<std::vector<float>>& ScratchOf(Batch* batch) { return batch->scratch_; }
   infer::ThreadPool& pool() const { return *pool_; }
 
@@ -140,5 +146,15 @@ Status CheckKernelName(const std::string& name);
 // Unsupported for an architecture this abcrnn does not run.
 Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights,
                                                   FastEngineOptions options = {});
+
+// The engine of a checkpoint's networks (NetworkWeightsFromCheckpoint): NewFastEngine's for one;
+// for several, an ensemble that steps each network's fast engine and gives as logits the log of
+// the mean of their next-symbol distributions, log((1/K) sum_k softmax(logits_k)) (so softmax of
+// its logits is the mean, and a temperature applies to the mixture). Its config() is network 0's
+// with members = K; a row's state is every network's. It keeps the reproducibility contract: the
+// members' logits keep theirs, and the mixing is the same sequence of operations for every row.
+// InvalidArgument when the networks differ in vocabulary size or form clock.
+Result<std::unique_ptr<FastEngine>> NewModelEngine(const std::vector<RnnWeights>& networks,
+                                                   FastEngineOptions options = {});
 
 }  // namespace abcrnn
