@@ -4,7 +4,9 @@
 // checkpoint written before abcrnn recorded them its training data's note runs (the copy guard);
 // `--controls-from DATA` counts its control table again (forms with their repeats);
 // `--temperature`, `--top-k`, `--top-p` record the sampling the model draws with when a request
-// names none (metadata "generation", infer/sampling_defaults.h).
+// names none (metadata "generation", infer/sampling_defaults.h). `--ensemble-with OTHER.ckpt...`
+// joins other runs' networks to the checkpoint's: one file that draws from the mean of their
+// distributions (infer/engine.h, NewModelEngine).
 #include <unistd.h>
 
 #include <cstdio>
@@ -36,6 +38,7 @@ struct ExportArgs {
   std::vector<std::string> note_runs_from;
   std::vector<std::string> controls_from;
   std::vector<std::string> match_from;
+  std::vector<std::string> ensemble_with;
   // The recommended sampling; a field not given keeps the checkpoint's (or the default).
   std::optional<double> temperature;
   std::optional<int> top_k;
@@ -91,6 +94,77 @@ Result<std::string> RecountControls(const Checkpoint& ckpt, const std::vector<st
   return meta.dump();
 }
 
+// What an ensemble records of one network: where it came from and how it was trained.
+nlohmann::json NetworkRecord(const std::string& path, const Checkpoint& ckpt) {
+  const nlohmann::json meta = nlohmann::json::parse(ckpt.metadata_json, nullptr, false);
+  nlohmann::json r = {{"checkpoint", path}, {"fingerprint", CheckpointFingerprint(ckpt)}};
+  if (!meta.is_object()) return r;
+  for (const char* key : {"seed", "step", "best_valid_bits", "train_seconds"})
+    if (meta.contains(key)) r[key] = meta[key];
+  if (meta.contains("data") && meta["data"].contains("fingerprint")) r["data_fingerprint"] = meta["data"]["fingerprint"];
+  return r;
+}
+
+// `ckpt` (read from `path`) with the networks of each checkpoint in `others` joined to its own: an
+// ensemble (model.members) whose metadata is `ckpt`'s plus an "ensemble" record of every network.
+// The networks must share shape, vocabulary and cleaning (the text they read and write).
+Status JoinNetworks(const std::string& path, Checkpoint* ckpt, const std::vector<std::string>& others) {
+  nlohmann::json meta = nlohmann::json::parse(ckpt->metadata_json, nullptr, false);
+  if (!meta.is_object()) meta = nlohmann::json::object();
+  const nlohmann::json cleaning = meta.contains("cleaning") ? meta["cleaning"] : nlohmann::json();
+  nlohmann::json records = nlohmann::json::array();
+  if (meta.contains("ensemble")) {
+    records = meta["ensemble"]["networks"];
+  } else {
+    records.push_back(NetworkRecord(path, *ckpt));
+  }
+  ModelConfig one = ckpt->model;
+  one.members = 1;
+  const auto names = ExpectedWeights(one);
+  for (const std::string& other_path : others) {
+    auto other = ReadCheckpoint(other_path);
+    if (!other.ok()) return other.status();
+    const ModelConfig& o = other->model;
+    if (o.architecture != one.architecture || o.vocab_size != one.vocab_size || o.embed != one.embed ||
+        o.hidden != one.hidden || o.layers != one.layers || o.form_clock != one.form_clock)
+      return Status::InvalidArgument(
+          "--ensemble-with " + other_path + ": expected a network of " + path + "'s shape (" + one.architecture + ", " +
+          std::to_string(one.layers) + " x " + std::to_string(one.hidden) + ", embedding " + std::to_string(one.embed) +
+          ", form clock " + std::to_string(one.form_clock) + "), got " + o.architecture + ", " +
+          std::to_string(o.layers) + " x " + std::to_string(o.hidden) + ", embedding " + std::to_string(o.embed) +
+          ", form clock " + std::to_string(o.form_clock));
+    if (!(other->vocab == ckpt->vocab))
+      return Status::InvalidArgument("--ensemble-with " + other_path + ": expected " + path +
+                                     "'s vocabulary, got another (train both on the same data and options)");
+    const nlohmann::json other_meta = nlohmann::json::parse(other->metadata_json, nullptr, false);
+    const nlohmann::json other_cleaning =
+        other_meta.is_object() && other_meta.contains("cleaning") ? other_meta["cleaning"] : nlohmann::json();
+    if (other_cleaning != cleaning)
+      return Status::InvalidArgument("--ensemble-with " + other_path + ": expected " + path +
+                                     "'s cleaning options (the text form its network reads and writes), got " +
+                                     other_cleaning.dump() + " against " + cleaning.dump());
+    const int total = ckpt->model.members;
+    if (total + o.members > 16)
+      return Status::InvalidArgument("--ensemble-with: at most 16 networks in one checkpoint, got " +
+                                     std::to_string(total + o.members));
+    for (int j = 0; j < o.members; ++j)
+      for (const auto& [name, shape] : names) {
+        NamedTensor t = *other->Find(MemberPrefix(j) + name);  // validated when read
+        t.name = MemberPrefix(total + j) + name;
+        ckpt->weights.push_back(std::move(t));
+      }
+    ckpt->model.members = total + o.members;
+    if (other_meta.is_object() && other_meta.contains("ensemble")) {
+      for (const auto& r : other_meta["ensemble"]["networks"]) records.push_back(r);
+    } else {
+      records.push_back(NetworkRecord(other_path, *other));
+    }
+  }
+  meta["ensemble"] = {{"networks", records}};
+  ckpt->metadata_json = meta.dump();
+  return ValidateCheckpoint(*ckpt);
+}
+
 // The checkpoint's metadata with a match model (infer/match_model.h) fitted on the training side of
 // `paths` (its training data, cleaned and split as its training was).
 // The fit's report goes to `report` (standard error when the checkpoint goes to standard output).
@@ -108,11 +182,12 @@ Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::stri
   std::vector<std::string> texts;
   for (const CleanedTune& c : cleaned->tunes) texts.push_back(c.text);
   const std::vector<std::string> training = SplitTunes(texts, valid_fraction, valid_per_type).train;
-  Result<RnnWeights> weights = RnnWeightsFromCheckpoint(ckpt);
-  if (!weights.ok()) return weights.status();
+  Checkpoint copy = ckpt;
+  auto networks = NetworkWeightsFromCheckpoint(std::move(copy));
+  if (!networks.ok()) return networks.status();
   FastEngineOptions engine_options;
   engine_options.threads = 2;
-  Result<std::unique_ptr<FastEngine>> engine = NewFastEngine(*weights, engine_options);
+  Result<std::unique_ptr<FastEngine>> engine = NewModelEngine(*networks, engine_options);
   if (!engine.ok()) return engine.status();
   const MatchFit fit = FitMatchModel(**engine, ckpt.vocab, training);
   std::fprintf(report, "match model fitted on %zu training tunes (%lld characters, %lld predicted by it): %.4f bits/char "
@@ -151,6 +226,12 @@ int RunExport(const ExportArgs& args) {
   if (auto sampling = SamplingDefaultsOfMetadata(ckpt->metadata_json); !sampling.ok()) {
     spdlog::error("{}: {}", args.input, sampling.status().message());
     return kExitUsage;
+  }
+  if (!args.ensemble_with.empty()) {
+    if (Status s = JoinNetworks(args.input, &*ckpt, args.ensemble_with); !s.ok()) {
+      spdlog::error("{}", s.ToString());
+      return kExitUsage;
+    }
   }
   if (!args.note_runs_from.empty()) {
     auto runs = NoteRunsOf(*ckpt, args.note_runs_from);
@@ -209,9 +290,11 @@ int RunExport(const ExportArgs& args) {
     sampling = text;
   }
   // On standard error when the checkpoint itself went to standard output.
-  std::fprintf(to_stdout ? stderr : stdout, "%s: weights, vocabulary, metadata and %s, fingerprint %s%s\n",
-               to_stdout ? "standard output" : args.output.c_str(), guard.c_str(), CheckpointFingerprint(*ckpt).c_str(),
-               sampling.c_str());
+  const std::string networks =
+      ckpt->model.members > 1 ? " of an ensemble of " + std::to_string(ckpt->model.members) + " networks" : "";
+  std::fprintf(to_stdout ? stderr : stdout, "%s: weights%s, vocabulary, metadata and %s, fingerprint %s%s\n",
+               to_stdout ? "standard output" : args.output.c_str(), networks.c_str(), guard.c_str(),
+               CheckpointFingerprint(*ckpt).c_str(), sampling.c_str());
   return kExitOk;
 }
 
@@ -234,6 +317,10 @@ void RegisterExport(CLI::App& app, RunFn& run) {
                   "Fit the match model (a tune's own earlier text as a predictor, mixed with the LSTM; "
                   "doc/match-model.md) on these ABC files or folders: the model's training data, cleaned and "
                   "split as its metadata says");
+  sub->add_option("--ensemble-with", args->ensemble_with,
+                  "Join these checkpoints' networks to the checkpoint's: an ensemble that draws each symbol from the "
+                  "mean of their distributions (other runs of the same data, options and shape; each network "
+                  "costs its own time a step)");
   sub->add_option("--temperature", args->temperature,
                   "Record the temperature `abcrnn generate` and `abcrnn serve` draw with when not asked for one "
                   "(the checkpoint's \"generation\" record; 0.9 without one)")

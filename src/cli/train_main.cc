@@ -161,6 +161,10 @@ int RunTrain(TrainCliOptions& o) {
     if (std::filesystem::is_directory(path, ec)) path += "/last.ckpt";
     auto ck = ReadCheckpoint(path);
     if (!ck.ok()) return Fail(ck.status());
+    if (ck->model.members != 1)
+      return Fail(Status::InvalidArgument(path + ": an ensemble of " + std::to_string(ck->model.members) +
+                                          " networks (abcrnn export --ensemble-with) is for generation; resume "
+                                          "the run of one of its networks"));
     resume = std::make_unique<Checkpoint>(std::move(ck).value());
     auto opts = OptionsFromCheckpoint(*resume, o.train, o.given);
     if (!opts.ok()) return Fail(opts.status());

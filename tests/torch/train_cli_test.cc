@@ -157,6 +157,69 @@ TEST_F(TrainCliTest, AGruTrainsResumesAndGeneratesValidTunesInStrictMode) {
   EXPECT_NE(r.out.find("--cell"), std::string::npos) << r.out;
 }
 
+TEST_F(TrainCliTest, TwoRunsExportAsAnEnsembleThatScoresBetterThanTheirMeanAndWritesValidTunes) {
+  // Two runs of one recipe, seeds 1 and 2, joined by abcrnn export --ensemble-with: one checkpoint
+  // of two networks that abcrnn generate runs to valid tunes, that abcrnn score finds no worse on
+  // every tune than the mean of its networks (the log of a mean is at least the mean of the logs),
+  // and that --resume refuses.
+  const std::string run = Program("abcrnn-train") + " --data " + data_ + " --layers 1 --hidden 32 --embed 8 --batch 4 "
+                          "--seq 32 --lr 0.01 --threads 1 --sample-chars 40 --steps 200 --eval-every 50 -q";
+  ASSERT_EQ(RunCommand(run + " --seed 1 --out " + dir_ + "/s1", true).exit_code, 0);
+  ASSERT_EQ(RunCommand(run + " --seed 2 --out " + dir_ + "/s2", true).exit_code, 0);
+  const std::string ensemble = dir_ + "/ensemble.ckpt";
+  auto r = RunCommand(Program("abcrnn") + " export " + dir_ + "/s1/best.ckpt --ensemble-with " + dir_ +
+                          "/s2/best.ckpt -o " + ensemble, true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("weights of an ensemble of 2 networks"), std::string::npos) << r.out;
+  auto ck = ReadCheckpoint(ensemble);
+  ASSERT_TRUE(ck.ok()) << ck.status().ToString();
+  EXPECT_EQ(ck->model.members, 2);
+  auto second = ReadCheckpoint(dir_ + "/s2/best.ckpt");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(ck->Find("member1.lstm.weight_hh_l0")->data, second->Find("lstm.weight_hh_l0")->data);
+  const auto records = nlohmann::json::parse(ck->metadata_json)["ensemble"]["networks"];
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1]["fingerprint"], CheckpointFingerprint(*second));
+  EXPECT_EQ(records[1]["seed"], 2);
+
+  auto score = [&](const std::string& model) {
+    auto s = RunCommand(Program("abcrnn") + " score --json --model " + model + " " + data_);
+    EXPECT_EQ(s.exit_code, 0) << s.out;
+    return nlohmann::json::parse(s.out);
+  };
+  const auto both = score(ensemble), one = score(dir_ + "/s1/best.ckpt"), two = score(dir_ + "/s2/best.ckpt");
+  ASSERT_EQ(both["tunes"].size(), one["tunes"].size());
+  ASSERT_GT(both["tunes"].size(), 0u);
+  for (size_t i = 0; i < both["tunes"].size(); ++i)
+    EXPECT_LE(both["tunes"][i]["bits"].get<double>(),
+              (one["tunes"][i]["bits"].get<double>() + two["tunes"][i]["bits"].get<double>()) / 2 + 1e-3)
+        << i;
+  EXPECT_NE(both["overall"]["bits_per_char"], one["overall"]["bits_per_char"]);
+
+  const std::string tunes = dir_ + "/ensemble.abc";
+  r = RunCommand(Program("abcrnn") + " generate --model " + ensemble + " --seed 3 --num 4 --length 400 --threads 2 "
+                 "--batch 3 -o " + tunes, true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto text = ReadFile(tunes);
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("X:4\n"), std::string::npos) << *text;
+  r = RunCommand(Program("abcrnn") + " check " + tunes, true);
+  EXPECT_EQ(r.exit_code, 0) << r.out << *text;
+
+  r = RunCommand(Train("--out " + dir_ + "/more --resume " + ensemble + " -q"), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("an ensemble of 2 networks (abcrnn export --ensemble-with) is for generation"),
+            std::string::npos) << r.out;
+  // Another run's shape is refused, naming both, and nothing is written.
+  ASSERT_EQ(RunCommand(Train("--steps 2 --eval-every 1 --out " + dir_ + "/small"), true).exit_code, 0);
+  r = RunCommand(Program("abcrnn") + " export " + dir_ + "/s1/best.ckpt --ensemble-with " + dir_ +
+                     "/small/last.ckpt -o " + dir_ + "/bad.ckpt", true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("expected a network of " + dir_ + "/s1/best.ckpt's shape (lstm, 1 x 32"), std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(dir_ + "/bad.ckpt"));
+}
+
 TEST_F(TrainCliTest, ATokenModelTrainsAndGeneratesWithTheOptionsOfACharacterModel) {
   // End to end: --vocab token is recorded in the checkpoint (format version 3), validation reports
   // bits per character of the text beside bits per token, and abcrnn generate runs the model (with
