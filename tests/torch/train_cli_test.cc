@@ -31,6 +31,18 @@ class TrainCliTest : public testing::TinyTunesFolderTest {
     return Program("abcrnn-train") + " --data " + data_ + " --layers 1 --hidden 16 --embed 8 --batch 4 --seq 32 "
            "--sample-chars 40 --threads 1 " + args;
   }
+  // Four tunes of `model` from abcrnn generate in strict mode (two threads, batches of 3) into
+  // `tunes`, every one passing abcrnn check.
+  void ExpectFourValidTunes(const std::string& model, const std::string& tunes) {
+    auto r = RunCommand(Program("abcrnn") + " generate --model " + model + " --seed 3 --num 4 --length 400 --strict "
+                        "--threads 2 --batch 3 -o " + tunes, true);
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    auto text = ReadFile(tunes);
+    ASSERT_TRUE(text.ok());
+    EXPECT_NE(text->find("X:4\n"), std::string::npos) << *text;
+    r = RunCommand(Program("abcrnn") + " check " + tunes, true);
+    EXPECT_EQ(r.exit_code, 0) << r.out << *text;
+  }
 };
 
 TEST_F(TrainCliTest, BadOptionsExitWithCode2AndNameTheOption) {
@@ -142,15 +154,7 @@ TEST_F(TrainCliTest, AGruTrainsResumesAndGeneratesValidTunesInStrictMode) {
   EXPECT_EQ(ck->model.architecture, "gru");
   EXPECT_EQ(nlohmann::json::parse(ck->metadata_json)["step"], 150);
   EXPECT_NE(ck->Find("gru.weight_ih_l0"), nullptr);
-  const std::string tunes = dir_ + "/gru.abc";
-  r = RunCommand(Program("abcrnn") + " generate --model " + out + "/last.ckpt --seed 3 --num 4 --length 400 --strict "
-                 "--threads 2 --batch 3 -o " + tunes, true);
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-  auto text = ReadFile(tunes);
-  ASSERT_TRUE(text.ok());
-  EXPECT_NE(text->find("X:4\n"), std::string::npos) << *text;
-  r = RunCommand(Program("abcrnn") + " check " + tunes, true);
-  EXPECT_EQ(r.exit_code, 0) << r.out << *text;
+  ExpectFourValidTunes(out + "/last.ckpt", dir_ + "/gru.abc");
   // A --cell this abcrnn does not know is a usage error naming the choices.
   r = RunCommand(Train("--cell transformer --out " + dir_ + "/bad"), true);
   EXPECT_EQ(r.exit_code, 2);
@@ -196,15 +200,7 @@ TEST_F(TrainCliTest, TwoRunsExportAsAnEnsembleThatScoresBetterThanTheirMeanAndWr
         << i;
   EXPECT_NE(both["overall"]["bits_per_char"], one["overall"]["bits_per_char"]);
 
-  const std::string tunes = dir_ + "/ensemble.abc";
-  r = RunCommand(Program("abcrnn") + " generate --model " + ensemble + " --seed 3 --num 4 --length 400 --threads 2 "
-                 "--batch 3 -o " + tunes, true);
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-  auto text = ReadFile(tunes);
-  ASSERT_TRUE(text.ok());
-  EXPECT_NE(text->find("X:4\n"), std::string::npos) << *text;
-  r = RunCommand(Program("abcrnn") + " check " + tunes, true);
-  EXPECT_EQ(r.exit_code, 0) << r.out << *text;
+  ExpectFourValidTunes(ensemble, dir_ + "/ensemble.abc");
 
   r = RunCommand(Train("--out " + dir_ + "/more --resume " + ensemble + " -q"), true);
   EXPECT_EQ(r.exit_code, 2) << r.out;
