@@ -55,10 +55,9 @@ class EnsembleEngine final : public FastEngine {
       state_at += state_buffers_[k];
       scratch_at += scratch_buffers_[k];
     }
-    std::vector<double> log_p(K);
+    std::vector<double> log_p(K), lse(K);  // per symbol, per row: each member's
     for (int b = 0; b < n; ++b) {
       // Each member's log-softmax normaliser for this row.
-      std::vector<double> lse(K);
       for (size_t k = 0; k < K; ++k) {
         const float* l = member_logits + (k * n + b) * V;
         const double top = *std::max_element(l, l + V);
