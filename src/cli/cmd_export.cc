@@ -105,6 +105,13 @@ nlohmann::json NetworkRecord(const std::string& path, const Checkpoint& ckpt) {
   return r;
 }
 
+// The network records of an ensemble's metadata ("ensemble"), or null when it has none.
+nlohmann::json RecordsOf(const nlohmann::json& meta) {
+  if (!meta.is_object() || !meta.contains("ensemble") || !meta["ensemble"].is_object()) return nullptr;
+  const nlohmann::json& networks = meta["ensemble"].value("networks", nlohmann::json());
+  return networks.is_array() ? networks : nlohmann::json();
+}
+
 // `ckpt` (read from `path`) with the networks of each checkpoint in `others` joined to its own: an
 // ensemble (model.members) whose metadata is `ckpt`'s plus an "ensemble" record of every network.
 // The networks must share shape, vocabulary and cleaning (the text they read and write).
@@ -112,12 +119,8 @@ Status JoinNetworks(const std::string& path, Checkpoint* ckpt, const std::vector
   nlohmann::json meta = nlohmann::json::parse(ckpt->metadata_json, nullptr, false);
   if (!meta.is_object()) meta = nlohmann::json::object();
   const nlohmann::json cleaning = meta.contains("cleaning") ? meta["cleaning"] : nlohmann::json();
-  nlohmann::json records = nlohmann::json::array();
-  if (meta.contains("ensemble")) {
-    records = meta["ensemble"]["networks"];
-  } else {
-    records.push_back(NetworkRecord(path, *ckpt));
-  }
+  nlohmann::json records = RecordsOf(meta);
+  if (records.is_null()) records = nlohmann::json::array({NetworkRecord(path, *ckpt)});
   ModelConfig one = ckpt->model;
   one.members = 1;
   const auto names = ExpectedWeights(one);
@@ -154,8 +157,8 @@ Status JoinNetworks(const std::string& path, Checkpoint* ckpt, const std::vector
         ckpt->weights.push_back(std::move(t));
       }
     ckpt->model.members = total + o.members;
-    if (other_meta.is_object() && other_meta.contains("ensemble")) {
-      for (const auto& r : other_meta["ensemble"]["networks"]) records.push_back(r);
+    if (const nlohmann::json theirs = RecordsOf(other_meta); !theirs.is_null()) {
+      for (const auto& r : theirs) records.push_back(r);
     } else {
       records.push_back(NetworkRecord(other_path, *other));
     }
@@ -232,6 +235,9 @@ int RunExport(const ExportArgs& args) {
       spdlog::error("{}", s.ToString());
       return kExitUsage;
     }
+    if (args.match_from.empty() && ckpt->metadata_json.find("\"match_model\"") != std::string::npos)
+      spdlog::warn("{}'s match model was fitted to its network alone; --match-from DATA fits it to the ensemble",
+                   args.input);
   }
   if (!args.note_runs_from.empty()) {
     auto runs = NoteRunsOf(*ckpt, args.note_runs_from);

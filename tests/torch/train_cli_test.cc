@@ -185,6 +185,18 @@ TEST_F(TrainCliTest, TwoRunsExportAsAnEnsembleThatScoresBetterThanTheirMeanAndWr
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[1]["fingerprint"], CheckpointFingerprint(*second));
   EXPECT_EQ(records[1]["seed"], 2);
+  // An ensemble joined again keeps its networks and their records, and adds the other's.
+  r = RunCommand(Program("abcrnn") + " export " + ensemble + " --ensemble-with " + dir_ + "/s1/best.ckpt -o " + dir_ +
+                     "/three.ckpt", true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto three = ReadCheckpoint(dir_ + "/three.ckpt");
+  ASSERT_TRUE(three.ok()) << three.status().ToString();
+  EXPECT_EQ(three->model.members, 3);
+  EXPECT_EQ(three->Find("member2.head.bias")->data, ck->Find("head.bias")->data);
+  const auto three_records = nlohmann::json::parse(three->metadata_json)["ensemble"]["networks"];
+  ASSERT_EQ(three_records.size(), 3u);
+  EXPECT_EQ(three_records[1], records[1]);
+  EXPECT_EQ(three_records[2]["seed"], 1);
 
   auto score = [&](const std::string& model) {
     auto s = RunCommand(Program("abcrnn") + " score --json --model " + model + " " + data_);
