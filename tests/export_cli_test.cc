@@ -163,6 +163,37 @@ TEST(ExportCommand, SamplingOptionsRecordTheModelsDefaultsAndLaterExportsChangeO
   fs::remove_all(dir);
 }
 
+TEST(ExportCommand, EnsembleNetworksMustShareTheCleaningTheyMeanNotItsSpelling) {
+  fs::path dir = fs::temp_directory_path() / ("abcrnn_export_ensemble_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  // A model trained before --beat existed records no "beat"; one trained since records false.
+  Checkpoint old = TrainedLookingCheckpoint();
+  old.metadata_json = R"({"cleaning": {"controls": true, "transpose_to": "C"}})";
+  Checkpoint since = TrainedLookingCheckpoint();
+  since.weights.clear();
+  testing::FillRandomWeights(&since, 4);
+  since.metadata_json = R"({"cleaning": {"controls": true, "transpose_to": "C", "beat": false}, "seed": 2})";
+  Checkpoint beat = since;
+  beat.metadata_json = R"({"cleaning": {"controls": true, "transpose_to": "C", "beat": true}})";
+  for (const auto& [name, c] : {std::pair{"old", &old}, {"since", &since}, {"beat", &beat}})
+    ASSERT_TRUE(WriteCheckpoint((dir / (std::string(name) + ".ckpt")).string(), *c).ok());
+  const std::string exporter = testing::Program("abcrnn") + " export " + (dir / "old.ckpt").string();
+  auto r = testing::RunCommand(exporter + " --ensemble-with " + (dir / "since.ckpt").string() + " -o " +
+                                   (dir / "both.ckpt").string(), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto both = ReadCheckpoint((dir / "both.ckpt").string());
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  EXPECT_EQ(both->model.members, 2);
+  EXPECT_EQ(both->Find("member1.head.weight")->data, since.Find("head.weight")->data);
+  EXPECT_EQ(nlohmann::json::parse(both->metadata_json)["ensemble"]["networks"][1]["seed"], 2);
+  r = testing::RunCommand(exporter + " --ensemble-with " + (dir / "beat.ckpt").string() + " -o " +
+                              (dir / "bad.ckpt").string(), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("'s cleaning options"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "bad.ckpt"));
+  fs::remove_all(dir);
+}
+
 TEST(ExportCommand, DamagedInputIsAUsageErrorAndWritesNothing) {
   fs::path dir = fs::temp_directory_path() / ("abcrnn_export_bad_" + std::to_string(getpid()));
   fs::create_directories(dir);

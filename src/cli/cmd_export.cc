@@ -118,7 +118,8 @@ nlohmann::json RecordsOf(const nlohmann::json& meta) {
 Status JoinNetworks(const std::string& path, Checkpoint* ckpt, const std::vector<std::string>& others) {
   nlohmann::json meta = nlohmann::json::parse(ckpt->metadata_json, nullptr, false);
   if (!meta.is_object()) meta = nlohmann::json::object();
-  const nlohmann::json cleaning = meta.contains("cleaning") ? meta["cleaning"] : nlohmann::json();
+  // Compared as the options they mean: a key written since (absent: its default) is no difference.
+  const std::string cleaning = CleanOptionsToJson(CleanOptionsOfMetadata(ckpt->metadata_json));
   nlohmann::json records = RecordsOf(meta);
   if (records.is_null()) records = nlohmann::json::array({NetworkRecord(path, *ckpt)});
   ModelConfig one = ckpt->model;
@@ -140,12 +141,11 @@ Status JoinNetworks(const std::string& path, Checkpoint* ckpt, const std::vector
       return Status::InvalidArgument("--ensemble-with " + other_path + ": expected " + path +
                                      "'s vocabulary, got another (train both on the same data and options)");
     const nlohmann::json other_meta = nlohmann::json::parse(other->metadata_json, nullptr, false);
-    const nlohmann::json other_cleaning =
-        other_meta.is_object() && other_meta.contains("cleaning") ? other_meta["cleaning"] : nlohmann::json();
+    const std::string other_cleaning = CleanOptionsToJson(CleanOptionsOfMetadata(other->metadata_json));
     if (other_cleaning != cleaning)
       return Status::InvalidArgument("--ensemble-with " + other_path + ": expected " + path +
                                      "'s cleaning options (the text form its network reads and writes), got " +
-                                     other_cleaning.dump() + " against " + cleaning.dump());
+                                     other_cleaning + " against " + cleaning);
     const int total = ckpt->model.members;
     if (total + o.members > 16)
       return Status::InvalidArgument("--ensemble-with: at most 16 networks in one checkpoint, got " +
