@@ -18,6 +18,7 @@ Standard library only.
 """
 import json
 import math
+import os
 import statistics
 import sys
 
@@ -105,6 +106,12 @@ def holm(pvalues, alpha=ALPHA):
     return rejected
 
 
+def missing_sets(out, types, seeds):
+    """The eval files main() needs that are not in OUT (a card still running, or a seed left out)."""
+    return [f"{out}/{m}-{t}-{s}.json" for t in types for m in "AB" for s in seeds
+            if not os.path.isfile(f"{out}/{m}-{t}-{s}.json")]
+
+
 def main(out, types, seeds):
     rows = []
     within = []  # (set, R: type, A's mean share, B's, real, A's tunes, B's) of sets of several types
@@ -164,4 +171,10 @@ def main(out, types, seeds):
 if __name__ == "__main__":
     if len(sys.argv) != 4:
         sys.exit('usage: compare_lines.py OUT "TYPES" "SEEDS"')
+    missing = missing_sets(sys.argv[1], sys.argv[2].split(), sys.argv[3].split())
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        print(f"compare_lines.py: expected {len(missing)} more eval files (abcrnn eval --json of each set): {shown}",
+              file=sys.stderr)
+        sys.exit(2)
     main(sys.argv[1], sys.argv[2].split(), sys.argv[3].split())

@@ -119,5 +119,20 @@ TEST_F(CompareLinesTest, AMixShowsEachTypesTonicSharePooledOverTheSeeds) {
   EXPECT_NE(out.find("family-wise (Holm over 9 lines"), std::string::npos) << out;  // not judged
 }
 
+// A card still running (or a seed left out) is named, not a Python traceback: exit code 2 and the
+// files it still needs.
+TEST_F(CompareLinesTest, MissingSetsAreNamedAndNothingIsJudged) {
+  for (int seed = 2; seed <= 6; ++seed) WriteSet("A", seed, 0.75, 0.97);
+  for (int seed = 2; seed <= 4; ++seed) WriteSet("B", seed, 0.75, 0.97);
+  auto r = testing::RunCommand("python3 " + testing::SourceDir() + "/scripts/compare_lines.py " + dir_ +
+                                   " reel '2 3 4 5 6'",
+                               true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("expected 2 more eval files"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(dir_ + "/B-reel-5.json, " + dir_ + "/B-reel-6.json"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Traceback"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("family-wise"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace abcrnn
