@@ -8,7 +8,8 @@
 # Usage: scripts/compare_models.sh OUT MODEL_A CARD_A MODEL_B CARD_B
 #   SEEDS="2 3 4 5 6" (default), TYPES="reel jig hornpipe mix" (default), NUM=300, MIX_NUM=1000;
 #   REUSE=1 keeps the sets already in OUT (copy A's there to judge another B against it);
-#   GENERATE_A, GENERATE_B: more options for that model's `abcrnn generate` (e.g. "--temperature 0.95").
+#   GENERATE_A, GENERATE_B: more options for that model's `abcrnn generate` (e.g. "--temperature 0.95");
+#   JOBS=2 sets made at a time (one thread each).
 # Prints one row per line of the card (scripts/compare_lines.py): each model's mean and standard
 # deviation over the seeds, B - A, and two verdicts: per line, "better" or "worse" where B differs
 # from A by more than twice the standard error of the difference (sd over seeds, n - 1, of each
@@ -32,28 +33,37 @@ for card in "${cards[@]}"; do
   done
 done
 mkdir -p "$out"
-for m in 0 1; do
-  name=$([ $m = 0 ] && echo A || echo B)
+# One set: generate it and judge it against its model's held-out tunes. Written under a temporary
+# name and moved into place, so a set that is there is whole (REUSE may trust it).
+one_set() {  # A|B MODEL CARD TYPE SEED
+  local name=$1 model=$2 card=$3 type=$4 seed=$5 ref args extra
+  if [ "$type" = mix ]; then
+    ref=$card/mix-valid.abc
+    args=(--num "${MIX_NUM:-1000}" --keep-form)
+  else
+    ref=$card/valid-$type.abc
+    args=(--num "${NUM:-300}" --rhythm "$type")
+  fi
+  # A set made before in OUT is kept (REUSE=1: the same model in the same place, e.g. model A
+  # against a second B).
+  [ -n "${REUSE:-}" ] && [ -s "$out/$name-$type-$seed.json" ] && return 0
+  extra=${GENERATE_A:-}; [ "$name" = B ] && extra=${GENERATE_B:-}
+  # Exit code 1 when a strict tune found no valid ending (it is still written, and counted).
+  # shellcheck disable=SC2086  # the extra options split into words
+  "$abcrnn" generate --model "$model" --seed "$seed" "${args[@]}" $extra --out "$out/$name-$type-$seed.abc" \
+    2>/dev/null || [ $? -eq 1 ] || return 1
+  "$abcrnn" eval "$out/$name-$type-$seed.abc" --reference "$ref" --json > "$out/$name-$type-$seed.json.part" \
+    2>/dev/null || [ $? -eq 1 ] || return 1
+  mv "$out/$name-$type-$seed.json.part" "$out/$name-$type-$seed.json"
+}
+export -f one_set
+export abcrnn out REUSE GENERATE_A GENERATE_B NUM MIX_NUM
+# JOBS sets at a time (default 2, this machine's cores): generation is one thread per set.
+for seed in $seeds; do
   for type in $types; do
-    for seed in $seeds; do
-      if [ "$type" = mix ]; then
-        ref=${cards[$m]}/mix-valid.abc
-        args=(--num "${MIX_NUM:-1000}" --keep-form)
-      else
-        ref=${cards[$m]}/valid-$type.abc
-        args=(--num "${NUM:-300}" --rhythm "$type")
-      fi
-      tunes=$out/$name-$type-$seed.abc
-      # A set made before in OUT is kept (REUSE=1: the same model in the same place, e.g. model A
-      # against a second B).
-      [ -n "${REUSE:-}" ] && [ -s "$out/$name-$type-$seed.json" ] && continue
-      # Exit code 1 when a strict tune found no valid ending (it is still written, and counted).
-      extra=${GENERATE_A:-}; [ $m = 1 ] && extra=${GENERATE_B:-}
-      # shellcheck disable=SC2086  # the extra options split into words
-      "$abcrnn" generate --model "${models[$m]}" --seed "$seed" "${args[@]}" $extra --out "$tunes" 2>/dev/null || [ $? -eq 1 ]
-      "$abcrnn" eval "$tunes" --reference "$ref" --json > "$out/$name-$type-$seed.json" 2>/dev/null || [ $? -eq 1 ]
-    done
+    # Quoted for xargs, which splits on blanks: paths with spaces stay whole.
+    printf '%q %q %q %q %q\n' A "${models[0]}" "${cards[0]}" "$type" "$seed" B "${models[1]}" "${cards[1]}" "$type" "$seed"
   done
-done
+done | xargs -P "${JOBS:-2}" -L 1 bash -c 'one_set "$@"' one_set || { echo "$0: a set failed" >&2; exit 1; }
 
 python3 "$here/scripts/compare_lines.py" "$out" "$types" "$seeds"
