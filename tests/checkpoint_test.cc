@@ -109,12 +109,12 @@ TEST(CheckpointTest, ForeignFileIsRejectedWithAHint) {
 
 TEST(CheckpointTest, FutureVersionIsUnsupported) {
   std::string bytes = SerializeCheckpoint(MakeCheckpoint());
-  bytes[8] = 5;
+  bytes[8] = 6;
   auto r = ParseCheckpoint(bytes, "new.ckpt");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kUnsupported);
-  EXPECT_NE(r.status().message().find("version 5"), std::string::npos);
-  EXPECT_NE(r.status().message().find("versions 1 to 4"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("version 6"), std::string::npos);
+  EXPECT_NE(r.status().message().find("versions 1 to 5"), std::string::npos) << r.status().message();
 }
 
 // `bytes` with its JSON header replaced by edit(header): the preamble's length and checksum and
@@ -279,6 +279,42 @@ TEST(CheckpointTest, AnEnsembleIsWrittenAsVersionFourWithEachNetworksTensorsUnde
   EXPECT_NE(CheckpointFingerprint(*back), CheckpointFingerprint(first));
   // One network stays in the older versions, which have no count.
   EXPECT_EQ(SerializeCheckpoint(first).find("members"), std::string::npos);
+}
+
+// Networks in shares of their own are version 5 (a version 4 reader would mix them equally);
+// equal shares stay version 4, fingerprint and all.
+TEST(CheckpointTest, AnEnsembleInSharesIsWrittenAsVersionFiveAndItsSharesAreChecked) {
+  Checkpoint c = MakeEnsemble(2);
+  const std::string equal = SerializeCheckpoint(c);
+  c.model.member_weights = {0.75, 0.25};
+  ASSERT_TRUE(ValidateCheckpoint(c).ok()) << ValidateCheckpoint(c).message();
+  const std::string bytes = SerializeCheckpoint(c);
+  EXPECT_EQ(bytes[8], 5);
+  EXPECT_EQ(equal[8], 4);
+  EXPECT_EQ(equal.find("member_weights"), std::string::npos);
+  auto back = ParseCheckpoint(bytes, "shares.ckpt");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->model.member_weights, (std::vector<double>{0.75, 0.25}));
+  EXPECT_TRUE(SerializeCheckpoint(*back) == bytes);
+  auto equal_back = ParseCheckpoint(equal, "equal.ckpt");
+  ASSERT_TRUE(equal_back.ok());
+  EXPECT_TRUE(equal_back->model.member_weights.empty());
+  // The shares change the distribution, so the fingerprint names them.
+  EXPECT_NE(CheckpointFingerprint(*back), CheckpointFingerprint(*equal_back));
+  for (const auto& shares : std::vector<std::vector<double>>{{0.5, 0.25}, {1.5, -0.5}, {0.5, 0.25, 0.25}, {1.0}}) {
+    auto r = ParseCheckpoint(EditHeader(bytes, [&](nlohmann::json& h) { h["model"]["member_weights"] = shares; }),
+                             "shares.ckpt");
+    ASSERT_FALSE(r.ok()) << shares.size();
+    EXPECT_EQ(r.status().code(), Status::Code::kCorruption);
+    EXPECT_NE(r.status().message().find("member_weights: expected one share > 0 for each of the 2 networks"),
+              std::string::npos)
+        << r.status().message();
+  }
+  // Version 5 without its shares is damaged, not read as equal.
+  auto none = ParseCheckpoint(EditHeader(bytes, [](nlohmann::json& h) { h["model"].erase("member_weights"); }),
+                              "shares.ckpt");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), Status::Code::kCorruption);
 }
 
 TEST(CheckpointTest, AnEnsembleMissingANetworksTensorOrCountingBadlyIsDamaged) {

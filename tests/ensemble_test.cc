@@ -34,33 +34,36 @@ class EnsembleTest : public ::testing::TestWithParam<const char*> {  // the netw
     for (int k = 0; k < count; ++k) out.push_back(RandomRnnWeights(c, 100 + k, 1.5f));
     return out;
   }
-  static std::unique_ptr<FastEngine> Engine(const std::vector<RnnWeights>& networks, int threads = 1) {
+  static std::unique_ptr<FastEngine> Engine(const std::vector<RnnWeights>& networks, int threads = 1,
+                                            std::vector<double> shares = {}) {
     FastEngineOptions options;
     options.threads = threads;
-    auto engine = NewModelEngine(networks, options);
+    auto engine = NewModelEngine(networks, options, std::move(shares));
     EXPECT_TRUE(engine.ok()) << engine.status().ToString();
     return std::move(engine).value();
   }
 };
 
-// log((1/K) sum_k softmax(logits_k)) in double, from each network's logits.
-std::vector<double> LogMeanSoftmax(const std::vector<std::vector<float>>& logits) {
+// log(sum_k w_k softmax(logits_k)) in double, from each network's logits; w_k = 1/K without shares.
+std::vector<double> LogMeanSoftmax(const std::vector<std::vector<float>>& logits,
+                                   const std::vector<double>& shares = {}) {
   const size_t V = logits[0].size();
   std::vector<double> mean(V, 0.0);
-  for (const auto& l : logits) {
+  for (size_t k = 0; k < logits.size(); ++k) {
+    const auto& l = logits[k];
+    const double w = shares.empty() ? 1.0 / logits.size() : shares[k];
     double z = 0;
     for (float x : l) z += std::exp(static_cast<double>(x));
-    for (size_t v = 0; v < V; ++v) mean[v] += std::exp(static_cast<double>(l[v])) / z / logits.size();
+    for (size_t v = 0; v < V; ++v) mean[v] += w * std::exp(static_cast<double>(l[v])) / z;
   }
   for (auto& m : mean) m = std::log(m);
   return mean;
 }
 
-TEST_P(EnsembleTest, LogitsAreTheLogOfTheMeanOfTheNetworksDistributions) {
-  const auto networks = Networks(3);
-  auto engine = Engine(networks);
-  EXPECT_EQ(engine->config().members, 3);
-  EXPECT_EQ(engine->config().architecture, GetParam());
+// Equal shares (none given) and shares of their own: the logits are the log of the (weighted)
+// mean of the networks' distributions, already normalised.
+void ExpectLogOfTheMixture(const std::vector<RnnWeights>& networks, FastEngine* engine,
+                           const std::vector<double>& shares) {
   const int rows = 4, steps = 30, V = 13;
   std::vector<std::vector<ReferenceSequence>> refs(rows);
   for (auto& r : refs)
@@ -76,17 +79,48 @@ TEST_P(EnsembleTest, LogitsAreTheLogOfTheMeanOfTheNetworksDistributions) {
     for (int b = 0; b < rows; ++b) {
       std::vector<std::vector<float>> each(networks.size(), std::vector<float>(V));
       for (size_t k = 0; k < networks.size(); ++k) refs[b][k](ids[b], each[k].data(), nullptr);
-      const auto want = LogMeanSoftmax(each);
+      const auto want = LogMeanSoftmax(each, shares);
       double total = 0;
       for (int v = 0; v < V; ++v) {
         worst = std::max(worst, std::abs(got[b * V + v] - want[v]));
         total += std::exp(static_cast<double>(got[b * V + v]));
       }
-      EXPECT_NEAR(total, 1.0, 1e-5);  // already normalised: softmax of the logits is the mean
+      EXPECT_NEAR(total, 1.0, 1e-5);  // already normalised: softmax of the logits is the mixture
     }
   }
   EXPECT_LT(worst, 1e-4);
   EXPECT_GT(worst, 0.0);  // computed, not copied from the reference
+}
+
+TEST_P(EnsembleTest, NetworksInSharesGiveTheLogOfTheWeightedMeanAndBadSharesAreRefused) {
+  const auto networks = Networks(3);
+  const std::vector<double> shares = {0.6, 0.3, 0.1};
+  auto engine = Engine(networks, 1, shares);
+  EXPECT_EQ(engine->config().member_weights, shares);
+  ExpectLogOfTheMixture(networks, engine.get(), shares);
+  // Not the equal mixture: the first step's logits differ from it.
+  auto equal = Engine(networks);
+  FastEngine::Batch a = engine->NewBatch(1), b = equal->NewBatch(1);
+  std::vector<float> la(13), lb(13);
+  const int id = 4;
+  engine->Step(&id, 1, &a, la.data());
+  equal->Step(&id, 1, &b, lb.data());
+  EXPECT_NE(la, lb);
+  for (const auto& bad : std::vector<std::vector<double>>{{0.5, 0.5}, {0.5, 0.6, -0.1}, {0.2, 0.2, 0.2}}) {
+    auto r = NewModelEngine(networks, {}, bad);
+    ASSERT_FALSE(r.ok()) << bad.size();
+    EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("ensemble weights: expected"), std::string::npos) << r.status().message();
+  }
+}
+
+TEST_P(EnsembleTest, LogitsAreTheLogOfTheMeanOfTheNetworksDistributions) {
+  const auto networks = Networks(3);
+  auto engine = Engine(networks);
+  EXPECT_EQ(engine->config().members, 3);
+  EXPECT_EQ(engine->config().architecture, GetParam());
+  EXPECT_TRUE(engine->config().member_weights.empty());
+  ExpectLogOfTheMixture(networks, engine.get(), {});
 }
 
 TEST_P(EnsembleTest, OneNetworkIsItsOwnFastEngineBitForBit) {

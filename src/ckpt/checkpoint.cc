@@ -24,10 +24,11 @@ namespace {
 using json = nlohmann::json;
 
 constexpr char kMagic[8] = {'A', 'B', 'C', 'R', 'N', 'N', 'C', 'K'};
-constexpr uint32_t kVersion = 4;        // the newest version read and written
+constexpr uint32_t kVersion = 5;        // the newest version read and written
 constexpr uint32_t kVersionLstmOnly = 1;  // no model.architecture: an LSTM
 constexpr uint32_t kVersionCharsOnly = 2;  // no tokenizer: a character vocabulary
 constexpr uint32_t kVersionOneNetwork = 3;  // no model.members: one network
+constexpr uint32_t kVersionEqualShares = 4;  // no model.member_weights: networks mixed equally
 constexpr int kMaxMembers = 16;
 
 constexpr size_t kPreamble = 24;  // magic 8, version 4, header crc 4, header length 8
@@ -78,7 +79,8 @@ json TensorEntry(const NamedTensor& t, const char* section, size_t offset) {
 // The version a checkpoint is written in: the oldest that describes it, so that an LSTM stays
 // readable by every abcrnn (and its bytes as they always were).
 uint32_t VersionFor(const Checkpoint& c) {
-  if (c.model.members != 1) return kVersion;
+  if (!c.model.member_weights.empty()) return kVersion;
+  if (c.model.members != 1) return kVersionEqualShares;
   if (c.vocab.tokenizer() != Tokenizer::kChar) return kVersionOneNetwork;
   return c.model.architecture == "lstm" ? kVersionLstmOnly : kVersionCharsOnly;
 }
@@ -136,6 +138,19 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
                               " networks; got vocab " + std::to_string(c.vocab_size) +
                               ", layers " + std::to_string(c.layers) + ", embed " + std::to_string(c.embed) +
                               ", hidden " + std::to_string(c.hidden) + ", networks " + std::to_string(c.members));
+  if (!c.member_weights.empty()) {
+    double sum = 0;
+    bool positive = true;
+    for (double w : c.member_weights) {
+      positive = positive && std::isfinite(w) && w > 0;
+      sum += w;
+    }
+    if (c.members < 2 || c.member_weights.size() != static_cast<size_t>(c.members) || !positive ||
+        std::abs(sum - 1) > 1e-6)
+      return Status::Corruption("model.member_weights: expected one share > 0 for each of the " +
+                                std::to_string(c.members) + " networks, summing to 1; got " +
+                                std::to_string(c.member_weights.size()) + " summing to " + std::to_string(sum));
+  }
   if (c.form_clock != 0 && !abc::KnownFormClockScheme(c.form_clock))
     return Status::Unsupported("model inputs: form clock scheme " + std::to_string(c.form_clock) +
                                ", this abcrnn knows schemes 1 to " +
@@ -195,6 +210,7 @@ std::string SerializeCheckpoint(const Checkpoint& ckpt) {
   if (ckpt.model.output_dropout != 0) header["model"]["output_dropout"] = ckpt.model.output_dropout;
   if (ckpt.model.weight_drop != 0) header["model"]["weight_drop"] = ckpt.model.weight_drop;
   if (version >= 4) header["model"]["members"] = ckpt.model.members;
+  if (version >= 5) header["model"]["member_weights"] = ckpt.model.member_weights;
   if (version >= 3) header["tokenizer"] = TokenizerName(ckpt.vocab.tokenizer());
   header["vocab"] = ckpt.vocab.symbols();
   header["metadata"] = json::parse(ckpt.metadata_json.empty() ? "{}" : ckpt.metadata_json);
@@ -302,6 +318,8 @@ Result<Checkpoint> ParseCheckpoint(std::string_view b, const std::string& source
     ckpt.model.architecture = version == kVersionLstmOnly ? "lstm" : m.at("architecture").get<std::string>();
     // Versions 1 to 3 hold one network. Version 4 counts them.
     ckpt.model.members = version <= kVersionOneNetwork ? 1 : m.at("members").get<int>();
+    // Version 4 mixes its networks equally. Version 5 gives each its share.
+    if (version > kVersionEqualShares) ckpt.model.member_weights = m.at("member_weights").get<std::vector<double>>();
     // Versions 1 and 2 have no tokenizer: their vocabularies are characters. Version 3 names it.
     Tokenizer tokenizer = Tokenizer::kChar;
     if (version >= 3) {
@@ -403,6 +421,10 @@ std::string CheckpointFingerprint(const Checkpoint& ckpt) {
     for (; n > 0; --n, ++p) h = (h ^ *p) * 1099511628211ull;
   };
   for (const auto& s : ckpt.vocab.symbols()) mix(s.data(), s.size() + 1);
+  // The networks' shares change the distribution; equal shares (none written) leave the
+  // fingerprint of an ensemble as it was.
+  if (!ckpt.model.member_weights.empty())
+    mix(ckpt.model.member_weights.data(), ckpt.model.member_weights.size() * sizeof(double));
   for (const auto& t : ckpt.weights) {
     mix(t.name.data(), t.name.size() + 1);
     mix(t.data.data(), t.data.size() * sizeof(float));

@@ -91,6 +91,7 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::s
   }
   m.checkpoint.optimizer.clear();
   std::vector<RnnWeights> networks;
+  std::vector<double> shares = m.checkpoint.model.member_weights;
   {
     auto w = NetworkWeightsFromCheckpoint(std::move(m.checkpoint));  // moves the weights
     if (!w.ok()) return w.status();
@@ -107,7 +108,7 @@ Result<LoadedModel> LoadModel(const std::string& path, int threads, const std::s
     if (Status s = CheckKernelName(env); !s.ok()) return Status::InvalidArgument("ABCRNN_KERNEL: " + s.message());
     engine_options.kernel = env;
   }
-  Result<std::unique_ptr<FastEngine>> engine = NewModelEngine(networks, engine_options);
+  Result<std::unique_ptr<FastEngine>> engine = NewModelEngine(networks, engine_options, std::move(shares));
   if (!engine.ok()) return Status::Unsupported(m.path + ": " + engine.status().message());
   m.engine = std::move(engine).value();
   return m;

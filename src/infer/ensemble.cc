@@ -17,8 +17,9 @@ namespace {
 
 class EnsembleEngine final : public FastEngine {
  public:
-  EnsembleEngine(const ModelConfig& config, Options options, std::vector<std::unique_ptr<FastEngine>> members)
-      : FastEngine(config, std::move(options)), members_(std::move(members)) {
+  EnsembleEngine(const ModelConfig& config, Options options, std::vector<std::unique_ptr<FastEngine>> members,
+                 std::vector<double> weights)
+      : FastEngine(config, std::move(options)), members_(std::move(members)), weights_(std::move(weights)) {
     for (const auto& m : members_) {
       Batch empty = m->NewBatch(0);
       state_buffers_.push_back(StateOf(&empty).size());
@@ -72,8 +73,13 @@ class EnsembleEngine final : public FastEngine {
           top = std::max(top, log_p[k]);
         }
         double sum = 0;
-        for (size_t k = 0; k < K; ++k) sum += std::exp(log_p[k] - top);
-        logits[b * V + v] = static_cast<float>(top + std::log(sum / static_cast<double>(K)));
+        if (weights_.empty()) {  // equal shares
+          for (size_t k = 0; k < K; ++k) sum += std::exp(log_p[k] - top);
+          logits[b * V + v] = static_cast<float>(top + std::log(sum / static_cast<double>(K)));
+        } else {
+          for (size_t k = 0; k < K; ++k) sum += weights_[k] * std::exp(log_p[k] - top);
+          logits[b * V + v] = static_cast<float>(top + std::log(sum));
+        }
       }
     }
   }
@@ -92,14 +98,26 @@ class EnsembleEngine final : public FastEngine {
   }
 
   std::vector<std::unique_ptr<FastEngine>> members_;
+  std::vector<double> weights_;  // each member's share; empty: 1/K each
   std::vector<size_t> state_buffers_, scratch_buffers_;  // per member: its batch's buffer counts
 };
 
 }  // namespace
 
 Result<std::unique_ptr<FastEngine>> NewModelEngine(const std::vector<RnnWeights>& networks,
-                                                   FastEngineOptions options) {
+                                                   FastEngineOptions options, std::vector<double> weights) {
   if (networks.empty()) return Status::InvalidArgument("a model needs at least one network, got none");
+  if (!weights.empty()) {
+    double sum = 0;
+    for (double w : weights) {
+      if (!(std::isfinite(w) && w > 0)) return Status::InvalidArgument("ensemble weights: expected shares > 0");
+      sum += w;
+    }
+    if (weights.size() != networks.size() || networks.size() < 2 || std::abs(sum - 1) > 1e-6)
+      return Status::InvalidArgument("ensemble weights: expected one share for each of the " +
+                                     std::to_string(networks.size()) + " networks, summing to 1; got " +
+                                     std::to_string(weights.size()) + " summing to " + std::to_string(sum));
+  }
   if (networks.size() == 1) return NewFastEngine(networks[0], options);
   const ModelConfig& first = networks[0].config;
   std::vector<std::unique_ptr<FastEngine>> members;
@@ -117,7 +135,9 @@ Result<std::unique_ptr<FastEngine>> NewModelEngine(const std::vector<RnnWeights>
   ModelConfig config = first;
   config.members = static_cast<int>(networks.size());
   options.kernel = members[0]->kernel();
-  return std::unique_ptr<FastEngine>(new EnsembleEngine(config, std::move(options), std::move(members)));
+  config.member_weights = weights;
+  return std::unique_ptr<FastEngine>(
+      new EnsembleEngine(config, std::move(options), std::move(members), std::move(weights)));
 }
 
 }  // namespace abcrnn

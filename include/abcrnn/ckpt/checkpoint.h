@@ -51,6 +51,9 @@ struct ModelConfig {
   // (abcrnn export --ensemble-with; infer/engine.h, NewModelEngine). Network 0's tensors have the
   // names above; network k's the same names after MemberPrefix(k).
   int members = 1;
+  // Each network's share of the mixture (model.member_weights, format version 5, written only when
+  // given): members numbers, each > 0, summing to 1. Empty: equal shares, 1/members each.
+  std::vector<double> member_weights = {};
 };
 
 // The prefix of network `member`'s tensor names in an ensemble: "" for network 0, "member<k>." for

@@ -150,11 +150,14 @@ Result<std::unique_ptr<FastEngine>> NewFastEngine(const RnnWeights& weights,
 // The engine of a checkpoint's networks (NetworkWeightsFromCheckpoint): NewFastEngine's for one;
 // for several, an ensemble that steps each network's fast engine and gives as logits the log of
 // the mean of their next-symbol distributions, log((1/K) sum_k softmax(logits_k)) (so softmax of
-// its logits is the mean, and a temperature applies to the mixture). Its config() is network 0's
+// its logits is the mean, and a temperature applies to the mixture), or with `weights` (the
+// checkpoint's model.member_weights: one share > 0 per network, summing to 1) the weighted mean,
+// log(sum_k w_k softmax(logits_k)). Its config() is network 0's
 // with members = K; a row's state is every network's. It keeps the reproducibility contract: the
 // members' logits keep theirs, and the mixing is the same sequence of operations for every row.
-// InvalidArgument when the networks differ in vocabulary size or form clock.
+// InvalidArgument when the networks differ in vocabulary size or form clock, or the weights are
+// not one share > 0 per network summing to 1.
 Result<std::unique_ptr<FastEngine>> NewModelEngine(const std::vector<RnnWeights>& networks,
-                                                   FastEngineOptions options = {});
+                                                   FastEngineOptions options = {}, std::vector<double> weights = {});
 
 }  // namespace abcrnn
