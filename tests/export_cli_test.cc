@@ -194,6 +194,55 @@ TEST(ExportCommand, EnsembleNetworksMustShareTheCleaningTheyMeanNotItsSpelling) 
   fs::remove_all(dir);
 }
 
+// --ensemble-weights: the networks' shares, normalised, written as version 5; equal shares are the
+// plain ensemble; a wrong count, a share <= 0, one network, or a weighted ensemble joined again
+// without new shares are usage errors that write nothing.
+TEST(ExportCommand, EnsembleWeightsAreNormalisedSharesAndBadOnesWriteNothing) {
+  fs::path dir = fs::temp_directory_path() / ("abcrnn_export_shares_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  Checkpoint a = TrainedLookingCheckpoint();
+  Checkpoint b = TrainedLookingCheckpoint();
+  b.weights.clear();
+  testing::FillRandomWeights(&b, 4);
+  ASSERT_TRUE(WriteCheckpoint((dir / "a.ckpt").string(), a).ok());
+  ASSERT_TRUE(WriteCheckpoint((dir / "b.ckpt").string(), b).ok());
+  const std::string join = testing::Program("abcrnn") + " export " + (dir / "a.ckpt").string() +
+                           " --ensemble-with " + (dir / "b.ckpt").string();
+  auto r = testing::RunCommand(join + " --ensemble-weights 3 1 -o " + (dir / "w.ckpt").string(), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("ensemble of 2 networks in shares 0.75, 0.25"), std::string::npos) << r.out;
+  auto w = ReadCheckpoint((dir / "w.ckpt").string());
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_EQ(w->model.member_weights, (std::vector<double>{0.75, 0.25}));
+  auto bytes = ReadFile((dir / "w.ckpt").string());
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ((*bytes)[8], 5);
+  // Equal shares are the plain ensemble, byte for byte.
+  ASSERT_EQ(testing::RunCommand(join + " --ensemble-weights 2 2 -o " + (dir / "eq.ckpt").string()).exit_code, 0);
+  ASSERT_EQ(testing::RunCommand(join + " -o " + (dir / "plain.ckpt").string()).exit_code, 0);
+  EXPECT_EQ(ReadFile((dir / "eq.ckpt").string()).value(), ReadFile((dir / "plain.ckpt").string()).value());
+  // An ensemble weighted again without joining: new shares, as given.
+  r = testing::RunCommand(testing::Program("abcrnn") + " export " + (dir / "w.ckpt").string() +
+                              " --ensemble-weights 1 4 -o " + (dir / "w2.ckpt").string(), true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(ReadCheckpoint((dir / "w2.ckpt").string())->model.member_weights, (std::vector<double>{0.2, 0.8}));
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {join + " --ensemble-weights 1 2 3", "expected 2 shares, one for each network, got 3"},
+      {join + " --ensemble-weights 1 0", "expected shares > 0"},
+      {testing::Program("abcrnn") + " export " + (dir / "a.ckpt").string() + " --ensemble-weights 1 1",
+       "the checkpoint holds one network"},
+      {testing::Program("abcrnn") + " export " + (dir / "w.ckpt").string() + " --ensemble-with " +
+           (dir / "b.ckpt").string(),
+       "give --ensemble-weights for every network"}};
+  for (const auto& [command, why] : bad) {
+    r = testing::RunCommand(command + " -o " + (dir / "bad.ckpt").string(), true);
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.out;
+    EXPECT_NE(r.out.find(why), std::string::npos) << command << "\n" << r.out;
+    EXPECT_FALSE(fs::exists(dir / "bad.ckpt")) << command;
+  }
+  fs::remove_all(dir);
+}
+
 TEST(ExportCommand, DamagedInputIsAUsageErrorAndWritesNothing) {
   fs::path dir = fs::temp_directory_path() / ("abcrnn_export_bad_" + std::to_string(getpid()));
   fs::create_directories(dir);

@@ -9,6 +9,8 @@
 // distributions (infer/engine.h, NewModelEngine).
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -39,6 +41,7 @@ struct ExportArgs {
   std::vector<std::string> controls_from;
   std::vector<std::string> match_from;
   std::vector<std::string> ensemble_with;
+  std::vector<double> ensemble_weights;  // each network's share, any scale (normalised); empty: as they are
   // The recommended sampling; a field not given keeps the checkpoint's (or the default).
   std::optional<double> temperature;
   std::optional<int> top_k;
@@ -115,7 +118,12 @@ nlohmann::json RecordsOf(const nlohmann::json& meta) {
 // `ckpt` (read from `path`) with the networks of each checkpoint in `others` joined to its own: an
 // ensemble (model.members) whose metadata is `ckpt`'s plus an "ensemble" record of every network.
 // The networks must share shape, vocabulary and cleaning (the text they read and write).
-Status JoinNetworks(const std::string& path, Checkpoint* ckpt, const std::vector<std::string>& others) {
+// A weighted ensemble joined again needs new shares for every network (`shares_given`).
+Status JoinNetworks(const std::string& path, Checkpoint* ckpt, const std::vector<std::string>& others,
+                    bool shares_given) {
+  if (!ckpt->model.member_weights.empty() && !shares_given)
+    return Status::InvalidArgument(path + " mixes its networks in shares of their own: give --ensemble-weights for "
+                                   "every network of the ensemble joined");
   nlohmann::json meta = nlohmann::json::parse(ckpt->metadata_json, nullptr, false);
   if (!meta.is_object()) meta = nlohmann::json::object();
   // Compared as the options they mean: a key written since (absent: its default) is no difference.
@@ -146,6 +154,9 @@ Status JoinNetworks(const std::string& path, Checkpoint* ckpt, const std::vector
       return Status::InvalidArgument("--ensemble-with " + other_path + ": expected " + path +
                                      "'s cleaning options (the text form its network reads and writes), got " +
                                      other_cleaning + " against " + cleaning);
+    if (!o.member_weights.empty() && !shares_given)
+      return Status::InvalidArgument("--ensemble-with " + other_path + " mixes its networks in shares of their own: "
+                                     "give --ensemble-weights for every network of the ensemble joined");
     const int total = ckpt->model.members;
     if (total + o.members > 16)
       return Status::InvalidArgument("--ensemble-with: at most 16 networks in one checkpoint, got " +
@@ -165,6 +176,29 @@ Status JoinNetworks(const std::string& path, Checkpoint* ckpt, const std::vector
   }
   meta["ensemble"] = {{"networks", records}};
   ckpt->metadata_json = meta.dump();
+  ckpt->model.member_weights.clear();  // set again by SetShares
+  return ValidateCheckpoint(*ckpt);
+}
+
+// The ensemble's networks mixed in `shares` (one per network, any positive scale): written
+// normalised to sum to 1, or not at all when they are equal (an equal mixture, format version 4).
+Status SetShares(Checkpoint* ckpt, const std::vector<double>& shares) {
+  const int k = ckpt->model.members;
+  if (k < 2)
+    return Status::InvalidArgument("--ensemble-weights: the checkpoint holds one network; join others with "
+                                   "--ensemble-with");
+  if (shares.size() != static_cast<size_t>(k))
+    return Status::InvalidArgument("--ensemble-weights: expected " + std::to_string(k) +
+                                   " shares, one for each network, got " + std::to_string(shares.size()));
+  double sum = 0;
+  for (double w : shares) {
+    if (!(std::isfinite(w) && w > 0))
+      return Status::InvalidArgument("--ensemble-weights: expected shares > 0, got " + std::to_string(w));
+    sum += w;
+  }
+  ckpt->model.member_weights.clear();
+  if (!std::all_of(shares.begin(), shares.end(), [&](double w) { return w == shares[0]; }))
+    for (double w : shares) ckpt->model.member_weights.push_back(w / sum);
   return ValidateCheckpoint(*ckpt);
 }
 
@@ -190,7 +224,7 @@ Result<std::string> FitMatch(const Checkpoint& ckpt, const std::vector<std::stri
   if (!networks.ok()) return networks.status();
   FastEngineOptions engine_options;
   engine_options.threads = 2;
-  Result<std::unique_ptr<FastEngine>> engine = NewModelEngine(*networks, engine_options);
+  Result<std::unique_ptr<FastEngine>> engine = NewModelEngine(*networks, engine_options, ckpt.model.member_weights);
   if (!engine.ok()) return engine.status();
   const MatchFit fit = FitMatchModel(**engine, ckpt.vocab, training);
   std::fprintf(report, "match model fitted on %zu training tunes (%lld characters, %lld predicted by it): %.4f bits/char "
@@ -231,13 +265,23 @@ int RunExport(const ExportArgs& args) {
     return kExitUsage;
   }
   if (!args.ensemble_with.empty()) {
-    if (Status s = JoinNetworks(args.input, &*ckpt, args.ensemble_with); !s.ok()) {
+    if (Status s = JoinNetworks(args.input, &*ckpt, args.ensemble_with, !args.ensemble_weights.empty()); !s.ok()) {
       spdlog::error("{}", s.ToString());
       return kExitUsage;
     }
     if (args.match_from.empty() && ckpt->metadata_json.find("\"match_model\"") != std::string::npos)
       spdlog::warn("{}'s match model was fitted to its network alone; --match-from DATA fits it to the ensemble",
                    args.input);
+  }
+  if (!args.ensemble_weights.empty()) {
+    if (Status s = SetShares(&*ckpt, args.ensemble_weights); !s.ok()) {
+      spdlog::error("{}", s.ToString());
+      return kExitUsage;
+    }
+    if (args.ensemble_with.empty() && args.match_from.empty() &&
+        ckpt->metadata_json.find("\"match_model\"") != std::string::npos)
+      spdlog::warn("{}'s match model was fitted to the networks in their old shares; --match-from DATA fits it "
+                   "again", args.input);
   }
   if (!args.note_runs_from.empty()) {
     auto runs = NoteRunsOf(*ckpt, args.note_runs_from);
@@ -296,8 +340,16 @@ int RunExport(const ExportArgs& args) {
     sampling = text;
   }
   // On standard error when the checkpoint itself went to standard output.
-  const std::string networks =
+  std::string networks =
       ckpt->model.members > 1 ? " of an ensemble of " + std::to_string(ckpt->model.members) + " networks" : "";
+  if (!ckpt->model.member_weights.empty()) {
+    networks += " in shares";
+    for (size_t k = 0; k < ckpt->model.member_weights.size(); ++k) {
+      char share[32];
+      std::snprintf(share, sizeof share, "%s %g", k ? "," : "", ckpt->model.member_weights[k]);
+      networks += share;
+    }
+  }
   std::fprintf(to_stdout ? stderr : stdout, "%s: weights%s, vocabulary, metadata and %s, fingerprint %s%s\n",
                to_stdout ? "standard output" : args.output.c_str(), networks.c_str(), guard.c_str(),
                CheckpointFingerprint(*ckpt).c_str(), sampling.c_str());
@@ -327,6 +379,9 @@ void RegisterExport(CLI::App& app, RunFn& run) {
                   "Join these checkpoints' networks to the checkpoint's: an ensemble that draws each symbol from the "
                   "mean of their distributions (other runs of the same data, options and shape; each network "
                   "costs its own time a step)");
+  sub->add_option("--ensemble-weights", args->ensemble_weights,
+                  "Each network's share of the ensemble's mixture, in order (the checkpoint's networks, then "
+                  "--ensemble-with's): any positive numbers, normalised to sum to 1 (default: equal shares)");
   sub->add_option("--temperature", args->temperature,
                   "Record the temperature `abcrnn generate` and `abcrnn serve` draw with when not asked for one "
                   "(the checkpoint's \"generation\" record; 0.9 without one)")
