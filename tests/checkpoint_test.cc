@@ -317,6 +317,19 @@ TEST(CheckpointTest, AnEnsembleInSharesIsWrittenAsVersionFiveAndItsSharesAreChec
   EXPECT_EQ(none.status().code(), Status::Code::kCorruption);
 }
 
+// The one check of the shares, which the reader and the sampler's ensemble share, says what is
+// wrong: the count, the first share that is not > 0, or the sum.
+TEST(CheckpointTest, MemberSharesProblemNamesWhatIsWrong) {
+  EXPECT_EQ(MemberSharesProblem({0.75, 0.25}, 2), "");
+  EXPECT_EQ(MemberSharesProblem({0.5, 0.3, 0.2}, 3), "");
+  const std::string expected = "expected one share > 0 for each of the 2 networks, summing to 1; got ";
+  EXPECT_EQ(MemberSharesProblem({0.5, 0.25, 0.25}, 2), expected + "3 shares");
+  EXPECT_EQ(MemberSharesProblem({1.5, -0.5}, 2), expected + "a share of -0.5");
+  EXPECT_EQ(MemberSharesProblem({std::nan(""), 1.0}, 2), expected + "a share of nan");
+  EXPECT_EQ(MemberSharesProblem({0.5, 0.25}, 2), expected + "2 summing to 0.750000");
+  EXPECT_EQ(MemberSharesProblem({1.0}, 1), "expected shares only for two or more networks, got 1 for one");
+}
+
 TEST(CheckpointTest, AnEnsembleMissingANetworksTensorOrCountingBadlyIsDamaged) {
   Checkpoint c = MakeEnsemble(2);
   c.weights.erase(std::find_if(c.weights.begin(), c.weights.end(),

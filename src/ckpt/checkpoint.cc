@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 
@@ -97,6 +98,31 @@ std::string KnownArchitectures() { return "lstm, gru"; }
 
 std::string MemberPrefix(int member) { return member == 0 ? "" : "member" + std::to_string(member) + "."; }
 
+std::string MemberSharesProblem(const std::vector<double>& shares, int members) {
+  double sum = 0;
+  std::string bad;
+  for (double w : shares) {
+    if (!(std::isfinite(w) && w > 0) && bad.empty()) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%g", w);
+      bad = text;
+    }
+    sum += w;
+  }
+  if (members < 2)
+    return "expected shares only for two or more networks, got " + std::to_string(shares.size()) + " for one";
+  std::string got;
+  if (shares.size() != static_cast<size_t>(members))
+    got = std::to_string(shares.size()) + " shares";
+  else if (!bad.empty())
+    got = "a share of " + bad;
+  else if (std::abs(sum - 1) > 1e-6)
+    got = std::to_string(shares.size()) + " summing to " + std::to_string(sum);
+  else
+    return "";
+  return "expected one share > 0 for each of the " + std::to_string(members) + " networks, summing to 1; got " + got;
+}
+
 const NamedTensor* Checkpoint::Find(const std::string& name) const {
   for (const auto& t : weights)
     if (t.name == name) return &t;
@@ -138,19 +164,9 @@ Status ValidateCheckpoint(const Checkpoint& ckpt) {
                               " networks; got vocab " + std::to_string(c.vocab_size) +
                               ", layers " + std::to_string(c.layers) + ", embed " + std::to_string(c.embed) +
                               ", hidden " + std::to_string(c.hidden) + ", networks " + std::to_string(c.members));
-  if (!c.member_weights.empty()) {
-    double sum = 0;
-    bool positive = true;
-    for (double w : c.member_weights) {
-      positive = positive && std::isfinite(w) && w > 0;
-      sum += w;
-    }
-    if (c.members < 2 || c.member_weights.size() != static_cast<size_t>(c.members) || !positive ||
-        std::abs(sum - 1) > 1e-6)
-      return Status::Corruption("model.member_weights: expected one share > 0 for each of the " +
-                                std::to_string(c.members) + " networks, summing to 1; got " +
-                                std::to_string(c.member_weights.size()) + " summing to " + std::to_string(sum));
-  }
+  if (!c.member_weights.empty())
+    if (std::string problem = MemberSharesProblem(c.member_weights, c.members); !problem.empty())
+      return Status::Corruption("model.member_weights: " + problem);
   if (c.form_clock != 0 && !abc::KnownFormClockScheme(c.form_clock))
     return Status::Unsupported("model inputs: form clock scheme " + std::to_string(c.form_clock) +
                                ", this abcrnn knows schemes 1 to " +

@@ -107,17 +107,9 @@ class EnsembleEngine final : public FastEngine {
 Result<std::unique_ptr<FastEngine>> NewModelEngine(const std::vector<RnnWeights>& networks,
                                                    FastEngineOptions options, std::vector<double> weights) {
   if (networks.empty()) return Status::InvalidArgument("a model needs at least one network, got none");
-  if (!weights.empty()) {
-    double sum = 0;
-    for (double w : weights) {
-      if (!(std::isfinite(w) && w > 0)) return Status::InvalidArgument("ensemble weights: expected shares > 0");
-      sum += w;
-    }
-    if (weights.size() != networks.size() || networks.size() < 2 || std::abs(sum - 1) > 1e-6)
-      return Status::InvalidArgument("ensemble weights: expected one share for each of the " +
-                                     std::to_string(networks.size()) + " networks, summing to 1; got " +
-                                     std::to_string(weights.size()) + " summing to " + std::to_string(sum));
-  }
+  if (!weights.empty())
+    if (std::string problem = MemberSharesProblem(weights, static_cast<int>(networks.size())); !problem.empty())
+      return Status::InvalidArgument("ensemble weights: " + problem);
   if (networks.size() == 1) return NewFastEngine(networks[0], options);
   const ModelConfig& first = networks[0].config;
   std::vector<std::unique_ptr<FastEngine>> members;

@@ -60,6 +60,12 @@ struct ModelConfig {
 // the others ("member1.embed.weight").
 std::string MemberPrefix(int member);
 
+// What is wrong with `shares` as the mixture of `members` networks (model.member_weights: one
+// finite share > 0 for each of two or more networks, summing to 1 within 1e-6), as the end of an
+// error message ("expected one share > 0 for each of the 2 networks, summing to 1; got ..."); ""
+// when nothing is. The checkpoint's reader and the sampler's ensemble both ask it.
+std::string MemberSharesProblem(const std::vector<double>& shares, int members);
+
 // Gate blocks of H rows in a layer's weight matrices of `architecture` ("lstm": 4, i, f, g, o as
 // torch.nn.LSTM; "gru": 3, r, z, n as torch.nn.GRU), or 0 for a name this abcrnn does not know.
 int ArchitectureGates(const std::string& architecture);
