@@ -425,5 +425,21 @@ TEST(StrictFormTest, APartPlayedTwiceClosesWithARepeatAndAPartPlayedOnceWithout)
   EXPECT_TRUE(allows(kForm, "|:cdef|gfed:|\ncegc|edcc|]"));
 }
 
+// The length of a text's valid beginning, character by character: the whole text, or the place
+// of the first character AllowsNext refuses (a form line's repeats included).
+TEST(StrictFormTest, ValidPrefixCharsCountsUpToTheFirstRefusedCharacter) {
+  const StrictChecker form(true), free;
+  const std::string aab = "N:form 2+2 AAB\nM:2/4\nL:1/8\nK:C\n";
+  const std::string ab = "N:form 2+2 AB\nM:2/4\nL:1/8\nK:C\n";
+  EXPECT_EQ(form.ValidPrefixChars(aab + "|:cdef|"), aab.size() + 7);
+  EXPECT_EQ(form.ValidPrefixChars(ab + "|:cdef|"), ab.size() + 1);  // ':' opens a repeat AB has not
+  EXPECT_EQ(free.ValidPrefixChars(ab + "|:cdef|"), ab.size() + 7);  // forms not kept
+  EXPECT_EQ(free.ValidPrefixChars(ab + "cdefg"), ab.size() + 4);    // the bar is full at f
+  EXPECT_EQ(free.ValidPrefixChars(""), 0u);
+  // Characters, not bytes.
+  const std::string titled = "T:Caf\u00e9 \u00e0 Paris\nM:2/4\nL:1/8\nK:C\ncdef|";
+  EXPECT_EQ(free.ValidPrefixChars(titled), SplitCharacters(titled).size());
+}
+
 }  // namespace
 }  // namespace abcrnn

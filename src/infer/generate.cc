@@ -101,15 +101,12 @@ Result<std::shared_ptr<const Prime>> PreparePrime(const std::string& text, const
     return Status::InvalidArgument("expected a prime shorter than the length limit (" + std::to_string(o.length) +
                                    " characters), got " + std::to_string(chars) + " characters");
   if (o.strict) {  // the prime must itself be a valid beginning
-    std::string so_far;
-    for (const auto& ch : SplitCharacters(text)) {
-      if (!checker.AllowsNext(so_far, ch))
-        return Status::InvalidArgument("prime: expected the beginning of a valid tune in training form (M:, L:, K: "
-                                       "lines, then music), got an error at character " +
-                                       std::to_string(SplitCharacters(so_far).size() + 1) + " ('" + ch +
-                                       "'); fix the prime or use --no-strict");
-      so_far += ch;
-    }
+    const std::vector<std::string> characters = SplitCharacters(text);
+    const size_t valid = checker.ValidPrefixChars(text);
+    if (valid < characters.size())
+      return Status::InvalidArgument("prime: expected the beginning of a valid tune in training form (M:, L:, K: "
+                                     "lines, then music), got an error at character " + std::to_string(valid + 1) +
+                                     " ('" + characters[valid] + "'); fix the prime or use --no-strict");
   }
   auto p = std::make_shared<Prime>();
   p->text = text;

@@ -155,6 +155,18 @@ bool StrictChecker::AllowsNext(const std::string& text, const std::string& next,
   return false;
 }
 
+size_t StrictChecker::ValidPrefixChars(const std::string& text) const {
+  abc::PrefixParser cache = NewCache();
+  std::string so_far;
+  size_t valid = 0;
+  for (const std::string& ch : SplitCharacters(text)) {
+    if (!AllowsNext(so_far, ch, &cache)) break;
+    so_far += ch;
+    ++valid;
+  }
+  return valid;
+}
+
 bool StrictChecker::AtPartEnd(const std::string& text, abc::PrefixParser* cache) const {
   if (!enforce_form_) return false;
   const abc::TuneControls asked = abc::ReadControlLines(text);

@@ -33,6 +33,11 @@ class StrictChecker {
   // line would complete (":" of ":|"). A field line in the music is judged when it ends.
   bool AllowsNext(const std::string& text, const std::string& next, abc::PrefixParser* cache = nullptr) const;
 
+  // How many characters of `text`, read one at a time from the start as AllowsNext reads them,
+  // are a valid beginning: all of them (SplitCharacters(text).size()) when the whole text is; else
+  // the place of the first refused one.
+  size_t ValidPrefixChars(const std::string& text) const;
+
   // True when `text` is a whole valid tune: it parses with no errors, has its K: and at least one
   // note, ends with a bar line (trailing spaces and newlines aside) that opens nothing (not |: or
   // ::), and every |: repeat is closed by a :|.
