@@ -178,6 +178,40 @@ TEST_P(SampleControlsTest, DrawnRepeatsAreKeptWhereTheModelLearntThemAndNotShown
   EXPECT_EQ(r.out.find("AAB"), std::string::npos);
 }
 
+// Music primed is drawn a header it fits: `|:` only under forms whose first part is played twice
+// (one row of the type's in four here), so every tune of the run has one, where the same run
+// without the prime draws both; music that fits no row is the prime's error, naming the tune.
+TEST_P(SampleControlsTest, APrimeOfMusicIsDrawnAHeaderItFits) {
+  abc::ControlTable t;
+  t.Add({"nottingham", "reel", "2+2 AB", "2/4", "1/8", "D", 30});
+  t.Add({"nottingham", "reel", "2+2 AAB", "2/4", "1/8", "D", 10});
+  const std::string model = WriteModel("primed.ckpt", t, true);
+  auto forms = [&](const std::string& prime) {
+    auto r = RunCommand(Program("abcrnn-sample") + " generate --model " + model +
+                        " --seed 3 --num 12 --length 300 --rhythm reel --format jsonl" + prime + " 2>/dev/null");
+    EXPECT_EQ(r.exit_code, 0) << prime;
+    std::map<std::string, int> count;
+    for (const auto& j : JsonLines(r.out)) {
+      ++count[j["form"].get<std::string>()];
+      if (!prime.empty()) {
+        EXPECT_NE(j["text"].get<std::string>().find("K:D\n|:AB"), std::string::npos) << j["text"];
+      }
+    }
+    return count;
+  };
+  const auto primed = forms(" --prime '|:AB'");
+  EXPECT_EQ(primed, (std::map<std::string, int>{{"2+2 AAB", 12}}));
+  const auto unprimed = forms("");
+  EXPECT_GT(unprimed.count("2+2 AB"), 0u);
+  EXPECT_GT(unprimed.count("2+2 AAB"), 0u);
+  // Five quavers fill no bar of 2/4.
+  auto r = RunCommand(Program("abcrnn-sample") + " generate --model " + model +
+                          " --seed 3 --num 2 --length 300 --rhythm reel --prime 'ABcde|' 2>&1",
+                      true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("tune 1: prime: expected the beginning of a valid tune"), std::string::npos) << r.out;
+}
+
 // A model trained with --final: each tune's header says its final, drawn with the type's rows or
 // as --final asks; the JSON line and the remake line say it too. A model without finals refuses
 // --final, and a degree that is not one is a usage error.

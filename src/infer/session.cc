@@ -9,6 +9,7 @@
 #include "abcrnn/abc/parser.h"
 #include "abcrnn/eval/melody.h"
 #include "abcrnn/infer/key_shift.h"
+#include "abcrnn/infer/strict.h"
 
 namespace abcrnn {
 namespace {
@@ -58,10 +59,8 @@ int GenerationSession::guard_notes() const {
   return o_.copy_guard && model_.note_runs != nullptr && !model_.note_runs->empty() ? model_.note_runs->notes() : 0;
 }
 
-std::string GenerationSession::HeaderFor(int index) const {
-  if (!drawing_) return "";
-  Rng rng = ControlStream(o_.generate.seed, index);
-  DrawnControls d = DrawControls(*model_.controls, o_.request, rng);
+std::string GenerationSession::DrawHeader(Rng* rng) const {
+  DrawnControls d = DrawControls(*model_.controls, o_.request, *rng);
   // A model that never saw repeat letters in its form lines is not shown them.
   if (!model_.form_repeats) d.controls.part_repeats.clear();
   std::string header = d.Header();
@@ -72,6 +71,29 @@ std::string GenerationSession::HeaderFor(int index) const {
     header = d.Header();
   }
   return header;
+}
+
+bool GenerationSession::PrimeFits(const std::string& header) const {
+  const std::string prime = header + o_.prime;
+  auto plan = PlanKeyShift(prime, model_.tonic);
+  const std::string text = plan.ok() ? plan->model_prime : prime;
+  return StrictChecker(enforce_form_).ValidPrefixChars(text) == SplitCharacters(text).size();
+}
+
+std::string GenerationSession::HeaderFor(int index) const {
+  if (!drawing_) return "";
+  Rng rng = ControlStream(o_.generate.seed, index);
+  const std::string first = DrawHeader(&rng);
+  // Music primed under a header it does not fit (`|:` under a form whose first part is played
+  // once, a bar too long for the drawn meter) would stop the whole run in strict mode: the header
+  // is drawn again, on the same stream, until one fits. The first draw stands when none does, and
+  // the prime's error then names the tune.
+  if (o_.prime.empty() || !o_.generate.strict || PrimeFits(first)) return first;
+  for (int draw = 1; draw < kPrimeFitDraws; ++draw) {
+    std::string header = DrawHeader(&rng);
+    if (PrimeFits(header)) return header;
+  }
+  return first;
 }
 
 std::string GenerationSession::ModelPrime(int index) {

@@ -107,13 +107,20 @@ class GenerationSession {
   // The copy guard's run length, 0 when it is off (not asked for, or the model has no note runs).
   int guard_notes() const;
   // The header tune stream `index` is primed with, in the key asked or drawn ("" when the prime
-  // is one for all).
+  // is one for all). With music primed in strict mode, the first of kPrimeFitDraws draws on the
+  // stream that the music fits (its repeats and bars under the header's form and meter).
   std::string HeaderFor(int index) const;
+  static constexpr int kPrimeFitDraws = 64;
 
  private:
   GenerationSession(const SessionModel& model, SessionOptions options) : model_(model), o_(std::move(options)) {}
   // The prime of stream `index` in the model's tonic; records its move back.
   std::string ModelPrime(int index);
+  // One header drawn from the model's controls for the request.
+  std::string DrawHeader(Rng* rng) const;
+  // True when `header` + the user's music, moved to the model's tonic, is a beginning strict mode
+  // accepts (infer/strict.h, with the session's form rule).
+  bool PrimeFits(const std::string& header) const;
 
   SessionModel model_;
   SessionOptions o_;
