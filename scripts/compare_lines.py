@@ -11,7 +11,7 @@ difference, Welch's two-sided p-value, and two verdicts:
 - family-wise: Holm's step-down over every line compared (alpha 0.05), so that the chance of
   flagging any line of two equal models is at most 5%: "better*" or "worse*".
 Better is: closer to the real tunes for the form rows (end on the tonic, repeats, equal parts,
-bars, pitch range), higher for the style overlaps and validity, closer to 0.5 for the
+bars, pitch range, bars echoing one of the 8 before: a line only where every set has it), higher for the style overlaps and validity, closer to 0.5 for the
 classifier's accuracy. For a set of several tune types (the mix), each R: type's share that ends
 on the tonic follows, pooled over the seeds and not judged: which type moved the set's line.
 Standard library only.
@@ -32,6 +32,8 @@ def lines(j):
                        ("equal_parts", "parts of equal length"), ("mean_bars", "bars (mean)"),
                        ("mean_pitch_range", "pitch range (mean)")]:
         row[label] = (g[key], ("closer", r[key]))
+    if g.get("echo_bars") is not None and r.get("echo_bars") is not None:  # evals since 2026-12-02
+        row["bars echoing (8 back)"] = (g["echo_bars"], ("closer", r["echo_bars"]))
     for s in j["style"]:
         row["overlap " + s["feature"]] = (s["overlap"], "higher")
     if "accuracy" in j.get("classifier", {}):

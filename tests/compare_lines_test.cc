@@ -119,6 +119,35 @@ TEST_F(CompareLinesTest, AMixShowsEachTypesTonicSharePooledOverTheSeeds) {
   EXPECT_NE(out.find("family-wise (Holm over 9 lines"), std::string::npos) << out;  // not judged
 }
 
+// The share of bars that play one of the 8 before again is judged as a form line, closer to the
+// real tunes' being better, where every set has it (evals older than the line have not).
+TEST_F(CompareLinesTest, EchoedBarsAreAFormLineWhereEverySetHasThem) {
+  auto add_echo = [&](const std::string& model, int seed, double generated) {
+    const std::string path = dir_ + "/" + model + "-reel-" + std::to_string(seed) + ".json";
+    auto text = ReadFile(path);
+    ASSERT_TRUE(text.ok());
+    json j = json::parse(*text);
+    j["generated"]["form"]["echo_bars"] = generated + 0.002 * (seed % 3);
+    j["reference"]["form"]["echo_bars"] = 0.20;
+    ASSERT_TRUE(WriteFileAtomically(path, j.dump()).ok());
+  };
+  for (int seed = 2; seed <= 6; ++seed) {
+    WriteSet("A", seed, 0.75, 0.97);
+    WriteSet("B", seed, 0.75, 0.97);
+    add_echo("B", seed, 0.19);
+  }
+  std::string out = Judge();
+  EXPECT_EQ(out.find("bars echoing"), std::string::npos) << out;  // A's sets are older
+  for (int seed = 2; seed <= 6; ++seed) add_echo("A", seed, 0.07);
+  out = Judge();
+  EXPECT_NE(out.find("family-wise (Holm over 10 lines"), std::string::npos) << out;
+  const size_t line = out.find("bars echoing (8 back)");
+  ASSERT_NE(line, std::string::npos) << out;
+  EXPECT_NE(out.substr(line, out.find('\n', line) - line).find("better (better*)  (real: 0.200, 0.200)"),
+            std::string::npos)
+      << out;
+}
+
 // A card still running (or a seed left out) is named, not a Python traceback: exit code 2 and the
 // files it still needs.
 TEST_F(CompareLinesTest, MissingSetsAreNamedAndNothingIsJudged) {

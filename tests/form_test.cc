@@ -118,6 +118,23 @@ TEST(FormTest, MissingMeterIsAMissingHeaderField) {
   EXPECT_FALSE(f.has_header);
 }
 
+// A bar echoes when it plays one of the 8 bars before it again, note for note, however it is
+// written (a chord's top note, a unit length); rests-only bars and bars 9 back do not count.
+TEST(FormTest, BarsThatPlayOneOfTheEightBeforeAgainAreEchoes) {
+  EXPECT_EQ(Form(kAabb).echo_bars, 0);
+  // Bar 3 is bar 1 (written with L:1/16), bar 4 bar 2 with a chord whose top note is the same.
+  TuneForm f = Form("X:1\nM:4/4\nL:1/8\nK:D\nDFAF DFAF|GBdB AFD2|"
+                    "[L:1/16]D2F2A2F2 D2F2A2F2|G2B2d2B2 A2F2[D,D]4|");
+  EXPECT_EQ(f.bars, 4);
+  EXPECT_EQ(f.echo_bars, 2);
+  // Same pitches, other lengths: no echo. A bar of rests after a bar of rests: no echo.
+  EXPECT_EQ(Form("X:1\nM:2/4\nL:1/8\nK:C\ncdef|c2d2|z4|z4|").echo_bars, 0);
+  // Eight bars back counts; nine do not.
+  const std::string run = "cdef|defg|efga|fgab|gabc'|abc'd'|bc'd'e'|c'd'e'f'|";
+  EXPECT_EQ(Form("X:1\nM:2/4\nL:1/8\nK:C\n" + run + "cdef|").echo_bars, 1);
+  EXPECT_EQ(Form("X:1\nM:2/4\nL:1/8\nK:C\n" + run + "C2C2|cdef|").echo_bars, 0);
+}
+
 TEST(MelodyTest, ChordsGiveTheirTopNoteAndTiesWithinABarJoin) {
   Melody m = Mel("X:1\nM:4/4\nL:1/4\nK:C\n[CEG] c- c d|e4|]\n");
   ASSERT_EQ(m.bars.size(), 2u);

@@ -135,13 +135,17 @@ struct FormSummary {
   double parses = 0, valid = 0, bars_ok = 0, header = 0, tonic = 0, repeats = 0, equal_parts = 0;
   int tonic_applicable = 0;
   double mean_bars = 0, mean_pitch_range = 0;
+  double echo = 0;  // of all the set's bars, those that echo one of the kEchoReach before them
 };
 
 FormSummary Summarise(const std::vector<eval::TuneForm>& forms) {
   FormSummary s;
   s.tunes = static_cast<int>(forms.size());
   int tonic_yes = 0;
+  int64_t bars = 0, echo_bars = 0;
   for (const auto& f : forms) {
+    bars += f.bars;
+    echo_bars += f.echo_bars;
     s.parses += f.parses;
     s.valid += f.valid;
     s.bars_ok += f.bars_ok;
@@ -158,6 +162,7 @@ FormSummary Summarise(const std::vector<eval::TuneForm>& forms) {
                     &s.mean_bars, &s.mean_pitch_range})
     *v /= n;
   s.tonic = s.tonic_applicable ? static_cast<double>(tonic_yes) / s.tonic_applicable : 0.0;
+  s.echo = bars > 0 ? static_cast<double>(echo_bars) / static_cast<double>(bars) : 0.0;
   return s;
 }
 
@@ -174,7 +179,8 @@ nlohmann::json PerTuneForms(const TuneSet& set) {
                     {"repeats", f.has_repeats},
                     {"equal_parts", f.equal_parts},
                     {"bars", f.bars},
-                    {"pitch_range", f.pitch_range}});
+                    {"pitch_range", f.pitch_range},
+                    {"echo_bars", f.echo_bars}});
   }
   return rows;
 }
@@ -192,7 +198,8 @@ nlohmann::json FormJson(const FormSummary& s) {
           {"repeats", parsed(s.repeats)},
           {"equal_parts", parsed(s.equal_parts)},
           {"mean_bars", parsed(s.mean_bars)},
-          {"mean_pitch_range", parsed(s.mean_pitch_range)}};
+          {"mean_pitch_range", parsed(s.mean_pitch_range)},
+          {"echo_bars", parsed(s.echo)}};
 }
 
 struct NoveltySummary {
@@ -400,6 +407,7 @@ int RunEval(const EvalArgs& args) {
   Row(&out, "bars (mean)", parsed(gf, Number(gf.mean_bars, 1)), parsed(rf, Number(rf.mean_bars, 1)));
   Row(&out, "pitch range (mean, semitones)", parsed(gf, Number(gf.mean_pitch_range, 1)),
       parsed(rf, Number(rf.mean_pitch_range, 1)));
+  Row(&out, "bars echoing one of the 8 before", parsed(gf, Percent(gf.echo)), parsed(rf, Percent(rf.echo)));
   if (!style.empty()) {
     out += "\nStyle against the reference (Yang & Lerch)   overlap     KL (nats)\n";
     Row(&out, "tunes compared (parse, have notes)", std::to_string(generated->with_notes),

@@ -23,7 +23,13 @@ struct TuneForm {
                              // same whole number of bars, second endings not counted
   int bars = 0;              // bars with notes or rests, written order
   int pitch_range = 0;       // semitones between the highest and lowest note
+  // Bars that play one of the kEchoReach bars before them again, note for note (pitches and
+  // lengths; a bar of rests only is not counted): phrases played twice within a part.
+  int echo_bars = 0;
 };
+
+// How far back a bar may be to count as echoed (8: the two halves of a 16-bar part).
+constexpr int kEchoReach = 8;
 
 // REQUIRES: nothing (a tune without music gives bars = 0 and ends_on_tonic = -1).
 TuneForm AnalyzeForm(const abc::Tune& tune);
