@@ -11,8 +11,8 @@ difference, Welch's two-sided p-value, and two verdicts:
 - family-wise: Holm's step-down over every line compared (alpha 0.05), so that the chance of
   flagging any line of two equal models is at most 5%: "better*" or "worse*".
 Better is: closer to the real tunes for the form rows (end on the tonic, repeats, equal parts,
-bars, pitch range, bars echoing one of the 8 before: a line only where every set has it), higher for the style overlaps and validity, closer to 0.5 for the
-classifier's accuracy. For a set of several tune types (the mix), each R: type's share that ends
+bars, pitch range, bars echoing one of the 8 before: a line only where every set has it), higher
+for the style overlaps and validity, closer to 0.5 for the classifier's accuracy. For a set of several tune types (the mix), each R: type's share that ends
 on the tonic follows, pooled over the seeds and not judged: which type moved the set's line.
 Standard library only.
 """

@@ -407,7 +407,7 @@ int RunEval(const EvalArgs& args) {
   Row(&out, "bars (mean)", parsed(gf, Number(gf.mean_bars, 1)), parsed(rf, Number(rf.mean_bars, 1)));
   Row(&out, "pitch range (mean, semitones)", parsed(gf, Number(gf.mean_pitch_range, 1)),
       parsed(rf, Number(rf.mean_pitch_range, 1)));
-  Row(&out, "bars echoing one of the 8 before", parsed(gf, Percent(gf.echo)), parsed(rf, Percent(rf.echo)));
+  Row(&out, "bars echoing one of the " + std::to_string(eval::kEchoReach) + " before", parsed(gf, Percent(gf.echo)), parsed(rf, Percent(rf.echo)));
   if (!style.empty()) {
     out += "\nStyle against the reference (Yang & Lerch)   overlap     KL (nats)\n";
     Row(&out, "tunes compared (parse, have notes)", std::to_string(generated->with_notes),

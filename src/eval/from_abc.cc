@@ -88,17 +88,11 @@ TuneForm AnalyzeForm(const abc::Tune& tune) {
 
   const Melody melody = MelodyFromTune(tune);
   f.bars = static_cast<int>(melody.bars.size());
-  auto same_notes = [](const MelodyBar& a, const MelodyBar& b) {
-    return a.notes.size() == b.notes.size() &&
-           std::equal(a.notes.begin(), a.notes.end(), b.notes.begin(), [](const MelodyNote& x, const MelodyNote& y) {
-             return x.pitch == y.pitch && x.duration == y.duration;
-           });
-  };
   for (size_t i = 1; i < melody.bars.size(); ++i) {
     const MelodyBar& bar = melody.bars[i];
     if (std::none_of(bar.notes.begin(), bar.notes.end(), [](const MelodyNote& n) { return !n.is_rest(); })) continue;
     for (size_t k = 1; k <= static_cast<size_t>(kEchoReach) && k <= i; ++k) {
-      if (same_notes(melody.bars[i - k], bar)) {
+      if (melody.bars[i - k].notes == bar.notes) {
         ++f.echo_bars;
         break;
       }

@@ -28,6 +28,7 @@ struct MelodyNote {
   int pitch = -1;  // MIDI pitch; -1 for a rest
   Duration duration;
   bool is_rest() const { return pitch < 0; }
+  bool operator==(const MelodyNote& o) const { return pitch == o.pitch && duration == o.duration; }
 };
 
 struct MelodyBar {
